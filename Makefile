@@ -1,0 +1,63 @@
+# The two commands of the README: `make run` and `make test`. Everything else supports them.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+APPS   := customers orders billing complaints
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+PYTEST_WORKERS ?= 2
+
+.PHONY: run test setup setup-dev migrate demo messages check-deploy lint clean
+
+## make run: set everything up on the embedded default (SQLite, file-system broker) and serve the counter.
+run: setup
+	@$(BIN)/python manage.py migrate --noinput -v 0
+	@$(BIN)/python manage.py demo_data
+	@echo ""
+	@echo "Counter: http://$(HOST):$(PORT)/   API docs: http://$(HOST):$(PORT)/api/docs/   (Ctrl-C stops everything)"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/celery -A boss worker --loglevel=INFO --concurrency=2 > var/worker.log 2>&1 & \
+	$(BIN)/celery -A boss beat --loglevel=INFO > var/beat.log 2>&1 & \
+	$(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload
+
+## make test: the whole suite (PostgreSQL when DATABASE_URL points at one, else SQLite).
+test: setup-dev
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.runtime: $(BIN)/python requirements.txt
+	$(BIN)/pip install -q -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(BIN)/pip install -q -r requirements-dev.txt
+	@touch $@
+
+setup: $(VENV)/.runtime
+	@mkdir -p var
+
+setup-dev: $(VENV)/.dev
+	@mkdir -p var
+
+migrate: setup
+	$(BIN)/python manage.py migrate
+
+demo: setup
+	$(BIN)/python manage.py demo_data
+
+## Regenerate the zh_Hans catalogues (needs GNU gettext) and compile them; the .mo files are committed
+## so that `make run` needs no gettext.
+messages:
+	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --no-location $(foreach a,$(APPS),--ignore=$(a)/*) --ignore=.venv/* --ignore=var/* --ignore=benchmarks/*
+	@for app in $(APPS); do (cd $$app && $(abspath $(BIN))/python ../manage.py makemessages -l zh_Hans --no-obsolete --no-location) || exit 1; done
+	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
+
+check-deploy: setup
+	SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=boss.example.cn \
+	DJANGO_SETTINGS_MODULE=boss.settings.production $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf var staticfiles .pytest_cache

@@ -1,0 +1,168 @@
+"""Posting to the double-entry ledger.
+
+`transaction_post` and `transaction_reverse` are the ledger's primitives: the only code that writes
+LedgerTransaction and LedgerEntry rows. They are called inside the business services (payment,
+refund, bill run ...), which own the audit event of the whole operation; the ledger rows are their own
+append-only trail (actor, hall, time, reference).
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from billing.errors import (
+    AlreadyReversedError,
+    InsufficientBalanceError,
+    InvalidAmountError,
+    UnbalancedTransactionError,
+)
+from billing.models import ZERO, LedgerAccount, LedgerEntry, LedgerTransaction
+
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Posting:
+    """One side of a transaction: a positive amount debits the account, a negative one credits it."""
+
+    account: LedgerAccount
+    amount: Decimal
+
+
+def debit(account: LedgerAccount, amount: Decimal) -> Posting:
+    return Posting(account, money(amount))
+
+
+def credit(account: LedgerAccount, amount: Decimal) -> Posting:
+    return Posting(account, -money(amount))
+
+
+def money(value) -> Decimal:
+    """A Decimal in yuan with exactly two places. Refuses floats and finer amounts."""
+    if isinstance(value, float):
+        raise InvalidAmountError()
+    try:
+        amount = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError) as exc:
+        raise InvalidAmountError() from exc
+    if not amount.is_finite() or amount != amount.quantize(CENT) or abs(amount) >= Decimal("1e13"):
+        raise InvalidAmountError()
+    return amount.quantize(CENT)
+
+
+@transaction.atomic
+def transaction_post(*, actor, kind: str, postings: Sequence[Posting], memo: str = "", reference: str = "",
+                     hall=None, booked_on=None, reverses: LedgerTransaction | None = None) -> LedgerTransaction:
+    """Post one balanced transaction.
+
+    Rules: at least two postings, every amount non-zero with at most two decimals, debits equal
+    credits, and no account flagged non-negative goes below zero (its row is locked first, in pk
+    order, so two counters cannot both spend the same balance).
+
+    Raises InvalidAmountError, UnbalancedTransactionError, InsufficientBalanceError.
+    """
+    if len(postings) < 2:
+        raise UnbalancedTransactionError()
+    amounts = [money(p.amount) for p in postings]
+    if any(a == ZERO for a in amounts):
+        raise InvalidAmountError()
+    if sum(amounts, ZERO) != ZERO:
+        raise UnbalancedTransactionError(total=str(sum(amounts, ZERO)))
+
+    delta: dict[int, Decimal] = {}
+    for posting, amount in zip(postings, amounts, strict=True):
+        delta[posting.account.pk] = delta.get(posting.account.pk, ZERO) + amount
+    _check_floors(delta)
+
+    tx = LedgerTransaction.objects.create(
+        kind=kind, memo=memo[:200], reference=reference[:60], actor=actor,
+        hall=hall if hall is not None else getattr(actor, "hall", None),
+        reverses=reverses, **({"booked_on": booked_on} if booked_on else {}),
+    )
+    # One statement for all entries: on PostgreSQL a statement trigger checks the balance of the
+    # whole transaction after this insert (see the migration), so a bug here cannot commit half.
+    LedgerEntry.objects.bulk_create(
+        [LedgerEntry(transaction=tx, account=p.account, amount=a) for p, a in zip(postings, amounts, strict=True)]
+    )
+    return tx
+
+
+def _check_floors(delta: dict[int, Decimal]) -> None:
+    """Lock the non-negative accounts this transaction lowers, then check their new balances."""
+    ids = sorted(delta)
+    guarded = list(
+        LedgerAccount.objects.select_for_update().filter(pk__in=ids, non_negative=True).order_by("pk")
+    )
+    if not guarded:
+        return
+    sums = dict(
+        LedgerEntry.objects.filter(account__in=guarded).values_list("account").annotate(s=Sum("amount"))
+    )
+    for account in guarded:
+        new_balance = account.normal(sums.get(account.pk, ZERO) + delta[account.pk])
+        if new_balance < ZERO and account.normal(delta[account.pk]) < ZERO:
+            raise InsufficientBalanceError(
+                _("The balance of %(account)s is not enough for this amount.") % {"account": account.label},
+                account=account.code, balance=str(account.normal(sums.get(account.pk, ZERO))),
+            )
+
+
+@transaction.atomic
+def transaction_reverse(*, actor, tx: LedgerTransaction, memo: str = "", kind: str | None = None,
+                        hall=None) -> LedgerTransaction:
+    """Post the mirror image of a transaction. A transaction is reversed at most once, and a reversal
+    is never itself reversed (post the correction instead).
+
+    Raises AlreadyReversedError, InsufficientBalanceError.
+    """
+    original = LedgerTransaction.objects.select_for_update().get(pk=tx.pk)
+    if original.reverses_id is not None or LedgerTransaction.objects.filter(reverses=original).exists():
+        raise AlreadyReversedError(transaction=original.pk)
+    entries = list(original.entries.select_related("account"))
+    try:
+        with transaction.atomic():
+            return transaction_post(
+                actor=actor, kind=kind or f"{original.kind}.reversal",
+                postings=[Posting(e.account, -e.amount) for e in entries],
+                memo=memo or _("Reversal of #%(id)s") % {"id": original.pk},
+                reference=original.reference, hall=hall, reverses=original,
+            )
+    except IntegrityError as exc:  # the one-to-one on `reverses` caught a concurrent reversal
+        raise AlreadyReversedError(transaction=original.pk) from exc
+
+
+# --------------------------------------------------------------------------------------------------
+# Accounts: each is found or created by its code, so concurrent first uses meet on the unique code.
+# --------------------------------------------------------------------------------------------------
+
+
+def _account(code: str, **defaults) -> LedgerAccount:
+    defaults.setdefault("name", code)  # shown through LedgerAccount.label, translated at display time
+    account, _created = LedgerAccount.objects.get_or_create(code=code, defaults=defaults)
+    return account
+
+
+def ledger_account_cash_drawer(*, staff, method: str = "cash") -> LedgerAccount:
+    """The rep's drawer for one payment method (cash must not go below zero)."""
+    return _account(f"drawer:{staff.pk}:{method}", kind=LedgerAccount.Kind.CASH_DRAWER, subtype=method,
+                    staff=staff, hall=staff.hall, non_negative=(method == "cash"))
+
+
+def ledger_account_revenue(*, fee_type: str) -> LedgerAccount:
+    return _account(f"revenue:{fee_type}", kind=LedgerAccount.Kind.REVENUE, subtype=fee_type)
+
+
+def ledger_account_bank_clearing(*, bank: str) -> LedgerAccount:
+    return _account(f"bank:{bank}", kind=LedgerAccount.Kind.BANK_CLEARING, subtype=bank)
+
+
+def ledger_account_refunds_payable() -> LedgerAccount:
+    return _account("refunds_payable", kind=LedgerAccount.Kind.REFUNDS_PAYABLE)
+
+
+def ledger_account_suspense() -> LedgerAccount:
+    return _account("suspense", kind=LedgerAccount.Kind.SUSPENSE)

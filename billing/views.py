@@ -1,0 +1,56 @@
+"""Ledger screens: accounts with balances, one account's entries, the rep's own drawer."""
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from billing.filtersets import LedgerAccountFilterSet
+from billing.models import LedgerAccount
+from billing.selectors import (
+    account_balance,
+    account_balances,
+    ledger_account_get_for_actor,
+    ledger_account_list_for_actor,
+)
+from billing.tables import LedgerAccountTable
+
+
+@method_decorator(never_cache, name="dispatch")
+class LedgerAccountListView(LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, FilterView):
+    permission_required = "billing.view_ledgeraccount"
+    template_name = "billing/ledger_account_list.html"
+    table_class = LedgerAccountTable
+    filterset_class = LedgerAccountFilterSet
+    paginate_by = 50
+
+    def get_queryset(self):
+        return ledger_account_list_for_actor(actor=self.request.user).order_by("code")
+
+
+@never_cache
+@login_required
+def ledger_account_detail(request, pk: int):
+    if not (request.user.has_perm("billing.view_ledgeraccount") or request.user.has_perm("billing.view_own_drawer")):
+        raise PermissionDenied
+    account = ledger_account_get_for_actor(actor=request.user, pk=pk)
+    entries = account.entries.select_related("transaction", "transaction__actor").order_by("-id")
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "billing/ledger_account_detail.html",
+                  {"account": account, "balance": account_balance(account), "page": page})
+
+
+@never_cache
+@login_required
+@permission_required("billing.view_own_drawer", raise_exception=True)
+def my_drawer(request):
+    accounts = list(LedgerAccount.objects.filter(staff=request.user, kind=LedgerAccount.Kind.CASH_DRAWER)
+                    .order_by("subtype"))
+    balances = account_balances(accounts)
+    rows = [{"account": a, "balance": balances[a.pk]} for a in accounts]
+    return render(request, "billing/my_drawer.html", {"rows": rows})

@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+def _sync_after_migrate(sender, **kwargs):
+    from boss.roles import roles_sync
+    from boss.tariffs import tariff_sync
+
+    roles_sync()
+    tariff_sync()
+
+
+class BossConfig(AppConfig):
+    name = "boss"
+    verbose_name = _("Service hall")
+
+    def ready(self):
+        from boss import signals  # noqa: F401  (login and logout auditing)
+
+        # Once per migrate: runs after every app's tables exist (sender = this app).
+        post_migrate.connect(_sync_after_migrate, sender=self, dispatch_uid="boss.sync_roles_tariffs")
+

@@ -1,0 +1,41 @@
+"""The audit trail: one event per service call, in the same transaction as the change."""
+
+from typing import Any
+
+from django.db import models
+
+from boss.context import client_ip_var, request_id_var
+from boss.models import AuditEvent
+
+
+def _target_fields(target: Any) -> dict:
+    if target is None:
+        return {"target_type": "", "target_id": "", "target_repr": ""}
+    if isinstance(target, models.Model):
+        label = target._meta.label_lower
+        # Models that hold personal data define audit_repr() with masked values.
+        text = target.audit_repr() if hasattr(target, "audit_repr") else str(target)
+        return {"target_type": label, "target_id": str(target.pk), "target_repr": text[:200]}
+    return {"target_type": type(target).__name__.lower(), "target_id": "", "target_repr": str(target)[:200]}
+
+
+def audit_record(*, actor, action: str, target: Any = None, before: dict | None = None,
+                 after: dict | None = None, reason: str = "", hall=None) -> AuditEvent:
+    """Write one audit event. `before`/`after` must hold masked or non-personal values only."""
+    if hall is None and actor is not None:
+        hall = getattr(actor, "hall", None)
+    return AuditEvent.objects.create(
+        actor=actor if (actor is not None and actor.pk) else None,
+        hall=hall,
+        action=action,
+        before=before,
+        after=after,
+        reason=(reason or "")[:500],
+        request_id=request_id_var.get(),
+        client_ip=client_ip_var.get(),
+        **_target_fields(target),
+    )
+
+
+def audit_list_for_target(target: models.Model):
+    return AuditEvent.objects.filter(target_type=target._meta.label_lower, target_id=str(target.pk))

@@ -1,0 +1,21 @@
+"""The Celery application and the beat schedule (kept in code, architecture decision 6).
+
+Every timed job is safe to run twice and to be killed mid-way: each one claims its rows with
+SKIP LOCKED and handles each item in its own service call.
+"""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab  # noqa: F401  (used by the schedules the later apps add)
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "boss.settings.local")
+
+app = Celery("boss")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# name -> {"task": dotted path, "schedule": seconds or crontab}
+app.conf.beat_schedule = {
+    "idempotency-keys-prune": {"task": "boss.tasks.idempotency_keys_prune", "schedule": crontab(hour=3, minute=15)},
+}

@@ -1,0 +1,59 @@
+"""The left navigation, grouped by task (ui.md), showing only what the role may do.
+
+One table: each issue adds its screens here.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NavItem:
+    group: str
+    label: str
+    url_name: str
+    perm: str | None = None
+    access_key: str = ""
+
+
+GROUPS = [
+    ("accept", _("Acceptance")),      # 受理
+    ("pay", _("Payments")),           # 缴费
+    ("services", _("Services")),      # 综合业务
+    ("complaints", _("Complaints")),  # 投诉
+    ("query", _("Queries")),          # 查询
+    ("reports", _("Reports")),        # 报表
+    ("admin", _("Administration")),   # 管理
+]
+
+ITEMS = [
+    NavItem("query", _("Counter home"), "home", "boss.use_counter", "h"),
+    NavItem("query", _("Search"), "search", "boss.use_counter", "s"),
+    NavItem("pay", _("My cash drawer"), "billing:my_drawer", "billing.view_own_drawer"),
+    NavItem("reports", _("Ledger accounts"), "billing:ledger_account_list", "billing.view_ledgeraccount"),
+    NavItem("reports", _("Audit trail"), "audit_list", "boss.view_auditevent"),
+    NavItem("admin", _("Tariff parameters"), "tariff_list", "boss.view_tariffparameter"),
+    NavItem("admin", _("Halls and staff"), "admin:index", "boss.view_hall"),
+]
+
+
+def nav_for(user) -> list[dict]:
+    """The groups and items this user may see, in display order."""
+    if not user.is_authenticated:
+        return []
+    groups = []
+    for code, label in GROUPS:
+        items = []
+        for item in ITEMS:
+            if item.group != code or (item.perm and not user.has_perm(item.perm)):
+                continue
+            try:
+                url = reverse(item.url_name)
+            except NoReverseMatch:
+                continue
+            items.append({"label": item.label, "url": url, "key": item.access_key, "name": item.url_name})
+        if items:
+            groups.append({"code": code, "label": label, "items": items})
+    return groups

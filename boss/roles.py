@@ -1,0 +1,91 @@
+"""Roles of processes.md section 0 as Django groups with explicit permissions.
+
+This table is the one place that says which role may do what. `roles_sync()` runs after every
+`migrate` and makes the groups match it exactly (permissions that are not listed are removed), so
+the permission matrix in the tests and the database never drift apart. Later issues add their
+permissions to the lists below (one table, one place).
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Role:
+    code: str
+    label: str
+    perms: tuple[str, ...]
+
+
+# Every staff role uses the counter frame (home, search, language).
+_BASE = ("boss.use_counter",)
+
+ROLES: dict[str, Role] = {
+    r.code: r
+    for r in [
+        Role("sales_rep", _("Sales rep"), _BASE + (
+            "billing.view_own_drawer",
+        )),
+        Role("customer_manager", _("Customer manager"), _BASE + (
+            "billing.view_own_drawer",
+        )),
+        Role("store_manager", _("Store manager"), _BASE + (
+            "billing.view_own_drawer", "billing.view_ledgeraccount", "boss.view_auditevent",
+        )),
+        Role("account_clerk", _("Account-room clerk"), _BASE + (
+            "boss.all_halls", "billing.view_ledgeraccount",
+        )),
+        Role("big_customer_room", _("Big-customer room"), _BASE + (
+            "boss.all_halls",
+        )),
+        Role("data_business_room", _("Data-business room"), _BASE + (
+            "boss.all_halls",
+        )),
+        Role("complaint_reviewer", _("Complaint reviewer"), _BASE + (
+            "boss.all_halls",
+        )),
+        Role("department_handler", _("Department handler"), _BASE + (
+            "boss.all_halls",
+        )),
+        Role("manager", _("Manager"), _BASE + (
+            "boss.all_halls", "billing.view_ledgeraccount", "boss.view_auditevent",
+        )),
+        Role("admin", _("Administrator"), _BASE + (
+            "boss.all_halls", "boss.view_auditevent",
+            "boss.view_hall", "boss.add_hall", "boss.change_hall",
+            "boss.view_department", "boss.add_department", "boss.change_department",
+            "boss.view_staff", "boss.add_staff", "boss.change_staff",
+            "boss.view_tariffparameter", "boss.change_tariffparameter",
+            "auth.view_group",
+        )),
+    ]
+}
+
+
+def role_label(code: str) -> str:
+    role = ROLES.get(code)
+    return str(role.label) if role else code
+
+
+def roles_sync(*, verbosity: int = 0) -> None:
+    """Make every role group hold exactly the permissions listed here."""
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group, Permission
+
+    # Permissions of every app must exist before groups can point at them; create_permissions is
+    # idempotent and the post_migrate order between apps is not ours to choose.
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+
+    by_name = {
+        f"{p.content_type.app_label}.{p.codename}": p
+        for p in Permission.objects.select_related("content_type")
+    }
+    for role in ROLES.values():
+        missing = [name for name in role.perms if name not in by_name]
+        if missing:
+            raise LookupError(f"role {role.code} names unknown permissions: {missing}")
+        group, _created = Group.objects.get_or_create(name=role.code)
+        group.permissions.set([by_name[name] for name in role.perms])

@@ -1,0 +1,34 @@
+// Counter behaviour shared by every screen: focus, keyboard selection of result lists, live change.
+(function () {
+  "use strict";
+
+  function focusFirstField(root) {
+    var field = (root || document).querySelector("main [autofocus], main form:not(.global-search) input:not([type=hidden]):not([disabled]), main select, main textarea");
+    if (field && document.activeElement === document.body) { field.focus(); }
+  }
+
+  // Arrow keys move through a list marked data-keynav; Enter follows the selected link.
+  document.addEventListener("keydown", function (event) {
+    var list = document.querySelector("[data-keynav]");
+    if (!list || (event.key !== "ArrowDown" && event.key !== "ArrowUp")) { return; }
+    var links = Array.prototype.slice.call(list.querySelectorAll("a[data-hit]"));
+    if (!links.length) { return; }
+    var index = links.indexOf(document.activeElement);
+    index = event.key === "ArrowDown" ? Math.min(index + 1, links.length - 1) : Math.max(index - 1, 0);
+    links[index].focus();
+    event.preventDefault();
+  });
+
+  // 唱收唱付: inputs marked data-tendered compute the change against data-due live.
+  document.addEventListener("input", function (event) {
+    var input = event.target;
+    if (!input.matches || !input.matches("[data-tendered]")) { return; }
+    var due = parseFloat(input.getAttribute("data-due") || "0");
+    var out = document.getElementById(input.getAttribute("data-change-target"));
+    var tendered = parseFloat(input.value || "0");
+    if (out) { out.textContent = isNaN(tendered) ? "" : "¥" + Math.max(tendered - due, 0).toFixed(2); }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () { focusFirstField(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { focusFirstField(event.target); });
+})();

@@ -1,0 +1,154 @@
+"""Tariff parameters (资费参数): every configurable amount and time limit of processes.md.
+
+The handbook writes "XXX元" where an amount is policy; the product keeps it here with its default and
+lets the admin change it (Django admin → tariff parameters). Code reads a value only through
+`tariff(key)`, never a literal. A row in TariffParameter overrides the default; `tariff_sync()` creates
+the missing rows so that every parameter is visible and editable.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.core.cache import cache
+from django.utils.translation import gettext_lazy as _
+
+_CACHE_KEY = "boss:tariffs:v1"
+
+
+@dataclass(frozen=True)
+class Param:
+    key: str
+    default: str
+    kind: str  # money | int | bool | decimal | list
+    label: str
+    unit: str = ""
+
+    def parse(self, raw: str):
+        raw = (raw or "").strip()
+        if self.kind == "money":
+            try:
+                value = Decimal(raw)
+            except InvalidOperation as exc:
+                raise ValueError(_("Enter an amount in yuan, such as 100.00.")) from exc
+            if value < 0 or value != value.quantize(Decimal("0.01")):
+                raise ValueError(_("Enter an amount in yuan, such as 100.00."))
+            return value.quantize(Decimal("0.01"))
+        if self.kind == "decimal":
+            try:
+                return Decimal(raw)
+            except InvalidOperation as exc:
+                raise ValueError(_("Enter a number.")) from exc
+        if self.kind == "int":
+            try:
+                value = int(raw)
+            except ValueError as exc:
+                raise ValueError(_("Enter a whole number.")) from exc
+            if value < 0:
+                raise ValueError(_("Enter a whole number."))
+            return value
+        if self.kind == "bool":
+            if raw.lower() in ("1", "true", "yes", "on"):
+                return True
+            if raw.lower() in ("0", "false", "no", "off"):
+                return False
+            raise ValueError(_("Enter true or false."))
+        if self.kind == "list":
+            return tuple(item.strip() for item in raw.split(",") if item.strip())
+        raise ValueError(f"unknown kind {self.kind}")
+
+
+_PARAMS = [
+    # Numbers and reservations
+    Param("number.reservation_minutes", "30", "int", _("Number reservation time limit"), _("minutes")),
+    Param("number.cooldown_days", "90", "int", _("Cool-down of a cancelled number before resale"), _("days")),
+    # Opening and identity (process 1, domain-rules A1-A2)
+    Param("open.deposit", "100.00", "money", _("Prepaid deposit at opening"), _("yuan")),
+    Param("roaming.deposit", "500.00", "money", _("Deposit for international roaming"), _("yuan")),
+    Param("identity.max_lines", "5", "int", _("Lines in effective use per identity"), _("lines")),
+    Param("identity.counted_line_states",
+          "active,suspended_request,suspended_loss,suspended_arrears,pending_cancellation",
+          "list", _("Line states that count towards the per-identity limit")),
+    Param("identity.national_cap_enabled", "false", "bool", _("Check the cross-operator card cap")),
+    Param("identity.national_cap", "10", "int", _("Cross-operator card cap per identity"), _("lines")),
+    Param("identity.minor_age", "16", "int", _("Age below which a guardian must be present"), _("years")),
+    Param("identity.retention_years", "2", "int", _("Keep identity data after service ends"), _("years")),
+    # Pre-cancellation and cancellation (processes 3-4)
+    Param("precancel.window_months", "3", "int", _("Pre-cancellation window"), _("months")),
+    Param("precancel.avg_bill_threshold", "100.00", "money",
+          _("Average bill of the last 3 months above which an extra prepayment is due"), _("yuan")),
+    Param("precancel.extra_prepayment", "30.00", "money", _("Extra prepayment at pre-cancellation"), _("yuan")),
+    # Transfer of ownership (process 5)
+    Param("transfer.min_deposit", "200.00", "money", _("Minimum deposit after transfer"), _("yuan")),
+    Param("transfer.min_deposit_international", "500.00", "money",
+          _("Minimum deposit after transfer with international long distance"), _("yuan")),
+    # Billing, arrears and points (processes 2, 9; domain-rules A9, A12)
+    Param("billing.default_credit_limit", "0.00", "money", _("Default credit limit of an account"), _("yuan")),
+    Param("billing.arrears_reminder_hours", "24", "int",
+          _("Hours between the arrears reminder and the suspension"), _("hours")),
+    Param("billing.huge_bill_factor", "3", "decimal", _("Bill above this many times the average is flagged")),
+    Param("billing.huge_bill_history_months", "5", "int", _("Months in the average for huge-bill notices"),
+          _("months")),
+    Param("billing.late_fee_rate_per_day", "0.003", "decimal", _("Late fee per day of arrears")),
+    Param("points.per_yuan", "1", "decimal", _("Points earned per yuan of paid bills"), _("points")),
+    Param("points.expiry_months", "36", "int", _("Points expire after this many months"), _("months")),
+    # Provisioning (process 1.8)
+    Param("provisioning.max_attempts", "5", "int", _("Attempts before a work order is failed"), _("attempts")),
+    Param("provisioning.lease_seconds", "120", "int", _("Lease of a claimed work order"), _("seconds")),
+    # Complaints (process 11, domain-rules A9)
+    Param("complaint.answer_days", "15", "int", _("Days within which a complaint must be answered"), _("days")),
+    Param("complaint.billing_dispute_months", "5", "int",
+          _("Billing disputes older than this are out of scope"), _("months")),
+    Param("complaint.other_dispute_months", "24", "int",
+          _("Other disputes older than this are out of scope"), _("months")),
+    # Points redemption (process 9)
+    Param("points.group_confirm_minutes", "10", "int",
+          _("Time the big-customer room has to confirm a group redemption"), _("minutes")),
+    # Privacy
+    Param("privacy.reveals_per_hour", "30", "int", _("Identity reveals per user per hour"), _("reveals")),
+]
+
+REGISTRY: dict[str, Param] = {p.key: p for p in _PARAMS}
+
+
+def register(param: Param) -> None:
+    """Add a parameter defined by a later app (kept in one registry, one reader)."""
+    REGISTRY[param.key] = param
+    cache.delete(_CACHE_KEY)
+
+
+def _raw_values() -> dict[str, str]:
+    values = cache.get(_CACHE_KEY)
+    if values is None:
+        from boss.models import TariffParameter
+
+        values = dict(TariffParameter.objects.values_list("key", "value"))
+        cache.set(_CACHE_KEY, values, 60)
+    return values
+
+
+def tariff(key: str):
+    """The value in force of a tariff parameter, typed (Decimal for money, int, bool, tuple)."""
+    param = REGISTRY[key]
+    raw = _raw_values().get(key)
+    if raw is None:
+        return param.parse(param.default)
+    try:
+        return param.parse(raw)
+    except ValueError:
+        # A row that no longer parses (edited outside the admin) falls back to the default.
+        return param.parse(param.default)
+
+
+def tariff_cache_clear() -> None:
+    cache.delete(_CACHE_KEY)
+
+
+def tariff_sync() -> int:
+    """Create a row with the default for every parameter that has none. Returns how many were made."""
+    from boss.models import TariffParameter
+
+    existing = set(TariffParameter.objects.values_list("key", flat=True))
+    missing = [TariffParameter(key=p.key, value=p.default) for p in REGISTRY.values() if p.key not in existing]
+    TariffParameter.objects.bulk_create(missing)
+    tariff_cache_clear()
+    return len(missing)

@@ -1,0 +1,38 @@
+from django import template
+from django.utils.html import format_html
+
+from boss.masking import mask, mask_msisdn
+from boss.money import format_yuan, yuan_capital
+
+register = template.Library()
+
+
+@register.filter
+def yuan(value):
+    return format_yuan(value)
+
+
+@register.filter
+def capital(value):
+    return yuan_capital(value)
+
+
+@register.filter(name="mask")
+def mask_filter(value):
+    return mask(value)
+
+
+@register.filter
+def msisdn_masked(value):
+    return mask_msisdn(value)
+
+
+@register.simple_tag
+def badge(text, tone="neutral"):
+    """A status or class badge: tone is one of ok, warn, bad, vip, neutral."""
+    return format_html('<span class="badge badge-{}">{}</span>', tone, text)
+
+
+@register.filter
+def absolute(value):
+    return abs(value) if value is not None else value

@@ -1,0 +1,47 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, connection, transaction
+
+from boss.audit import audit_record
+from boss.context import request_id_var
+from boss.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def test_audit_record_keeps_actor_hall_target_and_request_id(rep):
+    token = request_id_var.set("req-123")
+    try:
+        event = audit_record(actor=rep, action="test.action", target=rep.hall, before={"a": 1}, after={"a": 2},
+                             reason="because")
+    finally:
+        request_id_var.reset(token)
+    event.refresh_from_db()
+    assert (event.actor, event.hall, event.action, event.reason, event.request_id) == (
+        rep, rep.hall, "test.action", "because", "req-123")
+    assert event.target_type == "boss.hall" and event.target_id == str(rep.hall.pk)
+    assert event.before == {"a": 1} and event.after == {"a": 2}
+
+
+def test_audit_events_cannot_be_changed_or_deleted_through_the_orm(rep):
+    event = audit_record(actor=rep, action="test.action")
+    event.reason = "rewritten"
+    with pytest.raises(ValidationError):
+        event.save()
+    with pytest.raises(ValidationError):
+        event.delete()
+
+
+@pytest.mark.postgres
+def test_the_database_refuses_update_and_delete_of_audit_events(rep):
+    event = audit_record(actor=rep, action="test.action")
+    for sql in ("UPDATE boss_auditevent SET reason = 'x' WHERE id = %s", "DELETE FROM boss_auditevent WHERE id = %s"):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [event.pk])
+    assert AuditEvent.objects.get(pk=event.pk).reason == ""
+
+
+def test_request_id_is_returned_in_a_header(client, rep):
+    client.force_login(rep)
+    response = client.get("/", HTTP_X_REQUEST_ID="abc123")
+    assert response["X-Request-ID"] == "abc123"

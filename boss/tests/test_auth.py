@@ -1,0 +1,135 @@
+"""Login, lockout (django-axes), password rules, session lifetime, token login (ASVS 2.x, 3.3)."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from boss.models import AuditEvent
+from boss.tests.factories import TEST_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def _login(client, username, password):
+    return client.post(reverse("login"), {"username": username, "password": password}, REMOTE_ADDR="10.0.0.1")
+
+
+def test_rep_logs_in_and_lands_on_the_chinese_counter_home(client, rep):
+    response = _login(client, rep.username, TEST_PASSWORD)
+    assert response.status_code == 302 and response.url == reverse("home")
+    home = client.get(reverse("home"))
+    assert home.status_code == 200
+    text = home.content.decode()
+    assert "今日工作" in text and rep.hall.name in text and "营销代表" in text
+    assert AuditEvent.objects.filter(action="auth.login", actor=rep).exists()
+
+
+def test_wrong_password_is_refused_and_audited(client, rep):
+    response = _login(client, rep.username, "wrong-password-123")
+    assert response.status_code == 200
+    assert "请输入一个正确的" in response.content.decode()
+    assert AuditEvent.objects.filter(action="auth.login_failed", after__username=rep.username).exists()
+
+
+def test_five_failures_lock_the_user_at_that_ip_even_with_the_right_password(client, rep):
+    for _ in range(5):
+        _login(client, rep.username, "wrong-password-123")
+    response = _login(client, rep.username, TEST_PASSWORD)
+    assert response.status_code == 429
+    assert "锁定" in response.content.decode()
+    # Another computer of the hall (another IP) is not locked out by one rep's typos.
+    other = client.post(reverse("login"), {"username": rep.username, "password": TEST_PASSWORD},
+                        REMOTE_ADDR="10.0.0.2")
+    assert other.status_code == 302
+
+
+def test_lockout_ends_after_fifteen_minutes(client, rep):
+    for _ in range(5):
+        _login(client, rep.username, "wrong-password-123")
+    assert _login(client, rep.username, TEST_PASSWORD).status_code == 429
+    with time_machine.travel(timezone.now() + timedelta(minutes=16)):
+        assert _login(client, rep.username, TEST_PASSWORD).status_code == 302
+
+
+def test_system_account_cannot_log_in(client):
+    from boss.permissions import system_actor
+
+    actor = system_actor()
+    actor.set_password(TEST_PASSWORD)
+    actor.is_active = True
+    actor.save()
+    assert _login(client, "system", TEST_PASSWORD).status_code == 200
+
+
+@pytest.mark.parametrize("password", ["short-pw-1", "123456789012345", "password1234"])
+def test_weak_passwords_are_refused(password):
+    with pytest.raises(ValidationError):
+        validate_password(password)
+
+
+def test_a_twelve_character_password_is_accepted():
+    validate_password("Hall-Counter-7")
+
+
+def test_idle_timeout_is_thirty_minutes_and_slides(settings):
+    assert settings.SESSION_COOKIE_AGE == 1800
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+
+
+def test_idle_session_expires(client, rep):
+    _login(client, rep.username, TEST_PASSWORD)
+    with time_machine.travel(timezone.now() + timedelta(minutes=31)):
+        response = client.get(reverse("home"))
+    assert response.status_code == 302 and reverse("login") in response.url
+
+
+def test_absolute_cap_logs_out_after_twelve_hours_even_when_active(client, rep):
+    _login(client, rep.username, TEST_PASSWORD)
+    start = timezone.now()
+    for hours in range(1, 13):  # a request every 25 minutes keeps the idle timer alive
+        for quarter in range(0, 60, 25):
+            with time_machine.travel(start + timedelta(hours=hours - 1, minutes=quarter)):
+                assert client.get(reverse("home")).status_code == 200
+    with time_machine.travel(start + timedelta(hours=12, minutes=10)):
+        response = client.get(reverse("home"))
+    assert response.status_code == 302
+
+
+def test_token_login_and_use(rep):
+    client = APIClient()
+    response = client.post("/api/v1/auth/token", {"username": rep.username, "password": TEST_PASSWORD},
+                           format="json")
+    assert response.status_code == 200
+    token = response.json()["token"]
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    me = client.get("/api/v1/me")
+    assert me.status_code == 200 and me.json()["username"] == rep.username and me.json()["roles"] == ["sales_rep"]
+
+
+def test_token_login_with_wrong_password_is_a_clear_400(rep):
+    response = APIClient().post("/api/v1/auth/token", {"username": rep.username, "password": "nope-nope-nope"},
+                                format="json")
+    assert response.status_code == 400 and response.json()["code"] == "authentication_failed"
+
+
+def test_token_login_is_locked_out_too(rep):
+    client = APIClient(REMOTE_ADDR="10.0.0.9")
+    for _ in range(5):
+        client.post("/api/v1/auth/token", {"username": rep.username, "password": "nope-nope-nope"}, format="json")
+    response = client.post("/api/v1/auth/token", {"username": rep.username, "password": TEST_PASSWORD},
+                           format="json")
+    assert response.status_code == 429 and response.json()["code"] == "locked_out"
+
+
+def test_language_switch_is_per_user(client, rep):
+    client.force_login(rep)
+    client.post(reverse("language_switch"), {"language": "en", "next": "/"})
+    rep.refresh_from_db()
+    assert rep.language == "en"
+    assert "Today's work" in client.get(reverse("home")).content.decode()

@@ -1,0 +1,49 @@
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from boss.models import TariffParameter
+from boss.tariffs import REGISTRY, tariff, tariff_cache_clear, tariff_sync
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_parameter_has_a_row_after_migrate_with_its_default():
+    keys = set(TariffParameter.objects.values_list("key", flat=True))
+    assert keys == set(REGISTRY)
+    assert tariff("open.deposit") == Decimal("100.00")
+    assert tariff("number.reservation_minutes") == 30
+    assert tariff("precancel.window_months") == 3
+    assert tariff("identity.national_cap_enabled") is False
+    assert "pending_cancellation" in tariff("identity.counted_line_states")
+
+
+def test_an_edited_row_is_in_force_after_the_cache_is_cleared():
+    TariffParameter.objects.filter(key="open.deposit").update(value="150.00")
+    tariff_cache_clear()
+    assert tariff("open.deposit") == Decimal("150.00")
+
+
+def test_a_row_that_no_longer_parses_falls_back_to_the_default():
+    TariffParameter.objects.filter(key="number.reservation_minutes").update(value="soon")
+    tariff_cache_clear()
+    assert tariff("number.reservation_minutes") == 30
+
+
+@pytest.mark.parametrize("key, bad", [("open.deposit", "-1"), ("open.deposit", "1.005"), ("open.deposit", "abc"),
+                                      ("number.reservation_minutes", "1.5"), ("identity.national_cap_enabled", "maybe")])
+def test_admin_validation_refuses_values_of_the_wrong_type(key, bad):
+    row = TariffParameter.objects.get(key=key)
+    row.value = bad
+    with pytest.raises(ValidationError):
+        row.full_clean()
+
+
+def test_sync_is_idempotent_and_keeps_edited_values():
+    TariffParameter.objects.filter(key="open.deposit").update(value="120.00")
+    assert tariff_sync() == 0
+    assert TariffParameter.objects.get(key="open.deposit").value == "120.00"
+    TariffParameter.objects.filter(key="open.deposit").delete()
+    assert tariff_sync() == 1
+    assert TariffParameter.objects.get(key="open.deposit").value == "100.00"

@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from boss.views import admin_screens, auth, home
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("login/", auth.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("language/", auth.language_switch, name="language_switch"),
+    path("search/", home.search_view, name="search"),
+    path("audit/", admin_screens.AuditListView.as_view(), name="audit_list"),
+    path("tariffs/", admin_screens.TariffListView.as_view(), name="tariff_list"),
+    path("billing/", include("billing.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("boss.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+]
+
+handler400 = "boss.views.errors.bad_request"
+handler403 = "boss.views.errors.permission_denied"
+handler404 = "boss.views.errors.page_not_found"
+handler500 = "boss.views.errors.server_error"
