@@ -7,7 +7,7 @@ git clone -q "$repo" "$dir/p"
 cd "$dir/p"
 start=$(date +%s.%N)
 PORT=${PORT:-8765}
-make run PORT="$PORT" > run.log 2>&1 &
+setsid make run PORT="$PORT" > run.log 2>&1 &
 pid=$!
 until curl -fs -o /dev/null "http://127.0.0.1:$PORT/login/"; do
   sleep 0.5
@@ -15,5 +15,6 @@ until curl -fs -o /dev/null "http://127.0.0.1:$PORT/login/"; do
 done
 end=$(date +%s.%N)
 printf 'make run, fresh clone to served login page: %.1f s\n' "$(echo "$end - $start" | bc)"
-kill -- -$(ps -o pgid= $pid | tr -d ' ') 2>/dev/null || kill $pid
+kill -- -$pid 2>/dev/null || true
+sleep 1
 rm -rf "$dir"
