@@ -13,10 +13,52 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from boss.models import ImmutableModel
+from boss.masking import mask
+from boss.models import ImmutableModel, TimeStampedModel
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 ZERO = Decimal("0.00")
+
+
+class Account(TimeStampedModel):
+    """An account (帐户): who pays for one or more lines, and how (cash/prepaid or bank collection).
+
+    Its money lives in the ledger: a CUSTOMER ledger account (the balance; below zero means arrears)
+    and a DEPOSIT ledger account, both pointing back here.
+    """
+
+    class PaymentMethod(models.TextChoices):
+        CASH = "cash", _("Cash (prepaid)")
+        BANK = "bank", _("Bank collection")
+
+    customer = models.ForeignKey("customers.Customer", verbose_name=_("payer"), on_delete=models.PROTECT,
+                                 related_name="accounts")
+    payment_method = models.CharField(_("payment method"), max_length=10, choices=PaymentMethod.choices,
+                                      default=PaymentMethod.CASH)
+    corporate = models.BooleanField(_("corporate account"), default=False)
+    realtime_prepaid = models.BooleanField(_("real-time prepaid"), default=True)
+    credit_limit = models.DecimalField(_("credit limit"), **MONEY, default=ZERO)
+    bank_code = models.CharField(_("bank"), max_length=20, blank=True)
+    bank_account_number = models.CharField(_("bank account number"), max_length=40, blank=True)
+    bank_account_holder = models.CharField(_("account holder"), max_length=100, blank=True)
+    bank_holder_identity = models.ForeignKey("customers.CustomerIdentity", verbose_name=_("account holder's identity"),
+                                             null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    bank_confirmed_by = models.CharField(_("confirmed with the bank by"), max_length=100, blank=True)
+    bank_confirmed_at = models.DateTimeField(_("confirmed with the bank at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+
+    def __str__(self):
+        return f"{_('Account')} {self.pk}"
+
+    @property
+    def masked_bank_account(self) -> str:
+        return mask(self.bank_account_number)
+
+    def audit_repr(self) -> str:
+        return str(self)
 
 
 class LedgerAccount(models.Model):
@@ -42,6 +84,8 @@ class LedgerAccount(models.Model):
                              on_delete=models.PROTECT, related_name="ledger_accounts")
     staff = models.ForeignKey("boss.Staff", verbose_name=_("staff user"), null=True, blank=True,
                               on_delete=models.PROTECT, related_name="ledger_accounts")
+    billing_account = models.ForeignKey(Account, verbose_name=_("account"), null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="ledger_accounts")
     non_negative = models.BooleanField(_("may not go below zero"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

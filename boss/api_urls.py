@@ -7,5 +7,8 @@ from boss.api.views import MeApi, TokenObtainApi
 urlpatterns = [
     path("auth/token", TokenObtainApi.as_view(), name="api_token"),
     path("me", MeApi.as_view(), name="api_me"),
+    path("", include("customers.api.urls")),
+    path("", include("orders.api.urls")),
     path("", include("billing.api.urls")),
+    path("", include("complaints.api.urls")),
 ]

@@ -1,6 +1,6 @@
 """The left navigation, grouped by task (ui.md), showing only what the role may do.
 
-One table: each issue adds its screens here.
+The kernel's items are below; each app lists its own in `<app>/navigation.py` as `NAV_ITEMS`.
 """
 
 from dataclasses import dataclass
@@ -28,25 +28,30 @@ GROUPS = [
     ("admin", _("Administration")),   # 管理
 ]
 
-ITEMS = [
+NAV_ITEMS = [
     NavItem("query", _("Counter home"), "home", "boss.use_counter", "h"),
     NavItem("query", _("Search"), "search", "boss.use_counter", "s"),
-    NavItem("pay", _("My cash drawer"), "billing:my_drawer", "billing.view_own_drawer"),
-    NavItem("reports", _("Ledger accounts"), "billing:ledger_account_list", "billing.view_ledgeraccount"),
     NavItem("reports", _("Audit trail"), "audit_list", "boss.view_auditevent"),
     NavItem("admin", _("Tariff parameters"), "tariff_list", "boss.view_tariffparameter"),
     NavItem("admin", _("Halls and staff"), "admin:index", "boss.view_hall"),
 ]
 
 
+def all_items() -> list[NavItem]:
+    from boss.registry import app_modules
+
+    return [item for module in app_modules("navigation") for item in getattr(module, "NAV_ITEMS", [])]
+
+
 def nav_for(user) -> list[dict]:
     """The groups and items this user may see, in display order."""
     if not user.is_authenticated:
         return []
+    items_all = all_items()
     groups = []
     for code, label in GROUPS:
         items = []
-        for item in ITEMS:
+        for item in items_all:
             if item.group != code or (item.perm and not user.has_perm(item.perm)):
                 continue
             try:

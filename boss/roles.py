@@ -1,9 +1,10 @@
 """Roles of processes.md section 0 as Django groups with explicit permissions.
 
-This table is the one place that says which role may do what. `roles_sync()` runs after every
-`migrate` and makes the groups match it exactly (permissions that are not listed are removed), so
-the permission matrix in the tests and the database never drift apart. Later issues add their
-permissions to the lists below (one table, one place).
+The roles and the kernel's permissions are listed here; each app lists the permissions it gives
+to each role in its own `<app>/roles.py` as `ROLE_PERMISSIONS = {"sales_rep": (...), ...}`.
+`roles_sync()` runs after every `migrate` and makes the groups match the union exactly (permissions
+that are not listed are removed), so the permission matrix in the tests and the database never drift
+apart.
 """
 
 from dataclasses import dataclass
@@ -24,17 +25,13 @@ _BASE = ("boss.use_counter",)
 ROLES: dict[str, Role] = {
     r.code: r
     for r in [
-        Role("sales_rep", _("Sales rep"), _BASE + (
-            "billing.view_own_drawer",
-        )),
-        Role("customer_manager", _("Customer manager"), _BASE + (
-            "billing.view_own_drawer",
-        )),
+        Role("sales_rep", _("Sales rep"), _BASE),
+        Role("customer_manager", _("Customer manager"), _BASE),
         Role("store_manager", _("Store manager"), _BASE + (
-            "billing.view_own_drawer", "billing.view_ledgeraccount", "boss.view_auditevent",
+            "boss.view_auditevent",
         )),
         Role("account_clerk", _("Account-room clerk"), _BASE + (
-            "boss.all_halls", "billing.view_ledgeraccount",
+            "boss.all_halls",
         )),
         Role("big_customer_room", _("Big-customer room"), _BASE + (
             "boss.all_halls",
@@ -49,7 +46,7 @@ ROLES: dict[str, Role] = {
             "boss.all_halls",
         )),
         Role("manager", _("Manager"), _BASE + (
-            "boss.all_halls", "billing.view_ledgeraccount", "boss.view_auditevent",
+            "boss.all_halls", "boss.view_auditevent",
         )),
         Role("admin", _("Administrator"), _BASE + (
             "boss.all_halls", "boss.view_auditevent",
@@ -68,6 +65,19 @@ def role_label(code: str) -> str:
     return str(role.label) if role else code
 
 
+def role_permissions() -> dict[str, tuple[str, ...]]:
+    """Every role's permissions: the kernel's (above) plus each app's `roles.ROLE_PERMISSIONS`."""
+    from boss.registry import app_modules
+
+    merged = {code: list(role.perms) for code, role in ROLES.items()}
+    for module in app_modules("roles"):
+        for code, perms in getattr(module, "ROLE_PERMISSIONS", {}).items():
+            if code not in merged:
+                raise LookupError(f"{module.__name__} names an unknown role {code}")
+            merged[code].extend(perms)
+    return {code: tuple(dict.fromkeys(perms)) for code, perms in merged.items()}
+
+
 def roles_sync(*, verbosity: int = 0) -> None:
     """Make every role group hold exactly the permissions listed here."""
     from django.apps import apps
@@ -83,9 +93,9 @@ def roles_sync(*, verbosity: int = 0) -> None:
         f"{p.content_type.app_label}.{p.codename}": p
         for p in Permission.objects.select_related("content_type")
     }
-    for role in ROLES.values():
-        missing = [name for name in role.perms if name not in by_name]
+    for code, perms in role_permissions().items():
+        missing = [name for name in perms if name not in by_name]
         if missing:
-            raise LookupError(f"role {role.code} names unknown permissions: {missing}")
-        group, _created = Group.objects.get_or_create(name=role.code)
-        group.permissions.set([by_name[name] for name in role.perms])
+            raise LookupError(f"role {code} names unknown permissions: {missing}")
+        group, _created = Group.objects.get_or_create(name=code)
+        group.permissions.set([by_name[name] for name in perms])

@@ -107,13 +107,50 @@ _PARAMS = [
     Param("privacy.reveals_per_hour", "30", "int", _("Identity reveals per user per hour"), _("reveals")),
 ]
 
-REGISTRY: dict[str, Param] = {p.key: p for p in _PARAMS}
+class _Registry(dict):
+    """The kernel's parameters above plus every app's `<app>/tariffs.py` `PARAMS` list, loaded on first
+    use (apps must be ready)."""
+
+    _loaded = False
+
+    def _load(self):
+        if not self._loaded:
+            from boss.registry import app_modules
+
+            self._loaded = True
+            self.update({p.key: p for p in _PARAMS})
+            for module in app_modules("tariffs"):
+                for param in getattr(module, "PARAMS", []):
+                    if param.key in self and module.__name__ != __name__:
+                        raise LookupError(f"tariff parameter {param.key} is defined twice")
+                    self[param.key] = param
+
+    def __getitem__(self, key):
+        self._load()
+        return super().__getitem__(key)
+
+    def get(self, key, default=None):
+        self._load()
+        return super().get(key, default)
+
+    def values(self):
+        self._load()
+        return super().values()
+
+    def __iter__(self):
+        self._load()
+        return super().__iter__()
+
+    def __contains__(self, key):
+        self._load()
+        return super().__contains__(key)
+
+    def __len__(self):
+        self._load()
+        return super().__len__()
 
 
-def register(param: Param) -> None:
-    """Add a parameter defined by a later app (kept in one registry, one reader)."""
-    REGISTRY[param.key] = param
-    cache.delete(_CACHE_KEY)
+REGISTRY: dict[str, Param] = _Registry()
 
 
 def _raw_values() -> dict[str, str]:

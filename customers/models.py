@@ -1,1 +1,166 @@
-"""Models of this app arrive with their issue."""
+"""Customers, their identity documents, classification, and lines (subscriptions).
+
+Core shapes agreed for every issue; the customers issue adds validation, services and screens.
+"""
+
+import django_fsm as fsm
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from boss.masking import mask, mask_name
+from boss.models import TimeStampedModel
+
+
+class CustomerIdentity(TimeStampedModel):
+    """An identity document as checked at the counter (real-name registration, domain-rules A1).
+
+    Unique per (type, number): this row is what the per-identity line limit locks (A2), and an agent's
+    identity is a row here too. Numbers are stored normalised (uppercase X, ASCII digits).
+    """
+
+    class DocType(models.TextChoices):
+        RESIDENT_ID = "resident_id", _("Resident ID card")
+        USCC = "uscc", _("Unified social credit code")
+        PASSPORT = "passport", _("Passport")
+        HMT_PERMIT = "hmt_permit", _("Hong Kong, Macau or Taiwan permit")
+
+    class CheckMethod(models.TextChoices):
+        CARD_READER = "card_reader", _("ID card reader")
+        VISUAL = "visual", _("Original checked by eye")
+        ONLINE = "online", _("Online verification")
+
+    ORGANIZATION_TYPES = frozenset({DocType.USCC})
+
+    doc_type = models.CharField(_("document type"), max_length=20, choices=DocType.choices)
+    number = models.CharField(_("document number"), max_length=40)
+    name = models.CharField(_("name on the document"), max_length=100)
+    address = models.CharField(_("address on the document"), max_length=200, blank=True)
+    check_method = models.CharField(_("checked by"), max_length=20, choices=CheckMethod.choices,
+                                    default=CheckMethod.CARD_READER)
+    checked_by = models.ForeignKey("boss.Staff", verbose_name=_("checked by staff"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    checked_hall = models.ForeignKey("boss.Hall", verbose_name=_("checked at hall"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("identity document")
+        verbose_name_plural = _("identity documents")
+        constraints = [models.UniqueConstraint(fields=["doc_type", "number"], name="identity_unique_type_number")]
+
+    def __str__(self):
+        return f"{self.get_doc_type_display()} {self.masked_number}"
+
+    @property
+    def masked_number(self) -> str:
+        return mask(self.number)
+
+    def audit_repr(self) -> str:
+        return str(self)
+
+
+class Customer(TimeStampedModel):
+    """A person or an organization. The kind is derived from the identity (C1-F3)."""
+
+    class Kind(models.TextChoices):
+        INDIVIDUAL = "individual", _("Individual")
+        ORGANIZATION = "organization", _("Organization")
+
+    kind = models.CharField(_("customer type"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=100, db_index=True)
+    identity = models.OneToOneField(CustomerIdentity, verbose_name=_("identity document"),
+                                    on_delete=models.PROTECT, related_name="customer")
+    contact_phone = models.CharField(_("contact number"), max_length=20, blank=True)
+    contact_address = models.CharField(_("contact address"), max_length=200, blank=True)
+    created_hall = models.ForeignKey("boss.Hall", verbose_name=_("registered at"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey("boss.Staff", verbose_name=_("registered by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+
+    def __str__(self):
+        return self.name
+
+    def audit_repr(self) -> str:
+        return f"{mask_name(self.name)} #{self.pk}"
+
+
+class CustomerClass(TimeStampedModel):
+    """One classification of a customer (M3.2): VIP with level, blacklist, redlist. A customer may be in
+    several at once; one without any is ordinary. Each has a reason, who set it, and a validity."""
+
+    class Kind(models.TextChoices):
+        VIP = "vip", _("Big customer (VIP)")
+        BLACKLIST = "blacklist", _("Blacklist")
+        REDLIST = "redlist", _("Redlist")
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="classes")
+    kind = models.CharField(_("class"), max_length=20, choices=Kind.choices)
+    vip_level = models.PositiveSmallIntegerField(_("VIP level"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=200)
+    set_by = models.ForeignKey("boss.Staff", verbose_name=_("set by"), null=True, on_delete=models.PROTECT,
+                               related_name="+")
+    since = models.DateField(_("since"))
+    until = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("customer class")
+        verbose_name_plural = _("customer classes")
+        indexes = [models.Index(fields=["customer", "kind"], name="customer_class_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind="vip") | Q(vip_level__isnull=True), name="vip_level_only_for_vip"),
+        ]
+
+    def __str__(self):
+        return self.get_kind_display()
+
+
+class Line(fsm.ConcurrentTransitionMixin, TimeStampedModel):
+    """A line (用户): one subscription of an MSISDN with its SIM, owner, paying account and plan."""
+
+    class Status(models.TextChoices):
+        PENDING_ACTIVATION = "pending_activation", _("Awaiting activation")
+        ACTIVE = "active", _("Active")
+        SUSPENDED_REQUEST = "suspended_request", _("Suspended on request")
+        SUSPENDED_LOSS = "suspended_loss", _("Suspended: reported lost")
+        SUSPENDED_ARREARS = "suspended_arrears", _("Suspended for arrears")
+        PENDING_CANCELLATION = "pending_cancellation", _("Pending cancellation")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    msisdn = models.CharField(_("mobile number"), max_length=11, db_index=True)
+    customer = models.ForeignKey(Customer, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="lines")
+    account = models.ForeignKey("billing.Account", verbose_name=_("account"), on_delete=models.PROTECT,
+                                related_name="lines")
+    plan = models.ForeignKey("orders.Plan", verbose_name=_("plan"), on_delete=models.PROTECT, related_name="lines")
+    iccid = models.CharField(_("SIM card (ICCID)"), max_length=20, blank=True)
+    hall = models.ForeignKey("boss.Hall", verbose_name=_("opened at"), on_delete=models.PROTECT,
+                             related_name="lines")
+    status = fsm.FSMField(_("status"), max_length=30, choices=Status.choices, default=Status.PENDING_ACTIVATION,
+                          protected=True, db_index=True)
+    service_password = models.CharField(_("service password"), max_length=128, blank=True)
+    activated_at = models.DateTimeField(_("activated at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    reverification_required = models.BooleanField(_("real-name re-verification required"), default=False)
+    premium_agreement_until = models.DateField(_("premium-number agreement until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("line")
+        verbose_name_plural = _("lines")
+        constraints = [
+            # A number is reused after cancellation, so it is unique among live lines only (B4).
+            models.UniqueConstraint(fields=["msisdn"], condition=~Q(status="cancelled"), name="one_live_line_per_msisdn"),
+        ]
+
+    def __str__(self):
+        return self.msisdn
+
+    def audit_repr(self) -> str:
+        return self.msisdn
+
+    @fsm.transition(field=status, source=Status.PENDING_ACTIVATION, target=Status.ACTIVE)
+    def activate(self, *, when) -> None:
+        self.activated_at = when

@@ -1,63 +1,10 @@
-"""Load the demo data: halls, departments, one user per role, tariff parameters. Idempotent: running it
-again creates nothing new and changes no password.
-
-Later issues extend `DEMO_STEPS` with their own loaders (customers, numbers, catalog ...).
-"""
+"""Load the demo data (idempotent) and print the demo logins: every app's `demo.load(stdout)`, in the
+order of INSTALLED_APPS."""
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
 
-from boss.models import Department, Hall, Staff
-from boss.roles import roles_sync
-from boss.tariffs import tariff_sync
-
-DEMO_PASSWORD = "Counter-Demo-2026"
-
-HALLS = [
-    # code, name, kind, designated for cancellation, redemption hall, group SMS
-    ("GZ-ZS01", "广州中山路自营厅", Hall.Kind.SELF_OPERATED, True, True, True),
-    ("GZ-TH02", "广州天河自营厅", Hall.Kind.SELF_OPERATED, False, False, True),
-    ("GZ-YZ03", "广州邮政储蓄代办点", Hall.Kind.PARTNER, False, False, False),
-]
-
-DEPARTMENTS = [
-    # code, name, kind, parent
-    ("ACCT", "帐务室", Department.Kind.ACCOUNT_ROOM, None),
-    ("BIGC", "大客户室", Department.Kind.BIG_CUSTOMER_ROOM, None),
-    ("DATA", "数据业务室", Department.Kind.DATA_BUSINESS_ROOM, None),
-    ("CS", "分公司客服中心", Department.Kind.CUSTOMER_SERVICE, None),
-    ("NET", "网络部", Department.Kind.COMPLAINT, None),
-    ("SVC", "客户服务部", Department.Kind.COMPLAINT, None),
-    ("CARD", "卡业务部", Department.Kind.COMPLAINT, None),
-    ("VAS", "梦网增值业务部", Department.Kind.COMPLAINT, None),
-    ("SUP", "支撑系统部", Department.Kind.COMPLAINT, None),
-    ("BILL", "计费部", Department.Kind.COMPLAINT, None),
-    ("MIS", "MIS部", Department.Kind.COMPLAINT, None),
-    ("BBC", "分公司计费中心", Department.Kind.COMPLAINT, None),
-    ("EOMS", "EOMS运维", Department.Kind.COMPLAINT, None),
-    ("NET-TH", "天河区网管中心", Department.Kind.DISTRICT, "NET"),
-    ("NET-YX", "越秀区网管中心", Department.Kind.DISTRICT, "NET"),
-]
-
-# username, family name, given name, role, hall code, department code
-USERS = [
-    ("rep1", "王", "芳", "sales_rep", "GZ-ZS01", None),
-    ("rep2", "李", "娜", "sales_rep", "GZ-TH02", None),
-    ("agent1", "赵", "磊", "sales_rep", "GZ-YZ03", None),
-    ("cmgr1", "陈", "静", "customer_manager", "GZ-ZS01", None),
-    ("store1", "刘", "洋", "store_manager", "GZ-ZS01", None),
-    ("store2", "黄", "敏", "store_manager", "GZ-TH02", None),
-    ("account1", "周", "杰", "account_clerk", None, "ACCT"),
-    ("bigcust1", "吴", "婷", "big_customer_room", None, "BIGC"),
-    ("databiz1", "郑", "浩", "data_business_room", None, "DATA"),
-    ("reviewer1", "孙", "丽", "complaint_reviewer", None, "CS"),
-    ("handler_net", "马", "强", "department_handler", None, "NET"),
-    ("handler_bill", "朱", "琳", "department_handler", None, "BILL"),
-    ("manager1", "胡", "斌", "manager", None, None),
-    ("admin1", "郭", "勇", "admin", None, None),
-]
-
-DEMO_STEPS: list = []  # callables(stdout) added by later issues' loaders
+from boss.demo import logins_table
+from boss.registry import app_modules
 
 
 class Command(BaseCommand):
@@ -67,48 +14,8 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true", help="Do not print the demo logins.")
 
     def handle(self, *args, quiet=False, **options):
-        with transaction.atomic():
-            created = load_base()
-        for step in DEMO_STEPS:
-            step(self.stdout)
+        for module in app_modules("demo"):
+            module.load(stdout=self.stdout)
         if not quiet:
-            self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new staff users)."))
+            self.stdout.write(self.style.SUCCESS("Demo data ready."))
             self.stdout.write(logins_table())
-
-
-@transaction.atomic
-def load_base() -> int:
-    from django.contrib.auth.models import Group
-
-    roles_sync()
-    tariff_sync()
-    halls = {}
-    for code, name, kind, designated, redemption, group_sms in HALLS:
-        halls[code], _ = Hall.objects.get_or_create(code=code, defaults={
-            "name": name, "kind": kind, "designated_for_cancellation": designated,
-            "redemption_hall": redemption, "group_sms_allowed": group_sms})
-    departments = {}
-    for code, name, kind, parent in DEPARTMENTS:
-        departments[code], _ = Department.objects.get_or_create(code=code, defaults={
-            "name": name, "kind": kind, "parent": departments.get(parent)})
-    created = 0
-    for username, family, given, role, hall, dept in USERS:
-        user, is_new = Staff.objects.get_or_create(username=username, defaults={
-            "last_name": family, "first_name": given, "hall": halls.get(hall),
-            "department": departments.get(dept), "is_staff": role == "admin"})
-        if is_new:
-            user.set_password(DEMO_PASSWORD)
-            user.save(update_fields=["password"])
-            user.groups.add(Group.objects.get(name=role))
-            created += 1
-    return created
-
-
-def logins_table() -> str:
-    from boss.roles import role_label
-
-    lines = ["", "Demo logins (password for all: %s)" % DEMO_PASSWORD,
-             f"  {'user':<14}{'role':<22}workplace"]
-    for username, family, given, role, hall, dept in USERS:
-        lines.append(f"  {username:<14}{role_label(role):<22}{hall or dept or '-'}")
-    return "\n".join(lines)
