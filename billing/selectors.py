@@ -1,5 +1,6 @@
 """Reads of the ledger. Balances are always the sum of entries (no cached balance to drift)."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
@@ -21,6 +22,37 @@ def account_balances(accounts) -> dict[int, Decimal]:
         LedgerEntry.objects.filter(account__in=accounts).values_list("account").annotate(s=Sum("amount"))
     )
     return {a.pk: a.normal(sums.get(a.pk, ZERO)) for a in accounts}
+
+
+@dataclass(frozen=True)
+class AccountMoney:
+    balance: Decimal   # the customer's money with us; negative = arrears
+    deposit: Decimal
+
+    @property
+    def arrears(self) -> Decimal:
+        return -self.balance if self.balance < 0 else ZERO
+
+
+def account_money(account) -> AccountMoney:
+    """Balance and deposit of a billing account (帐户), from the ledger, in one query."""
+    return accounts_money([account])[account.pk]
+
+
+def accounts_money(accounts) -> dict[int, AccountMoney]:
+    """Balance and deposit of many billing accounts in one query (no N+1 on list screens)."""
+    accounts = list(accounts)
+    rows = (LedgerEntry.objects.filter(account__billing_account__in=accounts)
+            .values_list("account__billing_account", "account__kind").annotate(s=Sum("amount")))
+    sums: dict[tuple[int, str], Decimal] = {(acct, kind): s for acct, kind, s in rows}
+    cent = Decimal("0.01")
+    return {
+        a.pk: AccountMoney(
+            balance=(-(sums.get((a.pk, LedgerAccount.Kind.CUSTOMER)) or ZERO)).quantize(cent),
+            deposit=(-(sums.get((a.pk, LedgerAccount.Kind.DEPOSIT)) or ZERO)).quantize(cent),
+        )
+        for a in accounts
+    }
 
 
 def ledger_account_list_for_actor(*, actor):

@@ -152,6 +152,18 @@ def ledger_account_cash_drawer(*, staff, method: str = "cash") -> LedgerAccount:
                     staff=staff, hall=staff.hall, non_negative=(method == "cash"))
 
 
+def ledger_account_customer(*, account) -> LedgerAccount:
+    """The balance of a billing account (帐户): credits are money the customer holds with us; a
+    balance below zero is arrears."""
+    return _account(f"customer:{account.pk}", kind=LedgerAccount.Kind.CUSTOMER, billing_account=account)
+
+
+def ledger_account_deposit(*, account) -> LedgerAccount:
+    """Deposits (押金) held for a billing account; never below zero."""
+    return _account(f"deposit:{account.pk}", kind=LedgerAccount.Kind.DEPOSIT, billing_account=account,
+                    non_negative=True)
+
+
 def ledger_account_revenue(*, fee_type: str) -> LedgerAccount:
     return _account(f"revenue:{fee_type}", kind=LedgerAccount.Kind.REVENUE, subtype=fee_type)
 

@@ -121,3 +121,24 @@ def test_accounts_are_found_by_code_not_duplicated(rep):
     assert LedgerAccount.objects.filter(kind=LedgerAccount.Kind.CASH_DRAWER).count() == 1
     assert ledger_account_cash_drawer(staff=rep).non_negative is True
     assert ledger_account_cash_drawer(staff=rep, method="pos").non_negative is False
+
+
+def test_account_money_reads_balance_and_deposit_of_a_billing_account(rep, drawer):
+    from billing.models import Account
+    from billing.selectors import account_money, accounts_money
+    from billing.services.ledger import ledger_account_customer, ledger_account_deposit
+    from customers.models import Customer, CustomerIdentity
+
+    identity = CustomerIdentity.objects.create(doc_type="resident_id", number="11010519491231002X", name="张三")
+    customer = Customer.objects.create(kind="individual", name="张三", identity=identity)
+    account = Account.objects.create(customer=customer)
+    other = Account.objects.create(customer=customer)
+    transaction_post(actor=rep, kind="payment.cash", postings=[
+        debit(drawer, D("150.00")), credit(ledger_account_customer(account=account), D("50.00")),
+        credit(ledger_account_deposit(account=account), D("100.00"))])
+    transaction_post(actor=rep, kind="bill", postings=[
+        debit(ledger_account_customer(account=other), D("20.00")), credit(ledger_account_revenue(fee_type="monthly"), D("20.00"))])
+    money = account_money(account)
+    assert (money.balance, money.deposit, money.arrears) == (D("50.00"), D("100.00"), D("0"))
+    both = accounts_money([account, other])
+    assert both[other.pk].balance == D("-20.00") and both[other.pk].arrears == D("20.00")
