@@ -54,11 +54,11 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 @pytest.fixture
-def real_worker(transactional_db):
-    """Start a real Celery worker process on the test database and a queue of this test's own.
-
-    Yields (queue, process); the worker is killed at the end. Tests of timed jobs and of worker
-    crashes use it (style: no mock of our own broker).
+def start_worker(transactional_db):
+    """start_worker(**env) starts a real Celery worker process on the test database and a queue of this
+    test's own, with extra environment (e.g. BOSS_HLR_LATENCY_MS). The worker can be killed with
+    SIGKILL and restarted; it is killed at the end. Tests of timed jobs and of worker crashes use it
+    (no mock of our own broker).
     """
     import signal
     import subprocess
@@ -70,37 +70,42 @@ def real_worker(transactional_db):
 
     db = connection.settings_dict
     queue = f"test-{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "boss.settings.worker_test", "CELERY_QUEUE": queue,
-           "BOSS_TEST_DB_NAME": db["NAME"]}
+    base_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "boss.settings.worker_test", "CELERY_QUEUE": queue,
+                "BOSS_TEST_DB_NAME": db["NAME"]}
     started = []
 
-    def start():
+    def start(env):
         proc = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "boss", "worker", "-Q", queue, "--concurrency=1",
              "--pool=prefork", "--loglevel=WARNING", "--without-heartbeat", "--without-gossip", "--without-mingle"],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         started.append(proc)
         return proc
 
     class Worker:
-        def __init__(self):
+        def __init__(self, **extra_env):
             self.queue = queue
-            self.proc = start()
+            self.env = {**base_env, **{k: str(v) for k, v in extra_env.items()}}
+            self.proc = start(self.env)
+            time.sleep(0.5)
 
         def restart(self):
-            self.proc = start()
+            self.proc = start(self.env)
 
         def kill(self):
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(10)
 
-    worker = Worker()
-    time.sleep(0.5)
-    yield worker
+    yield Worker
     for proc in started:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(10)
+
+
+@pytest.fixture
+def real_worker(start_worker):
+    return start_worker()
 
 
 def require_os(*, binaries=(), paths=()):

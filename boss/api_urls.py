@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("orders.api.urls")),
     path("", include("billing.api.urls")),
     path("", include("complaints.api.urls")),
+    path("", include("provisioning.api.urls")),
 ]

@@ -18,4 +18,7 @@ app.autodiscover_tasks()
 # name -> {"task": dotted path, "schedule": seconds or crontab}
 app.conf.beat_schedule = {
     "idempotency-keys-prune": {"task": "boss.tasks.idempotency_keys_prune", "schedule": crontab(hour=3, minute=15)},
+    # The outbox safety net: commits nudge a worker at once; this catches nudges lost with the broker.
+    "provisioning-dispatch": {"task": "provisioning.tasks.provisioning_dispatch", "schedule": 15.0},
+    "provisioning-sweep": {"task": "provisioning.tasks.provisioning_sweep", "schedule": 30.0},
 }

@@ -8,7 +8,7 @@ from functools import cache
 from importlib import import_module
 from types import ModuleType
 
-PROJECT_APPS = ("boss", "customers", "orders", "billing", "complaints")
+PROJECT_APPS = ("boss", "customers", "orders", "billing", "complaints", "provisioning")
 
 
 @cache

@@ -17,6 +17,7 @@ urlpatterns = [
     path("orders/", include("orders.urls")),
     path("billing/", include("billing.urls")),
     path("complaints/", include("complaints.urls")),
+    path("provisioning/", include("provisioning.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("boss.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),

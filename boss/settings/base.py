@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "orders",
     "billing",
     "complaints",
+    "provisioning",
 ]
 
 MIDDLEWARE = [
@@ -179,6 +180,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "boss.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "boss.api.exception_handler.exception_handler",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "COERCE_DECIMAL_TO_STRING": True,
@@ -245,3 +247,10 @@ BOSS_MASK_KEEP_START = env.int("BOSS_MASK_KEEP_START", default=3)
 BOSS_MASK_KEEP_END = env.int("BOSS_MASK_KEEP_END", default=4)
 BOSS_IDEMPOTENCY_KEEP_DAYS = env.int("BOSS_IDEMPOTENCY_KEEP_DAYS", default=7)
 BOSS_PRODUCT_NAME = _("Service-hall BOSS")
+# The network element: the simulated HLR unless a real gateway class is configured.
+BOSS_NETWORK_ADAPTER = env("BOSS_NETWORK_ADAPTER", default="provisioning.adapters.SimulatedHlr")
+BOSS_NETWORK_ADAPTER_OPTIONS = {
+    "latency_ms": env.float("BOSS_HLR_LATENCY_MS", default=50),
+    "failure_rate": env.float("BOSS_HLR_FAILURE_RATE", default=0.0),
+    "lost_reply_rate": env.float("BOSS_HLR_LOST_REPLY_RATE", default=0.0),
+}

@@ -1,7 +1,7 @@
 """Test settings: PostgreSQL when DATABASE_URL points at one (CI always does), else SQLite."""
 
 from .base import *  # noqa: F403
-from .base import DATABASES
+from .base import CELERY_BROKER_URL, DATABASES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; never in production
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -15,3 +15,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": None}  # in memory
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+
+# Without Redis the tests run no real worker: keep their task messages in memory instead of the
+# file-system broker folder that `make run`'s worker reads.
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    CELERY_BROKER_URL = "memory://"

@@ -1,0 +1,176 @@
+"""Provisioning: create work orders in the caller's transaction, claim them with SKIP LOCKED and a lease,
+execute them through the network adapter, mark completion or failure, sweep expired leases; retry and
+roll back failed ones from the hall's screen."""
+
+import logging
+import os
+import random
+import socket
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from boss.audit import audit_record
+from boss.permissions import ensure_same_hall, system_actor
+from boss.tariffs import tariff
+from provisioning import hooks
+from provisioning.adapters import NetworkError, get_adapter
+from provisioning.errors import WorkOrderStateError
+from provisioning.models import WorkOrder
+
+log = logging.getLogger(__name__)
+WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
+
+
+def work_order_create(*, action: str, msisdn: str, line=None, hall=None, payload: dict | None = None,
+                      reference: str = "") -> WorkOrder:
+    """Insert a work order in the CALLER's transaction (the outbox) and nudge a worker after commit.
+
+    Not a service of its own (no audit): the business service that calls it audits the whole change.
+    """
+    wo = WorkOrder.objects.create(action=action, msisdn=msisdn, line=line, hall=hall, payload=payload or {},
+                                  reference=reference, max_attempts=tariff("provisioning.max_attempts"))
+    transaction.on_commit(_nudge)
+    return wo
+
+
+def _nudge():
+    from provisioning.tasks import provisioning_dispatch
+
+    try:
+        provisioning_dispatch.delay()
+    except Exception:  # the broker being down must not fail the counter; beat picks the row up
+        log.warning("could not enqueue provisioning_dispatch; the beat schedule will pick it up")
+
+
+def work_orders_claim(*, limit: int = 10, worker: str = WORKER_ID) -> list[WorkOrder]:
+    """Claim up to `limit` ready work orders: SKIP LOCKED so workers never wait on each other."""
+    now = timezone.now()
+    with transaction.atomic():
+        rows = list(WorkOrder.objects.select_for_update(skip_locked=True)
+                    .filter(state=WorkOrder.State.READY, run_after__lte=now).order_by("id")[:limit])
+        lease = now + timedelta(seconds=tariff("provisioning.lease_seconds"))
+        for wo in rows:
+            wo.state, wo.lease_until, wo.claimed_by = WorkOrder.State.RUNNING, lease, worker
+            wo.attempts += 1
+        WorkOrder.objects.bulk_update(rows, ["state", "lease_until", "claimed_by", "attempts"])
+    return rows
+
+
+def work_order_execute(*, work_order: WorkOrder, worker: str = WORKER_ID) -> WorkOrder:
+    """Send one claimed work order to the network element (no lock held during the call), then record
+    the outcome."""
+    try:
+        get_adapter().execute(key=work_order.key, action=work_order.action, msisdn=work_order.msisdn,
+                              payload=work_order.payload)
+    except NetworkError as exc:
+        return _work_order_attempt_failed(work_order=work_order, error=str(exc), worker=worker)
+    return _work_order_complete(work_order=work_order, worker=worker)
+
+
+@transaction.atomic
+def _work_order_complete(*, work_order: WorkOrder, worker: str) -> WorkOrder:
+    wo = WorkOrder.objects.select_for_update().get(pk=work_order.pk)
+    if wo.state == WorkOrder.State.DONE:
+        return wo  # another worker finished it after our lease expired: nothing more to do
+    if wo.state not in (WorkOrder.State.RUNNING, WorkOrder.State.READY):
+        return wo  # rolled back meanwhile; the network change stays for an operator to see
+    actor = system_actor()
+    wo.state, wo.completed_at, wo.lease_until, wo.last_error = WorkOrder.State.DONE, timezone.now(), None, ""
+    wo.save(update_fields=["state", "completed_at", "lease_until", "last_error"])
+    hooks.run_complete(actor=actor, work_order=wo)
+    audit_record(actor=actor, action="workorder.complete", target=wo, hall=wo.hall,
+                 after={"state": wo.state, "attempts": wo.attempts})
+    return wo
+
+
+@transaction.atomic
+def _work_order_attempt_failed(*, work_order: WorkOrder, error: str, worker: str) -> WorkOrder:
+    wo = WorkOrder.objects.select_for_update().get(pk=work_order.pk)
+    if wo.state != WorkOrder.State.RUNNING or wo.claimed_by != worker:
+        return wo  # the lease was swept and someone else has it now
+    wo.last_error = error[:300]
+    wo.lease_until = None
+    if wo.attempts >= wo.max_attempts:
+        wo.state = WorkOrder.State.FAILED
+        audit_record(actor=system_actor(), action="workorder.fail", target=wo, hall=wo.hall,
+                     after={"attempts": wo.attempts, "error": wo.last_error})
+    else:
+        wo.state = WorkOrder.State.READY
+        wo.run_after = timezone.now() + backoff(wo.attempts)
+    wo.save(update_fields=["state", "last_error", "lease_until", "run_after"])
+    return wo
+
+
+def backoff(attempts: int) -> timedelta:
+    """Exponential back-off with jitter: about 2, 4, 8 ... seconds, at most 5 minutes."""
+    base = min(2 ** attempts, 300)
+    return timedelta(seconds=base * random.uniform(0.8, 1.2))
+
+
+def work_orders_sweep(*, now=None) -> int:
+    """Return work orders whose lease expired (their worker died) to the queue, or fail them when out of
+    attempts. Safe to run any number of times."""
+    now = now or timezone.now()
+    swept = 0
+    with transaction.atomic():
+        rows = list(WorkOrder.objects.select_for_update(skip_locked=True)
+                    .filter(state=WorkOrder.State.RUNNING, lease_until__lt=now).order_by("id"))
+        for wo in rows:
+            wo.lease_until, wo.claimed_by = None, ""
+            wo.state = WorkOrder.State.FAILED if wo.attempts >= wo.max_attempts else WorkOrder.State.READY
+            wo.last_error = wo.last_error or "lease expired"
+            swept += 1
+        WorkOrder.objects.bulk_update(rows, ["state", "lease_until", "claimed_by", "last_error"])
+    return swept
+
+
+def work_orders_run(*, limit: int = 10, max_batches: int = 100) -> int:
+    """Claim and execute batches until the queue is empty (the Celery task's body)."""
+    work_orders_sweep()
+    done = 0
+    for _ in range(max_batches):
+        batch = work_orders_claim(limit=limit)
+        if not batch:
+            break
+        for wo in batch:
+            work_order_execute(work_order=wo)
+            done += 1
+    return done
+
+
+@transaction.atomic
+def work_order_retry(*, actor, work_order: WorkOrder, reason: str = "") -> WorkOrder:
+    """Put a failed work order back in the queue for a fresh round of attempts.
+
+    Raises WorkOrderStateError, NotPermitted."""
+    wo = WorkOrder.objects.select_for_update().get(pk=work_order.pk)
+    ensure_same_hall(actor=actor, hall_id=wo.hall_id)
+    if wo.state != WorkOrder.State.FAILED:
+        raise WorkOrderStateError(state=wo.state)
+    wo.state, wo.attempts, wo.run_after, wo.max_attempts = (
+        WorkOrder.State.READY, 0, timezone.now(), tariff("provisioning.max_attempts"))
+    wo.save(update_fields=["state", "attempts", "run_after", "max_attempts"])
+    audit_record(actor=actor, action="workorder.retry", target=wo, reason=reason, hall=wo.hall,
+                 before={"state": WorkOrder.State.FAILED}, after={"state": wo.state})
+    transaction.on_commit(_nudge)
+    return wo
+
+
+@transaction.atomic
+def work_order_rollback(*, actor, work_order: WorkOrder, reason: str) -> WorkOrder:
+    """Give up a failed work order and undo its business change (the owning app's rollback hook:
+    release the number, refund by reversal, cancel the order).
+
+    Raises WorkOrderStateError, NotPermitted."""
+    wo = WorkOrder.objects.select_for_update().get(pk=work_order.pk)
+    ensure_same_hall(actor=actor, hall_id=wo.hall_id)
+    if wo.state != WorkOrder.State.FAILED:
+        raise WorkOrderStateError(state=wo.state)
+    wo.state = WorkOrder.State.ROLLED_BACK
+    wo.save(update_fields=["state"])
+    hooks.run_rollback(actor=actor, work_order=wo, reason=reason)
+    audit_record(actor=actor, action="workorder.rollback", target=wo, reason=reason, hall=wo.hall,
+                 before={"state": WorkOrder.State.FAILED}, after={"state": wo.state})
+    return wo
