@@ -29,3 +29,18 @@ class AlreadyReversedError(DomainError):
 
     def default_message(self):
         return _("This transaction has already been reversed.")
+
+
+class RedLetterTooLargeError(DomainError):
+    code, status = "red_letter_too_large", 409
+
+    def default_message(self):
+        return _("A red-letter document cannot cancel more than what is left of the original.")
+
+
+class TenderedTooLittleError(DomainError):
+    code, status = "tendered_too_little", 400
+    field = "tendered"
+
+    def default_message(self):
+        return _("The cash tendered is less than the amount due.")

@@ -160,3 +160,125 @@ class LedgerEntry(ImmutableModel):
 
     def __str__(self):
         return f"{self.account.code} {self.amount}"
+
+
+# --------------------------------------------------------------------------------------------------
+# Payments and documents
+# --------------------------------------------------------------------------------------------------
+
+
+class PaymentMethod(models.TextChoices):
+    CASH = "cash", _("Cash")
+    BANK_CARD = "bank_card", _("Bank card (POS)")
+    RECHARGE_CARD = "recharge_card", _("Recharge card")
+    BANK_COLLECTION = "bank_collection", _("Bank collection")
+
+
+class Payment(ImmutableModel):
+    """Money received for an account (缴费): one ledger transaction, one or two documents.
+
+    For cash, the amount due, the amount tendered and the change are kept (唱收唱付).
+    """
+
+    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.PROTECT,
+                                related_name="payments")
+    line = models.ForeignKey("customers.Line", verbose_name=_("line"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="payments")
+    method = models.CharField(_("payment method"), max_length=20, choices=PaymentMethod.choices)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    tendered = models.DecimalField(_("tendered"), **MONEY, null=True, blank=True)
+    change = models.DecimalField(_("change"), **MONEY, null=True, blank=True)
+    reference = models.CharField(_("reference"), max_length=60, blank=True, db_index=True)
+    ledger_transaction = models.OneToOneField(LedgerTransaction, on_delete=models.PROTECT, related_name="payment")
+    actor = models.ForeignKey("boss.Staff", verbose_name=_("operator"), on_delete=models.PROTECT,
+                              related_name="payments")
+    hall = models.ForeignKey("boss.Hall", verbose_name=_("service hall"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="payments")
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            models.CheckConstraint(condition=Q(tendered__isnull=True) | Q(tendered__gte=models.F("amount")),
+                                   name="payment_tendered_covers_amount"),
+        ]
+
+    def __str__(self):
+        return f"{_('Payment')} #{self.pk}"
+
+
+class DocumentSequence(models.Model):
+    """The next number of a hall's document series. Locked FOR UPDATE while a number is taken, so
+    numbers are unique and without gaps (a rolled-back transaction gives its number back)."""
+
+    hall = models.ForeignKey("boss.Hall", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10)
+    series = models.CharField(max_length=10)
+    next_number = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["hall", "kind", "series"], name="document_sequence_unique")]
+
+
+class Document(ImmutableModel):
+    """A receipt (收据, for prepayments and deposits) or an invoice (发票, for fees). Immutable: a
+    correction is a red-letter document (negative total) that refers to the original."""
+
+    class Kind(models.TextChoices):
+        RECEIPT = "receipt", _("Receipt")
+        INVOICE = "invoice", _("Invoice")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    hall = models.ForeignKey("boss.Hall", verbose_name=_("service hall"), on_delete=models.PROTECT,
+                             related_name="documents")
+    series = models.CharField(_("series"), max_length=10)
+    number = models.PositiveIntegerField(_("number"))
+    customer = models.ForeignKey("customers.Customer", verbose_name=_("customer"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="documents")
+    msisdn = models.CharField(_("mobile number"), max_length=11, blank=True)
+    lines = models.JSONField(_("lines"), default=list)  # [{"item": str, "amount": "12.00"}]
+    total = models.DecimalField(_("total"), **MONEY)
+    payment = models.ForeignKey(Payment, verbose_name=_("payment"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="documents")
+    reference = models.CharField(_("reference"), max_length=60, blank=True, db_index=True)
+    reversal_of = models.ForeignKey("self", verbose_name=_("red-letter for"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="reversals")
+    actor = models.ForeignKey("boss.Staff", verbose_name=_("operator"), on_delete=models.PROTECT,
+                              related_name="documents")
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["hall", "kind", "series", "number"], name="document_number_unique"),
+            # A blue document is positive; a red-letter one is negative and names its original.
+            models.CheckConstraint(condition=Q(reversal_of__isnull=True, total__gt=0)
+                                   | Q(reversal_of__isnull=False, total__lt=0), name="document_sign"),
+        ]
+
+    def __str__(self):
+        return self.display_number
+
+    @property
+    def display_number(self) -> str:
+        letter = "S" if self.kind == self.Kind.RECEIPT else "F"
+        return f"{self.hall.code}-{letter}{self.series}-{self.number:08d}"
+
+    def audit_repr(self) -> str:
+        return self.display_number
+
+
+class DocumentPrint(ImmutableModel):
+    """Every print of a document; all but the first are copies (补打) and say so on the paper."""
+
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="prints")
+    copy = models.BooleanField(_("copy"), default=False)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    printed_by = models.ForeignKey("boss.Staff", verbose_name=_("printed by"), on_delete=models.PROTECT,
+                                   related_name="+")
+    printed_at = models.DateTimeField(_("printed at"), auto_now_add=True)

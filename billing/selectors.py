@@ -82,3 +82,38 @@ def ledger_check_balanced() -> list[int]:
         .filter(Q(s__gt=Decimal("0.004")) | Q(s__lt=Decimal("-0.004")) | Q(n__lt=2))
         .values_list("transaction", flat=True)
     )
+
+
+@dataclass(frozen=True)
+class DrawerDayRow:
+    method: str
+    money_in: Decimal
+    money_out: Decimal
+    payments_total: Decimal   # the same money counted from the payment records
+
+    @property
+    def net(self) -> Decimal:
+        return self.money_in - self.money_out
+
+    @property
+    def matches_ledger(self) -> bool:
+        return self.payments_total == self.money_in
+
+
+def drawer_day(*, staff, day) -> list[DrawerDayRow]:
+    """A rep's drawers on one business day, by payment method: money in and out from the ledger, and the
+    payments recorded for the same day, which must equal the money in (two queries)."""
+    from billing.models import Payment
+
+    cent = Decimal("0.01")
+    entries = (LedgerEntry.objects.filter(account__staff=staff, account__kind=LedgerAccount.Kind.CASH_DRAWER,
+                                          transaction__booked_on=day)
+               .values_list("account__subtype")
+               .annotate(pos=Sum("amount", filter=Q(amount__gt=0)), neg=Sum("amount", filter=Q(amount__lt=0))))
+    paid = dict(Payment.objects.filter(actor=staff, ledger_transaction__booked_on=day)
+                .values_list("method").annotate(s=Sum("amount")))
+    rows = {m: (pos or ZERO, -(neg or ZERO)) for m, pos, neg in entries}
+    methods = sorted(set(rows) | set(paid))
+    return [DrawerDayRow(method=m, money_in=Decimal(rows.get(m, (ZERO, ZERO))[0]).quantize(cent),
+                         money_out=Decimal(rows.get(m, (ZERO, ZERO))[1]).quantize(cent),
+                         payments_total=Decimal(paid.get(m) or ZERO).quantize(cent)) for m in methods]

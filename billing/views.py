@@ -15,6 +15,7 @@ from billing.models import LedgerAccount
 from billing.selectors import (
     account_balance,
     account_balances,
+    drawer_day,
     ledger_account_get_for_actor,
     ledger_account_list_for_actor,
 )
@@ -53,4 +54,17 @@ def my_drawer(request):
                     .order_by("subtype"))
     balances = account_balances(accounts)
     rows = [{"account": a, "balance": balances[a.pk]} for a in accounts]
-    return render(request, "billing/my_drawer.html", {"rows": rows})
+    day = _parse_day(request.GET.get("day"))
+    return render(request, "billing/my_drawer.html", {"rows": rows, "day": day,
+                                                      "day_rows": drawer_day(staff=request.user, day=day)})
+
+
+def _parse_day(value):
+    from datetime import date
+
+    from django.utils import timezone
+
+    try:
+        return date.fromisoformat(value) if value else timezone.localdate()
+    except ValueError:
+        return timezone.localdate()

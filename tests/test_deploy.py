@@ -68,3 +68,12 @@ def test_compose_starts_the_production_like_stack():
     assert "gunicorn" in services["web"]["command"]
     for name in ("web", "worker", "postgres", "redis"):
         assert "healthcheck" in services[name], name
+
+
+def test_every_project_app_is_collected_by_pytest():
+    import tomllib
+
+    from boss.registry import PROJECT_APPS
+
+    testpaths = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]["testpaths"]
+    assert set(PROJECT_APPS) <= set(testpaths)

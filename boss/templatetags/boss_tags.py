@@ -36,3 +36,10 @@ def badge(text, tone="neutral"):
 @register.filter
 def absolute(value):
     return abs(value) if value is not None else value
+
+
+@register.filter
+def mask_name(value):
+    from boss.masking import mask_name as _mask_name
+
+    return _mask_name(value)

@@ -1,0 +1,90 @@
+"""Receipts (收据) and invoices (发票): numbers unique and gap-free per hall, kind and series, allocated
+under a row lock; immutable; red-letter documents for reversals; every print recorded, copies marked
+补打 (domain-rules A7)."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from billing.errors import RedLetterTooLargeError
+from billing.models import ZERO, Document, DocumentPrint, DocumentSequence
+from billing.services.ledger import money
+from boss.audit import audit_record
+
+DEFAULT_SERIES = "A"
+
+
+@dataclass(frozen=True)
+class DocLine:
+    item: str
+    amount: Decimal
+
+
+def _next_number(*, hall, kind: str, series: str) -> int:
+    DocumentSequence.objects.get_or_create(hall=hall, kind=kind, series=series)
+    seq = DocumentSequence.objects.select_for_update().get(hall=hall, kind=kind, series=series)
+    number = seq.next_number
+    seq.next_number = number + 1
+    seq.save(update_fields=["next_number"])
+    return number
+
+
+def document_issue(*, actor, kind: str, lines: list[DocLine], hall=None, customer=None, msisdn: str = "",
+                   payment=None, reference: str = "", reversal_of: Document | None = None,
+                   series: str = DEFAULT_SERIES) -> Document:
+    """Issue a document in the caller's transaction (the calling process audits the whole operation)."""
+    hall = hall or actor.hall
+    total = sum((money(line.amount) for line in lines), ZERO)
+    return Document.objects.create(
+        kind=kind, hall=hall, series=series, number=_next_number(hall=hall, kind=kind, series=series),
+        customer=customer, msisdn=msisdn, payment=payment, reference=reference, reversal_of=reversal_of,
+        lines=[{"item": line.item, "amount": f"{money(line.amount):.2f}"} for line in lines], total=total,
+        actor=actor,
+    )
+
+
+def document_red_letter(*, actor, original: Document, amount: Decimal, item: str, reference: str = "",
+                        payment=None) -> Document:
+    """A red-letter (红字) document cancelling `amount` of `original`, in the caller's transaction.
+    The red amounts of one document never exceed it.
+
+    Raises RedLetterTooLargeError."""
+    original = Document.objects.select_for_update().get(pk=original.pk)
+    amount = money(amount)
+    already = -sum((d.total for d in original.reversals.all()), ZERO)
+    if amount <= ZERO or already + amount > original.total:
+        raise RedLetterTooLargeError(original=original.display_number, available=str(original.total - already))
+    return document_issue(actor=actor, kind=original.kind, lines=[DocLine(item, -amount)], customer=original.customer,
+                          msisdn=original.msisdn, payment=payment, reference=reference or original.reference,
+                          reversal_of=original)
+
+
+@transaction.atomic
+def document_print(*, actor, document: Document, reason: str = "") -> DocumentPrint:
+    """Record one print. The first is the original; every later one is a copy (补打), audited."""
+    copy = DocumentPrint.objects.filter(document=document).exists()
+    printed = DocumentPrint.objects.create(document=document, copy=copy, reason=reason[:200], printed_by=actor)
+    audit_record(actor=actor, action="document.reprint" if copy else "document.print", target=document,
+                 reason=reason, after={"copy": copy})
+    return printed
+
+
+def document_pdf(*, document: Document, copy: bool) -> bytes:
+    """The document as a Chinese PDF (always Simplified Chinese: it is a legal paper for the customer)."""
+    from boss.money import yuan_capital
+    from boss.pdf import render_pdf
+
+    with translation.override("zh-hans"):
+        return render_pdf("billing/pdf/document.html", {
+            "document": document, "copy": copy, "capital": yuan_capital(document.total),
+            "title": _document_title(document),
+        })
+
+
+def _document_title(document: Document) -> str:
+    if document.kind == Document.Kind.INVOICE:
+        return _("Red-letter invoice") if document.reversal_of_id else _("Invoice")
+    return _("Red-letter receipt") if document.reversal_of_id else _("Receipt")
