@@ -282,3 +282,72 @@ class DocumentPrint(ImmutableModel):
     printed_by = models.ForeignKey("boss.Staff", verbose_name=_("printed by"), on_delete=models.PROTECT,
                                    related_name="+")
     printed_at = models.DateTimeField(_("printed at"), auto_now_add=True)
+
+
+# --------------------------------------------------------------------------------------------------
+# Usage records (话单)
+# --------------------------------------------------------------------------------------------------
+
+
+class UsageImport(models.Model):
+    """One import of a usage file: its progress and what it found (duplicates, malformed lines)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    file_name = models.CharField(_("file"), max_length=200)
+    file_path = models.CharField(max_length=500, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total_lines = models.PositiveIntegerField(_("lines read"), default=0)
+    imported = models.PositiveIntegerField(_("records imported"), default=0)
+    duplicates = models.PositiveIntegerField(_("duplicates skipped"), default=0)
+    error_count = models.PositiveIntegerField(_("malformed lines"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)  # [{"line": 12, "error": "..."}], first 1000
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    uploaded_by = models.ForeignKey("boss.Staff", verbose_name=_("uploaded by"), on_delete=models.PROTECT,
+                                    related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("usage import")
+        verbose_name_plural = _("usage imports")
+        ordering = ["-id"]
+        permissions = [("import_usage", _("Can import usage files"))]
+
+
+class UsageRecord(models.Model):
+    """One call, SMS or data session of a line, as the switch reported it. The record id is the switch's
+    own; a record seen twice is skipped, never charged twice."""
+
+    class Kind(models.TextChoices):
+        VOICE = "voice", _("Voice")
+        SMS = "sms", _("SMS")
+        DATA = "data", _("Data")
+
+    class Direction(models.TextChoices):
+        OUT = "out", _("Outgoing")
+        IN = "in", _("Incoming")
+
+    record_id = models.CharField(_("record id"), max_length=40, unique=True)
+    line = models.ForeignKey("customers.Line", verbose_name=_("line"), on_delete=models.PROTECT,
+                             related_name="usage_records")
+    msisdn = models.CharField(_("mobile number"), max_length=11)
+    kind = models.CharField(_("kind"), max_length=5, choices=Kind.choices)
+    direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices, default=Direction.OUT)
+    started_at = models.DateTimeField(_("started at"))
+    duration_seconds = models.PositiveIntegerField(_("duration (s)"), default=0)
+    volume_kb = models.PositiveBigIntegerField(_("volume (KB)"), default=0)
+    other_party = models.CharField(_("other party"), max_length=30, blank=True)
+    roaming = models.BooleanField(_("roaming"), default=False)
+    long_distance = models.BooleanField(_("long distance"), default=False)
+    usage_import = models.ForeignKey(UsageImport, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="records")
+
+    class Meta:
+        verbose_name = _("usage record")
+        verbose_name_plural = _("usage records")
+        indexes = [models.Index(fields=["line", "started_at"], name="usage_line_time_idx")]

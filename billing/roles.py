@@ -4,6 +4,6 @@ ROLE_PERMISSIONS = {
     "sales_rep": ("billing.view_own_drawer",),
     "customer_manager": ("billing.view_own_drawer",),
     "store_manager": ("billing.view_own_drawer", "billing.view_ledgeraccount"),
-    "account_clerk": ("billing.view_ledgeraccount",),
-    "manager": ("billing.view_ledgeraccount",),
+    "account_clerk": ("billing.view_ledgeraccount", "billing.import_usage", "billing.view_usageimport"),
+    "manager": ("billing.view_ledgeraccount", "billing.view_usageimport"),
 }

@@ -1,17 +1,19 @@
 """Ledger screens: accounts with balances, one account's entries, the rep's own drawer."""
 
+from django import forms
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from billing.filtersets import LedgerAccountFilterSet
-from billing.models import LedgerAccount
+from billing.models import LedgerAccount, UsageImport
 from billing.selectors import (
     account_balance,
     account_balances,
@@ -19,6 +21,7 @@ from billing.selectors import (
     ledger_account_get_for_actor,
     ledger_account_list_for_actor,
 )
+from billing.services.usage import usage_import_start
 from billing.tables import LedgerAccountTable
 
 
@@ -68,3 +71,37 @@ def _parse_day(value):
         return date.fromisoformat(value) if value else timezone.localdate()
     except ValueError:
         return timezone.localdate()
+
+
+# --------------------------------------------------------------------------------------------------
+# Usage imports
+# --------------------------------------------------------------------------------------------------
+
+
+class UsageImportForm(forms.Form):
+    file = forms.FileField(label=_("Usage file (CSV)"))
+
+
+@never_cache
+@login_required
+@permission_required("billing.view_usageimport", raise_exception=True)
+def usage_import_list(request):
+    form = UsageImportForm()
+    if request.method == "POST":
+        if not request.user.has_perm("billing.import_usage"):
+            raise PermissionDenied
+        form = UsageImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            usage_import = usage_import_start(actor=request.user, uploaded_file=form.cleaned_data["file"])
+            return redirect("billing:usage_import_detail", pk=usage_import.pk)
+    imports = UsageImport.objects.select_related("uploaded_by")[:50]
+    return render(request, "billing/usage_import_list.html", {"form": form, "imports": imports})
+
+
+@never_cache
+@login_required
+@permission_required("billing.view_usageimport", raise_exception=True)
+def usage_import_detail(request, pk: int):
+    usage_import = get_object_or_404(UsageImport.objects.select_related("uploaded_by"), pk=pk)
+    template = "billing/_usage_import_progress.html" if request.htmx else "billing/usage_import_detail.html"
+    return render(request, template, {"imp": usage_import})
