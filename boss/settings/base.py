@@ -245,3 +245,9 @@ BOSS_MASK_KEEP_START = env.int("BOSS_MASK_KEEP_START", default=3)
 BOSS_MASK_KEEP_END = env.int("BOSS_MASK_KEEP_END", default=4)
 BOSS_IDEMPOTENCY_KEEP_DAYS = env.int("BOSS_IDEMPOTENCY_KEEP_DAYS", default=7)
 BOSS_PRODUCT_NAME = _("Service-hall BOSS")
+# The operator group's national card-count service (一证五号 across provinces, domain-rules A2). The
+# simulated one answers from configuration; "down" makes it fail, and openings are then refused.
+BOSS_NATIONAL_COUNT_BACKEND = env("BOSS_NATIONAL_COUNT_BACKEND",
+                                  default="customers.national.SimulatedNationalCountService")
+BOSS_NATIONAL_COUNT_DOWN = env.bool("BOSS_NATIONAL_COUNT_DOWN", default=False)
+BOSS_NATIONAL_COUNT_LATENCY_MS = env.int("BOSS_NATIONAL_COUNT_LATENCY_MS", default=0)
