@@ -23,8 +23,10 @@ ORGANIZATIONS = 30
 # The most common family names in mainland China, roughly by frequency (more names early in the list).
 SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蔡蒋余于杜叶程魏苏吕丁任"
             "沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱覃武戴孔汤")
-GIVEN = ("伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英文辉玲华红建国志强丹萍鹏宇浩然子涵欣怡梓轩"
-         "思远雨桐晨阳佳琪俊杰一鸣婉婷嘉怡浩宇宇轩诗涵梓萱子豪晓东海燕建华丽娟永红春梅志明振华国强")
+GIVEN = ("伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超",
+         "秀兰", "霞", "平", "刚", "桂英", "文辉", "建国", "志强", "丹", "萍", "鹏", "宇", "浩然", "子涵", "欣怡", "梓轩",
+         "思远", "雨桐", "晨阳", "佳琪", "俊杰", "一鸣", "婉婷", "嘉怡", "浩宇", "宇轩", "诗涵", "梓萱", "子豪", "晓东",
+         "海燕", "建华", "丽娟", "永红", "春梅", "志明", "振华", "国强", "建军", "红霞", "玉兰", "淑芬", "伟民", "立新")
 # Guangdong counties (GB/T 2260) for most, a few other provinces for people who moved here.
 REGIONS_GD = ("440103", "440104", "440105", "440106", "440111", "440112", "440113", "440114", "440115",
               "440303", "440304", "440305", "440306", "440402", "440604", "440605", "441302", "441900", "442000")
@@ -53,7 +55,7 @@ def _people(rng: random.Random):
         born = date(1950, 1, 1) + timedelta(days=rng.randint(0, 365 * 55))
         sequence = rng.randint(1, 999)
         number = resident_id_compose(region, born, sequence)
-        name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
+        name = rng.choice(SURNAMES) + rng.choice(GIVEN)
         yield (CustomerIdentity.DocType.RESIDENT_ID, number, name, _address(rng, region),
                f"1{rng.choice('35789')}{rng.randint(0, 999999999):09d}", n)
 

@@ -157,18 +157,30 @@ def _birth_date(number: str) -> date:
     return born
 
 
-def _region(number: str) -> str:
-    """`Province County` of a GB/T 2260 address code, current or historical; raises UnknownRegionError."""
+def _place(code: str) -> tuple[str, str]:
+    """(province, latest county-level name) of a 6-digit code; the name is empty when unknown."""
     info: dict[str, str] = {}
-    for _part, props in numdb.get("cn/loc").info(number[:6]):
+    for _part, props in numdb.get("cn/loc").info(code):
         info.update(props)
-    county = info.get("county")
-    if not county or not info.get("province"):
-        raise UnknownRegionError()
-    # "[-2010]崇文区,[2010-]东城区": the names the code had over time; show the latest.
-    latest = county.split(",")[-1]
+    # "[-2010]崇文区,[2010-]东城区": the names the code had over time; keep the latest.
+    latest = info.get("county", "").split(",")[-1]
     latest = latest.split("]", 1)[1] if latest.startswith("[") else latest
-    return info["province"] if latest == info["province"] else f"{info['province']}{latest}"
+    return info.get("province", ""), latest
+
+
+def _region(number: str) -> str:
+    """`Province City County` of a GB/T 2260 address code, current or historical; raises UnknownRegionError."""
+    province, county = _place(number[:6])
+    if not county or not province:
+        raise UnknownRegionError()
+    parts = [province]
+    if number[4:6] != "00":
+        _province, city = _place(number[:4] + "00")
+        if city and city not in ("市辖区", "县", province):
+            parts.append(city)
+    if county != province and county not in parts:
+        parts.append(county)
+    return "".join(parts)
 
 
 def _check_18(number: str) -> tuple[date, str]:

@@ -67,7 +67,7 @@ class CustomerListView(LoginRequiredMixin, PermissionRequiredMixin, SingleTableM
     template_name = "customers/customer_list.html"
     table_class = CustomerTable
     filterset_class = CustomerFilterSet
-    paginate_by = 50
+    table_pagination = {"per_page": 50}  # the table paginates; the view does not count a second time
 
     def get_queryset(self):
         return customer_list_for_actor(actor=self.request.user).order_by("-created_at", "-pk")

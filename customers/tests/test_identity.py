@@ -124,7 +124,7 @@ def test_wrong_shapes_are_bad_format(number):
 def test_a_residence_permit_number_typed_as_resident_id_points_to_the_right_type():
     with pytest.raises(BadFormatError) as exc:
         identity_validate(RID, "810000199001010019")
-    assert "residence permit" in str(exc.value.message)
+    assert "居住证" in str(exc.value.message)  # points to the HMT residence permit type
 
 
 def test_unknown_document_type():
