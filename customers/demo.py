@@ -108,11 +108,11 @@ def load(stdout=None) -> int:
         draw = rng.random()
         since = today - timedelta(days=rng.randint(30, 2000))
         if c.kind == Customer.Kind.ORGANIZATION and draw < 0.5 or draw < 0.12:
-            classes.append(CustomerClass(customer=c, kind=CustomerClass.Kind.VIP, vip_level=rng.choice((1, 1, 2, 2, 3, 4, 5)),
-                                         reason=rng.choice(VIP_REASONS), set_by=staff, since=since))
+            classes.append(CustomerClass(customer=c, kind=CustomerClass.Kind.VIP, reason=rng.choice(VIP_REASONS),
+                                         vip_level=rng.choice((1, 1, 2, 2, 3, 4, 5)), set_by=staff, since=since))
         elif draw > 0.985:
-            classes.append(CustomerClass(customer=c, kind=CustomerClass.Kind.BLACKLIST, reason=rng.choice(BLACK_REASONS),
-                                         set_by=staff, since=since))
+            classes.append(CustomerClass(customer=c, kind=CustomerClass.Kind.BLACKLIST, set_by=staff, since=since,
+                                         reason=rng.choice(BLACK_REASONS)))
         elif draw > 0.975:
             classes.append(CustomerClass(customer=c, kind=CustomerClass.Kind.REDLIST, reason=rng.choice(RED_REASONS),
                                          set_by=staff, since=since))

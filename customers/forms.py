@@ -29,7 +29,7 @@ class IdentityFields(forms.Form):
 
 
 class CustomerCreateForm(IdempotentForm, IdentityFields):
-    name = forms.CharField(label=_("name"), max_length=100, required=False,
+    name = forms.CharField(label=_("name on the document"), max_length=100, required=False,
                            help_text=_("Exactly as on the document (the organization's name for a licence)."))
     address = forms.CharField(label=_("address on the document"), max_length=200, required=False)
     check_method = forms.ChoiceField(label=_("checked by"), choices=CustomerIdentity.CheckMethod.choices,

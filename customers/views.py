@@ -21,7 +21,14 @@ from django_tables2 import SingleTableMixin
 from boss.errors import DomainError
 from boss.idempotency import idempotent
 from customers.filtersets import CustomerFilterSet
-from customers.forms import CustomerClassForm, CustomerContactForm, CustomerCreateForm, IdentityFields, ReasonForm, RevealForm
+from customers.forms import (
+    CustomerClassForm,
+    CustomerContactForm,
+    CustomerCreateForm,
+    IdentityFields,
+    ReasonForm,
+    RevealForm,
+)
 from customers.identity import identity_validate
 from customers.models import CustomerClass
 from customers.profile import sections_for

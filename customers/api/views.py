@@ -172,8 +172,8 @@ class CustomerClassRevokeApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         customer = customer_get_for_actor(actor=request.user, pk=pk)
-        klass = customer_class_revoke(actor=request.user, customer_class=customer_class_get(customer=customer, pk=class_pk),
-                                      reason=data.validated_data["reason"])
+        klass = customer_class_get(customer=customer, pk=class_pk)
+        klass = customer_class_revoke(actor=request.user, customer_class=klass, reason=data.validated_data["reason"])
         return Response(ClassOutput(klass).data)
 
 

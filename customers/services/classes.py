@@ -87,8 +87,9 @@ def customer_classify(*, actor, customer: Customer, kind: str, reason: str, vip_
     if kind in _CONFLICTS and _overlapping(classes.filter(kind=_CONFLICTS[kind]), since, until).exists():
         raise ClassConflictError(kind=kind)
 
-    klass = CustomerClass.objects.create(customer=customer, kind=kind, vip_level=vip_level if kind == Kind.VIP else None,
-                                         reason=reason, set_by=actor if actor.pk else None, since=since, until=until)
+    klass = CustomerClass.objects.create(customer=customer, kind=kind, reason=reason, since=since, until=until,
+                                         vip_level=vip_level if kind == Kind.VIP else None,
+                                         set_by=actor if actor.pk else None)
     audit_record(actor=actor, action="customer.classify", target=customer, reason=reason, after={
         "class_id": klass.pk, "kind": kind, "vip_level": klass.vip_level, "since": str(since),
         "until": str(until) if until else None,

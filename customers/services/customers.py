@@ -145,7 +145,8 @@ def customer_update(*, actor, customer: Customer, contact_phone: str | None = No
         raise CustomerIncompleteError(_("Enter a contact number."), field="contact_phone", missing=["contact_phone"])
     phone = contact_phone_normalize(contact_phone) if contact_phone is not None else None
     customer = Customer.objects.select_for_update(no_key=True).get(pk=customer.pk)
-    before = {"contact_phone": mask_msisdn(customer.contact_phone), "contact_address": mask_address(customer.contact_address)}
+    before = {"contact_phone": mask_msisdn(customer.contact_phone),
+              "contact_address": mask_address(customer.contact_address)}
     if phone is not None:
         customer.contact_phone = phone
     if contact_address is not None:

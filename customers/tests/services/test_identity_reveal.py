@@ -19,7 +19,8 @@ def _reveals():
 
 
 @pytest.mark.parametrize(("field", "attr"), [("number", "identity.number"), ("address", "identity.address"),
-                                             ("contact_phone", "contact_phone"), ("contact_address", "contact_address")])
+                                             ("contact_phone", "contact_phone"),
+                                             ("contact_address", "contact_address")])
 def test_a_store_manager_sees_the_full_value_and_the_audit_has_no_value(manager, customer, field, attr):
     expected = customer.identity.number if attr == "identity.number" else (
         customer.identity.address if attr == "identity.address" else getattr(customer, attr))

@@ -6,10 +6,18 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from billing.services.ledger import credit, debit, ledger_account_cash_drawer, ledger_account_customer, transaction_post
+from billing.services.ledger import (
+    credit,
+    debit,
+    ledger_account_cash_drawer,
+    ledger_account_customer,
+    ledger_account_revenue,
+    transaction_post,
+)
 from boss.models import AuditEvent
 from customers.models import Customer, CustomerClass
-from customers.profile import _SECTIONS, Section, register_section
+from customers import profile
+from customers.profile import Section, register_section
 from customers.tests.factories import (
     AccountFactory,
     CustomerClassFactory,
@@ -153,8 +161,10 @@ def _rich_customer(rep, lines=4):
     other_payer = AccountFactory()
     for i in range(lines):
         LineFactory(customer=customer, account=account if i % 2 else other_payer)
-    transaction_post(actor=rep, kind="test", postings=[debit(ledger_account_cash_drawer(staff=rep), Decimal("80.00")),
-                                                       credit(ledger_account_customer(account=account), Decimal("80.00"))])
+    transaction_post(actor=rep, kind="test", postings=[
+        debit(ledger_account_cash_drawer(staff=rep), Decimal("80.00")),
+        credit(ledger_account_customer(account=account), Decimal("80.00")),
+    ])
     for _ in range(5):
         AuditEvent.objects.create(action="customer.update_contact", target_type="customers.customer",
                                   target_id=str(customer.pk), actor=rep)
@@ -193,15 +203,9 @@ def test_sections_registered_by_other_apps_fill_their_slot(rep_client, monkeypat
 
     register_section("orders", orders)
     register_section("orders", orders)  # registering twice keeps one
-    assert len(_SECTIONS_now()) == 1
+    assert len(profile._SECTIONS["orders"]) == 1
     html = rep_client.get(reverse("customers:detail", args=[customer.pk])).content.decode()
     assert "没有未完成的订单" not in html and "没有投诉记录" in html
-
-
-def _SECTIONS_now():  # noqa: N802
-    from customers import profile
-
-    return profile._SECTIONS["orders"]
 
 
 def test_only_roles_that_may_reveal_see_the_reveal_form(rep_client, manager_client, customer):
@@ -241,7 +245,8 @@ def test_reveal_is_post_only_and_refused_to_reps(rep_client, manager_client, cus
 
 def test_editing_contact_data_keeps_what_is_left_empty(rep_client):
     customer = CustomerFactory(contact_phone="13900001111", contact_address="旧地址")
-    response = rep_client.post(reverse("customers:edit", args=[customer.pk]), {"contact_phone": "", "contact_address": "新"})
+    url = reverse("customers:edit", args=[customer.pk])
+    response = rep_client.post(url, {"contact_phone": "", "contact_address": "新"})
     assert response.status_code == 302
     customer.refresh_from_db()
     assert (customer.contact_phone, customer.contact_address) == ("13900001111", "新")
@@ -276,3 +281,26 @@ def test_revoking_a_class_from_the_screen(manager_client, customer):
 def test_organizations_show_their_type(rep_client):
     org = OrganizationFactory()
     assert "单位客户" in rep_client.get(reverse("customers:detail", args=[org.pk])).content.decode()
+
+
+# --- the reusable banner and badges ---------------------------------------------------------------------
+
+
+def test_the_banner_tag_shows_a_line_its_state_and_its_accounts_money(rep, django_assert_max_num_queries):
+    from django.template import Context, Template
+
+    customer = CustomerFactory()
+    CustomerClassFactory(customer=customer, kind="blacklist", vip_level=None)
+    line = LineFactory(customer=customer, status="suspended_arrears", msisdn="13912340000")
+    transaction_post(actor=rep, kind="test", postings=[
+        debit(ledger_account_customer(account=line.account), Decimal("35.50")),  # a bill: arrears
+        credit(ledger_account_revenue(fee_type="monthly"), Decimal("35.50")),
+    ])
+    template = Template("{% load customers_tags %}{% customer_banner customer line=line %}"
+                        "{% customer_badges customer %}{% line_status_badge line %}")
+    with django_assert_max_num_queries(4):
+        html = template.render(Context({"customer": customer, "line": line}))
+    assert "13912340000" in html and 'data-status="suspended_arrears"' in html and "badge-bad" in html
+    assert "-¥35.50" in html and "欠费 ¥35.50" in html and "黑名单" in html
+    assert "var(--bad)" in html  # a blacklisted customer's banner is edged red
+    assert customer.identity.number not in html
