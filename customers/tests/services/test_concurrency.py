@@ -1,42 +1,19 @@
 """Real concurrent requests on PostgreSQL: the per-identity limit, one identity per customer, the reveal
 limit. Each thread has its own connection and transaction, as counters at different halls would."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from boss.errors import DomainError
 from boss.models import AuditEvent, TariffParameter
 from boss.tariffs import tariff_cache_clear
 from boss.tests.factories import HallFactory, StaffFactory
+from boss.tests.threads import run_concurrently
 from customers.errors import IdentityInUseError, IdentityLineLimitError, RevealLimitError
 from customers.models import Customer, Line
 from customers.services import customer_create, identity_reveal, line_create
 from customers.tests.factories import AccountFactory, CustomerFactory, LineFactory, PlanFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _race(n, target):
-    barrier = threading.Barrier(n)
-    outcomes, errors = [], []
-
-    def worker(i):
-        try:
-            barrier.wait()
-            outcomes.append(target(i))
-        except Exception as exc:  # noqa: BLE001
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return outcomes, errors
 
 
 def test_ten_openings_at_different_halls_for_an_identity_holding_four_let_exactly_one_through():
@@ -51,7 +28,7 @@ def test_ten_openings_at_different_halls_for_an_identity_holding_four_let_exactl
         return line_create(actor=reps[i], customer=customer, account=account, plan=plan,
                            msisdn=f"1391000{i:04d}", hall=reps[i].hall)
 
-    outcomes, errors = _race(10, open_line)
+    outcomes, errors = run_concurrently(10, open_line)
     assert len(outcomes) == 1
     assert len(errors) == 9 and all(isinstance(e, IdentityLineLimitError) for e in errors), errors
     assert all(e.code == "identity_line_limit" and e.status == 409 for e in errors)
@@ -66,7 +43,7 @@ def test_two_counters_registering_the_same_document_make_one_customer():
         return customer_create(actor=reps[i], doc_type="resident_id", number="11010519491231002X", name="张三",
                                address="北京市朝阳区建国路1号", contact_phone=f"1390000{i:04d}")
 
-    outcomes, errors = _race(6, register)
+    outcomes, errors = run_concurrently(6, register)
     assert len(outcomes) == 1
     assert len(errors) == 5 and all(isinstance(e, IdentityInUseError) for e in errors), errors
     assert Customer.objects.count() == 1
@@ -81,7 +58,7 @@ def test_parallel_reveals_by_one_user_cannot_pass_the_hourly_limit():
     def reveal(i):
         return identity_reveal(actor=manager, customer=customer, field="number", reason="核对证件")
 
-    outcomes, errors = _race(8, reveal)
+    outcomes, errors = run_concurrently(8, reveal)
     assert len(outcomes) == 3
     assert len(errors) == 5 and all(isinstance(e, RevealLimitError) for e in errors), errors
     assert all(isinstance(e, DomainError) for e in errors)
