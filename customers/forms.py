@@ -2,6 +2,7 @@
 services'; their refusals come back at the field they name."""
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from boss.idempotency import new_key
@@ -39,6 +40,14 @@ class CustomerCreateForm(IdempotentForm, IdentityFields):
     contact_address = forms.CharField(label=_("contact address"), max_length=200, required=False)
 
     field_order = ["doc_type", "number", "name", "address", "check_method", "contact_phone", "contact_address"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Changing the type re-checks the number already typed (htmx, as the number field does).
+        self.fields["doc_type"].widget.attrs.update({
+            "hx-post": reverse("customers:identity_check"), "hx-trigger": "change", "hx-include": "[name=number]",
+            "hx-target": "#identity-check",
+        })
 
 
 class CustomerContactForm(forms.Form):
