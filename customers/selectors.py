@@ -78,6 +78,14 @@ def customer_class_get(*, customer: Customer, pk: int) -> CustomerClass:
     return klass
 
 
+def identity_is_minor(info) -> bool | None:
+    """Whether the holder is under tariff identity.minor_age today (a guardian must be present, A3)."""
+    from boss.tariffs import tariff
+
+    age = info.age()
+    return None if age is None else age < tariff("identity.minor_age")
+
+
 def identity_get(*, doc_type: str, number: str) -> CustomerIdentity | None:
     return CustomerIdentity.objects.filter(doc_type=doc_type, number=normalize(number)).first()
 

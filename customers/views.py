@@ -32,7 +32,13 @@ from customers.forms import (
 from customers.identity import identity_validate
 from customers.models import CustomerClass
 from customers.profile import sections_for
-from customers.selectors import customer_class_get, customer_get_for_actor, customer_list_for_actor, customer_profile
+from customers.selectors import (
+    customer_class_get,
+    customer_get_for_actor,
+    customer_list_for_actor,
+    customer_profile,
+    identity_is_minor,
+)
 from customers.services import (
     REVEALABLE_FIELDS,
     customer_class_revoke,
@@ -143,7 +149,8 @@ def identity_check(request):
             info = identity_validate(form.cleaned_data["doc_type"], form.cleaned_data["number"])
         except DomainError as exc:
             error = exc
-    return render(request, "customers/_identity_check.html", {"info": info, "error": error})
+    minor = identity_is_minor(info) if info else None
+    return render(request, "customers/_identity_check.html", {"info": info, "error": error, "minor": minor})
 
 
 @method_decorator(never_cache, name="dispatch")

@@ -18,6 +18,7 @@ from customers.api.serializers import (
     customer_output,
 )
 from customers.identity import identity_validate
+from customers.selectors import identity_is_minor
 from customers.models import Customer, CustomerClass, CustomerIdentity
 from customers.selectors import customer_class_get, customer_get_for_actor, customer_search
 from customers.services import (
@@ -63,6 +64,9 @@ class IdentityValidateApi(APIView):
         sex = serializers.CharField(allow_null=True)
         region = serializers.CharField()
         legacy_converted = serializers.BooleanField()
+        minor = serializers.BooleanField(
+            allow_null=True,
+            help_text="under tariff identity.minor_age (a guardian must be present); null without a birth date")
         warnings = serializers.ListField(child=serializers.CharField())
 
     @extend_schema(request=InputSerializer, responses={200: OutputSerializer})
@@ -71,7 +75,7 @@ class IdentityValidateApi(APIView):
         data.is_valid(raise_exception=True)
         info = identity_validate(data.validated_data["type"], data.validated_data["number"],
                                  for_registration=data.validated_data["purpose"] == "registration")
-        return Response(self.OutputSerializer({**vars(info), "valid": True}).data)
+        return Response(self.OutputSerializer({**vars(info), "valid": True, "minor": identity_is_minor(info)}).data)
 
 
 class CustomerCreateApi(APIView):

@@ -211,3 +211,20 @@ def test_search_by_identity_number_in_the_body(api):
     assert response.status_code == 200
     assert [r["id"] for r in response.json()["results"]] == [customer.pk]
     assert ID not in response.content.decode()
+
+
+def test_validate_says_whether_the_holder_is_a_minor(api):
+    from datetime import date
+
+    from django.utils import timezone
+
+    from customers.identity import resident_id_compose
+
+    today = timezone.localdate()
+    young = resident_id_compose("440106", date(today.year - 10, 1, 1), 3)
+    assert api.post("/api/v1/identity/validate", {"type": "resident_id", "number": young},
+                    format="json").json()["minor"] is True
+    adult = api.post("/api/v1/identity/validate", {"type": "resident_id", "number": ID}, format="json")
+    assert adult.json()["minor"] is False
+    assert api.post("/api/v1/identity/validate", {"type": "passport", "number": "E12345678"},
+                    format="json").json()["minor"] is None
