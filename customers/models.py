@@ -48,6 +48,8 @@ class CustomerIdentity(TimeStampedModel):
         verbose_name = _("identity document")
         verbose_name_plural = _("identity documents")
         constraints = [models.UniqueConstraint(fields=["doc_type", "number"], name="identity_unique_type_number")]
+        # The search box looks a number up without knowing its document type.
+        indexes = [models.Index(fields=["number"], name="identity_number_idx")]
 
     def __str__(self):
         return f"{self.get_doc_type_display()} {self.masked_number}"
@@ -81,6 +83,12 @@ class Customer(TimeStampedModel):
     class Meta:
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
+        permissions = [
+            ("reveal_identity", _("Can reveal a customer's full identity number, address and contact data")),
+            ("classify_customer", _("Can mark customers as big customers (VIP) or redlist them")),
+            ("blacklist_customer", _("Can put customers on the blacklist and take them off")),
+            ("override_blacklist", _("Can approve business for a blacklisted customer")),
+        ]
 
     def __str__(self):
         return self.name
@@ -106,6 +114,11 @@ class CustomerClass(TimeStampedModel):
                                related_name="+")
     since = models.DateField(_("since"))
     until = models.DateField(_("until"), null=True, blank=True)
+    # A class is never deleted: revoking it keeps who ended it, when and why (the history is audited).
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey("boss.Staff", verbose_name=_("revoked by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    revoke_reason = models.CharField(_("reason for revoking"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("customer class")
@@ -113,10 +126,20 @@ class CustomerClass(TimeStampedModel):
         indexes = [models.Index(fields=["customer", "kind"], name="customer_class_idx")]
         constraints = [
             models.CheckConstraint(condition=Q(kind="vip") | Q(vip_level__isnull=True), name="vip_level_only_for_vip"),
+            models.CheckConstraint(condition=Q(until__isnull=True) | Q(until__gte=models.F("since")),
+                                   name="customer_class_until_after_since"),
         ]
 
     def __str__(self):
+        if self.kind == self.Kind.VIP and self.vip_level:
+            return _("VIP level %(level)s") % {"level": self.vip_level}
         return self.get_kind_display()
+
+    def is_active(self, on=None) -> bool:
+        from django.utils import timezone
+
+        on = on or timezone.localdate()
+        return self.revoked_at is None and self.since <= on and (self.until is None or self.until >= on)
 
 
 class Line(fsm.ConcurrentTransitionMixin, TimeStampedModel):

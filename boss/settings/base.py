@@ -256,3 +256,10 @@ BOSS_NETWORK_ADAPTER_OPTIONS = {
     "failure_rate": env.float("BOSS_HLR_FAILURE_RATE", default=0.0),
     "lost_reply_rate": env.float("BOSS_HLR_LOST_REPLY_RATE", default=0.0),
 }
+
+# The operator group's national card-count service (一证五号 across provinces, domain-rules A2). The
+# simulated one answers from configuration; "down" makes it fail, and openings are then refused.
+BOSS_NATIONAL_COUNT_BACKEND = env("BOSS_NATIONAL_COUNT_BACKEND",
+                                  default="customers.national.SimulatedNationalCountService")
+BOSS_NATIONAL_COUNT_DOWN = env.bool("BOSS_NATIONAL_COUNT_DOWN", default=False)
+BOSS_NATIONAL_COUNT_LATENCY_MS = env.int("BOSS_NATIONAL_COUNT_LATENCY_MS", default=0)

@@ -3,7 +3,11 @@
   "use strict";
 
   function focusFirstField(root) {
-    var field = (root || document).querySelector("main [autofocus], main form:not(.global-search) input:not([type=hidden]):not([disabled]), main select, main textarea");
+    // A field marked autofocus wins; else the first field of the page (a selector list would return
+    // whichever comes first in the document, so ask for autofocus on its own first).
+    var scope = root || document;
+    var field = scope.querySelector("main [autofocus]") ||
+      scope.querySelector("main form:not(.global-search) input:not([type=hidden]):not([disabled]), main select, main textarea");
     if (field && document.activeElement === document.body) { field.focus(); }
   }
 

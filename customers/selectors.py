@@ -1,0 +1,240 @@
+"""Reads of customers, their classes and lines.
+
+Scope: a customer is served at any hall (a customer walks into whichever hall is near), so customers and
+their lines are visible to every staff user holding `customers.view_customer`; what is personal is
+masked instead (boss.masking) and revealed only through the audited `identity_reveal`. Hall scope
+applies to what belongs to a hall (orders, drawers, reservations), in the apps that own them.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from billing.models import ZERO, Account
+from billing.selectors import AccountMoney, accounts_money
+from boss.models import AuditEvent
+from customers.errors import BadMobileNumberError
+from customers.identity import identity_lookup_numbers, msisdn_normalize, normalize
+from customers.models import Customer, CustomerClass, CustomerIdentity, Line
+
+# --------------------------------------------------------------------------------------------------
+# Classes
+# --------------------------------------------------------------------------------------------------
+
+
+def active_class_q(on=None, prefix: str = "") -> Q:
+    """Classes in force on a day: not revoked, started, not ended."""
+    on = on or timezone.localdate()
+    return (Q(**{f"{prefix}revoked_at__isnull": True, f"{prefix}since__lte": on})
+            & (Q(**{f"{prefix}until__isnull": True}) | Q(**{f"{prefix}until__gte": on})))
+
+
+def customer_classes_active(*, customer: Customer, on=None) -> list[CustomerClass]:
+    """The classes in force, from a prefetch (`active_classes`) when the customer was listed with one."""
+    if hasattr(customer, "active_classes"):
+        return customer.active_classes
+    return list(customer.classes.filter(active_class_q(on)).order_by("kind", "since"))
+
+
+def with_active_classes(qs: QuerySet) -> QuerySet:
+    """Prefetch each customer's classes in force as `customer.active_classes` (one query for a list)."""
+    return qs.prefetch_related(Prefetch("classes", queryset=CustomerClass.objects.filter(active_class_q())
+                                        .order_by("kind", "since"), to_attr="active_classes"))
+
+
+def customer_is_blacklisted(*, customer: Customer, on=None) -> bool:
+    return customer.classes.filter(active_class_q(on), kind=CustomerClass.Kind.BLACKLIST).exists()
+
+
+# --------------------------------------------------------------------------------------------------
+# Customers
+# --------------------------------------------------------------------------------------------------
+
+
+def customer_list_for_actor(*, actor) -> QuerySet:
+    """Customers the actor may see, with identity and classes in force (no N+1 on list screens)."""
+    if not actor.has_perm("customers.view_customer"):
+        return Customer.objects.none()
+    return with_active_classes(Customer.objects.select_related("identity", "created_hall"))
+
+
+def customer_get_for_actor(*, actor, pk: int) -> Customer:
+    """One customer the actor may see (classes are read by the caller: the 360 page reads them all)."""
+    if not actor.has_perm("customers.view_customer"):
+        raise Http404
+    customer = Customer.objects.select_related("identity", "created_hall").filter(pk=pk).first()
+    if customer is None:
+        raise Http404
+    return customer
+
+
+def customer_class_get(*, customer: Customer, pk: int) -> CustomerClass:
+    klass = customer.classes.filter(pk=pk).first()
+    if klass is None:
+        raise Http404
+    return klass
+
+
+def identity_is_minor(info) -> bool | None:
+    """Whether the holder is under tariff identity.minor_age today (a guardian must be present, A3)."""
+    from boss.tariffs import tariff
+
+    age = info.age()
+    return None if age is None else age < tariff("identity.minor_age")
+
+
+def identity_get(*, doc_type: str, number: str) -> CustomerIdentity | None:
+    return CustomerIdentity.objects.filter(doc_type=doc_type, number=normalize(number)).first()
+
+
+@dataclass
+class SearchResult:
+    customers: list[Customer] = field(default_factory=list)
+    lines: list[Line] = field(default_factory=list)
+
+
+def customer_search(*, actor, query: str, limit: int = 20) -> SearchResult:
+    """Customers by identity number (normalised, exact, any document type; a 15-digit legacy number is
+    converted), by name (prefix, uses the index) and lines by mobile number (exact).
+
+    An identity number must reach this through a POST body, never a URL (the callers see to it).
+    """
+    result = SearchResult()
+    if not actor.has_perm("customers.view_customer"):
+        return result
+    query = (query or "").strip()
+    base = customer_list_for_actor(actor=actor)
+    try:
+        msisdn = msisdn_normalize(query)
+    except BadMobileNumberError:
+        msisdn = None
+    if msisdn:
+        result.lines = list(Line.objects.filter(msisdn=msisdn).select_related("customer", "customer__identity")
+                            .order_by("-created_at")[:limit])
+        owners = {line.customer_id for line in result.lines}
+        if owners:
+            result.customers = list(base.filter(pk__in=owners)[:limit])
+        return result
+    numbers = identity_lookup_numbers(query)
+    if numbers:
+        result.customers = list(base.filter(identity__number__in=numbers).order_by("pk")[:limit])
+        if result.customers:
+            return result
+    result.customers = list(base.filter(name__startswith=query).order_by("name", "pk")[:limit])
+    return result
+
+
+# --------------------------------------------------------------------------------------------------
+# The customer banner and the 360 page
+# --------------------------------------------------------------------------------------------------
+
+LINE_STATUS_TONES = {
+    Line.Status.PENDING_ACTIVATION: "neutral",
+    Line.Status.ACTIVE: "ok",
+    Line.Status.SUSPENDED_REQUEST: "warn",
+    Line.Status.SUSPENDED_LOSS: "warn",
+    Line.Status.SUSPENDED_ARREARS: "bad",
+    Line.Status.PENDING_CANCELLATION: "warn",
+    Line.Status.CANCELLED: "neutral",
+}
+
+CLASS_TONES = {
+    CustomerClass.Kind.VIP: "vip",
+    CustomerClass.Kind.BLACKLIST: "bad",
+    CustomerClass.Kind.REDLIST: "ok",
+}
+
+
+@dataclass(frozen=True)
+class Banner:
+    """What every process screen shows about whom the rep serves (ui.md)."""
+
+    customer: Customer
+    classes: list
+    line: Line | None
+    balance: Decimal
+    arrears: Decimal
+
+    @property
+    def is_vip(self) -> bool:
+        return any(c.kind == CustomerClass.Kind.VIP for c in self.classes)
+
+    @property
+    def is_blacklisted(self) -> bool:
+        return any(c.kind == CustomerClass.Kind.BLACKLIST for c in self.classes)
+
+
+def customer_banner(*, customer: Customer, line: Line | None = None) -> Banner:
+    """The banner of a customer (their money over all accounts) or of one line (its account's money).
+
+    Three queries at most: classes (none when prefetched), accounts, their money from the ledger.
+    """
+    classes = customer_classes_active(customer=customer)
+    if line is not None:
+        money = accounts_money([line.account])[line.account_id]
+        balance, arrears = money.balance, money.arrears
+    else:
+        monies = accounts_money(Account.objects.filter(customer=customer)).values()
+        balance = sum((m.balance for m in monies), ZERO)
+        arrears = sum((m.arrears for m in monies), ZERO)
+    return Banner(customer=customer, classes=classes, line=line, balance=balance, arrears=arrears)
+
+
+@dataclass
+class AccountRow:
+    account: Account
+    money: AccountMoney
+    lines: list
+
+
+@dataclass
+class Profile:
+    customer: Customer
+    classes_active: list
+    classes_history: list
+    lines: list
+    accounts: list[AccountRow]
+    events: list
+    balance: Decimal = ZERO
+    arrears: Decimal = ZERO
+
+    @property
+    def banner(self) -> Banner:
+        """The customer banner from what the profile has read already (no further query)."""
+        return Banner(customer=self.customer, classes=self.classes_active, line=None, balance=self.balance,
+                      arrears=self.arrears)
+
+
+def customer_profile(*, customer: Customer, event_limit: int = 30) -> Profile:
+    """Everything the 360 page shows, in a fixed number of queries whatever the customer holds."""
+    all_classes = list(customer.classes.select_related("set_by", "revoked_by").order_by("-since", "-pk"))
+    today = timezone.localdate()
+    active = sorted((c for c in all_classes if c.is_active(today)), key=lambda c: (c.kind, c.since))
+    customer.active_classes = active  # what customer_classes_active() and the badges read
+    lines = list(customer.lines.select_related("plan", "hall").order_by("-created_at"))
+    accounts = list(Account.objects.filter(Q(customer=customer) | Q(lines__customer=customer)).distinct()
+                    .order_by("pk"))
+    money = accounts_money(accounts)
+    rows = [AccountRow(a, money[a.pk], [ln for ln in lines if ln.account_id == a.pk]) for a in accounts]
+    line_ids = [str(ln.pk) for ln in lines]
+    events = [] if not event_limit else list(
+        AuditEvent.objects.filter(
+            Q(target_type="customers.customer", target_id=str(customer.pk))
+            | Q(target_type="customers.customeridentity", target_id=str(customer.identity_id))
+            | Q(target_type="customers.line", target_id__in=line_ids)
+        ).select_related("actor", "hall").order_by("-occurred_at", "-id")[:event_limit]
+    )
+    own = [r.money for r in rows if r.account.customer_id == customer.pk]
+    return Profile(
+        customer=customer, classes_active=active, classes_history=[c for c in all_classes if c not in active],
+        lines=lines, accounts=rows, events=events,
+        balance=sum((m.balance for m in own), ZERO), arrears=sum((m.arrears for m in own), ZERO),
+    )
+
+
+def line_count_for_identity(*, identity: CustomerIdentity, states) -> int:
+    """Lines registered to the identity (as owner) in the given states."""
+    return Line.objects.filter(customer__identity=identity, status__in=list(states)).count()

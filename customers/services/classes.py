@@ -1,0 +1,151 @@
+"""Customer classification (M3.x, process 14): big customers (VIP with level), blacklist, redlist.
+
+A customer may be in several classes, each with a reason, who set it, since and until; a class is
+revoked, never deleted. The blacklist refuses opening and transfer unless a manager approves
+(`customer_ensure_not_blacklisted`, called by those processes inside their own transaction).
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from boss.audit import audit_record
+from boss.errors import NotPermitted
+from boss.tariffs import tariff
+from customers.errors import (
+    ClassAlreadyActiveError,
+    ClassAlreadyRevokedError,
+    ClassConflictError,
+    ClassInvalidError,
+    CustomerBlacklistedError,
+    OverrideNotPermittedError,
+    ReasonRequiredError,
+)
+from customers.models import Customer, CustomerClass
+from customers.selectors import active_class_q
+
+Kind = CustomerClass.Kind
+_CONFLICTS = {Kind.BLACKLIST: Kind.REDLIST, Kind.REDLIST: Kind.BLACKLIST}
+
+
+def _ensure_may_classify(actor, kind: str) -> None:
+    perm = "customers.blacklist_customer" if kind == Kind.BLACKLIST else "customers.classify_customer"
+    if not actor.has_perm(perm):
+        raise NotPermitted(_("Your role may not change this customer class."))
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequiredError()
+    return reason
+
+
+def _overlapping(qs, since: date, until: date | None):
+    """Classes not revoked whose period meets [since, until]."""
+    qs = qs.filter(revoked_at__isnull=True).filter(Q(until__isnull=True) | Q(until__gte=since))
+    return qs if until is None else qs.filter(since__lte=until)
+
+
+@transaction.atomic
+def customer_classify(*, actor, customer: Customer, kind: str, reason: str, vip_level: int | None = None,
+                      since: date | None = None, until: date | None = None) -> CustomerClass:
+    """Put a customer in a class from `since` (default today) until `until` (open-ended by default).
+
+    Rules: the blacklist needs `customers.blacklist_customer`, the other classes
+    `customers.classify_customer`; a reason is given; a VIP has a level from 1 to tariff
+    customer.vip_max_level and other classes none; the period ends on or after it starts and not in
+    the past; no overlapping class of the same kind; never blacklist and redlist at once.
+
+    Raises NotPermitted, ReasonRequiredError, ClassInvalidError, ClassAlreadyActiveError,
+    ClassConflictError.
+    """
+    if kind not in Kind.values:
+        raise ClassInvalidError(_("Unknown customer class."), field="kind")
+    _ensure_may_classify(actor, kind)
+    reason = _reason(reason)
+    today = timezone.localdate()
+    since = since or today
+    max_level = tariff("customer.vip_max_level")
+    if kind == Kind.VIP:
+        if vip_level is None or not 1 <= int(vip_level) <= max_level:
+            raise ClassInvalidError(_("Choose a VIP level from 1 to %(max)s.") % {"max": max_level},
+                                    field="vip_level", max=max_level)
+    elif vip_level is not None:
+        raise ClassInvalidError(_("Only big customers (VIP) have a level."), field="vip_level")
+    if until is not None and until < max(since, today):
+        raise ClassInvalidError(_("The end date must be today or later, and not before the start."), field="until")
+
+    customer = Customer.objects.select_for_update(no_key=True).get(pk=customer.pk)
+    classes = CustomerClass.objects.filter(customer=customer)
+    if _overlapping(classes.filter(kind=kind), since, until).exists():
+        raise ClassAlreadyActiveError(kind=kind)
+    if kind in _CONFLICTS and _overlapping(classes.filter(kind=_CONFLICTS[kind]), since, until).exists():
+        raise ClassConflictError(kind=kind)
+
+    klass = CustomerClass.objects.create(customer=customer, kind=kind, reason=reason, since=since, until=until,
+                                         vip_level=vip_level if kind == Kind.VIP else None,
+                                         set_by=actor if actor.pk else None)
+    audit_record(actor=actor, action="customer.classify", target=customer, reason=reason, after={
+        "class_id": klass.pk, "kind": kind, "vip_level": klass.vip_level, "since": str(since),
+        "until": str(until) if until else None,
+    })
+    return klass
+
+
+@transaction.atomic
+def customer_class_revoke(*, actor, customer_class: CustomerClass, reason: str) -> CustomerClass:
+    """End a class now (it stays in the history with who ended it and why).
+
+    Raises NotPermitted, ReasonRequiredError, ClassAlreadyRevokedError.
+    """
+    _ensure_may_classify(actor, customer_class.kind)
+    reason = _reason(reason)
+    customer = Customer.objects.select_for_update(no_key=True).get(pk=customer_class.customer_id)
+    klass = CustomerClass.objects.select_for_update(no_key=True).get(pk=customer_class.pk)
+    if klass.revoked_at is not None:
+        raise ClassAlreadyRevokedError()
+    klass.revoked_at = timezone.now()
+    klass.revoked_by = actor if actor.pk else None
+    klass.revoke_reason = reason
+    klass.save(update_fields=["revoked_at", "revoked_by", "revoke_reason", "updated_at"])
+    audit_record(actor=actor, action="customer.class_revoke", target=customer, reason=reason,
+                 before={"class_id": klass.pk, "kind": klass.kind, "vip_level": klass.vip_level})
+    return klass
+
+
+@dataclass(frozen=True)
+class BlacklistCheck:
+    blacklisted: bool
+    overridden_by: object | None = None
+
+
+@transaction.atomic
+def customer_ensure_not_blacklisted(*, actor, customer: Customer, override_by=None, reason: str = "") -> BlacklistCheck:
+    """Refuse business for a customer on the blacklist unless a manager approves it (process 1.3, 5).
+
+    For opening and transfer, inside their transaction. A customer not on the blacklist passes and
+    nothing is written; an approved override is audited (who asked, which manager approved, why).
+    `override_by` is the approving staff user, authenticated by the caller (the manager's own login
+    or their password typed at the counter); they need `customers.override_blacklist`.
+
+    Raises CustomerBlacklistedError, OverrideNotPermittedError, ReasonRequiredError.
+    """
+    entries = list(CustomerClass.objects.filter(active_class_q(), customer=customer, kind=Kind.BLACKLIST)
+                   .order_by("since", "pk"))
+    if not entries:
+        return BlacklistCheck(blacklisted=False)
+    if override_by is None:
+        raise CustomerBlacklistedError(
+            _("The customer is on the blacklist (%(reason)s). Only a manager can approve this business.")
+            % {"reason": entries[0].reason}, reason=entries[0].reason)
+    if not (override_by.is_active and override_by.has_perm("customers.override_blacklist")):
+        raise OverrideNotPermittedError()
+    reason = _reason(reason)
+    audit_record(actor=actor, action="customer.blacklist_override", target=customer, reason=reason,
+                 after={"override_by": override_by.username, "classes": [e.pk for e in entries]})
+    return BlacklistCheck(blacklisted=True, overridden_by=override_by)
