@@ -14,7 +14,7 @@ class SearchHit:
     title: str       # masked where personal
     detail: str
     url: str
-    badges: tuple[str, ...] = ()
+    badges: tuple[tuple[str, str], ...] = ()  # (label, tone); tones as the badge tag: ok, warn, bad, vip, neutral
 
 
 _PROVIDERS: list[Callable[..., list[SearchHit]]] = []

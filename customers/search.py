@@ -7,10 +7,11 @@ from django.utils.translation import gettext as _
 from boss.masking import mask, mask_msisdn
 from boss.search import SearchHit
 from customers.selectors import customer_classes_active, customer_search
+from customers.templatetags.customers_tags import class_tone
 
 
-def _badges(customer) -> tuple[str, ...]:
-    return tuple(str(c) for c in customer_classes_active(customer=customer))
+def _badges(customer) -> tuple[tuple[str, str], ...]:
+    return tuple((str(c), class_tone(c)) for c in customer_classes_active(customer=customer))
 
 
 def _customer_detail(customer) -> str:

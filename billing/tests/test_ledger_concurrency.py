@@ -1,14 +1,13 @@
 """Real concurrent transactions on PostgreSQL: no lost update, floors hold, one reversal wins."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from billing.errors import AlreadyReversedError, InsufficientBalanceError
 from billing.models import LedgerTransaction
 from billing.selectors import account_balance, ledger_check_balanced
+from boss.tests.threads import run_concurrently
 from billing.services.ledger import (
     credit,
     debit,
@@ -23,27 +22,6 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 D = Decimal
 
 
-def _run(n, target):
-    barrier = threading.Barrier(n)
-    outcomes, errors = [], []
-
-    def worker(i):
-        try:
-            barrier.wait()
-            outcomes.append(target(i))
-        except Exception as exc:  # noqa: BLE001
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return outcomes, errors
-
-
 def test_twenty_threads_posting_to_the_same_accounts_lose_nothing(rep):
     drawer = ledger_account_cash_drawer(staff=rep)
     revenue = ledger_account_revenue(fee_type="monthly")
@@ -55,7 +33,7 @@ def test_twenty_threads_posting_to_the_same_accounts_lose_nothing(rep):
                                                               credit(revenue, D("3.10"))])
         return i
 
-    outcomes, errors = _run(20, post)
+    outcomes, errors = run_concurrently(20, post)
     assert not errors and len(outcomes) == 20
     assert account_balance(drawer) == D("110.00")
     assert account_balance(bank) == D("200.00")
@@ -71,7 +49,7 @@ def test_concurrent_spending_never_takes_a_floor_account_below_zero(rep):
     def spend(i):
         return transaction_post(actor=rep, kind="out", postings=[credit(drawer, D("10.00")), debit(revenue, D("10.00"))])
 
-    outcomes, errors = _run(20, spend)
+    outcomes, errors = run_concurrently(20, spend)
     assert len(outcomes) == 10
     assert len(errors) == 10 and all(isinstance(e, InsufficientBalanceError) for e in errors)
     assert account_balance(drawer) == D("0.00")
@@ -86,7 +64,7 @@ def test_every_transaction_reversed_twice_concurrently_is_reversed_once(rep):
     def reverse(i):
         return transaction_reverse(actor=rep, tx=originals[i // 2])
 
-    outcomes, errors = _run(20, reverse)
+    outcomes, errors = run_concurrently(20, reverse)
     assert len(outcomes) == 10 and len(errors) == 10
     assert all(isinstance(e, AlreadyReversedError) for e in errors)
     assert account_balance(drawer) == D("0.00") and account_balance(revenue) == D("0.00")

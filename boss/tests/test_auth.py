@@ -133,3 +133,13 @@ def test_language_switch_is_per_user(client, rep):
     rep.refresh_from_db()
     assert rep.language == "en"
     assert "Today's work" in client.get(reverse("home")).content.decode()
+
+
+@pytest.mark.parametrize("query, refused", [
+    ("11010519491231002X", True), ("E12345678", True), ("H12345678", True), ("91350100M000100Y43", True),
+    ("13800138000", False), ("张三", False), ("138 0013", False),
+])
+def test_identity_numbers_are_never_searched_by_get(client, rep, query, refused):
+    client.force_login(rep)
+    response = client.get("/search/", {"q": query})
+    assert ("不要在地址栏中输入" in response.content.decode()) == refused

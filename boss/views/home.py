@@ -52,5 +52,9 @@ def search_view(request):
 
 
 def _looks_like_identity(query: str) -> bool:
-    compact = query.replace(" ", "")
-    return len(compact) in (15, 18) and compact[:-1].isdigit()
+    """Any identity-document shape (resident ID, credit code, passport, HMT permit): at least 8 letters and
+    digits with at least 6 digits, and not a mobile number (those may be searched by GET)."""
+    compact = "".join(ch for ch in query if ch.isalnum())
+    digits = sum(ch.isdigit() for ch in compact)
+    is_mobile = compact.isdigit() and (len(compact) == 11 or (len(compact) == 13 and compact.startswith("86")))
+    return len(compact) >= 8 and digits >= 6 and not is_mobile
