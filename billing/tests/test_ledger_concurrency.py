@@ -7,7 +7,6 @@ import pytest
 from billing.errors import AlreadyReversedError, InsufficientBalanceError
 from billing.models import LedgerTransaction
 from billing.selectors import account_balance, ledger_check_balanced
-from boss.tests.threads import run_concurrently
 from billing.services.ledger import (
     credit,
     debit,
@@ -17,6 +16,7 @@ from billing.services.ledger import (
     transaction_post,
     transaction_reverse,
 )
+from boss.tests.threads import run_concurrently
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 D = Decimal
