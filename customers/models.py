@@ -187,3 +187,16 @@ class Line(fsm.ConcurrentTransitionMixin, TimeStampedModel):
     @fsm.transition(field=status, source=Status.PENDING_ACTIVATION, target=Status.ACTIVE)
     def activate(self, *, when) -> None:
         self.activated_at = when
+
+    @fsm.transition(field=status, source=Status.PENDING_ACTIVATION, target=Status.CANCELLED)
+    def abandon(self, *, when) -> None:
+        """An opening rolled back before the network ever activated it (the number goes back to the pool)."""
+        self.cancelled_at = when
+
+    @fsm.transition(field=status, source=Status.ACTIVE, target=Status.SUSPENDED_ARREARS)
+    def suspend_for_arrears(self) -> None:
+        pass
+
+    @fsm.transition(field=status, source=Status.SUSPENDED_ARREARS, target=Status.ACTIVE)
+    def restore_from_arrears(self) -> None:
+        pass
