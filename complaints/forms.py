@@ -41,7 +41,7 @@ class ComplaintOpenForm(KeyedForm):
     severity = forms.ChoiceField(label=_("severity"), choices=Complaint.Severity.choices,
                                  initial=Complaint.Severity.NORMAL)
     disputed_on = forms.DateField(label=_("date of the disputed event"), required=False,
-                                  widget=forms.DateInput(attrs={"type": "date"}),
+                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                                   help_text=_("Required for billing disputes: the date of the bill or charge."))
     order_reference = forms.CharField(label=_("order number"), max_length=40, required=False)
     description = forms.CharField(label=_("description"), widget=_textarea(4), max_length=4000)
@@ -105,8 +105,8 @@ class CallbackForm(KeyedForm):
 
 
 class StatisticsForm(forms.Form):
-    date_from = forms.DateField(label=_("from"), widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("to"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("from"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date_to = forms.DateField(label=_("to"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def clean(self):
         data = super().clean()
@@ -121,8 +121,8 @@ class ArticleForm(forms.Form):
     category = forms.ModelChoiceField(label=_("category"), queryset=ArticleCategory.objects.filter(active=True))
     body = forms.CharField(label=_("text"), widget=_textarea(12), max_length=20000)
     keywords = forms.CharField(label=_("keywords"), max_length=200, required=False)
-    valid_from = forms.DateField(label=_("valid from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    valid_from = forms.DateField(label=_("valid from"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     valid_until = forms.DateField(label=_("valid until"), required=False,
-                                  widget=forms.DateInput(attrs={"type": "date"}))
+                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     note = forms.CharField(label=_("change note"), max_length=200, required=False)
     base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -4,7 +4,7 @@ from boss.navigation import NavItem
 
 NAV_ITEMS = [
     NavItem("complaints", _("New complaint"), "complaints:complaint_open", "complaints.file_complaint", "t"),
-    NavItem("complaints", _("Complaints"), "complaints:complaint_list", "complaints.view_complaint"),
+    NavItem("complaints", _("Complaint list"), "complaints:complaint_list", "complaints.view_complaint"),
     NavItem("complaints", _("To classify"), "complaints:queue_review", "complaints.review_complaint"),
     NavItem("complaints", _("To handle"), "complaints:queue_handle", "complaints.handle_complaint"),
     NavItem("complaints", _("Replies to check"), "complaints:queue_check", "complaints.review_complaint"),

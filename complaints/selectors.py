@@ -83,13 +83,12 @@ def complaint_open_step(complaint: Complaint) -> ComplaintStep | None:
 def queue_list(*, actor, stage: str) -> QuerySet[ComplaintStep]:
     """The actor's queue for one stage: open steps held by their department, VIP customers first, then
     by due time (earliest first)."""
-    if actor.department_id is None:
-        return ComplaintStep.objects.none()
-    return (ComplaintStep.objects.filter(closed_at__isnull=True, stage=stage, department_id=actor.department_id)
-            .select_related("department", "complaint", "complaint__category", "complaint__customer",
-                            "complaint__line")
-            .annotate(is_vip=vip_flag("complaint__customer_id"))
-            .order_by("-is_vip", "due_at", "pk"))
+    qs = (ComplaintStep.objects.filter(closed_at__isnull=True, stage=stage, department_id=actor.department_id)
+          .select_related("department", "complaint", "complaint__category", "complaint__customer",
+                          "complaint__line")
+          .annotate(is_vip=vip_flag("complaint__customer_id"))
+          .order_by("-is_vip", "due_at", "pk"))
+    return qs if actor.department_id is not None else qs.none()
 
 
 def queue_counts(*, actor) -> dict[str, int]:
@@ -157,18 +156,18 @@ def article_search(*, query: str = "", kind: str | None = None, category_id: int
     words = [search_normalize(w) for w in (query or "").split() if w.strip()][:6]
     for word in words:
         qs = qs.filter(search_text__contains=word)
-    qs = qs.annotate(uses=_uses_since(tariff("kb.most_used_days")))
+    qs = qs.annotate(use_count=_uses_since(tariff("kb.most_used_days")))
     if words:
         qs = qs.annotate(title_hit=Case(When(title__icontains=words[0], then=Value(1)), default=Value(0)))
-        return qs.order_by("-title_hit", "-uses", "-updated_at", "-pk")
-    return qs.order_by("-uses", "-updated_at", "-pk")
+        return qs.order_by("-title_hit", "-use_count", "-updated_at", "-pk")
+    return qs.order_by("-use_count", "-updated_at", "-pk")
 
 
 def article_most_used(*, limit: int = 10) -> list[Article]:
     """The articles used most in answers over the last kb.most_used_days days (valid today)."""
     qs = _valid_on(Article.objects.select_related("category"), timezone.localdate())
-    return list(qs.annotate(uses=_uses_since(tariff("kb.most_used_days"))).filter(uses__gt=0)
-                .order_by("-uses", "-updated_at")[:limit])
+    return list(qs.annotate(use_count=_uses_since(tariff("kb.most_used_days"))).filter(use_count__gt=0)
+                .order_by("-use_count", "-updated_at")[:limit])
 
 
 def article_get(*, pk: int) -> Article:

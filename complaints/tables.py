@@ -77,7 +77,7 @@ class QueueTable(tables.Table):
     severity = tables.Column(verbose_name=_("severity"), accessor="complaint__severity", orderable=False)
     caller = tables.Column(verbose_name=_("customer"), empty_values=(), orderable=False)
     round = tables.Column(verbose_name=_("round"), attrs={"td": {"class": "num"}}, orderable=False)
-    opened_at = tables.DateTimeColumn(verbose_name=_("since"), format="Y-m-d H:i")
+    opened_at = tables.DateTimeColumn(verbose_name=_("waiting since"), format="Y-m-d H:i")
     due_at = tables.Column(verbose_name=_("due by"))
     answer_due_at = tables.Column(verbose_name=_("answer due by"), accessor="complaint__answer_due_at")
 

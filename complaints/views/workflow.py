@@ -209,7 +209,10 @@ def _detail(request, complaint: Complaint, *, bound: dict | None = None):
     open_step = next((s for s in timeline if s.is_open), None)
     bound = bound or {}
     action_forms = []
-    for action in _actions_for(request.user, complaint, open_step):
+    actions = _actions_for(request.user, complaint, open_step)
+    # A refused form stays on the page with its error even when its step is no longer open to the user.
+    actions += [ACTIONS[name] for name in bound if ACTIONS[name] not in actions]
+    for action in actions:
         form = bound.get(action.name) or action.form_class(
             initial=_initial(action, complaint, timeline), **_form_kwargs(action, complaint, open_step))
         action_forms.append({"action": action, "form": form,
