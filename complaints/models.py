@@ -271,7 +271,7 @@ class ComplaintStep(models.Model):
     round = models.PositiveSmallIntegerField(_("dispatch round"), default=0)
     department = models.ForeignKey("boss.Department", verbose_name=_("department"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="complaint_steps")
-    opened_at = models.DateTimeField(_("opened at"))
+    opened_at = models.DateTimeField(_("started at"))
     due_at = models.DateTimeField(_("due by"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,

@@ -17,7 +17,7 @@ from complaints.services import (
     complaint_redispatch,
     complaint_reply,
 )
-from complaints.statistics import complaint_statistics, statistics_csv
+from complaints.reports import complaint_statistics, statistics_csv
 
 pytestmark = pytest.mark.django_db
 TZ = ZoneInfo("Asia/Shanghai")

@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 
 from complaints.forms import StatisticsForm
 from complaints.pdf import render_pdf
-from complaints.statistics import complaint_statistics, statistics_csv
+from complaints.reports import complaint_statistics, statistics_csv
 
 
 def _period(request) -> tuple[StatisticsForm, date, date]:
