@@ -94,6 +94,7 @@ def test_a_complaint_from_the_counter_to_the_callback(live_server, browser, peop
     handler = login(browser, live_server, people["handler"])
     open_from_queue(handler, live_server, "handle", number)
     handler.fill("#template-search", "信号")
+    handler.keyboard.press("Enter")  # searches; never submits the reply
     handler.get_by_role("button", name="信号差投诉答复模板").click()
     expect(handler.locator("#id_reply-reply")).to_have_value(re.compile("已安排优化"))
     shot(handler, "handler-replies")

@@ -1,7 +1,14 @@
 // Reply form: insert an answer template from the knowledge base at the cursor, and remember which one
-// (the reply records it, which feeds the most-used list).
+// (the reply records it, which feeds the most-used list). Enter in the template search searches; it
+// never submits the reply.
 (function () {
   "use strict";
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && event.target && event.target.id === "template-search") {
+      event.preventDefault();
+      if (window.htmx) { window.htmx.trigger(event.target, "search"); }
+    }
+  });
   document.addEventListener("click", function (event) {
     var button = event.target.closest ? event.target.closest("[data-insert-template]") : null;
     if (!button) { return; }
