@@ -71,6 +71,15 @@ def _ensure_holds(actor, step: ComplaintStep) -> None:
         raise NotYourDepartmentError(department=step.department.name if step.department_id else None)
 
 
+def _held(actor, complaint: Complaint, transition: str) -> tuple[Complaint, ComplaintStep]:
+    """Lock the complaint, then its open step; the transition must be allowed and the actor's department
+    must hold the step. Returns the locked complaint and step."""
+    complaint = _lock(complaint)
+    step = _require_state(complaint, getattr(complaint, transition))
+    _ensure_holds(actor, step)
+    return complaint, step
+
+
 def _text(value: str, field: str, message) -> str:
     value = (value or "").strip()
     if not value:
@@ -247,9 +256,7 @@ def complaint_dispatch(*, actor, complaint: Complaint, department: Department,
     NotYourDepartmentError, ComplaintInputError.
     """
     now = timezone.now()
-    complaint = _lock(complaint)
-    step = _require_state(complaint, complaint.dispatch)
-    _ensure_holds(actor, step)
+    complaint, step = _held(actor, complaint, "dispatch")
     department = _department(department, kinds=(Department.Kind.COMPLAINT,), field="department")
     before = _snapshot(complaint) | {"category": complaint.category.code, "severity": complaint.severity}
     if category is not None and category.pk != complaint.category_id:
@@ -273,9 +280,7 @@ def complaint_accept(*, actor, complaint: Complaint, answer: str) -> Complaint:
     """The reply handled the complaint effectively: record the answer given to the customer and open the
     callback. Raises ComplaintStateError, NotYourDepartmentError, ComplaintInputError."""
     now = timezone.now()
-    complaint = _lock(complaint)
-    step = _require_state(complaint, complaint.accept)
-    _ensure_holds(actor, step)
+    complaint, step = _held(actor, complaint, "accept")
     answer = _text(answer, "answer", _("Write the answer given to the customer."))
     before = _snapshot(complaint)
     _close(step, actor=actor, outcome=Outcome.ACCEPTED, text=answer, now=now)
@@ -295,9 +300,7 @@ def complaint_redispatch(*, actor, complaint: Complaint, reason: str,
     Raises ComplaintStateError, NotYourDepartmentError, ComplaintInputError.
     """
     now = timezone.now()
-    complaint = _lock(complaint)
-    step = _require_state(complaint, complaint.redispatch)
-    _ensure_holds(actor, step)
+    complaint, step = _held(actor, complaint, "redispatch")
     reason = _text(reason, "reason", _("Say why the reply did not handle the complaint."))
     department = _department(department or complaint.department,
                              kinds=(Department.Kind.COMPLAINT, Department.Kind.DISTRICT), field="department")
@@ -318,9 +321,7 @@ def complaint_callback(*, actor, complaint: Complaint, satisfaction: str, note: 
     Raises ComplaintStateError, NotYourDepartmentError, ComplaintInputError.
     """
     now = timezone.now()
-    complaint = _lock(complaint)
-    step = _require_state(complaint, complaint.close_after_callback)
-    _ensure_holds(actor, step)
+    complaint, step = _held(actor, complaint, "close_after_callback")
     if satisfaction not in Complaint.Satisfaction.values:
         raise ComplaintInputError(_("Record the customer's satisfaction."), field="satisfaction")
     before = _snapshot(complaint)
@@ -343,9 +344,7 @@ def complaint_pass_down(*, actor, complaint: Complaint, unit: Department, note: 
     step keeps the department's due time. Raises ComplaintStateError, NotYourDepartmentError,
     ComplaintInputError."""
     now = timezone.now()
-    complaint = _lock(complaint)
-    step = _require_state(complaint, complaint.pass_down)
-    _ensure_holds(actor, step)
+    complaint, step = _held(actor, complaint, "pass_down")
     if (unit is None or unit.kind != Department.Kind.DISTRICT or unit.parent_id != step.department_id
             or not unit.active):
         raise ComplaintInputError(_("Choose one of your department's district units."), field="unit")
@@ -364,9 +363,7 @@ def complaint_return(*, actor, complaint: Complaint, reason: str) -> Complaint:
     """Refuse or withdraw a dispatched complaint (退单): it goes back to branch customer service's review
     queue with the reason. Raises ComplaintStateError, NotYourDepartmentError, ComplaintInputError."""
     now = timezone.now()
-    complaint = _lock(complaint)
-    step = _require_state(complaint, complaint.return_to_service)
-    _ensure_holds(actor, step)
+    complaint, step = _held(actor, complaint, "return_to_service")
     reason = _text(reason, "reason", _("Say why the complaint is returned."))
     before = _snapshot(complaint)
     _close(step, actor=actor, outcome=Outcome.RETURNED, text=reason, now=now)
@@ -387,9 +384,7 @@ def complaint_reply(*, actor, complaint: Complaint, reply: str, template_article
     ComplaintInputError.
     """
     now = timezone.now()
-    complaint = _lock(complaint)
-    step = _require_state(complaint, complaint.reply)
-    _ensure_holds(actor, step)
+    complaint, step = _held(actor, complaint, "reply")
     reply = _text(reply, "reply", _("Write the reply."))
     if template_article is not None and template_article.kind != Article.Kind.ANSWER_TEMPLATE:
         raise ComplaintInputError(_("Only answer templates can be inserted into a reply."), field="reply")

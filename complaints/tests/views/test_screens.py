@@ -352,3 +352,18 @@ def test_a_date_field_is_shown_as_an_iso_date_for_the_browser(client, manager):
     client.force_login(manager)
     html = client.get(reverse("complaints:statistics")).content.decode()
     assert f'value="{timezone.localdate().replace(day=1).isoformat()}"' in html
+
+
+def test_the_callback_staff_see_the_full_contact_number_others_a_masked_one(client, file_complaint, reviewer, rep):
+    complaint = file_complaint(contact_phone="13912345678")
+    client.force_login(reviewer)
+    assert "13912345678" in client.get(detail(complaint)).content.decode()
+    client.force_login(rep)
+    page = client.get(detail(complaint)).content.decode()
+    assert "13912345678" not in page and "139****5678" in page
+
+
+def test_the_admin_edits_categories_and_their_time_limits(client, make_staff, category):
+    client.force_login(make_staff("admin", username="the_admin", hall=None, is_staff=True))
+    assert client.get(reverse("admin:complaints_complaintcategory_change", args=[category.pk])).status_code == 200
+    assert client.get(reverse("admin:complaints_articlecategory_changelist")).status_code == 200
