@@ -18,6 +18,8 @@ app.autodiscover_tasks()
 # name -> {"task": dotted path, "schedule": seconds or crontab}
 app.conf.beat_schedule = {
     "idempotency-keys-prune": {"task": "boss.tasks.idempotency_keys_prune", "schedule": crontab(hour=3, minute=15)},
-    # Overdue complaint steps are escalated within five minutes of their due time.
-    "complaint-steps-escalate": {"task": "complaints.tasks.complaint_steps_escalate_overdue", "schedule": 300.0},
 }
+
+# Complaints: overdue steps are escalated within five minutes of their due time.
+app.conf.beat_schedule["complaint-steps-escalate"] = {
+    "task": "complaints.tasks.complaint_steps_escalate_overdue", "schedule": 300.0}
