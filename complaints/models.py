@@ -328,7 +328,7 @@ class Escalation(models.Model):
         MANAGER = 2, _("Manager")
 
     step = models.ForeignKey(ComplaintStep, on_delete=models.PROTECT, related_name="escalations")
-    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    level = models.PositiveSmallIntegerField(_("escalated to"), choices=Level.choices)
     department = models.ForeignKey("boss.Department", verbose_name=_("department"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
     escalated_at = models.DateTimeField(_("escalated at"))

@@ -125,7 +125,7 @@ class EscalationTable(tables.Table):
     department = tables.Column(verbose_name=_("department"), accessor="step__department", orderable=False)
     due_at = tables.Column(verbose_name=_("due by"), accessor="step__due_at", orderable=False)
     escalated_at = tables.DateTimeColumn(verbose_name=_("escalated at"), format="Y-m-d H:i", orderable=False)
-    level = tables.Column(verbose_name=_("level"), orderable=False)
+    level = tables.Column(verbose_name=_("escalated to"), orderable=False)
     state = tables.Column(verbose_name=_("step"), empty_values=(), orderable=False)
     acknowledge = tables.TemplateColumn(template_name="complaints/_acknowledge_cell.html", verbose_name="",
                                         orderable=False)
