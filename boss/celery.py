@@ -22,3 +22,7 @@ app.conf.beat_schedule = {
     "provisioning-dispatch": {"task": "provisioning.tasks.provisioning_dispatch", "schedule": 15.0},
     "provisioning-sweep": {"task": "provisioning.tasks.provisioning_sweep", "schedule": 30.0},
 }
+
+# Complaints: overdue steps are escalated within five minutes of their due time.
+app.conf.beat_schedule["complaint-steps-escalate"] = {
+    "task": "complaints.tasks.complaint_steps_escalate_overdue", "schedule": 300.0}

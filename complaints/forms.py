@@ -1,0 +1,128 @@
+"""Forms check the shape of the input only; the rules live in complaints.services."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from boss.idempotency import new_key
+from boss.models import Department
+from complaints.models import Article, ArticleCategory, Complaint, ComplaintCategory
+
+MSISDN = r"^1\d{10}$"
+
+
+def _textarea(rows=3, **attrs):
+    return forms.Textarea(attrs={"rows": rows, **attrs})
+
+
+class KeyedForm(forms.Form):
+    """A form whose submission is idempotent: a double click or a resent POST replays the first result."""
+
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", new_key())
+
+    def params(self) -> dict:
+        """The cleaned data as the idempotency fingerprint (models by pk)."""
+        return {k: getattr(v, "pk", v) for k, v in self.cleaned_data.items() if k != "idempotency_key"}
+
+
+class ComplaintOpenForm(KeyedForm):
+    channel = forms.ChoiceField(label=_("channel"), choices=Complaint.Channel.choices)
+    msisdn = forms.RegexField(label=_("mobile number"), regex=MSISDN, required=False, max_length=11,
+                              error_messages={"invalid": _("Enter an 11-digit mobile number.")},
+                              widget=forms.TextInput(attrs={"inputmode": "numeric", "autofocus": True}))
+    caller_name = forms.CharField(label=_("caller's name"), max_length=100, required=False)
+    contact_phone = forms.RegexField(label=_("contact number"), regex=r"^[0-9+\- ]{5,20}$", required=False,
+                                     max_length=20, error_messages={"invalid": _("Enter a telephone number.")})
+    category = forms.ModelChoiceField(label=_("category"), queryset=ComplaintCategory.objects.filter(active=True))
+    severity = forms.ChoiceField(label=_("severity"), choices=Complaint.Severity.choices,
+                                 initial=Complaint.Severity.NORMAL)
+    disputed_on = forms.DateField(label=_("date of the disputed event"), required=False,
+                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                                  help_text=_("Required for billing disputes: the date of the bill or charge."))
+    order_reference = forms.CharField(label=_("order number"), max_length=40, required=False)
+    description = forms.CharField(label=_("description"), widget=_textarea(4), max_length=4000)
+    solved_on_the_spot = forms.BooleanField(label=_("Solved on the spot"), required=False)
+    answer = forms.CharField(label=_("answer to the customer"), widget=_textarea(2), max_length=4000,
+                             required=False, help_text=_("Only when solved on the spot."))
+
+
+class DispatchForm(KeyedForm):
+    prefix = "dispatch"
+    department = forms.ModelChoiceField(label=_("department"), queryset=Department.objects.filter(
+        kind=Department.Kind.COMPLAINT, active=True))
+    category = forms.ModelChoiceField(label=_("category"), queryset=ComplaintCategory.objects.filter(active=True))
+    severity = forms.ChoiceField(label=_("severity"), choices=Complaint.Severity.choices)
+    note = forms.CharField(label=_("note to the department"), widget=_textarea(2), max_length=2000, required=False)
+
+
+class PassDownForm(KeyedForm):
+    prefix = "pass_down"
+    unit = forms.ModelChoiceField(label=_("district unit"), queryset=Department.objects.none())
+    note = forms.CharField(label=_("note"), widget=_textarea(2), max_length=2000, required=False)
+
+    def __init__(self, *args, department=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Department.objects.filter(
+            kind=Department.Kind.DISTRICT, active=True, parent=department)
+
+
+class ReturnForm(KeyedForm):
+    prefix = "return"
+    reason = forms.CharField(label=_("reason for returning it"), widget=_textarea(2), max_length=2000)
+
+
+class ReplyForm(KeyedForm):
+    prefix = "reply"
+    reply = forms.CharField(label=_("reply"), widget=_textarea(6), max_length=8000)
+    template_article = forms.ModelChoiceField(queryset=Article.objects.filter(kind=Article.Kind.ANSWER_TEMPLATE),
+                                              required=False, widget=forms.HiddenInput)
+
+
+class AcceptForm(KeyedForm):
+    prefix = "accept"
+    answer = forms.CharField(label=_("answer given to the customer"), widget=_textarea(4), max_length=8000)
+
+
+class RedispatchForm(KeyedForm):
+    prefix = "redispatch"
+    reason = forms.CharField(label=_("why the reply did not handle it"), widget=_textarea(2), max_length=2000)
+    department = forms.ModelChoiceField(
+        label=_("re-dispatch to"), required=False,
+        queryset=Department.objects.filter(kind__in=[Department.Kind.COMPLAINT, Department.Kind.DISTRICT],
+                                           active=True),
+        help_text=_("Empty: the department that replied."))
+
+
+class CallbackForm(KeyedForm):
+    prefix = "callback"
+    satisfaction = forms.ChoiceField(label=_("satisfaction"), choices=Complaint.Satisfaction.choices,
+                                     widget=forms.RadioSelect)
+    note = forms.CharField(label=_("callback note"), widget=_textarea(2), max_length=2000, required=False)
+
+
+class StatisticsForm(forms.Form):
+    date_from = forms.DateField(label=_("from"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date_to = forms.DateField(label=_("to"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            self.add_error("date_to", _("The end of the period cannot be before its start."))
+        return data
+
+
+class ArticleForm(forms.Form):
+    title = forms.CharField(label=_("title"), max_length=200)
+    kind = forms.ChoiceField(label=_("kind"), choices=Article.Kind.choices)
+    category = forms.ModelChoiceField(label=_("category"), queryset=ArticleCategory.objects.filter(active=True))
+    body = forms.CharField(label=_("text"), widget=_textarea(12), max_length=20000)
+    keywords = forms.CharField(label=_("keywords"), max_length=200, required=False)
+    valid_from = forms.DateField(label=_("valid from"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    valid_until = forms.DateField(label=_("valid until"), required=False,
+                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    note = forms.CharField(label=_("change note"), max_length=200, required=False)
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)

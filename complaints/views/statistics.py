@@ -1,0 +1,61 @@
+"""Complaint statistics for managers: the screen, the CSV export and the printable PDF."""
+
+from datetime import date
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from complaints.forms import StatisticsForm
+from complaints.pdf import render_pdf
+from complaints.reports import complaint_statistics, statistics_csv
+
+
+def _period(request) -> tuple[StatisticsForm, date, date]:
+    """The period asked for; by default this month up to today. An invalid period falls back to it."""
+    today = timezone.localdate()
+    default = {"date_from": today.replace(day=1), "date_to": today}
+    form = StatisticsForm(request.GET if {"date_from", "date_to"} & set(request.GET) else None, initial=default)
+    if form.is_bound and form.is_valid():
+        return form, form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+    return form, default["date_from"], default["date_to"]
+
+
+def _stats(request):
+    form, date_from, date_to = _period(request)
+    return form, complaint_statistics(actor=request.user, date_from=date_from, date_to=date_to)
+
+
+@never_cache
+@login_required
+@permission_required("complaints.view_complaint_statistics", raise_exception=True)
+def statistics_view(request):
+    form, stats = _stats(request)
+    return render(request, "complaints/statistics.html", {"form": form, "stats": stats,
+                                                          "query": request.GET.urlencode()})
+
+
+@never_cache
+@login_required
+@permission_required("complaints.view_complaint_statistics", raise_exception=True)
+def statistics_csv_view(request):
+    _form, stats = _stats(request)
+    response = HttpResponse(statistics_csv(stats), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (f'attachment; filename="complaints-{stats.date_from:%Y%m%d}-'
+                                       f'{stats.date_to:%Y%m%d}.csv"')
+    return response
+
+
+@never_cache
+@login_required
+@permission_required("complaints.view_complaint_statistics", raise_exception=True)
+def statistics_pdf_view(request):
+    _form, stats = _stats(request)
+    pdf = render_pdf("complaints/statistics_pdf.html", {"stats": stats, "printed_at": timezone.localtime(),
+                                                         "printed_by": request.user}, request=request)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (f'inline; filename="complaints-{stats.date_from:%Y%m%d}-'
+                                       f'{stats.date_to:%Y%m%d}.pdf"')
+    return response
