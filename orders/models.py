@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from billing.models import MONEY
 from boss.masking import mask_name
@@ -324,7 +325,7 @@ class NumberSegment(TimeStampedModel):
         MVNO = "mvno", _("Virtual operator")
 
     prefix = models.CharField(_("prefix"), max_length=4, unique=True)
-    operator = models.CharField(_("operator"), max_length=10, choices=Operator.choices, default=Operator.CMCC)
+    operator = models.CharField(_("network operator"), max_length=10, choices=Operator.choices, default=Operator.CMCC)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.MOBILE)
     number_length = models.PositiveSmallIntegerField(_("digits"), default=11)
     active = models.BooleanField(_("sold at the counter"), default=True)
@@ -553,7 +554,7 @@ class NumberReservation(TimeStampedModel):
     closed under the number's row lock before a new one is inserted."""
 
     class State(models.TextChoices):
-        ACTIVE = "active", _("Active")
+        ACTIVE = "active", pgettext_lazy("reservation state", "Active")
         RELEASED = "released", _("Released")
         EXPIRED = "expired", _("Expired")
         CONVERTED = "converted", _("Assigned to a line")
