@@ -47,3 +47,16 @@ def customer(db):
     from orders.tests.factories import CustomerFactory
 
     return CustomerFactory()
+
+
+@pytest.fixture
+def set_tariff(db):
+    """set_tariff("open.deposit", "150.00"): the value in force from now on (the cache is cleared)."""
+    from boss.models import TariffParameter
+    from boss.tariffs import tariff_cache_clear
+
+    def set_(key, value):
+        TariffParameter.objects.update_or_create(key=key, defaults={"value": value})
+        tariff_cache_clear()
+
+    return set_

@@ -61,10 +61,8 @@ def test_malformed_numbers_are_refused(raw):
 # --------------------------------------------------------------------------------------------------
 
 
-def test_a_free_number_is_reserved_for_the_tariff_time_and_audited(rep, number, customer, settings):
-    from boss.models import TariffParameter
-
-    TariffParameter.objects.filter(key="number.reservation_minutes").update(value="45")
+def test_a_free_number_is_reserved_for_the_tariff_time_and_audited(rep, number, customer, set_tariff):
+    set_tariff("number.reservation_minutes", "45")
     before = timezone.now()
     reservation = number_reserve(actor=rep, msisdn=number.msisdn, customer=customer)
     number.refresh_from_db()
@@ -244,10 +242,8 @@ def test_assignment_by_another_rep_or_for_another_customer_is_refused(rep, make_
     assert NumberResource.objects.get(pk=number.pk).status == Status.RESERVED and _audits("number.assign") == 0
 
 
-def test_a_cancelled_lines_number_cools_down_then_returns_to_the_pool(rep, number):
-    from boss.models import TariffParameter
-
-    TariffParameter.objects.filter(key="number.cooldown_days").update(value="90")
+def test_a_cancelled_lines_number_cools_down_then_returns_to_the_pool(rep, number, set_tariff):
+    set_tariff("number.cooldown_days", "90")
     number_reserve(actor=rep, msisdn=number.msisdn)
     number_assign(actor=rep, msisdn=number.msisdn)
     frozen = number_freeze(actor=rep, msisdn=number.msisdn, reason="销号")
