@@ -69,3 +69,18 @@ def test_an_outside_next_url_is_not_followed(logged_in, customer, reference):
     response = logged_in.post(reverse("orders:recommendation_outcome"), {
         "customer": customer.pk, "offer": "X1", "accepted": "0", "next": "https://evil.example/"})
     assert response.url == reverse("home")
+
+
+def test_the_admin_edits_the_grade_table_and_a_bad_pattern_is_refused(client, make_staff, reference):
+    from boss.models import AuditEvent
+    from orders.models import NumberGrade, NumberGradeRule
+
+    client.force_login(make_staff("admin", username="adm", hall=None, is_staff=True))
+    url = reverse("admin:orders_numbergraderule_add")
+    grade = NumberGrade.objects.get(code="level3")
+    data = {"code": "ABBA", "name": "尾号ABBA", "kind": "tail", "pattern": "abba", "grade": grade.pk,
+            "demote_steps": 0, "window": 4, "priority": 5, "active": "on"}
+    refused = client.post(url, data)
+    assert refused.status_code == 200 and not NumberGradeRule.objects.filter(code="ABBA").exists()
+    assert client.post(url, {**data, "pattern": "ABBA"}).status_code == 302
+    assert AuditEvent.objects.filter(action="admin.numbergraderule.add").exists()
