@@ -35,8 +35,8 @@ Status = NumberResource.Status
 # for more endings than this still grade numbers but are not offered as search patterns.
 PATTERN_MAX_ENDINGS = 100
 # Counting every match of a broad search over a million numbers costs more than the rep gains from the
-# exact figure: counts stop here and the screen says "10,000+".
-SEARCH_COUNT_CAP = 10_000
+# exact figure (50 pages is more than anyone reads): counts stop here and the screen says "1,000+".
+SEARCH_COUNT_CAP = 1_000
 
 
 # --------------------------------------------------------------------------------------------------
@@ -140,7 +140,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        found = self.object_list[: self.cap + 1].count()
+        # Without the ordering: counting in number order would walk the whole number index.
+        found = self.object_list.order_by()[: self.cap + 1].count()
         self.capped = found > self.cap
         return min(found, self.cap)
 

@@ -84,7 +84,7 @@ def _fake(view) -> bool:
 
 
 class NumberSearchPagination(PageNumberPagination):
-    """Page numbers; `count` stops at 10,000 (`count_capped` says there were more: narrow the search)."""
+    """Page numbers; `count` stops at 1,000 (`count_capped` says there were more: narrow the search)."""
 
     page_size = 20
     django_paginator_class = CappedPaginator

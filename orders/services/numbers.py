@@ -44,7 +44,9 @@ def msisdn_normalize(raw) -> str:
 
 def _lock_number(msisdn: str, *, nowait: bool = False) -> NumberResource:
     """Lock the number's row. With nowait, a row another counter holds right now is unavailable."""
-    qs = NumberResource.objects.select_for_update(no_key=True, nowait=nowait).select_related("grade")
+    # of=("self",): lock the number only, not the grade row joined for reading (two counters reserving two
+    # numbers of the same grade must not wait for, or with NOWAIT be refused by, each other).
+    qs = NumberResource.objects.select_for_update(no_key=True, nowait=nowait, of=("self",)).select_related("grade")
     try:
         with transaction.atomic():  # a savepoint: a refused NOWAIT aborts only this statement
             return qs.get(msisdn=msisdn)

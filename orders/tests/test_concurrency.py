@@ -110,3 +110,26 @@ def test_two_imports_of_the_same_delivery_at_once_store_each_card_once(make_staf
     assert SimCard.objects.count() == 2000
     assert sum(b.created_count for b in outcomes) == 2000
     assert sum(b.duplicate_count for b in outcomes) == 2000
+
+
+def test_reserving_numbers_of_the_same_grade_at_once_does_not_block(rep, make_staff, add_numbers):
+    first, second = add_numbers("13912351122", "13912353377")  # both AABB (level3)
+    assert first.grade_id == second.grade_id
+    holding, done = threading.Event(), threading.Event()
+
+    def counter():
+        with transaction.atomic():
+            number_reserve(actor=rep, msisdn=first.msisdn)
+            holding.set()
+            done.wait(10)  # the reservation's transaction is still open
+        connection.close()
+
+    thread = threading.Thread(target=counter)
+    thread.start()
+    holding.wait(10)
+    try:
+        number_reserve(actor=make_staff("sales_rep", username="rep_b"), msisdn=second.msisdn)
+    finally:
+        done.set()
+        thread.join()
+    assert NumberReservation.objects.filter(state="active").count() == 2
