@@ -12,7 +12,8 @@ def setup() -> None:
     os.environ.setdefault("DEBUG", "false")  # no query log kept in memory
     os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
     if "postgres" not in os.environ.get("DATABASE_URL", ""):
-        sys.exit("Set DATABASE_URL to a PostgreSQL database, e.g. postgres://postgres@127.0.0.1:5432/boss_inventory_bench")
+        sys.exit("Set DATABASE_URL to a PostgreSQL database, "
+                 "e.g. postgres://postgres@127.0.0.1:5432/boss_inventory_bench")
     import django
 
     django.setup()

@@ -2,7 +2,8 @@
 as they enter, like a real delivery), then ANALYZE.
 
     createdb -h 127.0.0.1 -U postgres boss_inventory_bench
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/boss_inventory_bench .venv/bin/python benchmarks/numbers_load.py
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/boss_inventory_bench
+    .venv/bin/python benchmarks/numbers_load.py
 """
 
 import random

@@ -2,7 +2,8 @@
 request: authentication, filterset, capped count, page, selection fees, JSON) per kind of search, and the
 PostgreSQL plan of each search's page query.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/boss_inventory_bench .venv/bin/python benchmarks/numbers_search.py
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/boss_inventory_bench
+    .venv/bin/python benchmarks/numbers_search.py
 """
 
 import random

@@ -2,7 +2,8 @@
 reserve the same number at once, round after round; then 50 threads reserve different numbers for a
 while. Prints winners per round (must be 1), refusal latency, and throughput.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/boss_inventory_bench .venv/bin/python benchmarks/reservation_contention.py
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/boss_inventory_bench
+    .venv/bin/python benchmarks/reservation_contention.py
 """
 
 import statistics
@@ -38,6 +39,17 @@ def reps() -> list[Staff]:
     return out
 
 
+def run_threads(worker) -> float:
+    """Run worker(i) in THREADS threads; the seconds it took."""
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(THREADS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.perf_counter() - started
+
+
 def contention(staff: list[Staff], numbers: list[str]) -> None:
     barrier = threading.Barrier(THREADS)
     lock = threading.Lock()
@@ -63,13 +75,7 @@ def contention(staff: list[Staff], numbers: list[str]) -> None:
         finally:
             connection.close()
 
-    started = time.perf_counter()
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - started
+    elapsed = run_threads(worker)
     attempts = THREADS * len(numbers)
     print(f"same number, {THREADS} threads x {len(numbers)} rounds: winners per round {sorted(set(wins))}, "
           f"refusals per round {sorted(set(refusals))}, other errors {len(errors)}")
@@ -101,13 +107,7 @@ def spread(staff: list[Staff], numbers: list[str]) -> None:
         finally:
             connection.close()
 
-    started = time.perf_counter()
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - started
+    elapsed = run_threads(worker)
     print(f"different numbers, {THREADS} threads for {SPREAD_SECONDS} s: {sum(done):,} reservations in "
           f"{elapsed:.2f} s = {sum(done) / elapsed:,.0f} reservations/s, errors {len(errors)}")
     if errors:

@@ -29,7 +29,8 @@ class PlanAdmin(AuditedAdmin):
 
 @admin.register(Feature)
 class FeatureAdmin(AuditedAdmin):
-    list_display = ["code", "name", "kind", "level", "monthly_fee", "deposit_param", "active", "valid_from", "valid_until"]
+    list_display = ["code", "name", "kind", "level", "monthly_fee", "deposit_param", "active", "valid_from",
+                    "valid_until"]
     list_filter = ["kind", "active"]
 
 

@@ -28,8 +28,10 @@ DEMO_NUMBERS = int(os.environ.get("BOSS_DEMO_NUMBERS", "100000"))
 PLANS = [
     ("5G-ZX-128", "5G智享套餐 128元档", "main", "gotone", "5g", "128.00", 500, 0, 30 * 1024, "0.15", "0.10", "0.0029", None),
     ("5G-ZX-198", "5G智享套餐 198元档", "main", "gotone", "5g", "198.00", 1000, 0, 60 * 1024, "0.15", "0.10", "0.0029", None),
-    ("5G-ZX-298", "5G智享套餐 298元档", "main", "gotone", "5g", "298.00", 1500, 0, 100 * 1024, "0.15", "0.10", "0.0029", None),
-    ("QQT-ZX-388", "全球通尊享套餐 388元", "main", "gotone", "5g", "388.00", 2000, 200, 150 * 1024, "0.10", "0.10", "0.0029", None),
+    ("5G-ZX-298", "5G智享套餐 298元档", "main", "gotone", "5g", "298.00", 1500, 0, 100 * 1024, "0.15", "0.10", "0.0029",
+     None),
+    ("QQT-ZX-388", "全球通尊享套餐 388元", "main", "gotone", "5g", "388.00", 2000, 200, 150 * 1024, "0.10", "0.10",
+     "0.0029", None),
     ("DGDD-MG-39", "动感地带芒果卡 39元", "main", "mzone", "5g", "39.00", 100, 0, 30 * 1024, "0.15", "0.10", "0.0050", None),
     ("DGDD-CW-19", "动感地带潮玩卡 19元", "main", "mzone", "4g", "19.00", 0, 0, 10 * 1024, "0.15", "0.10", "0.0050", None),
     ("4G-FX-58", "4G飞享套餐 58元", "main", "", "4g", "58.00", 200, 0, 5 * 1024, "0.19", "0.10", "0.0050", None),
@@ -169,9 +171,10 @@ def load(stdout=None) -> int:
     # The demo admin spans every hall (the system account acts for none); boss.demo made it first.
     actor = Staff.objects.filter(username="admin1").first() or system_actor()
     loaded = 0
-    if DEMO_NUMBERS and not StockImport.objects.filter(kind=StockImport.Kind.NUMBER, filename="demo-numbers.csv").exists():
+    numbers_file = "demo-numbers.csv"
+    if DEMO_NUMBERS and not StockImport.objects.filter(kind=StockImport.Kind.NUMBER, filename=numbers_file).exists():
         csv = "msisdn\n" + "\n".join(_numbers(DEMO_NUMBERS))
-        loaded += stock_import(actor=actor, kind=StockImport.Kind.NUMBER, data=csv, filename="demo-numbers.csv").created_count
+        loaded += stock_import(actor=actor, kind=StockImport.Kind.NUMBER, data=csv, filename=numbers_file).created_count
     if not actor.has_perm("boss.all_halls"):
         return loaded
     for index, hall in enumerate(Hall.objects.order_by("code"), start=1):

@@ -129,7 +129,9 @@ def reservation_list_for_actor(*, actor, now=None) -> QuerySet:
     if actor.has_perm("orders.release_any_reservation"):
         if actor_spans_halls(actor):
             return qs
-        return qs.filter(Q(reserved_by=actor) | Q(hall_id=actor.hall_id)) if actor.hall_id else qs.filter(reserved_by=actor)
+        if actor.hall_id is None:
+            return qs.filter(reserved_by=actor)
+        return qs.filter(Q(reserved_by=actor) | Q(hall_id=actor.hall_id))
     return qs.filter(reserved_by=actor)
 
 

@@ -71,7 +71,8 @@ class _ErrorSerializer(serializers.Serializer):
 
 
 def _errors(*statuses: int) -> dict:
-    return {s: OpenApiResponse(response=_ErrorSerializer, description="A refusal with a stable code.") for s in statuses}
+    return {s: OpenApiResponse(response=_ErrorSerializer, description="A refusal with a stable code.")
+            for s in statuses}
 
 
 def _fake(view) -> bool:
@@ -452,7 +453,8 @@ class StockImportApi(APIView):
             fields = ["id", "kind", "hall", "filename", "created_count", "duplicate_count", "error_count",
                       "errors", "duplicates"]
 
-    @extend_schema(request={"multipart/form-data": InputSerializer}, responses={201: OutputSerializer, **_errors(400, 403)})
+    @extend_schema(request={"multipart/form-data": InputSerializer},
+                   responses={201: OutputSerializer, **_errors(400, 403)})
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -497,7 +499,8 @@ class FeatureListApi(generics.ListAPIView):
     filterset_class = FeatureFilterSet
 
     class OutputSerializer(serializers.ModelSerializer):
-        kind = serializers.CharField(help_text="roaming, long_distance, call_forwarding, caller_id, vpmn, voicemail, other")
+        kind = serializers.CharField(
+            help_text="roaming, long_distance, call_forwarding, caller_id, vpmn, voicemail, other")
 
         class Meta:
             model = Feature

@@ -94,6 +94,7 @@ def recommendation_outcome_view(request):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Recorded: the customer accepted %(offer)s.") % {"offer": offer.name}
-                         if data["accepted"] else _("Recorded: the customer declined %(offer)s.") % {"offer": offer.name})
+        text = (_("Recorded: the customer accepted %(offer)s.") if data["accepted"]
+                else _("Recorded: the customer declined %(offer)s."))
+        messages.success(request, text % {"offer": offer.name})
     return redirect(back)

@@ -17,7 +17,6 @@ from boss.errors import DomainError
 from boss.idempotency import idempotent
 from orders.filtersets import NumberSearchFilterSet
 from orders.forms import NumberReserveForm
-from orders.models import NumberResource
 from orders.selectors import (
     CappedPaginator,
     customer_get,
@@ -28,6 +27,7 @@ from orders.selectors import (
     selection_fees_in_force,
 )
 from orders.services.numbers import number_release, number_reserve
+from orders.services.recommendations import recommendation_list
 from orders.views.common import customer_from, form_refusal, querystring_without, safe_next
 
 PAGE_SIZE = 20
@@ -51,7 +51,8 @@ def number_search(request):
     context = {"filter": filterset, "page": page, "rows": rows, "capped": capped, "customer": customer,
                "query": querystring_without(request, "page"),
                "customer_query": urlencode({"customer": customer.pk}) if customer else ""}
-    template = "orders/_number_results.html" if request.htmx and not request.htmx.boosted else "orders/number_search.html"
+    partial = request.htmx and not request.htmx.boosted
+    template = "orders/_number_results.html" if partial else "orders/number_search.html"
     return render(request, template, context)
 
 
@@ -85,6 +86,8 @@ def number_reserve_view(request, msisdn: str):
     fees = selection_fees_in_force()
     context = {"number": number, "status": number.effective_status(), "form": form, "customer": customer,
                "selection_fee": fees.get(number.grade_id), "reservation": number_live_reservation(number=number)}
+    if customer is not None and request.user.has_perm("orders.view_offer"):
+        context.update(recommendations=recommendation_list(customer=customer), outcome_business="open_account")
     return render(request, "orders/number_reserve.html", context, status=409 if form.errors else 200)
 
 
@@ -120,5 +123,3 @@ def number_release_view(request, msisdn: str):
         messages.success(request, _("%(msisdn)s is back in the pool.") % {"msisdn": msisdn})
     return redirect(safe_next(request, reverse("orders:reservation_list")))
 
-
-__all__ = ["number_search", "number_reserve_view", "reservation_list", "number_release_view", "NumberResource"]

@@ -14,13 +14,6 @@ from orders.services.numbers import number_reserve
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def api(rep):
-    client = APIClient()
-    client.force_authenticate(rep)
-    return client
-
-
 def _reserve(api, msisdn, body=None, key=None):
     return api.post(f"/api/v1/numbers/{msisdn}/reservation", body or {}, format="json",
                     HTTP_IDEMPOTENCY_KEY=key or str(uuid.uuid4()))

@@ -13,13 +13,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def api(rep):
-    client = APIClient()
-    client.force_authenticate(rep)
-    return client
-
-
-@pytest.fixture
 def plan(reference):
     return PlanFactory(code="5G-128", name="5G智享128", monthly_fee=Decimal("128.00"))
 

@@ -75,8 +75,9 @@ def test_a_corporate_bank_account_pays_no_deposit_while_the_tariff_says_so(plan,
 def test_a_fee_changed_from_a_date_quotes_the_old_price_before_it(plan):
     OneTimeFee.objects.create(code="SIM-OPEN-USIM-2026", name="SIM卡费（USIM）", business="open_account",
                               kind="sim_card", sim_capacity="usim", amount=D("10.00"), valid_from=date(2026, 7, 1))
-    before = quote_price(business="open_account", product_code=plan.code, on_date=date(2026, 6, 30), sim_capacity="usim")
-    after = quote_price(business="open_account", product_code=plan.code, on_date=date(2026, 7, 1), sim_capacity="usim")
+    args = {"business": "open_account", "product_code": plan.code, "sim_capacity": "usim"}
+    before = quote_price(**args, on_date=date(2026, 6, 30))
+    after = quote_price(**args, on_date=date(2026, 7, 1))
     assert _lines(before)[0] == ("SIM-OPEN-USIM", D("30.00"))
     assert _lines(after)[0] == ("SIM-OPEN-USIM-2026", D("10.00"))
 

@@ -102,7 +102,8 @@ def test_recharge_cards_keep_only_a_keyed_hash_of_the_pin(rep):
 
 
 def test_numbers_enter_the_pool_graded_once_and_foreign_segments_are_refused(rep, reference):
-    csv = "msisdn,operator\n13912358888,\n+86 139-1235-1122,cmcc\n13312345678,\n17031234567,\n1391235,\n13912350001,xx\n"
+    csv = ("msisdn,operator\n13912358888,\n+86 139-1235-1122,cmcc\n13312345678,\n17031234567,\n1391235,\n"
+           "13912350001,xx\n")
     batch = stock_import(actor=rep, kind="number", data=csv)
     assert batch.created_count == 2 and batch.hall is None
     assert [line for line, _m in batch.report["errors"]] == [4, 5, 6, 7]
@@ -166,7 +167,8 @@ def test_a_recharge_card_is_redeemed_exactly_once(rep, make_staff, card):
     assert AuditEvent.objects.filter(action="recharge_card.redeem").count() == 1
 
 
-@pytest.mark.parametrize("serial, pin", [("10000000000000001", "1234567890123450"), ("19999999999999999", "1234567890123456")])
+@pytest.mark.parametrize("serial, pin", [("10000000000000001", "1234567890123450"),
+                                        ("19999999999999999", "1234567890123456")])
 def test_a_wrong_pin_or_serial_gives_one_message_and_nothing_is_written(rep, card, serial, pin):
     with pytest.raises(RechargeCardInvalid) as exc:
         recharge_card_redeem(actor=rep, serial=serial, pin=pin)

@@ -12,12 +12,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def logged_in(client, rep):
-    client.force_login(rep)
-    return client
-
-
-@pytest.fixture
 def plan(reference):
     return PlanFactory(code="5G-128", name="5G智享128", monthly_fee=Decimal("128.00"), data_mb=30 * 1024)
 

@@ -12,12 +12,6 @@ from orders.services.numbers import number_reserve
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def logged_in(client, rep):
-    client.force_login(rep)
-    return client
-
-
 def test_search_by_ending_lists_free_numbers_with_grade_and_fee(logged_in, add_numbers, django_assert_max_num_queries):
     add_numbers("13912358888", "13812348888", "13912345670")
     with django_assert_max_num_queries(16):  # session, user, perms, nav; count, fees, page; the filter choices
@@ -69,11 +63,13 @@ def test_reserving_from_the_screen_goes_to_the_quote_and_a_double_submit_reserve
     page = logged_in.get(url, {"customer": customer.pk})
     key = page.context["form"].initial["idempotency_key"]
     assert customer.name in page.content.decode()  # the customer banner
+    assert 'data-testid="recommendations"' in page.content.decode()
     data = {"idempotency_key": key, "customer": customer.pk}
     first = logged_in.post(url, data)
     second = logged_in.post(url, data)
     assert first.status_code == second.status_code == 302
-    assert first.url == second.url == f"{reverse('orders:quote')}?business=open_account&msisdn={premium.msisdn}&customer={customer.pk}"
+    quote = f"{reverse('orders:quote')}?business=open_account&msisdn={premium.msisdn}&customer={customer.pk}"
+    assert first.url == second.url == quote
     assert NumberReservation.objects.filter(number=premium, customer=customer, reserved_by=rep).count() == 1
 
 
