@@ -103,33 +103,6 @@ def real_worker(transactional_db):
             proc.wait(10)
 
 
-def race(n: int, target):
-    """Run target(i) for i in 0..n-1 in n threads released together (a barrier), each closing its own
-    database connection. Returns (results, exceptions) for the race tests on PostgreSQL."""
-    import threading
-
-    from django.db import connection
-
-    barrier = threading.Barrier(n)
-    outcomes, errors = [], []
-
-    def worker(i):
-        try:
-            barrier.wait()
-            outcomes.append(target(i))
-        except Exception as exc:  # noqa: BLE001
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return outcomes, errors
-
-
 def require_os(*, binaries=(), paths=()):
     """Skip (marked needs_os) unless the binaries and files exist."""
     missing = [b for b in binaries if shutil.which(b) is None] + [p for p in paths if not os.path.exists(p)]

@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from rest_framework.test import APIClient
 
 from boss.permissions import system_actor
-from conftest import race
+from boss.tests.threads import run_concurrently
 from orders.errors import NumberUnavailable, RechargeCardUsed
 from orders.models import NumberReservation, NumberResource, RechargeCard, SimCard
 from orders.services.numbers import number_reservation_expire, number_reserve
@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 def test_fifty_reps_reserving_one_number_at_once_exactly_one_wins(make_staff, premium):
     reps = [make_staff("sales_rep", username=f"racer{i}") for i in range(50)]
-    outcomes, errors = race(50, lambda i: number_reserve(actor=reps[i], msisdn=premium.msisdn))
+    outcomes, errors = run_concurrently(50, lambda i: number_reserve(actor=reps[i], msisdn=premium.msisdn))
     assert len(outcomes) == 1
     assert len(errors) == 49 and all(isinstance(e, NumberUnavailable) for e in errors), errors[:3]
     assert {e.code for e in errors} == {"number_unavailable"}
@@ -39,7 +39,7 @@ def test_fifty_api_calls_for_one_number_give_one_201_and_49_clean_409s(make_staf
                                HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()))
         return response.status_code, response.json()
 
-    outcomes, errors = race(50, call)
+    outcomes, errors = run_concurrently(50, call)
     assert not errors
     statuses = sorted(status for status, _body in outcomes)
     assert statuses == [201] + [409] * 49
@@ -52,7 +52,7 @@ def test_ten_counters_redeeming_one_recharge_card_use_it_once(make_staff, rep):
                                        pin_hash=recharge_pin_hash(serial="10000000000000001", pin="1234567890123456"),
                                        valid_until=date.today() + timedelta(days=30))
     reps = [make_staff("sales_rep", username=f"card{i}") for i in range(10)]
-    outcomes, errors = race(10, lambda i: recharge_card_redeem(actor=reps[i], serial=card.serial,
+    outcomes, errors = run_concurrently(10, lambda i: recharge_card_redeem(actor=reps[i], serial=card.serial,
                                                                 pin="1234567890123456"))
     assert len(outcomes) == 1 and len(errors) == 9 and all(isinstance(e, RechargeCardUsed) for e in errors)
     assert RechargeCard.objects.get(pk=card.pk).redeemed_by == outcomes[0].redeemed_by
@@ -85,7 +85,7 @@ def test_the_expiry_job_skips_a_number_a_counter_holds_locked(rep, number):
 def test_two_imports_of_the_same_delivery_at_once_store_each_card_once(make_staff):
     clerks = [make_staff("store_manager", username=f"sm{i}") for i in range(2)]
     csv = "iccid,imsi,capacity\n" + "\n".join(f"8986000000{i:010d},4600000{i:08d},usim" for i in range(2000))
-    outcomes, errors = race(2, lambda i: stock_import(actor=clerks[i], kind="sim", data=csv))
+    outcomes, errors = run_concurrently(2, lambda i: stock_import(actor=clerks[i], kind="sim", data=csv))
     assert not errors
     assert SimCard.objects.count() == 2000
     assert sum(b.created_count for b in outcomes) == 2000
