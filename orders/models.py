@@ -104,7 +104,7 @@ class Plan(TimeStampedModel):
     overage_per_mb = models.DecimalField(_("data beyond the allowance, per MB"), **RATE, default=0)
     roaming_per_minute = models.DecimalField(_("international roaming, per minute"), **RATE, default=0)
     long_distance_per_minute = models.DecimalField(_("international long distance, per minute"), **RATE, default=0)
-    description = models.CharField(_("description"), max_length=300, blank=True)
+    description = models.CharField(_("product description"), max_length=300, blank=True)
     active = models.BooleanField(_("on sale"), default=True)
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
@@ -329,7 +329,7 @@ class NumberSegment(TimeStampedModel):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.MOBILE)
     number_length = models.PositiveSmallIntegerField(_("digits"), default=11)
     active = models.BooleanField(_("sold at the counter"), default=True)
-    note = models.CharField(_("note"), max_length=200, blank=True)
+    note = models.CharField(_("remark"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("number segment")
@@ -569,7 +569,7 @@ class NumberReservation(TimeStampedModel):
     customer = models.ForeignKey("customers.Customer", verbose_name=_("customer"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="number_reservations")
     reserved_until = models.DateTimeField(_("reserved until"))
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     closed_by = models.ForeignKey("boss.Staff", verbose_name=_("closed by"), null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")
 
@@ -616,7 +616,7 @@ class SimCard(fsm.ConcurrentTransitionMixin, TimeStampedModel):
                              related_name="sim_cards")
     status = fsm.FSMField(_("status"), max_length=10, choices=Status.choices, default=Status.IN_STOCK,
                           protected=True)
-    assigned_at = models.DateTimeField(_("issued at"), null=True, blank=True)
+    assigned_at = models.DateTimeField(_("issued to a line at"), null=True, blank=True)
     batch = models.ForeignKey(StockImport, verbose_name=_("import"), null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="+")
 

@@ -21,10 +21,10 @@ def number_search_provider(*, actor, query: str) -> list[SearchHit]:
     except DomainError:
         return []
     status = number.effective_status()
-    label = dict(number.Status.choices)[status]
-    return [SearchHit(kind=_("Number in the pool"), title=number.msisdn, detail=f"{number.grade.name} · {label}",
-                      url=reverse("orders:number_reserve", args=[number.msisdn]),
-                      badges=(number.pattern,) if number.pattern else ())]
+    label = str(dict(number.Status.choices)[status])
+    detail = " · ".join(part for part in (number.grade.name, number.pattern, label) if part)
+    return [SearchHit(kind=_("Number in the pool"), title=number.msisdn, detail=detail,
+                      url=reverse("orders:number_reserve", args=[number.msisdn]))]
 
 
 def my_reservations_panel(request):

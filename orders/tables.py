@@ -88,7 +88,7 @@ class PlanTable(tables.Table):
     data_mb = tables.Column(verbose_name=_("data"), attrs=_NUM)
     sms_count = tables.Column(verbose_name=_("SMS"), attrs=_NUM)
     overage = tables.Column(verbose_name=_("beyond the allowance"), empty_values=(), orderable=False)
-    validity = tables.Column(verbose_name=_("valid"), empty_values=(), order_by=("valid_from",))
+    validity = tables.Column(verbose_name=_("validity"), empty_values=(), order_by=("valid_from",))
     active = tables.BooleanColumn(verbose_name=_("on sale"))
 
     class Meta:

@@ -79,6 +79,9 @@ def _fake(view) -> bool:
     return getattr(view, "swagger_fake_view", False)  # schema generation has no user
 
 
+# Choice fields of the outputs are plain strings (their values in help_text): an enum named "status" or
+# "kind" here would clash in the schema with the other apps' enums of the same field name.
+
 # --------------------------------------------------------------------------------------------------
 # Numbers
 # --------------------------------------------------------------------------------------------------
@@ -339,6 +342,7 @@ class SimCardListApi(_StockListApi):
     class OutputSerializer(serializers.ModelSerializer):
         hall = serializers.CharField(source="hall.code")
         capacity = serializers.CharField(help_text="64k, 128k or usim")
+        status = serializers.CharField(help_text="in_stock, assigned or damaged")
 
         class Meta:
             model = SimCard
@@ -358,6 +362,7 @@ class HandsetListApi(_StockListApi):
         model = serializers.CharField(source="model.code")
         model_name = serializers.CharField(source="model.__str__")
         price = serializers.DecimalField(source="model.price", **MONEY)
+        status = serializers.CharField(help_text="in_stock, sold or damaged")
 
         class Meta:
             model = Handset
@@ -374,6 +379,7 @@ class RechargeCardListApi(_StockListApi):
 
     class OutputSerializer(serializers.ModelSerializer):
         hall = serializers.CharField(source="hall.code")
+        status = serializers.CharField(help_text="active, redeemed or void")
 
         class Meta:
             model = RechargeCard
@@ -478,6 +484,8 @@ class ProductListApi(generics.ListAPIView):
 
     class OutputSerializer(serializers.ModelSerializer):
         kind = serializers.CharField(help_text="main, data, family or voice")
+        brand = serializers.CharField(help_text="gotone, mzone, easyown or empty")
+        network = serializers.CharField(help_text="4g or 5g")
 
         class Meta:
             model = Plan
