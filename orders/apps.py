@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class OrdersConfig(AppConfig):
     name = "orders"
     verbose_name = _("Orders")
+
+    def ready(self):
+        from boss import home, search
+        from orders.search import my_reservations_panel, number_search_provider
+
+        search.register(number_search_provider)
+        home.register(my_reservations_panel)

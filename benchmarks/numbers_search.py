@@ -1,0 +1,98 @@
+"""Number search over the pool loaded by numbers_load.py: median and p95 of GET /api/v1/numbers (the full
+request: authentication, filterset, capped count, page, selection fees, JSON) per kind of search, and the
+PostgreSQL plan of each search's page query.
+
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/boss_inventory_bench
+    .venv/bin/python benchmarks/numbers_search.py
+"""
+
+import random
+import statistics
+import time
+
+from _django import percentile, setup
+
+setup()
+
+from django.db import connection  # noqa: E402
+from rest_framework.test import APIClient  # noqa: E402
+
+from boss.models import Hall, Staff  # noqa: E402
+from orders.filtersets import NumberSearchFilterSet  # noqa: E402
+from orders.models import NumberResource  # noqa: E402
+from orders.selectors import number_list_free  # noqa: E402
+
+RUNS = 60
+rnd = random.Random(7)
+CASES = [
+    ("ending 8888", lambda: {"ending": "8888"}),
+    ("ending, random 4 digits", lambda: {"ending": f"{rnd.randrange(10000):04d}"}),
+    ("ending 168", lambda: {"ending": "168"}),
+    ("contains 168", lambda: {"contains": "168"}),
+    ("contains, random 3 digits", lambda: {"contains": f"{rnd.randrange(1000):03d}"}),
+    ("contains, random 5 digits", lambda: {"contains": f"{rnd.randrange(100000):05d}"}),
+    ("pattern AABB", lambda: {"pattern": "AABB"}),
+    ("pattern ABCD", lambda: {"pattern": "ABCD"}),
+    ("pattern AAAA", lambda: {"pattern": "AAAA"}),
+    ("segment 139 + ending 88", lambda: {"segment": "139", "ending": "88"}),
+    ("grade special", lambda: {"grade": "special"}),
+    ("no filter, page 1", lambda: {}),
+    ("no filter, page 50 (last)", lambda: {"page": "50"}),
+]
+EXPLAIN = ["ending 8888", "contains 168", "pattern AABB", "segment 139 + ending 88"]
+
+
+def client() -> APIClient:
+    hall, _ = Hall.objects.get_or_create(code="BENCH", defaults={"name": "压测营业厅"})
+    user, created = Staff.objects.get_or_create(username="bench_rep", defaults={"hall": hall})
+    if created:
+        from django.contrib.auth.models import Group
+
+        user.groups.add(Group.objects.get(name="sales_rep"))
+    api = APIClient()
+    api.force_authenticate(user)
+    return api
+
+
+def main() -> None:
+    total = NumberResource.objects.count()
+    print(f"pool: {total:,} numbers\n")
+    api = client()
+    api.get("/api/v1/numbers", {"ending": "0000"})  # warm up connections and caches
+    print(f"{'search':<28}{'median ms':>10}{'p95 ms':>10}{'matches':>10}")
+    for name, params in CASES:
+        times, counts = [], []
+        for _ in range(RUNS):
+            query = params()
+            t = time.perf_counter()
+            response = api.get("/api/v1/numbers", query)
+            times.append((time.perf_counter() - t) * 1000)
+            assert response.status_code == 200, response.content
+            counts.append(response.json()["count"])
+        shown = f"{statistics.median(counts):,.0f}" + ("+" if max(counts) >= 1_000 else "")
+        print(f"{name:<28}{statistics.median(times):>10.1f}{percentile(times, 95):>10.1f}{shown:>10}")
+    print()
+    for name, params in CASES:
+        if name not in EXPLAIN:
+            continue
+        filterset = NumberSearchFilterSet(params(), queryset=number_list_free())
+        assert filterset.is_valid(), filterset.errors
+        page = filterset.qs[:20]
+        with connection.cursor() as cursor:
+            sql, sql_params = page.query.sql_with_params()
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql, sql_params)
+            plan = [row[0] for row in cursor.fetchall()]
+        lines = [line for line in plan if "Scan" in line or "Execution Time" in line or "BitmapOr" in line]
+        print(f"-- {name}: page query plan (scans only)")
+        seen = set()
+        for line in lines:
+            key = line.strip()[:60]
+            if key in seen:
+                continue  # the AABB BitmapOr repeats the same index scan 90 times
+            seen.add(key)
+            print("   " + line.strip()[:150])
+        print()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,12 @@
+from django.utils.translation import gettext_lazy as _
+
+from boss.navigation import NavItem
+
+NAV_ITEMS = [
+    NavItem("accept", _("Number selection"), "orders:number_search", "orders.view_numberresource", "n"),
+    NavItem("accept", _("Reserved numbers"), "orders:reservation_list", "orders.view_numberreservation"),
+    NavItem("accept", _("Price quote"), "orders:quote", "orders.quote_price", "q"),
+    NavItem("query", _("Product catalog"), "orders:catalog", "orders.view_plan"),
+    NavItem("query", _("Stock"), "orders:stock_summary", "orders.view_simcard"),
+    NavItem("admin", _("Import stock"), "orders:stock_import", "orders.import_stock"),
+]

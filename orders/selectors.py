@@ -1,0 +1,228 @@
+"""Reads of the number pool, stock and catalog, for screens, the API and other apps' services."""
+
+from datetime import date
+from decimal import Decimal
+from functools import cached_property, reduce
+from operator import or_
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, QuerySet
+from django.db import connections
+from django.db.models.functions import Reverse, Right
+from django.utils import timezone
+
+from boss.permissions import actor_spans_halls, restrict_to_actor
+from orders.errors import CustomerNotFound, NumberNotFound
+from orders.grading import rule_endings
+from orders.models import (
+    Business,
+    Feature,
+    Handset,
+    NumberGradeRule,
+    NumberReservation,
+    NumberResource,
+    OneTimeFee,
+    Plan,
+    RechargeCard,
+    SimCapacity,
+    SimCard,
+    in_force_q,
+)
+
+Status = NumberResource.Status
+
+# A pattern search becomes one index range scan per ending it stands for (AABB: 90). Rules that stand
+# for more endings than this still grade numbers but are not offered as search patterns.
+PATTERN_MAX_ENDINGS = 100
+# Counting every match of a broad search over a million numbers costs more than the rep gains from the
+# exact figure (50 pages is more than anyone reads): counts stop here and the screen says "1,000+".
+SEARCH_COUNT_CAP = 1_000
+
+
+# --------------------------------------------------------------------------------------------------
+# Numbers
+# --------------------------------------------------------------------------------------------------
+
+
+def number_free_q(now=None) -> Q:
+    """Free, or reserved with the time up: every read sees a lapsed reservation as free."""
+    now = now or timezone.now()
+    return Q(status=Status.FREE) | Q(status=Status.RESERVED, reserved_until__lte=now)
+
+
+def number_list_free(*, now=None) -> QuerySet:
+    return (NumberResource.objects.filter(number_free_q(now)).select_related("grade", "segment")
+            .order_by("msisdn"))
+
+
+def _reversed_index_usable(qs: QuerySet) -> bool:
+    return connections[qs.db].vendor == "postgresql"
+
+
+def _endings_q(qs: QuerySet, endings) -> tuple[QuerySet, Q]:
+    """Numbers ending with any of `endings`.
+
+    PostgreSQL: each ending is a prefix range of reverse(msisdn), one scan of the reversed-text index
+    each (a BitmapOr for several). Elsewhere (SQLite): the last digits compared in C (LIKE, or an IN list
+    of the tails), since reverse() there is a Python function called on every row.
+    """
+    if _reversed_index_usable(qs):
+        qs = qs.alias(msisdn_reversed=Reverse("msisdn"))
+        return qs, reduce(or_, (Q(msisdn_reversed__startswith=e[::-1]) for e in endings))
+    if len(endings) == 1:
+        return qs, Q(msisdn__endswith=endings[0])
+    by_length: dict[int, list[str]] = {}
+    for ending in endings:
+        by_length.setdefault(len(ending), []).append(ending)
+    for length in by_length:
+        qs = qs.alias(**{f"msisdn_tail{length}": Right("msisdn", length)})
+    return qs, reduce(or_, (Q(**{f"msisdn_tail{length}__in": tails}) for length, tails in by_length.items()))
+
+
+def numbers_ending(qs: QuerySet, ending: str) -> QuerySet:
+    """Numbers ending with `ending` (`ending 8888`)."""
+    qs, condition = _endings_q(qs, [ending])
+    return qs.filter(condition)
+
+
+def numbers_containing(qs: QuerySet, digits: str) -> QuerySet:
+    return qs.filter(msisdn__contains=digits)  # LIKE '%168%': the trigram index on PostgreSQL
+
+
+def number_pattern_rules() -> QuerySet:
+    """The grading rules a rep can search by (AABB, ABCD ...), best grades first."""
+    return (NumberGradeRule.objects.filter(active=True).exclude(kind=NumberGradeRule.Kind.CONTAINS)
+            .order_by("-priority", "code"))
+
+
+def number_pattern_searchable(rule: NumberGradeRule) -> bool:
+    return rule.searchable and len(rule_endings(rule.kind, rule.pattern)) <= PATTERN_MAX_ENDINGS
+
+
+def numbers_with_pattern(qs: QuerySet, rule: NumberGradeRule) -> QuerySet:
+    """Numbers whose ending follows the rule's pattern, whatever grade they were given."""
+    endings = rule_endings(rule.kind, rule.pattern)
+    if not number_pattern_searchable(rule):
+        return qs.none()
+    qs, condition = _endings_q(qs, endings)
+    return qs.filter(condition)
+
+
+def number_get(*, msisdn: str) -> NumberResource:
+    number = NumberResource.objects.select_related("grade", "segment").filter(msisdn=msisdn).first()
+    if number is None:
+        raise NumberNotFound(msisdn=msisdn)
+    return number
+
+
+def number_live_reservation(*, number: NumberResource, now=None) -> NumberReservation | None:
+    now = now or timezone.now()
+    return (NumberReservation.objects.select_related("reserved_by", "customer", "hall")
+            .filter(number=number, state=NumberReservation.State.ACTIVE, reserved_until__gt=now).first())
+
+
+def reservation_list_for_actor(*, actor, now=None) -> QuerySet:
+    """Live reservations the actor may see and release: their own; a store manager's hall; a manager all."""
+    now = now or timezone.now()
+    qs = (NumberReservation.objects.filter(state=NumberReservation.State.ACTIVE, reserved_until__gt=now)
+          .select_related("number__grade", "reserved_by", "hall", "customer").order_by("reserved_until"))
+    if actor.has_perm("orders.release_any_reservation"):
+        if actor_spans_halls(actor):
+            return qs
+        if actor.hall_id is None:
+            return qs.filter(reserved_by=actor)
+        return qs.filter(Q(reserved_by=actor) | Q(hall_id=actor.hall_id))
+    return qs.filter(reserved_by=actor)
+
+
+class CappedPaginator(Paginator):
+    """A paginator whose count stops at SEARCH_COUNT_CAP (`capped` tells when there were more)."""
+
+    cap = SEARCH_COUNT_CAP
+
+    @cached_property
+    def count(self) -> int:
+        # Without the ordering: counting in number order would walk the whole number index.
+        found = self.object_list.order_by()[: self.cap + 1].count()
+        self.capped = found > self.cap
+        return min(found, self.cap)
+
+    capped = False
+
+
+# --------------------------------------------------------------------------------------------------
+# Catalog
+# --------------------------------------------------------------------------------------------------
+
+
+def selection_fees_in_force(*, on_date: date | None = None) -> dict[int, Decimal]:
+    """Number selection fee of each grade at opening on a date: {grade id: amount} (one query)."""
+    on_date = on_date or timezone.localdate()
+    fees: dict[int, tuple] = {}
+    rows = (OneTimeFee.objects.filter(in_force_q(on_date), business=Business.OPEN_ACCOUNT,
+                                      kind=OneTimeFee.Kind.NUMBER_SELECTION)
+            .values_list("grade_id", "valid_from", "pk", "amount"))
+    for grade_id, valid_from, pk, amount in rows:
+        if grade_id not in fees or (valid_from, pk) > fees[grade_id][:2]:
+            fees[grade_id] = (valid_from, pk, amount)
+    return {grade_id: value[2] for grade_id, value in fees.items()}
+
+
+def plan_list(*, on_date: date | None = None, on_sale_only: bool = False) -> QuerySet:
+    qs = Plan.objects.all().order_by("kind", "monthly_fee", "code")
+    if on_sale_only:
+        qs = qs.filter(in_force_q(on_date or timezone.localdate()), active=True)
+    return qs
+
+
+def feature_list(*, on_date: date | None = None, on_sale_only: bool = False) -> QuerySet:
+    qs = Feature.objects.all()
+    if on_sale_only:
+        qs = qs.filter(in_force_q(on_date or timezone.localdate()), active=True)
+    return qs
+
+
+def customer_get(*, pk) -> "object":
+    """A customer by id, for the counter screens of this app (customers are served at every hall)."""
+    from customers.models import Customer
+
+    customer = Customer.objects.select_related("identity").filter(pk=pk).first() if str(pk).isdigit() else None
+    if customer is None:
+        raise CustomerNotFound(customer=str(pk)[:20])
+    return customer
+
+
+# --------------------------------------------------------------------------------------------------
+# Stock (hall-scoped)
+# --------------------------------------------------------------------------------------------------
+
+
+def sim_list_for_actor(*, actor) -> QuerySet:
+    return restrict_to_actor(SimCard.objects.select_related("hall"), actor).order_by("hall__code", "iccid")
+
+
+def handset_list_for_actor(*, actor) -> QuerySet:
+    return restrict_to_actor(Handset.objects.select_related("hall", "model"), actor).order_by("hall__code", "imei")
+
+
+def recharge_card_list_for_actor(*, actor) -> QuerySet:
+    return restrict_to_actor(RechargeCard.objects.select_related("hall"), actor).order_by("hall__code", "serial")
+
+
+def stock_summary_for_actor(*, actor) -> dict[str, list[dict]]:
+    """Counts per hall, item type and status: three grouped queries, whatever the stock's size."""
+    def grouped(qs, *fields):
+        labels = dict(qs.model.Status.choices)
+        rows = list(restrict_to_actor(qs, actor).values("hall__code", "hall__name", *fields, "status")
+                    .annotate(n=Count("pk")).order_by("hall__code", *fields, "status"))
+        for row in rows:
+            row["status_label"] = labels.get(row["status"], row["status"])
+            if "capacity" in row:
+                row["capacity_label"] = dict(SimCapacity.choices).get(row["capacity"], row["capacity"])
+        return rows
+
+    return {
+        "sims": grouped(SimCard.objects.all(), "capacity"),
+        "handsets": grouped(Handset.objects.all(), "model__brand", "model__name"),
+        "recharge_cards": grouped(RechargeCard.objects.all(), "face_value"),
+    }

@@ -1,0 +1,237 @@
+"""The number pool: reservation (预占, C1-F5), release, expiry, assignment to a line, cool-down.
+
+Two counters can never hold or sell the same number:
+- every change locks the number's row first (`SELECT ... FOR NO KEY UPDATE`); a reservation asks with
+  NOWAIT, so a rep whose number is being reserved at another counter is told at once (B4);
+- the database allows one active reservation per number (partial unique constraint), so even a bug
+  that skipped the lock could not insert a second one;
+- every read treats a reservation whose time is up as free; the timed job only tidies up.
+"""
+
+import re
+from datetime import timedelta
+
+from django.db import IntegrityError, OperationalError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from boss.audit import audit_record
+from boss.permissions import actor_spans_halls
+from boss.tariffs import tariff
+from orders.errors import (
+    NumberNotFound,
+    NumberStateError,
+    NumberUnavailable,
+    ReservationCustomerMismatch,
+    ReservationNotFound,
+    ReservationNotHolder,
+)
+from orders.models import NumberReservation, NumberResource
+
+Status = NumberResource.Status
+_PREFIX_RE = re.compile(r"^(?:\+86|0086|86)(?=1\d{10}$)")
+_SEPARATORS_RE = re.compile(r"[\s\-]")
+
+
+def msisdn_normalize(raw) -> str:
+    """`+86 139-1234-5678` -> `13912345678`; anything but 11 digits starting with 1 raises NumberNotFound."""
+    value = _SEPARATORS_RE.sub("", str(raw or ""))
+    value = _PREFIX_RE.sub("", value)
+    if len(value) != 11 or not value.isdigit() or value[0] != "1":
+        raise NumberNotFound(_("Enter an 11-digit mobile number."), msisdn=str(raw)[:20])
+    return value
+
+
+def _lock_number(msisdn: str, *, nowait: bool = False) -> NumberResource:
+    """Lock the number's row. With nowait, a row another counter holds right now is unavailable."""
+    # of=("self",): lock the number only, not the grade row joined for reading (two counters reserving two
+    # numbers of the same grade must not wait for, or with NOWAIT be refused by, each other).
+    qs = NumberResource.objects.select_for_update(no_key=True, nowait=nowait, of=("self",)).select_related("grade")
+    try:
+        with transaction.atomic():  # a savepoint: a refused NOWAIT aborts only this statement
+            return qs.get(msisdn=msisdn)
+    except NumberResource.DoesNotExist:
+        raise NumberNotFound(msisdn=msisdn) from None
+    except OperationalError as exc:
+        if nowait and getattr(exc.__cause__, "pgcode", None) == "55P03":  # lock_not_available
+            raise NumberUnavailable(msisdn=msisdn) from exc
+        raise
+
+
+def _may_act_for(actor, reservation: NumberReservation) -> bool:
+    """The holder, or a manager: `release_any_reservation` within their hall, or in every hall."""
+    if reservation.reserved_by_id == actor.pk:
+        return True
+    if not actor.has_perm("orders.release_any_reservation"):
+        return False
+    return actor_spans_halls(actor) or (actor.hall_id is not None and actor.hall_id == reservation.hall_id)
+
+
+def _active_reservation(number: NumberResource) -> NumberReservation | None:
+    return number.reservations.filter(state=NumberReservation.State.ACTIVE).first()
+
+
+def _close(reservation: NumberReservation, *, state: str, actor, now) -> None:
+    reservation.state, reservation.closed_at, reservation.closed_by = state, now, actor
+    reservation.save(update_fields=["state", "closed_at", "closed_by", "updated_at"])
+
+
+@transaction.atomic
+def number_reserve(*, actor, msisdn: str, customer=None) -> NumberReservation:
+    """Reserve a free number for `number.reservation_minutes`, for one customer or none (C1-F5).
+
+    A reservation whose time is up is closed (expired) under the number's lock before the new one is
+    inserted. Raises NumberNotFound, NumberUnavailable.
+    """
+    msisdn = msisdn_normalize(msisdn)
+    number = _lock_number(msisdn, nowait=True)
+    now = timezone.now()
+    if number.effective_status(now) != Status.FREE:
+        raise NumberUnavailable(msisdn=msisdn)
+    lapsed = _active_reservation(number) if number.status == Status.RESERVED else None
+    if lapsed is not None:
+        _close(lapsed, state=NumberReservation.State.EXPIRED, actor=None, now=now)
+
+    until = now + timedelta(minutes=tariff("number.reservation_minutes"))
+    number.reserve(until=until)
+    number.save(update_fields=["status", "reserved_until", "updated_at"])
+    try:
+        with transaction.atomic():
+            reservation = NumberReservation.objects.create(
+                number=number, reserved_by=actor, hall=actor.hall, customer=customer, reserved_until=until)
+    except IntegrityError as exc:  # the partial unique constraint: another live reservation exists
+        raise NumberUnavailable(msisdn=msisdn) from exc
+    audit_record(actor=actor, action="number.reserve", target=number,
+                 before={"lapsed_reservation": lapsed.pk} if lapsed else None,
+                 after={"reservation": reservation.pk, "reserved_until": until.isoformat(),
+                        "customer": customer.pk if customer else None})
+    return reservation
+
+
+@transaction.atomic
+def number_release(*, actor, msisdn: str) -> NumberReservation:
+    """Give a reserved number back to the pool. Only the holder or a manager may (a store manager for
+    their own hall's reservations). Raises NumberNotFound, ReservationNotFound, ReservationNotHolder.
+    """
+    msisdn = msisdn_normalize(msisdn)
+    number = _lock_number(msisdn)
+    reservation = _active_reservation(number) if number.status == Status.RESERVED else None
+    if reservation is None:
+        raise ReservationNotFound(msisdn=msisdn)
+    if not _may_act_for(actor, reservation):
+        raise ReservationNotHolder(msisdn=msisdn)
+    now = timezone.now()
+    _close(reservation, state=NumberReservation.State.RELEASED, actor=actor, now=now)
+    number.release()
+    number.save(update_fields=["status", "reserved_until", "updated_at"])
+    audit_record(actor=actor, action="number.release", target=number,
+                 before={"reservation": reservation.pk, "reserved_by": reservation.reserved_by_id},
+                 after={"status": number.status})
+    return reservation
+
+
+@transaction.atomic
+def number_reservation_expire(*, actor, reservation_id: int) -> NumberReservation | None:
+    """Close one reservation whose time is up and free its number (the timed job, item by item).
+
+    Safe to run twice and beside the counters: a number locked right now is skipped (the next run gets
+    it), and a reservation that is no longer active and lapsed is left alone. Returns None when skipped.
+    """
+    reservation = NumberReservation.objects.filter(pk=reservation_id).only("number_id").first()
+    if reservation is None:
+        return None
+    number = (NumberResource.objects.select_for_update(no_key=True, skip_locked=True)
+              .filter(pk=reservation.number_id).first())
+    if number is None:
+        return None
+    reservation = NumberReservation.objects.get(pk=reservation_id)
+    now = timezone.now()
+    if reservation.state != NumberReservation.State.ACTIVE or reservation.reserved_until > now:
+        return None
+    _close(reservation, state=NumberReservation.State.EXPIRED, actor=None, now=now)
+    if number.status == Status.RESERVED:
+        number.release()
+        number.save(update_fields=["status", "reserved_until", "updated_at"])
+    audit_record(actor=actor, action="number.reservation_expire", target=number,
+                 before={"reservation": reservation.pk, "reserved_until": reservation.reserved_until.isoformat()},
+                 after={"status": number.status})
+    return reservation
+
+
+def number_reservations_expire_due(*, actor, limit: int = 1000) -> int:
+    """Expire every lapsed reservation, each in its own transaction. Returns how many were expired."""
+    due = list(NumberReservation.objects.filter(state=NumberReservation.State.ACTIVE,
+                                                reserved_until__lte=timezone.now())
+               .order_by("reserved_until").values_list("pk", flat=True)[:limit])
+    return sum(1 for pk in due if number_reservation_expire(actor=actor, reservation_id=pk) is not None)
+
+
+@transaction.atomic
+def number_assign(*, actor, msisdn: str, customer=None) -> NumberResource:
+    """Turn the live reservation of a number into its assignment to a line (called by the opening of
+    an account, inside its own transaction). The reservation must still be live, held by the actor
+    (or a manager acting for them) and, when it names a customer, for this customer.
+
+    Raises NumberNotFound, ReservationNotFound, ReservationNotHolder, ReservationCustomerMismatch.
+    """
+    msisdn = msisdn_normalize(msisdn)
+    number = _lock_number(msisdn)
+    now = timezone.now()
+    reservation = _active_reservation(number) if number.status == Status.RESERVED else None
+    if reservation is None or not reservation.is_live(now):
+        raise ReservationNotFound(_("The reservation of this number has expired or was released: reserve it again."),
+                                  msisdn=msisdn)
+    if not _may_act_for(actor, reservation):
+        raise ReservationNotHolder(msisdn=msisdn)
+    if customer is not None and reservation.customer_id not in (None, customer.pk):
+        raise ReservationCustomerMismatch(msisdn=msisdn)
+    _close(reservation, state=NumberReservation.State.CONVERTED, actor=actor, now=now)
+    number.assign(when=now)
+    number.save(update_fields=["status", "reserved_until", "assigned_at", "updated_at"])
+    audit_record(actor=actor, action="number.assign", target=number,
+                 before={"reservation": reservation.pk},
+                 after={"status": number.status, "customer": customer.pk if customer else reservation.customer_id})
+    return number
+
+
+@transaction.atomic
+def number_freeze(*, actor, msisdn: str, reason: str = "") -> NumberResource:
+    """Start the cool-down of a number whose line was cancelled (`number.cooldown_days`, process 4);
+    it returns to the pool when the cool-down is over. Raises NumberNotFound, NumberStateError.
+    """
+    msisdn = msisdn_normalize(msisdn)
+    number = _lock_number(msisdn)
+    if number.status != Status.ASSIGNED:
+        raise NumberStateError(_("Only a number assigned to a line can cool down."), status=number.status)
+    until = timezone.now() + timedelta(days=tariff("number.cooldown_days"))
+    number.freeze(until=until)
+    number.save(update_fields=["status", "frozen_until", "updated_at"])
+    audit_record(actor=actor, action="number.freeze", target=number, before={"status": Status.ASSIGNED},
+                 after={"status": number.status, "frozen_until": until.isoformat()}, reason=reason)
+    return number
+
+
+@transaction.atomic
+def number_thaw(*, actor, number_id: int) -> NumberResource | None:
+    """Return one number whose cool-down is over to the free pool (the timed job, item by item).
+    Safe to run twice; a number locked right now is skipped. Returns None when nothing was done."""
+    number = (NumberResource.objects.select_for_update(no_key=True, skip_locked=True)
+              .filter(pk=number_id).first())
+    now = timezone.now()
+    # No end date means frozen until someone decides otherwise (a pre-cancelled line's number).
+    if number is None or number.status != Status.FROZEN or number.frozen_until is None or number.frozen_until > now:
+        return None
+    before = number.frozen_until
+    number.thaw()
+    number.save(update_fields=["status", "frozen_until", "assigned_at", "updated_at"])
+    audit_record(actor=actor, action="number.thaw", target=number,
+                 before={"status": Status.FROZEN, "frozen_until": before.isoformat() if before else None},
+                 after={"status": number.status})
+    return number
+
+
+def numbers_thaw_due(*, actor, limit: int = 5000) -> int:
+    """Thaw every number whose cool-down is over, each in its own transaction. Returns how many."""
+    due = list(NumberResource.objects.filter(status=Status.FROZEN, frozen_until__lte=timezone.now())
+               .order_by("frozen_until").values_list("pk", flat=True)[:limit])
+    return sum(1 for pk in due if number_thaw(actor=actor, number_id=pk) is not None)

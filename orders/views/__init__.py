@@ -1,0 +1,1 @@
+"""Counter screens of the orders app, one module per area."""
