@@ -200,3 +200,46 @@ class Line(fsm.ConcurrentTransitionMixin, TimeStampedModel):
     @fsm.transition(field=status, source=Status.SUSPENDED_ARREARS, target=Status.ACTIVE)
     def restore_from_arrears(self) -> None:
         pass
+
+
+class LineFeature(TimeStampedModel):
+    """A feature a line subscribes to (roaming, long-distance level, call forwarding ...), from a date
+    until a date (open while it is on). The bill run charges its monthly fee for the days it was on."""
+
+    line = models.ForeignKey(Line, on_delete=models.PROTECT, related_name="line_features")
+    feature = models.ForeignKey("orders.Feature", verbose_name=_("feature"), on_delete=models.PROTECT,
+                                related_name="line_features")
+    since = models.DateField(_("since"))
+    until = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("line feature")
+        verbose_name_plural = _("line features")
+        constraints = [
+            models.UniqueConstraint(fields=["line", "feature"], condition=Q(until__isnull=True),
+                                    name="one_open_line_feature"),
+        ]
+
+    def __str__(self):
+        return str(self.feature)
+
+
+class LineDiscount(TimeStampedModel):
+    """A discount granted to a line (a promotion, the VPMN discount ...) with its validity."""
+
+    line = models.ForeignKey(Line, on_delete=models.PROTECT, related_name="line_discounts")
+    discount = models.ForeignKey("orders.Discount", verbose_name=_("discount"), on_delete=models.PROTECT,
+                                 related_name="line_discounts")
+    since = models.DateField(_("since"))
+    until = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("line discount")
+        verbose_name_plural = _("line discounts")
+        constraints = [
+            models.UniqueConstraint(fields=["line", "discount"], condition=Q(until__isnull=True),
+                                    name="one_open_line_discount"),
+        ]
+
+    def __str__(self):
+        return str(self.discount)

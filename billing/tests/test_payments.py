@@ -126,3 +126,24 @@ def test_the_drawer_day_matches_the_ledger_by_method(client, rep, make_account):
     client.force_login(rep)
     html = client.get("/billing/drawer/").content.decode()
     assert "¥25.50" in html and "与帐务一致" in html
+
+
+def test_payment_receive_routes_fees_to_revenue_with_an_invoice_and_deposits_to_a_receipt(rep, make_account):
+    from billing.services.ledger import ledger_account_deposit
+    from billing.services.payments import Allocation, payment_receive
+
+    account = make_account()
+    result = payment_receive(actor=rep, account=account, method="cash", tendered=D("700"), allocations=[
+        Allocation("fee", "SIM卡费", D("20.00"), fee_type="sim_card"),
+        Allocation("fee", "选号费", D("50.00"), fee_type="number_selection"),
+        Allocation("prepayment", "开户预存款", D("100.00")),
+        Allocation("deposit", "国际漫游押金", D("500.00")),
+    ])
+    assert result.payment.amount == D("670.00") and result.change == D("30.00")
+    documents = {d.kind: d for d in result.documents}
+    assert documents["invoice"].total == D("70.00") and len(documents["invoice"].lines) == 2
+    assert documents["receipt"].total == D("600.00")
+    assert account_balance(ledger_account_revenue(fee_type="sim_card")) == D("20.00")
+    assert account_balance(ledger_account_deposit(account=account)) == D("500.00")
+    assert account_money(account).balance == D("100.00")
+    assert account_balance(ledger_account_cash_drawer(staff=rep)) == D("670.00")
