@@ -9,6 +9,7 @@ class OrdersConfig(AppConfig):
     def ready(self):
         from boss import home, search
         from orders.search import my_reservations_panel, number_search_provider
+        from orders.services import fee_collection, open_account  # noqa: F401  (register provisioning hooks)
 
         search.register(number_search_provider)
         home.register(my_reservations_panel)

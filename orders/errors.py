@@ -128,3 +128,59 @@ class OfferUnavailable(DomainError):
 
     def default_message(self):
         return _("This offer is not available on that date.")
+
+
+class OrderStateError(DomainError):
+    code, status = "order_state", 409
+
+    def default_message(self):
+        return _("This order cannot do that in its current state.")
+
+
+class DocumentsMissingError(DomainError):
+    code, status, field = "documents_missing", 400, "documents_checked"
+
+    def default_message(self):
+        return _("Check the documents the rules require before going on.")
+
+
+class BankDetailsError(DomainError):
+    code, status, field = "bank_details", 400, "bank_account_number"
+
+    def default_message(self):
+        return _("Bank collection needs the bank, the account number and the account holder.")
+
+
+class BankNotConfirmedError(DomainError):
+    code, status, field = "bank_not_confirmed", 400, "bank_confirmed_by"
+
+    def default_message(self):
+        return _("A corporate account must be confirmed by phone with the bank: record whom you spoke to.")
+
+
+class CorporateAccountError(DomainError):
+    code, status, field = "corporate_account_individual", 400, "payment_method"
+
+    def default_message(self):
+        return _("Only an organization can pay from a corporate bank account.")
+
+
+class IdentityNotVerifiedError(DomainError):
+    code, status = "identity_not_verified", 409
+
+    def default_message(self):
+        return _("Real-name registration: the customer's identity document has not been checked at a counter.")
+
+
+class AgreementNotSignedError(DomainError):
+    code, status, field = "agreement_not_signed", 400, "agreement_signed"
+
+    def default_message(self):
+        return _("Print the service agreement and have the customer sign it before taking the money.")
+
+
+class LineNotServiceableError(DomainError):
+    code, status = "line_not_serviceable", 409
+
+    def default_message(self):
+        return _("This line is cancelled: no fee can be collected for it.")

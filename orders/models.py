@@ -537,6 +537,11 @@ class NumberResource(fsm.ConcurrentTransitionMixin, TimeStampedModel):
         self.reserved_until = None
         self.assigned_at = when
 
+    @fsm.transition(field=status, source=Status.ASSIGNED, target=Status.FREE)
+    def unassign(self) -> None:
+        """An opening rolled back before the line ever went live: the number was never used."""
+        self.assigned_at = None
+
     @fsm.transition(field=status, source=Status.ASSIGNED, target=Status.FROZEN)
     def freeze(self, *, until) -> None:
         self.frozen_until = until
@@ -633,6 +638,11 @@ class SimCard(fsm.ConcurrentTransitionMixin, TimeStampedModel):
     def assign(self, *, when) -> None:
         self.assigned_at = when
 
+    @fsm.transition(field=status, source=Status.ASSIGNED, target=Status.IN_STOCK)
+    def return_to_stock(self) -> None:
+        """An opening rolled back before activation: the card was never written to the network."""
+        self.assigned_at = None
+
 
 class HandsetModel(TimeStampedModel):
     code = models.CharField(_("code"), max_length=30, unique=True)
@@ -723,3 +733,146 @@ class RechargeCard(fsm.ConcurrentTransitionMixin, TimeStampedModel):
     @fsm.transition(field=status, source=Status.ACTIVE, target=Status.VOID)
     def void(self) -> None:
         pass
+
+
+# --------------------------------------------------------------------------------------------------
+# Orders (业务受理单): every counter process creates one
+# --------------------------------------------------------------------------------------------------
+
+
+class Order(fsm.ConcurrentTransitionMixin, TimeStampedModel):
+    """One business transaction at the counter.
+
+    Pre-input before payment (draft: nothing is taken but the number's reservation); the real input after
+    payment (paid, then provisioning while the network work orders run); completed when the network has
+    confirmed (竣工). A draft can be cancelled; a failed opening can be rolled back (cancelled).
+    """
+
+    class Kind(models.TextChoices):
+        OPEN_ACCOUNT = "open_account", _("Open account")
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft (not paid)")
+        PAID = "paid", _("Paid")
+        PROVISIONING = "provisioning", _("Provisioning")
+        COMPLETED = "completed", _("Completed")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Document(models.TextChoices):
+        """Documents the rep checked at the counter (证件)."""
+
+        ID_ORIGINAL = "id_original", _("Identity document, original")
+        ID_COPY = "id_copy", _("Identity document, copy")
+        UNIT_LETTER = "unit_letter", _("Unit letter (单位证明)")
+        LICENCE = "licence", _("Business licence, original")
+        LICENCE_COPY = "licence_copy", _("Business licence, copy")
+        AGENT_ID = "agent_id", _("Agent's identity document")
+        PASSBOOK = "passbook", _("Bank passbook")
+        HOLDER_ID = "holder_id", _("Account holder's identity document")
+        SEAL_CARD = "seal_card", _("Bank seal card (印鉴卡)")
+
+    kind = models.CharField(_("business"), max_length=30, choices=Kind.choices)
+    state = fsm.FSMField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT, protected=True,
+                         db_index=True)
+    hall = models.ForeignKey("boss.Hall", verbose_name=_("service hall"), on_delete=models.PROTECT,
+                             related_name="orders")
+    actor = models.ForeignKey("boss.Staff", verbose_name=_("operator"), on_delete=models.PROTECT,
+                              related_name="orders")
+    customer = models.ForeignKey("customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT,
+                                 related_name="orders")
+    line = models.ForeignKey("customers.Line", verbose_name=_("line"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="orders")
+    msisdn = models.CharField(_("mobile number"), max_length=11, blank=True)
+    agent = models.ForeignKey("customers.CustomerIdentity", verbose_name=_("agent"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    documents_checked = models.JSONField(_("documents checked"), default=list, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    amount_due = models.DecimalField(_("amount due"), **MONEY, default=0)
+    payment = models.OneToOneField("billing.Payment", verbose_name=_("payment"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="order")
+    reservation = models.ForeignKey("orders.NumberReservation", verbose_name=_("reservation"), null=True,
+                                    blank=True, on_delete=models.PROTECT, related_name="orders")
+    agreement_signed_at = models.DateTimeField(_("agreement signed at"), null=True, blank=True)
+    blacklist_override_by = models.ForeignKey("boss.Staff", verbose_name=_("blacklist override by"), null=True,
+                                              blank=True, on_delete=models.PROTECT, related_name="+")
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = models.CharField(_("cancellation reason"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["hall", "state"], name="order_hall_state_idx")]
+        permissions = [
+            ("open_account", _("Can open accounts")),
+            ("collect_fee", _("Can collect fees")),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def number(self) -> str:
+        """The order number printed on the agreement: hall, date, sequence."""
+        created = timezone.localtime(self.created_at) if self.created_at else timezone.localtime()
+        return f"{created:%Y%m%d}{self.pk or 0:08d}"
+
+    @property
+    def reference(self) -> str:
+        return f"order:{self.pk}"
+
+    @property
+    def agreement_signed(self) -> bool:
+        return self.agreement_signed_at is not None
+
+    def audit_repr(self) -> str:
+        return f"{self.number} {self.kind}"
+
+    @fsm.transition(field=state, source=State.DRAFT, target=State.PAID)
+    def pay(self, *, when, payment) -> None:
+        self.paid_at, self.payment = when, payment
+
+    @fsm.transition(field=state, source=State.PAID, target=State.PROVISIONING)
+    def provision(self) -> None:
+        pass
+
+    @fsm.transition(field=state, source=[State.PAID, State.PROVISIONING, State.FAILED], target=State.COMPLETED)
+    def complete(self, *, when) -> None:
+        self.completed_at = when
+
+    @fsm.transition(field=state, source=State.PROVISIONING, target=State.FAILED)
+    def fail(self) -> None:
+        pass
+
+    @fsm.transition(field=state, source=[State.DRAFT, State.PROVISIONING, State.FAILED], target=State.CANCELLED)
+    def cancel(self, *, when, reason: str) -> None:
+        self.cancelled_at, self.cancel_reason = when, reason[:200]
+
+
+class OrderLine(models.Model):
+    """One itemised charge of an order, as quoted and then paid: a fee (revenue, invoiced), a prepayment
+    or a deposit (receipt), or a discount (a negative fee)."""
+
+    class Kind(models.TextChoices):
+        FEE = "fee", _("Fee")
+        PREPAYMENT = "prepayment", _("Prepayment")
+        DEPOSIT = "deposit", _("Deposit")
+        DISCOUNT = "discount", _("Discount")
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    code = models.CharField(_("code"), max_length=60)
+    item = models.CharField(_("item"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    fee_type = models.CharField(_("fee type"), max_length=40, blank=True)
+    amount = models.DecimalField(_("amount"), **MONEY)
+
+    class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.item} {self.amount}"

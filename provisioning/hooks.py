@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 _ON_COMPLETE: dict[str, list[Callable]] = {}
 _ON_ROLLBACK: dict[str, list[Callable]] = {}
+_ON_FAIL: dict[str, list[Callable]] = {}
 
 
 def on_complete(action: str):
@@ -29,6 +30,22 @@ def on_rollback(action: str):
             _ON_ROLLBACK[action].append(fn)
         return fn
     return register
+
+
+def on_fail(action: str):
+    """Decorator: fn(*, actor, work_order) runs when a work order of this action fails for good (out of
+    attempts): the business shows it as failed until it is retried or rolled back."""
+    def register(fn):
+        _ON_FAIL.setdefault(action, [])
+        if fn not in _ON_FAIL[action]:
+            _ON_FAIL[action].append(fn)
+        return fn
+    return register
+
+
+def run_fail(*, actor, work_order) -> None:
+    for fn in _ON_FAIL.get(work_order.action, []):
+        fn(actor=actor, work_order=work_order)
 
 
 def run_complete(*, actor, work_order) -> None:

@@ -94,6 +94,7 @@ def _work_order_attempt_failed(*, work_order: WorkOrder, error: str, worker: str
     wo.lease_until = None
     if wo.attempts >= wo.max_attempts:
         wo.state = WorkOrder.State.FAILED
+        hooks.run_fail(actor=system_actor(), work_order=wo)
         audit_record(actor=system_actor(), action="workorder.fail", target=wo, hall=wo.hall,
                      after={"attempts": wo.attempts, "error": wo.last_error})
     else:
@@ -121,6 +122,8 @@ def work_orders_sweep(*, now=None) -> int:
             wo.lease_until, wo.claimed_by = None, ""
             wo.state = WorkOrder.State.FAILED if wo.attempts >= wo.max_attempts else WorkOrder.State.READY
             wo.last_error = wo.last_error or "lease expired"
+            if wo.state == WorkOrder.State.FAILED:
+                hooks.run_fail(actor=system_actor(), work_order=wo)
             swept += 1
         WorkOrder.objects.bulk_update(rows, ["state", "lease_until", "claimed_by", "last_error"])
     return swept

@@ -178,3 +178,8 @@ def ledger_account_refunds_payable() -> LedgerAccount:
 
 def ledger_account_suspense() -> LedgerAccount:
     return _account("suspense", kind=LedgerAccount.Kind.SUSPENSE)
+
+
+def ledger_account_prepaid_cards() -> LedgerAccount:
+    """Face value of recharge cards sold and not yet used: owed to whoever redeems them."""
+    return _account("prepaid_cards", kind=LedgerAccount.Kind.SUSPENSE, subtype="prepaid_cards")

@@ -235,3 +235,18 @@ def numbers_thaw_due(*, actor, limit: int = 5000) -> int:
     due = list(NumberResource.objects.filter(status=Status.FROZEN, frozen_until__lte=timezone.now())
                .order_by("frozen_until").values_list("pk", flat=True)[:limit])
     return sum(1 for pk in due if number_thaw(actor=actor, number_id=pk) is not None)
+
+
+@transaction.atomic
+def number_unassign(*, actor, msisdn: str, reason: str = "") -> NumberResource:
+    """Put back in the free pool a number whose opening was rolled back before the line went live
+    (the rollback of a failed provisioning). Raises NumberNotFound, NumberStateError."""
+    msisdn = msisdn_normalize(msisdn)
+    number = _lock_number(msisdn)
+    if number.status != Status.ASSIGNED:
+        raise NumberStateError(_("Only an assigned number can be put back."), status=number.status)
+    number.unassign()
+    number.save(update_fields=["status", "assigned_at", "updated_at"])
+    audit_record(actor=actor, action="number.unassign", target=number, before={"status": Status.ASSIGNED},
+                 after={"status": number.status}, reason=reason)
+    return number

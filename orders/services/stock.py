@@ -392,3 +392,28 @@ def recharge_card_redeem(*, actor, serial: str, pin: str, msisdn: str = "") -> R
                  before={"status": RechargeCard.Status.ACTIVE},
                  after={"status": card.status, "face_value": str(card.face_value)})
     return card
+
+
+def sim_card_pick(*, actor, capacity: str) -> SimCard:
+    """An in-stock SIM card of this capacity from the actor's hall, locked (SKIP LOCKED: two counters
+    never wait on, or take, the same card). Raises SimCardUnavailable."""
+    sim = (SimCard.objects.select_for_update(no_key=True, skip_locked=True)
+           .filter(hall_id=actor.hall_id, capacity=capacity, status=SimCard.Status.IN_STOCK).order_by("pk").first())
+    if sim is None:
+        label = dict(SimCard._meta.get_field("capacity").choices).get(capacity, capacity)
+        raise SimCardUnavailable(_("No %(capacity)s SIM card is left in this hall's stock.") % {"capacity": label},
+                                 field="sim_capacity", capacity=capacity)
+    return sim
+
+
+@transaction.atomic
+def sim_card_return(*, actor, iccid: str, reason: str = "") -> SimCard:
+    """Put a card issued to a rolled-back opening back into its hall's stock."""
+    sim = SimCard.objects.select_for_update(no_key=True).get(iccid=iccid)
+    if sim.status != SimCard.Status.ASSIGNED:
+        return sim
+    sim.return_to_stock()
+    sim.save(update_fields=["status", "assigned_at", "updated_at"])
+    audit_record(actor=actor, action="sim.return", target=sim, before={"status": SimCard.Status.ASSIGNED},
+                 after={"status": sim.status}, reason=reason)
+    return sim

@@ -1,0 +1,388 @@
+"""Open account (新开户, process 1; C1-F2..F6): pre-input before payment, real input after payment.
+
+`order_open_account_create` checks every rule that can be checked before the money and records the
+draft order with its itemised fees (the number stays reserved, nothing else is taken).
+`order_open_account_pay` is the commit: in one transaction it takes the money, creates the account and
+the line under the per-identity limit, assigns the number and a SIM card from the hall's stock, issues
+the receipt and invoice, and writes the provisioning work order (the outbox). The network's completion
+(竣工) activates the line and completes the order; a failed work order can be rolled back, which undoes
+all of it and refunds the money by reversal.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from billing.services.accounts import BankDetails, account_open
+from billing.services.documents import document_red_letter
+from billing.services.ledger import transaction_reverse
+from billing.services.payments import Allocation, payment_receive
+from boss.audit import audit_record
+from boss.errors import NotPermitted
+from boss.permissions import ensure_same_hall
+from boss.tariffs import tariff
+from customers.errors import IdentityLineLimitError
+from customers.models import Customer, CustomerIdentity, Line, LineFeature
+from customers.national import identity_national_count
+from customers.passwords import service_password_hash, service_password_validate
+from customers.selectors import line_count_for_identity
+from customers.services import agent_identity_record, customer_ensure_not_blacklisted, line_create
+from customers.services.lines import counted_line_states
+from orders.errors import (
+    AgreementNotSignedError,
+    BankDetailsError,
+    BankNotConfirmedError,
+    CorporateAccountError,
+    DocumentsMissingError,
+    IdentityNotVerifiedError,
+    OrderStateError,
+    ReservationCustomerMismatch,
+    ReservationNotFound,
+    ReservationNotHolder,
+    SimCardUnavailable,
+)
+from orders.models import (
+    Business,
+    NumberReservation,
+    NumberResource,
+    Feature,
+    OneTimeFee,
+    Order,
+    OrderLine,
+    PaymentMethod,
+    Plan,
+    SimCard,
+)
+from orders.services.numbers import _may_act_for, msisdn_normalize, number_assign, number_release, number_unassign
+from orders.services.quote import quote_price
+from orders.services.stock import sim_card_assign, sim_card_pick, sim_card_return
+from provisioning import hooks
+from provisioning.models import WorkOrder
+from provisioning.services import work_order_create
+
+D = Order.Document
+# Quote lines of kind "deposit" that are prepaid credit on the balance (预存款), not a held deposit (押金).
+PREPAYMENT_CODES = frozenset({"open.deposit", "grade.pre_deposit"})
+
+
+@dataclass(frozen=True)
+class AgentInput:
+    doc_type: str
+    number: str
+    name: str
+    address: str = ""
+
+
+@dataclass(frozen=True)
+class BankInput:
+    bank_code: str = ""
+    account_number: str = ""
+    account_holder: str = ""
+    holder_doc_type: str = ""
+    holder_doc_number: str = ""
+    confirmed_by: str = ""
+
+
+def documents_required(*, customer_kind: str, payment_method: str, agent: bool) -> list[str]:
+    """The documents the rep must check (process 0 and 1.4): by customer type, agent and payment method."""
+    required = [D.ID_ORIGINAL] if customer_kind == Customer.Kind.INDIVIDUAL else [D.UNIT_LETTER, D.LICENCE]
+    if agent:
+        required.append(D.AGENT_ID)
+    if payment_method == PaymentMethod.BANK:
+        required += [D.PASSBOOK, D.HOLDER_ID]
+    elif payment_method == PaymentMethod.CORPORATE:
+        required += [D.UNIT_LETTER, D.LICENCE, D.SEAL_CARD]
+    return list(dict.fromkeys(required))
+
+
+def _fee_types() -> dict[str, str]:
+    return dict(OneTimeFee.objects.values_list("code", "kind"))
+
+
+def _order_lines(quote) -> list[OrderLine]:
+    fee_types = _fee_types()
+    lines = []
+    for q in quote.lines:
+        if q.kind == "deposit":
+            kind = OrderLine.Kind.PREPAYMENT if q.code in PREPAYMENT_CODES else OrderLine.Kind.DEPOSIT
+            lines.append(OrderLine(code=q.code, item=q.item, kind=kind, amount=q.amount))
+        elif q.kind == "discount":
+            lines.append(OrderLine(code=q.code, item=q.item, kind=OrderLine.Kind.DISCOUNT, amount=q.amount,
+                                   fee_type="discount"))
+        else:
+            lines.append(OrderLine(code=q.code, item=q.item, kind=OrderLine.Kind.FEE, amount=q.amount,
+                                   fee_type=fee_types.get(q.code, "service")))
+    return lines
+
+
+def _live_reservation(*, actor, msisdn: str, customer) -> NumberReservation:
+    number = NumberResource.objects.filter(msisdn=msisdn).first()
+    now = timezone.now()
+    reservation = (NumberReservation.objects.filter(number=number, state=NumberReservation.State.ACTIVE,
+                                                    reserved_until__gt=now).first() if number else None)
+    if reservation is None:
+        raise ReservationNotFound(_("Reserve the number first (or again: its reservation has ended)."),
+                                  field="msisdn", msisdn=msisdn)
+    if not _may_act_for(actor, reservation):
+        raise ReservationNotHolder(field="msisdn", msisdn=msisdn)
+    if reservation.customer_id not in (None, customer.pk):
+        raise ReservationCustomerMismatch(field="msisdn", msisdn=msisdn)
+    return reservation
+
+
+def _bank_details(*, payment_method: str, customer, bank: BankInput | None, actor) -> dict:
+    if payment_method == PaymentMethod.CASH:
+        return {}
+    bank = bank or BankInput()
+    if not (bank.bank_code.strip() and bank.account_number.strip() and bank.account_holder.strip()):
+        raise BankDetailsError()
+    details = {"bank_code": bank.bank_code.strip(), "account_number": bank.account_number.strip(),
+               "account_holder": bank.account_holder.strip()}
+    if payment_method == PaymentMethod.BANK:
+        if not (bank.holder_doc_type and bank.holder_doc_number):
+            raise BankDetailsError(_("A private account needs the account holder's identity document."),
+                                   field="bank_holder_doc_number")
+        holder = agent_identity_record(actor=actor, doc_type=bank.holder_doc_type, number=bank.holder_doc_number,
+                                       name=bank.account_holder)
+        details["holder_identity"] = holder.pk
+    else:
+        if not bank.confirmed_by.strip():
+            raise BankNotConfirmedError()
+        details.update(confirmed_by=bank.confirmed_by.strip()[:100], confirmed_at=timezone.now().isoformat())
+    return details
+
+
+@transaction.atomic
+def order_open_account_create(*, actor, customer: Customer, msisdn: str, product_code: str, sim_capacity: str,
+                              payment_method: str = PaymentMethod.CASH, features=(), iccid: str = "",
+                              bank: BankInput | None = None, agent: AgentInput | None = None,
+                              documents_checked=(), service_password: str = "", blacklist_override_by=None,
+                              override_reason: str = "") -> Order:
+    """Pre-input of an opening (process 1.1-1.6): every check that can be made before payment, the
+    itemised fees, the draft order. Nothing is committed but the order: the number stays reserved.
+
+    Raises NotPermitted, IdentityNotVerifiedError, CustomerBlacklistedError (unless a manager overrides),
+    DocumentsMissingError, CorporateAccountError, BankDetailsError, BankNotConfirmedError,
+    ServicePasswordError, ReservationNotFound/NotHolder/CustomerMismatch, IdentityLineLimitError,
+    SimCardUnavailable, ProductUnavailable, FeatureUnavailable, and the agent's identity errors.
+    """
+    if actor.hall_id is None:
+        raise NotPermitted(_("Accounts are opened at a service hall."))
+    customer = Customer.objects.select_related("identity").get(pk=customer.pk)
+    if customer.identity.checked_at is None:
+        raise IdentityNotVerifiedError()
+    msisdn = msisdn_normalize(msisdn)
+    check = customer_ensure_not_blacklisted(actor=actor, customer=customer, override_by=blacklist_override_by,
+                                            reason=override_reason)
+    if payment_method == PaymentMethod.CORPORATE and customer.kind != Customer.Kind.ORGANIZATION:
+        raise CorporateAccountError()
+    documents_checked = [d for d in dict.fromkeys(documents_checked) if d in D.values]
+    missing = [d for d in documents_required(customer_kind=customer.kind, payment_method=payment_method,
+                                             agent=agent is not None) if d not in documents_checked]
+    if missing:
+        labels = "、".join(str(D(d).label) for d in missing)
+        raise DocumentsMissingError(_("Check these documents first: %(docs)s.") % {"docs": labels}, missing=missing)
+    bank_details = _bank_details(payment_method=payment_method, customer=customer, bank=bank, actor=actor)
+    agent_identity = (agent_identity_record(actor=actor, doc_type=agent.doc_type, number=agent.number,
+                                            name=agent.name, address=agent.address) if agent else None)
+    password = service_password_validate(service_password, identity_number=customer.identity.number)
+    reservation = _live_reservation(actor=actor, msisdn=msisdn, customer=customer)
+
+    # Early answer on the per-identity limit (checked again, under the identity lock, at payment).
+    held = line_count_for_identity(identity=customer.identity, states=counted_line_states())
+    if held >= tariff("identity.max_lines"):
+        raise IdentityLineLimitError(held=held, limit=tariff("identity.max_lines"))
+    if iccid:
+        sim = SimCard.objects.filter(iccid=iccid.strip(), hall_id=actor.hall_id, status=SimCard.Status.IN_STOCK,
+                                     capacity=sim_capacity).first()
+        if sim is None:
+            raise SimCardUnavailable(iccid=iccid[:20])
+    else:
+        sim_card_pick(actor=actor, capacity=sim_capacity)  # fail now if the hall has none left
+
+    with translation.override("zh-hans"):  # the fee items are printed on Chinese documents
+        quote = quote_price(business=Business.OPEN_ACCOUNT, product_code=product_code, msisdn=msisdn,
+                            sim_capacity=sim_capacity, features=list(features), payment_method=payment_method)
+    order = Order.objects.create(
+        kind=Order.Kind.OPEN_ACCOUNT, hall=actor.hall, actor=actor, customer=customer, msisdn=msisdn,
+        agent=agent_identity, documents_checked=documents_checked, reservation=reservation,
+        amount_due=quote.total, blacklist_override_by=check.overridden_by if check.blacklisted else None,
+        details={"plan": quote.product.code, "features": [f for f in dict.fromkeys(features)],
+                 "sim_capacity": sim_capacity, "iccid": iccid.strip(), "payment_method": payment_method,
+                 "bank": bank_details, "service_password_hash": service_password_hash(
+                     password, identity_number=customer.identity.number),
+                 "quote_date": quote.on_date.isoformat(), "monthly_total": str(quote.monthly_total),
+                 "min_monthly_spend": str(quote.min_monthly_spend), "agreement_months": quote.agreement_months},
+    )
+    lines = _order_lines(quote)
+    for line in lines:
+        line.order = order
+    OrderLine.objects.bulk_create(lines)
+    audit_record(actor=actor, action="order.open_account.create", target=order, after={
+        "customer": customer.pk, "msisdn": msisdn, "plan": quote.product.code, "amount_due": str(quote.total),
+        "agent": bool(agent_identity), "payment_method": payment_method})
+    return order
+
+
+def _allocations(order: Order) -> list[Allocation]:
+    """Fees net of their discounts go to revenue (invoiced); prepayments and deposits to receipts."""
+    allocations, discount = [], Decimal("0.00")
+    for line in order.lines.all():
+        if line.kind == OrderLine.Kind.DISCOUNT:
+            discount += -line.amount
+        elif line.kind == OrderLine.Kind.FEE:
+            allocations.append(Allocation("fee", line.item, line.amount, fee_type=line.fee_type))
+        else:
+            allocations.append(Allocation(line.kind, line.item, line.amount))
+    for i, a in enumerate(allocations):  # a discount lowers the fees it was quoted against, in order
+        if discount <= 0:
+            break
+        if a.kind == "fee":
+            off = min(a.amount, discount)
+            allocations[i] = Allocation("fee", a.item, a.amount - off, a.fee_type)
+            discount -= off
+    return [a for a in allocations if a.amount > 0]
+
+
+@transaction.atomic
+def order_open_account_pay(*, actor, order: Order, method: str, tendered=None, agreement_signed: bool) -> Order:
+    """The commit of an opening (real input after payment, C1-F3): money, account, line, number, SIM,
+    documents and the provisioning work order, all in one transaction.
+
+    Raises OrderStateError, AgreementNotSignedError, NotPermitted, TenderedTooLittleError,
+    IdentityLineLimitError, NationalCountUnavailableError, ReservationNotFound (expired meanwhile),
+    SimCardUnavailable, NumberInUseError.
+    """
+    # The group's count is network I/O: ask before taking any lock (it fails closed).
+    national = identity_national_count(identity=order.customer.identity)
+    order = Order.objects.select_for_update().select_related("customer__identity").get(pk=order.pk)
+    ensure_same_hall(actor=actor, hall_id=order.hall_id)
+    if order.kind != Order.Kind.OPEN_ACCOUNT or order.state != Order.State.DRAFT:
+        raise OrderStateError(_("This order has already been paid or cancelled."), state=order.state)
+    if not agreement_signed:
+        raise AgreementNotSignedError()
+    details, now = order.details, timezone.now()
+    customer = order.customer
+    plan = Plan.objects.get(code=details["plan"])
+    bank = details.get("bank") or {}
+    account = account_open(customer=customer, corporate=details["payment_method"] == PaymentMethod.CORPORATE,
+                           bank=BankDetails(bank_code=bank["bank_code"], account_number=bank["account_number"],
+                                            account_holder=bank["account_holder"],
+                                            holder_identity=_identity(bank.get("holder_identity")),
+                                            confirmed_by=bank.get("confirmed_by", ""),
+                                            confirmed_at=bank.get("confirmed_at"))
+                           if bank else None)
+    line = line_create(actor=actor, customer=customer, account=account, plan=plan, msisdn=order.msisdn,
+                       hall=order.hall, national=national)
+    number_assign(actor=actor, msisdn=order.msisdn, customer=customer)
+    sim = (sim_card_assign(actor=actor, iccid=details["iccid"]) if details.get("iccid")
+           else sim_card_assign(actor=actor, iccid=sim_card_pick(actor=actor, capacity=details["sim_capacity"]).iccid))
+    line.iccid, line.service_password = sim.iccid, details["service_password_hash"]
+    line.save(update_fields=["iccid", "service_password", "updated_at"])
+    features = list(Feature.objects.filter(code__in=details.get("features", [])))
+    LineFeature.objects.bulk_create([LineFeature(line=line, feature=f, since=timezone.localdate()) for f in features])
+
+    payment = None
+    allocations = _allocations(order)
+    if allocations:
+        payment = payment_receive(actor=actor, account=account, method=method, allocations=allocations,
+                                  tendered=tendered, line=line, reference=order.reference).payment
+    order.line, order.agreement_signed_at = line, now
+    order.pay(when=now, payment=payment)
+    work_order_create(action=WorkOrder.Action.CREATE_SUBSCRIBER, msisdn=order.msisdn, line=line, hall=order.hall,
+                      reference=order.reference,
+                      payload={"iccid": sim.iccid, "imsi": sim.imsi, "features": {f.code: True for f in features}})
+    order.provision()
+    order.save()
+    audit_record(actor=actor, action="order.open_account.pay", target=order, after={
+        "line": line.pk, "msisdn": order.msisdn, "iccid": sim.iccid, "account": account.pk,
+        "paid": str(payment.amount) if payment else "0.00", "method": method})
+    return order
+
+
+def _identity(pk):
+    if not pk:
+        return None
+    return CustomerIdentity.objects.get(pk=pk)
+
+
+@transaction.atomic
+def order_cancel_draft(*, actor, order: Order, reason: str) -> Order:
+    """Abandon an unpaid opening: the order is cancelled and the number's reservation released.
+    Raises OrderStateError, NotPermitted."""
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    ensure_same_hall(actor=actor, hall_id=order.hall_id)
+    if order.state != Order.State.DRAFT:
+        raise OrderStateError(state=order.state)
+    order.cancel(when=timezone.now(), reason=reason or _("abandoned before payment"))
+    order.save()
+    reservation = order.reservation
+    if reservation and reservation.is_live():
+        number_release(actor=actor, msisdn=order.msisdn)
+    audit_record(actor=actor, action="order.cancel", target=order, reason=reason, after={"state": order.state})
+    return order
+
+
+# --------------------------------------------------------------------------------------------------
+# Completion (竣工), failure and roll back of the provisioning work order
+# --------------------------------------------------------------------------------------------------
+
+
+def _order_of(work_order) -> Order | None:
+    if not work_order.reference.startswith("order:"):
+        return None
+    return Order.objects.select_for_update().filter(pk=int(work_order.reference.split(":", 1)[1])).first()
+
+
+@hooks.on_complete(WorkOrder.Action.CREATE_SUBSCRIBER)
+def _opening_completed(*, actor, work_order) -> None:
+    """The network created the subscriber: the line goes live and the order is completed."""
+    order = _order_of(work_order)
+    now = timezone.now()
+    if work_order.line_id:
+        line = Line.objects.select_for_update().get(pk=work_order.line_id)
+        if line.status == Line.Status.PENDING_ACTIVATION:
+            line.activate(when=now)
+            line.save(update_fields=["status", "activated_at", "updated_at"])
+    if order is not None and order.state in (Order.State.PROVISIONING, Order.State.FAILED, Order.State.PAID):
+        order.complete(when=now)
+        order.save(update_fields=["state", "completed_at", "updated_at"])
+
+
+@hooks.on_fail(WorkOrder.Action.CREATE_SUBSCRIBER)
+def _opening_failed(*, actor, work_order) -> None:
+    order = _order_of(work_order)
+    if order is not None and order.state == Order.State.PROVISIONING:
+        order.fail()
+        order.save(update_fields=["state", "updated_at"])
+
+
+@hooks.on_rollback(WorkOrder.Action.CREATE_SUBSCRIBER)
+def _opening_rolled_back(*, actor, work_order, reason: str) -> None:
+    """Undo an opening the network never completed: line abandoned, number back in the pool, SIM back in
+    stock, the money refunded by reversal with red-letter documents, the order cancelled."""
+    order = _order_of(work_order)
+    now = timezone.now()
+    if work_order.line_id:
+        line = Line.objects.select_for_update().get(pk=work_order.line_id)
+        if line.status == Line.Status.PENDING_ACTIVATION:
+            line.abandon(when=now)
+            line.save(update_fields=["status", "cancelled_at", "updated_at"])
+            number_unassign(actor=actor, msisdn=line.msisdn, reason=reason)
+            if line.iccid:
+                sim_card_return(actor=actor, iccid=line.iccid, reason=reason)
+    if order is None or order.state not in (Order.State.PROVISIONING, Order.State.FAILED):
+        return
+    if order.payment_id:
+        payment = order.payment
+        transaction_reverse(actor=actor, tx=payment.ledger_transaction, kind="payment.refund",
+                            memo=_("Opening rolled back: %(reason)s") % {"reason": reason[:80]})
+        with translation.override("zh-hans"):
+            for document in payment.documents.filter(reversal_of__isnull=True):
+                document_red_letter(actor=actor, original=document, amount=document.total,
+                                    item=_("Refund: opening rolled back"), reference=order.reference)
+    order.cancel(when=now, reason=reason)
+    order.save()
