@@ -15,17 +15,21 @@ _CATALOG_ADMIN = tuple(
     for verb in ("view", "add", "change")
 )
 
+# Processes at the counter: opening accounts, collecting fees, the orders and documents of the hall.
+_PROCESSES = ("orders.open_account", "orders.collect_fee", "orders.view_order")
+
 ROLE_PERMISSIONS = {
-    "sales_rep": _COUNTER,
-    "customer_manager": _COUNTER,
+    "sales_rep": _COUNTER + _PROCESSES,
+    "customer_manager": _COUNTER + _PROCESSES,
     # A store manager releases any reservation of their hall and takes deliveries into stock.
-    "store_manager": _COUNTER + ("orders.release_any_reservation", "orders.import_stock", "orders.view_stockimport"),
+    "store_manager": _COUNTER + _PROCESSES + ("orders.release_any_reservation", "orders.import_stock",
+                                              "orders.view_stockimport"),
     # The big-customer room selects numbers and quotes for group customers at every hall.
     "big_customer_room": ("orders.view_numberresource", "orders.reserve_number", "orders.view_numberreservation",
                           "orders.view_plan", "orders.view_feature", "orders.quote_price", "orders.view_offer",
                           "orders.add_recommendationoutcome"),
-    "account_clerk": ("orders.view_plan", "orders.view_feature"),
-    "manager": ("orders.view_numberresource", "orders.view_numberreservation", "orders.release_any_reservation",
+    "account_clerk": ("orders.view_plan", "orders.view_feature", "orders.view_order"),
+    "manager": ("orders.view_order", "orders.view_numberresource", "orders.view_numberreservation", "orders.release_any_reservation",
                 "orders.view_plan", "orders.view_feature", "orders.quote_price", "orders.view_offer",
                 "orders.view_simcard", "orders.view_handset", "orders.view_rechargecard", "orders.view_stockimport"),
     "admin": _CATALOG_ADMIN + ("orders.view_numberresource", "orders.quote_price", "orders.import_stock",

@@ -226,3 +226,51 @@ def stock_summary_for_actor(*, actor) -> dict[str, list[dict]]:
         "handsets": grouped(Handset.objects.all(), "model__brand", "model__name"),
         "recharge_cards": grouped(RechargeCard.objects.all(), "face_value"),
     }
+
+
+# --------------------------------------------------------------------------------------------------
+# Orders, lines and documents at the counter
+# --------------------------------------------------------------------------------------------------
+
+
+def order_get_for_actor(*, actor, pk: int):
+    """An order of the actor's hall (or any hall for roles that span halls), with its fee lines, payment
+    documents and work orders loaded (a fixed number of queries)."""
+    from django.db.models import Prefetch
+
+    from billing.models import Document
+    from boss.permissions import get_for_actor
+    from orders.models import Order
+    from provisioning.models import WorkOrder
+
+    qs = (Order.objects.select_related("customer__identity", "line", "payment", "hall", "actor", "agent")
+          .prefetch_related("lines", Prefetch("payment__documents", queryset=Document.objects.select_related("hall"))))
+    order = get_for_actor(qs, actor, pk=pk)
+    order.work_orders = list(WorkOrder.objects.filter(reference=order.reference).order_by("id"))
+    return order
+
+
+def line_get_by_msisdn_for_actor(*, actor, msisdn: str):
+    """The live line of a number (or its last one), for any hall: fees are collected everywhere."""
+    from django.db.models import Case, IntegerField, When
+
+    from customers.models import Line
+    from orders.errors import NumberNotFound
+    from orders.services.numbers import msisdn_normalize
+
+    msisdn = msisdn_normalize(msisdn)
+    line = (Line.objects.select_related("customer__identity", "account", "plan", "hall")
+            .prefetch_related("line_features__feature").filter(msisdn=msisdn)
+            .annotate(dead=Case(When(status=Line.Status.CANCELLED, then=1), default=0, output_field=IntegerField()))
+            .order_by("dead", "-pk").first())
+    if line is None:
+        raise NumberNotFound(msisdn=msisdn)
+    return line
+
+
+def document_get_for_actor(*, actor, pk: int):
+    from billing.models import Document
+    from boss.permissions import get_for_actor
+
+    return get_for_actor(Document.objects.select_related("hall", "customer", "actor", "payment", "reversal_of"),
+                         actor, pk=pk)

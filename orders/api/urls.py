@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orders.api import views
+from orders.api import orders, views
 
 urlpatterns = [
     path("numbers", views.NumberSearchApi.as_view(), name="api_number_search"),
@@ -17,4 +17,11 @@ urlpatterns = [
     path("stock/imports", views.StockImportApi.as_view(), name="api_stock_import"),
     path("products", views.ProductListApi.as_view(), name="api_product_list"),
     path("features", views.FeatureListApi.as_view(), name="api_feature_list"),
+    path("orders/open-account", orders.OpenAccountApi.as_view(), name="api_open_account"),
+    path("orders/<int:pk>", orders.OrderDetailApi.as_view(), name="api_order_detail"),
+    path("orders/<int:pk>/payment", orders.OrderPaymentApi.as_view(), name="api_order_payment"),
+    path("orders/<int:pk>/cancel", orders.OrderCancelApi.as_view(), name="api_order_cancel"),
+    path("lines/<str:msisdn>", orders.LineDetailApi.as_view(), name="api_line_detail"),
+    path("lines/<str:msisdn>/payments", orders.LinePaymentApi.as_view(), name="api_line_payment"),
+    path("documents/<int:pk>/pdf", orders.DocumentPdfApi.as_view(), name="api_document_pdf"),
 ]
