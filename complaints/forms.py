@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from boss.idempotency import new_key
+from boss.forms import IdempotentForm
 from boss.models import Department
 from complaints.models import Article, ArticleCategory, Complaint, ComplaintCategory
 
@@ -14,22 +14,9 @@ def _textarea(rows=3, **attrs):
     return forms.Textarea(attrs={"rows": rows, **attrs})
 
 
-class KeyedForm(forms.Form):
-    """A form whose submission is idempotent: a double click or a resent POST replays the first result."""
-
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial.setdefault("idempotency_key", new_key())
-
-    def params(self) -> dict:
-        """The cleaned data as the idempotency fingerprint (models by pk)."""
-        return {k: getattr(v, "pk", v) for k, v in self.cleaned_data.items() if k != "idempotency_key"}
 
 
-class ComplaintOpenForm(KeyedForm):
+class ComplaintOpenForm(IdempotentForm):
     channel = forms.ChoiceField(label=_("channel"), choices=Complaint.Channel.choices)
     msisdn = forms.RegexField(label=_("mobile number"), regex=MSISDN, required=False, max_length=11,
                               error_messages={"invalid": _("Enter an 11-digit mobile number.")},
@@ -50,7 +37,7 @@ class ComplaintOpenForm(KeyedForm):
                              required=False, help_text=_("Only when solved on the spot."))
 
 
-class DispatchForm(KeyedForm):
+class DispatchForm(IdempotentForm):
     prefix = "dispatch"
     department = forms.ModelChoiceField(label=_("department"), queryset=Department.objects.filter(
         kind=Department.Kind.COMPLAINT, active=True))
@@ -59,7 +46,7 @@ class DispatchForm(KeyedForm):
     note = forms.CharField(label=_("note to the department"), widget=_textarea(2), max_length=2000, required=False)
 
 
-class PassDownForm(KeyedForm):
+class PassDownForm(IdempotentForm):
     prefix = "pass_down"
     unit = forms.ModelChoiceField(label=_("district unit"), queryset=Department.objects.none())
     note = forms.CharField(label=_("note"), widget=_textarea(2), max_length=2000, required=False)
@@ -70,24 +57,24 @@ class PassDownForm(KeyedForm):
             kind=Department.Kind.DISTRICT, active=True, parent=department)
 
 
-class ReturnForm(KeyedForm):
+class ReturnForm(IdempotentForm):
     prefix = "return"
     reason = forms.CharField(label=_("reason for returning it"), widget=_textarea(2), max_length=2000)
 
 
-class ReplyForm(KeyedForm):
+class ReplyForm(IdempotentForm):
     prefix = "reply"
     reply = forms.CharField(label=_("reply"), widget=_textarea(6), max_length=8000)
     template_article = forms.ModelChoiceField(queryset=Article.objects.filter(kind=Article.Kind.ANSWER_TEMPLATE),
                                               required=False, widget=forms.HiddenInput)
 
 
-class AcceptForm(KeyedForm):
+class AcceptForm(IdempotentForm):
     prefix = "accept"
     answer = forms.CharField(label=_("answer given to the customer"), widget=_textarea(4), max_length=8000)
 
 
-class RedispatchForm(KeyedForm):
+class RedispatchForm(IdempotentForm):
     prefix = "redispatch"
     reason = forms.CharField(label=_("why the reply did not handle it"), widget=_textarea(2), max_length=2000)
     department = forms.ModelChoiceField(
@@ -97,7 +84,7 @@ class RedispatchForm(KeyedForm):
         help_text=_("Empty: the department that replied."))
 
 
-class CallbackForm(KeyedForm):
+class CallbackForm(IdempotentForm):
     prefix = "callback"
     satisfaction = forms.ChoiceField(label=_("satisfaction"), choices=Complaint.Satisfaction.choices,
                                      widget=forms.RadioSelect)

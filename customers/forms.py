@@ -5,20 +5,9 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from boss.idempotency import new_key
+from boss.forms import IdempotentForm
 from customers.models import CustomerClass, CustomerIdentity
 from customers.services import REVEALABLE_FIELDS
-
-
-class IdempotentForm(forms.Form):
-    """A form whose submission is run once: the key is made when the form is shown."""
-
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=255)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial.setdefault("idempotency_key", new_key())
 
 
 class IdentityFields(forms.Form):

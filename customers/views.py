@@ -19,6 +19,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from boss.errors import DomainError
+from boss.forms import form_add_domain_error
 from boss.idempotency import idempotent
 from customers.filtersets import CustomerFilterSet
 from customers.forms import (
@@ -50,19 +51,6 @@ from customers.services import (
 from customers.tables import CustomerTable
 
 CLASS_PERMS = ("customers.classify_customer", "customers.blacklist_customer")
-
-
-def form_add_domain_error(form, exc: DomainError) -> None:
-    """Show a refusal where it arises: at each field it names (when the form has it), else above the form."""
-    fields = getattr(exc, "fields", None) or ({exc.field: [str(exc.message)]} if exc.field else {})
-    placed = False
-    for name, msgs in fields.items():
-        if name in form.fields:
-            for msg in msgs:
-                form.add_error(name, msg)
-            placed = True
-    if not placed:
-        form.add_error(None, str(exc.message))
 
 
 def _may_classify(user) -> bool:

@@ -3,21 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from boss.idempotency import new_key
+from boss.forms import IdempotentForm
 from boss.models import Hall
 from orders.models import Business, PaymentMethod, SimCapacity, StockImport
 from orders.selectors import feature_list, plan_list
-
-
-class IdempotentForm(forms.Form):
-    """Carries the request key made when the form was shown (a double click submits it twice)."""
-
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=255)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial.setdefault("idempotency_key", new_key())
 
 
 class NumberReserveForm(IdempotentForm):

@@ -4,13 +4,8 @@ from django.http import Http404
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from boss.errors import DomainError
+from boss.forms import form_add_domain_error as form_refusal  # noqa: F401  (the one way to show a refusal)
 from orders.selectors import customer_get
-
-
-def form_refusal(form, exc: DomainError) -> None:
-    """Show a refusal at the field it belongs to when the form has that field, else above the form."""
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
 
 
 def customer_from(request, *, param: str = "customer"):
