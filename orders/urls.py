@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orders.views import catalog, numbers, stock
+from orders.views import catalog, fee_collection, numbers, open_account, stock
 
 app_name = "orders"
 
@@ -18,4 +18,16 @@ urlpatterns = [
     path("stock/recharge-cards/", stock.RechargeCardListView.as_view(), name="recharge_card_list"),
     path("stock/import/", stock.stock_import_view, name="stock_import"),
     path("stock/imports/<int:pk>/", stock.stock_import_detail, name="stock_import_detail"),
+    path("open-account/", open_account.open_account_start, name="open_account"),
+    path("open-account/<int:customer_pk>/", open_account.open_account_product, name="open_account_product"),
+    path("open-account/<int:customer_pk>/numbers/", open_account.open_account_numbers, name="open_account_numbers"),
+    path("open-account/<int:customer_pk>/reserve/", open_account.open_account_reserve, name="open_account_reserve"),
+    path("open-account/<int:customer_pk>/quote/", open_account.open_account_quote, name="open_account_quote"),
+    path("<int:pk>/", open_account.order_detail, name="order_detail"),
+    path("<int:pk>/confirm/", open_account.order_confirm, name="order_confirm"),
+    path("<int:pk>/agreement.pdf", open_account.order_agreement_pdf, name="order_agreement"),
+    path("<int:pk>/cancel/", open_account.order_cancel, name="order_cancel"),
+    path("fees/", fee_collection.fee_collection, name="fee_collection"),
+    path("payments/<int:pk>/", fee_collection.payment_result, name="payment_result"),
+    path("documents/<int:pk>.pdf", fee_collection.document_pdf_view, name="document_pdf"),
 ]

@@ -92,9 +92,13 @@ def recommendation_outcome_view(request):
         recommendation_record(actor=request.user, customer=customer, offer=offer, accepted=data["accepted"],
                               business=data["business"])
     except DomainError as exc:
+        if request.htmx:
+            return render(request, "orders/_outcome_recorded.html", {"text": exc.message, "tone": "bad"})
         messages.error(request, exc.message)
     else:
         text = (_("Recorded: the customer accepted %(offer)s.") if data["accepted"]
-                else _("Recorded: the customer declined %(offer)s."))
-        messages.success(request, text % {"offer": offer.name})
+                else _("Recorded: the customer declined %(offer)s.")) % {"offer": offer.name}
+        if request.htmx:  # answered inside a process screen: keep what the rep typed there
+            return render(request, "orders/_outcome_recorded.html", {"text": text, "tone": "ok"})
+        messages.success(request, text)
     return redirect(back)

@@ -27,7 +27,9 @@
   document.addEventListener("input", function (event) {
     var input = event.target;
     if (!input.matches || !input.matches("[data-tendered]")) { return; }
-    var due = parseFloat(input.getAttribute("data-due") || "0");
+    var dueFrom = input.getAttribute("data-due-from");
+    var dueSource = dueFrom ? document.querySelector(dueFrom) : null;
+    var due = parseFloat((dueSource ? dueSource.value : input.getAttribute("data-due")) || "0");
     var out = document.getElementById(input.getAttribute("data-change-target"));
     var tendered = parseFloat(input.value || "0");
     if (out) { out.textContent = isNaN(tendered) ? "" : "¥" + Math.max(tendered - due, 0).toFixed(2); }

@@ -1,0 +1,298 @@
+"""Open account at the counter in three screens (process 1): customer → number and product (with the live
+quote and the recommendations) → confirmation (agreement, payment, documents). Then the order's page
+follows provisioning until completion."""
+
+from django.contrib import messages
+from django.contrib.auth import authenticate
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from boss.audit import audit_record
+from boss.errors import DomainError
+from boss.forms import form_add_domain_error
+from boss.idempotency import idempotent
+from boss.money import yuan_capital
+from boss.pdf import pdf_response, render_pdf
+from customers.forms import CustomerCreateForm
+from customers.passwords import service_password_suggest
+from customers.selectors import customer_search
+from customers.services import customer_create
+from orders.filtersets import NumberSearchFilterSet
+from orders.forms import CustomerFindForm, OpenAccountForm, OrderCancelForm, OrderPayForm, QuoteForm
+from orders.models import Feature, NumberReservation, Order, PaymentMethod, Plan
+from orders.selectors import (
+    CappedPaginator,
+    customer_get,
+    number_list_free,
+    order_get_for_actor,
+    selection_fees_in_force,
+)
+from orders.services.numbers import number_release, number_reserve
+from orders.services.open_account import (
+    AgentInput,
+    BankInput,
+    documents_required,
+    order_cancel_draft,
+    order_open_account_create,
+    order_open_account_pay,
+)
+from orders.services.quote import quote_price
+from orders.services.recommendations import recommendation_list
+
+STEPS = [_("Customer"), _("Number and product"), _("Confirm and pay")]
+
+
+def _steps(current: int) -> list[dict]:
+    return [{"n": i + 1, "label": label, "state": "done" if i < current else ("current" if i == current else "")}
+            for i, label in enumerate(STEPS)]
+
+
+# --------------------------------------------------------------------------------------------------
+# Step 1: the customer
+# --------------------------------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@permission_required("orders.open_account", raise_exception=True)
+def open_account_start(request):
+    """Find the customer (by POST: an ID number never goes into a URL) or register a new one."""
+    find = CustomerFindForm(request.POST if request.POST.get("action") == "find" else None)
+    create = CustomerCreateForm(request.POST if request.POST.get("action") == "create" else None)
+    result = None
+    if find.is_bound and find.is_valid():
+        result = customer_search(actor=request.user, query=find.cleaned_data["q"])
+        find = CustomerFindForm()  # the typed ID number is not echoed back into the page
+    if create.is_bound and create.is_valid():
+        data = dict(create.cleaned_data)
+        key = data.pop("idempotency_key")
+        try:
+            created = idempotent(actor=request.user, key=key, scope="customers.create", params=data,
+                                 run=lambda: (201, {"id": customer_create(actor=request.user, **data).pk}))
+        except DomainError as exc:
+            form_add_domain_error(create, exc)
+        else:
+            return redirect("orders:open_account_product", customer_pk=created.body["id"])
+    return render(request, "orders/open_account_start.html",
+                  {"find": find, "create": create, "result": result, "steps": _steps(0)})
+
+
+# --------------------------------------------------------------------------------------------------
+# Step 2: number and product, with the live quote and the recommendations
+# --------------------------------------------------------------------------------------------------
+
+
+def _my_live_reservation(request, customer):
+    return (NumberReservation.objects.filter(reserved_by=request.user, customer=customer,
+                                             state=NumberReservation.State.ACTIVE, reserved_until__gt=timezone.now())
+            .select_related("number__grade").order_by("-reserved_until").first())
+
+
+def _service_kwargs(data: dict) -> dict:
+    bank = None
+    if data["payment_method"] != PaymentMethod.CASH:
+        bank = BankInput(bank_code=data["bank_code"], account_number=data["bank_account_number"],
+                         account_holder=data["bank_account_holder"], holder_doc_type=data["bank_holder_doc_type"],
+                         holder_doc_number=data["bank_holder_doc_number"], confirmed_by=data["bank_confirmed_by"])
+    agent = None
+    if data["agent_doc_type"] or data["agent_number"]:
+        agent = AgentInput(doc_type=data["agent_doc_type"], number=data["agent_number"], name=data["agent_name"])
+    return {"msisdn": data["msisdn"], "product_code": data["product"].code, "sim_capacity": data["sim_capacity"],
+            "payment_method": data["payment_method"], "features": [f.code for f in data["features"]],
+            "iccid": data["iccid"], "bank": bank, "agent": agent, "documents_checked": data["documents_checked"],
+            "service_password": data["service_password"]}
+
+
+@never_cache
+@login_required
+@permission_required("orders.open_account", raise_exception=True)
+def open_account_product(request, customer_pk: int):
+    try:
+        customer = customer_get(pk=customer_pk)
+    except DomainError:
+        raise Http404 from None
+    reservation = _my_live_reservation(request, customer)
+    form = OpenAccountForm(request.POST or None, initial={
+        "msisdn": reservation.number.msisdn if reservation else "",
+        "service_password": service_password_suggest(identity_number=customer.identity.number)})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        kwargs = _service_kwargs(data)
+        try:
+            override_by = _override_manager(request, data)
+            result = idempotent(
+                actor=request.user, key=data["idempotency_key"], scope="orders.open_account.create",
+                params={k: (str(v) if not isinstance(v, (list, str)) else v) for k, v in kwargs.items()
+                        if k != "service_password"} | {"customer": customer.pk},
+                run=lambda: (201, {"order": order_open_account_create(
+                    actor=request.user, customer=customer, blacklist_override_by=override_by,
+                    override_reason=data["override_reason"], **kwargs).pk}))
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            return redirect("orders:order_confirm", pk=result.body["order"])
+    context = {
+        "customer": customer, "form": form, "reservation": reservation, "steps": _steps(1),
+        "number_filter": NumberSearchFilterSet(None, queryset=number_list_free()),
+        "required": {k: [Order.Document(d).label for d in
+                         documents_required(customer_kind=customer.kind, payment_method=k, agent=False)]
+                     for k in PaymentMethod.values},
+        "recommendations": (recommendation_list(customer=customer)
+                            if request.user.has_perm("orders.view_offer") else None),
+        "outcome_business": "open_account", "inline_outcome": True,
+    }
+    return render(request, "orders/open_account_product.html", context, status=400 if form.errors else 200)
+
+
+def _override_manager(request, data):
+    """A manager approves business for a blacklisted customer by typing their own password here."""
+    if not data["override_username"]:
+        return None
+    manager = authenticate(request, username=data["override_username"], password=data["override_password"])
+    if manager is None:
+        raise DomainError(_("The manager's user name or password is wrong."), field="override_password")
+    return manager
+
+
+@never_cache
+@login_required
+@permission_required("orders.open_account", raise_exception=True)
+def open_account_numbers(request, customer_pk: int):
+    """htmx: free numbers matching the filters, each with a button that reserves it for this customer."""
+    filterset = NumberSearchFilterSet(request.GET, queryset=number_list_free())
+    rows = []
+    if filterset.is_valid():
+        page = CappedPaginator(filterset.qs, 10).get_page(1)
+        fees = selection_fees_in_force()
+        rows = [{"number": n, "selection_fee": fees.get(n.grade_id)} for n in page]
+    return render(request, "orders/_open_account_numbers.html", {"rows": rows, "customer_pk": customer_pk,
+                                                                 "filter": filterset})
+
+
+@require_POST
+@login_required
+@permission_required("orders.reserve_number", raise_exception=True)
+def open_account_reserve(request, customer_pk: int):
+    """htmx: reserve a number for this customer (or release the one held) and show it in the form."""
+    customer = customer_get(pk=customer_pk)
+    msisdn = request.POST.get("msisdn", "")
+    error = None
+    try:
+        if request.POST.get("release"):
+            number_release(actor=request.user, msisdn=msisdn)
+            msisdn = ""
+        else:
+            number_reserve(actor=request.user, msisdn=msisdn, customer=customer)
+    except DomainError as exc:
+        error, msisdn = exc.message, ""
+    reservation = _my_live_reservation(request, customer) if msisdn else None
+    response = render(request, "orders/_open_account_reserved.html",
+                      {"reservation": reservation, "error": error, "customer_pk": customer_pk})
+    response["HX-Trigger"] = "numberChosen"  # the quote beside the form asks again
+    return response
+
+
+@never_cache
+@login_required
+@permission_required("orders.open_account", raise_exception=True)
+def open_account_quote(request, customer_pk: int):
+    """htmx: the itemised price of what the form holds now."""
+    form = OpenAccountForm(request.GET)
+    quote, error = None, None
+    plan = request.GET.get("product")
+    if plan:
+        try:
+            quote = quote_price(business="open_account", product_code=plan, msisdn=request.GET.get("msisdn") or None,
+                                sim_capacity=request.GET.get("sim_capacity") or None,
+                                features=request.GET.getlist("features"),
+                                payment_method=request.GET.get("payment_method") or PaymentMethod.CASH)
+        except DomainError as exc:
+            error = exc.message
+    return render(request, "orders/_open_account_quote.html",
+                  {"quote": quote, "error": error, "form": QuoteForm(), "open_form": form})
+
+
+# --------------------------------------------------------------------------------------------------
+# Step 3: the agreement, the money
+# --------------------------------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@permission_required("orders.open_account", raise_exception=True)
+def order_confirm(request, pk: int):
+    order = order_get_for_actor(actor=request.user, pk=pk)
+    if order.state != Order.State.DRAFT:
+        return redirect("orders:order_detail", pk=order.pk)
+    form = OrderPayForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            idempotent(actor=request.user, key=data["idempotency_key"], scope="orders.payment",
+                       params={"order": order.pk, "method": data["method"], "tendered": str(data["tendered"])},
+                       run=lambda: (200, {"order": order_open_account_pay(
+                           actor=request.user, order=order, method=data["method"], tendered=data["tendered"],
+                           agreement_signed=data["agreement_signed"]).pk}))
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Paid. The line is being set up on the network."))
+            return redirect("orders:order_detail", pk=order.pk)
+    return render(request, "orders/order_confirm.html", {"order": order, "form": form, "steps": _steps(2),
+                                                         "customer": order.customer},
+                  status=400 if form.errors else 200)
+
+
+@never_cache
+@login_required
+@permission_required("orders.view_order", raise_exception=True)
+def order_agreement_pdf(request, pk: int):
+    """The filled customer service agreement (客户服务协议, 免填单) to print and sign."""
+    order = order_get_for_actor(actor=request.user, pk=pk)
+    audit_record(actor=request.user, action="order.agreement_print", target=order)
+    with translation.override("zh-hans"):
+        pdf = render_pdf("orders/pdf/agreement.html", {"order": order, "capital": yuan_capital(order.amount_due),
+                                                       "plan": _plan(order), "features": _features(order)})
+    return pdf_response(pdf, f"agreement-{order.number}.pdf")
+
+
+def _plan(order):
+    return Plan.objects.filter(code=order.details.get("plan")).first()
+
+
+def _features(order):
+    return list(Feature.objects.filter(code__in=order.details.get("features", [])))
+
+
+@never_cache
+@login_required
+@permission_required("orders.view_order", raise_exception=True)
+def order_detail(request, pk: int):
+    order = order_get_for_actor(actor=request.user, pk=pk)
+    template = "orders/_order_status.html" if request.htmx else "orders/order_detail.html"
+    return render(request, template, {"order": order, "customer": order.customer,
+                                      "cancel_form": OrderCancelForm()})
+
+
+@require_POST
+@login_required
+@permission_required("orders.open_account", raise_exception=True)
+def order_cancel(request, pk: int):
+    order = order_get_for_actor(actor=request.user, pk=pk)
+    form = OrderCancelForm(request.POST)
+    if form.is_valid():
+        try:
+            order_cancel_draft(actor=request.user, order=order, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The order was cancelled and its number released."))
+    else:
+        messages.error(request, _("Give a reason for cancelling."))
+    return redirect(reverse("orders:order_detail", args=[order.pk]))
