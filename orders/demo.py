@@ -184,4 +184,41 @@ def load(stdout=None) -> int:
                 loaded += stock_import(actor=actor, kind=kind, data=csv, filename=name, hall=hall).created_count
     if stdout is not None and loaded:
         stdout.write(f"orders: {loaded} numbers and stock items loaded")
-    return loaded
+    return loaded + load_lines(stdout)
+
+
+DEMO_LINES = int(os.environ.get("BOSS_DEMO_LINES", "40"))
+
+
+def load_lines(stdout=None) -> int:
+    """Open demo lines through the real opening process (pre-input, payment, provisioning), so fee
+    collection, the 360 page and billing have lines to work on. Idempotent: only when there are none."""
+    from customers.models import Customer, Line
+    from orders.models import NumberResource, SimCard
+    from orders.services.numbers import number_reserve
+    from orders.services.open_account import order_open_account_create, order_open_account_pay
+    from provisioning.services import work_orders_run
+
+    rep = Staff.objects.filter(username="rep1").first()
+    if rep is None or not DEMO_LINES or Line.objects.exists():
+        return 0
+    plans = ["5G-ZX-128", "DGDD-MG-39", "4G-FX-58", "5G-ZX-198", "QQT-ZX-388"]
+    customers = list(Customer.objects.filter(kind="individual", identity__checked_at__isnull=False)
+                     .exclude(classes__kind="blacklist").order_by("pk")[:DEMO_LINES])
+    numbers = list(NumberResource.objects.filter(status="free", grade__is_default=True)
+                   .order_by("msisdn").values_list("msisdn", flat=True)[:len(customers)])
+    opened = 0
+    for i, (customer, msisdn) in enumerate(zip(customers, numbers, strict=False)):
+        if not SimCard.objects.filter(hall=rep.hall, capacity="usim", status="in_stock").exists():
+            break
+        with transaction.atomic():
+            number_reserve(actor=rep, msisdn=msisdn, customer=customer)
+            order = order_open_account_create(actor=rep, customer=customer, msisdn=msisdn,
+                                              product_code=plans[i % len(plans)], sim_capacity="usim",
+                                              documents_checked=["id_original"], service_password="428571")
+            order_open_account_pay(actor=rep, order=order, method="cash", agreement_signed=True)
+        opened += 1
+    work_orders_run(limit=50)
+    if stdout is not None and opened:
+        stdout.write(f"orders: {opened} demo lines opened")
+    return opened

@@ -20,3 +20,5 @@ WHITENOISE_USE_FINDERS = True
 # file-system broker folder that `make run`'s worker reads.
 if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_URL = "memory://"
+# The simulated HLR answers at once in tests; a test that needs latency or failures sets its own.
+BOSS_NETWORK_ADAPTER_OPTIONS = {"latency_ms": 0, "failure_rate": 0.0, "lost_reply_rate": 0.0}
