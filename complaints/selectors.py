@@ -28,15 +28,6 @@ def vip_flag(customer_ref: str = "customer_id"):
                                                since__lte=today).filter(Q(until__isnull=True) | Q(until__gte=today)))
 
 
-def customer_classes_valid(customer_id: int | None) -> list[CustomerClass]:
-    """The customer's classes valid today (VIP, blacklist, redlist) for the banner."""
-    if customer_id is None:
-        return []
-    today = timezone.localdate()
-    return list(CustomerClass.objects.filter(customer_id=customer_id, since__lte=today)
-                .filter(Q(until__isnull=True) | Q(until__gte=today)).order_by("kind"))
-
-
 def department_tree_ids(department_id: int | None) -> list[int]:
     """The department and its district units."""
     if department_id is None:

@@ -24,7 +24,6 @@ from django.views.generic import FormView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from billing.selectors import account_money
 from boss.errors import DomainError
 from boss.idempotency import idempotent
 from boss.models import Department
@@ -35,7 +34,6 @@ from complaints.selectors import (
     complaint_get_for_actor,
     complaint_list_for_actor,
     complaint_timeline,
-    customer_classes_valid,
 )
 from complaints.services import (
     complaint_accept,
@@ -220,8 +218,6 @@ def _detail(request, complaint: Complaint, *, bound: dict | None = None):
     context = {
         "complaint": complaint, "timeline": timeline, "open_step": open_step, "actions": action_forms,
         "progress": _progress(complaint),
-        "money": account_money(complaint.line.account) if complaint.line_id else None,
-        "classes": customer_classes_valid(complaint.customer_id),
         "overdue_answer": complaint.answered_at is None and complaint.is_open and complaint.answer_due_at < timezone.now(),
     }
     return render(request, "complaints/complaint_detail.html", context)
