@@ -19,8 +19,9 @@ register = template.Library()
 
 @register.inclusion_tag("customers/_banner.html", name="customer_banner")
 def customer_banner_tag(customer, line=None):
-    """The banner of a customer, or of one of their lines (its state and its account's money)."""
-    return {"banner": customer_banner(customer=customer, line=line)}
+    """The banner of a customer, or of one of their lines (its state and its account's money); nothing
+    when the screen serves no customer yet."""
+    return {"banner": customer_banner(customer=customer, line=line) if customer is not None else None}
 
 
 @register.inclusion_tag("customers/_class_badges.html")

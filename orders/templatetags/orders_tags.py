@@ -20,15 +20,3 @@ def msisdn_marked(msisdn: str, pattern: str = ""):
     if pattern:
         return format_html('{} {} <strong class="tail">{}</strong>', value[:3], value[3:7], value[7:])
     return format_html("{} {} {}", value[:3], value[3:7], value[7:])
-
-
-@register.inclusion_tag("orders/includes/customer_banner.html")
-def customer_banner(customer):
-    """The customer banner of a process screen (ui.md): name, masked identity, class badges."""
-    from django.db.models import Q
-    from django.utils import timezone
-
-    today = timezone.localdate()
-    classes = list(customer.classes.filter(since__lte=today).filter(Q(until__isnull=True) | Q(until__gte=today))
-                   .order_by("kind")) if customer is not None else []
-    return {"customer": customer, "classes": classes}
