@@ -196,7 +196,7 @@ class TransferForm(LineChangeForm):
 
 
 class ReprintForm(forms.Form):
-    document = forms.TypedChoiceField(label=_("document"), coerce=int)
+    document = forms.TypedChoiceField(label=_("document to reprint"), coerce=int)
     reason = forms.CharField(label=_("reason for the reprint"), max_length=200)
 
     def __init__(self, *args, documents=(), **kwargs):

@@ -910,9 +910,9 @@ class RetentionAttempt(models.Model):
 
     class Reason(models.TextChoices):
         MOVING = "moving", _("Moving away")
-        PRICE = "price", _("Price")
+        PRICE = "price", _("Price too high")
         QUALITY = "quality", _("Network quality")
-        SERVICE = "service", _("Service")
+        SERVICE = "service", _("Service at the hall")
         COMPETITOR = "competitor", _("Going to another operator")
         NO_NEED = "no_need", _("No longer needed")
         OTHER = "other", _("Other reason")
@@ -950,7 +950,7 @@ class OrderLine(models.Model):
         PREPAYMENT = "prepayment", _("Prepayment")
         DEPOSIT = "deposit", _("Deposit")
         DISCOUNT = "discount", _("Discount")
-        ARREARS = "arrears", _("Arrears")
+        ARREARS = "arrears", _("Arrears paid")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     code = models.CharField(_("code"), max_length=60)

@@ -112,7 +112,7 @@ def _preview(slug: str, line) -> list[Due]:
         if p is None:
             return [Due(_("The account stays with the owner's other lines: nothing is settled."), Decimal("0.00"),
                         False)]
-        return [Due(_("Arrears"), p.arrears, False), Due(_("Deposit held"), p.deposit, False),
+        return [Due(_("Arrears now"), p.arrears, False), Due(_("Deposit held"), p.deposit, False),
                 Due(_("Prepaid balance"), p.credit, False), Due(_("Deposit applied to arrears"), p.deposit_applied, False),
                 Due(_("The customer pays first"), p.top_up), Due(_("Refunded in cash"), p.refund, False)]
     if slug == "transfer":
@@ -120,7 +120,7 @@ def _preview(slug: str, line) -> list[Due]:
     if slug == "roaming" and not line.account.corporate:
         return [Due(_("Deposit for international roaming"), tariff("roaming.deposit"))]
     if slug == "cancel-fee-recovery":
-        return [Due(_("Arrears"), account_money(line.account).arrears)]
+        return [Due(_("Arrears now"), account_money(line.account).arrears)]
     return []
 
 
@@ -152,7 +152,7 @@ def line_process(request, msisdn: str, slug: str):
                 messages.success(request, _("The customer stays: the retention is recorded and the line is unchanged."))
                 return redirect("orders:line_detail", msisdn=line.msisdn)
             messages.success(request, _("%(process)s: done. Print the agreement for the customer to sign.")
-                             % {"process": process.label} if process.documents else _("Done."))
+                             % {"process": process.label} if process.documents else _("The business is done."))
             return redirect("orders:order_detail", pk=order.pk)
     due = _preview(slug, line)
     context = {"line": line, "customer": line.customer, "process": process, "form": form, "due": due,

@@ -314,3 +314,19 @@ def test_port_out_ends_the_line_and_the_number_belongs_to_the_other_operator(liv
     number = NumberResource.objects.get(msisdn=line.msisdn)
     assert number.status == "unusable" and number.operator == "ctcc"
     assert result.settlement.refund == D("100.00") and ledger_check_balanced() == []
+
+
+def test_the_documented_state_table_is_the_one_the_services_use():
+    """docs/line-states.md draws the table; it must say what SERVICE_STATES enforces."""
+    import re
+    from pathlib import Path
+
+    states = ["active", "suspended_request", "suspended_loss", "suspended_arrears", "pending_cancellation",
+              "cancelled"]
+    text = (Path(__file__).resolve().parents[3] / "docs" / "line-states.md").read_text(encoding="utf-8")
+    rows = {m.group(1): m.group(2) for m in re.finditer(r"^\| [^|`]*`(\w+)` \|((?: [✔—] \|){6})", text, re.M)}
+    assert set(rows) == set(SERVICE_STATES)
+    for kind, cells in rows.items():
+        marks = cells.split("|")[:-1]
+        documented = {s for s, mark in zip(states, marks, strict=True) if "✔" in mark}
+        assert documented == set(SERVICE_STATES[kind]), kind
