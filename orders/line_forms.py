@@ -36,7 +36,7 @@ class LineChangeForm(IdempotentForm):
         self.fields["agent_number"] = forms.CharField(label=_("agent's document number"), max_length=40, required=False)
         self.fields["agent_name"] = forms.CharField(label=_("agent's name"), max_length=100, required=False)
         self.fields["agreement_signed"] = forms.BooleanField(
-            label=_("The customer has signed the printed service agreement"), required=False)
+            label=_("The customer agrees to sign the business agreement printed after confirming"), required=False)
         if self.money:
             _money_fields(self)
 

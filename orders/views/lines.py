@@ -33,7 +33,7 @@ from orders.services.cancellation import cancel_preview
 from orders.services.lifecycle import services_allowed
 from orders.services.line_services import line_invoice_reprint
 from orders.services.portability import line_portability
-from orders.services.precancel import precancel_charges
+from orders.services.precancel import line_roaming_open, precancel_charges
 from orders.services.transfer import transfer_quote
 
 
@@ -88,6 +88,9 @@ def line_lookup(request):
 def line_detail(request, msisdn: str):
     line = _line(request, msisdn)
     allowed = set(services_allowed(line))
+    # Opening roaming where it is open (or closing it where it is not) is refused anyway: not offered.
+    roaming = line_roaming_open(line)
+    allowed -= {Order.Kind.ROAMING_OPEN} if roaming else {Order.Kind.ROAMING_CLOSE}
     processes = [p for p in PROCESSES if p.kind in allowed and request.user.has_perm(p.perm)]
     documents = _documents(line)
     context = {
