@@ -138,3 +138,10 @@ def test_the_agreement_of_a_transfer_is_chinese_with_both_owners(counter, live, 
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert "业务受理单" in text and "原机主" in text and "新机主" in text and "过户" in text
     assert "贰佰元整" in text  # the 200 yuan minimum prepayment in capital numerals
+
+
+def test_the_search_box_leads_to_the_line_screen(live):
+    from boss.search import search
+
+    hits = search(actor=live.rep, query=live.line.msisdn)
+    assert any(h.url == reverse("orders:line_detail", args=[live.line.msisdn]) for h in hits)
