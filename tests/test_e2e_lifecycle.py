@@ -8,23 +8,15 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from boss.tests.factories import TEST_PASSWORD
 from conftest import e2e
 from customers.models import Line
 from customers.tests.factories import CustomerFactory, IdentityFactory
 from orders.services.precancel import RetentionInput, line_precancel
 from orders.tests.conftest import add_numbers, live, opening, reference  # noqa: F401  (fixtures)
 from provisioning.services import work_orders_run
+from tests.test_e2e_open_account import _login
 
 pytestmark = [*e2e, pytest.mark.django_db(transaction=True)]
-
-
-def _login(page, live_server, user):
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", TEST_PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def _to_line(page, msisdn):

@@ -238,16 +238,10 @@ class LinePortabilityApi(APIView):
 
     permission_classes = [RequiresPerm("orders.serve_line")]
 
-    class ConditionOutput(serializers.Serializer):
-        code = serializers.CharField()
-        label = serializers.CharField()
-        met = serializers.BooleanField()
-        explanation = serializers.CharField()
-
     class OutputSerializer(serializers.Serializer):
         msisdn = serializers.CharField()
         eligible = serializers.BooleanField()
-        conditions = serializers.ListField(child=serializers.DictField())
+        conditions = serializers.ListField(child=serializers.DictField(), help_text="code, label, met, explanation")
 
     @extend_schema(responses={200: OutputSerializer})
     def get(self, request, msisdn: str):

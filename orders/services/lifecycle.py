@@ -21,7 +21,6 @@ from datetime import date
 from decimal import Decimal
 
 import django_fsm as fsm
-from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -43,6 +42,7 @@ from orders.errors import (
     RollbackNotPossibleError,
 )
 from orders.models import Order, OrderLine
+from orders.services.open_account import AgentInput  # noqa: F401  (the agent of every process, re-exported)
 from provisioning import hooks
 from provisioning.models import WorkOrder
 from provisioning.services import work_order_create
@@ -136,14 +136,6 @@ def ensure_not_busy(line: Line) -> None:
     if WorkOrder.objects.filter(line=line, state__in=[WorkOrder.State.READY, WorkOrder.State.RUNNING,
                                                       WorkOrder.State.FAILED]).exists():
         raise LineBusyError(msisdn=line.msisdn)
-
-
-@dataclass(frozen=True)
-class AgentInput:
-    doc_type: str
-    number: str
-    name: str
-    address: str = ""
 
 
 def documents_check(*, actor, customer: Customer, documents_checked: Iterable[str], agent: AgentInput | None,
