@@ -30,3 +30,7 @@ app.conf.beat_schedule = {
 # Complaints: overdue steps are escalated within five minutes of their due time.
 app.conf.beat_schedule["complaint-steps-escalate"] = {
     "task": "complaints.tasks.complaint_steps_escalate_overdue", "schedule": 300.0}
+
+# Orders: pre-cancelled lines whose window has ended are marked due for formal cancellation each night.
+app.conf.beat_schedule["lines-cancellation-due"] = {
+    "task": "orders.tasks.lines_cancellation_due", "schedule": crontab(hour=0, minute=20)}

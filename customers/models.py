@@ -169,6 +169,13 @@ class Line(fsm.ConcurrentTransitionMixin, TimeStampedModel):
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     reverification_required = models.BooleanField(_("real-name re-verification required"), default=False)
     premium_agreement_until = models.DateField(_("premium-number agreement until"), null=True, blank=True)
+    owner_since = models.DateField(_("owner since"), null=True, blank=True,
+                                   help_text=_("Set by a transfer of ownership; empty: since the opening."))
+    precancelled_at = models.DateTimeField(_("pre-cancelled at"), null=True, blank=True)
+    precancel_until = models.DateField(_("pre-cancellation window ends"), null=True, blank=True)
+    cancellation_due_at = models.DateTimeField(_("due for formal cancellation since"), null=True, blank=True)
+    ported_out_at = models.DateTimeField(_("ported out at"), null=True, blank=True)
+    ported_out_to = models.CharField(_("ported out to"), max_length=10, blank=True)
 
     class Meta:
         verbose_name = _("line")
@@ -177,6 +184,10 @@ class Line(fsm.ConcurrentTransitionMixin, TimeStampedModel):
             # A number is reused after cancellation, so it is unique among live lines only (B4).
             models.UniqueConstraint(fields=["msisdn"], condition=~Q(status="cancelled"), name="one_live_line_per_msisdn"),
         ]
+        # The pre-cancellation job reads only lines in their window that are not yet marked due.
+        indexes = [models.Index(fields=["precancel_until"], condition=Q(status="pending_cancellation",
+                                                                          cancellation_due_at__isnull=True),
+                                name="line_precancel_window_idx")]
 
     def __str__(self):
         return self.msisdn
@@ -200,6 +211,49 @@ class Line(fsm.ConcurrentTransitionMixin, TimeStampedModel):
     @fsm.transition(field=status, source=Status.SUSPENDED_ARREARS, target=Status.ACTIVE)
     def restore_from_arrears(self) -> None:
         pass
+
+    # The line's life after opening (docs/line-states.md draws the whole machine). Services check
+    # can_proceed() and refuse with a domain error; these methods only change fields.
+
+    @fsm.transition(field=status, source=[Status.ACTIVE, Status.SUSPENDED_REQUEST], target=Status.SUSPENDED_LOSS)
+    def report_loss(self) -> None:
+        pass
+
+    @fsm.transition(field=status, source=Status.SUSPENDED_LOSS, target=Status.ACTIVE)
+    def unlock(self) -> None:
+        pass
+
+    @fsm.transition(field=status, source=Status.ACTIVE, target=Status.SUSPENDED_REQUEST)
+    def suspend_on_request(self) -> None:
+        pass
+
+    @fsm.transition(field=status, source=Status.SUSPENDED_REQUEST, target=Status.ACTIVE)
+    def resume_on_request(self) -> None:
+        pass
+
+    # Not from SUSPENDED_ARREARS: arrears are paid first (domain-rules A11).
+    @fsm.transition(field=status, source=[Status.ACTIVE, Status.SUSPENDED_REQUEST, Status.SUSPENDED_LOSS],
+                    target=Status.PENDING_CANCELLATION)
+    def precancel(self, *, when, until) -> None:
+        self.precancelled_at, self.precancel_until, self.cancellation_due_at = when, until, None
+
+    @fsm.transition(field=status, source=Status.PENDING_CANCELLATION, target=Status.ACTIVE)
+    def reopen(self) -> None:
+        """Re-opened during the window, or the customer takes the number back at formal cancellation (重开)."""
+        self.precancelled_at = self.precancel_until = self.cancellation_due_at = None
+
+    @fsm.transition(field=status, source=Status.PENDING_CANCELLATION, target=Status.PENDING_CANCELLATION)
+    def mark_cancellation_due(self, *, when) -> None:
+        self.cancellation_due_at = when
+
+    @fsm.transition(field=status, source=Status.PENDING_CANCELLATION, target=Status.CANCELLED)
+    def cancel(self, *, when) -> None:
+        self.cancelled_at = when
+
+    @fsm.transition(field=status, source=Status.ACTIVE, target=Status.CANCELLED)
+    def port_out(self, *, when, to: str) -> None:
+        """The number leaves for another operator (携号转网, A6): the subscription ends here."""
+        self.cancelled_at, self.ported_out_at, self.ported_out_to = when, when, to
 
 
 class LineFeature(TimeStampedModel):

@@ -8,8 +8,14 @@ class OrdersConfig(AppConfig):
 
     def ready(self):
         from boss import home, search
-        from orders.search import my_reservations_panel, number_search_provider
-        from orders.services import fee_collection, open_account  # noqa: F401  (register provisioning hooks)
+        from orders.search import line_search_provider, my_reservations_panel, number_search_provider
+        from orders.services import (  # noqa: F401  (register provisioning hooks)
+            fee_collection,
+            lifecycle,
+            line_services,
+            open_account,
+        )
 
         search.register(number_search_provider)
+        search.register(line_search_provider)
         home.register(my_reservations_panel)

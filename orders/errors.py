@@ -184,3 +184,112 @@ class LineNotServiceableError(DomainError):
 
     def default_message(self):
         return _("This line is cancelled: no fee can be collected for it.")
+
+
+# --------------------------------------------------------------------------------------------------
+# The line's lifecycle and comprehensive services
+# --------------------------------------------------------------------------------------------------
+
+
+class LineStateError(DomainError):
+    """The service is not allowed in the line's state (docs/line-states.md)."""
+
+    code, status = "line_state", 409
+
+    def default_message(self):
+        return _("This service is not allowed while the line is in this state.")
+
+
+class LineBusyError(DomainError):
+    """A network work order of an earlier change is still on its way (在途工单)."""
+
+    code, status = "line_busy", 409
+
+    def default_message(self):
+        return _("An earlier change of this line is still being carried out on the network: wait for it to "
+                 "complete (or have it retried or rolled back) first.")
+
+
+class LineAlreadyCancelledError(DomainError):
+    code, status = "line_already_cancelled", 409
+
+    def default_message(self):
+        return _("This line is already cancelled: only the recovery of fees that arose after cancellation is "
+                 "possible.")
+
+
+class NotDesignatedHallError(DomainError):
+    code, status = "hall_not_designated", 403
+
+    def default_message(self):
+        return _("Pre-cancellation is done only at a hall designated for it, by a customer manager.")
+
+
+class AgentNotAllowedError(DomainError):
+    code, status, field = "agent_not_allowed", 400, "agent_number"
+
+    def default_message(self):
+        return _("A private customer's line is cancelled by the owner in person: no agent.")
+
+
+class AgentRequiredError(DomainError):
+    code, status, field = "agent_required", 400, "agent_number"
+
+    def default_message(self):
+        return _("An organization acts through an agent: record the agent's identity document.")
+
+
+class ArrearsOutstandingError(DomainError):
+    code, status = "arrears_outstanding", 409
+
+    def default_message(self):
+        return _("The line's account has arrears: they are paid first (fee collection).")
+
+
+class AmountTooSmallError(DomainError):
+    code, status, field = "amount_too_small", 400, "amount"
+
+    def default_message(self):
+        return _("The amount is below the minimum the rules require.")
+
+
+class NothingToDoError(DomainError):
+    code, status = "nothing_to_do", 400
+
+    def default_message(self):
+        return _("Nothing would change: choose what to change.")
+
+
+class NotEligibleError(DomainError):
+    code, status = "not_eligible", 409
+
+    def default_message(self):
+        return _("The line does not meet the conditions of this service.")
+
+
+class GuaranteeNotSignedError(DomainError):
+    code, status, field = "guarantee_not_signed", 400, "guarantee_signed"
+
+    def default_message(self):
+        return _("International roaming needs the customer's signed guarantee.")
+
+
+class HandsetUnavailable(DomainError):
+    code, status, field = "handset_unavailable", 409, "imei"
+
+    def default_message(self):
+        return _("This handset is not in stock at this hall.")
+
+
+class DocumentNotFound(DomainError):
+    code, status, field = "document_not_found", 404, "document"
+
+    def default_message(self):
+        return _("This document does not belong to this line's customer.")
+
+
+class RollbackNotPossibleError(DomainError):
+    code, status = "rollback_not_possible", 409
+
+    def default_message(self):
+        return _("This change cannot be undone on the network side: retry the work order instead.")

@@ -49,6 +49,8 @@ class Business(models.TextChoices):
     TRANSFER = "transfer", _("Transfer of ownership")
     PLAN_CHANGE = "plan_change", _("Plan change")
     FEATURE_CHANGE = "feature_change", _("Feature change")
+    NUMBER_CHANGE = "number_change", _("Number change")
+    PRECANCEL = "precancel", _("Pre-cancellation")
 
 
 class PaymentMethod(models.TextChoices):
@@ -551,6 +553,21 @@ class NumberResource(fsm.ConcurrentTransitionMixin, TimeStampedModel):
         self.frozen_until = None
         self.assigned_at = None
 
+    @fsm.transition(field=status, source=Status.FROZEN, target=Status.ASSIGNED)
+    def unfreeze(self) -> None:
+        """A pre-cancelled line re-opened: its number is in use again."""
+        self.frozen_until = None
+
+    @fsm.transition(field=status, source=Status.FROZEN, target=Status.FROZEN)
+    def cool_down(self, *, until) -> None:
+        """A number frozen without end (pre-cancellation) gets its cool-down end at formal cancellation."""
+        self.frozen_until = until
+
+    @fsm.transition(field=status, source=Status.ASSIGNED, target=Status.UNUSABLE)
+    def port_out(self, *, operator: str) -> None:
+        """The number left for another operator (A6): it is theirs now, never sold here."""
+        self.operator = operator
+
 
 class NumberReservation(TimeStampedModel):
     """A reservation (预占) of one number by one rep, for one customer or none, until a time.
@@ -613,13 +630,14 @@ class SimCard(fsm.ConcurrentTransitionMixin, TimeStampedModel):
         IN_STOCK = "in_stock", _("In stock")
         ASSIGNED = "assigned", _("Issued to a line")
         DAMAGED = "damaged", _("Damaged")
+        INVALIDATED = "invalidated", _("Invalidated (replaced)")
 
     iccid = models.CharField(_("ICCID"), max_length=20, unique=True)
     imsi = models.CharField(_("IMSI"), max_length=15, unique=True)
     capacity = models.CharField(_("capacity"), max_length=10, choices=SimCapacity.choices)
     hall = models.ForeignKey("boss.Hall", verbose_name=_("service hall"), on_delete=models.PROTECT,
                              related_name="sim_cards")
-    status = fsm.FSMField(_("status"), max_length=10, choices=Status.choices, default=Status.IN_STOCK,
+    status = fsm.FSMField(_("status"), max_length=12, choices=Status.choices, default=Status.IN_STOCK,
                           protected=True)
     assigned_at = models.DateTimeField(_("issued to a line at"), null=True, blank=True)
     batch = models.ForeignKey(StockImport, verbose_name=_("import"), null=True, blank=True,
@@ -642,6 +660,10 @@ class SimCard(fsm.ConcurrentTransitionMixin, TimeStampedModel):
     def return_to_stock(self) -> None:
         """An opening rolled back before activation: the card was never written to the network."""
         self.assigned_at = None
+
+    @fsm.transition(field=status, source=Status.ASSIGNED, target=Status.INVALIDATED)
+    def invalidate(self) -> None:
+        """Replaced by a new card (补卡/换卡): the network no longer knows this one."""
 
 
 class HandsetModel(TimeStampedModel):
@@ -677,6 +699,7 @@ class Handset(fsm.ConcurrentTransitionMixin, TimeStampedModel):
                           protected=True)
     batch = models.ForeignKey(StockImport, verbose_name=_("import"), null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="+")
+    sold_at = models.DateTimeField(_("sold at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("handset")
@@ -686,6 +709,10 @@ class Handset(fsm.ConcurrentTransitionMixin, TimeStampedModel):
 
     def __str__(self):
         return self.imei
+
+    @fsm.transition(field=status, source=Status.IN_STOCK, target=Status.SOLD)
+    def sell(self, *, when) -> None:
+        self.sold_at = when
 
 
 class RechargeCard(fsm.ConcurrentTransitionMixin, TimeStampedModel):
@@ -750,6 +777,27 @@ class Order(fsm.ConcurrentTransitionMixin, TimeStampedModel):
 
     class Kind(models.TextChoices):
         OPEN_ACCOUNT = "open_account", _("Open account")
+        PRECANCEL = "precancel", _("Pre-cancellation")
+        REOPEN = "reopen", _("Re-open a pre-cancelled line")
+        CANCEL = "cancel", _("Formal cancellation")
+        CANCEL_FEE_RECOVERY = "cancel_fee_recovery", _("Cancellation fee recovery")
+        TRANSFER = "transfer", _("Transfer of ownership")
+        REPORT_LOSS = "report_loss", _("Report loss")
+        UNLOCK = "unlock", _("Unlock after loss")
+        SUSPEND = "suspend", _("Suspend on request")
+        RESUME = "resume", _("Resume on request")
+        PORT_OUT = "port_out", _("Leave the network (port out)")
+        PAYMENT_METHOD = "payment_method", _("Change payment method")
+        LONG_DISTANCE = "long_distance", _("Change long-distance level")
+        ROAMING_OPEN = "roaming_open", _("Open international roaming")
+        ROAMING_CLOSE = "roaming_close", _("Close international roaming")
+        SIM_REPLACEMENT = "sim_replacement", _("SIM replacement")
+        NUMBER_CHANGE = "number_change", _("Number change")
+        CUSTOMER_DATA = "customer_data", _("Customer data change")
+        FEATURE_CHANGE = "feature_change", _("Feature change")
+        DISCOUNT_CHANGE = "discount_change", _("Discount change")
+        HANDSET_SALE = "handset_sale", _("Handset purchase")
+        INVOICE_REPRINT = "invoice_reprint", _("Invoice reprint")
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft (not paid)")
@@ -809,6 +857,10 @@ class Order(fsm.ConcurrentTransitionMixin, TimeStampedModel):
         permissions = [
             ("open_account", _("Can open accounts")),
             ("collect_fee", _("Can collect fees")),
+            ("precancel_line", _("Can pre-cancel lines (designated halls)")),
+            ("cancel_line", _("Can formally cancel lines")),
+            ("transfer_line", _("Can transfer lines to a new owner")),
+            ("serve_line", _("Can do the comprehensive services of a line")),
         ]
 
     def __str__(self):
@@ -852,6 +904,43 @@ class Order(fsm.ConcurrentTransitionMixin, TimeStampedModel):
         self.cancelled_at, self.cancel_reason = when, reason[:200]
 
 
+class RetentionAttempt(models.Model):
+    """The retention attempt of a pre-cancellation (销号挽留, process 3.2): what was offered, whether the
+    customer stayed. A customer who still leaves gets priority number selection if they come back."""
+
+    class Reason(models.TextChoices):
+        MOVING = "moving", _("Moving away")
+        PRICE = "price", _("Price too high")
+        QUALITY = "quality", _("Network quality")
+        SERVICE = "service", _("Service at the hall")
+        COMPETITOR = "competitor", _("Going to another operator")
+        NO_NEED = "no_need", _("No longer needed")
+        OTHER = "other", _("Other reason")
+
+    order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="retention")
+    line = models.ForeignKey("customers.Line", verbose_name=_("line"), on_delete=models.PROTECT,
+                             related_name="retention_attempts")
+    customer = models.ForeignKey("customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT,
+                                 related_name="retention_attempts")
+    reason = models.CharField(_("reason for leaving"), max_length=20, choices=Reason.choices)
+    reason_detail = models.CharField(_("reason in the customer's words"), max_length=200, blank=True)
+    offer = models.CharField(_("retention offer made"), max_length=200)
+    other_brands = models.CharField(_("other brands or plans offered"), max_length=200, blank=True)
+    accepted = models.BooleanField(_("customer stays"))
+    priority_on_return = models.BooleanField(_("priority number selection on return"), default=False)
+    staff = models.ForeignKey("boss.Staff", verbose_name=_("customer manager"), on_delete=models.PROTECT,
+                              related_name="+")
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("retention attempt")
+        verbose_name_plural = _("retention attempts")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.line} {'+' if self.accepted else '-'}"
+
+
 class OrderLine(models.Model):
     """One itemised charge of an order, as quoted and then paid: a fee (revenue, invoiced), a prepayment
     or a deposit (receipt), or a discount (a negative fee)."""
@@ -861,6 +950,7 @@ class OrderLine(models.Model):
         PREPAYMENT = "prepayment", _("Prepayment")
         DEPOSIT = "deposit", _("Deposit")
         DISCOUNT = "discount", _("Discount")
+        ARREARS = "arrears", _("Arrears paid")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     code = models.CharField(_("code"), max_length=60)

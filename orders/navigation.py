@@ -5,6 +5,7 @@ from boss.navigation import NavItem
 NAV_ITEMS = [
     NavItem("accept", _("Open account"), "orders:open_account", "orders.open_account", "o"),
     NavItem("pay", _("Fee collection"), "orders:fee_collection", "orders.collect_fee", "f"),
+    NavItem("services", _("Comprehensive services"), "orders:line_lookup", "orders.serve_line", "l"),
     NavItem("accept", _("Number selection"), "orders:number_search", "orders.view_numberresource", "n"),
     NavItem("accept", _("Reserved numbers"), "orders:reservation_list", "orders.view_numberreservation"),
     NavItem("accept", _("Price quote"), "orders:quote", "orders.quote_price", "q"),

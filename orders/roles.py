@@ -15,12 +15,15 @@ _CATALOG_ADMIN = tuple(
     for verb in ("view", "add", "change")
 )
 
-# Processes at the counter: opening accounts, collecting fees, the orders and documents of the hall.
-_PROCESSES = ("orders.open_account", "orders.collect_fee", "orders.view_order")
+# Processes at the counter: opening accounts, collecting fees, the orders and documents of the hall; the
+# line's lifecycle (formal cancellation, transfer, comprehensive services). Pre-cancellation is a customer
+# manager's (at a designated hall, checked by the service).
+_PROCESSES = ("orders.open_account", "orders.collect_fee", "orders.view_order", "orders.cancel_line",
+              "orders.transfer_line", "orders.serve_line")
 
 ROLE_PERMISSIONS = {
     "sales_rep": _COUNTER + _PROCESSES,
-    "customer_manager": _COUNTER + _PROCESSES,
+    "customer_manager": _COUNTER + _PROCESSES + ("orders.precancel_line",),
     # A store manager releases any reservation of their hall and takes deliveries into stock.
     "store_manager": _COUNTER + _PROCESSES + ("orders.release_any_reservation", "orders.import_stock",
                                               "orders.view_stockimport"),

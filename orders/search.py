@@ -27,6 +27,24 @@ def number_search_provider(*, actor, query: str) -> list[SearchHit]:
                       url=reverse("orders:number_reserve", args=[number.msisdn]))]
 
 
+def line_search_provider(*, actor, query: str) -> list[SearchHit]:
+    """A full mobile number with a line leads to the line's screen (its comprehensive services)."""
+    from customers.models import Line
+    from orders.services.numbers import msisdn_normalize
+
+    if not actor.has_perm("orders.serve_line"):
+        return []
+    try:
+        msisdn = msisdn_normalize(query)
+    except DomainError:
+        return []
+    line = Line.objects.filter(msisdn=msisdn).exclude(status=Line.Status.CANCELLED).first()
+    if line is None:
+        return []
+    return [SearchHit(kind=_("Comprehensive services"), title=line.msisdn, detail=line.get_status_display(),
+                      url=reverse("orders:line_detail", args=[line.msisdn]))]
+
+
 def my_reservations_panel(request):
     """Today's work: the numbers this rep holds, with the minutes left."""
     from orders.models import NumberReservation

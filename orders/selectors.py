@@ -247,6 +247,8 @@ def order_get_for_actor(*, actor, pk: int):
           .prefetch_related("lines", Prefetch("payment__documents", queryset=Document.objects.select_related("hall"))))
     order = get_for_actor(qs, actor, pk=pk)
     order.work_orders = list(WorkOrder.objects.filter(reference=order.reference).order_by("id"))
+    # Every document the order issued: its payment's, and those of a settlement (refunds, red letters).
+    order.documents = list(Document.objects.filter(reference=order.reference).select_related("hall").order_by("id"))
     return order
 
 

@@ -1,4 +1,5 @@
-"""Tariff parameters of the number pool, the catalog and the counter's recommendations."""
+"""Tariff parameters of the number pool, the catalog, the counter's recommendations and the line's
+lifecycle."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -10,4 +11,8 @@ PARAMS = [
     Param("recommendation.max_offers", "3", "int", _("Offers shown to a customer at the counter"), _("offers")),
     Param("recommendation.spend_months", "3", "int",
           _("Months of bills in the average spend that recommendations use"), _("months")),
+    Param("portability.min_days", "120", "int",
+          _("Days in service before a number may port to another operator"), _("days")),
+    Param("precancel.avg_bill_months", "3", "int",
+          _("Months of bills in the average that decides the extra prepayment at pre-cancellation"), _("months")),
 ]

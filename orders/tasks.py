@@ -5,6 +5,7 @@ from celery import shared_task
 
 from boss.permissions import system_actor
 from orders.services.numbers import number_reservations_expire_due, numbers_thaw_due
+from orders.services.precancel import lines_mark_cancellation_due
 
 
 @shared_task(name="orders.tasks.number_reservations_expire")
@@ -17,3 +18,9 @@ def number_reservations_expire() -> int:
 def numbers_thaw() -> int:
     """Return numbers whose cool-down is over to the free pool."""
     return numbers_thaw_due(actor=system_actor())
+
+
+@shared_task(name="orders.tasks.lines_cancellation_due")
+def lines_cancellation_due() -> int:
+    """Mark pre-cancelled lines whose window has ended as due for formal cancellation."""
+    return lines_mark_cancellation_due(actor=system_actor())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orders.views import catalog, fee_collection, numbers, open_account, stock
+from orders.views import catalog, fee_collection, lines, numbers, open_account, stock
 
 app_name = "orders"
 
@@ -30,4 +30,8 @@ urlpatterns = [
     path("fees/", fee_collection.fee_collection, name="fee_collection"),
     path("payments/<int:pk>/", fee_collection.payment_result, name="payment_result"),
     path("documents/<int:pk>.pdf", fee_collection.document_pdf_view, name="document_pdf"),
+    path("lines/", lines.line_lookup, name="line_lookup"),
+    path("lines/<str:msisdn>/", lines.line_detail, name="line_detail"),
+    path("lines/<str:msisdn>/reprint/", lines.line_invoice_reprint_view, name="line_invoice_reprint"),
+    path("lines/<str:msisdn>/<slug:slug>/", lines.line_process, name="line_process"),
 ]

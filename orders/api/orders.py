@@ -56,8 +56,11 @@ def order_output(request, order: Order) -> dict:
         "work_orders": work_orders,
         "subscription": ({"msisdn": order.line.msisdn, "state": order.line.status} if order.line_id else None),
     }
-    if order.payment_id:
-        body["documents"] = [document_output(request, d) for d in order.payment.documents.all()]
+    documents = getattr(order, "documents", None)
+    if documents is None:
+        documents = list(order.payment.documents.all()) if order.payment_id else []
+    if documents or order.payment_id:
+        body["documents"] = [document_output(request, d) for d in documents]
     return body
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orders.api import orders, views
+from orders.api import lines, orders, views
 
 urlpatterns = [
     path("numbers", views.NumberSearchApi.as_view(), name="api_number_search"),
@@ -23,5 +23,10 @@ urlpatterns = [
     path("orders/<int:pk>/cancel", orders.OrderCancelApi.as_view(), name="api_order_cancel"),
     path("lines/<str:msisdn>", orders.LineDetailApi.as_view(), name="api_line_detail"),
     path("lines/<str:msisdn>/payments", orders.LinePaymentApi.as_view(), name="api_line_payment"),
+    path("lines/<str:msisdn>/services", lines.LineServicesApi.as_view(), name="api_line_services"),
+    path("lines/<str:msisdn>/portability", lines.LinePortabilityApi.as_view(), name="api_line_portability"),
+    path("lines/<str:msisdn>/invoice-reprint", lines.LineInvoiceReprintApi.as_view(), name="api_line_invoice_reprint"),
+    *[path(f"lines/<str:msisdn>/{slug}", view.as_view(), name=f"api_line_{slug.replace('-', '_')}")
+      for slug, view in lines.APIS.items()],
     path("documents/<int:pk>/pdf", orders.DocumentPdfApi.as_view(), name="api_document_pdf"),
 ]

@@ -195,19 +195,57 @@ def number_assign(*, actor, msisdn: str, customer=None) -> NumberResource:
 
 
 @transaction.atomic
-def number_freeze(*, actor, msisdn: str, reason: str = "") -> NumberResource:
-    """Start the cool-down of a number whose line was cancelled (`number.cooldown_days`, process 4);
-    it returns to the pool when the cool-down is over. Raises NumberNotFound, NumberStateError.
+def number_freeze(*, actor, msisdn: str, reason: str = "", until_cancelled: bool = False) -> NumberResource:
+    """Freeze the number of a line that is leaving.
+
+    Pre-cancellation freezes it without an end (`until_cancelled`): it stays the line's while the line
+    can still be re-opened. Formal cancellation starts its cool-down (`number.cooldown_days`), whether it
+    was assigned or frozen without an end; it returns to the pool when the cool-down is over (the thaw
+    job). Raises NumberNotFound, NumberStateError.
     """
     msisdn = msisdn_normalize(msisdn)
     number = _lock_number(msisdn)
-    if number.status != Status.ASSIGNED:
+    before = {"status": number.status, "frozen_until": number.frozen_until.isoformat() if number.frozen_until else None}
+    until = None if until_cancelled else timezone.now() + timedelta(days=tariff("number.cooldown_days"))
+    if number.status == Status.ASSIGNED:
+        number.freeze(until=until)
+    elif number.status == Status.FROZEN and number.frozen_until is None and not until_cancelled:
+        number.cool_down(until=until)
+    else:
         raise NumberStateError(_("Only a number assigned to a line can cool down."), status=number.status)
-    until = timezone.now() + timedelta(days=tariff("number.cooldown_days"))
-    number.freeze(until=until)
     number.save(update_fields=["status", "frozen_until", "updated_at"])
-    audit_record(actor=actor, action="number.freeze", target=number, before={"status": Status.ASSIGNED},
-                 after={"status": number.status, "frozen_until": until.isoformat()}, reason=reason)
+    audit_record(actor=actor, action="number.freeze", target=number, before=before,
+                 after={"status": number.status, "frozen_until": until.isoformat() if until else None}, reason=reason)
+    return number
+
+
+@transaction.atomic
+def number_unfreeze(*, actor, msisdn: str, reason: str = "") -> NumberResource:
+    """A pre-cancelled line is re-opened: its number, frozen without an end, is the line's again.
+    Raises NumberNotFound, NumberStateError."""
+    msisdn = msisdn_normalize(msisdn)
+    number = _lock_number(msisdn)
+    if number.status != Status.FROZEN or number.frozen_until is not None:
+        raise NumberStateError(_("Only the number of a pre-cancelled line can be taken back."), status=number.status)
+    number.unfreeze()
+    number.save(update_fields=["status", "frozen_until", "updated_at"])
+    audit_record(actor=actor, action="number.unfreeze", target=number, before={"status": Status.FROZEN},
+                 after={"status": number.status}, reason=reason)
+    return number
+
+
+@transaction.atomic
+def number_port_out(*, actor, msisdn: str, operator: str) -> NumberResource:
+    """The number left for another operator (A6): it is theirs and is never sold here again.
+    Raises NumberNotFound, NumberStateError."""
+    msisdn = msisdn_normalize(msisdn)
+    number = _lock_number(msisdn)
+    if number.status != Status.ASSIGNED:
+        raise NumberStateError(status=number.status)
+    number.port_out(operator=operator)
+    number.save(update_fields=["status", "operator", "updated_at"])
+    audit_record(actor=actor, action="number.port_out", target=number, before={"status": Status.ASSIGNED},
+                 after={"status": number.status, "operator": operator})
     return number
 
 

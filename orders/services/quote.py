@@ -107,14 +107,24 @@ def _apply_discounts(lines: list[QuoteLine], bases: dict[str, Decimal], discount
 
 def quote_price(*, business: str, product_code: str, on_date: date | None = None, msisdn: str | None = None,
                 sim_capacity: str | None = None, features: Sequence[str] = (),
-                payment_method: str = PaymentMethod.CASH) -> Quote:
+                payment_method: str = PaymentMethod.CASH, held: Sequence[str] = ()) -> Quote:
     """The itemised price of a business for a product on a date (today by default).
+
+    For a business on an existing line (anything but opening and plan change) the product is the line's
+    own plan, priced whatever its sale dates; `held` names the features the line already has (read
+    whatever their sale dates), `features` the ones being added (on sale on that date).
 
     Raises ProductUnavailable, FeatureUnavailable, NumberNotFound.
     """
     on_date = on_date or timezone.localdate()
-    plan = plan_in_force(code=product_code, on_date=on_date)
+    if business in (Business.OPEN_ACCOUNT, Business.PLAN_CHANGE):
+        plan = plan_in_force(code=product_code, on_date=on_date)
+    else:
+        plan = Plan.objects.filter(code=product_code).first()
+        if plan is None:
+            raise ProductUnavailable(product_code=product_code, date=on_date.isoformat())
     chosen = features_in_force(codes=features, on_date=on_date)
+    chosen += list(Feature.objects.filter(code__in=[c for c in held if c not in features]).order_by("code"))
     number = None
     if msisdn:
         number = NumberResource.objects.select_related("grade").filter(msisdn=msisdn).first()
@@ -147,7 +157,7 @@ def quote_price(*, business: str, product_code: str, on_date: date | None = None
         key = "transfer.min_deposit_international" if international else "transfer.min_deposit"
         lines.append(QuoteLine(key, _("Minimum deposit after transfer"), tariff(key), "deposit"))
     if business in (Business.OPEN_ACCOUNT, Business.FEATURE_CHANGE) and not exempt:
-        for param in dict.fromkeys(f.deposit_param for f in chosen if f.deposit_param):
+        for param in dict.fromkeys(f.deposit_param for f in chosen if f.deposit_param and f.code not in held):
             amount = tariff(param)
             if amount > 0:
                 label = next(f.name for f in chosen if f.deposit_param == param)

@@ -102,3 +102,38 @@ def opening(reference, add_numbers, rep, settings):
     w.reserve = reserve
     yield w
     get_adapter.cache_clear()
+
+
+# --- a live line's world: an active line opened through the real process, a customer manager ----------
+
+
+@pytest.fixture
+def live(opening, make_staff):
+    """An active line opened through the opening process (its number assigned, its SIM issued, its
+    prepayment receipted, cash in the rep's drawer), at a hall designated for cancellation, with a
+    customer manager; `live.open_line(msisdn)` opens another one."""
+    from orders.services.open_account import order_open_account_create, order_open_account_pay
+    from provisioning.services import work_orders_run
+
+    hall = opening.rep.hall
+    hall.designated_for_cancellation = True
+    hall.save(update_fields=["designated_for_cancellation"])
+
+    def open_line(msisdn="13912345670", customer=None, features=(), tendered=None):
+        customer = customer or opening.customer
+        opening.reserve(msisdn, customer=customer)
+        order = order_open_account_create(actor=opening.rep, customer=customer, msisdn=msisdn, product_code="5G128",
+                                          sim_capacity="usim", documents_checked=["id_original", "unit_letter",
+                                                                                  "licence"],
+                                          service_password="428571", features=list(features))
+        order = order_open_account_pay(actor=opening.rep, order=order, method="cash", tendered=tendered,
+                                       agreement_signed=True)
+        work_orders_run()
+        line = order.line
+        line.refresh_from_db()
+        return line
+
+    opening.open_line = open_line
+    opening.line = open_line()
+    opening.manager = make_staff("customer_manager", username="cm_a")
+    return opening

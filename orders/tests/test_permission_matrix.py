@@ -25,6 +25,7 @@ SCREENS = {
     "orders:handset_list": STOCK,
     "orders:recharge_card_list": STOCK,
     "orders:stock_import": IMPORT,
+    "orders:line_lookup": COUNTER,
 }
 
 API_GET = {
@@ -37,6 +38,8 @@ API_GET = {
     "/api/v1/products": CATALOG,
     "/api/v1/features": CATALOG,
 }
+# Line queries answer 404 for a number without a line to those who may ask, 403 to the others.
+LINE_GET = {"/api/v1/lines/13912345670/services": COUNTER, "/api/v1/lines/13912345670/portability": COUNTER}
 
 # Who may call the operations that change something (a refusal past the permission is a 4xx of its own).
 API_WRITE = {
@@ -45,6 +48,12 @@ API_WRITE = {
     ("post", "/api/v1/quotes"): QUOTE,
     ("post", "/api/v1/recommendations/outcomes"): COUNTER | {"big_customer_room"},
     ("post", "/api/v1/stock/imports"): IMPORT,
+    # The line's lifecycle: pre-cancellation is a customer manager's; everything else the counter's.
+    ("post", "/api/v1/lines/13912345670/precancel"): {"customer_manager"},
+    **{("post", f"/api/v1/lines/13912345670/{slug}"): COUNTER for slug in (
+        "reopen", "cancel", "cancel-fee-recovery", "port-out", "transfer", "report-loss", "unlock", "suspension",
+        "resumption", "features", "long-distance", "roaming", "roaming-close", "sim", "number", "customer-data",
+        "payment-method", "discounts", "handset", "invoice-reprint")},
 }
 
 
@@ -64,6 +73,16 @@ def test_api_read_permission_matrix(make_staff, role, path):
     client = APIClient()
     client.force_authenticate(make_staff(role, username=f"u_{role}"))
     expected = 200 if role in API_GET[path] else 403
+    assert client.get(path).status_code == expected, f"{role} on {path}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", sorted(ALL))
+@pytest.mark.parametrize("path", sorted(LINE_GET))
+def test_line_query_permission_matrix(make_staff, role, path):
+    client = APIClient()
+    client.force_authenticate(make_staff(role, username=f"u_{role}"))
+    expected = 404 if role in LINE_GET[path] else 403
     assert client.get(path).status_code == expected, f"{role} on {path}"
 
 

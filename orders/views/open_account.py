@@ -256,6 +256,12 @@ def order_agreement_pdf(request, pk: int):
     """The filled customer service agreement (客户服务协议, 免填单) to print and sign."""
     order = order_get_for_actor(actor=request.user, pk=pk)
     audit_record(actor=request.user, action="order.agreement_print", target=order)
+    if order.kind != Order.Kind.OPEN_ACCOUNT:
+        from orders.views.lines import line_agreement_context
+
+        with translation.override("zh-hans"):
+            pdf = render_pdf("orders/pdf/line_agreement.html", line_agreement_context(order))
+        return pdf_response(pdf, f"agreement-{order.number}.pdf")
     with translation.override("zh-hans"):
         pdf = render_pdf("orders/pdf/agreement.html", {"order": order, "capital": yuan_capital(order.amount_due),
                                                        "plan": _plan(order), "features": _features(order)})

@@ -1,0 +1,618 @@
+"""Comprehensive services (综合业务, process 10): each a service function creating an order.
+
+Network changes (loss, unlock, suspension, resumption, features, long distance, roaming, SIM, number)
+write their work order in the service's transaction and change the line when the network confirms
+(the `on_network_done` functions below); a roll back gives back the fees and what was taken from stock.
+Changes of data only (customer data, payment method, discounts, handset purchase, invoice reprint) are
+done at once. Every change checks the documents and records the signed agreement (免填单); queries
+(the line screen, the portability check, the itemised bill) need neither and create no order.
+"""
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+import django_fsm as fsm
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from billing.models import Account, Document
+from billing.selectors import account_money
+from billing.services.account_changes import account_payment_method_set
+from billing.services.accounts import BankDetails
+from billing.services.documents import document_print
+from billing.services.settlement import deposit_release
+from boss.audit import audit_record
+from boss.errors import DomainError
+from boss.tariffs import tariff
+from customers.identity import contact_phone_normalize
+from customers.models import Customer, Line, LineDiscount, LineFeature
+from customers.passwords import service_password_hash
+from customers.services import agent_identity_record
+from orders.errors import (
+    BankDetailsError,
+    BankNotConfirmedError,
+    CorporateAccountError,
+    DocumentNotFound,
+    FeatureUnavailable,
+    GuaranteeNotSignedError,
+    HandsetUnavailable,
+    NothingToDoError,
+)
+from orders.models import Business, Discount, Feature, Handset, Order, PaymentMethod, SimCard, in_force_q
+from orders.services.lifecycle import (
+    AgentInput,
+    Charge,
+    add_months,
+    documents_check,
+    ensure_not_busy,
+    ensure_state,
+    line_audit,
+    line_lock,
+    on_network_done,
+    on_network_undone,
+    order_collect,
+    order_finish,
+    order_open,
+)
+from orders.services.numbers import msisdn_normalize, number_assign, number_freeze, number_unassign
+from orders.services.open_account import _fee_types, _live_reservation
+from orders.services.precancel import feature_is_international_roaming
+from orders.services.quote import quote_price
+from orders.services.stock import sim_card_assign, sim_card_pick, sim_card_return
+from provisioning.models import WorkOrder
+
+K = Order.Kind
+D = Order.Document
+A = WorkOrder.Action
+
+
+def _open_features(line: Line) -> list[LineFeature]:
+    return list(line.line_features.select_related("feature").filter(until__isnull=True))
+
+
+def _network_change(*, actor, line: Line, kind: str, transition: str | None, action: str, payload: dict,
+                    documents_checked, agent, agreement_signed: bool, charges: Sequence[Charge] = (),
+                    method: str = "cash", tendered=None, details: dict | None = None, prepare=None) -> Order:
+    """The shape of every network change: lock, state, one change at a time, documents, order, money,
+    work order, audit. `prepare(line, order)` takes what the change needs from stock (in the same
+    transaction) and may add to the work order's payload."""
+    line = line_lock(line)
+    ensure_state(line, kind, getattr(line, transition) if transition else None)
+    ensure_not_busy(line)
+    documents, agent_identity = documents_check(actor=actor, customer=line.customer, agent=agent,
+                                                documents_checked=documents_checked)
+    order = order_open(actor=actor, kind=kind, line=line, documents=documents, agent=agent_identity,
+                       agreement_signed=agreement_signed, charges=charges,
+                       details={"before": line.status, **(details or {})})
+    if prepare is not None:
+        payload = {**payload, **(prepare(line, order) or {})}
+    payment = order_collect(actor=actor, order=order, account=line.account, line=line, charges=charges,
+                            method=method, tendered=tendered)
+    order_finish(order=order, payment=payment.payment if payment else None,
+                 work_order={"action": action, "payload": payload, "msisdn": line.msisdn})
+    line_audit(actor=actor, order=order, line=line, action=f"line.{kind}.request", before={"status": line.status},
+               after={"work_order": action, **{k: v for k, v in (details or {}).items() if k != "features"}})
+    return order
+
+
+def _transition_applier(transition: str):
+    def apply(*, actor, order, line):
+        method = getattr(line, transition)
+        before = line.status
+        if not fsm.can_proceed(method):
+            # The line moved meanwhile (e.g. suspended for arrears): keep the BOSS state and say so.
+            audit_record(actor=actor, action="line.network_mismatch", target=line,
+                         after={"order": order.pk, "transition": transition, "status": line.status})
+            return
+        method()
+        line.save(update_fields=["status", "updated_at"])
+        audit_record(actor=actor, action=f"line.{order.kind}", target=line, before={"status": before},
+                     after={"status": line.status, "order": order.pk})
+    return apply
+
+
+# --------------------------------------------------------------------------------------------------
+# Loss and unlock, suspension and resumption (报失/报开, 报停/复机)
+# --------------------------------------------------------------------------------------------------
+
+_TRANSITIONS = {K.REPORT_LOSS: ("report_loss", A.SUSPEND, "loss"), K.UNLOCK: ("unlock", A.RESUME, "unlock"),
+                K.SUSPEND: ("suspend_on_request", A.SUSPEND, "request"),
+                K.RESUME: ("resume_on_request", A.RESUME, "request")}
+for _kind, (_transition, _action, _reason) in _TRANSITIONS.items():
+    on_network_done(_kind)(_transition_applier(_transition))
+
+
+def _state_change(kind: str, *, actor, line, documents_checked, agent, agreement_signed) -> Order:
+    transition, action, reason = _TRANSITIONS[kind]
+    return _network_change(actor=actor, line=line, kind=kind, transition=transition, action=action,
+                           payload={"reason": reason}, documents_checked=documents_checked, agent=agent,
+                           agreement_signed=agreement_signed)
+
+
+@transaction.atomic
+def line_report_loss(*, actor, line: Line, documents_checked=(), agent: AgentInput | None = None,
+                     agreement_signed: bool = False) -> Order:
+    """Report a line lost (报失): from active or suspended on request; the network suspends it and the
+    line becomes "suspended: reported lost". Raises LineStateError, LineBusyError, DocumentsMissingError,
+    AgreementNotSignedError."""
+    return _state_change(K.REPORT_LOSS, actor=actor, line=line, documents_checked=documents_checked, agent=agent,
+                         agreement_signed=agreement_signed)
+
+
+@transaction.atomic
+def line_unlock(*, actor, line: Line, documents_checked=(), agent: AgentInput | None = None,
+                agreement_signed: bool = False) -> Order:
+    """Unlock a line reported lost (报开): the network resumes it and it is active again.
+    Raises LineStateError, LineBusyError, DocumentsMissingError, AgreementNotSignedError."""
+    return _state_change(K.UNLOCK, actor=actor, line=line, documents_checked=documents_checked, agent=agent,
+                         agreement_signed=agreement_signed)
+
+
+@transaction.atomic
+def line_suspend(*, actor, line: Line, documents_checked=(), agent: AgentInput | None = None,
+                 agreement_signed: bool = False) -> Order:
+    """Suspend an active line on the customer's request (报停).
+    Raises LineStateError, LineBusyError, DocumentsMissingError, AgreementNotSignedError."""
+    return _state_change(K.SUSPEND, actor=actor, line=line, documents_checked=documents_checked, agent=agent,
+                         agreement_signed=agreement_signed)
+
+
+@transaction.atomic
+def line_resume(*, actor, line: Line, documents_checked=(), agent: AgentInput | None = None,
+                agreement_signed: bool = False) -> Order:
+    """Resume a line suspended on request (复机). A line suspended for arrears is restored by paying.
+    Raises LineStateError, LineBusyError, DocumentsMissingError, AgreementNotSignedError."""
+    return _state_change(K.RESUME, actor=actor, line=line, documents_checked=documents_checked, agent=agent,
+                         agreement_signed=agreement_signed)
+
+
+# --------------------------------------------------------------------------------------------------
+# Features, long distance, international roaming (功能变更, 长途级别, 国际漫游)
+# --------------------------------------------------------------------------------------------------
+
+
+def _features_map(line: Line, *, add: Sequence[Feature], remove: Sequence[Feature]) -> dict:
+    codes = {lf.feature.code for lf in _open_features(line)} - {f.code for f in remove} | {f.code for f in add}
+    return {code: True for code in sorted(codes)}
+
+
+def _feature_change(*, actor, line: Line, kind: str, add: Sequence[Feature], remove: Sequence[Feature],
+                    documents_checked, agent, agreement_signed, charges=(), method="cash", tendered=None,
+                    details: dict | None = None) -> Order:
+    if not add and not remove:
+        raise NothingToDoError()
+    return _network_change(
+        actor=actor, line=line, kind=kind, transition=None, action=A.SET_FEATURES,
+        payload={"features": _features_map(line, add=add, remove=remove)}, documents_checked=documents_checked,
+        agent=agent, agreement_signed=agreement_signed, charges=charges, method=method, tendered=tendered,
+        details={"add": [f.code for f in add], "remove": [f.code for f in remove], **(details or {})})
+
+
+def _apply_features(*, actor, order, line):
+    today = timezone.localdate()
+    remove, add = order.details.get("remove", []), order.details.get("add", [])
+    LineFeature.objects.filter(line=line, feature__code__in=remove, until__isnull=True).update(
+        until=today, updated_at=timezone.now())
+    held = set(LineFeature.objects.filter(line=line, until__isnull=True).values_list("feature__code", flat=True))
+    LineFeature.objects.bulk_create([LineFeature(line=line, feature=f, since=today)
+                                     for f in Feature.objects.filter(code__in=add).exclude(code__in=held)])
+    release = Decimal(order.details.get("deposit_release", "0"))
+    if release > 0:
+        held_deposit = account_money(line.account).deposit
+        if min(release, held_deposit) > 0:
+            deposit_release(actor=actor, account=line.account, amount=min(release, held_deposit),
+                            reference=order.reference, memo=line.msisdn)
+    audit_record(actor=actor, action=f"line.{order.kind}", target=line, after={"order": order.pk, "add": add,
+                                                                              "remove": remove})
+
+
+for _kind in (K.FEATURE_CHANGE, K.LONG_DISTANCE, K.ROAMING_OPEN, K.ROAMING_CLOSE):
+    on_network_done(_kind)(_apply_features)
+
+
+def _special(feature: Feature) -> bool:
+    return feature_is_international_roaming(feature) or feature.kind == Feature.Kind.LONG_DISTANCE
+
+
+@transaction.atomic
+def line_features_change(*, actor, line: Line, add: Sequence[str] = (), remove: Sequence[str] = (),
+                         documents_checked=(), agent: AgentInput | None = None, agreement_signed: bool = False,
+                         method: str = "cash", tendered=None) -> Order:
+    """Start and stop features (开/停功能, 功能变更): call forwarding, caller ID, voicemail ... Long distance
+    and international roaming have their own services (levels, deposit and guarantee). Fees of the
+    catalog for feature changes are collected.
+
+    Raises NothingToDoError, FeatureUnavailable, LineStateError, LineBusyError, DocumentsMissingError,
+    AgreementNotSignedError, TenderedTooLittleError.
+    """
+    line_now = Line.objects.select_related("plan").get(pk=line.pk)
+    held = {lf.feature.code: lf.feature for lf in _open_features(line_now)}
+    today = timezone.localdate()
+    adding = list(Feature.objects.filter(in_force_q(today), active=True, code__in=[c for c in add if c not in held]))
+    removing = [held[c] for c in remove if c in held]
+    unknown = set(add) - {f.code for f in adding} - set(held)
+    if unknown or any(_special(f) for f in adding + removing):
+        raise FeatureUnavailable(_("Choose features on sale; long distance and international roaming have their "
+                                   "own services."), feature=",".join(sorted(unknown)))
+    with translation.override("zh-hans"):
+        quote = quote_price(business=Business.FEATURE_CHANGE, product_code=line_now.plan.code,
+                            features=[f.code for f in adding], held=list(held))
+    fee_types = _fee_types()
+    charges = [Charge(q.code, q.item, "fee", q.amount, fee_type=fee_types.get(q.code, "service"))
+               for q in quote.lines if q.kind == "fee"]
+    return _feature_change(actor=actor, line=line, kind=K.FEATURE_CHANGE, add=adding, remove=removing,
+                           documents_checked=documents_checked, agent=agent, agreement_signed=agreement_signed,
+                           charges=charges, method=method, tendered=tendered)
+
+
+@transaction.atomic
+def line_long_distance_set(*, actor, line: Line, level: int, documents_checked=(), agent: AgentInput | None = None,
+                           agreement_signed: bool = False) -> Order:
+    """Change the long-distance level (更改长/国际长途级别): 0 none, 1 domestic, 2 international.
+    Raises FeatureUnavailable (no feature of that level on sale), NothingToDoError, LineStateError,
+    LineBusyError, DocumentsMissingError, AgreementNotSignedError."""
+    current = [lf.feature for lf in _open_features(line) if lf.feature.kind == Feature.Kind.LONG_DISTANCE]
+    target = None
+    if level:
+        target = (Feature.objects.filter(in_force_q(timezone.localdate()), active=True,
+                                         kind=Feature.Kind.LONG_DISTANCE, level=level).order_by("code").first())
+        if target is None:
+            raise FeatureUnavailable(_("No long-distance service of this level is on sale."), field="level")
+    if [f.code for f in current] == ([target.code] if target else []):
+        raise NothingToDoError(_("The line already has this long-distance level."), field="level")
+    return _feature_change(actor=actor, line=line, kind=K.LONG_DISTANCE, add=[target] if target else [],
+                           remove=current, documents_checked=documents_checked, agent=agent,
+                           agreement_signed=agreement_signed, details={"level": level})
+
+
+def _roaming_feature() -> Feature:
+    for feature in Feature.objects.filter(in_force_q(timezone.localdate()), active=True).order_by("code"):
+        if feature_is_international_roaming(feature):
+            return feature
+    raise FeatureUnavailable(_("International roaming is not on sale."))
+
+
+@transaction.atomic
+def line_roaming_open(*, actor, line: Line, guarantee_signed: bool, documents_checked=(),
+                      agent: AgentInput | None = None, agreement_signed: bool = False, method: str = "cash",
+                      tendered=None) -> Order:
+    """Open international roaming (开国际漫游): the deposit (`roaming.deposit`, held, receipted) and the
+    customer's signed guarantee, except for a corporate account, which needs neither.
+    Raises FeatureUnavailable, NothingToDoError (already open), GuaranteeNotSignedError, LineStateError,
+    LineBusyError, DocumentsMissingError, AgreementNotSignedError, TenderedTooLittleError."""
+    feature = _roaming_feature()
+    account = Account.objects.get(pk=line.account_id)
+    if any(feature_is_international_roaming(lf.feature) for lf in _open_features(line)):
+        raise NothingToDoError(_("International roaming is already open on this line."))
+    charges = []
+    if not account.corporate:
+        if not guarantee_signed:
+            raise GuaranteeNotSignedError()
+        with translation.override("zh-hans"):
+            charges.append(Charge("roaming.deposit", _("Deposit for %(feature)s") % {"feature": feature.name},
+                                  "deposit", tariff("roaming.deposit")))
+    return _feature_change(actor=actor, line=line, kind=K.ROAMING_OPEN, add=[feature], remove=[],
+                           documents_checked=documents_checked, agent=agent, agreement_signed=agreement_signed,
+                           charges=charges, method=method, tendered=tendered,
+                           details={"guarantee_signed": bool(guarantee_signed)})
+
+
+@transaction.atomic
+def line_roaming_close(*, actor, line: Line, documents_checked=(), agent: AgentInput | None = None,
+                       agreement_signed: bool = False) -> Order:
+    """Close international roaming (停国际漫游). When the network confirms, the roaming deposit (at most
+    `roaming.deposit`, at most what the account holds) returns to the prepaid balance, refundable with
+    it at cancellation. Raises NothingToDoError, LineStateError, LineBusyError, DocumentsMissingError,
+    AgreementNotSignedError."""
+    roaming = [lf.feature for lf in _open_features(line) if feature_is_international_roaming(lf.feature)]
+    if not roaming:
+        raise NothingToDoError(_("International roaming is not open on this line."))
+    release = min(tariff("roaming.deposit"), account_money(line.account).deposit)
+    return _feature_change(actor=actor, line=line, kind=K.ROAMING_CLOSE, add=[], remove=roaming,
+                           documents_checked=documents_checked, agent=agent, agreement_signed=agreement_signed,
+                           details={"deposit_release": str(release)})
+
+
+# --------------------------------------------------------------------------------------------------
+# SIM replacement and number change (补卡/换卡, 改号)
+# --------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def line_sim_replace(*, actor, line: Line, sim_capacity: str, iccid: str = "", documents_checked=(),
+                     agent: AgentInput | None = None, agreement_signed: bool = False, method: str = "cash",
+                     tendered=None) -> Order:
+    """Replace or change the SIM card (补卡/换卡): the card fee of the catalog, a new card from the hall's
+    stock (scanned, or the next one of the capacity), the change on the network; when it completes the
+    line has the new ICCID and the old card is invalidated.
+    Raises SimCardUnavailable, LineStateError, LineBusyError, DocumentsMissingError,
+    AgreementNotSignedError, TenderedTooLittleError."""
+    line_now = Line.objects.select_related("plan").get(pk=line.pk)
+    with translation.override("zh-hans"):
+        quote = quote_price(business=Business.SIM_REPLACEMENT, product_code=line_now.plan.code,
+                            sim_capacity=sim_capacity)
+    fee_types = _fee_types()
+    charges = [Charge(q.code, q.item, "fee", q.amount, fee_type=fee_types.get(q.code, "sim_card"))
+               for q in quote.lines if q.kind == "fee"]
+    discount = -sum((q.amount for q in quote.lines if q.kind == "discount"), Decimal("0.00"))
+    charges = _discounted(charges, discount)
+
+    def take_card(line, order):
+        sim = (sim_card_assign(actor=actor, iccid=iccid) if iccid
+               else sim_card_assign(actor=actor, iccid=sim_card_pick(actor=actor, capacity=sim_capacity).iccid))
+        order.details.update(new_iccid=sim.iccid, old_iccid=line.iccid, sim_capacity=sim_capacity)
+        order.save(update_fields=["details", "updated_at"])
+        return {"iccid": sim.iccid, "imsi": sim.imsi}
+
+    return _network_change(actor=actor, line=line, kind=K.SIM_REPLACEMENT, transition=None, action=A.CHANGE_SIM,
+                           payload={}, documents_checked=documents_checked, agent=agent,
+                           agreement_signed=agreement_signed, charges=charges, method=method, tendered=tendered,
+                           prepare=take_card)
+
+
+def _discounted(charges: list[Charge], discount: Decimal) -> list[Charge]:
+    """The quote's discounts lower the fees they were quoted against, in order (never below zero)."""
+    out = []
+    for c in charges:
+        off = min(c.amount, discount)
+        discount -= off
+        if c.amount - off > 0:
+            out.append(Charge(c.code, c.item, c.kind, c.amount - off, c.fee_type))
+    return out
+
+
+@on_network_done(K.SIM_REPLACEMENT)
+def _sim_replaced(*, actor, order, line):
+    old = SimCard.objects.select_for_update(no_key=True).filter(iccid=order.details.get("old_iccid") or "-").first()
+    if old is not None and old.status == SimCard.Status.ASSIGNED:
+        old.invalidate()
+        old.save(update_fields=["status", "updated_at"])
+    line.iccid = order.details["new_iccid"]
+    line.save(update_fields=["iccid", "updated_at"])
+    audit_record(actor=actor, action="line.sim_replacement", target=line,
+                 before={"iccid": order.details.get("old_iccid")}, after={"iccid": line.iccid, "order": order.pk})
+
+
+@on_network_undone(K.SIM_REPLACEMENT)
+def _sim_not_replaced(*, actor, order, line, reason):
+    if order.details.get("new_iccid"):
+        sim_card_return(actor=actor, iccid=order.details["new_iccid"], reason=reason)
+
+
+@transaction.atomic
+def line_number_change(*, actor, line: Line, new_msisdn: str, documents_checked=(), agent: AgentInput | None = None,
+                       agreement_signed: bool = False, method: str = "cash", tendered=None) -> Order:
+    """Change the line's number (改号) to a number the rep has reserved for this customer: the new number is
+    taken at once (no one else can sell it); when the network completes, the line has the new number and
+    the old one starts its cool-down. Fees of the catalog for number changes (e.g. premium numbers).
+    Raises ReservationNotFound, ReservationNotHolder, ReservationCustomerMismatch, NumberNotFound,
+    LineStateError, LineBusyError, DocumentsMissingError, AgreementNotSignedError, TenderedTooLittleError."""
+    new_msisdn = msisdn_normalize(new_msisdn)
+    line_now = Line.objects.select_related("plan", "customer").get(pk=line.pk)
+    _live_reservation(actor=actor, msisdn=new_msisdn, customer=line_now.customer)
+    with translation.override("zh-hans"):
+        quote = quote_price(business=Business.NUMBER_CHANGE, product_code=line_now.plan.code, msisdn=new_msisdn)
+    fee_types = _fee_types()
+    charges = [Charge(q.code, q.item, "fee", q.amount, fee_type=fee_types.get(q.code, "number_selection"))
+               for q in quote.lines if q.kind == "fee"]
+
+    def take_number(line, order):
+        number_assign(actor=actor, msisdn=new_msisdn, customer=line.customer)
+        order.details.update(new_msisdn=new_msisdn, old_msisdn=line.msisdn,
+                             agreement_months=quote.agreement_months)
+        order.save(update_fields=["details", "updated_at"])
+        return {"new_msisdn": new_msisdn}
+
+    return _network_change(actor=actor, line=line, kind=K.NUMBER_CHANGE, transition=None, action=A.CHANGE_MSISDN,
+                           payload={}, documents_checked=documents_checked, agent=agent,
+                           agreement_signed=agreement_signed, charges=charges, method=method, tendered=tendered,
+                           prepare=take_number)
+
+
+@on_network_done(K.NUMBER_CHANGE)
+def _number_changed(*, actor, order, line):
+    old = line.msisdn
+    line.msisdn = order.details["new_msisdn"]
+    months = order.details.get("agreement_months") or 0
+    if months:
+        line.premium_agreement_until = add_months(timezone.localdate(), months)
+    line.save(update_fields=["msisdn", "premium_agreement_until", "updated_at"])
+    Order.objects.filter(pk=order.pk).update(msisdn=line.msisdn)
+    number_freeze(actor=actor, msisdn=old, reason="number_change")
+    audit_record(actor=actor, action="line.number_change", target=line, before={"msisdn": old},
+                 after={"msisdn": line.msisdn, "order": order.pk})
+
+
+@on_network_undone(K.NUMBER_CHANGE)
+def _number_not_changed(*, actor, order, line, reason):
+    if order.details.get("new_msisdn"):
+        number_unassign(actor=actor, msisdn=order.details["new_msisdn"], reason=reason)
+
+
+# --------------------------------------------------------------------------------------------------
+# Data changes: customer data, payment method, discounts; handset purchase; invoice reprint
+# --------------------------------------------------------------------------------------------------
+
+
+def _data_change(*, actor, line: Line, kind: str, documents_checked, agent, agreement_signed, extra_documents=(),
+                 details=None, charges=(), method="cash", tendered=None, account=None) -> tuple[Line, Order]:
+    """Lock, check and open the order of a change done at once (no network)."""
+    line = line_lock(line)
+    ensure_state(line, kind)
+    documents, agent_identity = documents_check(actor=actor, customer=line.customer, agent=agent,
+                                                documents_checked=documents_checked, extra=extra_documents)
+    order = order_open(actor=actor, kind=kind, line=line, documents=documents, agent=agent_identity,
+                       agreement_signed=agreement_signed, charges=charges, details=details or {})
+    return line, order
+
+
+@transaction.atomic
+def line_customer_data_change(*, actor, line: Line, name: str | None = None, contact_phone: str | None = None,
+                              contact_address: str | None = None, service_password: str | None = None,
+                              documents_checked=(), agent: AgentInput | None = None,
+                              agreement_signed: bool = False) -> Order:
+    """Change the owner's data (改名, 改联系方式, 改服务密码). A new name is the name on the presented
+    document (the identity's number stays: a person renamed, an organization renamed by its licence).
+    The contact number cannot be removed. The service password is 6 digits, not trivial, stored hashed.
+
+    Raises NothingToDoError, DomainError (empty name), BadContactNumberError, ServicePasswordError,
+    LineStateError, DocumentsMissingError, AgreementNotSignedError.
+    """
+    customer = Customer.objects.select_for_update(no_key=True).select_related("identity").get(pk=line.customer_id)
+    changes: dict = {}
+    if name is not None and name.strip() and name.strip() != customer.name:
+        changes["name"] = " ".join(name.split())[:100]
+    elif name is not None and not name.strip():
+        raise DomainError(_("Enter the name exactly as on the document."), field="name")
+    if contact_phone is not None and contact_phone.strip():
+        phone = contact_phone_normalize(contact_phone)
+        if phone != customer.contact_phone:
+            changes["contact_phone"] = phone
+    if contact_address is not None and contact_address.strip() and contact_address.strip() != customer.contact_address:
+        changes["contact_address"] = " ".join(contact_address.split())[:200]
+    password_hash = (service_password_hash(service_password, identity_number=customer.identity.number)
+                     if service_password else None)
+    if not changes and password_hash is None:
+        raise NothingToDoError()
+    line, order = _data_change(actor=actor, line=line, kind=K.CUSTOMER_DATA, documents_checked=documents_checked,
+                               agent=agent, agreement_signed=agreement_signed,
+                               extra_documents=[D.ID_COPY] if "name" in changes and
+                               customer.kind == Customer.Kind.INDIVIDUAL else [],
+                               details={"changed": sorted(changes) + (["service_password"] if password_hash else [])})
+    for field, value in changes.items():
+        setattr(customer, field, value)
+    if changes:
+        customer.save(update_fields=[*changes, "updated_at"])
+    if "name" in changes:
+        customer.identity.name = changes["name"]
+        customer.identity.save(update_fields=["name", "updated_at"])
+    if password_hash:
+        line.service_password = password_hash
+        line.save(update_fields=["service_password", "updated_at"])
+    order_finish(order=order)
+    line_audit(actor=actor, order=order, line=line, action="line.customer_data",
+               after={"changed": order.details["changed"]})
+    return order
+
+
+@transaction.atomic
+def line_payment_method_change(*, actor, line: Line, payment_method: str, bank_code: str = "",
+                               account_number: str = "", account_holder: str = "", holder_doc_type: str = "",
+                               holder_doc_number: str = "", confirmed_by: str = "", documents_checked=(),
+                               agent: AgentInput | None = None, agreement_signed: bool = False) -> Order:
+    """Change how the line's account pays (更改缴费方式, 改帐务): cash (real-time prepaid), bank collection
+    from a private account (passbook and the holder's ID checked, the holder's identity recorded), or an
+    organization's corporate account (seal card checked, confirmed by phone with the bank). The account
+    keeps its money and history.
+
+    Raises BankDetailsError, BankNotConfirmedError, CorporateAccountError, DocumentsMissingError,
+    LineStateError, AgreementNotSignedError, the holder's identity errors.
+    """
+    if payment_method not in PaymentMethod.values:
+        raise DomainError(_("Choose a payment method."), field="payment_method")
+    extra = {PaymentMethod.BANK: [D.PASSBOOK, D.HOLDER_ID], PaymentMethod.CORPORATE: [D.SEAL_CARD]}.get(payment_method, [])
+    line_now = Line.objects.select_related("customer").get(pk=line.pk)
+    if payment_method == PaymentMethod.CORPORATE and line_now.customer.kind != Customer.Kind.ORGANIZATION:
+        raise CorporateAccountError()
+    bank = None
+    if payment_method != PaymentMethod.CASH:
+        if not (bank_code.strip() and account_number.strip() and account_holder.strip()):
+            raise BankDetailsError()
+        if payment_method == PaymentMethod.CORPORATE and not confirmed_by.strip():
+            raise BankNotConfirmedError()
+        if payment_method == PaymentMethod.BANK and not (holder_doc_type and holder_doc_number):
+            raise BankDetailsError(_("A private account needs the account holder's identity document."),
+                                   field="holder_doc_number")
+    line, order = _data_change(actor=actor, line=line, kind=K.PAYMENT_METHOD, documents_checked=documents_checked,
+                               agent=agent, agreement_signed=agreement_signed, extra_documents=extra,
+                               details={"payment_method": payment_method})
+    account = Account.objects.select_for_update().get(pk=line.account_id)
+    before = {"payment_method": account.payment_method, "corporate": account.corporate}
+    if payment_method != PaymentMethod.CASH:
+        holder = (agent_identity_record(actor=actor, doc_type=holder_doc_type, number=holder_doc_number,
+                                        name=account_holder) if payment_method == PaymentMethod.BANK else None)
+        bank = BankDetails(bank_code=bank_code.strip(), account_number=account_number.strip(),
+                           account_holder=account_holder.strip(), holder_identity=holder,
+                           confirmed_by=confirmed_by.strip()[:100])
+    account_payment_method_set(account=account, bank=bank, corporate=payment_method == PaymentMethod.CORPORATE)
+    order_finish(order=order)
+    line_audit(actor=actor, order=order, line=line, action="line.payment_method", before=before,
+               after={"payment_method": account.payment_method, "corporate": account.corporate,
+                      "bank_account": account.masked_bank_account})
+    return order
+
+
+@transaction.atomic
+def line_discounts_change(*, actor, line: Line, add: Sequence[str] = (), remove: Sequence[str] = (),
+                          documents_checked=(), agent: AgentInput | None = None,
+                          agreement_signed: bool = False) -> Order:
+    """Grant or end discounts of the line (优惠变更): discounts on sale today for this plan; an ended one
+    keeps its history (until = today).
+    Raises NothingToDoError, DomainError (a discount not available), LineStateError,
+    DocumentsMissingError, AgreementNotSignedError."""
+    line_now = Line.objects.select_related("plan").get(pk=line.pk)
+    today = timezone.localdate()
+    held = set(LineDiscount.objects.filter(line=line_now, until__isnull=True).values_list("discount__code", flat=True))
+    available = {d.code: d for d in Discount.objects.filter(in_force_q(today), active=True, code__in=list(add))
+                 if d.plan_id in (None, line_now.plan_id)}
+    adding = [available[c] for c in dict.fromkeys(add) if c in available and c not in held]
+    if set(add) - set(available):
+        raise DomainError(_("This discount is not available for the line's plan today."), field="add",
+                          discounts=sorted(set(add) - set(available)))
+    removing = [c for c in dict.fromkeys(remove) if c in held]
+    if not adding and not removing:
+        raise NothingToDoError()
+    line, order = _data_change(actor=actor, line=line, kind=K.DISCOUNT_CHANGE, documents_checked=documents_checked,
+                               agent=agent, agreement_signed=agreement_signed,
+                               details={"add": [d.code for d in adding], "remove": removing})
+    LineDiscount.objects.filter(line=line, discount__code__in=removing, until__isnull=True).update(
+        until=today, updated_at=timezone.now())
+    LineDiscount.objects.bulk_create([LineDiscount(line=line, discount=d, since=today) for d in adding])
+    order_finish(order=order)
+    line_audit(actor=actor, order=order, line=line, action="line.discount_change", after=order.details)
+    return order
+
+
+@transaction.atomic
+def line_handset_sell(*, actor, line: Line, imei: str, documents_checked=(), agent: AgentInput | None = None,
+                      agreement_signed: bool = False, method: str = "cash", tendered=None) -> Order:
+    """Sell a handset from the hall's stock to the line's customer (购买机身): its model's price, invoiced.
+    Raises HandsetUnavailable, LineStateError, DocumentsMissingError, AgreementNotSignedError,
+    TenderedTooLittleError."""
+    handset = (Handset.objects.select_for_update(no_key=True, of=("self",)).select_related("model")
+               .filter(imei=(imei or "").strip(), hall_id=actor.hall_id).first())
+    if handset is None or handset.status != Handset.Status.IN_STOCK:
+        raise HandsetUnavailable(imei=(imei or "")[:15])
+    with translation.override("zh-hans"):
+        item = _("Handset %(model)s (IMEI %(imei)s)") % {"model": str(handset.model), "imei": handset.imei}
+    charges = [Charge("handset", item, "fee", handset.model.price, fee_type="handset")]
+    line, order = _data_change(actor=actor, line=line, kind=K.HANDSET_SALE, documents_checked=documents_checked,
+                               agent=agent, agreement_signed=agreement_signed, charges=charges,
+                               details={"imei": handset.imei, "model": handset.model.code})
+    payment = order_collect(actor=actor, order=order, account=line.account, line=line, charges=charges,
+                            method=method, tendered=tendered)
+    handset.sell(when=timezone.now())
+    handset.save(update_fields=["status", "sold_at", "updated_at"])
+    order_finish(order=order, payment=payment.payment if payment else None)
+    line_audit(actor=actor, order=order, line=line, action="line.handset_sale",
+               after={"imei": handset.imei, "price": str(handset.model.price)})
+    return order
+
+
+@transaction.atomic
+def line_invoice_reprint(*, actor, line: Line, document: Document, reason: str) -> tuple[Order, object]:
+    """Reprint an invoice or receipt of this line's customer (补打发票): the print is recorded as a copy and
+    audited; the paper says 补打. Returns the order and the print.
+    Raises DocumentNotFound, DomainError (no reason), LineStateError."""
+    line = line_lock(line)
+    ensure_state(line, K.INVOICE_REPRINT)
+    if document.customer_id != line.customer_id and document.msisdn != line.msisdn:
+        raise DocumentNotFound(document=document.pk)
+    if not (reason or "").strip():
+        raise DomainError(_("Say why the document is printed again."), field="reason")
+    order = order_open(actor=actor, kind=K.INVOICE_REPRINT, line=line,
+                       details={"document": document.pk, "number": document.display_number})
+    printed = document_print(actor=actor, document=document, reason=reason.strip())
+    order_finish(order=order)
+    return order, printed
