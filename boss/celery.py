@@ -34,3 +34,7 @@ app.conf.beat_schedule["complaint-steps-escalate"] = {
 # Orders: pre-cancelled lines whose window has ended are marked due for formal cancellation each night.
 app.conf.beat_schedule["lines-cancellation-due"] = {
     "task": "orders.tasks.lines_cancellation_due", "schedule": crontab(hour=0, minute=20)}
+
+# Customers: personal data erased once the retention period after the last line ended is over (A1, A8).
+app.conf.beat_schedule["identities-purge"] = {
+    "task": "customers.tasks.identities_purge", "schedule": crontab(hour=2, minute=40)}

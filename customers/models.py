@@ -43,6 +43,9 @@ class CustomerIdentity(TimeStampedModel):
     checked_hall = models.ForeignKey("boss.Hall", verbose_name=_("checked at hall"), null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+")
     checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    purged_at = models.DateTimeField(_("personal data purged at"), null=True, blank=True,
+                                     help_text=_("Set when the retention period after service ended was over "
+                                                 "and the personal data were erased."))
 
     class Meta:
         verbose_name = _("identity document")
