@@ -45,3 +45,41 @@ def make_line(make_account, hall):
         return line
 
     return make
+
+
+@pytest.fixture
+def plan(db):
+    """A plan with allowances: 58 yuan, 100 minutes, 10 SMS, 1 GB; 0.19/min, 0.10/SMS, 0.29/MB beyond;
+    roaming 2.99/min, international long distance 4.60/min."""
+    from datetime import date
+
+    from orders.models import Plan
+
+    return Plan.objects.get_or_create(code="RATE58", defaults={
+        "name": "计费测试套餐58", "monthly_fee": "58.00", "voice_minutes": 100, "sms_count": 10, "data_mb": 1024,
+        "overage_per_minute": "0.19", "overage_per_sms": "0.10", "overage_per_mb": "0.29",
+        "roaming_per_minute": "2.99", "long_distance_per_minute": "4.60", "valid_from": date(2020, 1, 1)})[0]
+
+
+@pytest.fixture
+def usage():
+    """usage(line, when, kind="voice", seconds=0, kb=0, direction="out", roaming=False, long_distance=False)
+    → a UsageRecord as an import would store it."""
+    from billing.models import UsageRecord
+
+    counter = itertools.count(1)
+
+    def make(line, when, kind="voice", seconds=0, kb=0, direction="out", roaming=False, long_distance=False):
+        return UsageRecord.objects.create(
+            record_id=f"T{next(counter):08d}-{line.pk}", line=line, msisdn=line.msisdn, kind=kind, direction=direction,
+            started_at=when, duration_seconds=seconds, volume_kb=kb, other_party="" if kind == "data" else "13900139000",
+            roaming=roaming, long_distance=long_distance)
+
+    return make
+
+
+@pytest.fixture
+def system(db):
+    from boss.permissions import system_actor
+
+    return system_actor()
