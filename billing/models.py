@@ -705,7 +705,7 @@ class BankCollectionItem(models.Model):
         ]
 
     def __str__(self):
-        return f"TS{self.pk:08d}"
+        return f"BC{self.pk:08d}"
 
 
 # --------------------------------------------------------------------------------------------------

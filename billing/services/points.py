@@ -12,12 +12,11 @@ from datetime import date
 from decimal import ROUND_DOWN, Decimal
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Sum
 from django.utils import timezone
 
 from billing import rating_rules as rules
-from billing.models import ZERO, Account, Bill, BillSettlement, PointsEntry, PointsLot, PrepaidCharge
-from billing.selectors import accounts_money
+from billing.models import ZERO, Account, Bill, BillSettlement, PointsEntry, PointsLot
+from billing.selectors import accounts_money, unbilled_charges
 from boss.audit import audit_record
 from boss.tariffs import tariff
 
@@ -31,14 +30,6 @@ def points_for(amount: Decimal) -> int:
 
 def points_expiry(earned_on: date) -> date:
     return rules.month_end(rules.month_add(rules.month_start(earned_on), tariff("points.expiry_months")))
-
-
-def unbilled_charges(account_ids) -> dict[int, Decimal]:
-    """Real-time charges of months that have no bill yet, per account (the newest money owed)."""
-    billed = Bill.objects.filter(line_id=OuterRef("line_id"), period=OuterRef("period"))
-    rows = (PrepaidCharge.objects.filter(account_id__in=list(account_ids)).exclude(Exists(billed))
-            .values_list("account_id").annotate(s=Sum("amount")).order_by())
-    return {pk: Decimal(s or 0) for pk, s in rows}
 
 
 def _lock_accounts(account_ids) -> list[Account]:
