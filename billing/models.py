@@ -801,6 +801,6 @@ class RefundCase(fsm.ConcurrentTransitionMixin, models.Model):
         self.over_deducted = over_deducted
 
     @fsm.transition(field=status, source=Status.APPROVED, target=Status.PAID)
-    def pay(self, *, by, when, amount, method: str, documents: list, hall) -> None:
+    def pay(self, *, by, when, amount, way: str, documents: list, hall) -> None:
         self.paid_by, self.paid_at, self.paid_amount = by, when, amount
-        self.method, self.documents_checked, self.paid_hall = method, documents, hall
+        self.method, self.documents_checked, self.paid_hall = way, documents, hall

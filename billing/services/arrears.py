@@ -17,12 +17,13 @@ import logging
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 
 from billing.models import Account, ArrearsCase, LedgerAccount, LedgerEntry
 from billing.selectors import AccountMoney, account_money
+from billing.services.locks import for_update
 from boss.audit import audit_record
 from boss.tariffs import tariff
 
@@ -79,9 +80,7 @@ def accounts_below_limit():
 
 
 def _skip_locked(qs):
-    if connection.vendor == "postgresql":
-        return qs.select_for_update(skip_locked=True, no_key=True)
-    return qs.select_for_update()
+    return for_update(qs, skip_locked=True)
 
 
 def _lines_locked(account_id: int, status: str):
@@ -90,10 +89,7 @@ def _lines_locked(account_id: int, status: str):
 
     qs = Line.objects.filter(account_id=account_id, status=status).order_by("pk")
     wanted = list(qs.values_list("pk", flat=True))
-    if connection.vendor == "postgresql":
-        got = list(qs.select_for_update(skip_locked=True, no_key=True, of=("self",)).select_related("hall"))
-    else:
-        got = list(qs.select_for_update().select_related("hall"))
+    got = list(for_update(qs.select_related("hall"), skip_locked=True))
     return got if [ln.pk for ln in got] == wanted else None
 
 
@@ -171,8 +167,7 @@ def arrears_lines_restore(*, actor, account: Account) -> list:
     if account_below_limit(account):
         return []
     qs = Line.objects.filter(account_id=account.pk, status=Line.Status.SUSPENDED_ARREARS).order_by("pk")
-    lines = list(qs.select_for_update(**({"no_key": True, "of": ("self",)} if connection.vendor == "postgresql"
-                                         else {})).select_related("hall"))
+    lines = list(for_update(qs.select_related("hall")))
     for line in lines:
         line.restore_from_arrears()
         line.save(update_fields=["status", "updated_at"])

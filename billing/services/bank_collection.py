@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -50,6 +50,7 @@ from billing.services.ledger import (
     money,
     transaction_post,
 )
+from billing.services.locks import for_update
 from boss.audit import audit_record
 from boss.errors import DomainError
 
@@ -146,10 +147,9 @@ def bank_collection_item_answer(*, actor, item: BankCollectionItem, paid: bool, 
     from customers.models import Line
 
     # Lock order: the account's lines, the item, the account (ledger postings last).
-    lines = Line.objects.filter(account_id=item.account_id).order_by("pk")
-    list(lines.select_for_update(**({"no_key": True, "of": ("self",)} if connection.vendor == "postgresql" else {})))
-    item = BankCollectionItem.objects.select_for_update().select_related("batch").get(pk=item.pk)
-    account = Account.objects.select_for_update().select_related("customer").get(pk=item.account_id)
+    list(for_update(Line.objects.filter(account_id=item.account_id).order_by("pk")))
+    item = for_update(BankCollectionItem.objects.select_related("batch")).get(pk=item.pk)
+    account = for_update(Account.objects.select_related("customer")).get(pk=item.account_id)
     amount = money(amount) if paid else None
     if item.status != BankCollectionItem.Status.PENDING:
         same = (item.status == BankCollectionItem.Status.PAID) == paid and (not paid or item.paid_amount == amount)

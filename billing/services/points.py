@@ -11,12 +11,13 @@ from collections import defaultdict
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from billing import rating_rules as rules
 from billing.models import ZERO, Account, Bill, BillSettlement, PointsEntry, PointsLot
 from billing.selectors import accounts_money, unbilled_charges
+from billing.services.locks import for_update
 from boss.audit import audit_record
 from boss.tariffs import tariff
 
@@ -33,10 +34,7 @@ def points_expiry(earned_on: date) -> date:
 
 
 def _lock_accounts(account_ids) -> list[Account]:
-    qs = Account.objects.filter(pk__in=list(account_ids)).order_by("pk")
-    if connection.vendor == "postgresql":
-        return list(qs.select_for_update(no_key=True))
-    return list(qs.select_for_update())
+    return list(for_update(Account.objects.filter(pk__in=list(account_ids)).order_by("pk")))
 
 
 def bills_settle_accounts(*, account_ids) -> int:

@@ -22,6 +22,7 @@ from billing import rating_rules as rules
 from billing.errors import BillingInputError, MonthBilledError
 from billing.models import Bill, LinePlanPeriod, RatedRecord, UsageRecord
 from billing.services.charges import plans_for_month
+from billing.services.locks import for_update
 from boss.audit import audit_record
 
 log = logging.getLogger(__name__)
@@ -39,10 +40,7 @@ def lines_locked(line_ids: Iterable[int]):
     """Lock lines (no-key: FK inserts still pass) in pk order, with account and plan loaded."""
     from customers.models import Line
 
-    qs = Line.objects.select_related("account", "plan").filter(pk__in=list(line_ids)).order_by("pk")
-    if connection.vendor == "postgresql":
-        return list(qs.select_for_update(no_key=True, of=("self",)))
-    return list(qs.select_for_update())
+    return list(for_update(Line.objects.select_related("account", "plan").filter(pk__in=list(line_ids)).order_by("pk")))
 
 
 def billed_line_ids(line_ids: Iterable[int], period: date) -> set[int]:

@@ -40,6 +40,7 @@ from billing.services.ledger import (
     transaction_post,
 )
 from billing.services.points import points_for, points_take_back
+from billing.services.locks import for_update
 from boss.audit import audit_record
 from boss.errors import NotPermitted
 
@@ -52,7 +53,7 @@ DOCUMENTS = {
 
 
 def _lock(case: RefundCase) -> RefundCase:
-    return RefundCase.objects.select_for_update().select_related("account", "collection_item").get(pk=case.pk)
+    return for_update(RefundCase.objects.select_related("account", "collection_item"), no_key=False).get(pk=case.pk)
 
 
 @transaction.atomic
@@ -98,7 +99,7 @@ def refund_decide(*, actor, case: RefundCase, approve: bool, over_deducted, amou
     item = collection_item or case.collection_item
     if item is None or item.account_id != case.account_id or item.status != BankCollectionItem.Status.PAID:
         raise BillingInputError(_("Choose a collection of this account that the bank paid."), field="collection_item")
-    item = BankCollectionItem.objects.select_for_update().get(pk=item.pk)
+    item = for_update(BankCollectionItem.objects.all()).get(pk=item.pk)
     over = money(over_deducted)
     if over <= ZERO:
         raise BillingInputError(_("Enter the amount found over-deducted."), field="over_deducted")
@@ -198,10 +199,10 @@ def refund_pay(*, actor, case: RefundCase, amount, documents=()) -> RefundCase:
     if amount <= ZERO or amount > case.approved_amount:
         raise RefundCapError(_("At most the approved %(approved)s can be paid.")
                              % {"approved": f"¥{case.approved_amount:.2f}"}, approved=str(case.approved_amount))
-    item = BankCollectionItem.objects.select_for_update().get(pk=case.collection_item_id)
+    item = for_update(BankCollectionItem.objects.all()).get(pk=case.collection_item_id)
     if amount > _refundable(item, excluding=case):
         raise RefundCapError(_("This collection has been refunded already."), field="amount")
-    account = Account.objects.select_for_update().get(pk=case.account_id)
+    account = for_update(Account.objects.all()).get(pk=case.account_id)
     documents = sorted(set(documents or ()))
     if account.corporate:
         method, source, hall = RefundCase.Method.BANK, ledger_account_bank_clearing(bank=account.bank_code), None
@@ -221,7 +222,7 @@ def refund_pay(*, actor, case: RefundCase, amount, documents=()) -> RefundCase:
     reds, invoiced = _red_letters(actor=actor, case=case, amount=amount)
     points = points_take_back(customer_id=account.customer_id, bill_ids=item.bills, points=points_for(invoiced),
                               reference=case.number)
-    case.pay(by=actor, when=timezone.now(), amount=amount, method=method, documents=documents, hall=hall)
+    case.pay(by=actor, when=timezone.now(), amount=amount, way=method, documents=documents, hall=hall)
     case.ledger_transaction, case.points_taken = tx, points
     case.save()
     audit_record(actor=actor, action="refund.pay", target=case,

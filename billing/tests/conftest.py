@@ -83,3 +83,37 @@ def system(db):
     from boss.permissions import system_actor
 
     return system_actor()
+
+
+@pytest.fixture
+def bank_line(make_line, make_account, plan):
+    """bank_line(msisdn, bank="ICBC", corporate=False) → an active line on the allowance plan whose account
+    pays by bank collection (not prepaid), activated long ago."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    def make(msisdn="13800138000", bank="ICBC", corporate=False):
+        account = make_account(payment_method="bank", realtime_prepaid=False, corporate=corporate, bank_code=bank,
+                               bank_account_number=f"62220202001{msisdn[-8:]}", bank_account_holder="张三")
+        line = make_line(msisdn, account=account, activated_at=datetime(2024, 1, 1, tzinfo=ZoneInfo("Asia/Shanghai")))
+        line.plan = plan
+        line.save(update_fields=["plan"])
+        return line
+
+    return make
+
+
+@pytest.fixture
+def billed_month(system):
+    """billed_month(period) → runs the bill run of that month to the end."""
+    from billing.services.bill_run import bill_run_execute, bill_run_start
+
+    def run(period):
+        return bill_run_execute(actor=system, run=bill_run_start(actor=system, period=period))
+
+    return run
+
+
+@pytest.fixture
+def clerk(make_staff):
+    return make_staff("account_clerk", username="clerk_a", hall=None)
