@@ -453,7 +453,7 @@ class BillRun(models.Model):
 
 class BillRunChunk(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting")
+        PENDING = "pending", _("Waiting to be billed")
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
@@ -619,7 +619,7 @@ class ArrearsCase(models.Model):
     class Status(models.TextChoices):
         REMINDED = "reminded", _("Reminded")
         SUSPENDED = "suspended", _("Lines suspended")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", _("Closed (paid or exempt)")
 
     account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.PROTECT,
                                 related_name="arrears_cases")
@@ -629,7 +629,7 @@ class ArrearsCase(models.Model):
     suspend_after = models.DateTimeField(_("suspension from"))
     suspended_at = models.DateTimeField(_("suspended at"), null=True, blank=True)
     suspended_lines = models.JSONField(_("lines suspended"), default=list, blank=True)  # [msisdn]
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("case closed at"), null=True, blank=True)
     close_reason = models.CharField(_("closed because"), max_length=100, blank=True)
 
     class Meta:
@@ -693,7 +693,7 @@ class BankCollectionItem(models.Model):
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     payment = models.OneToOneField(Payment, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="collection_item")
-    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("bank answered at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("bank collection item")

@@ -90,7 +90,7 @@ class ArrearsCaseTable(tables.Table):
     reminded_at = tables.DateTimeColumn(verbose_name=_("reminded at"), format="Y-m-d H:i")
     suspend_after = tables.DateTimeColumn(verbose_name=_("suspension from"), format="Y-m-d H:i")
     suspended_lines = tables.Column(verbose_name=_("lines suspended"), orderable=False)
-    closed_at = tables.DateTimeColumn(verbose_name=_("closed at"), format="Y-m-d H:i")
+    closed_at = tables.DateTimeColumn(verbose_name=_("case closed at"), format="Y-m-d H:i")
 
     class Meta:
         attrs = {"class": "table"}
