@@ -37,6 +37,7 @@ from billing.services.charges import (
     revenue_accounts,
     still_to_charge,
 )
+from billing.services.bulk import insert_rows
 from billing.services.ledger import PlannedTransaction, ledger_accounts_customer_many, transactions_post_many
 from billing.services.points import bills_settle_accounts
 from billing.services.rating import lines_locked, rate_lines
@@ -114,13 +115,23 @@ def _history(line_ids, period: date) -> dict[int, tuple[Decimal, int]]:
     return {line_id: (Decimal(s or 0), n) for line_id, s, n in rows}
 
 
-def _huge(total: Decimal, history: tuple[Decimal, int] | None) -> tuple[bool, Decimal | None]:
+@dataclass(frozen=True)
+class HugeRule:
     """More than `huge_bill_factor` times the average of the previous months' bills (at least
     `huge_bill_min_months` of them within `huge_bill_history_months`)."""
-    if not history or history[1] < tariff("billing.huge_bill_min_months"):
-        return False, None
-    average = (history[0] / history[1]).quantize(rules.CENT)
-    return average > 0 and total > tariff("billing.huge_bill_factor") * average, average
+
+    factor: Decimal
+    min_months: int
+
+    @classmethod
+    def in_force(cls) -> "HugeRule":
+        return cls(factor=tariff("billing.huge_bill_factor"), min_months=tariff("billing.huge_bill_min_months"))
+
+    def check(self, total: Decimal, history: tuple[Decimal, int] | None) -> tuple[bool, Decimal | None]:
+        if not history or history[1] < self.min_months:
+            return False, None
+        average = (history[0] / history[1]).quantize(rules.CENT)
+        return average > 0 and total > self.factor * average, average
 
 
 def bill_lines_for_period(*, actor, lines: list, period: date, run: BillRun | None = None) -> ChunkResult:
@@ -156,21 +167,22 @@ def bill_lines_for_period(*, actor, lines: list, period: date, run: BillRun | No
             planned.append(PlannedTransaction(posting, memo=f"{lm.line.msisdn} {period:%Y-%m}",
                                               reference=f"bill:{lm.line.pk}:{period:%Y%m}"))
     txs = iter(transactions_post_many(actor=actor, kind="bill", planned=planned))
-    bills = []
+    now = timezone.now()
+    rows, huge_rule = [], HugeRule.in_force()
     for lm, items, total, posted in computed:
-        huge, average = _huge(total, history.get(lm.line.pk))
-        bills.append(Bill(line=lm.line, account_id=lm.line.account_id, customer_id=lm.line.customer_id, plan=lm.plan,
-                          period=period, bill_run=run, total=total,
-                          charged_in_advance=sum(lm.charged.values(), ZERO),
-                          ledger_transaction=next(txs) if posted else None, huge=huge, history_average=average))
-    Bill.objects.bulk_create(bills)
-    BillLine.objects.bulk_create([
-        BillLine(bill=bill, fee_type=i.fee_type, name=i.name[:100], days=i.days, quantity=i.quantity, amount=i.amount)
-        for bill, (_lm, items, _t, _p) in zip(bills, computed, strict=True) for i in items
-    ])
-    bills_settle_accounts(account_ids={b.account_id for b in bills})
-    result.bills = len(bills)
-    result.total = sum((b.total for b in bills), ZERO)
+        huge, average = huge_rule.check(total, history.get(lm.line.pk))
+        rows.append((lm.line.pk, lm.line.account_id, lm.line.customer_id, lm.plan.pk, period,
+                     run.pk if run else None, total, sum(lm.charged.values(), ZERO),
+                     next(txs) if posted else None, huge, average, now))
+    bill_ids = insert_rows(Bill, ["line", "account", "customer", "plan", "period", "bill_run", "total",
+                                  "charged_in_advance", "ledger_transaction", "huge", "history_average", "created_at"],
+                           rows, returning=True)
+    insert_rows(BillLine, ["bill", "fee_type", "name", "days", "quantity", "amount"],
+                [(bill_id, i.fee_type, i.name[:100], i.days, i.quantity, i.amount)
+                 for bill_id, (_lm, items, _t, _p) in zip(bill_ids, computed, strict=True) for i in items])
+    bills_settle_accounts(account_ids={row[1] for row in rows})
+    result.bills = len(rows)
+    result.total = sum((row[6] for row in rows), ZERO)
     return result
 
 

@@ -195,8 +195,8 @@ class PlannedTransaction:
 
 @transaction.atomic
 def transactions_post_many(*, actor, kind: str, planned: Sequence[PlannedTransaction], hall=None,
-                           booked_on=None) -> list[LedgerTransaction]:
-    """Post many balanced transactions of one kind in one go (returned in the order given).
+                           booked_on=None) -> list[int]:
+    """Post many balanced transactions of one kind in one go; returns their ids in the order given.
 
     Every transaction obeys the rules of `transaction_post` (two postings or more, non-zero amounts
     with at most two decimals, debits equal credits, guarded accounts never below zero). All entries go
@@ -204,6 +204,10 @@ def transactions_post_many(*, actor, kind: str, planned: Sequence[PlannedTransac
 
     Raises InvalidAmountError, UnbalancedTransactionError, InsufficientBalanceError.
     """
+    from django.utils import timezone
+
+    from billing.services.bulk import insert_rows
+
     if not planned:
         return []
     delta: dict[int, Decimal] = {}
@@ -221,16 +225,14 @@ def transactions_post_many(*, actor, kind: str, planned: Sequence[PlannedTransac
         checked.append(amounts)
     _check_floors(delta)
     hall = hall if hall is not None else getattr(actor, "hall", None)
-    extra = {"booked_on": booked_on} if booked_on else {}
-    txs = LedgerTransaction.objects.bulk_create([
-        LedgerTransaction(kind=kind, memo=p.memo[:200], reference=p.reference[:60], actor=actor, hall=hall, **extra)
-        for p in planned
-    ])
-    entries = [LedgerEntry(transaction=tx, account=posting.account, amount=amount)
-               for tx, plan, amounts in zip(txs, planned, checked, strict=True)
-               for posting, amount in zip(plan.postings, amounts, strict=True)]
-    LedgerEntry.objects.bulk_create(entries)  # PostgreSQL: one statement (no parameter limit)
-    return txs
+    now, day = timezone.now(), booked_on or timezone.localdate()
+    ids = insert_rows(LedgerTransaction, ["kind", "memo", "reference", "actor", "hall", "booked_on", "created_at"],
+                      [(kind, p.memo[:200], p.reference[:60], actor.pk, getattr(hall, "pk", None), day, now)
+                       for p in planned], returning=True)
+    insert_rows(LedgerEntry, ["transaction", "account", "amount"],
+                [(tx, posting.account.pk, amount) for tx, plan, amounts in zip(ids, planned, checked, strict=True)
+                 for posting, amount in zip(plan.postings, amounts, strict=True)])
+    return ids
 
 
 def ledger_accounts_customer_many(*, account_ids) -> dict[int, LedgerAccount]:

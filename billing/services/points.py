@@ -17,6 +17,7 @@ from django.utils import timezone
 from billing import rating_rules as rules
 from billing.models import ZERO, Account, Bill, BillSettlement, PointsEntry, PointsLot
 from billing.selectors import accounts_money, unbilled_charges
+from billing.services.bulk import insert_rows
 from billing.services.locks import for_update
 from boss.audit import audit_record
 from boss.tariffs import tariff
@@ -24,8 +25,8 @@ from boss.tariffs import tariff
 CHUNK_ACCOUNTS = 1000
 
 
-def points_for(amount: Decimal) -> int:
-    value = Decimal(amount) * tariff("points.per_yuan")
+def points_for(amount: Decimal, per_yuan: Decimal | None = None) -> int:
+    value = Decimal(amount) * (tariff("points.per_yuan") if per_yuan is None else per_yuan)
     return max(0, int(value.to_integral_value(rounding=ROUND_DOWN)))
 
 
@@ -49,7 +50,8 @@ def bills_settle_accounts(*, account_ids) -> int:
     for bill in (Bill.objects.filter(account__in=accounts, settlement__isnull=True)
                  .order_by("account_id", "-period", "-pk").only("pk", "account_id", "customer_id", "total")):
         bills[bill.account_id].append(bill)
-    today = timezone.localdate()
+    today, now = timezone.localdate(), timezone.now()
+    per_yuan, expires = tariff("points.per_yuan"), points_expiry(today)
     settled, lots = [], []
     for account in accounts:
         owed = max(ZERO, money[account.pk].arrears - max(ZERO, newest.get(account.pk, ZERO)))
@@ -57,15 +59,16 @@ def bills_settle_accounts(*, account_ids) -> int:
             if owed > ZERO:
                 owed -= bill.total
                 continue
-            points = points_for(bill.total)
-            settled.append(BillSettlement(bill=bill, points=points))
+            points = points_for(bill.total, per_yuan)
+            settled.append((bill.pk, now, points))
             if points:
-                lots.append(PointsLot(customer_id=bill.customer_id, bill=bill, earned_on=today, points=points,
-                                      remaining=points, expires_on=points_expiry(today)))
-    BillSettlement.objects.bulk_create(settled)
-    PointsLot.objects.bulk_create(lots)
-    PointsEntry.objects.bulk_create([PointsEntry(customer_id=lot.customer_id, lot=lot, kind=PointsEntry.Kind.ACCRUE,
-                                                 delta=lot.points, reference=f"bill:{lot.bill_id}") for lot in lots])
+                lots.append((bill.customer_id, bill.pk, today, points, points, expires))
+    insert_rows(BillSettlement, ["bill", "paid_at", "points"], settled)
+    lot_ids = insert_rows(PointsLot, ["customer", "bill", "earned_on", "points", "remaining", "expires_on"], lots,
+                          returning=True)
+    insert_rows(PointsEntry, ["customer", "lot", "kind", "delta", "reference", "created_at"],
+                [(lot[0], lot_id, PointsEntry.Kind.ACCRUE, lot[3], f"bill:{lot[1]}", now)
+                 for lot, lot_id in zip(lots, lot_ids, strict=True)])
     return len(settled)
 
 

@@ -20,6 +20,7 @@ from billing.services.charges import (
     revenue_accounts,
     still_to_charge,
 )
+from billing.services.bulk import insert_rows
 from billing.services.ledger import PlannedTransaction, ledger_accounts_customer_many, transactions_post_many
 from boss.audit import audit_record
 
@@ -46,11 +47,10 @@ def prepaid_charge_lines(*, actor, lines: list, period: date) -> int:
                                           reference=f"prepaid:{lm.line.pk}:{period:%Y%m}"))
         deltas.append((lm.line, delta))
     txs = transactions_post_many(actor=actor, kind="prepaid.charge", planned=planned)
-    PrepaidCharge.objects.bulk_create([
-        PrepaidCharge(line=line, account_id=line.account_id, period=period, fee_type=fee_type, amount=amount,
-                      ledger_transaction=tx)
-        for (line, delta), tx in zip(deltas, txs, strict=True) for fee_type, amount in sorted(delta.items())
-    ])
+    now = timezone.now()
+    insert_rows(PrepaidCharge, ["line", "account", "period", "fee_type", "amount", "ledger_transaction", "created_at"],
+                [(line.pk, line.account_id, period, fee_type, amount, tx, now)
+                 for (line, delta), tx in zip(deltas, txs, strict=True) for fee_type, amount in sorted(delta.items())])
     return len(txs)
 
 
