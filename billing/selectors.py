@@ -192,16 +192,17 @@ def current_charges(account, *, today: date | None = None) -> dict[date, Decimal
 
     from billing import rating_rules as rules
     from billing.models import Bill
-    from billing.services.charges import line_month_items, line_months_load, still_to_charge
+    from billing.services.charges import LineInfo, line_month_items, line_months_load, still_to_charge
     from customers.models import Line
 
     today = today or timezone.localdate()
     this_month = rules.month_start(today)
     out: dict[date, Decimal] = {}
-    lines = list(Line.objects.filter(account=account, activated_at__isnull=False).select_related("plan", "account"))
+    lines = [LineInfo.of(ln) for ln in Line.objects.filter(account=account, activated_at__isnull=False)
+             .select_related("account")]
     if not lines:
         return out
-    billed = set(Bill.objects.filter(line__in=lines, period__gte=rules.month_add(this_month, -1))
+    billed = set(Bill.objects.filter(line__in=[ln.pk for ln in lines], period__gte=rules.month_add(this_month, -1))
                  .values_list("line_id", "period"))
     for period in (rules.month_add(this_month, -1), this_month):
         todo = [ln for ln in lines if (ln.pk, period) not in billed]
@@ -284,7 +285,7 @@ def itemised_bill(*, line, period: date) -> Itemised:
     """Three queries for the summary; the records come as a queryset for the caller to page."""
     from billing import rating_rules as rules
     from billing.models import Bill, UsageRecord
-    from billing.services.charges import line_month_items, line_months_load
+    from billing.services.charges import LineInfo, line_month_items, line_months_load
 
     period = rules.month_start(period)
     bill = Bill.objects.filter(line=line, period=period).select_related("plan", "settlement").first()
@@ -292,7 +293,7 @@ def itemised_bill(*, line, period: date) -> Itemised:
         items = list(bill.items.all())
         total = bill.total
     else:
-        lm = line_months_load([line], period)[line.pk]
+        lm = line_months_load([LineInfo.of(line)], period)[line.pk]
         items = line_month_items(lm) if lm.span else []
         total = sum((i.amount for i in items), ZERO)
     start, end = rules.period_bounds(period)

@@ -31,6 +31,7 @@ from billing import rating_rules as rules
 from billing.errors import BillRunTooEarlyError
 from billing.models import ZERO, Bill, BillLine, BillRun, BillRunChunk, FeeType, UsageRecord
 from billing.services.charges import (
+    ids_q,
     line_month_items,
     line_months_load,
     postings_for,
@@ -110,7 +111,8 @@ class ChunkResult:
 
 def _history(line_ids, period: date) -> dict[int, tuple[Decimal, int]]:
     months = tariff("billing.huge_bill_history_months")
-    rows = (Bill.objects.filter(line_id__in=line_ids, period__gte=rules.month_add(period, -months), period__lt=period)
+    rows = (Bill.objects.filter(ids_q("line_id", line_ids), period__gte=rules.month_add(period, -months),
+                                period__lt=period)
             .values_list("line_id").annotate(s=Sum("total"), n=Count("pk")).order_by())
     return {line_id: (Decimal(s or 0), n) for line_id, s, n in rows}
 
@@ -142,7 +144,7 @@ def bill_lines_for_period(*, actor, lines: list, period: date, run: BillRun | No
         return result
     ids = [ln.pk for ln in lines]
     start, end = rules.period_bounds(period)
-    unrated = set(UsageRecord.objects.filter(line_id__in=ids, started_at__gte=start, started_at__lt=end,
+    unrated = set(UsageRecord.objects.filter(ids_q("line_id", ids), started_at__gte=start, started_at__lt=end,
                                              rating__isnull=True).values_list("line_id", flat=True).distinct())
     rate_lines([ln for ln in lines if ln.pk in unrated], period)
     months = line_months_load(lines, period)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from billing import rating_rules as rules
 from billing.models import Account, PrepaidCharge
 from billing.services.charges import (
+    LineInfo,
     line_month_items,
     line_months_load,
     postings_for,
@@ -27,10 +28,10 @@ from boss.audit import audit_record
 CHUNK_LINES = 2000
 
 
-def prepaid_charge_lines(*, actor, lines: list, period: date) -> int:
+def prepaid_charge_lines(*, actor, lines: list[LineInfo], period: date) -> int:
     """Charge these locked, unbilled prepaid lines for the month in the caller's transaction.
     Returns how many lines had something to take or give back."""
-    lines = [ln for ln in lines if ln.account.realtime_prepaid]
+    lines = [ln for ln in lines if ln.realtime_prepaid]
     if not lines:
         return 0
     months = line_months_load(lines, period)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from billing import rating_rules as rules
 from billing.errors import BillingInputError, MonthBilledError
 from billing.models import Bill, LinePlanPeriod, RatedRecord, UsageRecord
-from billing.services.charges import plans_for_month
+from billing.services.charges import LineInfo, plans_for_month
 from billing.services.locks import for_update
 from boss.audit import audit_record
 
@@ -36,11 +36,12 @@ class RatingResult:
     late: int = 0   # records of months already billed (left unrated)
 
 
-def lines_locked(line_ids: Iterable[int]):
-    """Lock lines (no-key: FK inserts still pass) in pk order, with account and plan loaded."""
+def lines_locked(line_ids: Iterable[int]) -> list[LineInfo]:
+    """Lock lines (no-key: FK inserts still pass) in pk order; what billing needs of them as LineInfo."""
     from customers.models import Line
 
-    return list(for_update(Line.objects.select_related("account", "plan").filter(pk__in=list(line_ids)).order_by("pk")))
+    qs = for_update(Line.objects.filter(pk__in=list(line_ids)).order_by("pk"))
+    return [LineInfo(*row) for row in qs.values_list(*LineInfo.FIELDS)]
 
 
 def billed_line_ids(line_ids: Iterable[int], period: date) -> set[int]:
@@ -139,7 +140,7 @@ def _chunk_rate(*, actor, line_ids: list[int], period: date) -> tuple[int, int]:
         billed = billed_line_ids(line_ids, period)
         lines = [ln for ln in lines if ln.pk not in billed]
         count = rate_lines(lines, period)
-        prepaid_charge_lines(actor=actor, lines=[ln for ln in lines if ln.account.realtime_prepaid], period=period)
+        prepaid_charge_lines(actor=actor, lines=[ln for ln in lines if ln.realtime_prepaid], period=period)
     return len(lines), count
 
 
@@ -211,15 +212,16 @@ def line_plan_correct(*, actor, line, plan, period: date, reason: str) -> LinePl
                                   "is a plan change at the counter."), field="period")
     if plan.kind != Plan.Kind.MAIN:
         raise BillingInputError(_("Choose a main plan."), field="plan")
-    line = lines_locked([line.pk])[0]
+    line = for_update(Line.objects.select_related("account")).get(pk=line.pk)
+    info = LineInfo.of(line)
     if Bill.objects.filter(line=line, period=period).exists():
         raise MonthBilledError(msisdn=line.msisdn, period=f"{period:%Y-%m}")
-    before = plans_for_month([line], period)[line.pk]
+    before = plans_for_month([info], period)[line.pk]
     row = LinePlanPeriod.objects.create(line=line, plan=plan, since=period, until=rules.month_end(period),
                                         reason=reason[:200], set_by=actor)
-    count = rate_lines([line], period)
-    if line.account.realtime_prepaid:
-        prepaid_charge_lines(actor=actor, lines=[line], period=period)
+    count = rate_lines([info], period)
+    if info.realtime_prepaid:
+        prepaid_charge_lines(actor=actor, lines=[info], period=period)
     audit_record(actor=actor, action="line.plan_correct", target=line, reason=reason,
                  before={"plan": before.code, "period": f"{period:%Y-%m}"},
                  after={"plan": plan.code, "records_rated": count})

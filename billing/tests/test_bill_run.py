@@ -24,7 +24,7 @@ from billing.models import (
 from billing.selectors import account_balance, account_money, ledger_check_balanced
 from billing.services import bill_run as bill_run_module
 from billing.services.bill_run import bill_run_execute, bill_run_report, bill_run_start
-from billing.services.charges import line_month_items, line_months_load
+from billing.services.charges import LineInfo, line_month_items, line_months_load
 from billing.services.ledger import ledger_account_revenue
 from billing.services.points import bills_settle
 from billing.services.prepaid import prepaid_charges_sync
@@ -152,7 +152,7 @@ def test_the_database_refuses_a_second_bill_for_a_line_and_month(system, postpai
 
 
 def _expected(lines):
-    months = line_months_load([type(lines[0]).objects.select_related("plan", "account").get(pk=ln.pk) for ln in lines],
+    months = line_months_load([LineInfo.of(type(ln).objects.select_related("account").get(pk=ln.pk)) for ln in lines],
                               MARCH)
     return {lm.line.msisdn: sum((i.amount for i in line_month_items(lm)), D("0")) for lm in months.values()}
 

@@ -14,7 +14,7 @@ from django.db import connection
 from billing.models import Account, Bill, BillRun, LedgerTransaction, UsageRecord
 from billing.selectors import ledger_check_balanced
 from billing.services.bill_run import bill_run_execute, bill_run_start
-from billing.services.charges import line_month_items, line_months_load
+from billing.services.charges import LineInfo, line_month_items, line_months_load
 from billing.services.rating import usage_rate
 from billing.tasks import bill_run_execute_task
 
@@ -44,8 +44,8 @@ def _lines(n, hall, plan):
 def _expected(lines):
     from customers.models import Line
 
-    months = line_months_load(Line.objects.select_related("plan", "account").filter(pk__in=[ln.pk for ln in lines]),
-                              MARCH)
+    months = line_months_load([LineInfo.of(ln) for ln in Line.objects.select_related("account")
+                               .filter(pk__in=[ln.pk for ln in lines])], MARCH)
     return {lm.line.msisdn: sum((i.amount for i in line_month_items(lm)), Decimal("0")) for lm in months.values()}
 
 
