@@ -216,7 +216,8 @@ def phase_rerun() -> None:
     bills, txs = Bill.objects.count(), LedgerTransaction.objects.count()
     start = time.monotonic()
     run = bill_run_execute(actor=system_actor(), run=bill_run_start(actor=system_actor(), period=PERIOD))
-    print(f"  bills {Bill.objects.count() - bills:+,}, ledger transactions {LedgerTransaction.objects.count() - txs:+,}")
+    new_txs = LedgerTransaction.objects.count() - txs
+    print(f"  bills {Bill.objects.count() - bills:+,}, ledger transactions {new_txs:+,}")
     report("bill run again (nothing to do)", time.monotonic() - start, run.passes, "passes")
 
 

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q, Sum
+from django.db.models import Exists, F, OuterRef, Sum
 from django.utils import timezone
 
 from billing.models import Account, ArrearsCase, LedgerAccount, LedgerEntry

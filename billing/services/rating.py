@@ -82,7 +82,8 @@ def _rate_python(params: dict[int, rules.RatingParams], period: date) -> int:
             used[(line_id, c.fee_type)] += n
         rows.append(RatedRecord(usage_record_id=pk, line_id=line_id, period=period, fee_type=c.fee_type,
                                 plan_id=p.plan_id, units=n, included_units=inside, charged_units=n - inside,
-                                rate=c.rate, charge=rules.charge(charged_units=n - inside, rate=c.rate, per_kb=c.per_kb)))
+                                rate=c.rate,
+                                charge=rules.charge(charged_units=n - inside, rate=c.rate, per_kb=c.per_kb)))
     RatedRecord.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
 

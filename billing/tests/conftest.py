@@ -72,7 +72,8 @@ def usage():
     def make(line, when, kind="voice", seconds=0, kb=0, direction="out", roaming=False, long_distance=False):
         return UsageRecord.objects.create(
             record_id=f"T{next(counter):08d}-{line.pk}", line=line, msisdn=line.msisdn, kind=kind, direction=direction,
-            started_at=when, duration_seconds=seconds, volume_kb=kb, other_party="" if kind == "data" else "13900139000",
+            started_at=when, duration_seconds=seconds, volume_kb=kb,
+            other_party="" if kind == "data" else "13900139000",
             roaming=roaming, long_distance=long_distance)
 
     return make

@@ -56,7 +56,8 @@ def test_a_line_below_its_credit_limit_is_reminded_then_suspended_after_the_remi
     case.refresh_from_db()
     assert case.status == "suspended" and case.suspended_lines == ["13800138000"]
     wo = WorkOrder.objects.get()
-    assert (wo.action, wo.msisdn, wo.line_id, wo.reference) == ("suspend", "13800138000", owing.pk, f"arrears:{case.pk}")
+    assert (wo.action, wo.msisdn, wo.line_id, wo.reference) == (
+        "suspend", "13800138000", owing.pk, f"arrears:{case.pk}")
     assert AuditEvent.objects.filter(action="arrears.suspend").count() == 1
 
 

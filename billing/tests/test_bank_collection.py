@@ -8,7 +8,14 @@ from decimal import Decimal
 import pytest
 
 from billing.errors import BillingInputError, CollectionFileError
-from billing.models import BankCollectionBatch, BankCollectionItem, BillSettlement, Document, LedgerTransaction, PointsLot
+from billing.models import (
+    BankCollectionBatch,
+    BankCollectionItem,
+    BillSettlement,
+    Document,
+    LedgerTransaction,
+    PointsLot,
+)
 from billing.selectors import account_balance, account_money, ledger_check_balanced
 from billing.services.bank_collection import (
     bank_collection_create,
@@ -64,7 +71,8 @@ def test_the_export_file_has_the_full_bank_account_and_is_audited(batch, clerk):
 
 def test_paid_items_are_posted_with_an_invoice_settled_and_earn_points(batch, clerk):
     item = batch["CCB"].items.get()
-    result = bank_collection_result_import(actor=clerk, batch=batch["CCB"], text=result_file((str(item), "paid", "58.00", "")))
+    result = bank_collection_result_import(actor=clerk, batch=batch["CCB"],
+                                           text=result_file((str(item), "paid", "58.00", "")))
     assert (result.paid, result.rejected, result.errors) == (1, 0, [])
     item.refresh_from_db()
     assert item.status == "paid" and item.payment.method == "bank_collection"

@@ -136,7 +136,8 @@ def test_running_the_month_twice_makes_no_second_bill_and_no_second_posting(syst
     lines = [postpaid(f"1380013800{i}") for i in range(3)]
     usage(lines[0], at(5), seconds=200 * 60)
     run_month(system)
-    state = (Bill.objects.count(), LedgerTransaction.objects.count(), sorted(Bill.objects.values_list("total", flat=True)))
+    state = (Bill.objects.count(), LedgerTransaction.objects.count(),
+             sorted(Bill.objects.values_list("total", flat=True)))
     run = run_month(system)
     assert (Bill.objects.count(), LedgerTransaction.objects.count(),
             sorted(Bill.objects.values_list("total", flat=True))) == state
@@ -266,7 +267,8 @@ def test_a_bill_over_three_times_the_average_of_the_previous_months_is_flagged(s
     usage(heavy, at(2), seconds=900 * 60)     # 800 minutes beyond: 152.00 → 210.00 > 3 × 58
     usage(new, at(2), seconds=900 * 60)       # no history: never flagged
     run_month(system)
-    flags = {b.line.msisdn: (b.huge, b.history_average) for b in Bill.objects.filter(period=MARCH).select_related("line")}
+    flags = {b.line.msisdn: (b.huge, b.history_average)
+             for b in Bill.objects.filter(period=MARCH).select_related("line")}
     assert flags == {"13800138000": (True, D("58.00")), "13800138001": (False, D("58.00")),
                      "13800138002": (False, None)}
 

@@ -52,7 +52,7 @@ def test_outgoing_calls_use_the_allowance_in_time_order_and_the_crossing_call_is
 
 
 @pytest.mark.parametrize("record, fee_type, charge", [
-    ({"kind": "voice", "seconds": 61, "direction": "in"}, "voice", "0.00"),                       # domestic incoming free
+    ({"kind": "voice", "seconds": 61, "direction": "in"}, "voice", "0.00"),                     # domestic incoming free
     ({"kind": "voice", "seconds": 61, "direction": "in", "roaming": True}, "roaming", "5.98"),    # 2 min × 2.99
     ({"kind": "voice", "seconds": 120, "roaming": True, "long_distance": True}, "roaming", "5.98"),  # roaming wins
     ({"kind": "voice", "seconds": 59, "long_distance": True}, "long_distance", "4.60"),           # 1 minute

@@ -122,7 +122,8 @@ def itemised_pdf(request, line_id: int, period):
 def plan_correction(request, line_id: int):
     """Correct the plan of a month not billed yet; the month is re-rated at once."""
     line = line_get_for_billing(actor=request.user, line_id=line_id)
-    form = PlanCorrectionForm(initial={"period": f"{rules.month_start(timezone.localdate()):%Y-%m}", "plan": line.plan_id})
+    this_month = f"{rules.month_start(timezone.localdate()):%Y-%m}"
+    form = PlanCorrectionForm(initial={"period": this_month, "plan": line.plan_id})
     if request.method == "POST":
         form = PlanCorrectionForm(request.POST)
         if form.is_valid():

@@ -17,7 +17,14 @@ from billing.filtersets import RefundCaseFilterSet
 from billing.forms import RefundDecisionForm, RefundPayForm, RefundRequestForm
 from billing.models import RefundCase
 from billing.selectors import line_get_for_billing, refund_get_for_actor, refund_list_for_actor
-from billing.services.refunds import DOCUMENTS, refund_decide, refund_form_pdf, refund_form_print, refund_pay, refund_request
+from billing.services.refunds import (
+    DOCUMENTS,
+    refund_decide,
+    refund_form_pdf,
+    refund_form_print,
+    refund_pay,
+    refund_request,
+)
 from billing.tables import RefundCaseTable
 from billing.views.common import add_domain_error
 from boss.errors import DomainError
