@@ -35,7 +35,7 @@ app.conf.beat_schedule["complaint-steps-escalate"] = {
 # month fees taken at night; the previous month's bill run from the tariff's day on; arrears reminders
 # and suspensions every quarter hour; paid bills and their points; expired points at night.
 app.conf.beat_schedule.update({
-    "billing-usage-rate": {"task": "billing.tasks.usage_rate_pending", "schedule": 600.0},
+    "billing-usage-rate": {"task": "billing.tasks.usage_rate_imports", "schedule": 600.0},
     "billing-prepaid-charges": {"task": "billing.tasks.prepaid_charges_sync", "schedule": crontab(hour=0, minute=30)},
     "billing-bill-run-due": {"task": "billing.tasks.bill_run_due", "schedule": crontab(hour=2, minute=0)},
     "billing-arrears-scan": {"task": "billing.tasks.arrears_scan", "schedule": 900.0},
