@@ -312,6 +312,7 @@ class UsageImport(models.Model):
                                     related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("usage import")

@@ -14,19 +14,22 @@ from boss.tariffs import tariff
 @shared_task(name="billing.tasks.usage_import_run")
 def usage_import_run(usage_import_id: int) -> int:
     """Import an uploaded usage file (progress is kept on the UsageImport row), then rate what came in."""
+    from billing.services.rating import usage_rate_import
+
     usage_import = UsageImport.objects.get(pk=usage_import_id)
     if usage_import.status != UsageImport.Status.DONE:
         usage_import = usage_import_file(usage_import=usage_import)
-    usage_rate_pending_task.delay()
+    if usage_import.status == UsageImport.Status.DONE and usage_import.rated_at is None:
+        usage_rate_import(actor=system_actor(), usage_import=usage_import)   # prepaid lines charged now
     return usage_import.imported
 
 
-@shared_task(name="billing.tasks.usage_rate_pending")
-def usage_rate_pending_task() -> int:
-    """Rate (and charge, for prepaid lines) the records not rated yet."""
-    from billing.services.rating import usage_rate_pending
+@shared_task(name="billing.tasks.usage_rate_imports")
+def usage_rate_imports_task() -> int:
+    """Rate (and charge, for prepaid lines) imports whose rating was lost (the beat's safety net)."""
+    from billing.services.rating import usage_rate_imports
 
-    return usage_rate_pending(actor=system_actor()).records
+    return usage_rate_imports(actor=system_actor()).records
 
 
 @shared_task(name="billing.tasks.bill_run_execute")

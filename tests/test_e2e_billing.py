@@ -17,8 +17,8 @@ from billing.services.bill_run import bill_run_execute
 from billing.services.payments import payment_collect
 from billing.services.refunds import refund_request
 from boss.permissions import system_actor
-from boss.tests.factories import TEST_PASSWORD
 from conftest import e2e
+from tests.test_e2e_complaints import login  # the same browser login for every role
 
 pytestmark = [*e2e, pytest.mark.django_db(transaction=True)]
 SH = ZoneInfo("Asia/Shanghai")
@@ -43,17 +43,6 @@ def month_of_usage(hall):
                                    started_at=datetime(2025, 3, day, 9, tzinfo=SH), duration_seconds=20 * 60,
                                    other_party="13900139000")
     return line
-
-
-def login(browser, live_server, user):
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-    page = context.new_page()
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", TEST_PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{live_server.url}/")
-    return page
 
 
 def test_bill_run_itemised_bill_and_a_refund_across_three_roles(live_server, browser, month_of_usage, make_staff,

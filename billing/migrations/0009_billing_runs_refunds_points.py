@@ -380,6 +380,11 @@ class Migration(migrations.Migration):
             model_name='refundcase',
             constraint=models.CheckConstraint(condition=models.Q(('paid_by__isnull', True), models.Q(('paid_by', models.F('decided_by')), _negated=True), _connector='OR'), name='refund_four_eyes'),
         ),
+        migrations.AddField(
+            model_name='usageimport',
+            name='rated_at',
+            field=models.DateTimeField(blank=True, null=True, verbose_name='rated at'),
+        ),
         # Issued bills, their lines, real-time charges, settlements and the points ledger are history.
         immutable_table("billing_bill"),
         immutable_table("billing_billline"),

@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from billing import rating_rules as rules
 from billing.errors import BillRunTooEarlyError
-from billing.models import ZERO, Bill, BillLine, BillRun, BillRunChunk, FeeType, UsageRecord
+from billing.models import ZERO, Bill, BillLine, BillRun, BillRunChunk, FeeType
 from billing.services.charges import (
     ids_q,
     line_month_items,
@@ -41,7 +41,7 @@ from billing.services.charges import (
 from billing.services.bulk import insert_rows
 from billing.services.ledger import PlannedTransaction, ledger_accounts_customer_many, transactions_post_many
 from billing.services.points import bills_settle_accounts
-from billing.services.rating import lines_locked, rate_lines
+from billing.services.rating import lines_locked, rate_lines, unrated_line_ids
 from boss.audit import audit_record
 from boss.tariffs import tariff
 
@@ -143,9 +143,7 @@ def bill_lines_for_period(*, actor, lines: list, period: date, run: BillRun | No
     if not lines:
         return result
     ids = [ln.pk for ln in lines]
-    start, end = rules.period_bounds(period)
-    unrated = set(UsageRecord.objects.filter(ids_q("line_id", ids), started_at__gte=start, started_at__lt=end,
-                                             rating__isnull=True).values_list("line_id", flat=True).distinct())
+    unrated = unrated_line_ids(ids, period)
     rate_lines([ln for ln in lines if ln.pk in unrated], period)
     months = line_months_load(lines, period)
     history = _history(ids, period)

@@ -14,14 +14,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection, transaction
+from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing import rating_rules as rules
 from billing.errors import BillingInputError, MonthBilledError
-from billing.models import Bill, LinePlanPeriod, RatedRecord, UsageRecord
-from billing.services.charges import LineInfo, plans_for_month
+from billing.models import Bill, LinePlanPeriod, RatedRecord, UsageImport, UsageRecord
+from billing.services.charges import LineInfo, ids_q, plans_for_month
 from billing.services.locks import for_update
 from boss.audit import audit_record
 
@@ -46,6 +47,19 @@ def lines_locked(line_ids: Iterable[int]) -> list[LineInfo]:
 
 def billed_line_ids(line_ids: Iterable[int], period: date) -> set[int]:
     return set(Bill.objects.filter(line_id__in=list(line_ids), period=period).values_list("line_id", flat=True))
+
+
+def unrated_line_ids(line_ids: list[int], period: date) -> set[int]:
+    """Lines of the list whose month has records not rated yet. A line-month is rated as a whole, so it
+    is up to date exactly when it has as many rated records as records: two grouped index range scans
+    (an anti-join of the records with their ratings reads far more)."""
+    start, end = rules.period_bounds(period)
+    records = dict(UsageRecord.objects.filter(ids_q("line_id", line_ids), started_at__gte=start, started_at__lt=end)
+                   .values_list("line_id").annotate(n=Count("pk")).order_by())
+    rated = dict(RatedRecord.objects.filter(ids_q("line_id", line_ids), period=period)
+                 .values_list("line_id").annotate(n=Count("pk")).order_by())
+    wanted = set(line_ids)
+    return {line_id for line_id, n in records.items() if line_id in wanted and rated.get(line_id) != n}
 
 
 def rate_lines(lines: list, period: date) -> int:
@@ -165,14 +179,8 @@ def usage_rate(*, actor, period: date, line_ids: Iterable[int] | None = None, ch
     return RatingResult(line_months=months, records=records)
 
 
-def usage_rate_pending(*, actor, since: date | None = None) -> RatingResult:
-    """Rate the line-months that have records not rated yet (after an import), from `since` (default:
-    the start of last month). Records of months already billed stay unrated and are counted as late."""
-    since = since or rules.month_add(rules.month_start(timezone.localdate()), -1)
-    start, _end = rules.period_bounds(since)
-    pairs = (UsageRecord.objects.filter(started_at__gte=start, rating__isnull=True)
-             .annotate(month=TruncMonth("started_at", tzinfo=rules.SHANGHAI))
-             .values_list("month", "line_id").distinct().order_by())
+def _rate_pairs(*, actor, pairs) -> tuple[int, int, int]:
+    """Rate the (month, line) pairs; billed line-months are left alone and their unrated records counted."""
     by_month: dict[date, set[int]] = defaultdict(set)
     for month, line_id in pairs:
         by_month[month.date() if hasattr(month, "date") else month].add(line_id)
@@ -180,13 +188,49 @@ def usage_rate_pending(*, actor, since: date | None = None) -> RatingResult:
     for period, ids in sorted(by_month.items()):
         billed = billed_line_ids(ids, period)
         if billed:
-            start_p, end_p = rules.period_bounds(period)
-            late += UsageRecord.objects.filter(line_id__in=billed, started_at__gte=start_p, started_at__lt=end_p,
+            start, end = rules.period_bounds(period)
+            late += UsageRecord.objects.filter(line_id__in=billed, started_at__gte=start, started_at__lt=end,
                                                rating__isnull=True).count()
         todo = sorted(ids - billed)
         for i in range(0, len(todo), CHUNK_LINES):
             m, r = _chunk_rate(actor=actor, line_ids=todo[i:i + CHUNK_LINES], period=period)
             months, records = months + m, records + r
+    return months, records, late
+
+
+def _month_line_pairs(qs):
+    return (qs.annotate(month=TruncMonth("started_at", tzinfo=rules.SHANGHAI))
+            .values_list("month", "line_id").distinct().order_by())
+
+
+def usage_rate_import(*, actor, usage_import: UsageImport) -> RatingResult:
+    """Rate the line-months an import brought records to (its own records, by their index), then mark
+    the import rated. Safe to run twice: a second run re-rates the same months to the same result."""
+    months, records, late = _rate_pairs(actor=actor, pairs=_month_line_pairs(
+        UsageRecord.objects.filter(usage_import=usage_import)))
+    UsageImport.objects.filter(pk=usage_import.pk).update(rated_at=timezone.now())
+    audit_record(actor=actor, action="usage.rate_import", target=usage_import,
+                 after={"line_months": months, "records": records, "late": late})
+    return RatingResult(line_months=months, records=records, late=late)
+
+
+def usage_rate_imports(*, actor) -> RatingResult:
+    """The safety net of the beat schedule: imports finished but not rated yet (a lost task)."""
+    months = records = late = 0
+    for usage_import in UsageImport.objects.filter(status=UsageImport.Status.DONE, rated_at__isnull=True).order_by("pk"):
+        result = usage_rate_import(actor=actor, usage_import=usage_import)
+        months, records, late = months + result.line_months, records + result.records, late + result.late
+    return RatingResult(line_months=months, records=records, late=late)
+
+
+def usage_rate_pending(*, actor, since: date | None = None) -> RatingResult:
+    """Rate every line-month with records not rated yet from `since` (default: the start of last month),
+    whatever brought them (an anti-join over the months: for small data and repairs; imports are rated
+    through `usage_rate_import`). Records of months already billed stay unrated and count as late."""
+    since = since or rules.month_add(rules.month_start(timezone.localdate()), -1)
+    start, _end = rules.period_bounds(since)
+    months, records, late = _rate_pairs(actor=actor, pairs=_month_line_pairs(
+        UsageRecord.objects.filter(started_at__gte=start, rating__isnull=True)))
     if months or late:
         audit_record(actor=actor, action="usage.rate_pending", target=None,
                      after={"line_months": months, "records": records, "late": late})

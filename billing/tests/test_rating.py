@@ -228,3 +228,22 @@ def test_the_sql_rating_equals_the_python_rating(system, make_line, plan, usage)
         rating._rate_python(params, MARCH)
     assert sorted(RatedRecord.objects.values_list(*fields)) == sql_rows
     assert is_postgres()
+
+
+def test_an_import_is_rated_through_its_own_records_and_marked(system, line, rep):
+    from billing.models import UsageImport
+    from billing.services.rating import usage_rate_import, usage_rate_imports
+    from billing.services.usage import HEADER, usage_import_lines
+
+    rows = [["I1", line.msisdn, "voice", "out", "2025-03-02T10:00:00+08:00", "6000", "0", "13900139000", "0", "0"],
+            ["I2", line.msisdn, "sms", "out", "2025-04-02T10:00:00+08:00", "0", "0", "13900139000", "0", "0"]]
+    imp = UsageImport.objects.create(file_name="u.csv", uploaded_by=rep)
+    usage_import_lines(usage_import=imp, lines=iter([",".join(HEADER) + "\n"] + [",".join(r) + "\n" for r in rows]))
+    result = usage_rate_imports(actor=system)          # the beat's safety net finds the unrated import
+    assert (result.line_months, result.records) == (2, 2)
+    imp.refresh_from_db()
+    assert imp.rated_at is not None
+    assert RatedRecord.objects.get(usage_record__record_id="I1").charge == D("0.00")   # 100 minutes inside
+    assert usage_rate_imports(actor=system).records == 0
+    assert usage_rate_import(actor=system, usage_import=imp).records == 2             # again: same rating
+    assert RatedRecord.objects.count() == 2
