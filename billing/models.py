@@ -477,15 +477,19 @@ class Bill(ImmutableModel):
     """The bill of one line for one month. Never two for the same line and month (database constraint).
     Posted to the ledger as one balanced transaction: the part not already charged in real time."""
 
+    # Indexes: (line, period) unique, (account, period), (customer, period); a bill run inserts 100,000
+    # bills, so the foreign keys get no single-column index of their own.
     line = models.ForeignKey("customers.Line", verbose_name=_("line"), on_delete=models.PROTECT,
-                             related_name="bills")
-    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="bills")
+                             related_name="bills", db_index=False)
+    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="bills",
+                                db_index=False)
     customer = models.ForeignKey("customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT,
-                                 related_name="bills")
-    plan = models.ForeignKey("orders.Plan", verbose_name=_("plan"), on_delete=models.PROTECT, related_name="+")
+                                 related_name="bills", db_index=False)
+    plan = models.ForeignKey("orders.Plan", verbose_name=_("plan"), on_delete=models.PROTECT, related_name="+",
+                             db_index=False)
     period = models.DateField(_("month"))
     bill_run = models.ForeignKey(BillRun, verbose_name=_("bill run"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="bill_set")
+                                 on_delete=models.PROTECT, related_name="bill_set", db_index=False)
     total = models.DecimalField(_("total"), **MONEY)
     charged_in_advance = models.DecimalField(_("already charged in real time"), **MONEY, default=ZERO)
     ledger_transaction = models.OneToOneField(LedgerTransaction, null=True, blank=True, on_delete=models.PROTECT,
@@ -504,6 +508,7 @@ class Bill(ImmutableModel):
         ]
         indexes = [
             models.Index(fields=["account", "period"], name="bill_account_period_idx"),
+            models.Index(fields=["customer", "period"], name="bill_customer_period_idx"),
             models.Index(fields=["period"], condition=Q(huge=True), name="bill_huge_idx"),
         ]
         permissions = [("print_itemised_bill", _("Can print itemised bills"))]

@@ -41,18 +41,18 @@ def account_money(account) -> AccountMoney:
 
 
 def accounts_money(accounts) -> dict[int, AccountMoney]:
-    """Balance and deposit of many billing accounts in one query (no N+1 on list screens)."""
-    accounts = list(accounts)
-    rows = (LedgerEntry.objects.filter(account__billing_account__in=accounts)
+    """Balance and deposit of many billing accounts (or account ids) in one query (no N+1 on list screens)."""
+    ids = [getattr(a, "pk", a) for a in accounts]
+    rows = (LedgerEntry.objects.filter(account__billing_account__in=ids)
             .values_list("account__billing_account", "account__kind").annotate(s=Sum("amount")))
     sums: dict[tuple[int, str], Decimal] = {(acct, kind): s for acct, kind, s in rows}
     cent = Decimal("0.01")
     return {
-        a.pk: AccountMoney(
-            balance=(-(sums.get((a.pk, LedgerAccount.Kind.CUSTOMER)) or ZERO)).quantize(cent),
-            deposit=(-(sums.get((a.pk, LedgerAccount.Kind.DEPOSIT)) or ZERO)).quantize(cent),
+        pk: AccountMoney(
+            balance=(-(sums.get((pk, LedgerAccount.Kind.CUSTOMER)) or ZERO)).quantize(cent),
+            deposit=(-(sums.get((pk, LedgerAccount.Kind.DEPOSIT)) or ZERO)).quantize(cent),
         )
-        for a in accounts
+        for pk in ids
     }
 
 

@@ -34,35 +34,32 @@ def points_expiry(earned_on: date) -> date:
     return rules.month_end(rules.month_add(rules.month_start(earned_on), tariff("points.expiry_months")))
 
 
-def _lock_accounts(account_ids) -> list[Account]:
-    return list(for_update(Account.objects.filter(pk__in=list(account_ids)).order_by("pk")))
-
-
 def bills_settle_accounts(*, account_ids) -> int:
     """Mark the newly paid bills of these accounts and accrue their points, in the caller's transaction
     (the accounts are locked here, after any line locks the caller holds). Returns bills settled."""
-    accounts = _lock_accounts(account_ids)
-    if not accounts:
+    locked = for_update(Account.objects.filter(pk__in=list(account_ids)).order_by("pk"))
+    ids = list(locked.values_list("pk", flat=True))
+    if not ids:
         return 0
-    money = accounts_money(accounts)
-    newest = unbilled_charges([a.pk for a in accounts])
+    money = accounts_money(ids)
+    newest = unbilled_charges(ids)
     bills = defaultdict(list)
-    for bill in (Bill.objects.filter(account__in=accounts, settlement__isnull=True)
-                 .order_by("account_id", "-period", "-pk").only("pk", "account_id", "customer_id", "total")):
-        bills[bill.account_id].append(bill)
+    for row in (Bill.objects.filter(account_id__in=ids, settlement__isnull=True)
+                .order_by("account_id", "-period", "-pk").values_list("pk", "account_id", "customer_id", "total")):
+        bills[row[1]].append(row)
     today, now = timezone.localdate(), timezone.now()
     per_yuan, expires = tariff("points.per_yuan"), points_expiry(today)
     settled, lots = [], []
-    for account in accounts:
-        owed = max(ZERO, money[account.pk].arrears - max(ZERO, newest.get(account.pk, ZERO)))
-        for bill in bills[account.pk]:  # newest first: these carry the arrears
+    for account_id in ids:
+        owed = max(ZERO, money[account_id].arrears - max(ZERO, newest.get(account_id, ZERO)))
+        for bill_id, _account, customer_id, total in bills[account_id]:  # newest first: these carry the arrears
             if owed > ZERO:
-                owed -= bill.total
+                owed -= total
                 continue
-            points = points_for(bill.total, per_yuan)
-            settled.append((bill.pk, now, points))
+            points = points_for(total, per_yuan)
+            settled.append((bill_id, now, points))
             if points:
-                lots.append((bill.customer_id, bill.pk, today, points, points, expires))
+                lots.append((customer_id, bill_id, today, points, points, expires))
     insert_rows(BillSettlement, ["bill", "paid_at", "points"], settled)
     lot_ids = insert_rows(PointsLot, ["customer", "bill", "earned_on", "points", "remaining", "expires_on"], lots,
                           returning=True)
