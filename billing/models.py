@@ -52,7 +52,7 @@ class Account(TimeStampedModel):
         verbose_name_plural = _("accounts")
 
     def __str__(self):
-        return f"{_('Account')} {self.pk}"
+        return str(_("Account %(number)s") % {"number": self.pk})
 
     @property
     def masked_bank_account(self) -> str:

@@ -46,7 +46,7 @@ def month_of_usage(hall):
 
 
 def test_bill_run_itemised_bill_and_a_refund_across_three_roles(live_server, browser, month_of_usage, make_staff,
-                                                                shot, make_account):
+                                                                shot):
     line = month_of_usage
     clerk = make_staff("account_clerk", username="e2e_clerk", hall=None)
     other_clerk = make_staff("account_clerk", username="e2e_clerk2", hall=None)
@@ -62,7 +62,7 @@ def test_bill_run_itemised_bill_and_a_refund_across_three_roles(live_server, bro
     shot(page, "bill-run-running")
     # What the Celery worker does with the queued task (no worker runs in this test); the page polls.
     bill_run_execute(actor=system_actor(), run=BillRun.objects.get())
-    expect(page.get_by_test_id("run-status")).to_have_text("完成", timeout=10000)
+    expect(page.get_by_test_id("run-status")).to_have_text("已完成", timeout=10000)
     expect(page.get_by_test_id("run-bills")).to_have_text("1")
     expect(page.get_by_test_id("run-total")).to_have_text("¥65.60")   # 58 + 40 minutes beyond × 0.19
     shot(page, "bill-run-report")
@@ -85,7 +85,9 @@ def test_bill_run_itemised_bill_and_a_refund_across_three_roles(live_server, bro
     (batch,) = bank_collection_create(actor=clerk, period=date(2025, 3, 1))
     bank_collection_item_answer(actor=clerk, item=batch.items.get(), paid=True, amount=Decimal("85.60"))
     case = refund_request(actor=rep, account=line.account, line=line, description="三月托收多扣了20元")
-    payment_collect(actor=rep, account=make_account(), amount=Decimal("200.00"), method="cash")
+    # the rep's drawer holds the day's cash (another customer's prepayment)
+    payment_collect(actor=rep, account=Account.objects.create(customer=line.customer), amount=Decimal("200.00"),
+                    method="cash")
 
     # The other clerk decides from the queue; the approver cannot pay.
     clerk2 = login(browser, live_server, other_clerk)
