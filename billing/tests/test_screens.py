@@ -179,3 +179,18 @@ def test_the_bill_list_and_the_itemised_bill_cost_the_same_queries_for_more_rows
     few = count(reverse("billing:bill_list") + "?msisdn=13800138000")
     many = count(reverse("billing:bill_list"))
     assert few == many and Bill.objects.count() == 2
+
+
+def test_the_counter_home_shows_the_refund_steps_waiting_for_the_user(client, clerk, rep, world):
+    client.force_login(clerk)
+    html = client.get(reverse("home")).content.decode()
+    assert 'data-testid="refund-panel"' in html and "待帐务室审核的退费" in html
+    client.force_login(rep)
+    html = client.get(reverse("home")).content.decode()
+    assert "待营业厅支付的退费" in html and "?status=approved" in html
+
+
+def test_the_search_box_finds_a_refund_case_by_its_number(client, rep, world):
+    client.force_login(rep)
+    response = client.post(reverse("search"), {"q": world["case"].number})
+    assert world["case"].number in response.content.decode()
