@@ -128,17 +128,21 @@ def phase_import() -> None:
 def phase_rate() -> None:
     from django.db import connection
 
-    from billing.models import PrepaidCharge
+    from billing.models import Bill, PrepaidCharge, RatedRecord
     from billing.services.rating import usage_rate
     from boss.permissions import system_actor
 
+    if Bill.objects.filter(period=PERIOD).exists():
+        _drop_month()    # billed months are never re-rated: measure a re-rating on an unbilled month
+    again = RatedRecord.objects.filter(period=PERIOD).exists()
     start = time.monotonic()
     result = usage_rate(actor=system_actor(), period=PERIOD)
     seconds = time.monotonic() - start
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE billing_ratedrecord")
     print(f"  line-months {result.line_months:,}; prepaid charges posted {PrepaidCharge.objects.count():,}")
-    report("rating (with real-time prepaid charges)", seconds, result.records, "records")
+    report("re-rating (replaces the rating)" if again else "rating (with real-time prepaid charges)", seconds,
+           result.records, "records")
 
 
 def _drop_month() -> None:
