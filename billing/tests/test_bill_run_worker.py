@@ -2,21 +2,19 @@
 worker killed with SIGKILL half-way through the month leaves a run that, started again, gives exactly
 the bills and the ledger an uninterrupted run gives."""
 
-import threading
 import time
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
-
 from billing.models import Account, Bill, BillRun, LedgerTransaction, UsageRecord
 from billing.selectors import ledger_check_balanced
 from billing.services.bill_run import bill_run_execute, bill_run_start
 from billing.services.charges import LineInfo, line_month_items, line_months_load
 from billing.services.rating import usage_rate
 from billing.tasks import bill_run_execute_task
+from boss.tests.threads import run_concurrently
 
 pytestmark = pytest.mark.postgres
 SH = ZoneInfo("Asia/Shanghai")
@@ -56,21 +54,7 @@ def test_two_runners_side_by_side_bill_every_line_once(hall, plan, system, setti
     usage_rate(actor=system, period=MARCH)
     expected = _expected(lines)
     run = bill_run_start(actor=system, period=MARCH)
-    errors = []
-
-    def runner():
-        try:
-            bill_run_execute(actor=system, run=run)
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner) for _ in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    _done, errors = run_concurrently(3, lambda i: bill_run_execute(actor=system, run=run))
     assert errors == []
     assert {b.line.msisdn: b.total for b in Bill.objects.select_related("line")} == expected
     assert LedgerTransaction.objects.filter(kind="bill").count() == 60
