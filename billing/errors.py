@@ -44,3 +44,61 @@ class TenderedTooLittleError(DomainError):
 
     def default_message(self):
         return _("The cash tendered is less than the amount due.")
+
+
+# --------------------------------------------------------------------------------------------------
+# Rating, bill runs, arrears, bank collection, refunds
+# --------------------------------------------------------------------------------------------------
+
+
+class BillingInputError(DomainError):
+    """Bad input to a billing process (a month in the future, an empty reason ...); shown at the field."""
+
+    code, status = "billing_input", 400
+
+    def default_message(self):
+        return _("Check the input.")
+
+
+class MonthBilledError(DomainError):
+    code, status = "month_billed", 409
+
+    def default_message(self):
+        return _("This month is already billed for the line: bills are never changed once issued.")
+
+
+class BillRunTooEarlyError(DomainError):
+    code, status = "bill_run_too_early", 409
+    field = "period"
+
+    def default_message(self):
+        return _("A month is billed only after it has ended.")
+
+
+class CollectionFileError(DomainError):
+    code, status = "collection_file", 400
+
+    def default_message(self):
+        return _("The bank's result file cannot be read.")
+
+
+class RefundStateError(DomainError):
+    code, status = "refund_state", 409
+
+    def default_message(self):
+        return _("The refund is not at the step for this action.")
+
+
+class RefundCapError(DomainError):
+    code, status = "refund_cap", 409
+    field = "amount"
+
+    def default_message(self):
+        return _("The amount is above what may be refunded.")
+
+
+class FourEyesError(DomainError):
+    code, status = "four_eyes", 403
+
+    def default_message(self):
+        return _("The clerk who approved a refund may not pay it: another colleague pays it.")

@@ -8,6 +8,7 @@ balance is the sum of its entries, read on the account's normal side.
 
 from decimal import Decimal
 
+import django_fsm as fsm
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -51,7 +52,7 @@ class Account(TimeStampedModel):
         verbose_name_plural = _("accounts")
 
     def __str__(self):
-        return f"{_('Account')} {self.pk}"
+        return str(_("Account %(number)s") % {"number": self.pk})
 
     @property
     def masked_bank_account(self) -> str:
@@ -311,6 +312,7 @@ class UsageImport(models.Model):
                                     related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("usage import")
@@ -351,3 +353,460 @@ class UsageRecord(models.Model):
         verbose_name = _("usage record")
         verbose_name_plural = _("usage records")
         indexes = [models.Index(fields=["line", "started_at"], name="usage_line_time_idx")]
+
+
+# --------------------------------------------------------------------------------------------------
+# Rating (计费): the plan of a line per month, and every usage record priced
+# --------------------------------------------------------------------------------------------------
+
+
+class FeeType(models.TextChoices):
+    """What a charge is for: the revenue account it is credited to and the bill's grouping."""
+
+    MONTHLY = "monthly", _("Monthly plan fee")
+    FEATURE = "feature", _("Feature fees")
+    DISCOUNT = "discount", _("Discounts")
+    VOICE = "voice", _("Voice calls")
+    SMS = "sms", _("Text messages")
+    DATA = "data", _("Mobile data")
+    ROAMING = "roaming", _("International roaming")
+    LONG_DISTANCE = "long_distance", _("International long distance")
+
+
+class LinePlanPeriod(TimeStampedModel):
+    """The plan a line is rated and billed on from a month on (plans change from the first of a month,
+    次月生效). A correction for a past month is a new row for that month; the newest row covering a
+    month wins. A line without any row is on `Line.plan`."""
+
+    line = models.ForeignKey("customers.Line", verbose_name=_("line"), on_delete=models.PROTECT,
+                             related_name="plan_periods")
+    plan = models.ForeignKey("orders.Plan", verbose_name=_("plan"), on_delete=models.PROTECT, related_name="+")
+    since = models.DateField(_("from the month of"))
+    until = models.DateField(_("up to the month of"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=200)
+    set_by = models.ForeignKey("boss.Staff", verbose_name=_("set by"), on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("plan of a line for a period")
+        verbose_name_plural = _("plans of lines for periods")
+        indexes = [models.Index(fields=["line", "since"], name="line_plan_period_idx")]
+        constraints = [models.CheckConstraint(condition=Q(until__isnull=True) | Q(until__gte=models.F("since")),
+                                              name="line_plan_period_order")]
+        permissions = [("correct_plan", _("Can correct the plan of a past month and re-rate it"))]
+
+    def __str__(self):
+        return f"{self.line_id} {self.plan_id} {self.since:%Y-%m}"
+
+
+class RatedRecord(models.Model):
+    """A usage record priced (批价): how many units it had, how many came out of the plan's allowance,
+    the rate used and the charge. A month is rated as a whole: re-rating replaces its rows."""
+
+    usage_record = models.OneToOneField(UsageRecord, primary_key=True, on_delete=models.CASCADE,
+                                        related_name="rating")
+    line = models.ForeignKey("customers.Line", on_delete=models.PROTECT, related_name="+", db_index=False)
+    period = models.DateField(_("month"))
+    fee_type = models.CharField(_("fee type"), max_length=16, choices=FeeType.choices)
+    plan = models.ForeignKey("orders.Plan", on_delete=models.PROTECT, related_name="+", db_index=False)
+    units = models.BigIntegerField(_("units"))
+    included_units = models.BigIntegerField(_("units in the allowance"))
+    charged_units = models.BigIntegerField(_("units charged"))
+    rate = models.DecimalField(_("rate"), max_digits=10, decimal_places=4)
+    charge = models.DecimalField(_("charge"), **MONEY)
+
+    class Meta:
+        verbose_name = _("rated record")
+        verbose_name_plural = _("rated records")
+        indexes = [models.Index(fields=["line", "period"], name="rated_line_period_idx")]
+
+
+# --------------------------------------------------------------------------------------------------
+# The monthly bill run (月结) and bills
+# --------------------------------------------------------------------------------------------------
+
+
+class BillRun(models.Model):
+    """One bill run per month. Its lines are cut into chunks; each chunk is billed in one transaction
+    and claimed with SKIP LOCKED, so a run killed half-way is finished by running it again."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        DONE_WITH_ERRORS = "done_with_errors", _("Done with errors")
+
+    period = models.DateField(_("month"), unique=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RUNNING)
+    passes = models.PositiveSmallIntegerField(_("passes"), default=0)
+    started_by = models.ForeignKey("boss.Staff", verbose_name=_("started by"), on_delete=models.PROTECT,
+                                   related_name="+")
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bill run")
+        verbose_name_plural = _("bill runs")
+        ordering = ["-period"]
+        permissions = [("start_billrun", _("Can start and resume bill runs"))]
+
+    def __str__(self):
+        return f"{self.period:%Y-%m}"
+
+
+class BillRunChunk(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be billed")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    run = models.ForeignKey(BillRun, on_delete=models.CASCADE, related_name="chunks")
+    first_line_id = models.BigIntegerField()
+    last_line_id = models.BigIntegerField()
+    line_count = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    bills = models.PositiveIntegerField(default=0)
+    total = models.DecimalField(**MONEY, default=ZERO)
+    errors = models.JSONField(default=list, blank=True)   # [{"line": msisdn, "error": "..."}]
+    attempts = models.PositiveSmallIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["run", "status"], name="billrun_chunk_status_idx")]
+
+
+class Bill(ImmutableModel):
+    """The bill of one line for one month. Never two for the same line and month (database constraint).
+    Posted to the ledger as one balanced transaction: the part not already charged in real time."""
+
+    # Indexes: (line, period) unique, (account, period), (customer, period); a bill run inserts 100,000
+    # bills, so the foreign keys get no single-column index of their own.
+    line = models.ForeignKey("customers.Line", verbose_name=_("line"), on_delete=models.PROTECT,
+                             related_name="bills", db_index=False)
+    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="bills",
+                                db_index=False)
+    customer = models.ForeignKey("customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT,
+                                 related_name="bills", db_index=False)
+    plan = models.ForeignKey("orders.Plan", verbose_name=_("plan"), on_delete=models.PROTECT, related_name="+",
+                             db_index=False)
+    period = models.DateField(_("month"))
+    bill_run = models.ForeignKey(BillRun, verbose_name=_("bill run"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="bill_set", db_index=False)
+    total = models.DecimalField(_("total"), **MONEY)
+    charged_in_advance = models.DecimalField(_("already charged in real time"), **MONEY, default=ZERO)
+    ledger_transaction = models.OneToOneField(LedgerTransaction, null=True, blank=True, on_delete=models.PROTECT,
+                                              related_name="bill")
+    huge = models.BooleanField(_("huge bill"), default=False)
+    history_average = models.DecimalField(_("average of the previous months"), **MONEY, null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bill")
+        verbose_name_plural = _("bills")
+        ordering = ["-period", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["line", "period"], name="one_bill_per_line_and_month"),
+            models.CheckConstraint(condition=Q(total__gte=0), name="bill_total_not_negative"),
+        ]
+        indexes = [
+            models.Index(fields=["account", "period"], name="bill_account_period_idx"),
+            models.Index(fields=["customer", "period"], name="bill_customer_period_idx"),
+            models.Index(fields=["period"], condition=Q(huge=True), name="bill_huge_idx"),
+        ]
+        permissions = [("print_itemised_bill", _("Can print itemised bills"))]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def number(self) -> str:
+        return f"ZD{self.period:%Y%m}{self.pk:08d}"
+
+    def audit_repr(self) -> str:
+        return self.number
+
+
+class BillLine(ImmutableModel):
+    """One charge on a bill. `name` is the catalog's own name (a plan, feature or discount); the label
+    is made in the reader's language from `fee_type` and `name`."""
+
+    bill = models.ForeignKey(Bill, on_delete=models.PROTECT, related_name="items")
+    fee_type = models.CharField(_("fee type"), max_length=16, choices=FeeType.choices)
+    name = models.CharField(_("item"), max_length=100, blank=True)
+    days = models.PositiveSmallIntegerField(_("days"), null=True, blank=True)
+    quantity = models.BigIntegerField(_("quantity"), null=True, blank=True)
+    amount = models.DecimalField(_("amount"), **MONEY)
+
+    class Meta:
+        verbose_name = _("bill line")
+        verbose_name_plural = _("bill lines")
+        ordering = ["id"]
+
+
+class PrepaidCharge(ImmutableModel):
+    """A real-time charge of a prepaid line for a month (monthly fees in advance, usage as it is rated).
+    The charges of a line-month sum to what has been taken so far; the bill posts only the rest."""
+
+    line = models.ForeignKey("customers.Line", on_delete=models.PROTECT, related_name="+")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    period = models.DateField(_("month"))
+    fee_type = models.CharField(_("fee type"), max_length=16, choices=FeeType.choices)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    ledger_transaction = models.ForeignKey(LedgerTransaction, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["line", "period"], name="prepaid_line_period_idx")]
+        constraints = [models.CheckConstraint(condition=~Q(amount=0), name="prepaid_charge_not_zero")]
+
+
+class BillSettlement(ImmutableModel):
+    """A bill found paid (oldest bills are paid first), with the points it earned."""
+
+    bill = models.OneToOneField(Bill, primary_key=True, on_delete=models.PROTECT, related_name="settlement")
+    paid_at = models.DateTimeField(_("paid at"), auto_now_add=True)
+    points = models.PositiveIntegerField(_("points earned"), default=0)
+
+
+# --------------------------------------------------------------------------------------------------
+# Points (积分): lots that expire, a ledger of changes
+# --------------------------------------------------------------------------------------------------
+
+
+class PointsLot(models.Model):
+    """Points earned at one time (from one paid bill), with what is left and when they expire."""
+
+    customer = models.ForeignKey("customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT,
+                                 related_name="points_lots")
+    bill = models.OneToOneField(Bill, verbose_name=_("bill"), null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="points_lot")
+    earned_on = models.DateField(_("earned on"))
+    points = models.PositiveIntegerField(_("points"))
+    remaining = models.PositiveIntegerField(_("points left"))
+    expires_on = models.DateField(_("expires on"))
+
+    class Meta:
+        verbose_name = _("points lot")
+        verbose_name_plural = _("points lots")
+        ordering = ["expires_on", "id"]
+        indexes = [models.Index(fields=["customer", "expires_on"], name="points_lot_customer_idx"),
+                   models.Index(fields=["expires_on"], condition=Q(remaining__gt=0), name="points_lot_live_idx")]
+        constraints = [models.CheckConstraint(condition=Q(remaining__lte=models.F("points")),
+                                              name="points_lot_remaining_le_points")]
+
+
+class PointsEntry(ImmutableModel):
+    class Kind(models.TextChoices):
+        ACCRUE = "accrue", _("Earned")
+        TAKE_BACK = "take_back", _("Taken back by a refund")
+        EXPIRE = "expire", _("Expired")
+
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="points_entries")
+    lot = models.ForeignKey(PointsLot, on_delete=models.PROTECT, related_name="entries")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    delta = models.IntegerField(_("points"))
+    reference = models.CharField(_("reference"), max_length=60, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("points entry")
+        verbose_name_plural = _("points entries")
+        ordering = ["-id"]
+        constraints = [models.CheckConstraint(condition=~Q(delta=0), name="points_entry_not_zero")]
+
+
+# --------------------------------------------------------------------------------------------------
+# Arrears (欠费): reminder, then suspension
+# --------------------------------------------------------------------------------------------------
+
+
+class ArrearsCase(models.Model):
+    """An account below its credit limit: reminded first, its active lines suspended when still below
+    after the reminder period; closed when the balance is back or the lines are restored."""
+
+    class Status(models.TextChoices):
+        REMINDED = "reminded", _("Reminded")
+        SUSPENDED = "suspended", _("Lines suspended")
+        CLOSED = "closed", _("Closed (paid or exempt)")
+
+    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.PROTECT,
+                                related_name="arrears_cases")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REMINDED)
+    balance_at_reminder = models.DecimalField(_("balance at the reminder"), **MONEY)
+    reminded_at = models.DateTimeField(_("reminded at"))
+    suspend_after = models.DateTimeField(_("suspension from"))
+    suspended_at = models.DateTimeField(_("suspended at"), null=True, blank=True)
+    suspended_lines = models.JSONField(_("lines suspended"), default=list, blank=True)  # [msisdn]
+    closed_at = models.DateTimeField(_("case closed at"), null=True, blank=True)
+    close_reason = models.CharField(_("closed because"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("arrears case")
+        verbose_name_plural = _("arrears cases")
+        ordering = ["-reminded_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["account"], condition=Q(closed_at__isnull=True),
+                                               name="one_open_arrears_case_per_account")]
+        indexes = [models.Index(fields=["suspend_after"], condition=Q(status="reminded"),
+                                name="arrears_due_idx")]
+
+
+# --------------------------------------------------------------------------------------------------
+# Bank collection (银行托收)
+# --------------------------------------------------------------------------------------------------
+
+
+class BankCollectionBatch(models.Model):
+    """The month's collection for the accounts of one bank: exported as a file, answered by the bank's
+    result file."""
+
+    class Status(models.TextChoices):
+        EXPORTED = "exported", _("Sent to the bank")
+        ANSWERED = "answered", _("Result imported")
+
+    period = models.DateField(_("month"))
+    bank_code = models.CharField(_("bank"), max_length=20)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.EXPORTED)
+    item_count = models.PositiveIntegerField(_("accounts"), default=0)
+    total = models.DecimalField(_("amount asked"), **MONEY, default=ZERO)
+    created_by = models.ForeignKey("boss.Staff", verbose_name=_("created by"), on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    answered_at = models.DateTimeField(_("result imported at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bank collection batch")
+        verbose_name_plural = _("bank collection batches")
+        ordering = ["-period", "bank_code"]
+        constraints = [models.UniqueConstraint(fields=["period", "bank_code"], name="one_batch_per_bank_and_month")]
+        permissions = [("manage_bank_collection", _("Can make bank collection batches and import their results"))]
+
+    def __str__(self):
+        return f"{self.bank_code} {self.period:%Y-%m}"
+
+
+class BankCollectionItem(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the bank")
+        PAID = "paid", _("Collected")
+        REJECTED = "rejected", _("Rejected by the bank")
+
+    batch = models.ForeignKey(BankCollectionBatch, on_delete=models.PROTECT, related_name="items")
+    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.PROTECT,
+                                related_name="collection_items")
+    period = models.DateField(_("month"))
+    amount = models.DecimalField(_("amount asked"), **MONEY)
+    bills = models.JSONField(_("bills"), default=list, blank=True)   # ids of the bills it collects
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    paid_amount = models.DecimalField(_("amount collected"), **MONEY, null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    payment = models.OneToOneField(Payment, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="collection_item")
+    answered_at = models.DateTimeField(_("bank answered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bank collection item")
+        verbose_name_plural = _("bank collection items")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "period"], name="one_collection_per_account_and_month"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="collection_amount_positive"),
+        ]
+
+    def __str__(self):
+        return f"BC{self.pk:08d}"
+
+
+# --------------------------------------------------------------------------------------------------
+# Refund of over-deducted bank collection (BOSS 退费, process 6)
+# --------------------------------------------------------------------------------------------------
+
+
+class RefundCase(fsm.ConcurrentTransitionMixin, models.Model):
+    """A refund of an over-deducted bank collection: requested (counter or hotline complaint), decided
+    by the account room, paid by a rep who is not the approver (four-eyes, also a database check)."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Waiting for the account room")
+        APPROVED = "approved", _("Approved, to be paid")
+        REJECTED = "rejected", _("Rejected")
+        PAID = "paid", _("Paid")
+
+    class Method(models.TextChoices):
+        CASH = "cash", _("Cash at the counter")
+        BANK = "bank", _("Transfer back to the bank account")
+
+    number = models.CharField(_("refund number"), max_length=20, unique=True, null=True, blank=True)
+    status = fsm.FSMField(_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED,
+                          protected=True, db_index=True)
+    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.PROTECT,
+                                related_name="refund_cases")
+    line = models.ForeignKey("customers.Line", verbose_name=_("line"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="+")
+    complaint = models.ForeignKey("complaints.Complaint", verbose_name=_("complaint"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="refund_cases")
+    collection_item = models.ForeignKey(BankCollectionItem, verbose_name=_("bank collection"), null=True,
+                                        blank=True, on_delete=models.PROTECT, related_name="refund_cases")
+    description = models.CharField(_("what the customer says"), max_length=500, blank=True)
+    requested_by = models.ForeignKey("boss.Staff", verbose_name=_("requested by"), on_delete=models.PROTECT,
+                                     related_name="+")
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    over_deducted = models.DecimalField(_("over-deducted amount"), **MONEY, null=True, blank=True)
+    approved_amount = models.DecimalField(_("approved amount"), **MONEY, null=True, blank=True)
+    decided_by = models.ForeignKey("boss.Staff", verbose_name=_("decided by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
+    method = models.CharField(_("paid by"), max_length=10, choices=Method.choices, blank=True)
+    paid_amount = models.DecimalField(_("amount paid"), **MONEY, null=True, blank=True)
+    paid_by = models.ForeignKey("boss.Staff", verbose_name=_("paid by staff"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+")
+    paid_hall = models.ForeignKey("boss.Hall", verbose_name=_("paid at"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    documents_checked = models.JSONField(_("documents checked"), default=list, blank=True)
+    ledger_transaction = models.OneToOneField(LedgerTransaction, null=True, blank=True, on_delete=models.PROTECT,
+                                              related_name="refund_case")
+    points_taken = models.PositiveIntegerField(_("points taken back"), default=0)
+    form_prints = models.PositiveSmallIntegerField(_("refund form prints"), default=0)
+
+    class Meta:
+        verbose_name = _("refund case")
+        verbose_name_plural = _("refund cases")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            # The caps of process 6 and the four-eyes rule, kept by the database as well as the service.
+            models.CheckConstraint(condition=Q(over_deducted__isnull=True) | Q(over_deducted__gt=0),
+                                   name="refund_over_deducted_positive"),
+            models.CheckConstraint(condition=Q(approved_amount__isnull=True)
+                                   | Q(approved_amount__gt=0, approved_amount__lte=models.F("over_deducted")),
+                                   name="refund_approved_within_over_deducted"),
+            models.CheckConstraint(condition=Q(paid_amount__isnull=True)
+                                   | Q(paid_amount__gt=0, paid_amount__lte=models.F("approved_amount")),
+                                   name="refund_paid_within_approved"),
+            models.CheckConstraint(condition=Q(paid_by__isnull=True) | ~Q(paid_by=models.F("decided_by")),
+                                   name="refund_four_eyes"),
+        ]
+        permissions = [
+            ("request_refund", _("Can open a refund case")),
+            ("decide_refund", _("Can check over-deductions and approve or reject refunds")),
+            ("pay_refund", _("Can pay approved refunds")),
+        ]
+
+    def __str__(self):
+        return self.number or f"#{self.pk}"
+
+    def audit_repr(self) -> str:
+        return str(self)
+
+    @fsm.transition(field=status, source=Status.REQUESTED, target=Status.APPROVED)
+    def approve(self, *, by, when, over_deducted, amount, note: str) -> None:
+        self.decided_by, self.decided_at, self.decision_note = by, when, note
+        self.over_deducted, self.approved_amount = over_deducted, amount
+
+    @fsm.transition(field=status, source=Status.REQUESTED, target=Status.REJECTED)
+    def reject(self, *, by, when, over_deducted, note: str) -> None:
+        self.decided_by, self.decided_at, self.decision_note = by, when, note
+        self.over_deducted = over_deducted
+
+    @fsm.transition(field=status, source=Status.APPROVED, target=Status.PAID)
+    def pay(self, *, by, when, amount, way: str, documents: list, hall) -> None:
+        self.paid_by, self.paid_at, self.paid_amount = by, when, amount
+        self.method, self.documents_checked, self.paid_hall = way, documents, hall

@@ -1,9 +1,29 @@
-"""Which role may do what in billing (merged into the groups by boss.roles.roles_sync)."""
+"""Which role may do what in billing (merged into the groups by boss.roles.roles_sync).
+
+The permission matrix test (billing/tests/test_permission_matrix.py) writes the same table out by hand.
+Refunds: the account room decides (and pays corporate refunds back to the bank); reps and store managers
+pay cash at the counter; the service refuses the approver as payer whatever the role (four-eyes).
+"""
+
+_COUNTER = ("billing.view_own_drawer", "billing.view_bill", "billing.print_itemised_bill", "billing.view_pointslot",
+            "billing.view_refundcase", "billing.request_refund", "billing.pay_refund")
 
 ROLE_PERMISSIONS = {
-    "sales_rep": ("billing.view_own_drawer",),
-    "customer_manager": ("billing.view_own_drawer",),
-    "store_manager": ("billing.view_own_drawer", "billing.view_ledgeraccount"),
-    "account_clerk": ("billing.view_ledgeraccount", "billing.import_usage", "billing.view_usageimport"),
-    "manager": ("billing.view_ledgeraccount", "billing.view_usageimport"),
+    "sales_rep": _COUNTER,
+    "customer_manager": _COUNTER,
+    "store_manager": _COUNTER + ("billing.view_ledgeraccount", "billing.view_billrun", "billing.view_arrearscase"),
+    "account_clerk": (
+        "billing.view_ledgeraccount", "billing.import_usage", "billing.view_usageimport",
+        "billing.view_billrun", "billing.start_billrun", "billing.view_bill", "billing.print_itemised_bill",
+        "billing.correct_plan", "billing.view_arrearscase",
+        "billing.view_bankcollectionbatch", "billing.manage_bank_collection",
+        "billing.view_refundcase", "billing.request_refund", "billing.decide_refund", "billing.pay_refund",
+        "billing.view_pointslot",
+    ),
+    "big_customer_room": ("billing.view_bill", "billing.view_pointslot"),
+    "complaint_reviewer": ("billing.view_bill", "billing.view_refundcase"),
+    "department_handler": ("billing.view_bill", "billing.view_refundcase"),
+    "manager": ("billing.view_ledgeraccount", "billing.view_usageimport", "billing.view_billrun", "billing.view_bill",
+                "billing.view_arrearscase", "billing.view_bankcollectionbatch", "billing.view_refundcase",
+                "billing.view_pointslot"),
 }

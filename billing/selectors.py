@@ -1,6 +1,7 @@
 """Reads of the ledger. Balances are always the sum of entries (no cached balance to drift)."""
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
@@ -40,18 +41,18 @@ def account_money(account) -> AccountMoney:
 
 
 def accounts_money(accounts) -> dict[int, AccountMoney]:
-    """Balance and deposit of many billing accounts in one query (no N+1 on list screens)."""
-    accounts = list(accounts)
-    rows = (LedgerEntry.objects.filter(account__billing_account__in=accounts)
+    """Balance and deposit of many billing accounts (or account ids) in one query (no N+1 on list screens)."""
+    ids = [getattr(a, "pk", a) for a in accounts]
+    rows = (LedgerEntry.objects.filter(account__billing_account__in=ids)
             .values_list("account__billing_account", "account__kind").annotate(s=Sum("amount")))
     sums: dict[tuple[int, str], Decimal] = {(acct, kind): s for acct, kind, s in rows}
     cent = Decimal("0.01")
     return {
-        a.pk: AccountMoney(
-            balance=(-(sums.get((a.pk, LedgerAccount.Kind.CUSTOMER)) or ZERO)).quantize(cent),
-            deposit=(-(sums.get((a.pk, LedgerAccount.Kind.DEPOSIT)) or ZERO)).quantize(cent),
+        pk: AccountMoney(
+            balance=(-(sums.get((pk, LedgerAccount.Kind.CUSTOMER)) or ZERO)).quantize(cent),
+            deposit=(-(sums.get((pk, LedgerAccount.Kind.DEPOSIT)) or ZERO)).quantize(cent),
         )
-        for a in accounts
+        for pk in ids
     }
 
 
@@ -117,3 +118,235 @@ def drawer_day(*, staff, day) -> list[DrawerDayRow]:
     return [DrawerDayRow(method=m, money_in=Decimal(rows.get(m, (ZERO, ZERO))[0]).quantize(cent),
                          money_out=Decimal(rows.get(m, (ZERO, ZERO))[1]).quantize(cent),
                          payments_total=Decimal(paid.get(m) or ZERO).quantize(cent)) for m in methods]
+
+
+# --------------------------------------------------------------------------------------------------
+# Bills: what is owed, paid bills, spend
+# --------------------------------------------------------------------------------------------------
+
+
+def unbilled_charges(account_ids) -> dict[int, Decimal]:
+    """Real-time (prepaid) charges of months that have no bill yet, per account: the newest money owed."""
+    from django.db.models import Exists, OuterRef
+
+    from billing.models import Bill, PrepaidCharge
+
+    billed = Bill.objects.filter(line_id=OuterRef("line_id"), period=OuterRef("period"))
+    rows = (PrepaidCharge.objects.filter(account_id__in=list(account_ids)).exclude(Exists(billed))
+            .values_list("account_id").annotate(s=Sum("amount")).order_by())
+    return {pk: Decimal(s or 0) for pk, s in rows}
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """One thing an account owes. kind: "other" (arrears from before any bill), "bill" (the unpaid part of
+    a month's bill), "current" (a month not billed yet: its charges so far, taken or still to take)."""
+
+    kind: str
+    period: date | None
+    amount: Decimal
+    bill_id: int | None = None
+
+
+def account_amount_due(account, *, today: date | None = None) -> list[DueItem]:
+    """What the account owes, oldest first: arrears are owed on the newest charges (payments clear the
+    oldest first), so the unpaid part of each bill from the oldest unpaid one, then the months not
+    billed yet (current charges, including those not posted yet for a monthly-paying account).
+
+    The sum of the items is the amount due at the counter; the bill items and "other" sum to the arrears
+    not carried by unbilled months.
+    """
+    from django.utils import timezone
+
+    from billing import rating_rules as rules
+    from billing.models import Bill
+
+    today = today or timezone.localdate()
+    arrears = account_money(account).arrears
+    newest = max(ZERO, unbilled_charges([account.pk]).get(account.pk, ZERO))
+    on_bills = max(ZERO, arrears - newest)
+    items: list[DueItem] = []
+    for bill in Bill.objects.filter(account=account).order_by("-period", "-pk").only("pk", "period", "total"):
+        if on_bills <= ZERO:
+            break
+        part = min(bill.total, on_bills)
+        items.append(DueItem("bill", bill.period, part, bill.pk))
+        on_bills -= part
+    if on_bills > ZERO:
+        items.append(DueItem("other", None, on_bills))
+    items.reverse()
+    current = current_charges(account, today=today)
+    taken_owed = min(arrears, newest)   # real-time charges of unbilled months that the balance did not cover
+    if taken_owed > ZERO:
+        this_month = rules.month_start(today)
+        current[this_month] = current.get(this_month, ZERO) + taken_owed
+    items += [DueItem("current", period, amount.quantize(rules.CENT))
+              for period, amount in sorted(current.items()) if amount > ZERO]
+    return items
+
+
+def current_charges(account, *, today: date | None = None) -> dict[date, Decimal]:
+    """Per month not billed yet (at most last month and this one), the charges of the account's lines
+    so far that are not posted yet (a prepaid account has them posted already: usually zero)."""
+    from django.utils import timezone
+
+    from billing import rating_rules as rules
+    from billing.models import Bill
+    from billing.services.charges import LineInfo, line_month_items, line_months_load, still_to_charge
+    from customers.models import Line
+
+    today = today or timezone.localdate()
+    this_month = rules.month_start(today)
+    out: dict[date, Decimal] = {}
+    lines = [LineInfo.of(ln) for ln in Line.objects.filter(account=account, activated_at__isnull=False)
+             .select_related("account")]
+    if not lines:
+        return out
+    billed = set(Bill.objects.filter(line__in=[ln.pk for ln in lines], period__gte=rules.month_add(this_month, -1))
+                 .values_list("line_id", "period"))
+    for period in (rules.month_add(this_month, -1), this_month):
+        todo = [ln for ln in lines if (ln.pk, period) not in billed]
+        total = ZERO
+        for lm in line_months_load(todo, period).values():
+            if lm.span is not None:
+                total += sum(still_to_charge(lm, line_month_items(lm)).values(), ZERO)
+        if total:
+            out[period] = total
+    return out
+
+
+class BillSpendSource:
+    """The customer's spend from their bills, for recommendations (orders.spend)."""
+
+    def average_monthly_spend(self, *, customer, months: int, on_date: date) -> Decimal | None:
+        from billing import rating_rules as rules
+        from billing.models import Bill
+
+        end = rules.month_start(on_date)
+        rows = (Bill.objects.filter(customer=customer, period__gte=rules.month_add(end, -months), period__lt=end)
+                .values_list("period").annotate(s=Sum("total")).order_by())
+        totals = [s for _period, s in rows]
+        if not totals:
+            return None  # no bill in those months: unknown, never a guess
+        return (sum(totals, ZERO) / len(totals)).quantize(Decimal("0.01"))
+
+
+# --------------------------------------------------------------------------------------------------
+# Screens: bills, itemised bills, refund cases, points
+# --------------------------------------------------------------------------------------------------
+
+
+def bill_list_for_actor(*, actor):
+    """Bills the actor may see. Like customers and lines, bills are served at any hall (billing.view_bill)."""
+    from billing.models import Bill
+
+    if not actor.has_perm("billing.view_bill"):
+        return Bill.objects.none()
+    return Bill.objects.select_related("line", "customer", "plan", "settlement").order_by("-period", "-pk")
+
+
+def line_get_for_billing(*, actor, line_id: int | None = None, msisdn: str | None = None):
+    """A line by id, or by number (the live line holding it, else the one that held it last)."""
+    from django.http import Http404
+
+    from customers.models import Line
+
+    if not actor.has_perm("billing.view_bill"):
+        raise Http404
+    qs = Line.objects.select_related("customer", "customer__identity", "account", "plan")
+    if line_id is not None:
+        line = qs.filter(pk=line_id).first()
+    else:
+        line = (qs.filter(msisdn=msisdn).exclude(status=Line.Status.CANCELLED).first()
+                or qs.filter(msisdn=msisdn).order_by("-cancelled_at", "-pk").first())
+    if line is None:
+        raise Http404
+    return line
+
+
+@dataclass
+class Itemised:
+    """The itemised bill (清单) of a line for a month: the bill summary (or, before the bill run, the
+    charges so far) and every usage record with its rating."""
+
+    line: object
+    period: date
+    bill: object | None
+    items: list            # BillLine rows, or ChargeItems before the bill
+    total: Decimal
+    records: object        # queryset of UsageRecord with `rating` selected, in time order
+
+    @property
+    def billed(self) -> bool:
+        return self.bill is not None
+
+
+def itemised_bill(*, line, period: date) -> Itemised:
+    """Three queries for the summary; the records come as a queryset for the caller to page."""
+    from billing import rating_rules as rules
+    from billing.models import Bill, UsageRecord
+    from billing.services.charges import LineInfo, line_month_items, line_months_load
+
+    period = rules.month_start(period)
+    bill = Bill.objects.filter(line=line, period=period).select_related("plan", "settlement").first()
+    if bill is not None:
+        items = list(bill.items.all())
+        total = bill.total
+    else:
+        lm = line_months_load([LineInfo.of(line)], period)[line.pk]
+        items = line_month_items(lm) if lm.span else []
+        total = sum((i.amount for i in items), ZERO)
+    start, end = rules.period_bounds(period)
+    records = (UsageRecord.objects.filter(line=line, started_at__gte=start, started_at__lt=end)
+               .select_related("rating").order_by("started_at", "pk"))
+    return Itemised(line=line, period=period, bill=bill, items=items, total=total, records=records)
+
+
+def refund_list_for_actor(*, actor):
+    from billing.models import RefundCase
+
+    if not actor.has_perm("billing.view_refundcase"):
+        return RefundCase.objects.none()
+    return RefundCase.objects.select_related("account__customer", "line", "complaint", "requested_by",
+                                             "decided_by", "paid_by", "collection_item")
+
+
+def refund_get_for_actor(*, actor, pk: int | None = None, number: str | None = None):
+    from django.http import Http404
+
+    qs = refund_list_for_actor(actor=actor)
+    case = qs.filter(pk=pk).first() if pk is not None else qs.filter(number=number).first()
+    if case is None:
+        raise Http404
+    return case
+
+
+def refund_for_complaint(complaint):
+    """The refund case a complaint opened (for the complaint's page and the hotline), or None."""
+    from billing.models import RefundCase
+
+    return RefundCase.objects.filter(complaint=complaint).order_by("-pk").first()
+
+
+@dataclass(frozen=True)
+class PointsSummary:
+    balance: int
+    expiring_soon: int     # within the next three months
+    lots: list
+    entries: list
+
+
+def points_summary(*, customer, entries: int = 50) -> PointsSummary:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from billing.models import PointsEntry, PointsLot
+
+    today = timezone.localdate()
+    lots = list(PointsLot.objects.filter(customer=customer).select_related("bill").order_by("expires_on", "pk"))
+    live = [lot for lot in lots if lot.remaining and lot.expires_on >= today]
+    return PointsSummary(
+        balance=sum(lot.remaining for lot in live),
+        expiring_soon=sum(lot.remaining for lot in live if lot.expires_on <= today + timedelta(days=92)),
+        lots=lots, entries=list(PointsEntry.objects.filter(customer=customer).order_by("-pk")[:entries]))

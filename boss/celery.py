@@ -38,3 +38,15 @@ app.conf.beat_schedule["lines-cancellation-due"] = {
 # Customers: personal data erased once the retention period after the last line ended is over (A1, A8).
 app.conf.beat_schedule["identities-purge"] = {
     "task": "customers.tasks.identities_purge", "schedule": crontab(hour=2, minute=40)}
+
+# Billing: usage rated within ten minutes of its import (the import also nudges it); prepaid lines'
+# month fees taken at night; the previous month's bill run from the tariff's day on; arrears reminders
+# and suspensions every quarter hour; paid bills and their points; expired points at night.
+app.conf.beat_schedule.update({
+    "billing-usage-rate": {"task": "billing.tasks.usage_rate_imports", "schedule": 600.0},
+    "billing-prepaid-charges": {"task": "billing.tasks.prepaid_charges_sync", "schedule": crontab(hour=0, minute=30)},
+    "billing-bill-run-due": {"task": "billing.tasks.bill_run_due", "schedule": crontab(hour=2, minute=0)},
+    "billing-arrears-scan": {"task": "billing.tasks.arrears_scan", "schedule": 900.0},
+    "billing-bills-settle": {"task": "billing.tasks.bills_settle", "schedule": 1800.0},
+    "billing-points-expire": {"task": "billing.tasks.points_expire", "schedule": crontab(hour=3, minute=30)},
+})

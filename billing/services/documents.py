@@ -52,6 +52,19 @@ def document_red_letter(*, actor, original: Document, amount: Decimal, item: str
     The red amounts of one document never exceed it.
 
     Raises RedLetterTooLargeError."""
+    return _red_letter(actor=actor, original=original, amount=amount, item=item, reference=reference,
+                       payment=payment, hall=None)
+
+
+def document_red_letter_by_issuer(*, actor, original: Document, amount: Decimal, item: str, reference: str = "",
+                                  payment=None) -> Document:
+    """`document_red_letter` issued by the hall that issued the original (a refund paid elsewhere, or by
+    the account room, which has no hall of its own). Raises RedLetterTooLargeError."""
+    return _red_letter(actor=actor, original=original, amount=amount, item=item, reference=reference,
+                       payment=payment, hall=original.hall)
+
+
+def _red_letter(*, actor, original: Document, amount: Decimal, item: str, reference: str, payment, hall) -> Document:
     original = Document.objects.select_for_update().get(pk=original.pk)
     amount = money(amount)
     already = -sum((d.total for d in original.reversals.all()), ZERO)
@@ -59,7 +72,7 @@ def document_red_letter(*, actor, original: Document, amount: Decimal, item: str
         raise RedLetterTooLargeError(original=original.display_number, available=str(original.total - already))
     return document_issue(actor=actor, kind=original.kind, lines=[DocLine(item, -amount)], customer=original.customer,
                           msisdn=original.msisdn, payment=payment, reference=reference or original.reference,
-                          reversal_of=original)
+                          reversal_of=original, hall=hall)
 
 
 @transaction.atomic

@@ -183,3 +183,71 @@ def ledger_account_suspense() -> LedgerAccount:
 def ledger_account_prepaid_cards() -> LedgerAccount:
     """Face value of recharge cards sold and not yet used: owed to whoever redeems them."""
     return _account("prepaid_cards", kind=LedgerAccount.Kind.SUSPENSE, subtype="prepaid_cards")
+
+# --------------------------------------------------------------------------------------------------
+# Many transactions at once (the bill run, real-time prepaid charges): the same rules as
+# transaction_post, in a fixed number of statements whatever the number of transactions.
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlannedTransaction:
+    postings: Sequence[Posting]
+    memo: str = ""
+    reference: str = ""
+
+
+@transaction.atomic
+def transactions_post_many(*, actor, kind: str, planned: Sequence[PlannedTransaction], hall=None,
+                           booked_on=None) -> list[int]:
+    """Post many balanced transactions of one kind in one go; returns their ids in the order given.
+
+    Every transaction obeys the rules of `transaction_post` (two postings or more, non-zero amounts
+    with at most two decimals, debits equal credits, guarded accounts never below zero). All entries go
+    in one INSERT statement, so on PostgreSQL the balance trigger checks every transaction of the batch.
+
+    Raises InvalidAmountError, UnbalancedTransactionError, InsufficientBalanceError.
+    """
+    from django.utils import timezone
+
+    from billing.services.bulk import insert_rows
+
+    if not planned:
+        return []
+    delta: dict[int, Decimal] = {}
+    checked: list[list[Decimal]] = []
+    for plan in planned:
+        if len(plan.postings) < 2:
+            raise UnbalancedTransactionError()
+        amounts = [money(p.amount) for p in plan.postings]
+        if any(a == ZERO for a in amounts):
+            raise InvalidAmountError()
+        if sum(amounts, ZERO) != ZERO:
+            raise UnbalancedTransactionError(total=str(sum(amounts, ZERO)))
+        for posting, amount in zip(plan.postings, amounts, strict=True):
+            delta[posting.account.pk] = delta.get(posting.account.pk, ZERO) + amount
+        checked.append(amounts)
+    _check_floors(delta)
+    hall = hall if hall is not None else getattr(actor, "hall", None)
+    now, day = timezone.now(), booked_on or timezone.localdate()
+    ids = insert_rows(LedgerTransaction, ["kind", "memo", "reference", "actor", "hall", "booked_on", "created_at"],
+                      [(kind, p.memo[:200], p.reference[:60], actor.pk, getattr(hall, "pk", None), day, now)
+                       for p in planned], returning=True)
+    insert_rows(LedgerEntry, ["transaction", "account", "amount"],
+                [(tx, posting.account.pk, amount) for tx, plan, amounts in zip(ids, planned, checked, strict=True)
+                 for posting, amount in zip(plan.postings, amounts, strict=True)])
+    return ids
+
+
+def ledger_accounts_customer_many(*, account_ids) -> dict[int, LedgerAccount]:
+    """The balance ledger account of many billing accounts, made where missing, in three queries."""
+    codes = {f"customer:{pk}": pk for pk in account_ids}
+    found = {a.billing_account_id: a for a in LedgerAccount.objects.filter(code__in=list(codes))}
+    missing = [pk for pk in codes.values() if pk not in found]
+    if missing:
+        LedgerAccount.objects.bulk_create(
+            [LedgerAccount(code=f"customer:{pk}", name=f"customer:{pk}", kind=LedgerAccount.Kind.CUSTOMER,
+                           billing_account_id=pk) for pk in missing], ignore_conflicts=True)
+        found.update({a.billing_account_id: a for a in LedgerAccount.objects.filter(
+            code__in=[f"customer:{pk}" for pk in missing])})
+    return found

@@ -263,3 +263,8 @@ BOSS_NATIONAL_COUNT_BACKEND = env("BOSS_NATIONAL_COUNT_BACKEND",
                                   default="customers.national.SimulatedNationalCountService")
 BOSS_NATIONAL_COUNT_DOWN = env.bool("BOSS_NATIONAL_COUNT_DOWN", default=False)
 BOSS_NATIONAL_COUNT_LATENCY_MS = env.int("BOSS_NATIONAL_COUNT_LATENCY_MS", default=0)
+
+# Bill run (billing): lines per chunk (one transaction each) and an optional pause between chunks, so a
+# daytime run leaves the database to the counters.
+BOSS_BILL_RUN_CHUNK = env.int("BOSS_BILL_RUN_CHUNK", default=2000)
+BOSS_BILL_RUN_PAUSE_MS = env.int("BOSS_BILL_RUN_PAUSE_MS", default=0)

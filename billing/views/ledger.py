@@ -1,5 +1,7 @@
 """Ledger screens: accounts with balances, one account's entries, the rep's own drawer."""
 
+__all__ = ["LedgerAccountListView", "ledger_account_detail", "my_drawer", "usage_import_list", "usage_import_detail"]
+
 from django import forms
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin

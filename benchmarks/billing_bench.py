@@ -1,0 +1,244 @@
+"""Billing at scale on PostgreSQL: 100,000 lines with 30 usage records each (3,000,000 records) → the CSV
+import, the rating and the monthly bill run, each timed with records (or lines) per second and the peak
+memory of the Python process (ru_maxrss). Each phase runs in a process of its own so its peak is its own.
+
+    createdb -h 127.0.0.1 -U postgres boss_billing_bench
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/boss_billing_bench
+    .venv/bin/python benchmarks/billing_bench.py all          # setup, generate, import, rate, billrun, rerun
+    .venv/bin/python benchmarks/billing_bench.py billrun      # one phase again (billrun drops the month's bills first)
+
+Lines: 70 % prepaid (charged in real time while rated), 30 % paying by bank collection over four banks;
+five plans with allowances; 20 % with a feature, 10 % with a discount. Usage: billing/usage_generator.py
+(60 % voice, 25 % SMS, 15 % data, 3 % roaming, 12 % of calls long distance) for October 2026.
+"""
+
+import os
+import resource
+import subprocess
+import sys
+import time
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from _django import setup
+
+LINES = int(os.environ.get("BENCH_LINES", "100000"))
+PER_LINE = int(os.environ.get("BENCH_PER_LINE", "30"))
+PERIOD = date(2026, 10, 1)
+CSV = os.environ.get("BENCH_CSV", "/tmp/billing_bench_usage.csv")
+SH = ZoneInfo("Asia/Shanghai")
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def report(phase: str, seconds: float, count: int, unit: str) -> None:
+    print(f"{phase}: {seconds:.1f} s, {count:,} {unit}, {count / seconds:,.0f} {unit}/s, peak {peak_mb():.0f} MB",
+          flush=True)
+
+
+# --------------------------------------------------------------------------------------------------
+
+
+def phase_setup() -> None:
+    from django.core.management import call_command
+    from django.db import connection
+
+    from billing.models import Account
+    from boss.models import Hall
+    from customers.models import Customer, CustomerIdentity, Line, LineDiscount, LineFeature
+    from orders.models import Discount, Feature, Plan
+
+    call_command("migrate", verbosity=0)
+    if Line.objects.count() >= LINES:
+        print(f"{Line.objects.count():,} lines already there")
+        return
+    start = time.monotonic()
+    hall, _ = Hall.objects.get_or_create(code="BENCH", defaults={"name": "基准测试营业厅"})
+    plans = []
+    for code, fee, minutes, sms, mb in [("B-19", "19.00", 0, 0, 10240), ("B-38", "38.00", 100, 0, 2048),
+                                        ("B-58", "58.00", 200, 0, 5120), ("B-128", "128.00", 500, 0, 30720),
+                                        ("B-388", "388.00", 2000, 200, 153600)]:
+        plans.append(Plan.objects.get_or_create(code=code, defaults={
+            "name": f"基准套餐{fee}", "monthly_fee": Decimal(fee), "voice_minutes": minutes, "sms_count": sms,
+            "data_mb": mb, "overage_per_minute": Decimal("0.19"), "overage_per_sms": Decimal("0.10"),
+            "overage_per_mb": Decimal("0.0050"), "roaming_per_minute": Decimal("2.99"),
+            "long_distance_per_minute": Decimal("4.60"), "valid_from": date(2020, 1, 1)})[0])
+    feature = Feature.objects.get_or_create(code="B-CLIP", defaults={
+        "name": "来电显示", "kind": "caller_id", "monthly_fee": Decimal("5.00"), "valid_from": date(2020, 1, 1)})[0]
+    discount = Discount.objects.get_or_create(code="B-20", defaults={
+        "name": "月费8折", "business": "open_account", "target": "monthly_fee", "percent_off": Decimal("20"),
+        "valid_from": date(2020, 1, 1)})[0]
+    batch = 20_000
+    for lo in range(0, LINES, batch):
+        n = range(lo, min(lo + batch, LINES))
+        ids = CustomerIdentity.objects.bulk_create([
+            CustomerIdentity(doc_type="passport", number=f"BENCH{i:09d}", name=f"客户{i}") for i in n])
+        customers = Customer.objects.bulk_create([
+            Customer(kind="individual", name=f"客户{i}", identity=ident) for i, ident in zip(n, ids, strict=True)])
+        accounts = Account.objects.bulk_create([
+            Account(customer=c, payment_method="bank" if i % 10 < 3 else "cash", realtime_prepaid=i % 10 >= 3,
+                    bank_code=("ICBC", "CCB", "ABC", "BOC")[i % 4] if i % 10 < 3 else "",
+                    bank_account_number=f"6222{i:015d}" if i % 10 < 3 else "", bank_account_holder=c.name)
+            for i, c in zip(n, customers, strict=True)])
+        lines = Line.objects.bulk_create([
+            Line(msisdn=f"139{i:08d}", customer=c, account=a, plan=plans[i % len(plans)], hall=hall, status="active",
+                 activated_at=datetime(2025, 1, 1, tzinfo=SH))
+            for i, c, a in zip(n, customers, accounts, strict=True)])
+        LineFeature.objects.bulk_create([LineFeature(line=ln, feature=feature, since=date(2025, 1, 1))
+                                         for i, ln in zip(n, lines, strict=True) if i % 5 == 0])
+        LineDiscount.objects.bulk_create([LineDiscount(line=ln, discount=discount, since=date(2025, 1, 1))
+                                          for i, ln in zip(n, lines, strict=True) if i % 10 == 1])
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    report("setup (lines, customers, accounts)", time.monotonic() - start, LINES, "lines")
+
+
+def phase_generate() -> None:
+    from billing.usage_generator import usage_csv_lines
+
+    start = time.monotonic()
+    msisdns = [f"139{i:08d}" for i in range(LINES)]
+    with open(CSV, "w", encoding="utf-8") as fh:
+        fh.writelines(usage_csv_lines(msisdns=msisdns, month=PERIOD, per_line=PER_LINE, seed=1))
+    report("generate CSV", time.monotonic() - start, LINES * PER_LINE, "records")
+
+
+def phase_import() -> None:
+    from django.db import connection
+
+    from billing.models import UsageImport, UsageRecord
+    from billing.services.usage import usage_import_file
+    from boss.permissions import system_actor
+
+    before = UsageRecord.objects.count()
+    imp = UsageImport.objects.create(file_name=os.path.basename(CSV), file_path=CSV, uploaded_by=system_actor())
+    start = time.monotonic()
+    imp = usage_import_file(usage_import=imp)
+    seconds = time.monotonic() - start
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE billing_usagerecord")
+    print(f"  lines {imp.total_lines:,}, imported {imp.imported:,}, duplicates {imp.duplicates:,}, "
+          f"errors {imp.error_count:,} (records before: {before:,})")
+    report("import", seconds, imp.total_lines, "records")
+
+
+def phase_rate() -> None:
+    from django.db import connection
+
+    from billing.models import Bill, PrepaidCharge, RatedRecord
+    from billing.services.rating import usage_rate
+    from boss.permissions import system_actor
+
+    if Bill.objects.filter(period=PERIOD).exists():
+        _drop_month()    # billed months are never re-rated: measure a re-rating on an unbilled month
+    again = RatedRecord.objects.filter(period=PERIOD).exists()
+    start = time.monotonic()
+    result = usage_rate(actor=system_actor(), period=PERIOD)
+    seconds = time.monotonic() - start
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE billing_ratedrecord")
+    print(f"  line-months {result.line_months:,}; prepaid charges posted {PrepaidCharge.objects.count():,}")
+    report("re-rating (replaces the rating)" if again else "rating (with real-time prepaid charges)", seconds,
+           result.records, "records")
+
+
+def _drop_month() -> None:
+    """Make the month unbilled again for a repeated measurement (bypasses the immutability triggers:
+    benchmark database only)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")
+        cursor.execute("""DELETE FROM billing_pointsentry WHERE lot_id IN (SELECT id FROM billing_pointslot
+                          WHERE bill_id IN (SELECT id FROM billing_bill WHERE period = %s))""", [PERIOD])
+        cursor.execute("DELETE FROM billing_pointslot WHERE bill_id IN (SELECT id FROM billing_bill WHERE period = %s)",
+                       [PERIOD])
+        cursor.execute("DELETE FROM billing_billsettlement WHERE bill_id IN (SELECT id FROM billing_bill "
+                       "WHERE period = %s)", [PERIOD])
+        cursor.execute("DELETE FROM billing_billline WHERE bill_id IN (SELECT id FROM billing_bill WHERE period = %s)",
+                       [PERIOD])
+        cursor.execute("SELECT ledger_transaction_id FROM billing_bill WHERE period = %s "
+                       "AND ledger_transaction_id IS NOT NULL", [PERIOD])
+        txs = [r[0] for r in cursor.fetchall()]
+        cursor.execute("DELETE FROM billing_bill WHERE period = %s", [PERIOD])
+        if txs:
+            cursor.execute("DELETE FROM billing_ledgerentry WHERE transaction_id = ANY(%s)", [txs])
+            cursor.execute("DELETE FROM billing_ledgertransaction WHERE id = ANY(%s)", [txs])
+        cursor.execute("DELETE FROM billing_billrunchunk WHERE run_id IN (SELECT id FROM billing_billrun "
+                       "WHERE period = %s)", [PERIOD])
+        cursor.execute("DELETE FROM billing_billrun WHERE period = %s", [PERIOD])
+        cursor.execute("SET session_replication_role = DEFAULT")
+
+
+def phase_billrun(workers: int = 1) -> None:
+    from billing.models import Bill
+    from billing.selectors import ledger_check_balanced
+    from billing.services.bill_run import bill_run_execute, bill_run_report, bill_run_start
+    from boss.permissions import system_actor
+
+    if Bill.objects.filter(period=PERIOD).exists():
+        _drop_month()
+    actor = system_actor()
+    start = time.monotonic()
+    run = bill_run_start(actor=actor, period=PERIOD)
+    if workers == 1:
+        run = bill_run_execute(actor=actor, run=run)
+    else:
+        env = {**os.environ, "BENCH_RUN_ID": str(run.pk)}
+        procs = [subprocess.Popen([sys.executable, __file__, "worker"], env=env) for _ in range(workers)]
+        for p in procs:
+            p.wait()
+        run.refresh_from_db()
+    seconds = time.monotonic() - start
+    r = bill_run_report(run)
+    print(f"  status {run.status}, bills {r.bills:,}, total ¥{r.total:,.2f}, huge {r.huge_bills}, "
+          f"errors {len(r.errors)}, chunks {r.chunks_done}/{r.chunks_total}")
+    report(f"bill run ({workers} worker{'s' if workers > 1 else ''})", seconds, r.bills, "lines")
+    check = time.monotonic()
+    unbalanced = ledger_check_balanced()
+    print(f"  ledger check: {len(unbalanced)} unbalanced transactions ({time.monotonic() - check:.1f} s)")
+
+
+def phase_worker() -> None:
+    from billing.models import BillRun
+    from billing.services.bill_run import bill_run_execute
+    from boss.permissions import system_actor
+
+    bill_run_execute(actor=system_actor(), run=BillRun.objects.get(pk=int(os.environ["BENCH_RUN_ID"])))
+    print(f"  worker {os.getpid()}: peak {peak_mb():.0f} MB", flush=True)
+
+
+def phase_rerun() -> None:
+    """Running the finished month again: no bill, no posting."""
+    from billing.models import Bill, LedgerTransaction
+    from billing.services.bill_run import bill_run_execute, bill_run_start
+    from boss.permissions import system_actor
+
+    bills, txs = Bill.objects.count(), LedgerTransaction.objects.count()
+    start = time.monotonic()
+    run = bill_run_execute(actor=system_actor(), run=bill_run_start(actor=system_actor(), period=PERIOD))
+    new_txs = LedgerTransaction.objects.count() - txs
+    print(f"  bills {Bill.objects.count() - bills:+,}, ledger transactions {new_txs:+,}")
+    report("bill run again (nothing to do)", time.monotonic() - start, run.passes, "passes")
+
+
+PHASES = {"setup": phase_setup, "generate": phase_generate, "import": phase_import, "rate": phase_rate,
+          "billrun": phase_billrun, "billrun2": lambda: phase_billrun(2), "worker": phase_worker,
+          "rerun": phase_rerun}
+
+
+def main() -> None:
+    which = sys.argv[1] if len(sys.argv) > 1 else "all"
+    if which == "all":
+        for phase in ("setup", "generate", "import", "rate", "billrun", "rerun", "billrun2"):
+            subprocess.run([sys.executable, __file__, phase], check=True)
+        return
+    setup()
+    PHASES[which]()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,305 @@
+"""The monthly bill run (月结 / 出帐), process "bill run" of issue 6.
+
+`bill_run_start` opens (or resumes) the run of a month and cuts its unbilled lines into chunks of
+consecutive ids; `bill_run_chunk_next` claims one pending chunk with SKIP LOCKED and bills it in one
+transaction: lock its lines, rate what is not rated yet, compute each line's charges, post one balanced
+ledger transaction per bill (the part not already taken in real time), insert the bills and their lines,
+settle paid bills. `bill_run_execute` runs chunks until none is left (several workers may run it side
+by side) and closes the run.
+
+Never a bill twice: the database refuses a second bill for a line and month, and a chunk bills only the
+lines that have none after locking them. A run killed half-way loses only the uncommitted chunk, which
+is still pending: running it again (the task is redelivered, or the command is run again) bills exactly
+the lines that are left, with the same amounts, because every amount is computed from stored data.
+
+Why chunks rather than one service call per line (style B4): 100,000 lines in well under a minute needs
+a fixed number of statements per thousands of lines; a chunk is still the unit that commits or not.
+"""
+
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
+
+from billing import rating_rules as rules
+from billing.errors import BillRunTooEarlyError
+from billing.models import ZERO, Bill, BillLine, BillRun, BillRunChunk, FeeType
+from billing.services.charges import (
+    ids_q,
+    line_month_items,
+    line_months_load,
+    postings_for,
+    revenue_accounts,
+    still_to_charge,
+)
+from billing.services.bulk import insert_rows
+from billing.services.ledger import PlannedTransaction, ledger_accounts_customer_many, transactions_post_many
+from billing.services.points import bills_settle_accounts
+from billing.services.rating import lines_locked, rate_lines, unrated_line_ids
+from boss.audit import audit_record
+from boss.tariffs import tariff
+
+log = logging.getLogger(__name__)
+MAX_ERRORS_KEPT = 200
+
+
+def chunk_size() -> int:
+    return max(1, settings.BOSS_BILL_RUN_CHUNK)
+
+
+def billable_lines(period: date):
+    """Lines that were live at some time in the month (a superset: the day arithmetic decides)."""
+    from customers.models import Line
+
+    start, end = rules.period_bounds(period)
+    # Cancelled on the month's first day: the line was live on no day of it.
+    return Line.objects.filter(activated_at__lt=end).filter(
+        Q(cancelled_at__isnull=True) | Q(cancelled_at__gte=start + timedelta(days=1)))
+
+
+@transaction.atomic
+def bill_run_start(*, actor, period: date) -> BillRun:
+    """Open the bill run of a month that has ended, or resume it: the lines still without a bill are cut
+    into new chunks (a pass). Running it again when everything is billed makes no chunk and no bill.
+
+    Raises BillRunTooEarlyError.
+    """
+    period = rules.month_start(period)
+    if period >= rules.month_start(timezone.localdate()):
+        raise BillRunTooEarlyError(period=f"{period:%Y-%m}")
+    run, _created = BillRun.objects.get_or_create(period=period, defaults={"started_by": actor})
+    run = BillRun.objects.select_for_update().get(pk=run.pk)
+    pending = run.chunks.filter(status=BillRunChunk.Status.PENDING).exists()
+    new_chunks = 0
+    if not pending:
+        ids = list(billable_lines(period).exclude(bills__period=period).order_by("pk").values_list("pk", flat=True))
+        size = chunk_size()
+        chunks = [BillRunChunk(run=run, first_line_id=ids[i], last_line_id=ids[min(i + size, len(ids)) - 1],
+                               line_count=len(ids[i:i + size])) for i in range(0, len(ids), size)]
+        BillRunChunk.objects.bulk_create(chunks)
+        new_chunks = len(chunks)
+        run.passes += 1
+        run.status, run.finished_at = BillRun.Status.RUNNING, None
+        run.save(update_fields=["passes", "status", "finished_at"])
+    audit_record(actor=actor, action="bill_run.start", target=None,
+                 after={"period": f"{period:%Y-%m}", "pass": run.passes, "chunks": new_chunks, "resumed": pending})
+
+    def enqueue():
+        from billing.tasks import bill_run_execute_task
+
+        try:
+            bill_run_execute_task.delay(run.pk)
+        except Exception:  # the broker being down must not fail the start; the command or beat runs it
+            log.warning("could not enqueue the bill run of %s", period)
+
+    transaction.on_commit(enqueue)
+    return run
+
+
+@dataclass
+class ChunkResult:
+    bills: int = 0
+    total: Decimal = ZERO
+    errors: list = field(default_factory=list)
+
+
+def _history(line_ids, period: date) -> dict[int, tuple[Decimal, int]]:
+    months = tariff("billing.huge_bill_history_months")
+    rows = (Bill.objects.filter(ids_q("line_id", line_ids), period__gte=rules.month_add(period, -months),
+                                period__lt=period)
+            .values_list("line_id").annotate(s=Sum("total"), n=Count("pk")).order_by())
+    return {line_id: (Decimal(s or 0), n) for line_id, s, n in rows}
+
+
+@dataclass(frozen=True)
+class HugeRule:
+    """More than `huge_bill_factor` times the average of the previous months' bills (at least
+    `huge_bill_min_months` of them within `huge_bill_history_months`)."""
+
+    factor: Decimal
+    min_months: int
+
+    @classmethod
+    def in_force(cls) -> "HugeRule":
+        return cls(factor=tariff("billing.huge_bill_factor"), min_months=tariff("billing.huge_bill_min_months"))
+
+    def check(self, total: Decimal, history: tuple[Decimal, int] | None) -> tuple[bool, Decimal | None]:
+        if not history or history[1] < self.min_months:
+            return False, None
+        average = (history[0] / history[1]).quantize(rules.CENT)
+        return average > 0 and total > self.factor * average, average
+
+
+def bill_lines_for_period(*, actor, lines: list, period: date, run: BillRun | None = None) -> ChunkResult:
+    """Bill these locked lines for the month in the caller's transaction (lines already billed are
+    skipped by the caller). Rates what is not rated, posts, inserts bills and lines, settles."""
+    result = ChunkResult()
+    if not lines:
+        return result
+    ids = [ln.pk for ln in lines]
+    unrated = unrated_line_ids(ids, period)
+    rate_lines([ln for ln in lines if ln.pk in unrated], period)
+    months = line_months_load(lines, period)
+    history = _history(ids, period)
+    customers = ledger_accounts_customer_many(account_ids={ln.account_id for ln in lines})
+    revenue = revenue_accounts()
+    computed, planned = [], []
+    for lm in months.values():
+        if lm.span is None:
+            continue  # live at no day of the month (cancelled on its first day)
+        try:
+            items = line_month_items(lm)
+            delta = still_to_charge(lm, items)
+            posting = postings_for(customers[lm.line.account_id], delta, revenue) if delta else None
+        except Exception as exc:  # one bad line must not stop the month: reported, billed in a later pass
+            log.exception("bill run: line %s", lm.line.pk)
+            result.errors.append({"line": lm.line.msisdn, "error": str(exc)[:200]})
+            continue
+        total = sum((i.amount for i in items), ZERO)
+        computed.append((lm, items, total, posting is not None))
+        if posting is not None:
+            planned.append(PlannedTransaction(posting, memo=f"{lm.line.msisdn} {period:%Y-%m}",
+                                              reference=f"bill:{lm.line.pk}:{period:%Y%m}"))
+    txs = iter(transactions_post_many(actor=actor, kind="bill", planned=planned))
+    now = timezone.now()
+    rows, huge_rule = [], HugeRule.in_force()
+    for lm, items, total, posted in computed:
+        huge, average = huge_rule.check(total, history.get(lm.line.pk))
+        rows.append((lm.line.pk, lm.line.account_id, lm.line.customer_id, lm.plan.pk, period,
+                     run.pk if run else None, total, sum(lm.charged.values(), ZERO),
+                     next(txs) if posted else None, huge, average, now))
+    bill_ids = insert_rows(Bill, ["line", "account", "customer", "plan", "period", "bill_run", "total",
+                                  "charged_in_advance", "ledger_transaction", "huge", "history_average", "created_at"],
+                           rows, returning=True)
+    insert_rows(BillLine, ["bill", "fee_type", "name", "days", "quantity", "amount"],
+                [(bill_id, i.fee_type, i.name[:100], i.days, i.quantity, i.amount)
+                 for bill_id, (_lm, items, _t, _p) in zip(bill_ids, computed, strict=True) for i in items])
+    bills_settle_accounts(account_ids={row[1] for row in rows})
+    result.bills = len(rows)
+    result.total = sum((row[6] for row in rows), ZERO)
+    return result
+
+
+def bill_run_chunk_next(*, actor, run: BillRun) -> BillRunChunk | None:
+    """Claim one pending chunk of the run (SKIP LOCKED) and bill it in one transaction. A chunk that
+    fails is marked failed with the error and the run goes on (a later pass bills its lines).
+    Returns the chunk, or None when no chunk is left to claim."""
+    claimed = None
+    try:
+        with transaction.atomic():
+            chunk = (BillRunChunk.objects.select_for_update(skip_locked=True)
+                     .filter(run=run, status=BillRunChunk.Status.PENDING).order_by("pk").first())
+            if chunk is None:
+                return None
+            claimed = chunk.pk
+            lines = lines_locked(
+                billable_lines(run.period).filter(pk__gte=chunk.first_line_id, pk__lte=chunk.last_line_id)
+                .exclude(bills__period=run.period).values_list("pk", flat=True))
+            result = bill_lines_for_period(actor=actor, lines=lines, period=run.period, run=run)
+            chunk.status, chunk.bills, chunk.total = BillRunChunk.Status.DONE, result.bills, result.total
+            chunk.errors, chunk.attempts, chunk.finished_at = result.errors, chunk.attempts + 1, timezone.now()
+            chunk.save(update_fields=["status", "bills", "total", "errors", "attempts", "finished_at"])
+            audit_record(actor=actor, action="bill_run.chunk", target=None,
+                         after={"period": f"{run.period:%Y-%m}", "chunk": chunk.pk, "bills": result.bills,
+                                "total": str(result.total), "errors": len(result.errors)})
+            return chunk
+    except Exception as exc:
+        if claimed is None:
+            raise
+        log.exception("bill run %s: chunk %s failed", run.period, claimed)
+        BillRunChunk.objects.filter(pk=claimed).update(
+            status=BillRunChunk.Status.FAILED, attempts=F("attempts") + 1, finished_at=timezone.now(),
+            errors=[{"line": "", "error": str(exc)[:300]}])
+        return BillRunChunk.objects.get(pk=claimed)
+
+
+@transaction.atomic
+def _bill_run_close(*, actor, run: BillRun) -> BillRun:
+    run = BillRun.objects.select_for_update().get(pk=run.pk)
+    if run.status != BillRun.Status.RUNNING or run.chunks.filter(status=BillRunChunk.Status.PENDING).exists():
+        return run
+    report = bill_run_report(run)
+    run.status = BillRun.Status.DONE_WITH_ERRORS if report.errors else BillRun.Status.DONE
+    run.finished_at = timezone.now()
+    run.save(update_fields=["status", "finished_at"])
+    audit_record(actor=actor, action="bill_run.finish", target=None,
+                 after={"period": f"{run.period:%Y-%m}", "bills": report.bills, "total": str(report.total),
+                        "errors": len(report.errors), "status": run.status})
+    return run
+
+
+def bill_run_execute(*, actor, run: BillRun, max_chunks: int | None = None, progress=None) -> BillRun:
+    """Bill chunks until none is pending (or `max_chunks` were done), then close the run."""
+    done = 0
+    while max_chunks is None or done < max_chunks:
+        chunk = bill_run_chunk_next(actor=actor, run=run)
+        if chunk is None:
+            break
+        done += 1
+        if progress:
+            progress(chunk)
+        if settings.BOSS_BILL_RUN_PAUSE_MS:
+            time.sleep(settings.BOSS_BILL_RUN_PAUSE_MS / 1000)
+    return _bill_run_close(actor=actor, run=run)
+
+
+# --------------------------------------------------------------------------------------------------
+# The report for managers
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class BillRunReport:
+    run: BillRun
+    chunks_total: int
+    chunks_done: int
+    chunks_failed: int
+    lines_in_run: int
+    bills: int
+    total: Decimal
+    by_fee_type: list          # [(label, amount)]
+    huge_bills: int
+    errors: list               # [{"line", "error"}] of the latest pass
+
+    @property
+    def progress(self) -> int:
+        return 100 if not self.chunks_total else int(100 * (self.chunks_done + self.chunks_failed) / self.chunks_total)
+
+
+def bill_run_report(run: BillRun) -> BillRunReport:
+    """Lines billed, total, totals per fee type, huge bills and errors of a run (five queries)."""
+    chunks = list(run.chunks.values("status", "line_count", "errors", "pk"))
+    bills = Bill.objects.filter(period=run.period)
+    agg = bills.aggregate(n=Count("pk"), s=Sum("total"), huge=Count("pk", filter=Q(huge=True)))
+    labels = dict(FeeType.choices)
+    by_type = [(str(labels.get(ft, ft)), Decimal(s).quantize(rules.CENT)) for ft, s in
+               BillLine.objects.filter(bill__period=run.period).values_list("fee_type")
+               .annotate(s=Sum("amount")).order_by("fee_type")]
+    errors = _open_errors([e for c in chunks for e in (c["errors"] or [])], run.period)
+    return BillRunReport(
+        run=run, chunks_total=len(chunks),
+        chunks_done=sum(1 for c in chunks if c["status"] == BillRunChunk.Status.DONE),
+        chunks_failed=sum(1 for c in chunks if c["status"] == BillRunChunk.Status.FAILED),
+        lines_in_run=sum(c["line_count"] for c in chunks), bills=agg["n"] or 0,
+        total=Decimal(agg["s"] or 0).quantize(rules.CENT), by_fee_type=by_type, huge_bills=agg["huge"] or 0,
+        errors=errors[:MAX_ERRORS_KEPT])
+
+
+def _open_errors(errors: list, period: date) -> list:
+    """Errors still open: a line error while the line has no bill; a whole-chunk failure while some line
+    of the month has none (errors healed by a later pass are history)."""
+    if not errors:
+        return []
+    msisdns = {e["line"] for e in errors if e.get("line")}
+    billed = set(Bill.objects.filter(period=period, line__msisdn__in=msisdns).values_list("line__msisdn", flat=True))
+    still = [e for e in errors if e.get("line") and e["line"] not in billed]
+    chunk_failures = [e for e in errors if not e.get("line")]
+    if chunk_failures and billable_lines(period).exclude(bills__period=period).exists():
+        still += chunk_failures
+    return still

@@ -1,0 +1,234 @@
+"""What a line costs in a month: the monthly fee, features, discounts and rated usage, as charge items.
+
+The bill run, the real-time charges of prepaid lines and the amount-due query all compute a line's
+month here, from state loaded for many lines at once (a fixed number of queries per batch, whatever
+its size). The rules (proration, plan of a month) are in billing/rating_rules.py.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+
+from billing import rating_rules as rules
+from billing.models import ZERO, FeeType, LinePlanPeriod, PrepaidCharge, RatedRecord
+
+USAGE_TYPES = (FeeType.VOICE, FeeType.SMS, FeeType.DATA, FeeType.ROAMING, FeeType.LONG_DISTANCE)
+
+
+@dataclass(frozen=True)
+class ChargeItem:
+    fee_type: str
+    amount: Decimal
+    name: str = ""
+    days: int | None = None
+    quantity: int | None = None
+
+
+@dataclass(frozen=True)
+class LineInfo:
+    """What billing reads of a line: plain values, no model (a chunk has thousands of lines)."""
+
+    pk: int
+    msisdn: str
+    account_id: int
+    customer_id: int
+    plan_id: int
+    activated_at: object
+    cancelled_at: object
+    realtime_prepaid: bool
+
+    FIELDS = ("pk", "msisdn", "account_id", "customer_id", "plan_id", "activated_at", "cancelled_at",
+              "account__realtime_prepaid")
+
+    @classmethod
+    def of(cls, line) -> "LineInfo":
+        """From a customers.Line (its account loaded)."""
+        return cls(line.pk, line.msisdn, line.account_id, line.customer_id, line.plan_id, line.activated_at,
+                   line.cancelled_at, line.account.realtime_prepaid)
+
+
+@dataclass
+class LineMonth:
+    """Everything about one line in one month that its charges depend on."""
+
+    line: LineInfo
+    period: date
+    plan: object                      # orders.Plan in force for the month
+    span: tuple[date, date] | None    # live days (first, last) or None
+    features: list = field(default_factory=list)    # [(Feature, since, until)]
+    discounts: list = field(default_factory=list)   # [(Discount, since, until)]
+    usage: dict = field(default_factory=dict)       # fee_type -> (charge, records)
+    charged: dict = field(default_factory=dict)     # fee_type -> already taken in real time
+
+    @property
+    def live_days(self) -> int:
+        return rules.overlap_days(self.span, None, None)
+
+
+# --------------------------------------------------------------------------------------------------
+# Loading
+# --------------------------------------------------------------------------------------------------
+
+
+def plans_for_month(lines: Iterable, period: date) -> dict[int, object]:
+    """The plan in force for each line in the month: the newest LinePlanPeriod covering it, else the
+    line's plan. Two queries."""
+    from orders.models import Plan
+
+    lines = list(lines)
+    catalog = Plan.objects.in_bulk({ln.plan_id for ln in lines})
+    plans = {ln.pk: catalog[ln.plan_id] for ln in lines}
+    rows = (LinePlanPeriod.objects.filter(ids_q("line_id", [ln.pk for ln in lines]), since__lte=period)
+            .filter(Q(until__isnull=True) | Q(until__gte=period)).order_by("line_id", "created_at", "pk")
+            .select_related("plan"))
+    for row in rows:  # later rows (newer corrections) overwrite earlier ones
+        if row.line_id in plans:
+            plans[row.line_id] = row.plan
+    return plans
+
+
+def line_months_load(lines: Iterable[LineInfo], period: date, *, usage: bool = True,
+                     charged: bool = True) -> dict[int, LineMonth]:
+    """LineMonth for each line, in at most eight queries whatever the number of lines."""
+    from customers.models import LineDiscount, LineFeature
+    from orders.models import Discount
+
+    lines = list(lines)
+    ids = [ln.pk for ln in lines]
+    first, last = period, rules.month_end(period)
+    plans = plans_for_month(lines, period)
+    out = {
+        ln.pk: LineMonth(line=ln, period=period, plan=plans[ln.pk],
+                         span=rules.live_range(period, ln.activated_at, ln.cancelled_at))
+        for ln in lines
+    }
+    if not ids:
+        return out
+    for lf in (LineFeature.objects.filter(ids_q("line_id", ids), since__lte=last)
+               .filter(Q(until__isnull=True) | Q(until__gte=first)).select_related("feature").order_by("pk")):
+        if lf.line_id in out:
+            out[lf.line_id].features.append((lf.feature, lf.since, lf.until))
+    for ld in (LineDiscount.objects.filter(ids_q("line_id", ids), since__lte=last)
+               .filter(Q(until__isnull=True) | Q(until__gte=first)).select_related("discount").order_by("pk")):
+        d = ld.discount
+        if ld.line_id in out:
+            out[ld.line_id].discounts.append((d, _later(ld.since, d.valid_from), _earlier(ld.until, d.valid_until)))
+    # Standing catalog discounts on the monthly fee: for every business (not an opening offer), every
+    # line of their plan (or of any plan), within their own validity.
+    standing = list(Discount.objects.filter(active=True, business="", target=Discount.Target.MONTHLY_FEE,
+                                            valid_from__lte=last)
+                    .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=first)).order_by("code"))
+    if standing:
+        for lm in out.values():
+            own = {d.pk for d, _s, _u in lm.discounts}
+            lm.discounts += [(d, d.valid_from, d.valid_until) for d in standing
+                             if d.pk not in own and (d.plan_id is None or d.plan_id == lm.plan.pk)]
+    if usage:
+        for line_id, fee_type, total, count in (
+                RatedRecord.objects.filter(ids_q("line_id", ids), period=period).values_list("line_id", "fee_type")
+                .annotate(s=Sum("charge"), n=Count("pk")).order_by()):
+            if line_id in out:
+                out[line_id].usage[fee_type] = (Decimal(total or 0).quantize(rules.CENT), count)
+    if charged:
+        for line_id, fee_type, total in (
+                PrepaidCharge.objects.filter(ids_q("line_id", ids), period=period).values_list("line_id", "fee_type")
+                .annotate(s=Sum("amount")).order_by()):
+            if line_id in out:
+                out[line_id].charged[fee_type] = Decimal(total or 0).quantize(rules.CENT)
+    return out
+
+
+def ids_q(field: str, ids: list[int]) -> Q:
+    """Rows of these line ids: a range when the ids are dense (a bill-run chunk is a run of consecutive
+    ids; a range is far cheaper to build and plan than an IN list of thousands), else IN. Callers drop the
+    rows of ids in the range that are not theirs."""
+    if ids and max(ids) - min(ids) + 1 <= 2 * len(ids):
+        return Q(**{f"{field}__gte": min(ids), f"{field}__lte": max(ids)})
+    return Q(**{f"{field}__in": ids})
+
+
+def _later(a, b):
+    return max(x for x in (a, b) if x is not None) if (a or b) else None
+
+
+def _earlier(a, b):
+    values = [x for x in (a, b) if x is not None]
+    return min(values) if values else None
+
+
+# --------------------------------------------------------------------------------------------------
+# Computing
+# --------------------------------------------------------------------------------------------------
+
+
+def line_month_items(lm: LineMonth) -> list[ChargeItem]:
+    """The charges of a line-month, in bill order. Zero amounts are left out."""
+    period, span, plan = lm.period, lm.span, lm.plan
+    items: list[ChargeItem] = []
+    live = lm.live_days
+    plan_fee = rules.prorate_money(plan.monthly_fee, live, period) if live else ZERO
+    if plan_fee > 0:
+        items.append(ChargeItem(FeeType.MONTHLY, plan_fee, plan.name, live))
+    for feature, since, until in lm.features:
+        days = rules.overlap_days(span, since, until)
+        amount = rules.prorate_money(feature.monthly_fee, days, period) if days else ZERO
+        if amount > 0:
+            items.append(ChargeItem(FeeType.FEATURE, amount, feature.name, days))
+    left = plan_fee
+    for discount, since, until in sorted(lm.discounts, key=lambda d: d[0].code):
+        days = rules.overlap_days(span, since, until)
+        if not days or left <= 0:
+            continue
+        if discount.percent_off is not None:
+            full = (plan.monthly_fee * discount.percent_off / 100)
+        else:
+            full = discount.amount_off
+        off = min(rules.prorate_money(full, days, period), left)
+        if off > 0:
+            left -= off
+            items.append(ChargeItem(FeeType.DISCOUNT, -off, discount.name, days))
+    for fee_type in USAGE_TYPES:
+        amount, count = lm.usage.get(fee_type, (ZERO, 0))
+        if amount > 0:
+            items.append(ChargeItem(fee_type, amount, "", None, count))
+    return items
+
+
+def by_fee_type(items: Iterable[ChargeItem]) -> dict[str, Decimal]:
+    sums: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for item in items:
+        sums[item.fee_type] += item.amount
+    return dict(sums)
+
+
+def still_to_charge(lm: LineMonth, items: list[ChargeItem]) -> dict[str, Decimal]:
+    """Per fee type, what the month costs minus what was already taken in real time (may be negative)."""
+    owed = by_fee_type(items)
+    delta = {}
+    for fee_type in set(owed) | set(lm.charged):
+        value = owed.get(fee_type, ZERO) - lm.charged.get(fee_type, ZERO)
+        if value != ZERO:
+            delta[fee_type] = value
+    return delta
+
+
+def postings_for(customer_account, delta: dict[str, Decimal], revenue_accounts: dict) -> list:
+    """The customer's balance pays the difference; each fee type's revenue account takes its part
+    (discounts are a revenue account of their own, on the debit side)."""
+    from billing.services.ledger import Posting
+
+    total = sum(delta.values(), ZERO)
+    postings = [Posting(revenue_accounts[fee_type], -amount) for fee_type, amount in sorted(delta.items())]
+    if total != ZERO:
+        postings.insert(0, Posting(customer_account, total))
+    return postings
+
+
+def revenue_accounts() -> dict:
+    from billing.services.ledger import ledger_account_revenue
+
+    return {fee_type: ledger_account_revenue(fee_type=fee_type) for fee_type in FeeType.values}

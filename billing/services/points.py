@@ -1,0 +1,127 @@
+"""Paid bills and the points they earn (process 9, accrual; domain-rules A12).
+
+A bill is paid when the account's money covers it, oldest bills first: the arrears of an account are
+owed on its newest charges (the real-time charges of months not billed yet, then the newest bills), so
+every older bill is paid. A paid bill earns `points.per_yuan` points per yuan (rounded down) in a lot of
+its own that expires at the end of the `points.expiry_months`-th month after the month it was earned.
+A refund of money that paid bills takes back the points of those bills (never below zero).
+"""
+
+from collections import defaultdict
+from datetime import date
+from decimal import ROUND_DOWN, Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from billing import rating_rules as rules
+from billing.models import ZERO, Account, Bill, BillSettlement, PointsEntry, PointsLot
+from billing.selectors import accounts_money, unbilled_charges
+from billing.services.bulk import insert_rows
+from billing.services.locks import for_update
+from boss.audit import audit_record
+from boss.tariffs import tariff
+
+CHUNK_ACCOUNTS = 1000
+
+
+def points_for(amount: Decimal, per_yuan: Decimal | None = None) -> int:
+    value = Decimal(amount) * (tariff("points.per_yuan") if per_yuan is None else per_yuan)
+    return max(0, int(value.to_integral_value(rounding=ROUND_DOWN)))
+
+
+def points_expiry(earned_on: date) -> date:
+    return rules.month_end(rules.month_add(rules.month_start(earned_on), tariff("points.expiry_months")))
+
+
+def bills_settle_accounts(*, account_ids) -> int:
+    """Mark the newly paid bills of these accounts and accrue their points, in the caller's transaction
+    (the accounts are locked here, after any line locks the caller holds). Returns bills settled."""
+    locked = for_update(Account.objects.filter(pk__in=list(account_ids)).order_by("pk"))
+    ids = list(locked.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    money = accounts_money(ids)
+    newest = unbilled_charges(ids)
+    bills = defaultdict(list)
+    for row in (Bill.objects.filter(account_id__in=ids, settlement__isnull=True)
+                .order_by("account_id", "-period", "-pk").values_list("pk", "account_id", "customer_id", "total")):
+        bills[row[1]].append(row)
+    today, now = timezone.localdate(), timezone.now()
+    per_yuan, expires = tariff("points.per_yuan"), points_expiry(today)
+    settled, lots = [], []
+    for account_id in ids:
+        owed = max(ZERO, money[account_id].arrears - max(ZERO, newest.get(account_id, ZERO)))
+        for bill_id, _account, customer_id, total in bills[account_id]:  # newest first: these carry the arrears
+            if owed > ZERO:
+                owed -= total
+                continue
+            points = points_for(total, per_yuan)
+            settled.append((bill_id, now, points))
+            if points:
+                lots.append((customer_id, bill_id, today, points, points, expires))
+    insert_rows(BillSettlement, ["bill", "paid_at", "points"], settled)
+    lot_ids = insert_rows(PointsLot, ["customer", "bill", "earned_on", "points", "remaining", "expires_on"], lots,
+                          returning=True)
+    insert_rows(PointsEntry, ["customer", "lot", "kind", "delta", "reference", "created_at"],
+                [(lot[0], lot_id, PointsEntry.Kind.ACCRUE, lot[3], f"bill:{lot[1]}", now)
+                 for lot, lot_id in zip(lots, lot_ids, strict=True)])
+    return len(settled)
+
+
+def bills_settle(*, actor, account_ids=None) -> int:
+    """The job: find the bills paid since the last run (after payments, bank collections) and accrue
+    their points; each chunk of accounts in its own transaction, safe to run twice."""
+    if account_ids is None:
+        account_ids = (Bill.objects.filter(settlement__isnull=True).values_list("account_id", flat=True)
+                       .distinct().order_by())
+    ids = sorted(set(account_ids))
+    settled = 0
+    for i in range(0, len(ids), CHUNK_ACCOUNTS):
+        with transaction.atomic():
+            settled += bills_settle_accounts(account_ids=ids[i:i + CHUNK_ACCOUNTS])
+    if settled:
+        audit_record(actor=actor, action="bills.settle", target=None, after={"accounts": len(ids), "bills": settled})
+    return settled
+
+
+def points_take_back(*, customer_id: int, bill_ids, points: int, reference: str) -> int:
+    """Take back up to `points` from the lots the given bills earned (oldest lot first), in the caller's
+    transaction. Points already redeemed or expired cannot be taken; returns how many were taken."""
+    if points <= 0 or not bill_ids:
+        return 0
+    lots = list(PointsLot.objects.select_for_update().filter(customer_id=customer_id, bill_id__in=list(bill_ids),
+                                                            remaining__gt=0).order_by("earned_on", "pk"))
+    taken = 0
+    for lot in lots:
+        take = min(lot.remaining, points - taken)
+        if take <= 0:
+            break
+        lot.remaining -= take
+        lot.save(update_fields=["remaining"])
+        PointsEntry.objects.create(customer_id=customer_id, lot=lot, kind=PointsEntry.Kind.TAKE_BACK, delta=-take,
+                                   reference=reference)
+        taken += take
+    return taken
+
+
+def points_expire(*, actor, today: date | None = None) -> int:
+    """The nightly job: lots past their expiry lose what is left. SKIP LOCKED chunks, safe to run twice."""
+    today = today or timezone.localdate()
+    expired = 0
+    while True:
+        with transaction.atomic():
+            lots = list(PointsLot.objects.select_for_update(skip_locked=True)
+                        .filter(expires_on__lt=today, remaining__gt=0).order_by("pk")[:1000])
+            if not lots:
+                break
+            PointsEntry.objects.bulk_create([PointsEntry(customer_id=lot.customer_id, lot=lot,
+                                                         kind=PointsEntry.Kind.EXPIRE, delta=-lot.remaining,
+                                                         reference=f"expired:{lot.expires_on}") for lot in lots])
+            expired += sum(lot.remaining for lot in lots)
+            for lot in lots:
+                lot.remaining = 0
+            PointsLot.objects.bulk_update(lots, ["remaining"])
+    if expired:
+        audit_record(actor=actor, action="points.expire", target=None, after={"points": expired})
+    return expired

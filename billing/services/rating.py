@@ -1,0 +1,273 @@
+"""Rating (批价): every usage record of a line-month priced by the plan in force, into RatedRecord rows.
+
+A line-month is always rated as a whole, in one transaction that first deletes its earlier rating: so a
+late record, a plan correction or a second run replaces the rating, it never adds to it. On PostgreSQL
+one INSERT … SELECT with a window function (cumulative units per line and fee type, in time order)
+rates a whole chunk of lines; elsewhere the same rules run row by row in Python. The rules are in
+billing/rating_rules.py. A billed line-month is never re-rated (its bill is final).
+"""
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import connection, transaction
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from billing import rating_rules as rules
+from billing.errors import BillingInputError, MonthBilledError
+from billing.models import Bill, LinePlanPeriod, RatedRecord, UsageImport, UsageRecord
+from billing.services.charges import LineInfo, ids_q, plans_for_month
+from billing.services.locks import for_update
+from boss.audit import audit_record
+
+log = logging.getLogger(__name__)
+CHUNK_LINES = 2000
+
+
+@dataclass(frozen=True)
+class RatingResult:
+    line_months: int
+    records: int
+    late: int = 0   # records of months already billed (left unrated)
+
+
+def lines_locked(line_ids: Iterable[int]) -> list[LineInfo]:
+    """Lock lines (no-key: FK inserts still pass) in pk order; what billing needs of them as LineInfo."""
+    from customers.models import Line
+
+    qs = for_update(Line.objects.filter(pk__in=list(line_ids)).order_by("pk"))
+    return [LineInfo(*row) for row in qs.values_list(*LineInfo.FIELDS)]
+
+
+def billed_line_ids(line_ids: Iterable[int], period: date) -> set[int]:
+    return set(Bill.objects.filter(line_id__in=list(line_ids), period=period).values_list("line_id", flat=True))
+
+
+def unrated_line_ids(line_ids: list[int], period: date) -> set[int]:
+    """Lines of the list whose month has records not rated yet. A line-month is rated as a whole, so it
+    is up to date exactly when it has as many rated records as records: two grouped index range scans
+    (an anti-join of the records with their ratings reads far more)."""
+    start, end = rules.period_bounds(period)
+    records = dict(UsageRecord.objects.filter(ids_q("line_id", line_ids), started_at__gte=start, started_at__lt=end)
+                   .values_list("line_id").annotate(n=Count("pk")).order_by())
+    rated = dict(RatedRecord.objects.filter(ids_q("line_id", line_ids), period=period)
+                 .values_list("line_id").annotate(n=Count("pk")).order_by())
+    wanted = set(line_ids)
+    return {line_id for line_id, n in records.items() if line_id in wanted and rated.get(line_id) != n}
+
+
+def rate_lines(lines: list, period: date) -> int:
+    """Rate the month of these (locked, unbilled) lines in the caller's transaction; returns records rated."""
+    if not lines:
+        return 0
+    plans = plans_for_month(lines, period)
+    params = {
+        ln.pk: rules.rating_params(line_id=ln.pk, plan=plans[ln.pk], period=period,
+                                   live_days=rules.overlap_days(
+                                       rules.live_range(period, ln.activated_at, ln.cancelled_at), None, None))
+        for ln in lines
+    }
+    RatedRecord.objects.filter(line_id__in=list(params), period=period).delete()
+    if connection.vendor == "postgresql":
+        return _rate_sql(params, period)
+    return _rate_python(params, period)
+
+
+def _rate_python(params: dict[int, rules.RatingParams], period: date) -> int:
+    start, end = rules.period_bounds(period)
+    records = (UsageRecord.objects.filter(line_id__in=list(params), started_at__gte=start, started_at__lt=end)
+               .order_by("line_id", "started_at", "pk")
+               .values_list("pk", "line_id", "kind", "direction", "roaming", "long_distance", "duration_seconds",
+                            "volume_kb"))
+    used: dict[tuple[int, str], int] = defaultdict(int)
+    rows = []
+    for pk, line_id, kind, direction, roaming, long_distance, duration, volume in records.iterator(chunk_size=5000):
+        p = params[line_id]
+        c = rules.classify(kind=kind, direction=direction, roaming=roaming, long_distance=long_distance, p=p)
+        n = rules.units(kind=kind, duration_seconds=duration, volume_kb=volume)
+        inside = rules.included(units_=n, allowance=c.allowance, used_before=used[(line_id, c.fee_type)])
+        if c.allowance is not None:
+            used[(line_id, c.fee_type)] += n
+        rows.append(RatedRecord(usage_record_id=pk, line_id=line_id, period=period, fee_type=c.fee_type,
+                                plan_id=p.plan_id, units=n, included_units=inside, charged_units=n - inside,
+                                rate=c.rate,
+                                charge=rules.charge(charged_units=n - inside, rate=c.rate, per_kb=c.per_kb)))
+    RatedRecord.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+_PARAMS_TABLE = """CREATE TEMP TABLE IF NOT EXISTS rating_params (
+    line_id bigint PRIMARY KEY, plan_id bigint, voice_allowance bigint, sms_allowance bigint,
+    data_allowance_kb bigint, per_minute numeric(10,4), per_sms numeric(10,4), per_mb numeric(10,4),
+    roaming_per_minute numeric(10,4), long_distance_per_minute numeric(10,4)) ON COMMIT DELETE ROWS"""
+
+_RATE = f"""
+INSERT INTO billing_ratedrecord (usage_record_id, line_id, period, fee_type, plan_id, units, included_units,
+                                 charged_units, rate, charge)
+SELECT id, line_id, %(period)s, fee_type, plan_id, units, included, units - included, rate, {rules.SQL_CHARGE}
+  FROM (SELECT c.*,
+               CASE WHEN c.allowance IS NULL THEN 0
+                    ELSE GREATEST(0, LEAST(c.units, c.allowance - (SUM(c.units) OVER w - c.units))) END AS included
+          FROM (SELECT u.id, u.line_id, u.kind, u.started_at, p.plan_id,
+                       {rules.SQL_FEE_TYPE} AS fee_type, {rules.SQL_UNITS} AS units,
+                       {rules.SQL_ALLOWANCE} AS allowance, {rules.SQL_RATE} AS rate
+                  FROM billing_usagerecord u JOIN rating_params p ON p.line_id = u.line_id
+                 WHERE u.started_at >= %(start)s AND u.started_at < %(end)s) c
+        WINDOW w AS (PARTITION BY c.line_id, c.fee_type, (c.allowance IS NOT NULL)
+                     ORDER BY c.started_at, c.id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)) x
+"""
+
+
+def _rate_sql(params: dict[int, rules.RatingParams], period: date) -> int:
+    from psycopg2.extras import execute_values
+
+    start, end = rules.period_bounds(period)
+    rows = [(p.line_id, p.plan_id, p.voice_allowance, p.sms_allowance, p.data_allowance_kb, p.per_minute, p.per_sms,
+             p.per_mb, p.roaming_per_minute, p.long_distance_per_minute) for p in params.values()]
+    with connection.cursor() as cursor:
+        cursor.execute(_PARAMS_TABLE)
+        cursor.execute("TRUNCATE rating_params")
+        execute_values(cursor.cursor, "INSERT INTO rating_params VALUES %s", rows, page_size=5000)
+        cursor.execute("ANALYZE rating_params")
+        cursor.execute(_RATE, {"period": period, "start": start, "end": end})
+        count = cursor.rowcount
+        cursor.execute("TRUNCATE rating_params")
+    return count
+
+
+# --------------------------------------------------------------------------------------------------
+# Services
+# --------------------------------------------------------------------------------------------------
+
+
+def _chunk_rate(*, actor, line_ids: list[int], period: date) -> tuple[int, int]:
+    """One chunk in its own transaction: lock, skip billed, rate, charge prepaid lines at once."""
+    from billing.services.prepaid import prepaid_charge_lines
+
+    with transaction.atomic():
+        lines = lines_locked(line_ids)
+        billed = billed_line_ids(line_ids, period)
+        lines = [ln for ln in lines if ln.pk not in billed]
+        count = rate_lines(lines, period)
+        prepaid_charge_lines(actor=actor, lines=[ln for ln in lines if ln.realtime_prepaid], period=period)
+    return len(lines), count
+
+
+def usage_rate(*, actor, period: date, line_ids: Iterable[int] | None = None, chunk: int = CHUNK_LINES) -> RatingResult:
+    """Rate (or re-rate) a month for the given lines, or for every line with usage in it. Each chunk of
+    lines is its own transaction (safe to kill and run again); prepaid lines are charged as they are
+    rated. Billed line-months are left as they are.
+    """
+    period = rules.month_start(period)
+    if line_ids is None:
+        start, end = rules.period_bounds(period)
+        line_ids = (UsageRecord.objects.filter(started_at__gte=start, started_at__lt=end)
+                    .values_list("line_id", flat=True).distinct())
+    ids = sorted(set(line_ids))
+    months = records = 0
+    for i in range(0, len(ids), chunk):
+        m, r = _chunk_rate(actor=actor, line_ids=ids[i:i + chunk], period=period)
+        months, records = months + m, records + r
+    audit_record(actor=actor, action="usage.rate", target=None,
+                 after={"period": f"{period:%Y-%m}", "line_months": months, "records": records})
+    return RatingResult(line_months=months, records=records)
+
+
+def _rate_pairs(*, actor, pairs) -> tuple[int, int, int]:
+    """Rate the (month, line) pairs; billed line-months are left alone and their unrated records counted."""
+    by_month: dict[date, set[int]] = defaultdict(set)
+    for month, line_id in pairs:
+        by_month[month.date() if hasattr(month, "date") else month].add(line_id)
+    months = records = late = 0
+    for period, ids in sorted(by_month.items()):
+        billed = billed_line_ids(ids, period)
+        if billed:
+            start, end = rules.period_bounds(period)
+            late += UsageRecord.objects.filter(line_id__in=billed, started_at__gte=start, started_at__lt=end,
+                                               rating__isnull=True).count()
+        todo = sorted(ids - billed)
+        for i in range(0, len(todo), CHUNK_LINES):
+            m, r = _chunk_rate(actor=actor, line_ids=todo[i:i + CHUNK_LINES], period=period)
+            months, records = months + m, records + r
+    return months, records, late
+
+
+def _month_line_pairs(qs):
+    return (qs.annotate(month=TruncMonth("started_at", tzinfo=rules.SHANGHAI))
+            .values_list("month", "line_id").distinct().order_by())
+
+
+def usage_rate_import(*, actor, usage_import: UsageImport) -> RatingResult:
+    """Rate the line-months an import brought records to (its own records, by their index), then mark
+    the import rated. Safe to run twice: a second run re-rates the same months to the same result."""
+    months, records, late = _rate_pairs(actor=actor, pairs=_month_line_pairs(
+        UsageRecord.objects.filter(usage_import=usage_import)))
+    UsageImport.objects.filter(pk=usage_import.pk).update(rated_at=timezone.now())
+    audit_record(actor=actor, action="usage.rate_import", target=usage_import,
+                 after={"line_months": months, "records": records, "late": late})
+    return RatingResult(line_months=months, records=records, late=late)
+
+
+def usage_rate_imports(*, actor) -> RatingResult:
+    """The safety net of the beat schedule: imports finished but not rated yet (a lost task)."""
+    months = records = late = 0
+    for usage_import in UsageImport.objects.filter(status=UsageImport.Status.DONE, rated_at__isnull=True).order_by("pk"):
+        result = usage_rate_import(actor=actor, usage_import=usage_import)
+        months, records, late = months + result.line_months, records + result.records, late + result.late
+    return RatingResult(line_months=months, records=records, late=late)
+
+
+def usage_rate_pending(*, actor, since: date | None = None) -> RatingResult:
+    """Rate every line-month with records not rated yet from `since` (default: the start of last month),
+    whatever brought them (an anti-join over the months: for small data and repairs; imports are rated
+    through `usage_rate_import`). Records of months already billed stay unrated and count as late."""
+    since = since or rules.month_add(rules.month_start(timezone.localdate()), -1)
+    start, _end = rules.period_bounds(since)
+    months, records, late = _rate_pairs(actor=actor, pairs=_month_line_pairs(
+        UsageRecord.objects.filter(started_at__gte=start, rating__isnull=True)))
+    if months or late:
+        audit_record(actor=actor, action="usage.rate_pending", target=None,
+                     after={"line_months": months, "records": records, "late": late})
+    return RatingResult(line_months=months, records=records, late=late)
+
+
+@transaction.atomic
+def line_plan_correct(*, actor, line, plan, period: date, reason: str) -> LinePlanPeriod:
+    """Correct the plan of a line for one month that is not billed yet, and re-rate the month (the new
+    rating replaces the old one; a prepaid line is charged or given back the difference at once).
+
+    Raises BillingInputError (future month, not a main plan, no reason), MonthBilledError.
+    """
+    from billing.services.prepaid import prepaid_charge_lines
+    from customers.models import Line
+    from orders.models import Plan
+
+    period = rules.month_start(period)
+    reason = (reason or "").strip()
+    if not reason:
+        raise BillingInputError(_("Say why the plan is corrected."), field="reason")
+    if period > rules.month_start(timezone.localdate()):
+        raise BillingInputError(_("A plan is corrected for the current or a past month; a change for a later month "
+                                  "is a plan change at the counter."), field="period")
+    if plan.kind != Plan.Kind.MAIN:
+        raise BillingInputError(_("Choose a main plan."), field="plan")
+    line = for_update(Line.objects.select_related("account")).get(pk=line.pk)
+    info = LineInfo.of(line)
+    if Bill.objects.filter(line=line, period=period).exists():
+        raise MonthBilledError(msisdn=line.msisdn, period=f"{period:%Y-%m}")
+    before = plans_for_month([info], period)[line.pk]
+    row = LinePlanPeriod.objects.create(line=line, plan=plan, since=period, until=rules.month_end(period),
+                                        reason=reason[:200], set_by=actor)
+    count = rate_lines([info], period)
+    if info.realtime_prepaid:
+        prepaid_charge_lines(actor=actor, lines=[info], period=period)
+    audit_record(actor=actor, action="line.plan_correct", target=line, reason=reason,
+                 before={"plan": before.code, "period": f"{period:%Y-%m}"},
+                 after={"plan": plan.code, "records_rated": count})
+    return row

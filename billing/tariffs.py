@@ -1,0 +1,12 @@
+"""Billing's own tariff parameters (the kernel keeps credit limit, arrears, huge-bill and points ones)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from boss.tariffs import Param
+
+PARAMS = [
+    Param("billing.huge_bill_min_months", "3", "int",
+          _("Earlier bills needed before a bill can be flagged as huge"), _("months")),
+    Param("billing.bill_run_day", "1", "int", _("Day of the month the bill run of the previous month starts"),
+          _("day")),
+]
