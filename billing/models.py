@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from boss.masking import mask
 from boss.models import ImmutableModel, TimeStampedModel
@@ -240,7 +241,7 @@ class Document(ImmutableModel):
     customer = models.ForeignKey("customers.Customer", verbose_name=_("customer"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="documents")
     msisdn = models.CharField(_("mobile number"), max_length=11, blank=True)
-    lines = models.JSONField(_("lines"), default=list)  # [{"item": str, "amount": "12.00"}]
+    lines = models.JSONField(pgettext_lazy("document", "lines"), default=list)  # [{"item": str, "amount": "12.00"}]
     total = models.DecimalField(_("total"), **MONEY)
     payment = models.ForeignKey(Payment, verbose_name=_("payment"), null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="documents")
@@ -562,7 +563,7 @@ class BillSettlement(ImmutableModel):
     """A bill found paid (oldest bills are paid first), with the points it earned."""
 
     bill = models.OneToOneField(Bill, primary_key=True, on_delete=models.PROTECT, related_name="settlement")
-    paid_at = models.DateTimeField(_("paid at"), auto_now_add=True)
+    paid_at = models.DateTimeField(pgettext_lazy("bill", "paid at"), auto_now_add=True)
     points = models.PositiveIntegerField(_("points earned"), default=0)
 
 
@@ -727,7 +728,7 @@ class RefundCase(fsm.ConcurrentTransitionMixin, models.Model):
         REQUESTED = "requested", _("Waiting for the account room")
         APPROVED = "approved", _("Approved, to be paid")
         REJECTED = "rejected", _("Rejected")
-        PAID = "paid", _("Paid")
+        PAID = "paid", pgettext_lazy("refund state", "Paid")
 
     class Method(models.TextChoices):
         CASH = "cash", _("Cash at the counter")
@@ -758,9 +759,9 @@ class RefundCase(fsm.ConcurrentTransitionMixin, models.Model):
     paid_amount = models.DecimalField(_("amount paid"), **MONEY, null=True, blank=True)
     paid_by = models.ForeignKey("boss.Staff", verbose_name=_("paid by staff"), null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="+")
-    paid_hall = models.ForeignKey("boss.Hall", verbose_name=_("paid at"), null=True, blank=True,
+    paid_hall = models.ForeignKey("boss.Hall", verbose_name=_("paid at the hall"), null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")
-    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    paid_at = models.DateTimeField(pgettext_lazy("refund", "paid at"), null=True, blank=True)
     documents_checked = models.JSONField(_("documents checked"), default=list, blank=True)
     ledger_transaction = models.OneToOneField(LedgerTransaction, null=True, blank=True, on_delete=models.PROTECT,
                                               related_name="refund_case")

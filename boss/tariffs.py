@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 _CACHE_KEY = "boss:tariffs:v1"
 
@@ -64,14 +65,14 @@ _PARAMS = [
     # Opening and identity (process 1, domain-rules A1-A2)
     Param("open.deposit", "100.00", "money", _("Prepaid deposit at opening"), _("yuan")),
     Param("roaming.deposit", "500.00", "money", _("Deposit for international roaming"), _("yuan")),
-    Param("identity.max_lines", "5", "int", _("Lines in effective use per identity"), _("lines")),
+    Param("identity.max_lines", "5", "int", _("Lines in effective use per identity"), pgettext_lazy("unit", "lines")),
     Param("identity.counted_line_states",
           # Every state but cancelled (issue 3): a line awaiting activation is already registered to the
           # identity, else quick successive openings could pass the limit before the first activates.
           "pending_activation,active,suspended_request,suspended_loss,suspended_arrears,pending_cancellation",
           "list", _("Line states that count towards the per-identity limit")),
     Param("identity.national_cap_enabled", "false", "bool", _("Check the cross-operator card cap")),
-    Param("identity.national_cap", "10", "int", _("Cross-operator card cap per identity"), _("lines")),
+    Param("identity.national_cap", "10", "int", _("Cross-operator card cap per identity"), pgettext_lazy("unit", "lines")),
     Param("identity.minor_age", "16", "int", _("Age below which a guardian must be present"), _("years")),
     Param("identity.retention_years", "2", "int", _("Keep identity data after service ends"), _("years")),
     # Pre-cancellation and cancellation (processes 3-4)
@@ -94,7 +95,7 @@ _PARAMS = [
     Param("points.per_yuan", "1", "decimal", _("Points earned per yuan of paid bills"), _("points")),
     Param("points.expiry_months", "36", "int", _("Points expire after this many months"), _("months")),
     # Provisioning (process 1.8)
-    Param("provisioning.max_attempts", "5", "int", _("Attempts before a work order is failed"), _("attempts")),
+    Param("provisioning.max_attempts", "5", "int", _("Attempts before a work order is failed"), pgettext_lazy("unit", "attempts")),
     Param("provisioning.lease_seconds", "120", "int", _("Lease of a claimed work order"), _("seconds")),
     # Complaints (process 11, domain-rules A9)
     Param("complaint.answer_days", "15", "int", _("Days within which a complaint must be answered"), _("days")),

@@ -1,11 +1,12 @@
 """Tariff parameters of the customers app (merged into boss.tariffs.REGISTRY)."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from boss.tariffs import Param
 
 PARAMS = [
-    Param("customer.vip_max_level", "5", "int", _("Highest big-customer (VIP) level"), _("level")),
+    Param("customer.vip_max_level", "5", "int", _("Highest big-customer (VIP) level"), pgettext_lazy("unit", "level")),
     Param("identity.national_count_timeout_seconds", "3", "int",
           _("Time to wait for the group's card-count check before refusing the opening"), _("seconds")),
     Param("privacy.reveal_reason_min_length", "2", "int",

@@ -801,11 +801,11 @@ class Order(fsm.ConcurrentTransitionMixin, TimeStampedModel):
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft (not paid)")
-        PAID = "paid", _("Paid")
-        PROVISIONING = "provisioning", _("Provisioning")
+        PAID = "paid", pgettext_lazy("order state", "Paid")
+        PROVISIONING = "provisioning", pgettext_lazy("order state", "Provisioning")
         COMPLETED = "completed", _("Completed")
         FAILED = "failed", _("Failed")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("order state", "Cancelled")
 
     class Document(models.TextChoices):
         """Documents the rep checked at the counter (证件)."""
@@ -844,9 +844,9 @@ class Order(fsm.ConcurrentTransitionMixin, TimeStampedModel):
     agreement_signed_at = models.DateTimeField(_("agreement signed at"), null=True, blank=True)
     blacklist_override_by = models.ForeignKey("boss.Staff", verbose_name=_("blacklist override by"), null=True,
                                               blank=True, on_delete=models.PROTECT, related_name="+")
-    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    paid_at = models.DateTimeField(pgettext_lazy("order", "paid at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
-    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(pgettext_lazy("order", "cancelled at"), null=True, blank=True)
     cancel_reason = models.CharField(_("cancellation reason"), max_length=200, blank=True)
 
     class Meta:
