@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
 from billing.models import Payment
-from billing.selectors import account_money
+from billing.selectors import account_amount_due, account_money
 from billing.services.documents import document_pdf, document_print
 from boss.errors import DomainError
 from boss.forms import form_add_domain_error
@@ -25,6 +25,7 @@ from orders.services.recommendations import recommendation_list
 def fee_collection(request):
     lookup = FeeLookupForm(request.GET or None)
     line = money = None
+    due_items = []
     form = FeeCollectForm(request.POST or None)
     if lookup.is_bound and lookup.is_valid():
         try:
@@ -34,8 +35,9 @@ def fee_collection(request):
             lookup.add_error("msisdn", exc.message) if "msisdn" not in lookup.errors else None
     if line is not None:
         money = account_money(line.account)
+        due_items = account_amount_due(line.account)
         if not form.is_bound:
-            form = FeeCollectForm(initial={"amount": money.arrears or None})
+            form = FeeCollectForm(initial={"amount": sum(i.amount for i in due_items) or None})
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             params = {"line": line.pk, "method": data["method"], "amount": str(data["amount"]),
@@ -51,7 +53,8 @@ def fee_collection(request):
             else:
                 return redirect("orders:payment_result", pk=result.body["payment"])
     return render(request, "orders/fee_collection.html", {
-        "lookup": lookup, "line": line, "money": money, "form": form,
+        "lookup": lookup, "line": line, "money": money, "form": form, "due_items": due_items,
+        "due_total": sum(i.amount for i in due_items),
         "customer": line.customer if line else None}, status=400 if form.is_bound and form.errors else 200)
 
 

@@ -11,7 +11,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -51,14 +52,9 @@ def _line(request, msisdn):
         raise Http404 from None
 
 
-def itemised_bill_url(line) -> str | None:
-    """The billing app's itemised bill (清单) of the line, when that screen exists."""
-    for kwargs in ({"msisdn": line.msisdn}, {"pk": line.pk}):
-        try:
-            return reverse("billing:itemised_bill", kwargs=kwargs)
-        except NoReverseMatch:
-            continue
-    return None
+def itemised_bill_url(line) -> str:
+    """The itemised bill (清单) of the line for this month; its page moves between the months."""
+    return reverse("billing:itemised", kwargs={"line_id": line.pk, "period": timezone.localdate().replace(day=1)})
 
 
 def _documents(line):
