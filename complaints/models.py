@@ -175,6 +175,11 @@ class Complaint(fsm.ConcurrentTransitionMixin, TimeStampedModel):
 
     refund_requested_at = models.DateTimeField(_("refund requested at"), null=True, blank=True)
     refund_reference = models.CharField(_("refund reference"), max_length=60, blank=True)
+    refund_outcome = models.CharField(_("refund outcome"), max_length=20, blank=True,
+                                      help_text=_("What the account room decided and what was paid, fed back from "
+                                                  "billing's refund case."))
+    refund_outcome_note = models.CharField(_("refund outcome note"), max_length=300, blank=True)
+    refund_outcome_at = models.DateTimeField(_("refund outcome at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("complaint")

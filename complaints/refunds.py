@@ -43,3 +43,13 @@ def refund_requester_register(requester: RefundRequester) -> None:
 
 def refund_requester() -> RefundRequester:
     return _requester
+
+
+def refund_outcome_record(*, complaint, outcome: str, note: str = "") -> None:
+    """Billing feeds the refund's result back to the complaint (process 6.5: the hotline learns it), in
+    billing's transaction. outcome: "approved", "rejected" or "paid"; the note says how much or why."""
+    from django.utils import timezone
+
+    complaint.refund_outcome, complaint.refund_outcome_note = outcome, (note or "")[:300]
+    complaint.refund_outcome_at = timezone.now()
+    complaint.save(update_fields=["refund_outcome", "refund_outcome_note", "refund_outcome_at"])

@@ -42,6 +42,7 @@ from billing.services.ledger import (
 from billing.services.points import points_for, points_take_back
 from billing.services.locks import for_update
 from boss.audit import audit_record
+from complaints.refunds import refund_outcome_record
 from boss.errors import NotPermitted
 
 # The three documents the rep checks before paying cash (process 6 step 3).
@@ -121,6 +122,9 @@ def refund_decide(*, actor, case: RefundCase, approve: bool, over_deducted, amou
         case.reject(by=actor, when=now, over_deducted=over, note=note[:300])
     case.collection_item = item
     case.save()
+    if case.complaint_id:
+        refund_outcome_record(complaint=case.complaint, outcome="approved" if approve else "rejected",
+                              note=(f"¥{case.approved_amount:.2f}" if approve else note))
     audit_record(actor=actor, action="refund.approve" if approve else "refund.reject", target=case, reason=note,
                  after={"over_deducted": str(over), "approved": str(case.approved_amount or ""),
                         "complaint": case.complaint.number if case.complaint_id else None})
@@ -225,6 +229,8 @@ def refund_pay(*, actor, case: RefundCase, amount, documents=()) -> RefundCase:
     case.pay(by=actor, when=timezone.now(), amount=amount, way=method, documents=documents, hall=hall)
     case.ledger_transaction, case.points_taken = tx, points
     case.save()
+    if case.complaint_id:
+        refund_outcome_record(complaint=case.complaint, outcome="paid", note=f"¥{amount:.2f} {case.get_method_display()}")
     audit_record(actor=actor, action="refund.pay", target=case,
                  after={"amount": str(amount), "method": method, "red_letters": [d.display_number for d in reds],
                         "points_taken": points, "complaint": case.complaint.number if case.complaint_id else None})

@@ -260,6 +260,31 @@ def test_a_complaint_of_over_deduction_opens_a_refund_case_at_intake(collected, 
     assert case.status == "requested"
 
 
+
+def test_the_refunds_result_is_fed_back_to_the_complaint(collected, clerk, cash_rep, client):
+    from boss.tests.factories import DepartmentFactory
+    from complaints.models import ComplaintCategory
+    from complaints.services import complaint_open
+
+    DepartmentFactory(code="CS", kind="customer_service", name="分公司客服中心")
+    line, item = collected("80.00")
+    category = ComplaintCategory.objects.filter(starts_refund=True).first() or ComplaintCategory.objects.create(
+        code="BANK-OVER", name="银行托收多扣款", starts_refund=True)
+    complaint = complaint_open(actor=cash_rep, channel="hotline", category=category, description="多扣了22元",
+                               msisdn=line.msisdn)
+    case = RefundCase.objects.get(complaint=complaint)
+    refund_decide(actor=clerk, case=case, approve=True, over_deducted=D("22.00"), amount=D("22.00"), note="核实")
+    complaint.refresh_from_db()
+    assert (complaint.refund_outcome, complaint.refund_outcome_note) == ("approved", "¥22.00")
+    refund_form_print(actor=cash_rep, case=case)
+    refund_pay(actor=cash_rep, case=case, amount=D("22.00"), documents=ALL_DOCS)
+    complaint.refresh_from_db()
+    assert complaint.refund_outcome == "paid" and complaint.refund_outcome_note.startswith("¥22.00")
+    client.force_login(cash_rep)
+    api = client.get(f"/api/v1/complaints/{complaint.number}").json()
+    assert api["refund_outcome"] == "paid" and api["refund_reference"] == case.number
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_counters_paying_the_same_refund_at_once_exactly_one_succeeds(collected, clerk, make_staff, make_account):

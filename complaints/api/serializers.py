@@ -41,7 +41,8 @@ class ComplaintOutput(ComplaintSummaryOutput):
     steps = ComplaintStepOutput(many=True, read_only=True)
 
     class Meta(ComplaintSummaryOutput.Meta):
-        fields = [*ComplaintSummaryOutput.Meta.fields, "description", "answer", "refund_requested", "steps"]
+        fields = [*ComplaintSummaryOutput.Meta.fields, "description", "answer", "refund_requested", "refund_reference",
+                  "refund_outcome", "refund_outcome_note", "refund_outcome_at", "steps"]
 
     def get_refund_requested(self, complaint) -> bool:
         return complaint.refund_requested_at is not None
