@@ -28,7 +28,7 @@ def form_add_domain_error(form, exc: DomainError) -> None:
     fields = getattr(exc, "fields", None) or ({exc.field: [str(exc.message)]} if exc.field else {})
     placed = False
     for name, msgs in fields.items():
-        if name in form.fields:
+        if name in form.fields and not form.fields[name].widget.is_hidden:
             for msg in msgs:
                 form.add_error(name, msg)
             placed = True

@@ -24,7 +24,7 @@ from billing.services.bill_run import bill_run_report, bill_run_start
 from billing.services.itemised import itemised_bill_pdf, itemised_bill_print
 from billing.services.rating import line_plan_correct
 from billing.tables import ArrearsCaseTable, BillTable
-from billing.views.common import add_domain_error
+from boss.forms import form_add_domain_error
 from boss.errors import DomainError
 from boss.pdf import pdf_response
 
@@ -53,7 +53,7 @@ def bill_run_list(request):
             try:
                 run = bill_run_start(actor=request.user, period=form.cleaned_data["period"])
             except DomainError as exc:
-                add_domain_error(form, exc)
+                form_add_domain_error(form, exc)
             else:
                 messages.success(request, _("The bill run of %(month)s is running.") % {"month": f"{run.period:%Y-%m}"})
                 return redirect("billing:bill_run_detail", period=f"{run.period:%Y-%m}")
@@ -132,7 +132,7 @@ def plan_correction(request, line_id: int):
                 line_plan_correct(actor=request.user, line=line, plan=data["plan"], period=data["period"],
                                   reason=data["reason"])
             except DomainError as exc:
-                add_domain_error(form, exc)
+                form_add_domain_error(form, exc)
             else:
                 messages.success(request, _("Plan corrected and the month re-rated."))
                 return redirect("billing:itemised", line_id=line.pk, period=data["period"])

@@ -25,7 +25,7 @@ from billing.services.bank_collection import (
     bank_collection_result_import,
 )
 from billing.tables import BankCollectionBatchTable
-from billing.views.common import add_domain_error
+from boss.forms import form_add_domain_error
 from boss.errors import DomainError
 
 __all__ = ["BankCollectionListView", "collection_detail", "collection_file", "collection_result"]
@@ -58,7 +58,7 @@ class BankCollectionListView(LoginRequiredMixin, PermissionRequiredMixin, Single
             try:
                 batches = bank_collection_create(actor=request.user, period=form.cleaned_data["period"])
             except DomainError as exc:
-                add_domain_error(form, exc)
+                form_add_domain_error(form, exc)
             else:
                 messages.success(request, _("%(n)d collection batches ready for the banks.") % {"n": len(batches)})
                 return redirect("billing:collection_list")
@@ -106,7 +106,7 @@ def collection_result(request, pk: int):
     try:
         result = bank_collection_result_import(actor=request.user, batch=batch, text=form.cleaned_data["file"])
     except DomainError as exc:
-        add_domain_error(form, exc)
+        form_add_domain_error(form, exc)
         return collection_detail(request, pk, result_form=form)
     messages.success(request, _("Result imported: %(paid)d collected, %(rejected)d rejected, %(dup)d already known, "
                                 "%(errors)d lines refused.") % {"paid": result.paid, "rejected": result.rejected,

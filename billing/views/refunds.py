@@ -26,7 +26,7 @@ from billing.services.refunds import (
     refund_request,
 )
 from billing.tables import RefundCaseTable
-from billing.views.common import add_domain_error
+from boss.forms import form_add_domain_error
 from boss.errors import DomainError
 from boss.idempotency import idempotent
 from boss.pdf import pdf_response
@@ -67,7 +67,7 @@ def refund_new(request):
                     case = refund_request(actor=request.user, account=line.account, line=line,
                                           description=form.cleaned_data["description"])
                 except DomainError as exc:
-                    add_domain_error(form, exc)
+                    form_add_domain_error(form, exc)
                 else:
                     messages.success(request, _("Refund case %(number)s opened for the account room.")
                                      % {"number": case.number})
@@ -110,7 +110,7 @@ def refund_decide_view(request, pk: int):
                           over_deducted=data["over_deducted"], amount=data["amount"], note=data["note"],
                           collection_item=data["collection_item"])
         except DomainError as exc:
-            add_domain_error(form, exc)
+            form_add_domain_error(form, exc)
         else:
             messages.success(request, _("Decision recorded; the counter is told through the refund queue."))
             return redirect("billing:refund_detail", pk=case.pk)
@@ -151,7 +151,7 @@ def refund_pay_view(request, pk: int):
                                 params={"case": case.pk, "amount": str(data["amount"]),
                                         "documents": sorted(data["documents"])}, run=run)
         except DomainError as exc:
-            add_domain_error(form, exc)
+            form_add_domain_error(form, exc)
         else:
             messages.success(request, _("Refund %(number)s paid: ¥%(paid)s.") % result.body)
             return redirect("billing:refund_detail", pk=case.pk)
