@@ -6,26 +6,9 @@ from decimal import Decimal
 
 import factory
 
-from customers.models import Customer, CustomerClass, CustomerIdentity
+from customers.models import CustomerClass
+from customers.tests.factories import CustomerFactory, IdentityFactory  # noqa: F401  (one set of customer factories)
 from orders.models import Discount, Feature, HandsetModel, Offer, Plan
-
-
-class IdentityFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = CustomerIdentity
-
-    doc_type = CustomerIdentity.DocType.RESIDENT_ID
-    number = factory.Sequence(lambda n: f"4401061990{n:07d}X"[:18])
-    name = factory.Sequence(lambda n: f"客户{n}")
-
-
-class CustomerFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Customer
-
-    kind = Customer.Kind.INDIVIDUAL
-    name = factory.Sequence(lambda n: f"张{n}")
-    identity = factory.SubFactory(IdentityFactory)
 
 
 def classify(customer, kind: str, *, level=None, since=date(2020, 1, 1), until=None):
