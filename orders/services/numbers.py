@@ -58,7 +58,7 @@ def _lock_number(msisdn: str, *, nowait: bool = False) -> NumberResource:
         raise
 
 
-def _may_act_for(actor, reservation: NumberReservation) -> bool:
+def reservation_may_act_for(actor, reservation: NumberReservation) -> bool:
     """The holder, or a manager: `release_any_reservation` within their hall, or in every hall."""
     if reservation.reserved_by_id == actor.pk:
         return True
@@ -118,7 +118,7 @@ def number_release(*, actor, msisdn: str) -> NumberReservation:
     reservation = _active_reservation(number) if number.status == Status.RESERVED else None
     if reservation is None:
         raise ReservationNotFound(msisdn=msisdn)
-    if not _may_act_for(actor, reservation):
+    if not reservation_may_act_for(actor, reservation):
         raise ReservationNotHolder(msisdn=msisdn)
     now = timezone.now()
     _close(reservation, state=NumberReservation.State.RELEASED, actor=actor, now=now)
@@ -181,7 +181,7 @@ def number_assign(*, actor, msisdn: str, customer=None) -> NumberResource:
     if reservation is None or not reservation.is_live(now):
         raise ReservationNotFound(_("The reservation of this number has expired or was released: reserve it again."),
                                   msisdn=msisdn)
-    if not _may_act_for(actor, reservation):
+    if not reservation_may_act_for(actor, reservation):
         raise ReservationNotHolder(msisdn=msisdn)
     if customer is not None and reservation.customer_id not in (None, customer.pk):
         raise ReservationCustomerMismatch(msisdn=msisdn)

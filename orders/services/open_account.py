@@ -56,7 +56,7 @@ from orders.models import (
     Plan,
     SimCard,
 )
-from orders.services.numbers import _may_act_for, msisdn_normalize, number_assign, number_release, number_unassign
+from orders.services.numbers import reservation_may_act_for, msisdn_normalize, number_assign, number_release, number_unassign
 from orders.services.quote import quote_price
 from orders.services.stock import sim_card_assign, sim_card_pick, sim_card_return
 from provisioning import hooks
@@ -126,7 +126,7 @@ def _live_reservation(*, actor, msisdn: str, customer) -> NumberReservation:
     if reservation is None:
         raise ReservationNotFound(_("Reserve the number first (or again: its reservation has ended)."),
                                   field="msisdn", msisdn=msisdn)
-    if not _may_act_for(actor, reservation):
+    if not reservation_may_act_for(actor, reservation):
         raise ReservationNotHolder(field="msisdn", msisdn=msisdn)
     if reservation.customer_id not in (None, customer.pk):
         raise ReservationCustomerMismatch(field="msisdn", msisdn=msisdn)
