@@ -1,15 +1,19 @@
-"""Request id, language and session lifetime."""
+"""Request id, language, session lifetime and the refusal of NUL characters."""
 
+import re
 import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from boss.context import client_ip_var, new_request_id, request_id_var
 from boss.logging import security_log
+from boss.views.errors import bad_request
 
 
 class RequestIdMiddleware:
@@ -81,3 +85,42 @@ class SessionLifetimeMiddleware:
                     return self.get_response(request)
                 return redirect(f"{reverse('login')}?next={request.path}")
         return self.get_response(request)
+
+
+# \u0000 in a JSON string, not preceded by an escaped backslash (\\u0000 is the six characters, harmless)
+_JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
+
+
+class RejectNulMiddleware:
+    """A NUL character (%00, \\u0000) is never valid input here, and PostgreSQL refuses it in any text, so a
+    request carrying one in its path, query string, form fields or JSON body is refused with a 400 before
+    any view sees it (domain-rules B9: bad input is a 4xx, never a 500). Forms and serializers refuse NUL
+    too; this also covers the raw query parameters of list screens and API searches. Multipart bodies are
+    left to the forms: an uploaded file may hold any byte."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._carries_nul(request):
+            security_log.info("request refused: NUL character path=%r", request.path[:200])
+            if request.path.startswith("/api/"):
+                return JsonResponse({"code": "malformed_request",
+                                     "message": _("The request contains a NUL character, which is not allowed."),
+                                     "params": {}}, status=400)
+            return bad_request(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def _carries_nul(request):
+        if "\x00" in request.path:
+            return True
+        if any("\x00" in key or "\x00" in value for key, values in request.GET.lists() for value in values):
+            return True
+        content_type = request.content_type or ""
+        if request.method in ("POST", "PUT", "PATCH"):
+            if content_type == "application/x-www-form-urlencoded":
+                return any("\x00" in key or "\x00" in value for key, values in request.POST.lists() for value in values)
+            if content_type.endswith("json"):
+                return b"\x00" in request.body or _JSON_NUL.search(request.body) is not None
+        return False

@@ -131,3 +131,13 @@ def test_the_knowledge_base_search_api(rep, manager):
                    body="港澳台漫游每分钟0.99元")
     results = api(rep).get("/api/v1/kb/articles", {"q": "每分钟"}).json()["results"]
     assert [a["title"] for a in results] == ["国际漫游资费"]
+
+
+def test_a_nul_in_the_search_words_or_an_intake_is_a_400_and_files_nothing(rep, reviewer, body):
+    # Found by the Schemathesis fuzz on PostgreSQL: `q=\x00` reached the trigram search and was a 500.
+    search = api(rep).get("/api/v1/kb/articles", {"q": "\x00"})
+    intake = api(reviewer).post("/api/v1/complaints", {**body, "description": "信号\x00差"}, format="json",
+                                HTTP_IDEMPOTENCY_KEY="nul-1")
+    assert search.status_code == intake.status_code == 400
+    assert search.json()["code"] == intake.json()["code"] == "malformed_request"
+    assert not Complaint.objects.exists()
