@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
 EXAMPLES = int(os.environ.get("BOSS_FUZZ_EXAMPLES", "12"))
+RANDOM = os.environ.get("BOSS_FUZZ_RANDOM") == "1"
 
 
 def _schema():
@@ -44,7 +45,7 @@ def token(transactional_db):
 
 @pytest.mark.postgres
 @schema.parametrize()
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=not RANDOM, suppress_health_check=list(HealthCheck))
 def test_no_request_gets_a_server_error(case, token):
     case.call_and_validate(headers={"Authorization": f"Token {token}", "Idempotency-Key": str(uuid.uuid4())},
                            checks=[not_a_server_error])
