@@ -1,11 +1,14 @@
 """Tables of the complaint screens. VIP customers' rows are marked and, in the queues, always first."""
 
+from datetime import timedelta
+
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from boss.tariffs import tariff
 from complaints.models import Complaint, ComplaintStep, Escalation, caller_masked
 
 STATUS_TONE = {
@@ -19,11 +22,18 @@ def _badge(text, tone):
 
 
 def _due(value, *, closed=False):
+    """A due time, marked overdue, or due soon within `complaint.due_soon_hours` so that the step is
+    taken before it escalates (the tariff is cached: one read per table, not per row)."""
     if value is None:
         return "—"
     text = timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    if not closed and value < timezone.now():
+    if closed:
+        return text
+    now = timezone.now()
+    if value < now:
         return format_html('{} <span class="badge badge-bad">{}</span>', text, _("overdue"))
+    if value <= now + timedelta(hours=tariff("complaint.due_soon_hours")):
+        return format_html('{} <span class="badge badge-warn">{}</span>', text, _("due soon"))
     return text
 
 

@@ -12,5 +12,7 @@ PARAMS = [
     Param("complaint.callback_hours", "48", "int", _("Time limit to call the customer back"), _("hours")),
     Param("complaint.escalate_to_manager_hours", "24", "int",
           _("Hours past the due time after which an overdue step goes on to the manager"), _("hours")),
+    Param("complaint.due_soon_hours", "4", "int",
+          _("Hours before a due time from which an open step is shown as due soon"), _("hours")),
     Param("kb.most_used_days", "90", "int", _("Period over which the most-used articles are counted"), _("days")),
 ]

@@ -213,6 +213,23 @@ def test_the_queue_puts_vip_customers_first_then_the_earliest_due(client, file_c
     assert html.count('class="vip ') == 2
 
 
+def test_the_queue_marks_steps_overdue_or_due_soon(client, file_complaint, reviewer, hall):
+    # review steps are due 24 hours after intake; "due soon" is the last complaint.due_soon_hours (4)
+    import time_machine
+
+    base = timezone.now()
+    filed = {}
+    for name, hours_ago in (("fresh", 1), ("soon", 21), ("late", 25)):
+        with time_machine.travel(base - timedelta(hours=hours_ago), tick=False):
+            filed[name] = file_complaint(msisdn=LineFactory(hall=hall, customer=CustomerFactory()).msisdn)
+    client.force_login(reviewer)
+    response = client.get(reverse("complaints:queue_review"))
+    cells = {row.record.complaint.number: str(row.get_cell("due_at")) for row in response.context["table"].rows}
+    assert "badge" not in cells[filed["fresh"].number]
+    assert "即将超时" in cells[filed["soon"].number]
+    assert "已超时" in cells[filed["late"].number] and "即将超时" not in cells[filed["late"].number]
+
+
 def _queries(client, url):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
