@@ -9,11 +9,12 @@ Who sees which complaint:
 
 from datetime import timedelta
 
+from django.contrib.auth.models import Permission
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from boss.models import Department
+from boss.models import Department, Staff
 from boss.permissions import get_for_actor, restrict_to_actor
 from boss.tariffs import tariff
 from complaints.models import Article, ArticleUse, Complaint, ComplaintStep, Escalation
@@ -91,12 +92,27 @@ def queue_counts(*, actor) -> dict[str, int]:
     return dict(rows)
 
 
+def headed_departments() -> QuerySet:
+    """The ids of the departments that have a head: an active holder of complaints.lead_department
+    (through a group or directly) in the department itself or, for a district unit, in the department
+    above it. A subquery, evaluated inside the query that uses it."""
+    perm = Q(content_type__app_label="complaints", codename="lead_department")
+    heads = (Staff.objects.filter(is_active=True, department__isnull=False)
+             .filter(Q(groups__permissions__in=Permission.objects.filter(perm))
+                     | Q(user_permissions__in=Permission.objects.filter(perm)))
+             .values("department_id"))
+    return Department.objects.filter(Q(pk__in=heads) | Q(parent_id__in=heads)).values("pk")
+
+
 def escalation_list_for_actor(*, actor, include_acknowledged: bool = False) -> QuerySet[Escalation]:
     """The escalation notices addressed to the actor: level 1 to the head of a department (and of its
-    district units), level 2 to managers."""
+    district units), level 2 to managers. A level-1 notice with nobody to receive it (the step has no
+    department, or its department has no head) goes to the managers at once instead of waiting for
+    level 2."""
     addressed = Q(pk__in=[])
     if actor.has_perm("complaints.receive_escalation"):
         addressed |= Q(level=Escalation.Level.MANAGER)
+        addressed |= Q(level=Escalation.Level.DEPARTMENT_HEAD) & ~Q(department_id__in=headed_departments())
     if actor.has_perm("complaints.lead_department") and actor.department_id:
         addressed |= Q(level=Escalation.Level.DEPARTMENT_HEAD) & (
             Q(department_id=actor.department_id) | Q(department__parent_id=actor.department_id))

@@ -163,6 +163,34 @@ def test_escalations_are_addressed_to_the_head_and_then_the_manager(dispatched, 
     assert [e.level for e in escalation_list_for_actor(actor=manager)] == [Escalation.Level.MANAGER]
 
 
+def test_a_level_one_notice_of_a_department_without_a_head_goes_to_the_managers_at_once(dispatched, manager, handler,
+                                                                                         make_staff, net):
+    run_job(T0 + 73 * H)  # the network department has a handler but no head
+    level1 = Escalation.objects.get()
+    assert level1.level == Escalation.Level.DEPARTMENT_HEAD
+    assert list(escalation_list_for_actor(actor=manager)) == [level1]
+    assert list(escalation_list_for_actor(actor=handler)) == []
+    escalation_acknowledge(actor=manager, escalation=level1)
+    assert Escalation.objects.get().acknowledged_by == manager
+    assert AuditEvent.objects.filter(action="complaint.escalation_acknowledge").count() == 1
+
+
+def test_once_the_department_has_a_head_the_managers_no_longer_get_its_level_one_notices(dispatched, manager,
+                                                                                        make_staff, net):
+    run_job(T0 + 73 * H)
+    level1 = Escalation.objects.get()
+    head = make_staff("department_handler", username="new_head", hall=None, department=net)
+    grant(head, "lead_department")
+    assert list(escalation_list_for_actor(actor=manager)) == []
+    assert list(escalation_list_for_actor(actor=head)) == [level1]
+    with pytest.raises(NotPermitted):
+        escalation_acknowledge(actor=manager, escalation=level1)
+    head.is_active = False  # the head leaves: the notice is the managers' again
+    head.save(update_fields=["is_active"])
+    assert list(escalation_list_for_actor(actor=manager)) == [level1]
+    assert not Escalation.objects.filter(acknowledged_at__isnull=False).exists()
+
+
 def test_the_head_acknowledges_the_notice_once(dispatched, head_net, make_staff, bill):
     run_job(T0 + 73 * H)
     escalation = Escalation.objects.get()

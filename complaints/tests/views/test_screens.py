@@ -287,7 +287,7 @@ def test_the_department_head_gets_the_notice_in_their_queue_and_acknowledges_it(
     assert client.get(url).context["notices"] == []
 
 
-def test_the_manager_sees_the_escalations_after_the_head(client, walk, manager):
+def test_the_manager_sees_the_escalations_after_the_head(client, walk, manager, head_net):
     walk(Complaint.Status.DISPATCHED)
     later = timezone.now() + timedelta(days=4)
     complaint_steps_escalate_overdue(actor=system_actor(), now=later)
