@@ -182,6 +182,14 @@ class AgentMinorError(DomainError):
         return _("An agent must be an adult.")
 
 
+class GuardianRequiredError(DomainError):
+    code, status = "guardian_required", 409
+
+    def default_message(self):
+        return _("The customer is a minor: a guardian comes with them, shows their own ID and is recorded as "
+                 "the agent.")
+
+
 # --------------------------------------------------------------------------------------------------
 # Classification (M3.x)
 # --------------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from customers.services.classes import (
     customer_classify,
     customer_ensure_not_blacklisted,
 )
-from customers.services.customers import agent_identity_record, customer_create, customer_update
+from customers.services.customers import agent_identity_record, customer_create, customer_update, guardian_ensure
 from customers.services.lines import line_create
 from customers.services.privacy import REVEALABLE_FIELDS, identity_reveal
 
@@ -23,6 +23,7 @@ __all__ = [
     "customer_create",
     "customer_ensure_not_blacklisted",
     "customer_update",
+    "guardian_ensure",
     "identity_reveal",
     "line_create",
 ]

@@ -15,6 +15,7 @@ from customers.errors import (
     BadContactNumberError,
     CustomerIncompleteError,
     FieldError,
+    GuardianRequiredError,
     IdentityInUseError,
     IdentityNameMismatchError,
     KindMismatchError,
@@ -156,6 +157,24 @@ def customer_update(*, actor, customer: Customer, contact_phone: str | None = No
                  after={"contact_phone": mask_msisdn(customer.contact_phone),
                         "contact_address": mask_address(customer.contact_address)})
     return customer
+
+
+def guardian_ensure(*, customer: Customer, agent_present: bool) -> None:
+    """A minor (under tariff identity.minor_age, from the birth date of their document) signs up or takes
+    over a line only with a guardian present, recorded as the agent, who is an adult by
+    `agent_identity_record` (domain-rules A1/A3). That the agent is the minor's guardian is what the rep
+    checks on the household register; the system records who it was.
+
+    Raises GuardianRequiredError.
+    """
+    if agent_present or customer.kind != Customer.Kind.INDIVIDUAL:
+        return
+    identity = customer.identity
+    age = identity_validate(identity.doc_type, identity.number, for_registration=False).age()
+    if age is not None and age < tariff("identity.minor_age"):
+        limit = tariff("identity.minor_age")
+        raise GuardianRequiredError(_("The customer is under %(minor_age)s: a guardian comes with them, shows their "
+                                      "own ID and is recorded as the agent.") % {"minor_age": limit}, minor_age=limit)
 
 
 @transaction.atomic

@@ -29,7 +29,7 @@ from customers.models import Customer, CustomerIdentity, Line, LineFeature
 from customers.national import identity_national_count
 from customers.passwords import service_password_hash, service_password_validate
 from customers.selectors import line_count_for_identity
-from customers.services import agent_identity_record, customer_ensure_not_blacklisted, line_create
+from customers.services import agent_identity_record, customer_ensure_not_blacklisted, guardian_ensure, line_create
 from customers.services.lines import counted_line_states
 from orders.errors import (
     AgreementNotSignedError,
@@ -167,7 +167,8 @@ def order_open_account_create(*, actor, customer: Customer, msisdn: str, product
     Raises NotPermitted, IdentityNotVerifiedError, CustomerBlacklistedError (unless a manager overrides),
     DocumentsMissingError, CorporateAccountError, BankDetailsError, BankNotConfirmedError,
     ServicePasswordError, ReservationNotFound/NotHolder/CustomerMismatch, IdentityLineLimitError,
-    SimCardUnavailable, ProductUnavailable, FeatureUnavailable, and the agent's identity errors.
+    SimCardUnavailable, ProductUnavailable, FeatureUnavailable, GuardianRequiredError (a minor without an
+    agent), and the agent's identity errors.
     """
     if actor.hall_id is None:
         raise NotPermitted(_("Accounts are opened at a service hall."))
@@ -185,6 +186,7 @@ def order_open_account_create(*, actor, customer: Customer, msisdn: str, product
     if missing:
         labels = "、".join(str(D(d).label) for d in missing)
         raise DocumentsMissingError(_("Check these documents first: %(docs)s.") % {"docs": labels}, missing=missing)
+    guardian_ensure(customer=customer, agent_present=agent is not None)
     bank_details = _bank_details(payment_method=payment_method, customer=customer, bank=bank, actor=actor)
     agent_identity = (agent_identity_record(actor=actor, doc_type=agent.doc_type, number=agent.number,
                                             name=agent.name, address=agent.address) if agent else None)

@@ -27,7 +27,7 @@ from customers.models import Customer, CustomerIdentity, Line
 from customers.national import identity_national_count
 from customers.passwords import service_password_hash
 from customers.selectors import line_count_for_identity
-from customers.services import customer_ensure_not_blacklisted
+from customers.services import customer_ensure_not_blacklisted, guardian_ensure
 from customers.services.lines import counted_line_states
 from orders.errors import (
     AmountTooSmallError,
@@ -82,7 +82,8 @@ def line_transfer(*, actor, line: Line, new_customer: Customer, service_password
     Raises LineStateError, DomainError (same owner), IdentityNotVerifiedError, CustomerBlacklistedError,
     OverrideNotPermittedError, ReasonRequiredError, NationalCountUnavailableError, IdentityLineLimitError,
     ArrearsOutstandingError, DocumentsMissingError, CorporateAccountError, BankNotConfirmedError,
-    ServicePasswordError, AmountTooSmallError, AgreementNotSignedError, TenderedTooLittleError.
+    ServicePasswordError, AmountTooSmallError, AgreementNotSignedError, TenderedTooLittleError,
+    GuardianRequiredError (a minor new owner without an agent).
     """
     new_customer = Customer.objects.select_related("identity").get(pk=new_customer.pk)
     national = identity_national_count(identity=new_customer.identity)  # network I/O: before any lock
@@ -113,6 +114,7 @@ def line_transfer(*, actor, line: Line, new_customer: Customer, service_password
             raise CorporateAccountError()
         if not corporate.confirmed_by.strip():
             raise BankNotConfirmedError()
+    guardian_ensure(customer=new_customer, agent_present=new_agent is not None)
     new_documents, new_agent_identity = documents_check(actor=actor, customer=new_customer, agent=new_agent,
                                                         documents_checked=new_documents_checked,
                                                         extra=[D.SEAL_CARD] if corporate else [])

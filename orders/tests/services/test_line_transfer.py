@@ -14,7 +14,7 @@ from boss.models import AuditEvent
 from boss.permissions import system_actor
 from customers.models import CustomerClass, Line
 from customers.passwords import service_password_check
-from customers.tests.factories import CustomerFactory, IdentityFactory, LineFactory
+from customers.tests.factories import CustomerFactory, IdentityFactory, LineFactory, resident_id
 from orders.models import Order
 from orders.services.lifecycle import AgentInput
 from orders.services.transfer import CorporateInput, line_transfer
@@ -87,6 +87,7 @@ def test_a_corporate_account_pays_no_deposit(live):
     ("limit", "identity_line_limit"), ("arrears", "arrears_outstanding"), ("same_owner", "domain_error"),
     ("old_documents", "documents_missing"), ("password", "trivial_service_password"),
     ("corporate_individual", "corporate_account_individual"), ("unsigned", "agreement_not_signed"),
+    ("minor", "guardian_required"),
 ])
 def test_refusals_write_nothing(live, buyer, case, code):
     kwargs = {}
@@ -112,6 +113,9 @@ def test_refusals_write_nothing(live, buyer, case, code):
         kwargs["corporate"] = CorporateInput("ICBC", "1", "x", "y")
     elif case == "unsigned":
         kwargs["agreement_signed"] = False
+    elif case == "minor":
+        born = timezone.localdate().replace(month=1, day=1) - timedelta(days=365 * 15)
+        new = CustomerFactory(identity=IdentityFactory(number=resident_id(8, born=born), checked_at=timezone.now()))
     before = snapshot(live.line)
     with pytest.raises(Exception) as exc:
         transfer(live, new, **kwargs)
@@ -144,3 +148,12 @@ def test_a_line_pending_cancellation_cannot_be_transferred(live, buyer):
     with pytest.raises(Exception) as exc:
         transfer(live, buyer)
     assert exc.value.code == "line_state" and snapshot(live.line) == before
+
+
+def test_a_minor_new_owner_takes_over_with_a_guardian_as_the_agent(live):
+    born = timezone.localdate().replace(month=1, day=1) - timedelta(days=365 * 15)
+    minor = CustomerFactory(identity=IdentityFactory(number=resident_id(9, born=born), checked_at=timezone.now()))
+    order = transfer(live, minor, new_agent=AgentInput("resident_id", "11010519491231002X", "王监护"),
+                     new_documents_checked=["id_original", "agent_id"], tendered=D("200.00"))
+    assert order.agent.number == "11010519491231002X"
+    assert Line.objects.get(pk=live.line.pk).customer == minor

@@ -148,6 +148,26 @@ def test_an_agent_is_recorded_with_their_own_identity(opening):
     assert order.agent.number == "440524188001010014"
 
 
+def test_a_minor_opens_only_with_a_guardian_recorded_as_the_agent(opening):
+    from datetime import date
+
+    from customers.models import CustomerIdentity
+    from customers.tests.factories import resident_id
+
+    today = date.today()
+    CustomerIdentity.objects.filter(pk=opening.customer.identity_id).update(
+        number=resident_id(7, born=date(today.year - 15, 1, 1)))
+    opening.customer.refresh_from_db()
+    opening.reserve()
+    with pytest.raises(Exception) as exc:
+        _create(opening)
+    assert exc.value.code == "guardian_required" and "16" in str(exc.value)
+    assert Order.objects.count() == 0 and _nothing_committed() == (0, 0, 0, 0, 0)
+    guardian = AgentInput(doc_type="resident_id", number="440524188001010014", name="李代办")
+    order = _create(opening, agent=guardian, documents_checked=["id_original", "agent_id"])
+    assert order.agent.number == "440524188001010014"
+
+
 @pytest.mark.parametrize("kwargs, code", [
     ({"documents_checked": []}, "documents_missing"),
     ({"service_password": "123456"}, "trivial_service_password"),
