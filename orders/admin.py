@@ -3,6 +3,7 @@ is audited (boss.admin.AuditedAdmin). Numbers and stock enter through the CSV im
 
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from boss.admin import AuditedAdmin
 from orders.grading import pattern_check
@@ -82,11 +83,21 @@ class NumberGradeRuleForm(forms.ModelForm):
 
 @admin.register(NumberGradeRule)
 class NumberGradeRuleAdmin(AuditedAdmin):
-    """Rules grade numbers as they enter the pool: a change applies to numbers imported afterwards."""
+    """Rules grade numbers as they enter the pool; after a change, the action "grade the free numbers
+    again" (or `manage.py numbers_regrade`) brings the free numbers of the pool in line."""
 
     form = NumberGradeRuleForm
     list_display = ["code", "name", "kind", "pattern", "grade", "demote_steps", "priority", "active"]
     list_filter = ["kind", "active"]
+    actions = ["regrade_pool"]
+
+    @admin.action(description=_("Grade the free numbers of the pool again (in the background)"))
+    def regrade_pool(self, request, queryset):
+        from orders.tasks import numbers_regrade_task
+
+        numbers_regrade_task.delay()
+        self.message_user(request, _("The free numbers are being graded again; numbers reserved, sold or "
+                                     "cooling down keep their grade."))
 
 
 @admin.register(HandsetModel)

@@ -24,3 +24,11 @@ def numbers_thaw() -> int:
 def lines_cancellation_due() -> int:
     """Mark pre-cancelled lines whose window has ended as due for formal cancellation."""
     return lines_mark_cancellation_due(actor=system_actor())
+
+
+@shared_task(name="orders.tasks.numbers_regrade")
+def numbers_regrade_task() -> int:
+    """Grade the free numbers again after a change to the grade table (started from the admin)."""
+    from orders.services.stock import numbers_regrade
+
+    return numbers_regrade(actor=system_actor()).changed

@@ -24,6 +24,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import connections, router, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
@@ -425,3 +426,58 @@ def sim_card_return(*, actor, iccid: str, reason: str = "") -> SimCard:
     audit_record(actor=actor, action="sim.return", target=sim, before={"status": SimCard.Status.ASSIGNED},
                  after={"status": sim.status}, reason=reason)
     return sim
+
+
+# --------------------------------------------------------------------------------------------------
+# Re-grading the pool after a change to the grade table
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class RegradeResult:
+    checked: int
+    changed: int
+
+
+def _regradable(now):
+    """Numbers whose grade may change: free ones, and reserved ones whose reservation has run out. A live
+    reservation (a quote is on the counter), an assigned number (its agreement is made) and a number
+    cooling down keep the grade they were sold or quoted with."""
+    return NumberResource.objects.filter(
+        Q(status=NumberResource.Status.FREE)
+        | Q(status=NumberResource.Status.RESERVED, reserved_until__lte=now))
+
+
+def numbers_regrade(*, actor, batch_size: int = 5000) -> RegradeResult:
+    """Grade the pool again by the grade table in force (domain-rules A10): a number is graded when it
+    enters the pool and the grade is stored, so a new or changed rule reaches the numbers already in the
+    pool only through this job. Each batch is its own transaction: the changed rows are locked and their
+    eligibility checked again, so a number a rep reserves meanwhile keeps its grade; a run killed half-way
+    is finished by the next one, and a second run changes nothing. One audit event for the run.
+    """
+    grader = grader_from_db()
+    checked = changed = 0
+    last_pk = 0
+    while True:
+        rows = list(_regradable(timezone.now()).filter(pk__gt=last_pk).order_by("pk")
+                    .values_list("pk", "msisdn", "grade_id", "pattern")[:batch_size])
+        if not rows:
+            break
+        last_pk = rows[-1][0]
+        checked += len(rows)
+        new = {}
+        for pk, msisdn, grade_id, pattern in rows:
+            graded = grader.grade(msisdn)
+            if graded != (grade_id, pattern):
+                new[pk] = graded
+        if not new:
+            continue
+        with transaction.atomic():
+            locked = list(_regradable(timezone.now()).select_for_update(skip_locked=True)
+                          .filter(pk__in=list(new)).only("pk"))
+            for number in locked:
+                number.grade_id, number.pattern = new[number.pk]
+            NumberResource.objects.bulk_update(locked, ["grade", "pattern"])
+            changed += len(locked)
+    audit_record(actor=actor, action="numbers.regrade", target=None, after={"checked": checked, "changed": changed})
+    return RegradeResult(checked=checked, changed=changed)

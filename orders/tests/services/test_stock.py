@@ -1,5 +1,6 @@
 """CSV import into stock and the pool; issuing a SIM card; redeeming a recharge card once."""
 
+import io
 from datetime import date, timedelta
 
 import pytest
@@ -181,3 +182,43 @@ def test_a_card_past_its_date_cannot_be_used(rep, card):
     with time_machine.travel(timezone.now() + timedelta(days=31)), pytest.raises(RechargeCardUnusable):
         recharge_card_redeem(actor=rep, serial=card.serial, pin="1234567890123456")
     assert RechargeCard.objects.get(pk=card.pk).status == "active"
+
+
+def test_after_a_rule_change_the_free_numbers_are_graded_again_and_the_others_keep_their_grade(rep, reference):
+    from orders.models import NumberGradeRule
+    from orders.services.stock import numbers_regrade
+
+    stock_import(actor=rep, kind="number",
+                 data="msisdn\n13912351122\n13912352233\n13912353366\n13912355577\n13912356677\n13912357120\n")
+    now = timezone.now()
+    pool = NumberResource.objects
+    pool.filter(msisdn="13912352233").update(status="reserved", reserved_until=now + timedelta(minutes=20))
+    pool.filter(msisdn="13912353366").update(status="reserved", reserved_until=now - timedelta(minutes=1))
+    pool.filter(msisdn="13912355577").update(status="assigned")
+    pool.filter(msisdn="13912356677").update(status="frozen", frozen_until=now + timedelta(days=30))
+    assert set(pool.values_list("grade__code", flat=True).exclude(msisdn="13912357120")) == {"level3"}
+
+    NumberGradeRule.objects.filter(code="AABB").update(active=False)
+    result = numbers_regrade(actor=rep, batch_size=2)
+
+    graded = dict(pool.values_list("msisdn", "grade__code"))
+    assert graded["13912351122"] == graded["13912353366"] == graded["13912357120"]  # free, lapsed: regraded
+    assert graded["13912351122"] != "level3"
+    assert graded["13912352233"] == graded["13912355577"] == graded["13912356677"] == "level3"  # kept
+    assert (result.checked, result.changed) == (3, 2)
+    assert pool.get(msisdn="13912351122").pattern != "AABB"
+    assert numbers_regrade(actor=rep).changed == 0
+    assert list(AuditEvent.objects.filter(action="numbers.regrade").order_by("pk").values_list("after", flat=True)) == [
+        {"checked": 3, "changed": 2}, {"checked": 3, "changed": 0}]
+
+
+def test_the_regrade_command_reports_what_it_did(rep, reference):
+    from django.core.management import call_command
+
+    from orders.models import NumberGradeRule
+
+    stock_import(actor=rep, kind="number", data="msisdn\n13912351122\n")
+    NumberGradeRule.objects.filter(code="AABB").update(active=False)
+    out = io.StringIO()
+    call_command("numbers_regrade", stdout=out)
+    assert out.getvalue().strip() == "checked 1, changed 1"

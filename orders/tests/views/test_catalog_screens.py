@@ -78,3 +78,24 @@ def test_the_admin_edits_the_grade_table_and_a_bad_pattern_is_refused(client, ma
     assert refused.status_code == 200 and not NumberGradeRule.objects.filter(code="ABBA").exists()
     assert client.post(url, {**data, "pattern": "ABBA"}).status_code == 302
     assert AuditEvent.objects.filter(action="admin.numbergraderule.add").exists()
+
+
+def test_the_admin_grades_the_free_numbers_again_after_changing_a_rule(client, make_staff, reference, add_numbers):
+    from celery import current_app
+
+    from boss.models import AuditEvent
+    from orders.models import NumberGradeRule, NumberResource
+
+    add_numbers("13912351122")
+    NumberGradeRule.objects.filter(code="AABB").update(active=False)
+    client.force_login(make_staff("admin", username="adm", hall=None, is_staff=True))
+    eager = current_app.conf.task_always_eager
+    current_app.conf.task_always_eager = True  # the task runs here, on the test database, instead of a worker
+    try:
+        response = client.post(reverse("admin:orders_numbergraderule_changelist"), {
+            "action": "regrade_pool", "_selected_action": [NumberGradeRule.objects.first().pk]}, follow=True)
+    finally:
+        current_app.conf.task_always_eager = eager
+    assert response.status_code == 200 and "已预占、已售出或冷冻期内的号码保留原等级" in response.content.decode()
+    assert NumberResource.objects.get(msisdn="13912351122").grade.code != "level3"
+    assert AuditEvent.objects.get(action="numbers.regrade").after == {"checked": 1, "changed": 1}
