@@ -17,7 +17,6 @@ from orders.selectors import (
     return_priority_numbers,
     returning_customer_priority,
 )
-from orders.services.cancellation import line_cancel
 from orders.services.numbers import (
     number_release,
     number_reservations_expire_due,
@@ -26,21 +25,10 @@ from orders.services.numbers import (
 )
 from orders.services.precancel import RetentionInput, line_precancel
 from orders.tests.factories import CustomerFactory
-from provisioning.services import work_orders_run
+from orders.tests.returning import leave
 
 pytestmark = pytest.mark.django_db
 Status = NumberResource.Status
-
-
-def leave(w, *, accepted=False):
-    """The customer pre-cancels (retention refused) and formally cancels: the number starts its cool-down."""
-    line_precancel(actor=w.manager, line=w.line, documents_checked=["id_original"], agreement_signed=True,
-                   retention=RetentionInput(reason="moving", offer="保号套餐", accepted=accepted))
-    work_orders_run()
-    line_cancel(actor=w.rep, line=Line.objects.get(pk=w.line.pk), documents_checked=["id_original"],
-                agreement_signed=True)
-    work_orders_run()
-    return NumberResource.objects.get(msisdn=w.line.msisdn)
 
 
 def written(number):
