@@ -8,6 +8,8 @@ class OrdersConfig(AppConfig):
 
     def ready(self):
         from boss import home, search
+        from customers.profile import register_section
+        from orders.profile import return_priority_section
         from orders.search import line_search_provider, my_reservations_panel, number_search_provider
         from orders.services import (  # noqa: F401  (register provisioning hooks)
             fee_collection,
@@ -19,3 +21,4 @@ class OrdersConfig(AppConfig):
         search.register(number_search_provider)
         search.register(line_search_provider)
         home.register(my_reservations_panel)
+        register_section("return_priority", return_priority_section)

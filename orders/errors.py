@@ -14,6 +14,16 @@ class NumberUnavailable(DomainError):
         return _("This number is not available: another counter holds or has taken it. Choose another number.")
 
 
+class ReturnPriorityExpiredError(DomainError):
+    """A former number in cool-down asked back by its returning customer after their priority ended."""
+
+    code, status, field = "return_priority_expired", 409, "msisdn"
+
+    def default_message(self):
+        return _("The customer's priority number selection has ended: this former number stays in its "
+                 "cool-down.")
+
+
 class NumberNotFound(DomainError):
     code, status, field = "number_not_found", 404, "msisdn"
 

@@ -514,14 +514,19 @@ class NumberResource(fsm.ConcurrentTransitionMixin, TimeStampedModel):
         return self.msisdn
 
     def effective_status(self, now=None) -> str:
-        """The status as every reader must see it: a lapsed reservation is free."""
+        """The status as every reader must see it: a lapsed reservation is free, or, for a number a
+        returning customer reserved during its cool-down, cooling down again until `frozen_until`."""
         now = now or timezone.now()
         if self.status == self.Status.RESERVED and self.reserved_until is not None and self.reserved_until <= now:
-            return self.Status.FREE
+            return self.Status.FROZEN if self.in_cool_down(now) else self.Status.FREE
         return self.status
 
+    def in_cool_down(self, now=None) -> bool:
+        """Cooling down after a cancellation (an end is set and not reached), reserved meanwhile or not."""
+        return self.frozen_until is not None and self.frozen_until > (now or timezone.now())
+
     def reservation_lapsed(self) -> bool:
-        return self.status == self.Status.RESERVED and self.effective_status() == self.Status.FREE
+        return self.status == self.Status.RESERVED and self.effective_status() != self.Status.RESERVED
 
     # Transitions change fields only; the services lock, check, save and audit.
 
@@ -530,13 +535,28 @@ class NumberResource(fsm.ConcurrentTransitionMixin, TimeStampedModel):
     def reserve(self, *, until) -> None:
         self.reserved_until = until
 
+    @fsm.transition(field=status, source=[Status.FROZEN, Status.RESERVED], target=Status.RESERVED,
+                    conditions=[lambda n: n.effective_status() == NumberResource.Status.FROZEN and n.in_cool_down()])
+    def reserve_in_cool_down(self, *, until) -> None:
+        """A returning customer's former number, reserved for them during its cool-down (process 3.2):
+        `frozen_until` is kept, so that a reservation that ends puts it back into its cool-down."""
+        self.reserved_until = until
+
     @fsm.transition(field=status, source=Status.RESERVED, target=Status.FREE)
     def release(self) -> None:
+        self.reserved_until = None
+        self.frozen_until = None  # a cool-down that ended while the number was reserved
+        self.assigned_at = None
+
+    @fsm.transition(field=status, source=Status.RESERVED, target=Status.FROZEN)
+    def release_to_cool_down(self) -> None:
+        """A reservation made during the cool-down ended before the cool-down did."""
         self.reserved_until = None
 
     @fsm.transition(field=status, source=Status.RESERVED, target=Status.ASSIGNED)
     def assign(self, *, when) -> None:
         self.reserved_until = None
+        self.frozen_until = None  # a former number taken back during its cool-down is thawed by its opening
         self.assigned_at = when
 
     @fsm.transition(field=status, source=Status.ASSIGNED, target=Status.FREE)

@@ -1,6 +1,7 @@
 """Reads of the number pool, stock and catalog, for screens, the API and other apps' services."""
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 from functools import cached_property, reduce
 from operator import or_
@@ -12,6 +13,7 @@ from django.db.models.functions import Reverse, Right
 from django.utils import timezone
 
 from boss.permissions import actor_spans_halls, restrict_to_actor
+from boss.tariffs import tariff
 from orders.errors import CustomerNotFound, NumberNotFound
 from orders.grading import rule_endings
 from orders.models import (
@@ -45,9 +47,11 @@ SEARCH_COUNT_CAP = 1_000
 
 
 def number_free_q(now=None) -> Q:
-    """Free, or reserved with the time up: every read sees a lapsed reservation as free."""
+    """Free, or reserved with the time up: every read sees a lapsed reservation as free (unless the number
+    was reserved during its cool-down, which then goes on: see `NumberResource.effective_status`)."""
     now = now or timezone.now()
-    return Q(status=Status.FREE) | Q(status=Status.RESERVED, reserved_until__lte=now)
+    return Q(status=Status.FREE) | (Q(status=Status.RESERVED, reserved_until__lte=now)
+                                    & (Q(frozen_until__isnull=True) | Q(frozen_until__lte=now)))
 
 
 def number_list_free(*, now=None) -> QuerySet:
@@ -133,6 +137,78 @@ def reservation_list_for_actor(*, actor, now=None) -> QuerySet:
             return qs.filter(reserved_by=actor)
         return qs.filter(Q(reserved_by=actor) | Q(hall_id=actor.hall_id))
     return qs.filter(reserved_by=actor)
+
+
+# --------------------------------------------------------------------------------------------------
+# A customer who left despite retention and comes back (process 3.2: priority number selection)
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReturnPriority:
+    """The priority number selection of a customer who left despite the retention attempt.
+
+    It starts on the day they left (the pre-cancellation that recorded the failed retention) and lasts
+    `number.return_priority_days` days: it is live up to and including `until`. While it lasts, the
+    customer may take back their former numbers still in cool-down (nobody else may), and their
+    reservations last `number.return_reservation_factor` times as long.
+    """
+
+    left_on: date
+    until: date
+    msisdn: str  # the line they left with
+
+    def is_live(self, on: date | None = None) -> bool:
+        return (on or timezone.localdate()) <= self.until
+
+
+def return_priority_latest(*, customer) -> ReturnPriority | None:
+    """The customer's latest priority, live or expired: a retention attempt that gave it, for a line that
+    has since been cancelled or is pending cancellation (a line re-opened since gives none). The customer is
+    matched by their identity document (a customer is one document)."""
+    from customers.models import Line
+
+    from orders.models import RetentionAttempt
+
+    attempt = (RetentionAttempt.objects.filter(customer__identity_id=customer.identity_id, priority_on_return=True,
+                                               accepted=False,
+                                               line__status__in=[Line.Status.PENDING_CANCELLATION,
+                                                                 Line.Status.CANCELLED])
+               .select_related("line").order_by("-created_at", "-pk").first())
+    if attempt is None:
+        return None
+    left_on = timezone.localdate(attempt.created_at)
+    return ReturnPriority(left_on=left_on, until=left_on + timedelta(days=tariff("number.return_priority_days")),
+                          msisdn=attempt.line.msisdn)
+
+
+def returning_customer_priority(*, customer, on: date | None = None) -> ReturnPriority | None:
+    """The customer's priority number selection if it is live today, else None."""
+    priority = return_priority_latest(customer=customer)
+    return priority if priority is not None and priority.is_live(on) else None
+
+
+def return_priority_numbers(*, customer, now=None) -> list[NumberResource]:
+    """The customer's former numbers in cool-down and held by nobody: numbers of their cancelled lines whose
+    last line was theirs (a number resold and cancelled again is its last owner's), that are cooling down
+    with an end set (a pending cancellation's number is still its line's: the line is re-opened instead)
+    and not under a live reservation."""
+    from customers.models import Line
+
+    now = now or timezone.now()
+    msisdns = set(Line.objects.filter(customer__identity_id=customer.identity_id, status=Line.Status.CANCELLED)
+                  .values_list("msisdn", flat=True))
+    if not msisdns:
+        return []
+    last = {}
+    for msisdn, identity_id, status in (Line.objects.filter(msisdn__in=msisdns).order_by("msisdn", "pk")
+                                        .values_list("msisdn", "customer__identity_id", "status")):
+        last[msisdn] = (identity_id, status)
+    mine = [m for m, (identity_id, status) in last.items()
+            if identity_id == customer.identity_id and status == Line.Status.CANCELLED]
+    return list(NumberResource.objects.filter(msisdn__in=mine, frozen_until__gt=now)
+                .filter(Q(status=Status.FROZEN) | Q(status=Status.RESERVED, reserved_until__lte=now))
+                .select_related("grade", "segment").order_by("msisdn"))
 
 
 class CappedPaginator(Paginator):

@@ -15,4 +15,8 @@ PARAMS = [
           _("Days in service before a number may port to another operator"), _("days")),
     Param("precancel.avg_bill_months", "3", "int",
           _("Months of bills in the average that decides the extra prepayment at pre-cancellation"), _("months")),
+    Param("number.return_priority_days", "365", "int",
+          _("Days a customer who left despite retention keeps priority number selection"), _("days")),
+    Param("number.return_reservation_factor", "2", "int",
+          _("Reservation time of a returning customer with priority, as a multiple of the usual"), _("times")),
 ]

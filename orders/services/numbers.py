@@ -25,8 +25,10 @@ from orders.errors import (
     ReservationCustomerMismatch,
     ReservationNotFound,
     ReservationNotHolder,
+    ReturnPriorityExpiredError,
 )
 from orders.models import NumberReservation, NumberResource
+from orders.selectors import return_priority_latest, return_priority_numbers, returning_customer_priority
 
 Status = NumberResource.Status
 _PREFIX_RE = re.compile(r"^(?:\+86|0086|86)(?=1\d{10}$)")
@@ -76,24 +78,59 @@ def _close(reservation: NumberReservation, *, state: str, actor, now) -> None:
     reservation.save(update_fields=["state", "closed_at", "closed_by", "updated_at"])
 
 
+def _ensure_may_take_back(*, number: NumberResource, customer, now) -> None:
+    """A number in cool-down is sold to nobody, except back to the customer who left with it despite the
+    retention attempt, while their priority lasts (process 3.2)."""
+    if customer is None or number.msisdn not in {n.msisdn for n in return_priority_numbers(customer=customer,
+                                                                                         now=now)}:
+        raise NumberUnavailable(msisdn=number.msisdn)
+    priority = return_priority_latest(customer=customer)
+    if priority is None:  # left without a failed retention attempt (or stayed): no priority
+        raise NumberUnavailable(msisdn=number.msisdn)
+    if not priority.is_live(timezone.localdate(now)):
+        ends = timezone.localdate(number.frozen_until).isoformat()
+        raise ReturnPriorityExpiredError(
+            _("The customer's priority number selection ended on %(until)s: this former number is cooling down "
+              "until %(ends)s.") % {"until": priority.until.isoformat(), "ends": ends},
+            msisdn=number.msisdn, priority_until=priority.until.isoformat(), frozen_until=ends)
+
+
+def _reservation_minutes(customer) -> int:
+    """The usual time limit; a returning customer with priority holds numbers longer (process 3.2). Only a
+    reservation made for a known customer gets it."""
+    minutes = tariff("number.reservation_minutes")
+    if customer is not None and returning_customer_priority(customer=customer) is not None:
+        minutes *= max(tariff("number.return_reservation_factor"), 1)
+    return minutes
+
+
 @transaction.atomic
 def number_reserve(*, actor, msisdn: str, customer=None) -> NumberReservation:
     """Reserve a free number for `number.reservation_minutes`, for one customer or none (C1-F5).
 
-    A reservation whose time is up is closed (expired) under the number's lock before the new one is
-    inserted. Raises NumberNotFound, NumberUnavailable.
+    A number in cool-down is reserved only for the customer who left with it despite the retention
+    attempt, while their priority lasts; such a customer's reservations last longer (process 3.2). A
+    reservation whose time is up is closed (expired) under the number's lock before the new one is
+    inserted. Raises NumberNotFound, NumberUnavailable, ReturnPriorityExpiredError.
     """
     msisdn = msisdn_normalize(msisdn)
     number = _lock_number(msisdn, nowait=True)
     now = timezone.now()
-    if number.effective_status(now) != Status.FREE:
+    status = number.effective_status(now)
+    taking_back = status == Status.FROZEN and number.in_cool_down(now)
+    if taking_back:
+        _ensure_may_take_back(number=number, customer=customer, now=now)
+    elif status != Status.FREE:
         raise NumberUnavailable(msisdn=msisdn)
     lapsed = _active_reservation(number) if number.status == Status.RESERVED else None
     if lapsed is not None:
         _close(lapsed, state=NumberReservation.State.EXPIRED, actor=None, now=now)
 
-    until = now + timedelta(minutes=tariff("number.reservation_minutes"))
-    number.reserve(until=until)
+    until = now + timedelta(minutes=_reservation_minutes(customer))
+    if taking_back:
+        number.reserve_in_cool_down(until=until)
+    else:
+        number.reserve(until=until)
     number.save(update_fields=["status", "reserved_until", "updated_at"])
     try:
         with transaction.atomic():
@@ -104,8 +141,19 @@ def number_reserve(*, actor, msisdn: str, customer=None) -> NumberReservation:
     audit_record(actor=actor, action="number.reserve", target=number,
                  before={"lapsed_reservation": lapsed.pk} if lapsed else None,
                  after={"reservation": reservation.pk, "reserved_until": until.isoformat(),
-                        "customer": customer.pk if customer else None})
+                        "customer": customer.pk if customer else None}
+                 | ({"in_cool_down_until": number.frozen_until.isoformat()} if taking_back else {}))
     return reservation
+
+
+def _give_back(number: NumberResource, *, now) -> None:
+    """A reservation ended: the number is free again, or cooling down again if it was reserved during its
+    cool-down and the cool-down has not ended."""
+    if number.in_cool_down(now):
+        number.release_to_cool_down()
+    else:
+        number.release()
+    number.save(update_fields=["status", "reserved_until", "frozen_until", "assigned_at", "updated_at"])
 
 
 @transaction.atomic
@@ -122,8 +170,7 @@ def number_release(*, actor, msisdn: str) -> NumberReservation:
         raise ReservationNotHolder(msisdn=msisdn)
     now = timezone.now()
     _close(reservation, state=NumberReservation.State.RELEASED, actor=actor, now=now)
-    number.release()
-    number.save(update_fields=["status", "reserved_until", "updated_at"])
+    _give_back(number, now=now)
     audit_record(actor=actor, action="number.release", target=number,
                  before={"reservation": reservation.pk, "reserved_by": reservation.reserved_by_id},
                  after={"status": number.status})
@@ -150,8 +197,7 @@ def number_reservation_expire(*, actor, reservation_id: int) -> NumberReservatio
         return None
     _close(reservation, state=NumberReservation.State.EXPIRED, actor=None, now=now)
     if number.status == Status.RESERVED:
-        number.release()
-        number.save(update_fields=["status", "reserved_until", "updated_at"])
+        _give_back(number, now=now)
     audit_record(actor=actor, action="number.reservation_expire", target=number,
                  before={"reservation": reservation.pk, "reserved_until": reservation.reserved_until.isoformat()},
                  after={"status": number.status})
@@ -170,7 +216,8 @@ def number_reservations_expire_due(*, actor, limit: int = 1000) -> int:
 def number_assign(*, actor, msisdn: str, customer=None) -> NumberResource:
     """Turn the live reservation of a number into its assignment to a line (called by the opening of
     an account, inside its own transaction). The reservation must still be live, held by the actor
-    (or a manager acting for them) and, when it names a customer, for this customer.
+    (or a manager acting for them) and, when it names a customer, for this customer. A former number
+    reserved back during its cool-down is thawed (`frozen_until` cleared) in the same transaction.
 
     Raises NumberNotFound, ReservationNotFound, ReservationNotHolder, ReservationCustomerMismatch.
     """
@@ -186,10 +233,12 @@ def number_assign(*, actor, msisdn: str, customer=None) -> NumberResource:
     if customer is not None and reservation.customer_id not in (None, customer.pk):
         raise ReservationCustomerMismatch(msisdn=msisdn)
     _close(reservation, state=NumberReservation.State.CONVERTED, actor=actor, now=now)
-    number.assign(when=now)
-    number.save(update_fields=["status", "reserved_until", "assigned_at", "updated_at"])
+    cool_down = number.frozen_until
+    number.assign(when=now)  # a former number taken back during its cool-down is thawed here
+    number.save(update_fields=["status", "reserved_until", "frozen_until", "assigned_at", "updated_at"])
     audit_record(actor=actor, action="number.assign", target=number,
-                 before={"reservation": reservation.pk},
+                 before={"reservation": reservation.pk}
+                 | ({"frozen_until": cool_down.isoformat()} if cool_down else {}),
                  after={"status": number.status, "customer": customer.pk if customer else reservation.customer_id})
     return number
 

@@ -440,12 +440,14 @@ class RegradeResult:
 
 
 def _regradable(now):
-    """Numbers whose grade may change: free ones, and reserved ones whose reservation has run out. A live
+    """Numbers whose grade may change: free ones, and reserved ones whose reservation has run out (unless
+    they were reserved back during their cool-down, which reads as cooling down again). A live
     reservation (a quote is on the counter), an assigned number (its agreement is made) and a number
     cooling down keep the grade they were sold or quoted with."""
     return NumberResource.objects.filter(
         Q(status=NumberResource.Status.FREE)
-        | Q(status=NumberResource.Status.RESERVED, reserved_until__lte=now))
+        | (Q(status=NumberResource.Status.RESERVED, reserved_until__lte=now)
+           & (Q(frozen_until__isnull=True) | Q(frozen_until__lte=now))))
 
 
 def numbers_regrade(*, actor, batch_size: int = 5000) -> RegradeResult:

@@ -31,6 +31,8 @@ from orders.selectors import (
     customer_get,
     number_list_free,
     order_get_for_actor,
+    return_priority_numbers,
+    returning_customer_priority,
     selection_fees_in_force,
 )
 from orders.services.numbers import number_release, number_reserve
@@ -137,8 +139,11 @@ def open_account_product(request, customer_pk: int):
             form_add_domain_error(form, exc)
         else:
             return redirect("orders:order_confirm", pk=result.body["order"])
+    return_priority = returning_customer_priority(customer=customer)
     context = {
         "customer": customer, "form": form, "reservation": reservation, "steps": _steps(1),
+        "return_priority": return_priority,
+        "former_rows": _former_number_rows(customer, return_priority, selection_fees_in_force()),
         "number_filter": NumberSearchFilterSet(None, queryset=number_list_free()),
         "required": {k: [Order.Document(d).label for d in
                          documents_required(customer_kind=customer.kind, payment_method=k, agent=False)]
@@ -164,15 +169,28 @@ def _override_manager(request, data):
 @login_required
 @permission_required("orders.open_account", raise_exception=True)
 def open_account_numbers(request, customer_pk: int):
-    """htmx: free numbers matching the filters, each with a button that reserves it for this customer."""
+    """htmx: free numbers matching the filters, each with a button that reserves it for this customer; a
+    returning customer with priority sees their former numbers still in cool-down first (process 3.2)."""
+    try:
+        customer = customer_get(pk=customer_pk)
+    except DomainError:
+        raise Http404 from None
     filterset = NumberSearchFilterSet(request.GET, queryset=number_list_free())
-    rows = []
+    fees = selection_fees_in_force()
+    rows = _former_number_rows(customer, returning_customer_priority(customer=customer), fees)
     if filterset.is_valid():
         page = CappedPaginator(filterset.qs, 10).get_page(1)
-        fees = selection_fees_in_force()
-        rows = [{"number": n, "selection_fee": fees.get(n.grade_id)} for n in page]
+        rows += [{"number": n, "selection_fee": fees.get(n.grade_id)} for n in page]
     return render(request, "orders/_open_account_numbers.html", {"rows": rows, "customer_pk": customer_pk,
                                                                  "filter": filterset})
+
+
+def _former_number_rows(customer, priority, fees) -> list[dict]:
+    """The former numbers a returning customer with priority may take back during their cool-down."""
+    if priority is None:
+        return []
+    return [{"number": n, "selection_fee": fees.get(n.grade_id), "former": True}
+            for n in return_priority_numbers(customer=customer)]
 
 
 @require_POST

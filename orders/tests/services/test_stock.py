@@ -189,13 +189,16 @@ def test_after_a_rule_change_the_free_numbers_are_graded_again_and_the_others_ke
     from orders.services.stock import numbers_regrade
 
     stock_import(actor=rep, kind="number",
-                 data="msisdn\n13912351122\n13912352233\n13912353366\n13912355577\n13912356677\n13912357120\n")
+                 data="msisdn\n13912351122\n13912352233\n13912353366\n13912355577\n13912356677\n13912357788\n"
+                      "13912357120\n")
     now = timezone.now()
     pool = NumberResource.objects
     pool.filter(msisdn="13912352233").update(status="reserved", reserved_until=now + timedelta(minutes=20))
     pool.filter(msisdn="13912353366").update(status="reserved", reserved_until=now - timedelta(minutes=1))
     pool.filter(msisdn="13912355577").update(status="assigned")
     pool.filter(msisdn="13912356677").update(status="frozen", frozen_until=now + timedelta(days=30))
+    pool.filter(msisdn="13912357788").update(status="reserved", reserved_until=now - timedelta(minutes=1),
+                                             frozen_until=now + timedelta(days=30))  # taken back, lapsed: cooling
     assert set(pool.values_list("grade__code", flat=True).exclude(msisdn="13912357120")) == {"level3"}
 
     NumberGradeRule.objects.filter(code="AABB").update(active=False)
@@ -205,6 +208,7 @@ def test_after_a_rule_change_the_free_numbers_are_graded_again_and_the_others_ke
     assert graded["13912351122"] == graded["13912353366"] == graded["13912357120"]  # free, lapsed: regraded
     assert graded["13912351122"] != "level3"
     assert graded["13912352233"] == graded["13912355577"] == graded["13912356677"] == "level3"  # kept
+    assert graded["13912357788"] == "level3"
     assert (result.checked, result.changed) == (3, 2)
     assert pool.get(msisdn="13912351122").pattern != "AABB"
     assert numbers_regrade(actor=rep).changed == 0
