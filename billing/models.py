@@ -372,6 +372,8 @@ class FeeType(models.TextChoices):
     DATA = "data", _("Mobile data")
     ROAMING = "roaming", _("International roaming")
     LONG_DISTANCE = "long_distance", _("International long distance")
+    # What a premium number's minimum monthly spend (保底消费) adds when the month's charges fall short.
+    MINIMUM_SPEND = "minimum_spend", _("Minimum spend top-up")
 
 
 class LinePlanPeriod(TimeStampedModel):

@@ -40,6 +40,13 @@ Months, days and proration
 - A plan changes from the first of a month; a line's plan for a month is the newest LinePlanPeriod
   that covers it, else `Line.plan`.
 
+Minimum monthly spend (保底消费) of premium numbers
+-------------------------------------------------
+A month covered by a line's LineCommitment costs at least its minimum: each commitment's monthly amount
+prorated like the plan's fee (by the days it covers within the live days), against every charge of the
+month net of discounts; the shortfall is a `minimum_spend` item added by the bill run only
+(billing.services.charges.minimum_spend_top_up), never by the real-time charges of prepaid lines.
+
 Prepaid (real-time) accounts
 ----------------------------
 Real time means: as soon as the BOSS knows a charge, it is taken from the balance. The month's fees

@@ -192,7 +192,13 @@ def current_charges(account, *, today: date | None = None) -> dict[date, Decimal
 
     from billing import rating_rules as rules
     from billing.models import Bill
-    from billing.services.charges import LineInfo, line_month_items, line_months_load, still_to_charge
+    from billing.services.charges import (
+        LineInfo,
+        line_month_items,
+        line_months_load,
+        minimum_spend_top_up,
+        still_to_charge,
+    )
     from customers.models import Line
 
     today = today or timezone.localdate()
@@ -209,7 +215,10 @@ def current_charges(account, *, today: date | None = None) -> dict[date, Decimal
         total = ZERO
         for lm in line_months_load(todo, period).values():
             if lm.span is not None:
-                total += sum(still_to_charge(lm, line_month_items(lm)).values(), ZERO)
+                items = line_month_items(lm)
+                if period < this_month:   # ended, not billed yet: its minimum spend top-up is known
+                    items += minimum_spend_top_up(lm, items)
+                total += sum(still_to_charge(lm, items).values(), ZERO)
         if total:
             out[period] = total
     return out
@@ -283,9 +292,11 @@ class Itemised:
 
 def itemised_bill(*, line, period: date) -> Itemised:
     """Three queries for the summary; the records come as a queryset for the caller to page."""
+    from django.utils import timezone
+
     from billing import rating_rules as rules
     from billing.models import Bill, UsageRecord
-    from billing.services.charges import LineInfo, line_month_items, line_months_load
+    from billing.services.charges import LineInfo, line_month_items, line_months_load, minimum_spend_top_up
 
     period = rules.month_start(period)
     bill = Bill.objects.filter(line=line, period=period).select_related("plan", "settlement").first()
@@ -295,6 +306,8 @@ def itemised_bill(*, line, period: date) -> Itemised:
     else:
         lm = line_months_load([LineInfo.of(line)], period)[line.pk]
         items = line_month_items(lm) if lm.span else []
+        if lm.span and period < rules.month_start(timezone.localdate()):   # ended: the bill run will add it
+            items += minimum_spend_top_up(lm, items)
         total = sum((i.amount for i in items), ZERO)
     start, end = rules.period_bounds(period)
     records = (UsageRecord.objects.filter(line=line, started_at__gte=start, started_at__lt=end)

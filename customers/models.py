@@ -300,3 +300,80 @@ class LineDiscount(TimeStampedModel):
 
     def __str__(self):
         return str(self.discount)
+
+
+class LineCommitment(TimeStampedModel):
+    """A minimum monthly spend (保底消费) the line agreed to with a premium number (靓号, A10): at least
+    `monthly_amount` a month, billed by the bill run as a top-up when the month's charges fall short.
+
+    It lives here, beside LineFeature and LineDiscount, because it is part of what a line is billed on and
+    customers owns Line; billing reads it the same way (in bulk, per chunk of lines).
+
+    Days, not months, are stored because proration needs them: it applies from `since` (the opening's
+    or the number change's day) to `until` (the last day of its last month; empty: for as long as the
+    line keeps the number), and stops early on `ended_on` (the day the line left the number: the number
+    changed, the line was cancelled or ported out; not counted). The opening month is prorated like the
+    monthly fee, and the agreement months are counted from the month after (协议期自入网次月起算).
+    """
+
+    class EndReason(models.TextChoices):
+        NUMBER_CHANGE = "number_change", _("Number changed")
+        CANCELLED = "cancelled", _("Line cancelled")
+        PORTED_OUT = "ported_out", _("Ported out")
+        ROLLED_BACK = "rolled_back", _("Opening rolled back")
+
+    line = models.ForeignKey(Line, on_delete=models.PROTECT, related_name="commitments")
+    msisdn = models.CharField(_("premium number"), max_length=11)
+    grade_name = models.CharField(_("number grade"), max_length=50, blank=True)
+    monthly_amount = models.DecimalField(_("minimum monthly spend"), max_digits=16, decimal_places=2)
+    agreement_months = models.PositiveSmallIntegerField(_("agreement months"), default=0,
+                                                        help_text=_("0: for as long as the line keeps the number."))
+    since = models.DateField(_("since"))
+    until = models.DateField(_("until"), null=True, blank=True)
+    order = models.OneToOneField("orders.Order", verbose_name=_("order"), on_delete=models.PROTECT,
+                                 related_name="line_commitment")
+    ended_on = models.DateField(_("ended early on"), null=True, blank=True)
+    end_reason = models.CharField(_("why it ended"), max_length=20, choices=EndReason.choices, blank=True)
+    ended_by = models.ForeignKey("orders.Order", verbose_name=_("ended by order"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("minimum spend commitment")
+        verbose_name_plural = _("minimum spend commitments")
+        indexes = [models.Index(fields=["line", "since"], name="line_commitment_line_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(monthly_amount__gt=0), name="line_commitment_amount_positive"),
+            models.CheckConstraint(condition=Q(until__isnull=True) | Q(until__gte=models.F("since")),
+                                   name="line_commitment_until_after_since"),
+            models.CheckConstraint(condition=Q(ended_on__isnull=True, end_reason="")
+                                   | (Q(ended_on__isnull=False) & ~Q(end_reason="")),
+                                   name="line_commitment_end_has_reason"),
+            # At most one commitment of a line is not ended (the one of the number it has now).
+            models.UniqueConstraint(fields=["line"], condition=Q(ended_on__isnull=True),
+                                    name="one_open_line_commitment"),
+        ]
+
+    def __str__(self):
+        return _("Minimum spend %(amount)s a month") % {"amount": self.monthly_amount}
+
+    @property
+    def first_month(self):
+        return self.since.replace(day=1)
+
+    @property
+    def last_month(self):
+        """The last month it applies (None: open-ended), an early end included."""
+        last = self.last_day
+        return last.replace(day=1) if last is not None else None
+
+    @property
+    def last_day(self):
+        """The last day it applies (None: open-ended): its end, or the day before it ended early."""
+        from datetime import timedelta
+
+        days = [d for d in (self.until, self.ended_on - timedelta(days=1) if self.ended_on else None) if d]
+        return min(days) if days else None
+
+    def running_on(self, day) -> bool:
+        last = self.last_day
+        return self.since <= day and (last is None or day <= last)

@@ -18,7 +18,7 @@ from billing.selectors import AccountMoney, accounts_money
 from boss.models import AuditEvent
 from customers.errors import BadMobileNumberError
 from customers.identity import identity_lookup_numbers, msisdn_normalize, normalize
-from customers.models import Customer, CustomerClass, CustomerIdentity, Line
+from customers.models import Customer, CustomerClass, CustomerIdentity, Line, LineCommitment
 
 # --------------------------------------------------------------------------------------------------
 # Classes
@@ -219,6 +219,9 @@ def customer_profile(*, customer: Customer, event_limit: int = 30) -> Profile:
                     .order_by("pk"))
     money = accounts_money(accounts)
     rows = [AccountRow(a, money[a.pk], [ln for ln in lines if ln.account_id == a.pk]) for a in accounts]
+    commitments = line_commitments_current(lines, today=today)
+    for ln in lines:
+        ln.current_commitment = commitments.get(ln.pk)
     line_ids = [str(ln.pk) for ln in lines]
     events = [] if not event_limit else list(
         AuditEvent.objects.filter(
@@ -233,6 +236,18 @@ def customer_profile(*, customer: Customer, event_limit: int = 30) -> Profile:
         lines=lines, accounts=rows, events=events,
         balance=sum((m.balance for m in own), ZERO), arrears=sum((m.arrears for m in own), ZERO),
     )
+
+
+def line_commitments_current(lines, *, today=None) -> dict:
+    """The minimum-spend commitment (保底消费) each line is under today: not ended, not past its last day
+    (one query whatever the number of lines). {line id: LineCommitment}."""
+    today = today or timezone.localdate()
+    ids = [ln.pk for ln in lines]
+    if not ids:
+        return {}
+    rows = (LineCommitment.objects.filter(line_id__in=ids, ended_on__isnull=True)
+            .filter(Q(until__isnull=True) | Q(until__gte=today)).order_by("since", "pk"))
+    return {c.line_id: c for c in rows}
 
 
 def line_count_for_identity(*, identity: CustomerIdentity, states) -> int:

@@ -184,7 +184,7 @@ def load(stdout=None) -> int:
                 loaded += stock_import(actor=actor, kind=kind, data=csv, filename=name, hall=hall).created_count
     if stdout is not None and loaded:
         stdout.write(f"orders: {loaded} numbers and stock items loaded")
-    return loaded + load_lines(stdout)
+    return loaded + load_lines(stdout) + load_premium_line(stdout)
 
 
 DEMO_LINES = int(os.environ.get("BOSS_DEMO_LINES", "40"))
@@ -222,3 +222,36 @@ def load_lines(stdout=None) -> int:
     if stdout is not None and opened:
         stdout.write(f"orders: {opened} demo lines opened")
     return opened
+
+
+def load_premium_line(stdout=None) -> int:
+    """One demo line on a premium number (三级靓号: at least 88 yuan a month for 12 months) on the 39-yuan
+    plan, opened through the real process, so the line screen shows its minimum spend and each bill run
+    tops its bills up to 88 yuan. Idempotent: only while no line has a minimum spend (so a database that
+    has the other demo lines already gets it too)."""
+    from customers.models import Customer, LineCommitment
+    from orders.models import NumberResource, SimCard
+    from orders.services.numbers import number_reserve
+    from orders.services.open_account import order_open_account_create, order_open_account_pay
+    from provisioning.services import work_orders_run
+
+    rep = Staff.objects.filter(username="rep1").first()
+    if rep is None or not DEMO_LINES or LineCommitment.objects.exists():
+        return 0
+    msisdn = (NumberResource.objects.filter(status="free", grade__code="level3").order_by("msisdn")
+              .values_list("msisdn", flat=True).first())
+    customer = (Customer.objects.filter(kind="individual", identity__checked_at__isnull=False, lines__isnull=True)
+                .exclude(classes__kind="blacklist").order_by("pk").first())
+    if msisdn is None or customer is None or not SimCard.objects.filter(
+            hall=rep.hall, capacity="usim", status="in_stock").exists():
+        return 0
+    with transaction.atomic():
+        number_reserve(actor=rep, msisdn=msisdn, customer=customer)
+        order = order_open_account_create(actor=rep, customer=customer, msisdn=msisdn, product_code="DGDD-MG-39",
+                                          sim_capacity="usim", documents_checked=["id_original"],
+                                          service_password="428571")
+        order_open_account_pay(actor=rep, order=order, method="cash", agreement_signed=True)
+    work_orders_run(limit=5)
+    if stdout is not None:
+        stdout.write(f"orders: demo premium-number line {msisdn} with a minimum monthly spend")
+    return 1

@@ -44,6 +44,10 @@ def test_demo_data_is_idempotent():
     counts = (Hall.objects.count(), Department.objects.count(), Staff.objects.count())
     call_command("demo_data", "--quiet")
     assert (Hall.objects.count(), Department.objects.count(), Staff.objects.count()) == counts
+    from customers.models import LineCommitment
+
+    # One demo line is on a premium number with a minimum monthly spend, opened once.
+    assert LineCommitment.objects.filter(ended_on__isnull=True, line__status="active").count() == 1
     assert counts[0] == 3 and Hall.objects.filter(kind="partner").count() == 1
     from boss.roles import ROLES
 

@@ -2,7 +2,8 @@
 
 `bill_run_start` opens (or resumes) the run of a month and cuts its unbilled lines into chunks of
 consecutive ids; `bill_run_chunk_next` claims one pending chunk with SKIP LOCKED and bills it in one
-transaction: lock its lines, rate what is not rated yet, compute each line's charges, post one balanced
+transaction: lock its lines, rate what is not rated yet, compute each line's charges (with the minimum
+spend top-up of a premium number, known only now that the month is over), post one balanced
 ledger transaction per bill (the part not already taken in real time), insert the bills and their lines,
 settle paid bills. `bill_run_execute` runs chunks until none is left (several workers may run it side
 by side) and closes the run.
@@ -34,6 +35,7 @@ from billing.services.charges import (
     ids_q,
     line_month_items,
     line_months_load,
+    minimum_spend_top_up,
     postings_for,
     revenue_accounts,
     still_to_charge,
@@ -155,6 +157,7 @@ def bill_lines_for_period(*, actor, lines: list, period: date, run: BillRun | No
             continue  # live at no day of the month (cancelled on its first day)
         try:
             items = line_month_items(lm)
+            items += minimum_spend_top_up(lm, items)   # the month is over: the minimum is known now
             delta = still_to_charge(lm, items)
             posting = postings_for(customers[lm.line.account_id], delta, revenue) if delta else None
         except Exception as exc:  # one bad line must not stop the month: reported, billed in a later pass

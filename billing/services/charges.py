@@ -8,7 +8,7 @@ its size). The rules (proration, plan of a month) are in billing/rating_rules.py
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
@@ -62,6 +62,7 @@ class LineMonth:
     features: list = field(default_factory=list)    # [(Feature, since, until)]
     discounts: list = field(default_factory=list)   # [(Discount, since, until)]
     usage: dict = field(default_factory=dict)       # fee_type -> (charge, records)
+    commitments: list = field(default_factory=list)  # [(monthly minimum, since, last day or None)]
     charged: dict = field(default_factory=dict)     # fee_type -> already taken in real time
 
     @property
@@ -93,8 +94,8 @@ def plans_for_month(lines: Iterable, period: date) -> dict[int, object]:
 
 def line_months_load(lines: Iterable[LineInfo], period: date, *, usage: bool = True,
                      charged: bool = True) -> dict[int, LineMonth]:
-    """LineMonth for each line, in at most eight queries whatever the number of lines."""
-    from customers.models import LineDiscount, LineFeature
+    """LineMonth for each line, in at most nine queries whatever the number of lines."""
+    from customers.models import LineCommitment, LineDiscount, LineFeature
     from orders.models import Discount
 
     lines = list(lines)
@@ -117,6 +118,15 @@ def line_months_load(lines: Iterable[LineInfo], period: date, *, usage: bool = T
         d = ld.discount
         if ld.line_id in out:
             out[ld.line_id].discounts.append((d, _later(ld.since, d.valid_from), _earlier(ld.until, d.valid_until)))
+    # Minimum spend commitments covering some day of the month (one query for the whole chunk).
+    for line_id, amount, since, until, ended_on in (
+            LineCommitment.objects.filter(ids_q("line_id", ids), since__lte=last)
+            .filter(Q(until__isnull=True) | Q(until__gte=first))
+            .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=first))
+            .order_by("pk").values_list("line_id", "monthly_amount", "since", "until", "ended_on")):
+        if line_id in out:
+            stop = ended_on - timedelta(days=1) if ended_on is not None else None
+            out[line_id].commitments.append((amount, since, _earlier(until, stop)))
     # Standing catalog discounts on the monthly fee: for every business (not an opening offer), every
     # line of their plan (or of any plan), within their own validity.
     standing = list(Discount.objects.filter(active=True, business="", target=Discount.Target.MONTHLY_FEE,
@@ -196,6 +206,35 @@ def line_month_items(lm: LineMonth) -> list[ChargeItem]:
         if amount > 0:
             items.append(ChargeItem(fee_type, amount, "", None, count))
     return items
+
+
+def minimum_spend_top_up(lm: LineMonth, items: list[ChargeItem]) -> list[ChargeItem]:
+    """The minimum spend top-up (保底消费补足) of a month that is over: [item] or [].
+
+    Only the month's close knows it (later usage lowers it), so only the bill run (and the screens, for a
+    month that has ended and is not billed yet) add it; the real-time charges of prepaid lines never do.
+
+    - The minimum of the month: each commitment's monthly amount prorated like the plan's monthly fee,
+      by the days it covers within the line's live days / days in the month (half up to the fen). In the
+      opening month these are the live days from activation, exactly as the monthly fee; after a number
+      change the old number's minimum covers the days before the change, the new one's the days from it.
+    - What counts toward it: every charge of the line's month as the bill shows it — plan fee, feature
+      fees and all rated usage, **net of discounts** (what the customer really pays). One-time counter
+      fees and deposits are not monthly charges and do not count.
+    - The top-up is the minimum minus those charges when they fall short; none otherwise.
+    """
+    minimum, covered = ZERO, 0
+    for amount, since, last in lm.commitments:
+        days = rules.overlap_days(lm.span, since, last)
+        if days:
+            minimum += rules.prorate_money(amount, days, lm.period)
+            covered += days
+    if minimum <= 0:
+        return []
+    short = minimum - sum((i.amount for i in items), ZERO)
+    if short <= 0:
+        return []
+    return [ChargeItem(FeeType.MINIMUM_SPEND, short, f"{minimum:.2f}", covered)]
 
 
 def by_fee_type(items: Iterable[ChargeItem]) -> dict[str, Decimal]:

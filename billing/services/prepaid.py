@@ -3,6 +3,10 @@
 What a prepaid line-month costs so far (fees in advance, usage as rated) minus what was already taken
 is posted at once: one balanced transaction per line that has a difference, and PrepaidCharge rows that
 remember what was taken per fee type. Running it again with nothing new posts nothing.
+
+A premium number's minimum spend top-up (保底消费补足) is never taken here, not even for a month that
+has ended: what the month costs so far is `line_month_items`, without it. Only the month's bill adds it
+(`minimum_spend_top_up` in the bill run), and posts it with the rest of what is still missing, once.
 """
 
 from datetime import date

@@ -1,10 +1,13 @@
 """Labels of bill items and usage records in the reader's language (the stored data is language-free)."""
 
+from decimal import Decimal, InvalidOperation
+
 from django import template
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext as _
 
 from billing.models import FeeType, UsageRecord
+from boss.money import format_yuan
 
 register = template.Library()
 _USAGE = {FeeType.VOICE, FeeType.SMS, FeeType.DATA, FeeType.ROAMING, FeeType.LONG_DISTANCE}
@@ -19,6 +22,8 @@ def item_label(item) -> str:
         text = _("Feature fee: %(name)s") % {"name": item.name}
     elif item.fee_type == FeeType.DISCOUNT:
         text = _("Discount: %(name)s") % {"name": item.name}
+    elif item.fee_type == FeeType.MINIMUM_SPEND:   # `name` is the month's minimum, a language-free amount
+        text = _("Minimum spend top-up (minimum this month %(minimum)s)") % {"minimum": _yuan(item.name)}
     else:
         text = str(FeeType(item.fee_type).label)
         if item.quantity:
@@ -26,6 +31,13 @@ def item_label(item) -> str:
     if item.fee_type not in _USAGE and item.days:
         text += _(" (%(days)d days)") % {"days": item.days}
     return text
+
+
+def _yuan(text: str) -> str:
+    try:
+        return format_yuan(Decimal(text))
+    except (InvalidOperation, TypeError):
+        return text
 
 
 @register.filter

@@ -118,3 +118,23 @@ def billed_month(system):
 @pytest.fixture
 def clerk(make_staff):
     return make_staff("account_clerk", username="clerk_a", hall=None)
+
+
+@pytest.fixture
+def make_commitment(system):
+    """make_commitment(line, amount, since, until=None, ended_on=None) → a LineCommitment of the line (with
+    the order that made it), as the opening or a number change records it."""
+    from decimal import Decimal
+
+    from customers.models import LineCommitment
+    from orders.models import Order
+
+    def make(line, amount, since, until=None, ended_on=None, reason=""):
+        order = Order.objects.create(kind=Order.Kind.OPEN_ACCOUNT, hall=line.hall, actor=system, customer=line.customer,
+                                     line=line, msisdn=line.msisdn)
+        return LineCommitment.objects.create(
+            line=line, order=order, msisdn=line.msisdn, grade_name="三级靓号", monthly_amount=Decimal(amount),
+            agreement_months=12, since=since, until=until, ended_on=ended_on,
+            end_reason=reason or (LineCommitment.EndReason.NUMBER_CHANGE if ended_on else ""))
+
+    return make

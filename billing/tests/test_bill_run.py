@@ -302,7 +302,8 @@ def test_prepaid_bills_covered_by_the_balance_are_settled_by_the_run(system, mak
 
 
 @pytest.mark.parametrize("n", [3])
-def test_a_chunk_costs_the_same_number_of_queries_whatever_its_number_of_lines(system, postpaid, usage, settings, n):
+def test_a_chunk_costs_the_same_number_of_queries_whatever_its_number_of_lines(system, postpaid, usage, settings, n,
+                                                                              make_commitment):
     from customers.models import LineFeature
     from orders.models import Feature
 
@@ -315,6 +316,7 @@ def test_a_chunk_costs_the_same_number_of_queries_whatever_its_number_of_lines(s
         for ln in lines:
             LineFeature.objects.create(line=ln, feature=clip, since=date(2024, 1, 1))
             usage(ln, datetime.combine(period, datetime.min.time(), tzinfo=SH).replace(day=2), seconds=150 * 60)
+            make_commitment(ln, "88.00", date(2024, 1, 1))     # premium numbers: their minimums load in bulk
         run = bill_run_start(actor=system, period=period)
         with CaptureQueriesContext(connection) as ctx:
             bill_run_module.bill_run_chunk_next(actor=system, run=run)

@@ -19,7 +19,8 @@ from billing.models import Account, Document
 from billing.selectors import account_money
 from billing.services.payments import Allocation, payment_receive
 from billing.services.settlement import SettlementPreview, account_settle, settlement_preview
-from customers.models import Line
+from customers.models import Line, LineCommitment
+from customers.services.commitments import commitment_audit, line_commitments_end
 from orders.errors import LineAlreadyCancelledError, NothingToDoError
 from orders.models import Order
 from orders.services.lifecycle import (
@@ -64,6 +65,11 @@ def settlement_details(preview: SettlementPreview | None) -> dict:
         "balance", "deposit", "arrears", "credit", "deposit_applied", "top_up", "refund")}}
 
 
+def commitments_ended(order: Order) -> dict:
+    """The commitments the end of the line ended, for the order's audit event."""
+    return {"commitment_ended": order.details["commitment_ended"]} if order.details.get("commitment_ended") else {}
+
+
 def settle_and_end(*, actor, line: Line, order_kind: str, documents, agent_identity, agreement_signed: bool,
                    method: str, tendered, end_line, details: dict | None = None):
     """The common end of a line (formal cancellation, leaving the network): lock the account, open the
@@ -81,6 +87,12 @@ def settle_and_end(*, actor, line: Line, order_kind: str, documents, agent_ident
     result = (account_settle(actor=actor, account=account, line=line, method=method, tendered=tendered,
                              reference=order.reference) if preview is not None else None)
     end_line(line, timezone.now())
+    # The line leaves its number: a premium number's minimum spend ends with it (the bill of this month
+    # still counts the days before). Early-termination penalties are not charged (not in scope).
+    reason = LineCommitment.EndReason.PORTED_OUT if order_kind == K.PORT_OUT else LineCommitment.EndReason.CANCELLED
+    ended = line_commitments_end(line=line, reason=reason, order=order, on=timezone.localdate())
+    if ended:
+        order.details["commitment_ended"] = [commitment_audit(c) for c in ended]
     order_finish(order=order, payment=result.payment if result else None,
                  work_order={"action": WorkOrder.Action.DELETE_SUBSCRIBER, "payload": {"reason": order_kind}})
     if result is not None and result.unreceipted_refund:
@@ -116,8 +128,8 @@ def line_cancel(*, actor, line: Line, documents_checked=(), agent: AgentInput | 
                                             agent_identity=agent_identity, agreement_signed=agreement_signed,
                                             method=method, tendered=tendered, end_line=end)
     line_audit(actor=actor, order=order, line=line, action="line.cancel",
-               before={"status": Line.Status.PENDING_CANCELLATION}, after={"status": line.status,
-                                                                            **settlement_details(preview)})
+               before={"status": Line.Status.PENDING_CANCELLATION},
+               after={"status": line.status, **settlement_details(preview), **commitments_ended(order)})
     return CancelResult(order=order, settlement=preview, documents=result.documents if result else [])
 
 

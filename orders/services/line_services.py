@@ -26,9 +26,15 @@ from boss.audit import audit_record
 from boss.errors import DomainError
 from boss.tariffs import tariff
 from customers.identity import contact_phone_normalize
-from customers.models import Customer, Line, LineDiscount, LineFeature
+from customers.models import Customer, Line, LineCommitment, LineDiscount, LineFeature
 from customers.passwords import service_password_hash
 from customers.services import agent_identity_record
+from customers.services.commitments import (
+    commitment_audit,
+    commitment_until,
+    line_commitment_start,
+    line_commitments_end,
+)
 from orders.errors import (
     BankDetailsError,
     BankNotConfirmedError,
@@ -43,7 +49,6 @@ from orders.models import Business, Discount, Feature, Handset, Order, PaymentMe
 from orders.services.lifecycle import (
     AgentInput,
     Charge,
-    add_months,
     documents_check,
     ensure_not_busy,
     ensure_state,
@@ -400,7 +405,9 @@ def line_number_change(*, actor, line: Line, new_msisdn: str, documents_checked=
     def take_number(line, order):
         number_assign(actor=actor, msisdn=new_msisdn, customer=line.customer)
         order.details.update(new_msisdn=new_msisdn, old_msisdn=line.msisdn,
-                             agreement_months=quote.agreement_months)
+                             agreement_months=quote.agreement_months,
+                             min_monthly_spend=str(quote.min_monthly_spend),
+                             grade=quote.number.grade.name if quote.number is not None else "")
         order.save(update_fields=["details", "updated_at"])
         return {"new_msisdn": new_msisdn}
 
@@ -412,16 +419,25 @@ def line_number_change(*, actor, line: Line, new_msisdn: str, documents_checked=
 
 @on_network_done(K.NUMBER_CHANGE)
 def _number_changed(*, actor, order, line):
+    """The line has the new number from today: the old number's agreement (its minimum spend) ends, the new
+    one's starts (a premium number's, as quoted and signed at the counter), in this same transaction."""
     old = line.msisdn
+    today = timezone.localdate()
     line.msisdn = order.details["new_msisdn"]
     months = order.details.get("agreement_months") or 0
-    if months:
-        line.premium_agreement_until = add_months(timezone.localdate(), months)
+    # The agreement went with the old number: a number without one leaves the line unbound.
+    line.premium_agreement_until = commitment_until(since=today, months=months) if months else None
     line.save(update_fields=["msisdn", "premium_agreement_until", "updated_at"])
     Order.objects.filter(pk=order.pk).update(msisdn=line.msisdn)
     number_freeze(actor=actor, msisdn=old, reason="number_change")
+    ended = line_commitments_end(line=line, reason=LineCommitment.EndReason.NUMBER_CHANGE, order=order, on=today)
+    started = line_commitment_start(line=line, order=order, msisdn=line.msisdn, since=today,
+                                    monthly_amount=Decimal(order.details.get("min_monthly_spend") or "0"),
+                                    agreement_months=months, grade_name=order.details.get("grade", ""))
+    commitments = {**({"commitment_ended": [commitment_audit(c) for c in ended]} if ended else {}),
+                   **({"commitment": commitment_audit(started)} if started else {})}
     audit_record(actor=actor, action="line.number_change", target=line, before={"msisdn": old},
-                 after={"msisdn": line.msisdn, "order": order.pk})
+                 after={"msisdn": line.msisdn, "order": order.pk, **commitments})
 
 
 @on_network_undone(K.NUMBER_CHANGE)

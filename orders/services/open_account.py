@@ -25,11 +25,17 @@ from boss.errors import NotPermitted
 from boss.permissions import ensure_same_hall
 from boss.tariffs import tariff
 from customers.errors import IdentityLineLimitError
-from customers.models import Customer, CustomerIdentity, Line, LineFeature
+from customers.models import Customer, CustomerIdentity, Line, LineCommitment, LineFeature
 from customers.national import identity_national_count
 from customers.passwords import service_password_hash, service_password_validate
 from customers.selectors import line_count_for_identity
 from customers.services import agent_identity_record, customer_ensure_not_blacklisted, guardian_ensure, line_create
+from customers.services.commitments import (
+    commitment_audit,
+    commitment_until,
+    line_commitment_start,
+    line_commitments_end,
+)
 from customers.services.lines import counted_line_states
 from orders.errors import (
     AgreementNotSignedError,
@@ -217,7 +223,8 @@ def order_open_account_create(*, actor, customer: Customer, msisdn: str, product
                  "bank": bank_details, "service_password_hash": service_password_hash(
                      password, identity_number=customer.identity.number),
                  "quote_date": quote.on_date.isoformat(), "monthly_total": str(quote.monthly_total),
-                 "min_monthly_spend": str(quote.min_monthly_spend), "agreement_months": quote.agreement_months},
+                 "min_monthly_spend": str(quote.min_monthly_spend), "agreement_months": quote.agreement_months,
+                 "grade": quote.number.grade.name if quote.number is not None else ""},
     )
     lines = _order_lines(quote)
     for line in lines:
@@ -283,7 +290,14 @@ def order_open_account_pay(*, actor, order: Order, method: str, tendered=None, a
     sim = (sim_card_assign(actor=actor, iccid=details["iccid"]) if details.get("iccid")
            else sim_card_assign(actor=actor, iccid=sim_card_pick(actor=actor, capacity=details["sim_capacity"]).iccid))
     line.iccid, line.service_password = sim.iccid, details["service_password_hash"]
-    line.save(update_fields=["iccid", "service_password", "updated_at"])
+    # A premium number's agreement (A10): its end on the line (the portability check reads it) and its
+    # minimum monthly spend (保底消费, billed by the bill run), as quoted and signed.
+    months = int(details.get("agreement_months") or 0)
+    line.premium_agreement_until = commitment_until(since=timezone.localdate(), months=months)
+    line.save(update_fields=["iccid", "service_password", "premium_agreement_until", "updated_at"])
+    commitment = line_commitment_start(line=line, order=order, msisdn=order.msisdn, agreement_months=months,
+                                       monthly_amount=Decimal(details.get("min_monthly_spend") or "0"),
+                                       grade_name=details.get("grade", ""))
     features = list(Feature.objects.filter(code__in=details.get("features", [])))
     LineFeature.objects.bulk_create([LineFeature(line=line, feature=f, since=timezone.localdate()) for f in features])
 
@@ -301,7 +315,8 @@ def order_open_account_pay(*, actor, order: Order, method: str, tendered=None, a
     order.save()
     audit_record(actor=actor, action="order.open_account.pay", target=order, after={
         "line": line.pk, "msisdn": order.msisdn, "iccid": sim.iccid, "account": account.pk,
-        "paid": str(payment.amount) if payment else "0.00", "method": method})
+        "paid": str(payment.amount) if payment else "0.00", "method": method,
+        **({"commitment": commitment_audit(commitment)} if commitment else {})})
     return order
 
 
@@ -373,6 +388,7 @@ def _opening_rolled_back(*, actor, work_order, reason: str) -> None:
         if line.status == Line.Status.PENDING_ACTIVATION:
             line.abandon(when=now)
             line.save(update_fields=["status", "cancelled_at", "updated_at"])
+            line_commitments_end(line=line, reason=LineCommitment.EndReason.ROLLED_BACK, order=order)
             number_unassign(actor=actor, msisdn=line.msisdn, reason=reason)
             if line.iccid:
                 sim_card_return(actor=actor, iccid=line.iccid, reason=reason)

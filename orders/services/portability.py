@@ -19,7 +19,7 @@ from boss.tariffs import tariff
 from customers.models import Line
 from orders.errors import NotEligibleError
 from orders.models import Operator, Order
-from orders.services.cancellation import CancelResult, settle_and_end, settlement_details
+from orders.services.cancellation import CancelResult, commitments_ended, settle_and_end, settlement_details
 from orders.services.lifecycle import (
     AgentInput,
     documents_check,
@@ -120,5 +120,6 @@ def line_port_out(*, actor, line: Line, operator: str, documents_checked=(), age
                                             method=method, tendered=tendered, end_line=end,
                                             details={"operator": operator})
     line_audit(actor=actor, order=order, line=line, action="line.port_out", before={"status": Line.Status.ACTIVE},
-               after={"status": line.status, "operator": operator, **settlement_details(preview)})
+               after={"status": line.status, "operator": operator, **settlement_details(preview),
+                      **commitments_ended(order)})
     return CancelResult(order=order, settlement=preview, documents=result.documents if result else [])

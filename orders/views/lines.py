@@ -25,6 +25,7 @@ from boss.forms import form_add_domain_error
 from boss.idempotency import idempotent
 from boss.pdf import pdf_response
 from boss.tariffs import tariff
+from customers.selectors import line_commitments_current
 from orders.forms import FeeLookupForm
 from orders.line_forms import FORMS, ReprintForm
 from orders.line_processes import BY_SLUG, PROCESSES
@@ -93,6 +94,7 @@ def line_detail(request, msisdn: str):
         "line": line, "customer": line.customer, "money": account_money(line.account),
         "features": [lf for lf in line.line_features.all() if lf.until is None],
         "discounts": list(line.line_discounts.filter(until__isnull=True).select_related("discount")),
+        "commitment": line_commitments_current([line]).get(line.pk),
         "processes": processes, "portability": line_portability(line=line),
         "orders": list(Order.objects.filter(line=line).order_by("-id")[:10]),
         "documents": documents, "reprint_form": ReprintForm(documents=documents),
@@ -183,6 +185,16 @@ def line_invoice_reprint_view(request, msisdn: str):
     return redirect("orders:line_detail", msisdn=line.msisdn)
 
 
+def premium_terms(details: dict) -> dict | None:
+    """The premium number's agreement an order was quoted with (its details), for the agreement the
+    customer signs: grade, minimum monthly spend, agreement months. None for an ordinary number."""
+    spend = Decimal(details.get("min_monthly_spend") or "0")
+    months = int(details.get("agreement_months") or 0)
+    if spend <= 0 and months <= 0:
+        return None
+    return {"grade": details.get("grade", ""), "min_spend": spend, "months": months}
+
+
 def line_agreement_context(order: Order) -> dict:
     """What the agreement of a process on a line shows (免填单): the order, the owner (the old one too for a
     transfer), the fees in capital numerals, the retention of a pre-cancellation."""
@@ -193,4 +205,5 @@ def line_agreement_context(order: Order) -> dict:
     if order.kind == Order.Kind.TRANSFER and order.details.get("old_customer"):
         old_owner = Customer.objects.select_related("identity").filter(pk=order.details["old_customer"]).first()
     return {"order": order, "capital": yuan_capital(order.amount_due), "old_owner": old_owner,
-            "retention": RetentionAttempt.objects.filter(order=order).first(), "details": order.details}
+            "retention": RetentionAttempt.objects.filter(order=order).first(), "details": order.details,
+            "premium": premium_terms(order.details) if order.kind == Order.Kind.NUMBER_CHANGE else None}

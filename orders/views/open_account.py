@@ -280,9 +280,12 @@ def order_agreement_pdf(request, pk: int):
         with translation.override("zh-hans"):
             pdf = render_pdf("orders/pdf/line_agreement.html", line_agreement_context(order))
         return pdf_response(pdf, f"agreement-{order.number}.pdf")
+    from orders.views.lines import premium_terms
+
     with translation.override("zh-hans"):
         pdf = render_pdf("orders/pdf/agreement.html", {"order": order, "capital": yuan_capital(order.amount_due),
-                                                       "plan": _plan(order), "features": _features(order)})
+                                                       "plan": _plan(order), "features": _features(order),
+                                                       "premium": premium_terms(order.details)})
     return pdf_response(pdf, f"agreement-{order.number}.pdf")
 
 
