@@ -28,7 +28,7 @@ from orders.errors import (
     ReturnPriorityExpiredError,
 )
 from orders.models import NumberReservation, NumberResource
-from orders.selectors import return_priority_latest, return_priority_numbers, returning_customer_priority
+from orders.selectors import ReturnPriority, return_priority_latest, return_priority_numbers
 
 Status = NumberResource.Status
 _PREFIX_RE = re.compile(r"^(?:\+86|0086|86)(?=1\d{10}$)")
@@ -78,13 +78,12 @@ def _close(reservation: NumberReservation, *, state: str, actor, now) -> None:
     reservation.save(update_fields=["state", "closed_at", "closed_by", "updated_at"])
 
 
-def _ensure_may_take_back(*, number: NumberResource, customer, now) -> None:
+def _ensure_may_take_back(*, number: NumberResource, customer, priority: ReturnPriority | None, now) -> None:
     """A number in cool-down is sold to nobody, except back to the customer who left with it despite the
-    retention attempt, while their priority lasts (process 3.2)."""
+    retention attempt, while their priority (`return_priority_latest`) lasts (process 3.2)."""
     if customer is None or number.msisdn not in {n.msisdn for n in return_priority_numbers(customer=customer,
                                                                                          now=now)}:
         raise NumberUnavailable(msisdn=number.msisdn)
-    priority = return_priority_latest(customer=customer)
     if priority is None:  # left without a failed retention attempt (or stayed): no priority
         raise NumberUnavailable(msisdn=number.msisdn)
     if not priority.is_live(timezone.localdate(now)):
@@ -95,11 +94,11 @@ def _ensure_may_take_back(*, number: NumberResource, customer, now) -> None:
             msisdn=number.msisdn, priority_until=priority.until.isoformat(), frozen_until=ends)
 
 
-def _reservation_minutes(customer) -> int:
-    """The usual time limit; a returning customer with priority holds numbers longer (process 3.2). Only a
-    reservation made for a known customer gets it."""
+def _reservation_minutes(priority: ReturnPriority | None, now) -> int:
+    """The usual time limit; a returning customer with a live priority holds numbers longer (process 3.2).
+    Only a reservation made for a known customer gets it."""
     minutes = tariff("number.reservation_minutes")
-    if customer is not None and returning_customer_priority(customer=customer) is not None:
+    if priority is not None and priority.is_live(timezone.localdate(now)):
         minutes *= max(tariff("number.return_reservation_factor"), 1)
     return minutes
 
@@ -118,15 +117,16 @@ def number_reserve(*, actor, msisdn: str, customer=None) -> NumberReservation:
     now = timezone.now()
     status = number.effective_status(now)
     taking_back = status == Status.FROZEN and number.in_cool_down(now)
-    if taking_back:
-        _ensure_may_take_back(number=number, customer=customer, now=now)
-    elif status != Status.FREE:
+    if not taking_back and status != Status.FREE:
         raise NumberUnavailable(msisdn=msisdn)
+    priority = return_priority_latest(customer=customer) if customer is not None else None
+    if taking_back:
+        _ensure_may_take_back(number=number, customer=customer, priority=priority, now=now)
     lapsed = _active_reservation(number) if number.status == Status.RESERVED else None
     if lapsed is not None:
         _close(lapsed, state=NumberReservation.State.EXPIRED, actor=None, now=now)
 
-    until = now + timedelta(minutes=_reservation_minutes(customer))
+    until = now + timedelta(minutes=_reservation_minutes(priority, now))
     if taking_back:
         number.reserve_in_cool_down(until=until)
     else:

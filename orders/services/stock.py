@@ -24,7 +24,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import connections, router, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
@@ -52,6 +51,7 @@ from orders.models import (
     SimCard,
     StockImport,
 )
+from orders.selectors import number_free_q
 from orders.services.numbers import msisdn_normalize
 
 IMPORT_MAX_BYTES = 20 * 1024 * 1024   # a technical guard, not policy: 200,000 lines are about 8 MB
@@ -439,29 +439,24 @@ class RegradeResult:
     changed: int
 
 
-def _regradable(now):
-    """Numbers whose grade may change: free ones, and reserved ones whose reservation has run out (unless
-    they were reserved back during their cool-down, which reads as cooling down again). A live
-    reservation (a quote is on the counter), an assigned number (its agreement is made) and a number
-    cooling down keep the grade they were sold or quoted with."""
-    return NumberResource.objects.filter(
-        Q(status=NumberResource.Status.FREE)
-        | (Q(status=NumberResource.Status.RESERVED, reserved_until__lte=now)
-           & (Q(frozen_until__isnull=True) | Q(frozen_until__lte=now))))
-
-
 def numbers_regrade(*, actor, batch_size: int = 5000) -> RegradeResult:
     """Grade the pool again by the grade table in force (domain-rules A10): a number is graded when it
     enters the pool and the grade is stored, so a new or changed rule reaches the numbers already in the
-    pool only through this job. Each batch is its own transaction: the changed rows are locked and their
-    eligibility checked again, so a number a rep reserves meanwhile keeps its grade; a run killed half-way
-    is finished by the next one, and a second run changes nothing. One audit event for the run.
+    pool only through this job. Only free numbers (`number_free_q`) change grade: a live reservation (a
+    quote is on the counter), an assigned number (its agreement is made) and a number cooling down keep
+    the grade they were quoted or sold with. Each batch is its own transaction: the changed rows are locked
+    and their eligibility checked again, so a number a rep reserves meanwhile keeps its grade; a run killed
+    half-way is finished by the next one, and a second run changes nothing. One audit event for the run.
     """
     grader = grader_from_db()
+
+    def free():
+        return NumberResource.objects.filter(number_free_q(timezone.now()))
+
     checked = changed = 0
     last_pk = 0
     while True:
-        rows = list(_regradable(timezone.now()).filter(pk__gt=last_pk).order_by("pk")
+        rows = list(free().filter(pk__gt=last_pk).order_by("pk")
                     .values_list("pk", "msisdn", "grade_id", "pattern")[:batch_size])
         if not rows:
             break
@@ -475,8 +470,7 @@ def numbers_regrade(*, actor, batch_size: int = 5000) -> RegradeResult:
         if not new:
             continue
         with transaction.atomic():
-            locked = list(_regradable(timezone.now()).select_for_update(skip_locked=True)
-                          .filter(pk__in=list(new)).only("pk"))
+            locked = list(free().select_for_update(skip_locked=True).filter(pk__in=list(new)).only("pk"))
             for number in locked:
                 number.grade_id, number.pattern = new[number.pk]
             NumberResource.objects.bulk_update(locked, ["grade", "pattern"])
