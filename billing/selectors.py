@@ -194,9 +194,8 @@ def current_charges(account, *, today: date | None = None) -> dict[date, Decimal
     from billing.models import Bill
     from billing.services.charges import (
         LineInfo,
-        line_month_items,
         line_months_load,
-        minimum_spend_top_up,
+        month_charge_items,
         still_to_charge,
     )
     from customers.models import Line
@@ -215,9 +214,8 @@ def current_charges(account, *, today: date | None = None) -> dict[date, Decimal
         total = ZERO
         for lm in line_months_load(todo, period).values():
             if lm.span is not None:
-                items = line_month_items(lm)
-                if period < this_month:   # ended, not billed yet: its minimum spend top-up is known
-                    items += minimum_spend_top_up(lm, items)
+                # ended, not billed yet: its minimum spend top-up is known
+                items = month_charge_items(lm, month_over=period < this_month)
                 total += sum(still_to_charge(lm, items).values(), ZERO)
         if total:
             out[period] = total
@@ -296,7 +294,7 @@ def itemised_bill(*, line, period: date) -> Itemised:
 
     from billing import rating_rules as rules
     from billing.models import Bill, UsageRecord
-    from billing.services.charges import LineInfo, line_month_items, line_months_load, minimum_spend_top_up
+    from billing.services.charges import LineInfo, line_months_load, month_charge_items
 
     period = rules.month_start(period)
     bill = Bill.objects.filter(line=line, period=period).select_related("plan", "settlement").first()
@@ -305,9 +303,9 @@ def itemised_bill(*, line, period: date) -> Itemised:
         total = bill.total
     else:
         lm = line_months_load([LineInfo.of(line)], period)[line.pk]
-        items = line_month_items(lm) if lm.span else []
-        if lm.span and period < rules.month_start(timezone.localdate()):   # ended: the bill run will add it
-            items += minimum_spend_top_up(lm, items)
+        # ended: the bill run will add the minimum spend top-up
+        items = (month_charge_items(lm, month_over=period < rules.month_start(timezone.localdate()))
+                 if lm.span else [])
         total = sum((i.amount for i in items), ZERO)
     start, end = rules.period_bounds(period)
     records = (UsageRecord.objects.filter(line=line, started_at__gte=start, started_at__lt=end)

@@ -33,9 +33,8 @@ from billing.errors import BillRunTooEarlyError
 from billing.models import ZERO, Bill, BillLine, BillRun, BillRunChunk, FeeType
 from billing.services.charges import (
     ids_q,
-    line_month_items,
     line_months_load,
-    minimum_spend_top_up,
+    month_charge_items,
     postings_for,
     revenue_accounts,
     still_to_charge,
@@ -156,8 +155,7 @@ def bill_lines_for_period(*, actor, lines: list, period: date, run: BillRun | No
         if lm.span is None:
             continue  # live at no day of the month (cancelled on its first day)
         try:
-            items = line_month_items(lm)
-            items += minimum_spend_top_up(lm, items)   # the month is over: the minimum is known now
+            items = month_charge_items(lm, month_over=True)   # the minimum spend top-up is known now
             delta = still_to_charge(lm, items)
             posting = postings_for(customers[lm.line.account_id], delta, revenue) if delta else None
         except Exception as exc:  # one bad line must not stop the month: reported, billed in a later pass

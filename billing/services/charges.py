@@ -237,6 +237,13 @@ def minimum_spend_top_up(lm: LineMonth, items: list[ChargeItem]) -> list[ChargeI
     return [ChargeItem(FeeType.MINIMUM_SPEND, short, f"{minimum:.2f}", covered)]
 
 
+def month_charge_items(lm: LineMonth, *, month_over: bool) -> list[ChargeItem]:
+    """The charges of a line-month as its bill shows them: `line_month_items`, plus the minimum spend
+    top-up once the month is over (only then is it known)."""
+    items = line_month_items(lm)
+    return items + minimum_spend_top_up(lm, items) if month_over else items
+
+
 def by_fee_type(items: Iterable[ChargeItem]) -> dict[str, Decimal]:
     sums: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for item in items:

@@ -209,7 +209,7 @@ def test_one_bad_line_is_reported_by_number_and_the_others_are_billed(system, po
             raise ValueError("plan without a price")
         return real(lm)
 
-    monkeypatch.setattr(bill_run_module, "line_month_items", broken)
+    monkeypatch.setattr(charges, "line_month_items", broken)
     run = run_month(system)
     assert Bill.objects.count() == 2 and run.status == "done_with_errors"
     assert bill_run_report(run).errors == [{"line": "13800138001", "error": "plan without a price"}]
