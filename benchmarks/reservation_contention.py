@@ -18,7 +18,7 @@ from django.contrib.auth.models import Group  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from boss.models import Hall, Staff  # noqa: E402
-from orders.errors import NumberUnavailable  # noqa: E402
+from orders.errors import NumberUnavailableError  # noqa: E402
 from orders.models import NumberReservation, NumberResource  # noqa: E402
 from orders.services.numbers import number_release, number_reserve  # noqa: E402
 
@@ -66,7 +66,7 @@ def contention(staff: list[Staff], numbers: list[str]) -> None:
                     with lock:
                         wins[r] += 1
                         win_latencies.append(time.perf_counter() - t)
-                except NumberUnavailable:
+                except NumberUnavailableError:
                     with lock:
                         refusals[r] += 1
                         latencies.append(time.perf_counter() - t)

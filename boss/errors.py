@@ -38,20 +38,20 @@ class NotFound(DomainError):
     code, status = "not_found", 404
 
 
-class InvalidInput(DomainError):
+class InvalidInputError(DomainError):
     """Input that is well-formed but not acceptable (a bad check digit, an amount below zero)."""
 
     code, status = "invalid", 400
 
 
-class IdempotencyKeyReused(DomainError):
+class IdempotencyKeyReusedError(DomainError):
     code, status = "idempotency_key_reused", 409
 
     def default_message(self):
         return _("This request key was already used for a different request.")
 
 
-class IdempotencyKeyMissing(DomainError):
+class IdempotencyKeyMissingError(DomainError):
     code, status = "idempotency_key_required", 400
 
     def default_message(self):

@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from boss.errors import IdempotencyKeyMissing, IdempotencyKeyReused, InvalidInput
+from boss.errors import IdempotencyKeyMissingError, IdempotencyKeyReusedError, InvalidInputError
 from boss.models import IdempotencyKey
 
 
@@ -44,10 +44,10 @@ def fingerprint(scope: str, params: dict) -> str:
 
 def _check_key(key: str | None) -> str:
     if not key:
-        raise IdempotencyKeyMissing()
+        raise IdempotencyKeyMissingError()
     key = key.strip()
     if len(key) > 255 or not key.isprintable():
-        raise InvalidInput(_("The request key is not valid."), field="idempotency_key")
+        raise InvalidInputError(_("The request key is not valid."), field="idempotency_key")
     return key
 
 
@@ -55,7 +55,7 @@ def idempotent(*, actor, key: str | None, scope: str, params: dict,
                run: Callable[[], tuple[int, dict]]) -> IdempotentResult:
     """Run `run()` once per (actor, key); replay its (status, body) for repeats.
 
-    Raises IdempotencyKeyMissing, IdempotencyKeyReused, and whatever `run` raises (in which case
+    Raises IdempotencyKeyMissingError, IdempotencyKeyReusedError, and whatever `run` raises (in which case
     nothing is stored and the key stays free).
     """
     key = _check_key(key)
@@ -82,7 +82,7 @@ def idempotent(*, actor, key: str | None, scope: str, params: dict,
 
 def _replay(existing: IdempotencyKey, scope: str, digest: str) -> IdempotentResult:
     if existing.scope != scope or existing.request_hash != digest:
-        raise IdempotencyKeyReused()
+        raise IdempotencyKeyReusedError()
     return IdempotentResult(existing.status_code, existing.response, replayed=True)
 
 

@@ -6,10 +6,10 @@ the screens show the message at that field.
 
 from django.utils.translation import gettext_lazy as _
 
-from boss.errors import DomainError, InvalidInput, NotPermitted
+from boss.errors import DomainError, InvalidInputError, NotPermitted
 
 
-class FieldError(InvalidInput):
+class FieldError(InvalidInputError):
     """Bad input for one field (or several: `fields` maps each to its message)."""
 
     def __init__(self, message=None, *, field: str | None = None, fields: dict | None = None, **params):

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from boss.errors import DomainError
 
 
-class NumberUnavailable(DomainError):
+class NumberUnavailableError(DomainError):
     """Taken, reserved by someone else, cooling down, or being reserved at this very moment."""
 
     code, status, field = "number_unavailable", 409, "msisdn"
@@ -24,28 +24,28 @@ class ReturnPriorityExpiredError(DomainError):
                  "cool-down.")
 
 
-class NumberNotFound(DomainError):
+class NumberNotFoundError(DomainError):
     code, status, field = "number_not_found", 404, "msisdn"
 
     def default_message(self):
         return _("This number is not in the number pool.")
 
 
-class ReservationNotFound(DomainError):
+class ReservationNotFoundError(DomainError):
     code, status = "reservation_not_found", 404
 
     def default_message(self):
         return _("This number has no live reservation.")
 
 
-class ReservationNotHolder(DomainError):
+class ReservationNotHolderError(DomainError):
     code, status = "not_reservation_holder", 403
 
     def default_message(self):
         return _("Only the rep who reserved this number, or a manager, can do this.")
 
 
-class ReservationCustomerMismatch(DomainError):
+class ReservationCustomerMismatchError(DomainError):
     code, status, field = "reservation_customer_mismatch", 409, "customer"
 
     def default_message(self):
@@ -59,7 +59,7 @@ class NumberStateError(DomainError):
         return _("The number is not in a state that allows this.")
 
 
-class NumberRefused(DomainError):
+class NumberRefusedError(DomainError):
     """A number that cannot enter the pool: bad format, or a segment that is not ours."""
 
     code, status, field = "number_refused", 400, "msisdn"
@@ -68,42 +68,42 @@ class NumberRefused(DomainError):
         return _("Enter an 11-digit mobile number of one of our segments.")
 
 
-class GradeTableIncomplete(DomainError):
+class GradeTableIncompleteError(DomainError):
     code, status = "grade_table_incomplete", 409
 
     def default_message(self):
         return _("The number grade table has no default grade: ask the administrator to set one.")
 
 
-class CustomerNotFound(DomainError):
+class CustomerNotFoundError(DomainError):
     code, status, field = "customer_not_found", 404, "customer"
 
     def default_message(self):
         return _("No such customer.")
 
 
-class ProductUnavailable(DomainError):
+class ProductUnavailableError(DomainError):
     code, status, field = "product_unavailable", 400, "product_code"
 
     def default_message(self):
         return _("This product is not on sale on that date.")
 
 
-class FeatureUnavailable(DomainError):
+class FeatureUnavailableError(DomainError):
     code, status, field = "feature_unavailable", 400, "features"
 
     def default_message(self):
         return _("This feature is not on sale on that date.")
 
 
-class SimCardUnavailable(DomainError):
+class SimCardUnavailableError(DomainError):
     code, status, field = "sim_unavailable", 409, "iccid"
 
     def default_message(self):
         return _("This SIM card is not in stock at this hall.")
 
 
-class RechargeCardInvalid(DomainError):
+class RechargeCardInvalidError(DomainError):
     """Unknown serial or wrong PIN: one message for both, so serials cannot be probed."""
 
     code, status, field = "recharge_card_invalid", 400, "pin"
@@ -112,28 +112,28 @@ class RechargeCardInvalid(DomainError):
         return _("The serial number or the PIN of the recharge card is wrong.")
 
 
-class RechargeCardUsed(DomainError):
+class RechargeCardUsedError(DomainError):
     code, status, field = "recharge_card_used", 409, "serial"
 
     def default_message(self):
         return _("This recharge card has already been used.")
 
 
-class RechargeCardUnusable(DomainError):
+class RechargeCardUnusableError(DomainError):
     code, status, field = "recharge_card_unusable", 409, "serial"
 
     def default_message(self):
         return _("This recharge card cannot be used: it is void or past its date.")
 
 
-class ImportRefused(DomainError):
+class ImportRefusedError(DomainError):
     code, status, field = "import_refused", 400, "file"
 
     def default_message(self):
         return _("The file cannot be imported.")
 
 
-class OfferUnavailable(DomainError):
+class OfferUnavailableError(DomainError):
     code, status, field = "offer_unavailable", 400, "offer"
 
     def default_message(self):
@@ -284,14 +284,14 @@ class GuaranteeNotSignedError(DomainError):
         return _("International roaming needs the customer's signed guarantee.")
 
 
-class HandsetUnavailable(DomainError):
+class HandsetUnavailableError(DomainError):
     code, status, field = "handset_unavailable", 409, "imei"
 
     def default_message(self):
         return _("This handset is not in stock at this hall.")
 
 
-class DocumentNotFound(DomainError):
+class DocumentNotFoundError(DomainError):
     code, status, field = "document_not_found", 404, "document"
 
     def default_message(self):

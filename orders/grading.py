@@ -113,13 +113,13 @@ class Grader:
 
 def grader_from_db() -> Grader:
     """Compile the active rules of the grade table (a few queries; build once per import)."""
-    from orders.errors import GradeTableIncomplete
+    from orders.errors import GradeTableIncompleteError
     from orders.models import NumberGrade, NumberGradeRule
 
     grades = {g.pk: g for g in NumberGrade.objects.all()}
     default = next((g for g in grades.values() if g.is_default), None)
     if default is None:
-        raise GradeTableIncomplete()
+        raise GradeTableIncompleteError()
     rules = [
         compile_rule(code=r.code, kind=r.kind, pattern=r.pattern, grade_id=r.grade_id,
                      rank=grades[r.grade_id].rank if r.grade_id else -1, priority=r.priority,

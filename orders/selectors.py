@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from boss.permissions import actor_spans_halls, restrict_to_actor
 from boss.tariffs import tariff
-from orders.errors import CustomerNotFound, NumberNotFound
+from orders.errors import CustomerNotFoundError, NumberNotFoundError
 from orders.grading import rule_endings
 from orders.models import (
     Business,
@@ -115,7 +115,7 @@ def numbers_with_pattern(qs: QuerySet, rule: NumberGradeRule) -> QuerySet:
 def number_get(*, msisdn: str) -> NumberResource:
     number = NumberResource.objects.select_related("grade", "segment").filter(msisdn=msisdn).first()
     if number is None:
-        raise NumberNotFound(msisdn=msisdn)
+        raise NumberNotFoundError(msisdn=msisdn)
     return number
 
 
@@ -264,7 +264,7 @@ def customer_get(*, pk) -> "object":
 
     customer = Customer.objects.select_related("identity").filter(pk=pk).first() if str(pk).isdigit() else None
     if customer is None:
-        raise CustomerNotFound(customer=str(pk)[:20])
+        raise CustomerNotFoundError(customer=str(pk)[:20])
     return customer
 
 
@@ -333,7 +333,7 @@ def line_get_by_msisdn_for_actor(*, actor, msisdn: str):
     from django.db.models import Case, IntegerField, When
 
     from customers.models import Line
-    from orders.errors import NumberNotFound
+    from orders.errors import NumberNotFoundError
     from orders.services.numbers import msisdn_normalize
 
     msisdn = msisdn_normalize(msisdn)
@@ -342,7 +342,7 @@ def line_get_by_msisdn_for_actor(*, actor, msisdn: str):
             .annotate(dead=Case(When(status=Line.Status.CANCELLED, then=1), default=0, output_field=IntegerField()))
             .order_by("dead", "-pk").first())
     if line is None:
-        raise NumberNotFound(msisdn=msisdn)
+        raise NumberNotFoundError(msisdn=msisdn)
     return line
 
 

@@ -48,7 +48,7 @@ from billing.services.refunds import (
     refund_request,
 )
 from billing.templatetags.billing_tags import item_label
-from boss.errors import InvalidInput
+from boss.errors import InvalidInputError
 from boss.idempotency import idempotent
 from boss.masking import mask, mask_name
 from boss.pdf import pdf_response
@@ -88,7 +88,7 @@ def _month(value: str):
     try:
         return MonthField().to_internal_value(value)
     except serializers.ValidationError as exc:
-        raise InvalidInput(_("Enter a month as YYYY-MM."), field="period") from exc
+        raise InvalidInputError(_("Enter a month as YYYY-MM."), field="period") from exc
 
 
 # --------------------------------------------------------------------------------------------------
@@ -246,7 +246,7 @@ class PlanCorrectionApi(APIView):
         line = line_get_for_billing(actor=request.user, msisdn=msisdn)
         plan = Plan.objects.filter(code=data.validated_data["plan_code"]).first()
         if plan is None:
-            raise InvalidInput(_("No plan has this code."), field="plan_code")
+            raise InvalidInputError(_("No plan has this code."), field="plan_code")
         row = line_plan_correct(actor=request.user, line=line, plan=plan, period=data.validated_data["period"],
                                 reason=data.validated_data["reason"])
         return Response({"msisdn": line.msisdn, "period": f"{row.since:%Y-%m}", "plan_code": plan.code})
@@ -526,7 +526,7 @@ class RefundDecisionApi(APIView):
             item = (BankCollectionItem.objects.filter(pk=int(code[2:])).first()
                     if code.startswith("BC") and code[2:].isdigit() else None)
             if item is None:
-                raise InvalidInput(_("No bank collection has this number."), field="collection_item")
+                raise InvalidInputError(_("No bank collection has this number."), field="collection_item")
         refund_decide(actor=request.user, case=case, approve=values["decision"] == "approve",
                       over_deducted=values["over_deducted"], amount=values["amount"], note=values["note"],
                       collection_item=item)

@@ -3,7 +3,7 @@ import threading
 import pytest
 from django.db import connection
 
-from boss.errors import IdempotencyKeyMissing, IdempotencyKeyReused
+from boss.errors import IdempotencyKeyMissingError, IdempotencyKeyReusedError
 from boss.idempotency import idempotent, idempotency_keys_prune, new_key
 from boss.models import AuditEvent, IdempotencyKey
 
@@ -29,7 +29,7 @@ def test_a_repeat_returns_the_first_result_and_does_nothing_more(rep):
 def test_the_same_key_with_other_parameters_is_refused_and_writes_nothing(rep):
     key = new_key()
     idempotent(actor=rep, key=key, scope="test", params={"a": 1}, run=_run_audit(rep))
-    with pytest.raises(IdempotencyKeyReused) as exc:
+    with pytest.raises(IdempotencyKeyReusedError) as exc:
         idempotent(actor=rep, key=key, scope="test", params={"a": 2}, run=_run_audit(rep, "y"))
     assert exc.value.code == "idempotency_key_reused" and exc.value.status == 409
     assert not AuditEvent.objects.filter(action="test.y").exists()
@@ -41,9 +41,9 @@ def test_a_refused_request_stores_no_key_so_it_can_be_retried(rep):
 
     def refuse():
         AuditEvent.objects.create(actor=rep, action="test.partial")
-        raise IdempotencyKeyMissing()  # any domain error
+        raise IdempotencyKeyMissingError()  # any domain error
 
-    with pytest.raises(IdempotencyKeyMissing):
+    with pytest.raises(IdempotencyKeyMissingError):
         idempotent(actor=rep, key=key, scope="test", params={}, run=refuse)
     assert not IdempotencyKey.objects.filter(key=key).exists()
     assert not AuditEvent.objects.filter(action="test.partial").exists()
@@ -52,7 +52,7 @@ def test_a_refused_request_stores_no_key_so_it_can_be_retried(rep):
 
 @pytest.mark.django_db
 def test_a_missing_key_is_refused(rep):
-    with pytest.raises(IdempotencyKeyMissing):
+    with pytest.raises(IdempotencyKeyMissingError):
         idempotent(actor=rep, key="", scope="test", params={}, run=_run_audit(rep))
 
 

@@ -14,7 +14,7 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from boss.errors import InvalidInput
+from boss.errors import InvalidInputError
 from boss.idempotency import idempotent
 from boss.models import Department
 from boss.permissions import RequiresPerm
@@ -90,7 +90,7 @@ class ComplaintCollectionApi(generics.ListAPIView):
         if customer_id is not None:
             customer = Customer.objects.filter(pk=customer_id).first()
             if customer is None:
-                raise InvalidInput(_("No customer has this id."), field="customer_id")
+                raise InvalidInputError(_("No customer has this id."), field="customer_id")
 
         def run():
             complaint = complaint_open(actor=request.user, customer=customer, **values)

@@ -15,7 +15,7 @@ from billing.services.documents import document_pdf
 from boss.api.idempotency import api_idempotent, idempotency_parameter
 from boss.pdf import pdf_response
 from boss.permissions import RequiresPerm
-from orders.errors import DocumentNotFound
+from orders.errors import DocumentNotFoundError
 from orders.api.orders import MONEY, OrderOutput, order_output
 from orders.line_processes import BY_SLUG, PROCESSES
 from orders.models import Operator, Order, PaymentMethod, RetentionAttempt, SimCapacity
@@ -269,7 +269,7 @@ class LineInvoiceReprintApi(APIView):
         line = line_get_by_msisdn_for_actor(actor=request.user, msisdn=msisdn)
         document = Document.objects.filter(pk=data.validated_data["document_id"]).first()
         if document is None:
-            raise DocumentNotFound(document=data.validated_data["document_id"])
+            raise DocumentNotFoundError(document=data.validated_data["document_id"])
         _order, printed = line_invoice_reprint(actor=request.user, line=line, document=document,
                                                reason=data.validated_data["reason"])
         return pdf_response(document_pdf(document=document, copy=printed.copy), f"{document.display_number}.pdf")

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from boss.idempotency import idempotent
 from boss.models import Hall
 from boss.permissions import RequiresPerm
-from orders.errors import OfferUnavailable
+from orders.errors import OfferUnavailableError
 from orders.filtersets import (
     FeatureFilterSet,
     HandsetFilterSet,
@@ -313,7 +313,7 @@ class RecommendationOutcomeApi(APIView):
         customer = customer_get(pk=v["customer_id"])
         offer = Offer.objects.filter(code=v["offer"]).first()
         if offer is None:
-            raise OfferUnavailable(offer=v["offer"])
+            raise OfferUnavailableError(offer=v["offer"])
         outcome = recommendation_record(actor=request.user, customer=customer, offer=offer, accepted=v["accepted"],
                                         business=v["business"], order_reference=v["order_reference"])
         return Response(self.OutputSerializer(outcome).data, status=status.HTTP_201_CREATED)

@@ -23,8 +23,8 @@ def line_fee_collect(*, actor, line: Line, method: str, amount=None, tendered=No
     """Collect money for a line's account (arrears first, then prepayment). With a recharge card the
     amount is the card's face value and the card is used exactly once.
 
-    Raises LineNotServiceableError, InvalidAmountError, TenderedTooLittleError, RechargeCardInvalid,
-    RechargeCardUsed, RechargeCardUnusable.
+    Raises LineNotServiceableError, InvalidAmountError, TenderedTooLittleError, RechargeCardInvalidError,
+    RechargeCardUsedError, RechargeCardUnusableError.
     """
     line = Line.objects.select_for_update(no_key=True).select_related("account").get(pk=line.pk)
     if line.status == Line.Status.CANCELLED:

@@ -39,10 +39,10 @@ from orders.errors import (
     BankDetailsError,
     BankNotConfirmedError,
     CorporateAccountError,
-    DocumentNotFound,
-    FeatureUnavailable,
+    DocumentNotFoundError,
+    FeatureUnavailableError,
     GuaranteeNotSignedError,
-    HandsetUnavailable,
+    HandsetUnavailableError,
     NothingToDoError,
 )
 from orders.models import Business, Discount, Feature, Handset, Order, PaymentMethod, SimCard, in_force_q
@@ -228,7 +228,7 @@ def line_features_change(*, actor, line: Line, add: Sequence[str] = (), remove: 
     and international roaming have their own services (levels, deposit and guarantee). Fees of the
     catalog for feature changes are collected.
 
-    Raises NothingToDoError, FeatureUnavailable, LineStateError, LineBusyError, DocumentsMissingError,
+    Raises NothingToDoError, FeatureUnavailableError, LineStateError, LineBusyError, DocumentsMissingError,
     AgreementNotSignedError, TenderedTooLittleError.
     """
     line_now = Line.objects.select_related("plan").get(pk=line.pk)
@@ -238,7 +238,7 @@ def line_features_change(*, actor, line: Line, add: Sequence[str] = (), remove: 
     removing = [held[c] for c in remove if c in held]
     unknown = set(add) - {f.code for f in adding} - set(held)
     if unknown or any(_special(f) for f in adding + removing):
-        raise FeatureUnavailable(_("Choose features on sale; long distance and international roaming have their "
+        raise FeatureUnavailableError(_("Choose features on sale; long distance and international roaming have their "
                                    "own services."), feature=",".join(sorted(unknown)))
     with translation.override("zh-hans"):
         quote = quote_price(business=Business.FEATURE_CHANGE, product_code=line_now.plan.code,
@@ -255,7 +255,7 @@ def line_features_change(*, actor, line: Line, add: Sequence[str] = (), remove: 
 def line_long_distance_set(*, actor, line: Line, level: int, documents_checked=(), agent: AgentInput | None = None,
                            agreement_signed: bool = False) -> Order:
     """Change the long-distance level (更改长/国际长途级别): 0 none, 1 domestic, 2 international.
-    Raises FeatureUnavailable (no feature of that level on sale), NothingToDoError, LineStateError,
+    Raises FeatureUnavailableError (no feature of that level on sale), NothingToDoError, LineStateError,
     LineBusyError, DocumentsMissingError, AgreementNotSignedError."""
     current = [lf.feature for lf in _open_features(line) if lf.feature.kind == Feature.Kind.LONG_DISTANCE]
     target = None
@@ -263,7 +263,7 @@ def line_long_distance_set(*, actor, line: Line, level: int, documents_checked=(
         target = (Feature.objects.filter(in_force_q(timezone.localdate()), active=True,
                                          kind=Feature.Kind.LONG_DISTANCE, level=level).order_by("code").first())
         if target is None:
-            raise FeatureUnavailable(_("No long-distance service of this level is on sale."), field="level")
+            raise FeatureUnavailableError(_("No long-distance service of this level is on sale."), field="level")
     if [f.code for f in current] == ([target.code] if target else []):
         raise NothingToDoError(_("The line already has this long-distance level."), field="level")
     return _feature_change(actor=actor, line=line, kind=K.LONG_DISTANCE, add=[target] if target else [],
@@ -275,7 +275,7 @@ def _roaming_feature() -> Feature:
     for feature in Feature.objects.filter(in_force_q(timezone.localdate()), active=True).order_by("code"):
         if feature_is_international_roaming(feature):
             return feature
-    raise FeatureUnavailable(_("International roaming is not on sale."))
+    raise FeatureUnavailableError(_("International roaming is not on sale."))
 
 
 @transaction.atomic
@@ -284,7 +284,7 @@ def line_roaming_open(*, actor, line: Line, guarantee_signed: bool, documents_ch
                       tendered=None) -> Order:
     """Open international roaming (开国际漫游): the deposit (`roaming.deposit`, held, receipted) and the
     customer's signed guarantee, except for a corporate account, which needs neither.
-    Raises FeatureUnavailable, NothingToDoError (already open), GuaranteeNotSignedError, LineStateError,
+    Raises FeatureUnavailableError, NothingToDoError (already open), GuaranteeNotSignedError, LineStateError,
     LineBusyError, DocumentsMissingError, AgreementNotSignedError, TenderedTooLittleError."""
     feature = _roaming_feature()
     account = Account.objects.get(pk=line.account_id)
@@ -331,7 +331,7 @@ def line_sim_replace(*, actor, line: Line, sim_capacity: str, iccid: str = "", d
     """Replace or change the SIM card (补卡/换卡): the card fee of the catalog, a new card from the hall's
     stock (scanned, or the next one of the capacity), the change on the network; when it completes the
     line has the new ICCID and the old card is invalidated.
-    Raises SimCardUnavailable, LineStateError, LineBusyError, DocumentsMissingError,
+    Raises SimCardUnavailableError, LineStateError, LineBusyError, DocumentsMissingError,
     AgreementNotSignedError, TenderedTooLittleError."""
     line_now = Line.objects.select_related("plan").get(pk=line.pk)
     with translation.override("zh-hans"):
@@ -391,7 +391,7 @@ def line_number_change(*, actor, line: Line, new_msisdn: str, documents_checked=
     """Change the line's number (改号) to a number the rep has reserved for this customer: the new number is
     taken at once (no one else can sell it); when the network completes, the line has the new number and
     the old one starts its cool-down. Fees of the catalog for number changes (e.g. premium numbers).
-    Raises ReservationNotFound, ReservationNotHolder, ReservationCustomerMismatch, NumberNotFound,
+    Raises ReservationNotFoundError, ReservationNotHolderError, ReservationCustomerMismatchError, NumberNotFoundError,
     LineStateError, LineBusyError, DocumentsMissingError, AgreementNotSignedError, TenderedTooLittleError."""
     new_msisdn = msisdn_normalize(new_msisdn)
     line_now = Line.objects.select_related("plan", "customer").get(pk=line.pk)
@@ -594,12 +594,12 @@ def line_discounts_change(*, actor, line: Line, add: Sequence[str] = (), remove:
 def line_handset_sell(*, actor, line: Line, imei: str, documents_checked=(), agent: AgentInput | None = None,
                       agreement_signed: bool = False, method: str = "cash", tendered=None) -> Order:
     """Sell a handset from the hall's stock to the line's customer (购买机身): its model's price, invoiced.
-    Raises HandsetUnavailable, LineStateError, DocumentsMissingError, AgreementNotSignedError,
+    Raises HandsetUnavailableError, LineStateError, DocumentsMissingError, AgreementNotSignedError,
     TenderedTooLittleError."""
     handset = (Handset.objects.select_for_update(no_key=True, of=("self",)).select_related("model")
                .filter(imei=(imei or "").strip(), hall_id=actor.hall_id).first())
     if handset is None or handset.status != Handset.Status.IN_STOCK:
-        raise HandsetUnavailable(imei=(imei or "")[:15])
+        raise HandsetUnavailableError(imei=(imei or "")[:15])
     with translation.override("zh-hans"):
         item = _("Handset %(model)s (IMEI %(imei)s)") % {"model": str(handset.model), "imei": handset.imei}
     charges = [Charge("handset", item, "fee", handset.model.price, fee_type="handset")]
@@ -620,11 +620,11 @@ def line_handset_sell(*, actor, line: Line, imei: str, documents_checked=(), age
 def line_invoice_reprint(*, actor, line: Line, document: Document, reason: str) -> tuple[Order, object]:
     """Reprint an invoice or receipt of this line's customer (补打发票): the print is recorded as a copy and
     audited; the paper says 补打. Returns the order and the print.
-    Raises DocumentNotFound, DomainError (no reason), LineStateError."""
+    Raises DocumentNotFoundError, DomainError (no reason), LineStateError."""
     line = line_lock(line)
     ensure_state(line, K.INVOICE_REPRINT)
     if document.customer_id != line.customer_id and document.msisdn != line.msisdn:
-        raise DocumentNotFound(document=document.pk)
+        raise DocumentNotFoundError(document=document.pk)
     if not (reason or "").strip():
         raise DomainError(_("Say why the document is printed again."), field="reason")
     order = order_open(actor=actor, kind=K.INVOICE_REPRINT, line=line,

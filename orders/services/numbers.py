@@ -19,12 +19,12 @@ from boss.audit import audit_record
 from boss.permissions import actor_spans_halls
 from boss.tariffs import tariff
 from orders.errors import (
-    NumberNotFound,
+    NumberNotFoundError,
     NumberStateError,
-    NumberUnavailable,
-    ReservationCustomerMismatch,
-    ReservationNotFound,
-    ReservationNotHolder,
+    NumberUnavailableError,
+    ReservationCustomerMismatchError,
+    ReservationNotFoundError,
+    ReservationNotHolderError,
     ReturnPriorityExpiredError,
 )
 from orders.models import NumberReservation, NumberResource
@@ -36,11 +36,11 @@ _SEPARATORS_RE = re.compile(r"[\s\-]")
 
 
 def msisdn_normalize(raw) -> str:
-    """`+86 139-1234-5678` -> `13912345678`; anything but 11 digits starting with 1 raises NumberNotFound."""
+    """`+86 139-1234-5678` -> `13912345678`; anything but 11 digits starting with 1 raises NumberNotFoundError."""
     value = _SEPARATORS_RE.sub("", str(raw or ""))
     value = _PREFIX_RE.sub("", value)
     if len(value) != 11 or not value.isdigit() or value[0] != "1":
-        raise NumberNotFound(_("Enter an 11-digit mobile number."), msisdn=str(raw)[:20])
+        raise NumberNotFoundError(_("Enter an 11-digit mobile number."), msisdn=str(raw)[:20])
     return value
 
 
@@ -53,10 +53,10 @@ def _lock_number(msisdn: str, *, nowait: bool = False) -> NumberResource:
         with transaction.atomic():  # a savepoint: a refused NOWAIT aborts only this statement
             return qs.get(msisdn=msisdn)
     except NumberResource.DoesNotExist:
-        raise NumberNotFound(msisdn=msisdn) from None
+        raise NumberNotFoundError(msisdn=msisdn) from None
     except OperationalError as exc:
         if nowait and getattr(exc.__cause__, "pgcode", None) == "55P03":  # lock_not_available
-            raise NumberUnavailable(msisdn=msisdn) from exc
+            raise NumberUnavailableError(msisdn=msisdn) from exc
         raise
 
 
@@ -83,9 +83,9 @@ def _ensure_may_take_back(*, number: NumberResource, customer, priority: ReturnP
     retention attempt, while their priority (`return_priority_latest`) lasts (process 3.2)."""
     if customer is None or number.msisdn not in {n.msisdn for n in return_priority_numbers(customer=customer,
                                                                                          now=now)}:
-        raise NumberUnavailable(msisdn=number.msisdn)
+        raise NumberUnavailableError(msisdn=number.msisdn)
     if priority is None:  # left without a failed retention attempt (or stayed): no priority
-        raise NumberUnavailable(msisdn=number.msisdn)
+        raise NumberUnavailableError(msisdn=number.msisdn)
     if not priority.is_live(timezone.localdate(now)):
         ends = timezone.localdate(number.frozen_until).isoformat()
         raise ReturnPriorityExpiredError(
@@ -110,7 +110,7 @@ def number_reserve(*, actor, msisdn: str, customer=None) -> NumberReservation:
     A number in cool-down is reserved only for the customer who left with it despite the retention
     attempt, while their priority lasts; such a customer's reservations last longer (process 3.2). A
     reservation whose time is up is closed (expired) under the number's lock before the new one is
-    inserted. Raises NumberNotFound, NumberUnavailable, ReturnPriorityExpiredError.
+    inserted. Raises NumberNotFoundError, NumberUnavailableError, ReturnPriorityExpiredError.
     """
     msisdn = msisdn_normalize(msisdn)
     number = _lock_number(msisdn, nowait=True)
@@ -118,7 +118,7 @@ def number_reserve(*, actor, msisdn: str, customer=None) -> NumberReservation:
     status = number.effective_status(now)
     taking_back = status == Status.FROZEN and number.in_cool_down(now)
     if not taking_back and status != Status.FREE:
-        raise NumberUnavailable(msisdn=msisdn)
+        raise NumberUnavailableError(msisdn=msisdn)
     priority = return_priority_latest(customer=customer) if customer is not None else None
     if taking_back:
         _ensure_may_take_back(number=number, customer=customer, priority=priority, now=now)
@@ -137,7 +137,7 @@ def number_reserve(*, actor, msisdn: str, customer=None) -> NumberReservation:
             reservation = NumberReservation.objects.create(
                 number=number, reserved_by=actor, hall=actor.hall, customer=customer, reserved_until=until)
     except IntegrityError as exc:  # the partial unique constraint: another live reservation exists
-        raise NumberUnavailable(msisdn=msisdn) from exc
+        raise NumberUnavailableError(msisdn=msisdn) from exc
     audit_record(actor=actor, action="number.reserve", target=number,
                  before={"lapsed_reservation": lapsed.pk} if lapsed else None,
                  after={"reservation": reservation.pk, "reserved_until": until.isoformat(),
@@ -159,15 +159,15 @@ def _give_back(number: NumberResource, *, now) -> None:
 @transaction.atomic
 def number_release(*, actor, msisdn: str) -> NumberReservation:
     """Give a reserved number back to the pool. Only the holder or a manager may (a store manager for
-    their own hall's reservations). Raises NumberNotFound, ReservationNotFound, ReservationNotHolder.
+    their own hall's reservations). Raises NumberNotFoundError, ReservationNotFoundError, ReservationNotHolderError.
     """
     msisdn = msisdn_normalize(msisdn)
     number = _lock_number(msisdn)
     reservation = _active_reservation(number) if number.status == Status.RESERVED else None
     if reservation is None:
-        raise ReservationNotFound(msisdn=msisdn)
+        raise ReservationNotFoundError(msisdn=msisdn)
     if not reservation_may_act_for(actor, reservation):
-        raise ReservationNotHolder(msisdn=msisdn)
+        raise ReservationNotHolderError(msisdn=msisdn)
     now = timezone.now()
     _close(reservation, state=NumberReservation.State.RELEASED, actor=actor, now=now)
     _give_back(number, now=now)
@@ -219,19 +219,19 @@ def number_assign(*, actor, msisdn: str, customer=None) -> NumberResource:
     (or a manager acting for them) and, when it names a customer, for this customer. A former number
     reserved back during its cool-down is thawed (`frozen_until` cleared) in the same transaction.
 
-    Raises NumberNotFound, ReservationNotFound, ReservationNotHolder, ReservationCustomerMismatch.
+    Raises NumberNotFoundError, ReservationNotFoundError, ReservationNotHolderError, ReservationCustomerMismatchError.
     """
     msisdn = msisdn_normalize(msisdn)
     number = _lock_number(msisdn)
     now = timezone.now()
     reservation = _active_reservation(number) if number.status == Status.RESERVED else None
     if reservation is None or not reservation.is_live(now):
-        raise ReservationNotFound(_("The reservation of this number has expired or was released: reserve it again."),
+        raise ReservationNotFoundError(_("The reservation of this number has expired or was released: reserve it again."),
                                   msisdn=msisdn)
     if not reservation_may_act_for(actor, reservation):
-        raise ReservationNotHolder(msisdn=msisdn)
+        raise ReservationNotHolderError(msisdn=msisdn)
     if customer is not None and reservation.customer_id not in (None, customer.pk):
-        raise ReservationCustomerMismatch(msisdn=msisdn)
+        raise ReservationCustomerMismatchError(msisdn=msisdn)
     _close(reservation, state=NumberReservation.State.CONVERTED, actor=actor, now=now)
     cool_down = number.frozen_until
     number.assign(when=now)  # a former number taken back during its cool-down is thawed here
@@ -250,7 +250,7 @@ def number_freeze(*, actor, msisdn: str, reason: str = "", until_cancelled: bool
     Pre-cancellation freezes it without an end (`until_cancelled`): it stays the line's while the line
     can still be re-opened. Formal cancellation starts its cool-down (`number.cooldown_days`), whether it
     was assigned or frozen without an end; it returns to the pool when the cool-down is over (the thaw
-    job). Raises NumberNotFound, NumberStateError.
+    job). Raises NumberNotFoundError, NumberStateError.
     """
     msisdn = msisdn_normalize(msisdn)
     number = _lock_number(msisdn)
@@ -271,7 +271,7 @@ def number_freeze(*, actor, msisdn: str, reason: str = "", until_cancelled: bool
 @transaction.atomic
 def number_unfreeze(*, actor, msisdn: str, reason: str = "") -> NumberResource:
     """A pre-cancelled line is re-opened: its number, frozen without an end, is the line's again.
-    Raises NumberNotFound, NumberStateError."""
+    Raises NumberNotFoundError, NumberStateError."""
     msisdn = msisdn_normalize(msisdn)
     number = _lock_number(msisdn)
     if number.status != Status.FROZEN or number.frozen_until is not None:
@@ -286,7 +286,7 @@ def number_unfreeze(*, actor, msisdn: str, reason: str = "") -> NumberResource:
 @transaction.atomic
 def number_port_out(*, actor, msisdn: str, operator: str) -> NumberResource:
     """The number left for another operator (A6): it is theirs and is never sold here again.
-    Raises NumberNotFound, NumberStateError."""
+    Raises NumberNotFoundError, NumberStateError."""
     msisdn = msisdn_normalize(msisdn)
     number = _lock_number(msisdn)
     if number.status != Status.ASSIGNED:
@@ -327,7 +327,7 @@ def numbers_thaw_due(*, actor, limit: int = 5000) -> int:
 @transaction.atomic
 def number_unassign(*, actor, msisdn: str, reason: str = "") -> NumberResource:
     """Put back in the free pool a number whose opening was rolled back before the line went live
-    (the rollback of a failed provisioning). Raises NumberNotFound, NumberStateError."""
+    (the rollback of a failed provisioning). Raises NumberNotFoundError, NumberStateError."""
     msisdn = msisdn_normalize(msisdn)
     number = _lock_number(msisdn)
     if number.status != Status.ASSIGNED:

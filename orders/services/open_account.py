@@ -45,10 +45,10 @@ from orders.errors import (
     DocumentsMissingError,
     IdentityNotVerifiedError,
     OrderStateError,
-    ReservationCustomerMismatch,
-    ReservationNotFound,
-    ReservationNotHolder,
-    SimCardUnavailable,
+    ReservationCustomerMismatchError,
+    ReservationNotFoundError,
+    ReservationNotHolderError,
+    SimCardUnavailableError,
 )
 from orders.models import (
     Business,
@@ -130,12 +130,12 @@ def _live_reservation(*, actor, msisdn: str, customer) -> NumberReservation:
     reservation = (NumberReservation.objects.filter(number=number, state=NumberReservation.State.ACTIVE,
                                                     reserved_until__gt=now).first() if number else None)
     if reservation is None:
-        raise ReservationNotFound(_("Reserve the number first (or again: its reservation has ended)."),
+        raise ReservationNotFoundError(_("Reserve the number first (or again: its reservation has ended)."),
                                   field="msisdn", msisdn=msisdn)
     if not reservation_may_act_for(actor, reservation):
-        raise ReservationNotHolder(field="msisdn", msisdn=msisdn)
+        raise ReservationNotHolderError(field="msisdn", msisdn=msisdn)
     if reservation.customer_id not in (None, customer.pk):
-        raise ReservationCustomerMismatch(field="msisdn", msisdn=msisdn)
+        raise ReservationCustomerMismatchError(field="msisdn", msisdn=msisdn)
     return reservation
 
 
@@ -172,8 +172,8 @@ def order_open_account_create(*, actor, customer: Customer, msisdn: str, product
 
     Raises NotPermitted, IdentityNotVerifiedError, CustomerBlacklistedError (unless a manager overrides),
     DocumentsMissingError, CorporateAccountError, BankDetailsError, BankNotConfirmedError,
-    ServicePasswordError, ReservationNotFound/NotHolder/CustomerMismatch, IdentityLineLimitError,
-    SimCardUnavailable, ProductUnavailable, FeatureUnavailable, GuardianRequiredError (a minor without an
+    ServicePasswordError, ReservationNotFoundError/NotHolder/CustomerMismatch, IdentityLineLimitError,
+    SimCardUnavailableError, ProductUnavailableError, FeatureUnavailableError, GuardianRequiredError (a minor without an
     agent), and the agent's identity errors.
     """
     if actor.hall_id is None:
@@ -207,7 +207,7 @@ def order_open_account_create(*, actor, customer: Customer, msisdn: str, product
         sim = SimCard.objects.filter(iccid=iccid.strip(), hall_id=actor.hall_id, status=SimCard.Status.IN_STOCK,
                                      capacity=sim_capacity).first()
         if sim is None:
-            raise SimCardUnavailable(iccid=iccid[:20])
+            raise SimCardUnavailableError(iccid=iccid[:20])
     else:
         sim_card_pick(actor=actor, capacity=sim_capacity)  # fail now if the hall has none left
 
@@ -262,8 +262,8 @@ def order_open_account_pay(*, actor, order: Order, method: str, tendered=None, a
     documents and the provisioning work order, all in one transaction.
 
     Raises OrderStateError, AgreementNotSignedError, NotPermitted, TenderedTooLittleError,
-    IdentityLineLimitError, NationalCountUnavailableError, ReservationNotFound (expired meanwhile),
-    SimCardUnavailable, NumberInUseError.
+    IdentityLineLimitError, NationalCountUnavailableError, ReservationNotFoundError (expired meanwhile),
+    SimCardUnavailableError, NumberInUseError.
     """
     # The group's count is network I/O: ask before taking any lock (it fails closed).
     national = identity_national_count(identity=order.customer.identity)

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from boss.tariffs import tariff
-from orders.errors import FeatureUnavailable, NumberNotFound, ProductUnavailable
+from orders.errors import FeatureUnavailableError, NumberNotFoundError, ProductUnavailableError
 from orders.models import (
     Business,
     Discount,
@@ -63,7 +63,7 @@ class Quote:
 def plan_in_force(*, code: str, on_date: date) -> Plan:
     plan = Plan.objects.filter(in_force_q(on_date), code=code, active=True).first()
     if plan is None:
-        raise ProductUnavailable(product_code=code, date=on_date.isoformat())
+        raise ProductUnavailableError(product_code=code, date=on_date.isoformat())
     return plan
 
 
@@ -72,7 +72,7 @@ def features_in_force(*, codes: Sequence[str], on_date: date) -> list[Feature]:
     found = {f.code: f for f in Feature.objects.filter(in_force_q(on_date), code__in=codes, active=True)}
     for code in codes:
         if code not in found:
-            raise FeatureUnavailable(_("The feature %(code)s is not on sale on that date.") % {"code": code},
+            raise FeatureUnavailableError(_("The feature %(code)s is not on sale on that date.") % {"code": code},
                                      feature=code)
     return [found[c] for c in codes]
 
@@ -114,7 +114,7 @@ def quote_price(*, business: str, product_code: str, on_date: date | None = None
     own plan, priced whatever its sale dates; `held` names the features the line already has (read
     whatever their sale dates), `features` the ones being added (on sale on that date).
 
-    Raises ProductUnavailable, FeatureUnavailable, NumberNotFound.
+    Raises ProductUnavailableError, FeatureUnavailableError, NumberNotFoundError.
     """
     on_date = on_date or timezone.localdate()
     if business in (Business.OPEN_ACCOUNT, Business.PLAN_CHANGE):
@@ -122,14 +122,14 @@ def quote_price(*, business: str, product_code: str, on_date: date | None = None
     else:
         plan = Plan.objects.filter(code=product_code).first()
         if plan is None:
-            raise ProductUnavailable(product_code=product_code, date=on_date.isoformat())
+            raise ProductUnavailableError(product_code=product_code, date=on_date.isoformat())
     chosen = features_in_force(codes=features, on_date=on_date)
     chosen += list(Feature.objects.filter(code__in=[c for c in held if c not in features]).order_by("code"))
     number = None
     if msisdn:
         number = NumberResource.objects.select_related("grade").filter(msisdn=msisdn).first()
         if number is None:
-            raise NumberNotFound(msisdn=msisdn)
+            raise NumberNotFoundError(msisdn=msisdn)
     exempt = payment_method == PaymentMethod.CORPORATE and tariff("deposit.corporate_exempt")
 
     # One-time fees of this business that apply to what was chosen.

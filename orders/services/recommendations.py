@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from boss.audit import audit_record
 from boss.money import format_yuan
 from boss.tariffs import tariff
-from orders.errors import OfferUnavailable
+from orders.errors import OfferUnavailableError
 from orders.models import Offer, RecommendationOutcome, in_force_q
 from orders.spend import spend_source
 
@@ -102,11 +102,11 @@ def recommendation_record(*, actor, customer, offer: Offer, accepted: bool, busi
                           order_reference: str = "") -> RecommendationOutcome:
     """Record that an offer was made to a customer and whether they accepted it (C1-F4).
 
-    Raises OfferUnavailable when the offer is not in force today.
+    Raises OfferUnavailableError when the offer is not in force today.
     """
     today = timezone.localdate()
     if not Offer.objects.filter(in_force_q(today), pk=offer.pk, active=True).exists():
-        raise OfferUnavailable(offer=offer.code)
+        raise OfferUnavailableError(offer=offer.code)
     outcome = RecommendationOutcome.objects.create(
         offer=offer, customer=customer, accepted=accepted, business=business,
         order_reference=order_reference[:40], staff=actor, hall=actor.hall)

@@ -33,11 +33,11 @@ from boss.audit import audit_record
 from boss.errors import DomainError
 from boss.permissions import ensure_same_hall
 from orders.errors import (
-    ImportRefused,
-    RechargeCardInvalid,
-    RechargeCardUnusable,
-    RechargeCardUsed,
-    SimCardUnavailable,
+    ImportRefusedError,
+    RechargeCardInvalidError,
+    RechargeCardUnusableError,
+    RechargeCardUsedError,
+    SimCardUnavailableError,
 )
 from orders.grading import grader_from_db
 from orders.models import (
@@ -249,13 +249,13 @@ def _decode(data: bytes | str) -> str:
     if isinstance(data, str):
         return data
     if len(data) > IMPORT_MAX_BYTES:
-        raise ImportRefused(_("The file is larger than %(mb)s MB: split it.") % {"mb": IMPORT_MAX_BYTES // 2**20})
+        raise ImportRefusedError(_("The file is larger than %(mb)s MB: split it.") % {"mb": IMPORT_MAX_BYTES // 2**20})
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ImportRefused(_("The file is not text in UTF-8 or GB18030."))
+    raise ImportRefusedError(_("The file is not text in UTF-8 or GB18030."))
 
 
 def _header(reader, kind: str) -> list[str]:
@@ -264,7 +264,7 @@ def _header(reader, kind: str) -> list[str]:
     missing = [c for c in required if c not in header]
     unknown = [c for c in header if c not in required + optional]
     if missing or unknown or len(set(header)) != len(header):
-        raise ImportRefused(
+        raise ImportRefusedError(
             _("The first line must name the columns %(columns)s; found: %(found)s.")
             % {"columns": ", ".join(required + optional), "found": ", ".join(header)[:200] or "-"})
     return header
@@ -286,14 +286,14 @@ def stock_import(*, actor, kind: str, data: bytes | str, filename: str = "", hal
     """Import a CSV file of one kind into a hall's stock (or, for numbers, into the pool, graded).
 
     Good lines are kept, malformed ones reported with their line numbers, duplicates skipped.
-    Raises ImportRefused (no header, unknown columns, not text, too large), NotPermitted (another hall).
+    Raises ImportRefusedError (no header, unknown columns, not text, too large), NotPermitted (another hall).
     """
     if kind not in COLUMNS:
-        raise ImportRefused(_("Unknown kind of stock."))
+        raise ImportRefusedError(_("Unknown kind of stock."))
     if kind != Kind.NUMBER:
         hall = hall or actor.hall
         if hall is None:
-            raise ImportRefused(_("Choose the hall the stock goes to."), field="hall")
+            raise ImportRefusedError(_("Choose the hall the stock goes to."), field="hall")
         ensure_same_hall(actor=actor, hall_id=hall.pk)
     else:
         hall = None
@@ -312,7 +312,7 @@ def stock_import(*, actor, kind: str, data: bytes | str, filename: str = "", hal
         if not any(v.strip() for v in values):
             continue
         if line_no > IMPORT_MAX_LINES + 1:
-            raise ImportRefused(_("The file has more than %(n)s lines: split it.") % {"n": IMPORT_MAX_LINES})
+            raise ImportRefusedError(_("The file has more than %(n)s lines: split it.") % {"n": IMPORT_MAX_LINES})
         try:
             if len(values) != len(header):
                 raise _RowError(_("Expected %(expected)s columns, found %(found)s.")
@@ -366,10 +366,10 @@ def stock_import(*, actor, kind: str, data: bytes | str, filename: str = "", hal
 @transaction.atomic
 def sim_card_assign(*, actor, iccid: str) -> SimCard:
     """Issue a SIM card of the actor's hall stock to a new line (called by the opening of an account,
-    inside its transaction). Raises SimCardUnavailable, NotPermitted."""
+    inside its transaction). Raises SimCardUnavailableError, NotPermitted."""
     sim = SimCard.objects.select_for_update(no_key=True).filter(iccid=(iccid or "").strip()).first()
     if sim is None or sim.status != SimCard.Status.IN_STOCK:
-        raise SimCardUnavailable(iccid=(iccid or "")[:20])
+        raise SimCardUnavailableError(iccid=(iccid or "")[:20])
     ensure_same_hall(actor=actor, hall_id=sim.hall_id)
     sim.assign(when=timezone.now())
     sim.save(update_fields=["status", "assigned_at", "updated_at"])
@@ -384,17 +384,17 @@ def recharge_card_redeem(*, actor, serial: str, pin: str, msisdn: str = "") -> R
 
     The card's row is locked first, so two counters (or a double click) redeeming one card meet on the
     lock and the second sees it used. A card of any hall can be redeemed anywhere.
-    Raises RechargeCardInvalid (unknown serial or wrong PIN, one message for both), RechargeCardUsed,
-    RechargeCardUnusable (void or past its date).
+    Raises RechargeCardInvalidError (unknown serial or wrong PIN, one message for both), RechargeCardUsedError,
+    RechargeCardUnusableError (void or past its date).
     """
     serial = (serial or "").strip()
     card = RechargeCard.objects.select_for_update(no_key=True).filter(serial=serial).first()
     if card is None or not _pin_matches(card, (pin or "").strip()):
-        raise RechargeCardInvalid()
+        raise RechargeCardInvalidError()
     if card.status == RechargeCard.Status.REDEEMED:
-        raise RechargeCardUsed(serial=serial)
+        raise RechargeCardUsedError(serial=serial)
     if card.status != RechargeCard.Status.ACTIVE or card.valid_until < timezone.localdate():
-        raise RechargeCardUnusable(serial=serial)
+        raise RechargeCardUnusableError(serial=serial)
     card.redeem(when=timezone.now(), by=actor, msisdn=(msisdn or "")[:11])
     card.save(update_fields=["status", "redeemed_at", "redeemed_by", "redeemed_for", "updated_at"])
     audit_record(actor=actor, action="recharge_card.redeem", target=card,
@@ -405,12 +405,12 @@ def recharge_card_redeem(*, actor, serial: str, pin: str, msisdn: str = "") -> R
 
 def sim_card_pick(*, actor, capacity: str) -> SimCard:
     """An in-stock SIM card of this capacity from the actor's hall, locked (SKIP LOCKED: two counters
-    never wait on, or take, the same card). Raises SimCardUnavailable."""
+    never wait on, or take, the same card). Raises SimCardUnavailableError."""
     sim = (SimCard.objects.select_for_update(no_key=True, skip_locked=True)
            .filter(hall_id=actor.hall_id, capacity=capacity, status=SimCard.Status.IN_STOCK).order_by("pk").first())
     if sim is None:
         label = dict(SimCard._meta.get_field("capacity").choices).get(capacity, capacity)
-        raise SimCardUnavailable(_("No %(capacity)s SIM card is left in this hall's stock.") % {"capacity": label},
+        raise SimCardUnavailableError(_("No %(capacity)s SIM card is left in this hall's stock.") % {"capacity": label},
                                  field="sim_capacity", capacity=capacity)
     return sim
 

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from boss.permissions import system_actor
 from boss.tests.threads import run_concurrently
-from orders.errors import NumberUnavailable, RechargeCardUsed
+from orders.errors import NumberUnavailableError, RechargeCardUsedError
 from orders.models import NumberReservation, NumberResource, RechargeCard, SimCard
 from orders.services.numbers import number_reservation_expire, number_reserve
 from orders.services.stock import recharge_card_redeem, recharge_pin_hash, stock_import
@@ -23,7 +23,7 @@ def test_fifty_reps_reserving_one_number_at_once_exactly_one_wins(make_staff, pr
     reps = [make_staff("sales_rep", username=f"racer{i}") for i in range(50)]
     outcomes, errors = run_concurrently(50, lambda i: number_reserve(actor=reps[i], msisdn=premium.msisdn))
     assert len(outcomes) == 1
-    assert len(errors) == 49 and all(isinstance(e, NumberUnavailable) for e in errors), errors[:3]
+    assert len(errors) == 49 and all(isinstance(e, NumberUnavailableError) for e in errors), errors[:3]
     assert {e.code for e in errors} == {"number_unavailable"}
     assert NumberReservation.objects.filter(number=premium, state="active").count() == 1
     assert NumberResource.objects.get(pk=premium.pk).status == "reserved"
@@ -54,7 +54,7 @@ def test_ten_counters_redeeming_one_recharge_card_use_it_once(make_staff, rep):
     reps = [make_staff("sales_rep", username=f"card{i}") for i in range(10)]
     outcomes, errors = run_concurrently(10, lambda i: recharge_card_redeem(actor=reps[i], serial=card.serial,
                                                                 pin="1234567890123456"))
-    assert len(outcomes) == 1 and len(errors) == 9 and all(isinstance(e, RechargeCardUsed) for e in errors)
+    assert len(outcomes) == 1 and len(errors) == 9 and all(isinstance(e, RechargeCardUsedError) for e in errors)
     assert RechargeCard.objects.get(pk=card.pk).redeemed_by == outcomes[0].redeemed_by
 
 

@@ -4,7 +4,7 @@ at once (process 3.2) hold it once."""
 import pytest
 
 from boss.tests.threads import run_concurrently
-from orders.errors import NumberUnavailable
+from orders.errors import NumberUnavailableError
 from orders.models import NumberReservation
 from orders.services.numbers import number_reserve
 from orders.tests.returning import leave
@@ -20,7 +20,7 @@ def test_two_counters_taking_back_one_former_number_for_the_returning_customer_e
     outcomes, errors = run_concurrently(
         2, lambda i: number_reserve(actor=reps[i], msisdn=number.msisdn, customer=live.customer))
     assert len(outcomes) == 1, errors
-    assert len(errors) == 1 and isinstance(errors[0], NumberUnavailable) and errors[0].code == "number_unavailable"
+    assert len(errors) == 1 and isinstance(errors[0], NumberUnavailableError) and errors[0].code == "number_unavailable"
     assert NumberReservation.objects.filter(number=number, state="active").count() == 1
     number.refresh_from_db()
     assert number.status == "reserved" and number.frozen_until is not None

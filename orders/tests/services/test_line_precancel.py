@@ -225,12 +225,12 @@ def test_the_job_leaves_a_re_opened_line_alone(live):
 
 
 def test_the_pre_cancelled_number_is_not_sold_during_the_window(live):
-    from orders.errors import NumberUnavailable
+    from orders.errors import NumberUnavailableError
     from orders.services.numbers import number_reserve, numbers_thaw_due
 
     precancel(live)
     with time_machine.travel(timezone.now() + timedelta(days=400)):
         assert numbers_thaw_due(actor=system_actor()) == 0  # frozen without an end: never thawed by the job
-        with pytest.raises(NumberUnavailable):
+        with pytest.raises(NumberUnavailableError):
             number_reserve(actor=live.rep, msisdn=live.line.msisdn)
     assert Document.objects.filter(reversal_of__isnull=False).count() == 0

@@ -11,12 +11,12 @@ from boss.models import AuditEvent
 from boss.permissions import system_actor
 from boss.tests.factories import HallFactory
 from orders.errors import (
-    NumberNotFound,
+    NumberNotFoundError,
     NumberStateError,
-    NumberUnavailable,
-    ReservationCustomerMismatch,
-    ReservationNotFound,
-    ReservationNotHolder,
+    NumberUnavailableError,
+    ReservationCustomerMismatchError,
+    ReservationNotFoundError,
+    ReservationNotHolderError,
 )
 from orders.models import NumberReservation, NumberResource
 from orders.selectors import number_list_free
@@ -52,7 +52,7 @@ def test_numbers_are_normalised(raw):
 
 @pytest.mark.parametrize("raw", ["1391234567", "23912345670", "1391234567a", ""])
 def test_malformed_numbers_are_refused(raw):
-    with pytest.raises(NumberNotFound):
+    with pytest.raises(NumberNotFoundError):
         msisdn_normalize(raw)
 
 
@@ -77,7 +77,7 @@ def test_a_free_number_is_reserved_for_the_tariff_time_and_audited(rep, number, 
 def test_a_reserved_number_cannot_be_reserved_by_another_rep_and_nothing_is_written(rep, make_staff, number):
     number_reserve(actor=rep, msisdn=number.msisdn)
     other = make_staff("sales_rep", username="rep_b")
-    with pytest.raises(NumberUnavailable) as exc:
+    with pytest.raises(NumberUnavailableError) as exc:
         number_reserve(actor=other, msisdn=number.msisdn)
     assert exc.value.code == "number_unavailable" and exc.value.status == 409
     assert "另一个柜台" in str(exc.value.message)
@@ -86,7 +86,7 @@ def test_a_reserved_number_cannot_be_reserved_by_another_rep_and_nothing_is_writ
 
 def test_the_holder_reserving_again_is_refused_too(rep, number):
     number_reserve(actor=rep, msisdn=number.msisdn)
-    with pytest.raises(NumberUnavailable):
+    with pytest.raises(NumberUnavailableError):
         number_reserve(actor=rep, msisdn=number.msisdn)
     assert _state(number) == (Status.RESERVED, 1)
 
@@ -94,13 +94,13 @@ def test_the_holder_reserving_again_is_refused_too(rep, number):
 @pytest.mark.parametrize("status", [Status.ASSIGNED, Status.FROZEN, Status.UNUSABLE])
 def test_numbers_not_free_cannot_be_reserved(rep, number, status):
     NumberResource.objects.filter(pk=number.pk).update(status=status)
-    with pytest.raises(NumberUnavailable):
+    with pytest.raises(NumberUnavailableError):
         number_reserve(actor=rep, msisdn=number.msisdn)
     assert _state(number) == (status, 0) and _audits("number.reserve") == 0
 
 
 def test_an_unknown_number_is_not_found_and_nothing_is_written(rep, reference):
-    with pytest.raises(NumberNotFound) as exc:
+    with pytest.raises(NumberNotFoundError) as exc:
         number_reserve(actor=rep, msisdn="13800000000")
     assert exc.value.code == "number_not_found" and exc.value.status == 404
     assert NumberReservation.objects.count() == 0 and _audits("number.reserve") == 0
@@ -142,7 +142,7 @@ def test_the_holder_releases_the_number_to_the_pool(rep, number):
 
 def test_another_rep_cannot_release_and_nothing_changes(rep, make_staff, number):
     number_reserve(actor=rep, msisdn=number.msisdn)
-    with pytest.raises(ReservationNotHolder) as exc:
+    with pytest.raises(ReservationNotHolderError) as exc:
         number_release(actor=make_staff("sales_rep", username="rep_b"), msisdn=number.msisdn)
     assert exc.value.code == "not_reservation_holder" and exc.value.status == 403
     assert _state(number) == (Status.RESERVED, 1) and _audits("number.release") == 0
@@ -151,7 +151,7 @@ def test_another_rep_cannot_release_and_nothing_changes(rep, make_staff, number)
 def test_a_store_manager_releases_reservations_of_their_own_hall_only(rep, make_staff, number):
     number_reserve(actor=rep, msisdn=number.msisdn)
     elsewhere = make_staff("store_manager", username="sm_b", hall=HallFactory(code="HX"))
-    with pytest.raises(ReservationNotHolder):
+    with pytest.raises(ReservationNotHolderError):
         number_release(actor=elsewhere, msisdn=number.msisdn)
     assert _audits("number.release") == 0
     number_release(actor=make_staff("store_manager", username="sm_a"), msisdn=number.msisdn)
@@ -165,7 +165,7 @@ def test_a_manager_releases_in_every_hall(rep, make_staff, number):
 
 
 def test_releasing_a_free_number_is_refused(rep, number):
-    with pytest.raises(ReservationNotFound) as exc:
+    with pytest.raises(ReservationNotFoundError) as exc:
         number_release(actor=rep, msisdn=number.msisdn)
     assert exc.value.code == "reservation_not_found" and _audits("number.release") == 0
 
@@ -222,10 +222,10 @@ def test_a_live_reservation_becomes_the_assignment(rep, number, customer):
 
 
 def test_assignment_needs_a_live_reservation(rep, number):
-    with pytest.raises(ReservationNotFound):
+    with pytest.raises(ReservationNotFoundError):
         number_assign(actor=rep, msisdn=number.msisdn)
     reservation = number_reserve(actor=rep, msisdn=number.msisdn)
-    with time_machine.travel(reservation.reserved_until + timedelta(seconds=1)), pytest.raises(ReservationNotFound):
+    with time_machine.travel(reservation.reserved_until + timedelta(seconds=1)), pytest.raises(ReservationNotFoundError):
         number_assign(actor=rep, msisdn=number.msisdn)
     assert NumberResource.objects.get(pk=number.pk).status == Status.RESERVED and _audits("number.assign") == 0
 
@@ -234,9 +234,9 @@ def test_assignment_by_another_rep_or_for_another_customer_is_refused(rep, make_
     from orders.tests.factories import CustomerFactory
 
     number_reserve(actor=rep, msisdn=number.msisdn, customer=customer)
-    with pytest.raises(ReservationNotHolder):
+    with pytest.raises(ReservationNotHolderError):
         number_assign(actor=make_staff("sales_rep", username="rep_b"), msisdn=number.msisdn)
-    with pytest.raises(ReservationCustomerMismatch) as exc:
+    with pytest.raises(ReservationCustomerMismatchError) as exc:
         number_assign(actor=rep, msisdn=number.msisdn, customer=CustomerFactory())
     assert exc.value.code == "reservation_customer_mismatch"
     assert NumberResource.objects.get(pk=number.pk).status == Status.RESERVED and _audits("number.assign") == 0
@@ -249,7 +249,7 @@ def test_a_cancelled_lines_number_cools_down_then_returns_to_the_pool(rep, numbe
     frozen = number_freeze(actor=rep, msisdn=number.msisdn, reason="销号")
     assert frozen.status == Status.FROZEN
     assert timedelta(days=89) < frozen.frozen_until - timezone.now() <= timedelta(days=90)
-    with pytest.raises(NumberUnavailable):
+    with pytest.raises(NumberUnavailableError):
         number_reserve(actor=rep, msisdn=number.msisdn)
     with time_machine.travel(frozen.frozen_until - timedelta(hours=1)):
         assert numbers_thaw_due(actor=system_actor()) == 0

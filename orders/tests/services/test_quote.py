@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from orders.errors import FeatureUnavailable, NumberNotFound, ProductUnavailable
+from orders.errors import FeatureUnavailableError, NumberNotFoundError, ProductUnavailableError
 from orders.models import Discount, OneTimeFee
 from orders.services.quote import quote_price
 from orders.tests.factories import DiscountFactory, FeatureFactory, PlanFactory
@@ -120,7 +120,7 @@ def test_features_add_their_monthly_fee(plan):
 def test_a_product_out_of_its_validity_is_refused(plan, on_date):
     plan.valid_until = date(2026, 12, 31)
     plan.save()
-    with pytest.raises(ProductUnavailable) as exc:
+    with pytest.raises(ProductUnavailableError) as exc:
         quote_price(business="open_account", product_code=plan.code, on_date=on_date)
     assert exc.value.code == "product_unavailable" and exc.value.field == "product_code"
 
@@ -129,15 +129,15 @@ def test_an_inactive_or_unknown_product_is_refused(plan):
     plan.active = False
     plan.save()
     for code in (plan.code, "NOPE"):
-        with pytest.raises(ProductUnavailable):
+        with pytest.raises(ProductUnavailableError):
             quote_price(business="open_account", product_code=code, on_date=DAY)
 
 
 def test_an_unknown_feature_or_number_is_refused(plan):
-    with pytest.raises(FeatureUnavailable) as exc:
+    with pytest.raises(FeatureUnavailableError) as exc:
         quote_price(business="open_account", product_code=plan.code, on_date=DAY, features=["NOPE"])
     assert exc.value.params == {"feature": "NOPE"}
-    with pytest.raises(NumberNotFound):
+    with pytest.raises(NumberNotFoundError):
         quote_price(business="open_account", product_code=plan.code, on_date=DAY, msisdn="13800000000")
 
 

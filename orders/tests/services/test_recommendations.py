@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from boss.models import AuditEvent
-from orders.errors import OfferUnavailable
+from orders.errors import OfferUnavailableError
 from orders.models import RecommendationOutcome
 from orders.services.recommendations import recommendation_list, recommendation_record
 from orders.spend import NoBillsYet, spend_source_set
@@ -123,7 +123,7 @@ def test_an_offer_out_of_its_dates_cannot_be_recorded_and_nothing_is_written(rep
     offer = offers["data"]
     offer.valid_until = date(2025, 1, 1)
     offer.save()
-    with pytest.raises(OfferUnavailable) as exc:
+    with pytest.raises(OfferUnavailableError) as exc:
         recommendation_record(actor=rep, customer=customer, offer=offer, accepted=True)
     assert exc.value.code == "offer_unavailable"
     assert RecommendationOutcome.objects.count() == 0 and not AuditEvent.objects.filter(

@@ -10,7 +10,7 @@ from django.utils import timezone
 from boss.models import AuditEvent
 from boss.permissions import system_actor
 from customers.models import Line
-from orders.errors import NumberUnavailable, ReturnPriorityExpiredError
+from orders.errors import NumberUnavailableError, ReturnPriorityExpiredError
 from orders.models import NumberReservation, NumberResource, RetentionAttempt
 from orders.selectors import (
     number_list_free,
@@ -96,7 +96,7 @@ def test_opening_with_the_former_number_thaws_it_in_the_same_commit(returning):
 def test_another_customer_cannot_reserve_the_former_number_during_its_cool_down(returning):
     number = returning.former
     for customer in (CustomerFactory(), None):
-        with pytest.raises(NumberUnavailable) as exc:
+        with pytest.raises(NumberUnavailableError) as exc:
             number_reserve(actor=returning.rep, msisdn=number.msisdn, customer=customer)
         assert exc.value.code == "number_unavailable"
         assert "该号码不可用" in str(exc.value.message)
@@ -107,7 +107,7 @@ def test_a_customer_whose_retention_was_accepted_has_no_priority(returning):
     # Their only retention attempt kept them (the line was cancelled later without a failed retention).
     RetentionAttempt.objects.filter(customer=returning.customer).update(accepted=True, priority_on_return=False)
     assert returning_customer_priority(customer=returning.customer) is None
-    with pytest.raises(NumberUnavailable) as exc:
+    with pytest.raises(NumberUnavailableError) as exc:
         number_reserve(actor=returning.rep, msisdn=returning.former.msisdn, customer=returning.customer)
     assert exc.value.code == "number_unavailable"
     assert nothing_written(returning.former)
@@ -137,7 +137,7 @@ def test_a_released_or_lapsed_take_back_returns_to_the_cool_down_and_stays_refus
     with time_machine.travel(reservation.reserved_until + timedelta(seconds=1)):
         assert NumberResource.objects.get(pk=number.pk).effective_status() == Status.FROZEN
         assert number.msisdn not in {n.msisdn for n in number_list_free()}
-        with pytest.raises(NumberUnavailable):
+        with pytest.raises(NumberUnavailableError):
             number_reserve(actor=returning.rep, msisdn=number.msisdn, customer=CustomerFactory())
         assert number_reservations_expire_due(actor=system_actor()) == 1
     number.refresh_from_db()
@@ -174,5 +174,5 @@ def test_someone_elses_former_number_is_not_yours(returning):
     NumberResource.objects.filter(msisdn=msisdn).update(status=Status.FROZEN,
                                                         frozen_until=timezone.now() + timedelta(days=10))
     assert return_priority_numbers(customer=returning.customer) == []
-    with pytest.raises(NumberUnavailable):
+    with pytest.raises(NumberUnavailableError):
         number_reserve(actor=returning.rep, msisdn=msisdn, customer=returning.customer)

@@ -12,11 +12,11 @@ from boss.errors import NotPermitted
 from boss.models import AuditEvent
 from boss.tests.factories import HallFactory
 from orders.errors import (
-    ImportRefused,
-    RechargeCardInvalid,
-    RechargeCardUnusable,
-    RechargeCardUsed,
-    SimCardUnavailable,
+    ImportRefusedError,
+    RechargeCardInvalidError,
+    RechargeCardUnusableError,
+    RechargeCardUsedError,
+    SimCardUnavailableError,
 )
 from orders.models import Handset, NumberResource, RechargeCard, SimCard, StockImport
 from orders.services.stock import recharge_card_redeem, recharge_pin_hash, sim_card_assign, stock_import
@@ -66,7 +66,7 @@ def test_good_lines_are_kept_bad_ones_reported_by_line_and_duplicates_skipped(re
 
 @pytest.mark.parametrize("header", ["", "iccid,imsi", "iccid,imsi,capacity,colour", "iccid,iccid,imsi,capacity"])
 def test_a_file_without_the_right_header_is_refused_and_nothing_is_written(rep, header):
-    with pytest.raises(ImportRefused) as exc:
+    with pytest.raises(ImportRefusedError) as exc:
         stock_import(actor=rep, kind="sim", data=header + "\n" + _sim(1))
     assert exc.value.code == "import_refused"
     assert SimCard.objects.count() == 0 and StockImport.objects.count() == 0
@@ -122,7 +122,7 @@ def test_a_role_spanning_halls_imports_into_any_hall(make_staff, other_hall):
     admin = make_staff("admin", username="adm", hall=None)
     batch = stock_import(actor=admin, kind="sim", data="iccid,imsi,capacity\n" + _sim(1), hall=other_hall)
     assert SimCard.objects.get().hall == other_hall and batch.hall == other_hall
-    with pytest.raises(ImportRefused):
+    with pytest.raises(ImportRefusedError):
         stock_import(actor=admin, kind="sim", data="iccid,imsi,capacity\n" + _sim(2))  # no hall chosen
 
 
@@ -139,7 +139,7 @@ def sim(rep):
 def test_a_sim_card_in_stock_is_issued_once(rep, sim):
     issued = sim_card_assign(actor=rep, iccid=sim.iccid)
     assert issued.status == "assigned" and issued.assigned_at is not None
-    with pytest.raises(SimCardUnavailable) as exc:
+    with pytest.raises(SimCardUnavailableError) as exc:
         sim_card_assign(actor=rep, iccid=sim.iccid)
     assert exc.value.code == "sim_unavailable" and AuditEvent.objects.filter(action="sim.assign").count() == 1
 
@@ -161,7 +161,7 @@ def card(rep):
 def test_a_recharge_card_is_redeemed_exactly_once(rep, make_staff, card):
     redeemed = recharge_card_redeem(actor=rep, serial=card.serial, pin="1234567890123456", msisdn="13912345670")
     assert redeemed.status == "redeemed" and redeemed.redeemed_by == rep and redeemed.redeemed_for == "13912345670"
-    with pytest.raises(RechargeCardUsed) as exc:
+    with pytest.raises(RechargeCardUsedError) as exc:
         recharge_card_redeem(actor=make_staff("sales_rep", username="rep_b"), serial=card.serial,
                              pin="1234567890123456")
     assert exc.value.code == "recharge_card_used" and exc.value.status == 409
@@ -171,7 +171,7 @@ def test_a_recharge_card_is_redeemed_exactly_once(rep, make_staff, card):
 @pytest.mark.parametrize("serial, pin", [("10000000000000001", "1234567890123450"),
                                         ("19999999999999999", "1234567890123456")])
 def test_a_wrong_pin_or_serial_gives_one_message_and_nothing_is_written(rep, card, serial, pin):
-    with pytest.raises(RechargeCardInvalid) as exc:
+    with pytest.raises(RechargeCardInvalidError) as exc:
         recharge_card_redeem(actor=rep, serial=serial, pin=pin)
     assert exc.value.code == "recharge_card_invalid" and str(exc.value.message) == "充值卡序列号或密码错误。"
     assert RechargeCard.objects.get(pk=card.pk).status == "active"
@@ -179,7 +179,7 @@ def test_a_wrong_pin_or_serial_gives_one_message_and_nothing_is_written(rep, car
 
 
 def test_a_card_past_its_date_cannot_be_used(rep, card):
-    with time_machine.travel(timezone.now() + timedelta(days=31)), pytest.raises(RechargeCardUnusable):
+    with time_machine.travel(timezone.now() + timedelta(days=31)), pytest.raises(RechargeCardUnusableError):
         recharge_card_redeem(actor=rep, serial=card.serial, pin="1234567890123456")
     assert RechargeCard.objects.get(pk=card.pk).status == "active"
 
