@@ -17,6 +17,7 @@ from billing import rating_rules as rules
 from billing.models import BankCollectionBatch, BankCollectionItem, Bill, BillRun, RefundCase, UsageImport
 from billing.usage_generator import usage_rows
 from boss.models import Staff
+from boss.months import month_add, month_start
 from boss.permissions import system_actor
 
 PER_LINE = 30
@@ -79,8 +80,8 @@ def load(stdout=None) -> int:
     if not lines:
         return 0
     now = timezone.now()
-    this_month = rules.month_start(timezone.localdate())
-    last_month = rules.month_add(this_month, -1)
+    this_month = month_start(timezone.localdate())
+    last_month = month_add(this_month, -1)
     imported = sum(_usage(period, lines, now) for period in (last_month, this_month))
     usage_rate_pending(actor=system_actor(), since=last_month)
     clerk = Staff.objects.filter(username="account1").first() or system_actor()

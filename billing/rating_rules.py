@@ -57,50 +57,16 @@ month costs so far and what was already taken is posted (a cancellation gives th
 The month-end bill of a prepaid line is then a statement: it posts only what is still missing.
 """
 
-import calendar
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
 
-from billing.models import ZERO, FeeType, UsageRecord
+from billing.models import FeeType, UsageRecord
+from boss.money import CENT, ZERO
+from boss.months import days_in_month, local_date, month_end
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-CENT = Decimal("0.01")
 KB_PER_MB = 1024
 SECONDS_PER_MINUTE = 60
-
-
-# --------------------------------------------------------------------------------------------------
-# Months
-# --------------------------------------------------------------------------------------------------
-
-
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def month_add(period: date, months: int) -> date:
-    index = period.year * 12 + period.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def days_in_month(period: date) -> int:
-    return calendar.monthrange(period.year, period.month)[1]
-
-
-def month_end(period: date) -> date:
-    return period.replace(day=days_in_month(period))
-
-
-def period_bounds(period: date) -> tuple[datetime, datetime]:
-    """The month as aware datetimes [start, end) in Shanghai time."""
-    start = datetime.combine(period, time.min, tzinfo=SHANGHAI)
-    return start, datetime.combine(month_add(period, 1), time.min, tzinfo=SHANGHAI)
-
-
-def local_date(moment: datetime | None) -> date | None:
-    return moment.astimezone(SHANGHAI).date() if moment is not None else None
 
 
 def live_range(period: date, activated_at: datetime | None, cancelled_at: datetime | None) -> tuple[date, date] | None:

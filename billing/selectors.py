@@ -160,6 +160,7 @@ def account_amount_due(account, *, today: date | None = None) -> list[DueItem]:
 
     from billing import rating_rules as rules
     from billing.models import Bill
+    from boss.months import month_start
 
     today = today or timezone.localdate()
     arrears = account_money(account).arrears
@@ -178,7 +179,7 @@ def account_amount_due(account, *, today: date | None = None) -> list[DueItem]:
     current = current_charges(account, today=today)
     taken_owed = min(arrears, newest)   # real-time charges of unbilled months that the balance did not cover
     if taken_owed > ZERO:
-        this_month = rules.month_start(today)
+        this_month = month_start(today)
         current[this_month] = current.get(this_month, ZERO) + taken_owed
     items += [DueItem("current", period, amount.quantize(rules.CENT))
               for period, amount in sorted(current.items()) if amount > ZERO]
@@ -190,7 +191,6 @@ def current_charges(account, *, today: date | None = None) -> dict[date, Decimal
     so far that are not posted yet (a prepaid account has them posted already: usually zero)."""
     from django.utils import timezone
 
-    from billing import rating_rules as rules
     from billing.models import Bill
     from billing.services.charges import (
         LineInfo,
@@ -198,18 +198,19 @@ def current_charges(account, *, today: date | None = None) -> dict[date, Decimal
         month_charge_items,
         still_to_charge,
     )
+    from boss.months import month_add, month_start
     from customers.models import Line
 
     today = today or timezone.localdate()
-    this_month = rules.month_start(today)
+    this_month = month_start(today)
     out: dict[date, Decimal] = {}
     lines = [LineInfo.of(ln) for ln in Line.objects.filter(account=account, activated_at__isnull=False)
              .select_related("account")]
     if not lines:
         return out
-    billed = set(Bill.objects.filter(line__in=[ln.pk for ln in lines], period__gte=rules.month_add(this_month, -1))
+    billed = set(Bill.objects.filter(line__in=[ln.pk for ln in lines], period__gte=month_add(this_month, -1))
                  .values_list("line_id", "period"))
-    for period in (rules.month_add(this_month, -1), this_month):
+    for period in (month_add(this_month, -1), this_month):
         todo = [ln for ln in lines if (ln.pk, period) not in billed]
         total = ZERO
         for lm in line_months_load(todo, period).values():
@@ -226,11 +227,11 @@ class BillSpendSource:
     """The customer's spend from their bills, for recommendations (orders.spend)."""
 
     def average_monthly_spend(self, *, customer, months: int, on_date: date) -> Decimal | None:
-        from billing import rating_rules as rules
         from billing.models import Bill
+        from boss.months import month_add, month_start
 
-        end = rules.month_start(on_date)
-        rows = (Bill.objects.filter(customer=customer, period__gte=rules.month_add(end, -months), period__lt=end)
+        end = month_start(on_date)
+        rows = (Bill.objects.filter(customer=customer, period__gte=month_add(end, -months), period__lt=end)
                 .values_list("period").annotate(s=Sum("total")).order_by())
         totals = [s for _period, s in rows]
         if not totals:
@@ -292,11 +293,11 @@ def itemised_bill(*, line, period: date) -> Itemised:
     """Three queries for the summary; the records come as a queryset for the caller to page."""
     from django.utils import timezone
 
-    from billing import rating_rules as rules
     from billing.models import Bill, UsageRecord
     from billing.services.charges import LineInfo, line_months_load, month_charge_items
+    from boss.months import month_start, period_bounds
 
-    period = rules.month_start(period)
+    period = month_start(period)
     bill = Bill.objects.filter(line=line, period=period).select_related("plan", "settlement").first()
     if bill is not None:
         items = list(bill.items.all())
@@ -304,10 +305,10 @@ def itemised_bill(*, line, period: date) -> Itemised:
     else:
         lm = line_months_load([LineInfo.of(line)], period)[line.pk]
         # ended: the bill run will add the minimum spend top-up
-        items = (month_charge_items(lm, month_over=period < rules.month_start(timezone.localdate()))
+        items = (month_charge_items(lm, month_over=period < month_start(timezone.localdate()))
                  if lm.span else [])
         total = sum((i.amount for i in items), ZERO)
-    start, end = rules.period_bounds(period)
+    start, end = period_bounds(period)
     records = (UsageRecord.objects.filter(line=line, started_at__gte=start, started_at__lt=end)
                .select_related("rating").order_by("started_at", "pk"))
     return Itemised(line=line, period=period, bill=bill, items=items, total=total, records=records)

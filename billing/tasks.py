@@ -4,9 +4,9 @@ killed (tasks are acknowledged late and re-queued when their worker dies: boss/s
 from celery import shared_task
 from django.utils import timezone
 
-from billing import rating_rules as rules
 from billing.models import BillRun, UsageImport
 from billing.services.usage import usage_import_file
+from boss.months import month_add, month_start
 from boss.permissions import system_actor
 from boss.tariffs import tariff
 
@@ -48,7 +48,7 @@ def bill_run_due() -> str:
     today = timezone.localdate()
     if today.day < tariff("billing.bill_run_day"):
         return "not yet"
-    period = rules.month_add(rules.month_start(today), -1)
+    period = month_add(month_start(today), -1)
     run = BillRun.objects.filter(period=period).first()
     if run is not None and run.status != BillRun.Status.RUNNING:
         return run.status

@@ -1,6 +1,11 @@
-"""Money formatting for screens and printed documents."""
+"""Money in the kernel: the field shape every amount uses, formatting for screens and printed documents."""
 
 from decimal import ROUND_HALF_UP, Decimal
+
+# Amounts are yuan with fen precision (2 places), never floats: `models.DecimalField(**MONEY)`.
+MONEY = {"max_digits": 16, "decimal_places": 2}
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 
 _DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _SMALL_UNITS = ["", "拾", "佰", "仟"]

@@ -7,8 +7,8 @@ from functools import cached_property, reduce
 from operator import or_
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
 from django.db import connections
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Reverse, Right
 from django.utils import timezone
 
@@ -167,7 +167,6 @@ def return_priority_latest(*, customer) -> ReturnPriority | None:
     has since been cancelled or is pending cancellation (a line re-opened since gives none). The customer is
     matched by their identity document (a customer is one document)."""
     from customers.models import Line
-
     from orders.models import RetentionAttempt
 
     attempt = (RetentionAttempt.objects.filter(customer__identity_id=customer.identity_id, priority_on_return=True,

@@ -11,7 +11,13 @@ from boss.models import Department
 from boss.tests.factories import TEST_PASSWORD
 from complaints.models import Complaint, ComplaintStep
 from complaints.services import article_create
-from complaints.tests.factories import ArticleCategoryFactory, ComplaintCategoryFactory, LineFactory, department, make_vip
+from complaints.tests.factories import (
+    ArticleCategoryFactory,
+    ComplaintCategoryFactory,
+    LineFactory,
+    department,
+    make_vip,
+)
 from conftest import e2e
 
 pytestmark = [*e2e, pytest.mark.django_db(transaction=True)]

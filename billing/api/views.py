@@ -65,8 +65,9 @@ class MonthField(serializers.Field):
     """A month as "YYYY-MM"."""
 
     def to_internal_value(self, data):
-        from billing.forms import MonthField as FormMonthField
         from django import forms
+
+        from billing.forms import MonthField as FormMonthField
 
         try:
             value = FormMonthField().clean(str(data))

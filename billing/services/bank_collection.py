@@ -27,7 +27,6 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from billing import rating_rules as rules
 from billing.errors import BillingInputError, CollectionFileError
 from billing.models import (
     ZERO,
@@ -53,6 +52,7 @@ from billing.services.ledger import (
 from billing.services.locks import for_update
 from boss.audit import audit_record
 from boss.errors import DomainError
+from boss.months import month_start
 
 EXPORT_HEADER = ["item", "account", "bank_account_number", "account_holder", "amount", "month"]
 RESULT_HEADER = ["item", "result", "amount", "reason"]
@@ -69,7 +69,7 @@ def bank_collection_create(*, actor, period: date) -> list[BankCollectionBatch]:
 
     Raises BillingInputError (the month's bill run is not finished).
     """
-    period = rules.month_start(period)
+    period = month_start(period)
     run = BillRun.objects.filter(period=period).first()
     if run is None or run.status == BillRun.Status.RUNNING:
         raise BillingInputError(_("Collect a month only after its bill run has finished."), field="period")

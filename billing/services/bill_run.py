@@ -31,6 +31,7 @@ from django.utils import timezone
 from billing import rating_rules as rules
 from billing.errors import BillRunTooEarlyError
 from billing.models import ZERO, Bill, BillLine, BillRun, BillRunChunk, FeeType
+from billing.services.bulk import insert_rows
 from billing.services.charges import (
     ids_q,
     line_months_load,
@@ -39,11 +40,11 @@ from billing.services.charges import (
     revenue_accounts,
     still_to_charge,
 )
-from billing.services.bulk import insert_rows
 from billing.services.ledger import PlannedTransaction, ledger_accounts_customer_many, transactions_post_many
 from billing.services.points import bills_settle_accounts
 from billing.services.rating import lines_locked, rate_lines, unrated_line_ids
 from boss.audit import audit_record
+from boss.months import month_add, month_start, period_bounds
 from boss.tariffs import tariff
 
 log = logging.getLogger(__name__)
@@ -58,7 +59,7 @@ def billable_lines(period: date):
     """Lines that were live at some time in the month (a superset: the day arithmetic decides)."""
     from customers.models import Line
 
-    start, end = rules.period_bounds(period)
+    start, end = period_bounds(period)
     # Cancelled on the month's first day: the line was live on no day of it.
     return Line.objects.filter(activated_at__lt=end).filter(
         Q(cancelled_at__isnull=True) | Q(cancelled_at__gte=start + timedelta(days=1)))
@@ -71,8 +72,8 @@ def bill_run_start(*, actor, period: date) -> BillRun:
 
     Raises BillRunTooEarlyError.
     """
-    period = rules.month_start(period)
-    if period >= rules.month_start(timezone.localdate()):
+    period = month_start(period)
+    if period >= month_start(timezone.localdate()):
         raise BillRunTooEarlyError(period=f"{period:%Y-%m}")
     run, _created = BillRun.objects.get_or_create(period=period, defaults={"started_by": actor})
     run = BillRun.objects.select_for_update().get(pk=run.pk)
@@ -112,7 +113,7 @@ class ChunkResult:
 
 def _history(line_ids, period: date) -> dict[int, tuple[Decimal, int]]:
     months = tariff("billing.huge_bill_history_months")
-    rows = (Bill.objects.filter(ids_q("line_id", line_ids), period__gte=rules.month_add(period, -months),
+    rows = (Bill.objects.filter(ids_q("line_id", line_ids), period__gte=month_add(period, -months),
                                 period__lt=period)
             .values_list("line_id").annotate(s=Sum("total"), n=Count("pk")).order_by())
     return {line_id: (Decimal(s or 0), n) for line_id, s, n in rows}

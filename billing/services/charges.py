@@ -15,6 +15,7 @@ from django.db.models import Count, Q, Sum
 
 from billing import rating_rules as rules
 from billing.models import ZERO, FeeType, LinePlanPeriod, PrepaidCharge, RatedRecord
+from boss.months import month_end
 
 USAGE_TYPES = (FeeType.VOICE, FeeType.SMS, FeeType.DATA, FeeType.ROAMING, FeeType.LONG_DISTANCE)
 
@@ -100,7 +101,7 @@ def line_months_load(lines: Iterable[LineInfo], period: date, *, usage: bool = T
 
     lines = list(lines)
     ids = [ln.pk for ln in lines]
-    first, last = period, rules.month_end(period)
+    first, last = period, month_end(period)
     plans = plans_for_month(lines, period)
     out = {
         ln.pk: LineMonth(line=ln, period=period, plan=plans[ln.pk],

@@ -5,8 +5,8 @@ from datetime import date
 from django.db import transaction
 from django.utils import translation
 
-from billing import rating_rules as rules
 from boss.audit import audit_record
+from boss.months import month_start
 
 MAX_PRINTED_RECORDS = 5000   # about 100 pages; a longer month is printed in parts by the hall on request
 
@@ -21,7 +21,7 @@ def itemised_bill_pdf(*, line, period: date) -> bytes:
     from billing.selectors import itemised_bill
     from boss.pdf import render_pdf
 
-    itemised = itemised_bill(line=line, period=rules.month_start(period))
+    itemised = itemised_bill(line=line, period=month_start(period))
     records = list(itemised.records[:MAX_PRINTED_RECORDS])
     with translation.override("zh-hans"):
         return render_pdf("billing/pdf/itemised_bill.html", {

@@ -14,12 +14,12 @@ from decimal import ROUND_DOWN, Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from billing import rating_rules as rules
 from billing.models import ZERO, Account, Bill, BillSettlement, PointsEntry, PointsLot
 from billing.selectors import accounts_money, unbilled_charges
 from billing.services.bulk import insert_rows
 from billing.services.locks import for_update
 from boss.audit import audit_record
+from boss.months import month_add, month_end, month_start
 from boss.tariffs import tariff
 
 CHUNK_ACCOUNTS = 1000
@@ -31,7 +31,7 @@ def points_for(amount: Decimal, per_yuan: Decimal | None = None) -> int:
 
 
 def points_expiry(earned_on: date) -> date:
-    return rules.month_end(rules.month_add(rules.month_start(earned_on), tariff("points.expiry_months")))
+    return month_end(month_add(month_start(earned_on), tariff("points.expiry_months")))
 
 
 def bills_settle_accounts(*, account_ids) -> int:

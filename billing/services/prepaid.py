@@ -15,8 +15,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from billing import rating_rules as rules
 from billing.models import Account, PrepaidCharge
+from billing.services.bulk import insert_rows
 from billing.services.charges import (
     LineInfo,
     line_month_items,
@@ -25,9 +25,9 @@ from billing.services.charges import (
     revenue_accounts,
     still_to_charge,
 )
-from billing.services.bulk import insert_rows
 from billing.services.ledger import PlannedTransaction, ledger_accounts_customer_many, transactions_post_many
 from boss.audit import audit_record
+from boss.months import month_start, period_bounds
 
 CHUNK_LINES = 2000
 
@@ -65,8 +65,8 @@ def prepaid_charges_sync(*, actor, period: date | None = None) -> int:
     from billing.services.rating import billed_line_ids, lines_locked
     from customers.models import Line
 
-    period = rules.month_start(period or timezone.localdate())
-    start, end = rules.period_bounds(period)
+    period = month_start(period or timezone.localdate())
+    start, end = period_bounds(period)
     ids = list(Line.objects.filter(account__in=Account.objects.filter(realtime_prepaid=True),
                                    activated_at__lt=end)
                .filter(Q(cancelled_at__isnull=True) | Q(cancelled_at__gt=start))

@@ -25,6 +25,7 @@ from billing.models import Bill, LinePlanPeriod, RatedRecord, UsageImport, Usage
 from billing.services.charges import LineInfo, ids_q, plans_for_month
 from billing.services.locks import for_update
 from boss.audit import audit_record
+from boss.months import SHANGHAI, month_add, month_end, month_start, period_bounds
 
 log = logging.getLogger(__name__)
 CHUNK_LINES = 2000
@@ -53,7 +54,7 @@ def unrated_line_ids(line_ids: list[int], period: date) -> set[int]:
     """Lines of the list whose month has records not rated yet. A line-month is rated as a whole, so it
     is up to date exactly when it has as many rated records as records: two grouped index range scans
     (an anti-join of the records with their ratings reads far more)."""
-    start, end = rules.period_bounds(period)
+    start, end = period_bounds(period)
     records = dict(UsageRecord.objects.filter(ids_q("line_id", line_ids), started_at__gte=start, started_at__lt=end)
                    .values_list("line_id").annotate(n=Count("pk")).order_by())
     rated = dict(RatedRecord.objects.filter(ids_q("line_id", line_ids), period=period)
@@ -80,7 +81,7 @@ def rate_lines(lines: list, period: date) -> int:
 
 
 def _rate_python(params: dict[int, rules.RatingParams], period: date) -> int:
-    start, end = rules.period_bounds(period)
+    start, end = period_bounds(period)
     records = (UsageRecord.objects.filter(line_id__in=list(params), started_at__gte=start, started_at__lt=end)
                .order_by("line_id", "started_at", "pk")
                .values_list("pk", "line_id", "kind", "direction", "roaming", "long_distance", "duration_seconds",
@@ -127,7 +128,7 @@ SELECT id, line_id, %(period)s, fee_type, plan_id, units, included, units - incl
 def _rate_sql(params: dict[int, rules.RatingParams], period: date) -> int:
     from psycopg2.extras import execute_values
 
-    start, end = rules.period_bounds(period)
+    start, end = period_bounds(period)
     rows = [(p.line_id, p.plan_id, p.voice_allowance, p.sms_allowance, p.data_allowance_kb, p.per_minute, p.per_sms,
              p.per_mb, p.roaming_per_minute, p.long_distance_per_minute) for p in params.values()]
     with connection.cursor() as cursor:
@@ -164,9 +165,9 @@ def usage_rate(*, actor, period: date, line_ids: Iterable[int] | None = None, ch
     lines is its own transaction (safe to kill and run again); prepaid lines are charged as they are
     rated. Billed line-months are left as they are.
     """
-    period = rules.month_start(period)
+    period = month_start(period)
     if line_ids is None:
-        start, end = rules.period_bounds(period)
+        start, end = period_bounds(period)
         line_ids = (UsageRecord.objects.filter(started_at__gte=start, started_at__lt=end)
                     .values_list("line_id", flat=True).distinct())
     ids = sorted(set(line_ids))
@@ -188,7 +189,7 @@ def _rate_pairs(*, actor, pairs) -> tuple[int, int, int]:
     for period, ids in sorted(by_month.items()):
         billed = billed_line_ids(ids, period)
         if billed:
-            start, end = rules.period_bounds(period)
+            start, end = period_bounds(period)
             late += UsageRecord.objects.filter(line_id__in=billed, started_at__gte=start, started_at__lt=end,
                                                rating__isnull=True).count()
         todo = sorted(ids - billed)
@@ -199,7 +200,7 @@ def _rate_pairs(*, actor, pairs) -> tuple[int, int, int]:
 
 
 def _month_line_pairs(qs):
-    return (qs.annotate(month=TruncMonth("started_at", tzinfo=rules.SHANGHAI))
+    return (qs.annotate(month=TruncMonth("started_at", tzinfo=SHANGHAI))
             .values_list("month", "line_id").distinct().order_by())
 
 
@@ -227,8 +228,8 @@ def usage_rate_pending(*, actor, since: date | None = None) -> RatingResult:
     """Rate every line-month with records not rated yet from `since` (default: the start of last month),
     whatever brought them (an anti-join over the months: for small data and repairs; imports are rated
     through `usage_rate_import`). Records of months already billed stay unrated and count as late."""
-    since = since or rules.month_add(rules.month_start(timezone.localdate()), -1)
-    start, _end = rules.period_bounds(since)
+    since = since or month_add(month_start(timezone.localdate()), -1)
+    start, _end = period_bounds(since)
     months, records, late = _rate_pairs(actor=actor, pairs=_month_line_pairs(
         UsageRecord.objects.filter(started_at__gte=start, rating__isnull=True)))
     if months or late:
@@ -248,11 +249,11 @@ def line_plan_correct(*, actor, line, plan, period: date, reason: str) -> LinePl
     from customers.models import Line
     from orders.models import Plan
 
-    period = rules.month_start(period)
+    period = month_start(period)
     reason = (reason or "").strip()
     if not reason:
         raise BillingInputError(_("Say why the plan is corrected."), field="reason")
-    if period > rules.month_start(timezone.localdate()):
+    if period > month_start(timezone.localdate()):
         raise BillingInputError(_("A plan is corrected for the current or a past month; a change for a later month "
                                   "is a plan change at the counter."), field="period")
     if plan.kind != Plan.Kind.MAIN:
@@ -262,7 +263,7 @@ def line_plan_correct(*, actor, line, plan, period: date, reason: str) -> LinePl
     if Bill.objects.filter(line=line, period=period).exists():
         raise MonthBilledError(msisdn=line.msisdn, period=f"{period:%Y-%m}")
     before = plans_for_month([info], period)[line.pk]
-    row = LinePlanPeriod.objects.create(line=line, plan=plan, since=period, until=rules.month_end(period),
+    row = LinePlanPeriod.objects.create(line=line, plan=plan, since=period, until=month_end(period),
                                         reason=reason[:200], set_by=actor)
     count = rate_lines([info], period)
     if info.realtime_prepaid:

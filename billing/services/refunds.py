@@ -39,11 +39,11 @@ from billing.services.ledger import (
     money,
     transaction_post,
 )
-from billing.services.points import points_for, points_take_back
 from billing.services.locks import for_update
+from billing.services.points import points_for, points_take_back
 from boss.audit import audit_record
-from complaints.refunds import refund_outcome_record
 from boss.errors import NotPermitted
+from complaints.refunds import refund_outcome_record
 
 # The three documents the rep checks before paying cash (process 6 step 3).
 DOCUMENTS = {

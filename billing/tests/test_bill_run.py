@@ -10,7 +10,6 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from billing import rating_rules as rules
 from billing.errors import BillRunTooEarlyError
 from billing.models import (
     Bill,
@@ -30,6 +29,7 @@ from billing.services.points import bills_settle
 from billing.services.prepaid import prepaid_charges_sync
 from billing.services.rating import usage_rate
 from boss.models import AuditEvent
+from boss.months import month_add, month_end, month_start
 
 pytestmark = pytest.mark.django_db
 SH = ZoneInfo("Asia/Shanghai")
@@ -263,7 +263,7 @@ def test_a_bill_over_three_times_the_average_of_the_previous_months_is_flagged(s
     for ln in (heavy, normal):
         for months_back in (1, 2, 3):
             Bill.objects.create(line=ln, account=ln.account, customer=ln.customer, plan=ln.plan,
-                                period=rules.month_add(MARCH, -months_back), total=D("58.00"))
+                                period=month_add(MARCH, -months_back), total=D("58.00"))
     usage(heavy, at(2), seconds=900 * 60)     # 800 minutes beyond: 152.00 → 210.00 > 3 × 58
     usage(new, at(2), seconds=900 * 60)       # no history: never flagged
     run_month(system)
@@ -277,15 +277,15 @@ def test_paid_bills_earn_points_oldest_first_with_an_expiry(system, postpaid, us
     from billing.services.payments import payment_collect
 
     line = postpaid("13800138000")
-    run_month(system, rules.month_add(MARCH, -1))    # February: 58.00
+    run_month(system, month_add(MARCH, -1))    # February: 58.00
     run_month(system)                                 # March: 58.00
     assert not BillSettlement.objects.exists()
     payment_collect(actor=rep, account=line.account, amount=D("60.00"), method="cash")   # pays February only
     assert bills_settle(actor=system) == 1
-    feb = Bill.objects.get(period=rules.month_add(MARCH, -1))
+    feb = Bill.objects.get(period=month_add(MARCH, -1))
     lot = PointsLot.objects.get(bill=feb)
     assert (lot.points, lot.remaining) == (58, 58)
-    assert lot.expires_on == rules.month_end(rules.month_add(rules.month_start(lot.earned_on), 36))
+    assert lot.expires_on == month_end(month_add(month_start(lot.earned_on), 36))
     assert bills_settle(actor=system) == 0          # safe to run twice
     payment_collect(actor=rep, account=line.account, amount=D("56.00"), method="cash")
     bills_settle(actor=system)
@@ -322,8 +322,8 @@ def test_a_chunk_costs_the_same_number_of_queries_whatever_its_number_of_lines(s
             bill_run_module.bill_run_chunk_next(actor=system, run=run)
         return len(ctx.captured_queries)
 
-    measure(rules.month_add(MARCH, -1), 1, "1370013")   # warm up: revenue accounts, the system actor
+    measure(month_add(MARCH, -1), 1, "1370013")   # warm up: revenue accounts, the system actor
     few = measure(MARCH, n, "1380013")
-    many = measure(rules.month_add(MARCH, 1), n * 5, "1390013")
+    many = measure(month_add(MARCH, 1), n * 5, "1390013")
     assert few == many, (few, many)
     assert BillRunChunk.objects.filter(status="done").count() == 3

@@ -8,6 +8,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+
 from billing.models import Account, Bill, BillRun, LedgerTransaction, UsageRecord
 from billing.selectors import ledger_check_balanced
 from billing.services.bill_run import bill_run_execute, bill_run_start

@@ -4,7 +4,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 
-from billing.errors import AlreadyReversedError, InsufficientBalanceError, InvalidAmountError, UnbalancedTransactionError
+from billing.errors import (
+    AlreadyReversedError,
+    InsufficientBalanceError,
+    InvalidAmountError,
+    UnbalancedTransactionError,
+)
 from billing.models import LedgerAccount, LedgerEntry, LedgerTransaction
 from billing.selectors import account_balance, account_balances, ledger_check_balanced
 from billing.services.ledger import (

@@ -131,9 +131,9 @@ def test_the_opening_month_prorates_the_minimum_like_the_monthly_fee(system, pos
 
 
 def rules_month(n):
-    from billing import rating_rules as rules
+    from boss.months import month_add
 
-    return rules.month_add(MARCH, n)
+    return month_add(MARCH, n)
 
 
 def test_a_number_change_mid_month_counts_each_numbers_minimum_for_its_own_days(system, postpaid,

@@ -13,6 +13,7 @@ from billing.errors import BillingInputError, MonthBilledError
 from billing.models import Bill, LinePlanPeriod, RatedRecord
 from billing.services.rating import line_plan_correct, usage_rate, usage_rate_pending
 from boss.models import AuditEvent
+from boss.months import local_date
 from conftest import is_postgres
 
 pytestmark = pytest.mark.django_db
@@ -203,7 +204,7 @@ def test_the_sql_rating_equals_the_python_rating(system, make_line, plan, usage)
         ln.save(update_fields=["plan"])
         lines.append(ln)
     for ln in lines:
-        start = rules.local_date(ln.activated_at) if ln.activated_at > at(1, 0) else date(2025, 3, 1)
+        start = local_date(ln.activated_at) if ln.activated_at > at(1, 0) else date(2025, 3, 1)
         for _ in range(60):
             when = datetime.combine(start, datetime.min.time(), tzinfo=SH) + timedelta(
                 minutes=rng.randrange(0, (date(2025, 4, 1) - start).days * 24 * 60))

@@ -9,12 +9,12 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from billing import rating_rules as rules
 from billing.models import PointsEntry, PointsLot
 from billing.selectors import BillSpendSource, account_amount_due, points_summary
 from billing.services.ledger import credit, debit, ledger_account_customer, ledger_account_revenue, transaction_post
 from billing.services.payments import payment_collect
 from billing.services.points import bills_settle, points_expire
+from boss.months import month_start
 
 pytestmark = pytest.mark.django_db
 SH = ZoneInfo("Asia/Shanghai")
@@ -22,7 +22,7 @@ D = Decimal
 
 
 def opened_this_month():
-    return datetime.combine(rules.month_start(timezone.localdate()), datetime.min.time(), tzinfo=SH)
+    return datetime.combine(month_start(timezone.localdate()), datetime.min.time(), tzinfo=SH)
 
 
 def test_amount_due_of_a_paid_up_prepaid_account_is_nothing(make_line, rep, system):
@@ -42,7 +42,7 @@ def test_real_time_charges_the_balance_did_not_cover_are_due_this_month(make_lin
     prepaid_charges_sync(actor=system)
     items = account_amount_due(line.account)
     assert [(i.kind, i.period, i.amount) for i in items] == [
-        ("current", rules.month_start(timezone.localdate()), D("58.00"))]
+        ("current", month_start(timezone.localdate()), D("58.00"))]
 
 
 def test_arrears_older_than_any_bill_come_first(make_line, make_account, system):

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from billing import rating_rules as rules
 from billing.filtersets import ArrearsCaseFilterSet, BillFilterSet
 from billing.forms import BillRunStartForm, PlanCorrectionForm
 from billing.models import ArrearsCase, BillRun
@@ -24,8 +23,9 @@ from billing.services.bill_run import bill_run_report, bill_run_start
 from billing.services.itemised import itemised_bill_pdf, itemised_bill_print
 from billing.services.rating import line_plan_correct
 from billing.tables import ArrearsCaseTable, BillTable
-from boss.forms import form_add_domain_error
 from boss.errors import DomainError
+from boss.forms import form_add_domain_error
+from boss.months import month_add, month_start
 from boss.pdf import pdf_response
 
 __all__ = ["bill_run_list", "bill_run_detail", "BillListView", "itemised", "itemised_pdf", "plan_correction",
@@ -44,7 +44,7 @@ RECORDS_PER_PAGE = 200
 @permission_required("billing.view_billrun", raise_exception=True)
 def bill_run_list(request):
     """The runs, newest month first, and the form to start (or resume) a month."""
-    form = BillRunStartForm(initial={"period": f"{rules.month_add(rules.month_start(timezone.localdate()), -1):%Y-%m}"})
+    form = BillRunStartForm(initial={"period": f"{month_add(month_start(timezone.localdate()), -1):%Y-%m}"})
     if request.method == "POST":
         if not request.user.has_perm("billing.start_billrun"):
             raise PermissionDenied
@@ -109,7 +109,7 @@ def itemised(request, line_id: int, period):
 def itemised_pdf(request, line_id: int, period):
     """Print the itemised bill (audited) as a Chinese PDF in a new tab."""
     line = line_get_for_billing(actor=request.user, line_id=line_id)
-    if period > rules.month_start(timezone.localdate()):
+    if period > month_start(timezone.localdate()):
         raise Http404
     itemised_bill_print(actor=request.user, line=line, period=period)
     pdf = itemised_bill_pdf(line=line, period=period)
@@ -122,7 +122,7 @@ def itemised_pdf(request, line_id: int, period):
 def plan_correction(request, line_id: int):
     """Correct the plan of a month not billed yet; the month is re-rated at once."""
     line = line_get_for_billing(actor=request.user, line_id=line_id)
-    this_month = f"{rules.month_start(timezone.localdate()):%Y-%m}"
+    this_month = f"{month_start(timezone.localdate()):%Y-%m}"
     form = PlanCorrectionForm(initial={"period": this_month, "plan": line.plan_id})
     if request.method == "POST":
         form = PlanCorrectionForm(request.POST)

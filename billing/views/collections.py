@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from billing import rating_rules as rules
 from billing.filtersets import BankCollectionBatchFilterSet
 from billing.forms import BankCollectionCreateForm, BankResultForm
 from billing.models import BankCollectionBatch
@@ -25,8 +24,9 @@ from billing.services.bank_collection import (
     bank_collection_result_import,
 )
 from billing.tables import BankCollectionBatchTable
-from boss.forms import form_add_domain_error
 from boss.errors import DomainError
+from boss.forms import form_add_domain_error
+from boss.months import month_add, month_start
 
 __all__ = ["BankCollectionListView", "collection_detail", "collection_file", "collection_result"]
 
@@ -46,7 +46,7 @@ class BankCollectionListView(LoginRequiredMixin, PermissionRequiredMixin, Single
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        last_month = rules.month_add(rules.month_start(timezone.localdate()), -1)
+        last_month = month_add(month_start(timezone.localdate()), -1)
         context.setdefault("create_form", BankCollectionCreateForm(initial={"period": f"{last_month:%Y-%m}"}))
         return context
 

@@ -26,8 +26,8 @@ from billing.services.refunds import (
     refund_request,
 )
 from billing.tables import RefundCaseTable
-from boss.forms import form_add_domain_error
 from boss.errors import DomainError
+from boss.forms import form_add_domain_error
 from boss.idempotency import idempotent
 from boss.pdf import pdf_response
 

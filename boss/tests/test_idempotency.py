@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 
 from boss.errors import IdempotencyKeyMissingError, IdempotencyKeyReusedError
-from boss.idempotency import idempotent, idempotency_keys_prune, new_key
+from boss.idempotency import idempotency_keys_prune, idempotent, new_key
 from boss.models import AuditEvent, IdempotencyKey
 
 

@@ -7,7 +7,6 @@ a handler cannot reply to a complaint that is not with their department, a revie
 customer service cannot dispatch another's.
 """
 
-from calendar import monthrange
 from datetime import date, timedelta
 
 from django.db import transaction
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from boss.audit import audit_record
 from boss.models import Department
+from boss.months import months_before
 from boss.tariffs import tariff
 from complaints.errors import (
     ComplaintConfigurationError,
@@ -35,13 +35,6 @@ Outcome = ComplaintStep.Outcome
 # --------------------------------------------------------------------------------------------------
 # Helpers
 # --------------------------------------------------------------------------------------------------
-
-
-def _months_before(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(index, 12)
-    month += 1
-    return date(year, month, min(day.day, monthrange(year, month)[1]))
 
 
 def _lock(complaint: Complaint) -> Complaint:
@@ -148,7 +141,7 @@ def _check_scope(*, category: ComplaintCategory, disputed_on: date | None, today
         raise ComplaintInputError(_("The disputed event cannot be in the future."), field="disputed_on")
     key = "complaint.billing_dispute_months" if category.billing_dispute else "complaint.other_dispute_months"
     months = tariff(key)
-    if disputed_on < _months_before(today, months):
+    if disputed_on < months_before(today, months):
         if category.billing_dispute:
             message = _("Billing disputes older than %(months)s months are out of scope (the disputed charge "
                         "is of %(date)s). Explain this to the customer; the complaint cannot be filed.")

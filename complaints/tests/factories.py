@@ -1,7 +1,7 @@
 """Factories for the complaint tests: complaint categories, knowledge-base categories, departments; the
 customer, account and line factories are the customers app's."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import factory
 from django.utils import timezone
@@ -10,6 +10,7 @@ from boss.models import Department
 from boss.tests.factories import DepartmentFactory, HallFactory  # noqa: F401  (re-exported for the tests)
 from complaints.models import ArticleCategory, ComplaintCategory
 from customers.models import CustomerClass
+
 # The customers app owns its factories (valid ID numbers); complaints reuse them.
 from customers.tests.factories import (  # noqa: F401
     AccountFactory,

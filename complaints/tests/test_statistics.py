@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.utils import translation
 
+from complaints.reports import complaint_statistics, statistics_csv
 from complaints.services import (
     complaint_accept,
     complaint_callback,
@@ -17,7 +18,6 @@ from complaints.services import (
     complaint_redispatch,
     complaint_reply,
 )
-from complaints.reports import complaint_statistics, statistics_csv
 
 pytestmark = pytest.mark.django_db
 TZ = ZoneInfo("Asia/Shanghai")

@@ -18,9 +18,8 @@ from customers.api.serializers import (
     customer_output,
 )
 from customers.identity import identity_validate
-from customers.selectors import identity_is_minor
 from customers.models import Customer, CustomerClass, CustomerIdentity
-from customers.selectors import customer_class_get, customer_get_for_actor, customer_search
+from customers.selectors import customer_class_get, customer_get_for_actor, customer_search, identity_is_minor
 from customers.services import (
     REVEALABLE_FIELDS,
     customer_class_revoke,

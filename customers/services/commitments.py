@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from billing import rating_rules as rules
+from boss.months import month_add, month_end, month_start
 from customers.models import Line, LineCommitment
 
 
@@ -24,7 +24,7 @@ def commitment_until(*, since: date, months: int) -> date | None:
     the last day of the month `months` after the opening's. 0 months: open-ended (None)."""
     if months <= 0:
         return None
-    return rules.month_end(rules.month_add(rules.month_start(since), months))
+    return month_end(month_add(month_start(since), months))
 
 
 def line_commitment_start(*, line: Line, order, msisdn: str, monthly_amount: Decimal, agreement_months: int,

@@ -15,8 +15,8 @@ from billing.services.documents import document_pdf
 from boss.api.idempotency import api_idempotent, idempotency_parameter
 from boss.pdf import pdf_response
 from boss.permissions import RequiresPerm
-from orders.errors import DocumentNotFoundError
 from orders.api.orders import MONEY, OrderOutput, order_output
+from orders.errors import DocumentNotFoundError
 from orders.line_processes import BY_SLUG, PROCESSES
 from orders.models import Operator, Order, PaymentMethod, RetentionAttempt, SimCapacity
 from orders.selectors import line_get_by_msisdn_for_actor, order_get_for_actor

@@ -15,7 +15,8 @@ from boss.masking import mask, mask_name
 from boss.pdf import pdf_response
 from boss.permissions import RequiresPerm
 from customers.passwords import service_password_suggest
-from orders.models import Order, PaymentMethod as OrderPaymentMethod
+from orders.models import Order
+from orders.models import PaymentMethod as OrderPaymentMethod
 from orders.selectors import (
     customer_get,
     document_get_for_actor,

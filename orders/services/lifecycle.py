@@ -14,10 +14,8 @@ Two kinds of change (docs/line-states.md):
   documents and returns what was taken from stock.
 """
 
-from calendar import monthrange
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
 import django_fsm as fsm
@@ -96,14 +94,6 @@ STATE_HINTS = {
 def services_allowed(line: Line) -> list[str]:
     """The order kinds the line's state allows, in the catalogue's order."""
     return [kind for kind, states in SERVICE_STATES.items() if line.status in states]
-
-
-def add_months(day: date, months: int) -> date:
-    """Month arithmetic that keeps the day or clamps it to the month's last day: 30 November plus three
-    months is the last day of February (28 or 29), never 2 March."""
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    return date(year, month, min(day.day, monthrange(year, month)[1]))
 
 
 # --------------------------------------------------------------------------------------------------

@@ -52,9 +52,9 @@ from orders.errors import (
 )
 from orders.models import (
     Business,
+    Feature,
     NumberReservation,
     NumberResource,
-    Feature,
     OneTimeFee,
     Order,
     OrderLine,
@@ -62,7 +62,13 @@ from orders.models import (
     Plan,
     SimCard,
 )
-from orders.services.numbers import reservation_may_act_for, msisdn_normalize, number_assign, number_release, number_unassign
+from orders.services.numbers import (
+    msisdn_normalize,
+    number_assign,
+    number_release,
+    number_unassign,
+    reservation_may_act_for,
+)
 from orders.services.quote import quote_price
 from orders.services.stock import sim_card_assign, sim_card_pick, sim_card_return
 from provisioning import hooks

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from billing.selectors import account_money
 from boss.audit import audit_record
 from boss.errors import DomainError
+from boss.months import months_after
 from boss.tariffs import tariff
 from customers.models import Line
 from orders.errors import NotDesignatedHallError
@@ -26,7 +27,6 @@ from orders.models import Feature, Order, RetentionAttempt
 from orders.services.lifecycle import (
     AgentInput,
     Charge,
-    add_months,
     documents_check,
     ensure_not_busy,
     ensure_state,
@@ -123,7 +123,7 @@ def line_precancel(*, actor, line: Line, retention: RetentionInput, documents_ch
     charges = precancel_charges(line=line)
     before = line.status
     now = timezone.now()
-    until = add_months(timezone.localdate(), tariff("precancel.window_months"))
+    until = months_after(timezone.localdate(), tariff("precancel.window_months"))
     order = order_open(actor=actor, kind=K.PRECANCEL, line=line, documents=documents, agent=agent_identity,
                        agreement_signed=agreement_signed, charges=charges,
                        details={"outcome": "precancelled", "reason": reason.value, "until": until.isoformat(),

@@ -11,7 +11,7 @@ from boss.models import AuditEvent, Department, TariffParameter
 from boss.tariffs import tariff_cache_clear
 from complaints.errors import ComplaintConfigurationError, ComplaintInputError, OutOfScopeError
 from complaints.models import Complaint, ComplaintStep, ComplaintTimeLimit, Stage
-from complaints.refunds import RefundRequest, refund_requester_register, RecordOnlyRefundRequester
+from complaints.refunds import RecordOnlyRefundRequester, RefundRequest, refund_requester_register
 from complaints.services import complaint_open
 from complaints.tests.factories import LineFactory
 

@@ -21,8 +21,8 @@ from complaints.services import (
     complaint_reply,
     complaint_steps_escalate_overdue,
     escalation_acknowledge,
+    timelimits,
 )
-from complaints.services import timelimits
 from complaints.tests.conftest import grant
 
 pytestmark = pytest.mark.django_db

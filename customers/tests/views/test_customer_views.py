@@ -15,8 +15,8 @@ from billing.services.ledger import (
     transaction_post,
 )
 from boss.models import AuditEvent
-from customers.models import Customer, CustomerClass
 from customers import profile
+from customers.models import Customer, CustomerClass
 from customers.profile import Section, register_section
 from customers.tests.factories import (
     AccountFactory,

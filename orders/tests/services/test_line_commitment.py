@@ -11,8 +11,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from billing import rating_rules as rules
 from boss.models import AuditEvent
+from boss.months import month_add, month_end, month_start
 from conftest import require_os
 from customers.models import Line, LineCommitment
 from orders.models import Order
@@ -39,7 +39,7 @@ def _open(w, msisdn):
 
 
 def _until(months):
-    return rules.month_end(rules.month_add(rules.month_start(timezone.localdate()), months))
+    return month_end(month_add(month_start(timezone.localdate()), months))
 
 
 def test_opening_a_premium_number_records_its_minimum_spend_in_the_commit(opening):
@@ -51,8 +51,8 @@ def test_opening_a_premium_number_records_its_minimum_spend_in_the_commit(openin
                                                                                                "特级靓号")
     # The opening month is prorated; the 36 months count from the next one.
     assert (commitment.since, commitment.until, commitment.ended_on) == (today, _until(36), None)
-    assert commitment.first_month == rules.month_start(today)
-    assert commitment.last_month == rules.month_add(rules.month_start(today), 36)
+    assert commitment.first_month == month_start(today)
+    assert commitment.last_month == month_add(month_start(today), 36)
     assert Line.objects.get(pk=order.line_id).premium_agreement_until == _until(36)
     event = AuditEvent.objects.get(action="order.open_account.pay")
     assert event.after["commitment"] == {"id": commitment.pk, "msisdn": PREMIUM, "monthly_amount": "388.00",
