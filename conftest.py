@@ -13,6 +13,9 @@ from django.conf import settings
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # sync Playwright beside live_server
 
+# Fixtures that several apps' tests share, kept beside the app they build on.
+pytest_plugins = ["inventory.tests.fixtures"]
+
 _SKIPPED = {"postgres": 0, "redis": 0, "needs_os": 0}
 
 
@@ -151,6 +154,44 @@ def make_staff(db, hall):
 @pytest.fixture
 def rep(make_staff):
     return make_staff("sales_rep", username="rep_a")
+
+
+@pytest.fixture
+def set_tariff(db):
+    """set_tariff("open.deposit", "150.00"): the value in force from now on (the cache is cleared)."""
+    from boss.models import TariffParameter
+    from boss.tariffs import tariff_cache_clear
+
+    def set_(key, value):
+        TariffParameter.objects.update_or_create(key=key, defaults={"value": value})
+        tariff_cache_clear()
+
+    return set_
+
+
+@pytest.fixture
+def customer(db):
+    """A verified individual customer (the customers app's factory)."""
+    from customers.tests.factories import CustomerFactory
+
+    return CustomerFactory()
+
+
+@pytest.fixture
+def api(rep):
+    """The API as the rep (force-authenticated)."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(rep)
+    return client
+
+
+@pytest.fixture
+def logged_in(client, rep):
+    """The test client logged in as the rep."""
+    client.force_login(rep)
+    return client
 
 
 # --------------------------------------------------------------------------------------------------

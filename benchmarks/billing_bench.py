@@ -46,10 +46,9 @@ def phase_setup() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from billing.models import Account
     from boss.models import Hall
-    from customers.models import Customer, CustomerIdentity, Line, LineDiscount, LineFeature
-    from orders.models import Discount, Feature, Plan
+    from catalog.models import Discount, Feature, Plan
+    from customers.models import Account, Customer, CustomerIdentity, Line, LineDiscount, LineFeature
 
     call_command("migrate", verbosity=0)
     if Line.objects.count() >= LINES:

@@ -17,8 +17,8 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from boss.permissions import system_actor  # noqa: E402
-from orders.models import NumberResource  # noqa: E402
-from orders.services.stock import IMPORT_MAX_LINES, stock_import  # noqa: E402
+from inventory.models import NumberResource  # noqa: E402
+from inventory.services.stock import IMPORT_MAX_LINES, stock_import  # noqa: E402
 
 TOTAL = 1_000_000
 SEGMENTS = ["1345", "1347", "135", "136", "137", "138", "139", "150", "151", "152", "157", "158", "159", "172",
@@ -58,7 +58,7 @@ def main() -> None:
         print(f"batch {start // IMPORT_MAX_LINES + 1}: {batch.created_count:,} added, {batch.duplicate_count:,} "
               f"duplicates, {batch.error_count:,} refused in {time.perf_counter() - t:.1f} s")
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE orders_numberresource")
+        cursor.execute("ANALYZE inventory_numberresource")
     print(f"{NumberResource.objects.count():,} numbers in the pool; load took {time.perf_counter() - started:.1f} s")
 
 

@@ -18,9 +18,9 @@ from django.db import connection  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
 
 from boss.models import Hall, Staff  # noqa: E402
-from orders.filtersets import NumberSearchFilterSet  # noqa: E402
-from orders.models import NumberResource  # noqa: E402
-from orders.selectors import number_list_free  # noqa: E402
+from inventory.filtersets import NumberSearchFilterSet  # noqa: E402
+from inventory.models import NumberResource  # noqa: E402
+from inventory.selectors import number_list_free  # noqa: E402
 
 RUNS = 60
 rnd = random.Random(7)

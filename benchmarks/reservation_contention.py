@@ -18,9 +18,9 @@ from django.contrib.auth.models import Group  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from boss.models import Hall, Staff  # noqa: E402
-from orders.errors import NumberUnavailableError  # noqa: E402
-from orders.models import NumberReservation, NumberResource  # noqa: E402
-from orders.services.numbers import number_release, number_reserve  # noqa: E402
+from inventory.errors import NumberUnavailableError  # noqa: E402
+from inventory.models import NumberReservation, NumberResource  # noqa: E402
+from inventory.services.numbers import number_release, number_reserve  # noqa: E402
 
 THREADS = 50
 ROUNDS = 40

@@ -8,13 +8,10 @@ class BillingConfig(AppConfig):
 
     def ready(self):
         from billing.panels import refund_panel, refund_search
-        from billing.selectors import BillSpendSource
-        from billing.services.refunds import BillingRefundRequester
+        from billing.selectors import accounts_money
         from boss import home, search
-        from complaints.refunds import refund_requester_register
-        from orders.spend import spend_source_set
+        from customers.money import accounts_money_source_set
 
-        refund_requester_register(BillingRefundRequester())   # process 6 starts at complaint intake
-        spend_source_set(BillSpendSource())                   # recommendations read the spend from bills
+        accounts_money_source_set(accounts_money)   # the customer banner's balance and deposit
         home.register(refund_panel)
         search.register(refund_search)

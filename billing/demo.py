@@ -70,7 +70,7 @@ def _collect(period, clerk) -> None:
                        description="客户反映本月银行托收多扣了20元。")
 
 
-def load(stdout=None) -> int:
+def load_history(stdout=None) -> int:
     from billing.services.bill_run import bill_run_execute, bill_run_start
     from billing.services.rating import usage_rate_pending
     from customers.models import Line

@@ -51,7 +51,7 @@ class ArrearsCaseFilterSet(django_filters.FilterSet):
 class RefundCaseFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("status"), choices=RefundCase.Status.choices)
     number = django_filters.CharFilter(label=_("refund number"), field_name="number")
-    complaint = django_filters.CharFilter(label=_("complaint number"), field_name="complaint__number")
+    complaint = django_filters.CharFilter(label=_("complaint number"), field_name="complaint_number")
     msisdn = django_filters.CharFilter(label=_("mobile number"), field_name="line__msisdn")
 
     class Meta:

@@ -38,7 +38,7 @@ class PlanCorrectionForm(forms.Form):
     reason = forms.CharField(label=_("Reason for the correction"), max_length=200)
 
     def __init__(self, *args, **kwargs):
-        from orders.models import Plan
+        from catalog.models import Plan
 
         super().__init__(*args, **kwargs)
         self.fields["plan"].queryset = Plan.objects.filter(kind=Plan.Kind.MAIN).order_by("code")

@@ -15,52 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from boss.masking import mask
 from boss.models import ImmutableModel, TimeStampedModel
-
-MONEY = {"max_digits": 16, "decimal_places": 2}
-ZERO = Decimal("0.00")
-
-
-class Account(TimeStampedModel):
-    """An account (帐户): who pays for one or more lines, and how (cash/prepaid or bank collection).
-
-    Its money lives in the ledger: a CUSTOMER ledger account (the balance; below zero means arrears)
-    and a DEPOSIT ledger account, both pointing back here.
-    """
-
-    class PaymentMethod(models.TextChoices):
-        CASH = "cash", _("Cash (prepaid)")
-        BANK = "bank", _("Bank collection")
-
-    customer = models.ForeignKey("customers.Customer", verbose_name=_("payer"), on_delete=models.PROTECT,
-                                 related_name="accounts")
-    payment_method = models.CharField(_("payment method"), max_length=10, choices=PaymentMethod.choices,
-                                      default=PaymentMethod.CASH)
-    corporate = models.BooleanField(_("corporate account"), default=False)
-    realtime_prepaid = models.BooleanField(_("real-time prepaid"), default=True)
-    credit_limit = models.DecimalField(_("credit limit"), **MONEY, default=ZERO)
-    bank_code = models.CharField(_("bank"), max_length=20, blank=True)
-    bank_account_number = models.CharField(_("bank account number"), max_length=40, blank=True)
-    bank_account_holder = models.CharField(_("account holder"), max_length=100, blank=True)
-    bank_holder_identity = models.ForeignKey("customers.CustomerIdentity", verbose_name=_("account holder's identity"),
-                                             null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    bank_confirmed_by = models.CharField(_("confirmed with the bank by"), max_length=100, blank=True)
-    bank_confirmed_at = models.DateTimeField(_("confirmed with the bank at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("account")
-        verbose_name_plural = _("accounts")
-
-    def __str__(self):
-        return str(_("Account %(number)s") % {"number": self.pk})
-
-    @property
-    def masked_bank_account(self) -> str:
-        return mask(self.bank_account_number)
-
-    def audit_repr(self) -> str:
-        return str(self)
+from boss.money import MONEY, ZERO
 
 
 class LedgerAccount(models.Model):
@@ -86,7 +42,7 @@ class LedgerAccount(models.Model):
                              on_delete=models.PROTECT, related_name="ledger_accounts")
     staff = models.ForeignKey("boss.Staff", verbose_name=_("staff user"), null=True, blank=True,
                               on_delete=models.PROTECT, related_name="ledger_accounts")
-    billing_account = models.ForeignKey(Account, verbose_name=_("account"), null=True, blank=True,
+    billing_account = models.ForeignKey("customers.Account", verbose_name=_("account"), null=True, blank=True,
                                         on_delete=models.PROTECT, related_name="ledger_accounts")
     non_negative = models.BooleanField(_("may not go below zero"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -182,7 +138,7 @@ class Payment(ImmutableModel):
     For cash, the amount due, the amount tendered and the change are kept (唱收唱付).
     """
 
-    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.PROTECT,
+    account = models.ForeignKey("customers.Account", verbose_name=_("account"), on_delete=models.PROTECT,
                                 related_name="payments")
     line = models.ForeignKey("customers.Line", verbose_name=_("line"), null=True, blank=True,
                              on_delete=models.PROTECT, related_name="payments")
@@ -383,7 +339,7 @@ class LinePlanPeriod(TimeStampedModel):
 
     line = models.ForeignKey("customers.Line", verbose_name=_("line"), on_delete=models.PROTECT,
                              related_name="plan_periods")
-    plan = models.ForeignKey("orders.Plan", verbose_name=_("plan"), on_delete=models.PROTECT, related_name="+")
+    plan = models.ForeignKey("catalog.Plan", verbose_name=_("plan"), on_delete=models.PROTECT, related_name="+")
     since = models.DateField(_("from the month of"))
     until = models.DateField(_("up to the month of"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=200)
@@ -410,7 +366,7 @@ class RatedRecord(models.Model):
     line = models.ForeignKey("customers.Line", on_delete=models.PROTECT, related_name="+", db_index=False)
     period = models.DateField(_("month"))
     fee_type = models.CharField(_("fee type"), max_length=16, choices=FeeType.choices)
-    plan = models.ForeignKey("orders.Plan", on_delete=models.PROTECT, related_name="+", db_index=False)
+    plan = models.ForeignKey("catalog.Plan", on_delete=models.PROTECT, related_name="+", db_index=False)
     units = models.BigIntegerField(_("units"))
     included_units = models.BigIntegerField(_("units in the allowance"))
     charged_units = models.BigIntegerField(_("units charged"))
@@ -484,11 +440,11 @@ class Bill(ImmutableModel):
     # bills, so the foreign keys get no single-column index of their own.
     line = models.ForeignKey("customers.Line", verbose_name=_("line"), on_delete=models.PROTECT,
                              related_name="bills", db_index=False)
-    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="bills",
+    account = models.ForeignKey("customers.Account", verbose_name=_("account"), on_delete=models.PROTECT, related_name="bills",
                                 db_index=False)
     customer = models.ForeignKey("customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT,
                                  related_name="bills", db_index=False)
-    plan = models.ForeignKey("orders.Plan", verbose_name=_("plan"), on_delete=models.PROTECT, related_name="+",
+    plan = models.ForeignKey("catalog.Plan", verbose_name=_("plan"), on_delete=models.PROTECT, related_name="+",
                              db_index=False)
     period = models.DateField(_("month"))
     bill_run = models.ForeignKey(BillRun, verbose_name=_("bill run"), null=True, blank=True,
@@ -549,7 +505,7 @@ class PrepaidCharge(ImmutableModel):
     The charges of a line-month sum to what has been taken so far; the bill posts only the rest."""
 
     line = models.ForeignKey("customers.Line", on_delete=models.PROTECT, related_name="+")
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    account = models.ForeignKey("customers.Account", on_delete=models.PROTECT, related_name="+")
     period = models.DateField(_("month"))
     fee_type = models.CharField(_("fee type"), max_length=16, choices=FeeType.choices)
     amount = models.DecimalField(_("amount"), **MONEY)
@@ -630,7 +586,7 @@ class ArrearsCase(models.Model):
         SUSPENDED = "suspended", _("Lines suspended")
         CLOSED = "closed", _("Closed (paid or exempt)")
 
-    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.PROTECT,
+    account = models.ForeignKey("customers.Account", verbose_name=_("account"), on_delete=models.PROTECT,
                                 related_name="arrears_cases")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REMINDED)
     balance_at_reminder = models.DecimalField(_("balance at the reminder"), **MONEY)
@@ -692,7 +648,7 @@ class BankCollectionItem(models.Model):
         REJECTED = "rejected", _("Rejected by the bank")
 
     batch = models.ForeignKey(BankCollectionBatch, on_delete=models.PROTECT, related_name="items")
-    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.PROTECT,
+    account = models.ForeignKey("customers.Account", verbose_name=_("account"), on_delete=models.PROTECT,
                                 related_name="collection_items")
     period = models.DateField(_("month"))
     amount = models.DecimalField(_("amount asked"), **MONEY)
@@ -739,12 +695,13 @@ class RefundCase(fsm.ConcurrentTransitionMixin, models.Model):
     number = models.CharField(_("refund number"), max_length=20, unique=True, null=True, blank=True)
     status = fsm.FSMField(_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED,
                           protected=True, db_index=True)
-    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.PROTECT,
+    account = models.ForeignKey("customers.Account", verbose_name=_("account"), on_delete=models.PROTECT,
                                 related_name="refund_cases")
     line = models.ForeignKey("customers.Line", verbose_name=_("line"), null=True, blank=True,
                              on_delete=models.PROTECT, related_name="+")
-    complaint = models.ForeignKey("complaints.Complaint", verbose_name=_("complaint"), null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="refund_cases")
+    # The complaint that asked for it, by its number (the hotline filters on it); the complaint holds the key
+    # (complaints.Complaint.refund_case): complaints are a layer above billing.
+    complaint_number = models.CharField(_("complaint number"), max_length=30, blank=True, db_index=True)
     collection_item = models.ForeignKey(BankCollectionItem, verbose_name=_("bank collection"), null=True,
                                         blank=True, on_delete=models.PROTECT, related_name="refund_cases")
     description = models.CharField(_("what the customer says"), max_length=500, blank=True)

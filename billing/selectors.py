@@ -6,8 +6,10 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
-from billing.models import ZERO, LedgerAccount, LedgerEntry
+from billing.models import LedgerAccount, LedgerEntry
+from boss.money import ZERO
 from boss.permissions import get_for_actor, restrict_to_actor
+from customers.money import AccountMoney
 
 
 def account_balance(account: LedgerAccount) -> Decimal:
@@ -23,16 +25,6 @@ def account_balances(accounts) -> dict[int, Decimal]:
         LedgerEntry.objects.filter(account__in=accounts).values_list("account").annotate(s=Sum("amount"))
     )
     return {a.pk: a.normal(sums.get(a.pk, ZERO)) for a in accounts}
-
-
-@dataclass(frozen=True)
-class AccountMoney:
-    balance: Decimal   # the customer's money with us; negative = arrears
-    deposit: Decimal
-
-    @property
-    def arrears(self) -> Decimal:
-        return -self.balance if self.balance < 0 else ZERO
 
 
 def account_money(account) -> AccountMoney:
@@ -223,20 +215,20 @@ def current_charges(account, *, today: date | None = None) -> dict[date, Decimal
     return out
 
 
-class BillSpendSource:
-    """The customer's spend from their bills, for recommendations (orders.spend)."""
+def customer_average_monthly_spend(*, customer, months: int, on_date: date) -> Decimal | None:
+    """The average of the customer's monthly bills over the `months` full months before `on_date` (the
+    months with a bill), or None when there is none: recommendations and the pre-cancellation's extra
+    prepayment never guess a spend."""
+    from billing.models import Bill
+    from boss.months import month_add, month_start
 
-    def average_monthly_spend(self, *, customer, months: int, on_date: date) -> Decimal | None:
-        from billing.models import Bill
-        from boss.months import month_add, month_start
-
-        end = month_start(on_date)
-        rows = (Bill.objects.filter(customer=customer, period__gte=month_add(end, -months), period__lt=end)
-                .values_list("period").annotate(s=Sum("total")).order_by())
-        totals = [s for _period, s in rows]
-        if not totals:
-            return None  # no bill in those months: unknown, never a guess
-        return (sum(totals, ZERO) / len(totals)).quantize(Decimal("0.01"))
+    end = month_start(on_date)
+    rows = (Bill.objects.filter(customer=customer, period__gte=month_add(end, -months), period__lt=end)
+            .values_list("period").annotate(s=Sum("total")).order_by())
+    totals = [s for _period, s in rows]
+    if not totals:
+        return None  # no bill in those months: unknown, never a guess
+    return (sum(totals, ZERO) / len(totals)).quantize(Decimal("0.01"))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -254,19 +246,21 @@ def bill_list_for_actor(*, actor):
 
 
 def line_get_for_billing(*, actor, line_id: int | None = None, msisdn: str | None = None):
-    """A line by id, or by number (the live line holding it, else the one that held it last)."""
+    """A line by id, or by number (customers' one lookup: the live line holding it, else the last one)."""
     from django.http import Http404
 
+    from boss.errors import DomainError
     from customers.models import Line
+    from customers.selectors import line_get_by_msisdn
 
     if not actor.has_perm("billing.view_bill"):
         raise Http404
-    qs = Line.objects.select_related("customer", "customer__identity", "account", "plan")
-    if line_id is not None:
-        line = qs.filter(pk=line_id).first()
-    else:
-        line = (qs.filter(msisdn=msisdn).exclude(status=Line.Status.CANCELLED).first()
-                or qs.filter(msisdn=msisdn).order_by("-cancelled_at", "-pk").first())
+    if line_id is None:
+        try:
+            return line_get_by_msisdn(msisdn=msisdn or "")
+        except DomainError:
+            raise Http404 from None
+    line = Line.objects.select_related("customer", "customer__identity", "account", "plan").filter(pk=line_id).first()
     if line is None:
         raise Http404
     return line
@@ -319,7 +313,7 @@ def refund_list_for_actor(*, actor):
 
     if not actor.has_perm("billing.view_refundcase"):
         return RefundCase.objects.none()
-    return RefundCase.objects.select_related("account__customer", "line", "complaint", "requested_by",
+    return RefundCase.objects.select_related("account__customer", "line", "requested_by",
                                              "decided_by", "paid_by", "collection_item")
 
 
@@ -331,13 +325,6 @@ def refund_get_for_actor(*, actor, pk: int | None = None, number: str | None = N
     if case is None:
         raise Http404
     return case
-
-
-def refund_for_complaint(complaint):
-    """The refund case a complaint opened (for the complaint's page and the hotline), or None."""
-    from billing.models import RefundCase
-
-    return RefundCase.objects.filter(complaint=complaint).order_by("-pk").first()
 
 
 @dataclass(frozen=True)

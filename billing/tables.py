@@ -4,7 +4,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from billing.models import ZERO, LedgerAccount
+from billing.models import LedgerAccount
+from boss.money import ZERO
 from boss.templatetags.boss_tags import yuan
 
 
@@ -118,7 +119,7 @@ class RefundCaseTable(tables.Table):
     status = tables.Column(verbose_name=_("status"))
     customer = tables.Column(verbose_name=_("customer"), accessor="account__customer__name")
     msisdn = tables.Column(verbose_name=_("mobile number"), accessor="line__msisdn", default="—")
-    complaint = tables.Column(verbose_name=_("complaint"), accessor="complaint__number", default="—")
+    complaint = tables.Column(verbose_name=_("complaint"), accessor="complaint_number", default="—")
     requested_at = tables.DateTimeColumn(verbose_name=_("requested at"), format="Y-m-d H:i")
     approved_amount = tables.Column(verbose_name=_("approved amount"),
                                     attrs={"td": {"class": "num"}, "th": {"class": "num"}})

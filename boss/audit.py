@@ -37,5 +37,24 @@ def audit_record(*, actor, action: str, target: Any = None, before: dict | None 
     )
 
 
+# The audit trail is never rewritten, so events keep the label their target's model had then. When a model
+# moves to another app (the catalog and the inventory left orders, the account left billing), its former
+# label is recorded here so that a target's history still finds its older events.
+FORMER_LABELS: dict[str, tuple[str, ...]] = {
+    **{f"catalog.{m}": (f"orders.{m}",) for m in (
+        "plan", "feature", "onetimefee", "discount", "offer", "numbergrade", "numbergraderule")},
+    **{f"inventory.{m}": (f"orders.{m}",) for m in (
+        "numbersegment", "stockimport", "numberresource", "numberreservation", "simcard", "handsetmodel", "handset",
+        "rechargecard")},
+    "customers.account": ("billing.account",),
+}
+
+
+def audit_target_labels(label: str) -> tuple[str, ...]:
+    """A model's label and the labels it had before (for reading its history)."""
+    return (label, *FORMER_LABELS.get(label, ()))
+
+
 def audit_list_for_target(target: models.Model):
-    return AuditEvent.objects.filter(target_type=target._meta.label_lower, target_id=str(target.pk))
+    return AuditEvent.objects.filter(target_type__in=audit_target_labels(target._meta.label_lower),
+                                     target_id=str(target.pk))

@@ -19,8 +19,8 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     # Orders: lapsed number reservations are tidied every minute (reads already see them as free);
     # numbers whose cool-down is over return to the pool hourly.
-    "number-reservations-expire": {"task": "orders.tasks.number_reservations_expire", "schedule": 60.0},
-    "numbers-thaw": {"task": "orders.tasks.numbers_thaw", "schedule": crontab(minute=5)},
+    "number-reservations-expire": {"task": "inventory.tasks.number_reservations_expire", "schedule": 60.0},
+    "numbers-thaw": {"task": "inventory.tasks.numbers_thaw", "schedule": crontab(minute=5)},
     "idempotency-keys-prune": {"task": "boss.tasks.idempotency_keys_prune", "schedule": crontab(hour=3, minute=15)},
     # The outbox safety net: commits nudge a worker at once; this catches nudges lost with the broker.
     "provisioning-dispatch": {"task": "provisioning.tasks.provisioning_dispatch", "schedule": 15.0},

@@ -8,17 +8,16 @@ from functools import cache
 from importlib import import_module
 from types import ModuleType
 
-PROJECT_APPS = ("boss", "customers", "orders", "billing", "complaints", "provisioning")
-
 
 @cache
 def app_modules(name: str) -> tuple[ModuleType, ...]:
     """`app_modules("navigation")` → (customers.navigation, billing.navigation, ...) where they exist."""
     from django.apps import apps
+    from django.conf import settings
 
     found = []
     for app_config in apps.get_app_configs():
-        if app_config.name not in PROJECT_APPS:
+        if app_config.name not in settings.PROJECT_APPS:
             continue
         dotted = f"{app_config.name}.{name}"
         try:

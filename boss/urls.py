@@ -1,3 +1,6 @@
+from importlib.util import find_spec
+
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -13,11 +16,9 @@ urlpatterns = [
     path("search/", home.search_view, name="search"),
     path("audit/", admin_screens.AuditListView.as_view(), name="audit_list"),
     path("tariffs/", admin_screens.TariffListView.as_view(), name="tariff_list"),
-    path("customers/", include("customers.urls")),
-    path("orders/", include("orders.urls")),
-    path("billing/", include("billing.urls")),
-    path("complaints/", include("complaints.urls")),
-    path("provisioning/", include("provisioning.urls")),
+    # Each project app's screens at /<app>/ (its urls.py, namespaced by its app_name).
+    *[path(f"{app}/", include(f"{app}.urls")) for app in settings.PROJECT_APPS
+      if app != "boss" and find_spec(f"{app}.urls") is not None],
     path("admin/", admin.site.urls),
     path("api/v1/", include("boss.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),

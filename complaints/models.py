@@ -174,7 +174,8 @@ class Complaint(fsm.ConcurrentTransitionMixin, TimeStampedModel):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     refund_requested_at = models.DateTimeField(_("refund requested at"), null=True, blank=True)
-    refund_reference = models.CharField(_("refund reference"), max_length=60, blank=True)
+    refund_case = models.OneToOneField("billing.RefundCase", verbose_name=_("refund case"), null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="+")
     refund_outcome = models.CharField(_("refund outcome"), max_length=20, blank=True,
                                       help_text=_("What the account room decided and what was paid, fed back from "
                                                   "billing's refund case."))

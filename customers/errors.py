@@ -289,6 +289,22 @@ class NationalCountUnavailableError(DomainError):
                  "identity now. Try again in a few minutes; nothing has been saved.")
 
 
+class CustomerNotFoundError(DomainError):
+    code, status, field = "customer_not_found", 404, "customer"
+
+    def default_message(self):
+        return _("No such customer.")
+
+
+class LineNotFoundError(DomainError):
+    """No line ever held this number (the API's code is the number's: the caller asked about a number)."""
+
+    code, status, field = "number_not_found", 404, "msisdn"
+
+    def default_message(self):
+        return _("No line has this mobile number.")
+
+
 class NumberInUseError(DomainError):
     code, status, field = "number_unavailable", 409, "msisdn"
 

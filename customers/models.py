@@ -1,7 +1,6 @@
-"""Customers, their identity documents, classification, and lines (subscriptions).
-
-Core shapes agreed for every issue; the customers issue adds validation, services and screens.
-"""
+"""Customers, their identity documents, classification, the accounts that pay (帐户: who pays and how;
+the money itself is billing's ledger) and lines (subscriptions) with their features, discounts and
+minimum-spend commitments."""
 
 import django_fsm as fsm
 from django.db import models
@@ -10,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from boss.masking import mask, mask_name
 from boss.models import TimeStampedModel
+from boss.money import MONEY, ZERO
 
 
 class CustomerIdentity(TimeStampedModel):
@@ -145,6 +145,47 @@ class CustomerClass(TimeStampedModel):
         return self.revoked_at is None and self.since <= on and (self.until is None or self.until >= on)
 
 
+class Account(TimeStampedModel):
+    """An account (帐户): who pays for one or more lines, and how (cash/prepaid or bank collection).
+
+    Its money lives in the ledger: a CUSTOMER ledger account (the balance; below zero means arrears)
+    and a DEPOSIT ledger account, both pointing back here.
+    """
+
+    class PaymentMethod(models.TextChoices):
+        CASH = "cash", _("Cash (prepaid)")
+        BANK = "bank", _("Bank collection")
+
+    customer = models.ForeignKey(Customer, verbose_name=_("payer"), on_delete=models.PROTECT,
+                                 related_name="accounts")
+    payment_method = models.CharField(_("payment method"), max_length=10, choices=PaymentMethod.choices,
+                                      default=PaymentMethod.CASH)
+    corporate = models.BooleanField(_("corporate account"), default=False)
+    realtime_prepaid = models.BooleanField(_("real-time prepaid"), default=True)
+    credit_limit = models.DecimalField(_("credit limit"), **MONEY, default=ZERO)
+    bank_code = models.CharField(_("bank"), max_length=20, blank=True)
+    bank_account_number = models.CharField(_("bank account number"), max_length=40, blank=True)
+    bank_account_holder = models.CharField(_("account holder"), max_length=100, blank=True)
+    bank_holder_identity = models.ForeignKey(CustomerIdentity, verbose_name=_("account holder's identity"),
+                                             null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    bank_confirmed_by = models.CharField(_("confirmed with the bank by"), max_length=100, blank=True)
+    bank_confirmed_at = models.DateTimeField(_("confirmed with the bank at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+
+    def __str__(self):
+        return str(_("Account %(number)s") % {"number": self.pk})
+
+    @property
+    def masked_bank_account(self) -> str:
+        return mask(self.bank_account_number)
+
+    def audit_repr(self) -> str:
+        return str(self)
+
+
 class Line(fsm.ConcurrentTransitionMixin, TimeStampedModel):
     """A line (用户): one subscription of an MSISDN with its SIM, owner, paying account and plan."""
 
@@ -159,9 +200,9 @@ class Line(fsm.ConcurrentTransitionMixin, TimeStampedModel):
 
     msisdn = models.CharField(_("mobile number"), max_length=11, db_index=True)
     customer = models.ForeignKey(Customer, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="lines")
-    account = models.ForeignKey("billing.Account", verbose_name=_("account"), on_delete=models.PROTECT,
+    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.PROTECT,
                                 related_name="lines")
-    plan = models.ForeignKey("orders.Plan", verbose_name=_("plan"), on_delete=models.PROTECT, related_name="lines")
+    plan = models.ForeignKey("catalog.Plan", verbose_name=_("plan"), on_delete=models.PROTECT, related_name="lines")
     iccid = models.CharField(_("SIM card (ICCID)"), max_length=20, blank=True)
     hall = models.ForeignKey("boss.Hall", verbose_name=_("opened at"), on_delete=models.PROTECT,
                              related_name="lines")
@@ -264,7 +305,7 @@ class LineFeature(TimeStampedModel):
     until a date (open while it is on). The bill run charges its monthly fee for the days it was on."""
 
     line = models.ForeignKey(Line, on_delete=models.PROTECT, related_name="line_features")
-    feature = models.ForeignKey("orders.Feature", verbose_name=_("feature"), on_delete=models.PROTECT,
+    feature = models.ForeignKey("catalog.Feature", verbose_name=_("feature"), on_delete=models.PROTECT,
                                 related_name="line_features")
     since = models.DateField(_("since"))
     until = models.DateField(_("until"), null=True, blank=True)
@@ -285,7 +326,7 @@ class LineDiscount(TimeStampedModel):
     """A discount granted to a line (a promotion, the VPMN discount ...) with its validity."""
 
     line = models.ForeignKey(Line, on_delete=models.PROTECT, related_name="line_discounts")
-    discount = models.ForeignKey("orders.Discount", verbose_name=_("discount"), on_delete=models.PROTECT,
+    discount = models.ForeignKey("catalog.Discount", verbose_name=_("discount"), on_delete=models.PROTECT,
                                  related_name="line_discounts")
     since = models.DateField(_("since"))
     until = models.DateField(_("until"), null=True, blank=True)
@@ -314,6 +355,9 @@ class LineCommitment(TimeStampedModel):
     line keeps the number), and stops early on `ended_on` (the day the line left the number: the number
     changed, the line was cancelled or ported out; not counted). The opening month is prorated like the
     monthly fee, and the agreement months are counted from the month after (协议期自入网次月起算).
+
+    The order that started it and the one that ended it hold the keys (`started_by`, `ended_by`): orders
+    are a layer above customers.
     """
 
     class EndReason(models.TextChoices):
@@ -330,12 +374,8 @@ class LineCommitment(TimeStampedModel):
                                                         help_text=_("0: for as long as the line keeps the number."))
     since = models.DateField(_("since"))
     until = models.DateField(_("until"), null=True, blank=True)
-    order = models.OneToOneField("orders.Order", verbose_name=_("order"), on_delete=models.PROTECT,
-                                 related_name="line_commitment")
     ended_on = models.DateField(_("ended early on"), null=True, blank=True)
     end_reason = models.CharField(_("why it ended"), max_length=20, choices=EndReason.choices, blank=True)
-    ended_by = models.ForeignKey("orders.Order", verbose_name=_("ended by order"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         verbose_name = _("minimum spend commitment")

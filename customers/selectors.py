@@ -9,16 +9,16 @@ applies to what belongs to a hall (orders, drawers, reservations), in the apps t
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, When
 from django.http import Http404
 from django.utils import timezone
 
-from billing.models import ZERO, Account
-from billing.selectors import AccountMoney, accounts_money
 from boss.models import AuditEvent
-from customers.errors import BadMobileNumberError
+from boss.money import ZERO
+from customers.errors import BadMobileNumberError, CustomerNotFoundError, LineNotFoundError
 from customers.identity import identity_lookup_numbers, msisdn_normalize, normalize
-from customers.models import Customer, CustomerClass, CustomerIdentity, Line, LineCommitment
+from customers.models import Account, Customer, CustomerClass, CustomerIdentity, Line, LineCommitment
+from customers.money import AccountMoney, accounts_money
 
 # --------------------------------------------------------------------------------------------------
 # Classes
@@ -68,6 +68,15 @@ def customer_get_for_actor(*, actor, pk: int) -> Customer:
     customer = Customer.objects.select_related("identity", "created_hall").filter(pk=pk).first()
     if customer is None:
         raise Http404
+    return customer
+
+
+def customer_get(*, pk) -> "object":
+    """A customer by id, for the counter screens (customers are served at every hall). Raises
+    CustomerNotFoundError."""
+    customer = Customer.objects.select_related("identity").filter(pk=pk).first() if str(pk).isdigit() else None
+    if customer is None:
+        raise CustomerNotFoundError(customer=str(pk)[:20])
     return customer
 
 
@@ -236,6 +245,21 @@ def customer_profile(*, customer: Customer, event_limit: int = 30) -> Profile:
         lines=lines, accounts=rows, events=events,
         balance=sum((m.balance for m in own), ZERO), arrears=sum((m.arrears for m in own), ZERO),
     )
+
+
+def line_get_by_msisdn(*, msisdn: str) -> Line:
+    """The line of a number: the live one, else the one that held it last (a billing dispute or a fee
+    recovery may come after cancellation). The one way every app finds a line by its number.
+
+    Raises BadMobileNumberError (not a mobile number), LineNotFoundError."""
+    msisdn = msisdn_normalize(msisdn)
+    line = (Line.objects.select_related("customer__identity", "account", "plan", "hall")
+            .prefetch_related("line_features__feature").filter(msisdn=msisdn)
+            .order_by(Case(When(status=Line.Status.CANCELLED, then=1), default=0, output_field=IntegerField()),
+                      F("cancelled_at").desc(nulls_first=True), "-pk").first())
+    if line is None:
+        raise LineNotFoundError(msisdn=msisdn)
+    return line
 
 
 def line_commitments_current(lines, *, today=None) -> dict:

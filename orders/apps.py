@@ -9,8 +9,10 @@ class OrdersConfig(AppConfig):
     def ready(self):
         from boss import home, search
         from customers.profile import register_section
+        from inventory.selectors import return_priority_source_set
         from orders.profile import return_priority_section
         from orders.search import line_search_provider, my_reservations_panel, number_search_provider
+        from orders.selectors import return_priority_latest
         from orders.services import (  # noqa: F401  (register provisioning hooks)
             fee_collection,
             lifecycle,
@@ -18,6 +20,7 @@ class OrdersConfig(AppConfig):
             open_account,
         )
 
+        return_priority_source_set(return_priority_latest)   # retention attempts are this app's (process 3.2)
         search.register(number_search_provider)
         search.register(line_search_provider)
         home.register(my_reservations_panel)

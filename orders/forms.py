@@ -4,9 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from boss.forms import IdempotentForm
-from boss.models import Hall
-from orders.models import Business, PaymentMethod, SimCapacity, StockImport
-from orders.selectors import feature_list, plan_list
+from catalog.models import Business, PaymentMethod, SimCapacity
+from catalog.selectors import feature_list, plan_list
 
 
 class NumberReserveForm(IdempotentForm):
@@ -44,18 +43,6 @@ class RecommendationOutcomeForm(forms.Form):
     accepted = forms.TypedChoiceField(choices=[("1", _("Accepted")), ("0", _("Declined"))], coerce=lambda v: v == "1")
     business = forms.ChoiceField(choices=[("", "-")] + Business.choices, required=False, widget=forms.HiddenInput)
     next = forms.CharField(max_length=500, required=False, widget=forms.HiddenInput)
-
-
-class StockImportForm(forms.Form):
-    kind = forms.ChoiceField(label=_("kind"), choices=StockImport.Kind.choices)
-    hall = forms.ModelChoiceField(label=_("service hall"), queryset=Hall.objects.filter(active=True), required=False,
-                                  help_text=_("Empty: your own hall. Numbers belong to no hall."))
-    file = forms.FileField(label=_("CSV file"))
-
-    def __init__(self, *args, actor=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if actor is not None and not actor.has_perm("boss.all_halls"):
-            del self.fields["hall"]  # hall staff import into their own hall
 
 
 # --------------------------------------------------------------------------------------------------

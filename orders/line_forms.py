@@ -6,7 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from boss.forms import IdempotentForm
-from orders.models import Discount, Feature, Operator, Order, PaymentMethod, RetentionAttempt, SimCapacity, in_force_q
+from catalog.models import Discount, Feature, PaymentMethod, SimCapacity, in_force_q
+from inventory.models import Operator
+from orders.models import Order, RetentionAttempt
 
 DOC_TYPES = [("", _("no agent")), ("resident_id", _("Resident ID card")), ("passport", _("Passport")),
              ("hmt_permit", _("HK/Macau/Taiwan permit"))]

@@ -57,7 +57,7 @@ def _precancel(actor, line, data, request=None):
 
 
 def _transfer(actor, line, data, request=None):
-    from orders.selectors import customer_get
+    from customers.selectors import customer_get
 
     corporate = None
     if data.get("corporate"):

@@ -6,10 +6,7 @@ NAV_ITEMS = [
     NavItem("accept", _("Open account"), "orders:open_account", "orders.open_account", "o"),
     NavItem("pay", _("Fee collection"), "orders:fee_collection", "orders.collect_fee", "f"),
     NavItem("services", _("Comprehensive services"), "orders:line_lookup", "orders.serve_line", "l"),
-    NavItem("accept", _("Number selection"), "orders:number_search", "orders.view_numberresource", "n"),
-    NavItem("accept", _("Reserved numbers"), "orders:reservation_list", "orders.view_numberreservation"),
-    NavItem("accept", _("Price quote"), "orders:quote", "orders.quote_price", "q"),
-    NavItem("query", _("Product catalog"), "orders:catalog", "orders.view_plan"),
-    NavItem("query", _("Stock"), "orders:stock_summary", "orders.view_simcard"),
-    NavItem("admin", _("Import stock"), "orders:stock_import", "orders.import_stock"),
+    NavItem("accept", _("Number selection"), "orders:number_search", "inventory.view_numberresource", "n"),
+    NavItem("accept", _("Reserved numbers"), "orders:reservation_list", "inventory.view_numberreservation"),
+    NavItem("accept", _("Price quote"), "orders:quote", "catalog.quote_price", "q"),
 ]

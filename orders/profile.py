@@ -4,7 +4,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from customers.profile import Section
-from orders.selectors import return_priority_numbers, returning_customer_priority
+from inventory.selectors import return_priority_numbers, returning_customer_priority
 
 
 def return_priority_section(*, request, customer) -> Section | None:

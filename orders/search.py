@@ -11,10 +11,10 @@ from boss.search import SearchHit
 
 def number_search_provider(*, actor, query: str) -> list[SearchHit]:
     """A full mobile number finds the pool's number: its grade and whether it can be reserved."""
-    from orders.selectors import number_get
-    from orders.services.numbers import msisdn_normalize
+    from customers.identity import msisdn_normalize
+    from inventory.selectors import number_get
 
-    if not actor.has_perm("orders.view_numberresource"):
+    if not actor.has_perm("inventory.view_numberresource"):
         return []
     try:
         number = number_get(msisdn=msisdn_normalize(query))
@@ -29,8 +29,8 @@ def number_search_provider(*, actor, query: str) -> list[SearchHit]:
 
 def line_search_provider(*, actor, query: str) -> list[SearchHit]:
     """A full mobile number with a line leads to the line's screen (its comprehensive services)."""
+    from customers.identity import msisdn_normalize
     from customers.models import Line
-    from orders.services.numbers import msisdn_normalize
 
     if not actor.has_perm("orders.serve_line"):
         return []
@@ -47,10 +47,10 @@ def line_search_provider(*, actor, query: str) -> list[SearchHit]:
 
 def my_reservations_panel(request):
     """Today's work: the numbers this rep holds, with the minutes left."""
-    from orders.models import NumberReservation
+    from inventory.models import NumberReservation
 
     user = request.user
-    if not user.has_perm("orders.reserve_number"):
+    if not user.has_perm("inventory.reserve_number"):
         return None
     now = timezone.now()
     live = list(NumberReservation.objects.filter(reserved_by=user, state=NumberReservation.State.ACTIVE,

@@ -1,13 +1,10 @@
-"""Tariff parameters of the number pool, the catalog, the counter's recommendations and the line's
-lifecycle."""
+"""Tariff parameters of the counter's recommendations and the line's lifecycle."""
 
 from django.utils.translation import gettext_lazy as _
 
 from boss.tariffs import Param
 
 PARAMS = [
-    Param("deposit.corporate_exempt", "true", "bool",
-          _("No deposits for customers paying from a corporate bank account")),
     Param("recommendation.max_offers", "3", "int", _("Offers shown to a customer at the counter"), _("offers")),
     Param("recommendation.spend_months", "3", "int",
           _("Months of bills in the average spend that recommendations use"), _("months")),
@@ -17,6 +14,4 @@ PARAMS = [
           _("Months of bills in the average that decides the extra prepayment at pre-cancellation"), _("months")),
     Param("number.return_priority_days", "365", "int",
           _("Days a customer who left despite retention keeps priority number selection"), _("days")),
-    Param("number.return_reservation_factor", "2", "int",
-          _("Reservation time of a returning customer with priority, as a multiple of the usual"), _("times")),
 ]

@@ -77,7 +77,7 @@ def test_compose_starts_the_production_like_stack():
 def test_every_project_app_is_collected_by_pytest():
     import tomllib
 
-    from boss.registry import PROJECT_APPS
+    from django.conf import settings
 
     testpaths = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]["testpaths"]
-    assert set(PROJECT_APPS) <= set(testpaths)
+    assert set(settings.PROJECT_APPS) <= set(testpaths)

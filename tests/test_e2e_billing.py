@@ -11,13 +11,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from billing.models import Account, Bill, BillRun, RefundCase, UsageRecord
+from billing.models import Bill, BillRun, RefundCase, UsageRecord
 from billing.services.bank_collection import bank_collection_create, bank_collection_item_answer
 from billing.services.bill_run import bill_run_execute
 from billing.services.payments import payment_collect
 from billing.services.refunds import refund_request
 from boss.permissions import system_actor
 from conftest import e2e
+from customers.models import Account
 from tests.test_e2e_complaints import login  # the same browser login for every role
 
 pytestmark = [*e2e, pytest.mark.django_db(transaction=True)]
@@ -26,8 +27,8 @@ SH = ZoneInfo("Asia/Shanghai")
 
 @pytest.fixture
 def month_of_usage(hall):
+    from catalog.models import Plan
     from customers.models import Customer, CustomerIdentity, Line
-    from orders.models import Plan
 
     plan = Plan.objects.create(code="E2E58", name="4G飞享套餐 58元", monthly_fee="58.00", voice_minutes=100,
                                overage_per_minute="0.19", valid_from=date(2020, 1, 1))

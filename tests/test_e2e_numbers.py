@@ -17,9 +17,9 @@ pytestmark = [*e2e, pytest.mark.django_db(transaction=True)]
 def pool(db):
     from datetime import date
 
-    from orders.models import Plan
-    from orders.reference import reference_data_ensure
-    from orders.services.stock import stock_import
+    from catalog.models import Plan
+    from inventory.reference import reference_data_ensure
+    from inventory.services.stock import stock_import
 
     reference_data_ensure()
     stock_import(actor=system_actor(), kind="number",
@@ -29,7 +29,7 @@ def pool(db):
 
 
 def test_rep_reserves_a_premium_number_and_sees_the_quote(live_server, page, make_staff, pool, shot):
-    from orders.models import NumberReservation
+    from inventory.models import NumberReservation
 
     rep = make_staff("sales_rep", username="e2e_numbers")
     page.goto(f"{live_server.url}/login/")

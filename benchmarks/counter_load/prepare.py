@@ -26,7 +26,7 @@ from rest_framework.authtoken.models import Token  # noqa: E402
 from boss.models import Hall, Staff  # noqa: E402
 from customers.identity import resident_id_compose  # noqa: E402
 from customers.models import Line  # noqa: E402
-from orders.models import SimCard  # noqa: E402
+from inventory.models import SimCard  # noqa: E402
 
 REPS = int(os.environ.get("BENCH_REPS", "20"))
 IDENTITIES = int(os.environ.get("BENCH_IDENTITIES", "20000"))

@@ -23,7 +23,8 @@ from billing.models import Document, LedgerAccount, LedgerEntry, Payment  # noqa
 from billing.selectors import ledger_check_balanced  # noqa: E402
 from boss.models import IdempotencyKey  # noqa: E402
 from customers.models import Line  # noqa: E402
-from orders.models import NumberResource, Order  # noqa: E402
+from inventory.models import NumberResource  # noqa: E402
+from orders.models import Order
 
 
 def main():

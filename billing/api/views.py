@@ -20,7 +20,7 @@ from billing.filtersets import (
     LedgerAccountFilterSet,
     RefundCaseFilterSet,
 )
-from billing.models import ZERO, Account, ArrearsCase, BankCollectionBatch, BankCollectionItem, BillRun, LedgerAccount
+from billing.models import ArrearsCase, BankCollectionBatch, BankCollectionItem, BillRun, LedgerAccount
 from billing.selectors import (
     account_amount_due,
     bill_list_for_actor,
@@ -51,8 +51,10 @@ from billing.templatetags.billing_tags import item_label
 from boss.errors import InvalidInputError
 from boss.idempotency import idempotent
 from boss.masking import mask, mask_name
+from boss.money import ZERO
 from boss.pdf import pdf_response
 from boss.permissions import RequiresPerm
+from customers.models import Account
 
 MONEY_FIELD = {"max_digits": 12, "decimal_places": 2, "coerce_to_string": True}
 IDEMPOTENCY_REQUIRED = OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=True,
@@ -240,7 +242,7 @@ class PlanCorrectionApi(APIView):
 
     @extend_schema(request=InputSerializer, responses={200: OpenApiResponse(description="the correction")})
     def post(self, request, msisdn: str):
-        from orders.models import Plan
+        from catalog.models import Plan
 
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -427,7 +429,7 @@ class RefundOutput(serializers.Serializer):
     status = serializers.CharField()
     account_id = serializers.IntegerField()
     msisdn = serializers.CharField(source="line.msisdn", default=None)
-    complaint = serializers.CharField(source="complaint.number", default=None)
+    complaint = serializers.CharField(source="complaint_number", default=None)
     collection = serializers.SerializerMethodField()
     customer = serializers.SerializerMethodField()
     bank_account = serializers.SerializerMethodField()

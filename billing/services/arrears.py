@@ -21,11 +21,13 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Sum
 from django.utils import timezone
 
-from billing.models import Account, ArrearsCase, LedgerAccount, LedgerEntry
-from billing.selectors import AccountMoney, account_money
+from billing.models import ArrearsCase, LedgerAccount, LedgerEntry
+from billing.selectors import account_money
 from billing.services.locks import for_update
 from boss.audit import audit_record
 from boss.tariffs import tariff
+from customers.models import Account
+from customers.money import AccountMoney
 
 log = logging.getLogger(__name__)
 

@@ -28,17 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from billing.errors import BillingInputError, CollectionFileError
-from billing.models import (
-    ZERO,
-    Account,
-    BankCollectionBatch,
-    BankCollectionItem,
-    Bill,
-    BillRun,
-    Document,
-    Payment,
-    PaymentMethod,
-)
+from billing.models import BankCollectionBatch, BankCollectionItem, Bill, BillRun, Document, Payment, PaymentMethod
 from billing.selectors import accounts_money
 from billing.services.documents import DocLine, document_issue
 from billing.services.ledger import (
@@ -52,7 +42,9 @@ from billing.services.ledger import (
 from billing.services.locks import for_update
 from boss.audit import audit_record
 from boss.errors import DomainError
+from boss.money import ZERO
 from boss.months import month_start
+from customers.models import Account
 
 EXPORT_HEADER = ["item", "account", "bank_account_number", "account_holder", "amount", "month"]
 RESULT_HEADER = ["item", "result", "amount", "reason"]

@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from billing import rating_rules as rules
 from billing.errors import BillRunTooEarlyError
-from billing.models import ZERO, Bill, BillLine, BillRun, BillRunChunk, FeeType
+from billing.models import Bill, BillLine, BillRun, BillRunChunk, FeeType
 from billing.services.bulk import insert_rows
 from billing.services.charges import (
     ids_q,
@@ -44,6 +44,7 @@ from billing.services.ledger import PlannedTransaction, ledger_accounts_customer
 from billing.services.points import bills_settle_accounts
 from billing.services.rating import lines_locked, rate_lines, unrated_line_ids
 from boss.audit import audit_record
+from boss.money import ZERO
 from boss.months import month_add, month_start, period_bounds
 from boss.tariffs import tariff
 

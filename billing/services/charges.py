@@ -14,7 +14,8 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 
 from billing import rating_rules as rules
-from billing.models import ZERO, FeeType, LinePlanPeriod, PrepaidCharge, RatedRecord
+from billing.models import FeeType, LinePlanPeriod, PrepaidCharge, RatedRecord
+from boss.money import ZERO
 from boss.months import month_end
 
 USAGE_TYPES = (FeeType.VOICE, FeeType.SMS, FeeType.DATA, FeeType.ROAMING, FeeType.LONG_DISTANCE)
@@ -79,7 +80,7 @@ class LineMonth:
 def plans_for_month(lines: Iterable, period: date) -> dict[int, object]:
     """The plan in force for each line in the month: the newest LinePlanPeriod covering it, else the
     line's plan. Two queries."""
-    from orders.models import Plan
+    from catalog.models import Plan
 
     lines = list(lines)
     catalog = Plan.objects.in_bulk({ln.plan_id for ln in lines})
@@ -96,8 +97,8 @@ def plans_for_month(lines: Iterable, period: date) -> dict[int, object]:
 def line_months_load(lines: Iterable[LineInfo], period: date, *, usage: bool = True,
                      charged: bool = True) -> dict[int, LineMonth]:
     """LineMonth for each line, in at most nine queries whatever the number of lines."""
+    from catalog.models import Discount
     from customers.models import LineCommitment, LineDiscount, LineFeature
-    from orders.models import Discount
 
     lines = list(lines)
     ids = [ln.pk for ln in lines]

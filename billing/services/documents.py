@@ -10,9 +10,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from billing.errors import RedLetterTooLargeError
-from billing.models import ZERO, Document, DocumentPrint, DocumentSequence
+from billing.models import Document, DocumentPrint, DocumentSequence
 from billing.services.ledger import money
 from boss.audit import audit_record
+from boss.money import ZERO
 
 DEFAULT_SERIES = "A"
 

@@ -20,7 +20,8 @@ from billing.errors import (
     InvalidAmountError,
     UnbalancedTransactionError,
 )
-from billing.models import ZERO, LedgerAccount, LedgerEntry, LedgerTransaction
+from billing.models import LedgerAccount, LedgerEntry, LedgerTransaction
+from boss.money import ZERO
 
 CENT = Decimal("0.01")
 

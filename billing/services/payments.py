@@ -16,7 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from billing.errors import InvalidAmountError, TenderedTooLittleError
-from billing.models import ZERO, Account, Document, Payment, PaymentMethod
+from billing.models import Document, Payment, PaymentMethod
 from billing.selectors import account_money
 from billing.services.documents import DocLine, document_issue
 from billing.services.ledger import (
@@ -31,6 +31,8 @@ from billing.services.ledger import (
     transaction_post,
 )
 from boss.audit import audit_record
+from boss.money import ZERO
+from customers.models import Account
 
 COUNTER_METHODS = (PaymentMethod.CASH, PaymentMethod.BANK_CARD)
 

@@ -14,13 +14,15 @@ from decimal import ROUND_DOWN, Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from billing.models import ZERO, Account, Bill, BillSettlement, PointsEntry, PointsLot
+from billing.models import Bill, BillSettlement, PointsEntry, PointsLot
 from billing.selectors import accounts_money, unbilled_charges
 from billing.services.bulk import insert_rows
 from billing.services.locks import for_update
 from boss.audit import audit_record
+from boss.money import ZERO
 from boss.months import month_add, month_end, month_start
 from boss.tariffs import tariff
+from customers.models import Account
 
 CHUNK_ACCOUNTS = 1000
 

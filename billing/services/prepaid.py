@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from billing.models import Account, PrepaidCharge
+from billing.models import PrepaidCharge
 from billing.services.bulk import insert_rows
 from billing.services.charges import (
     LineInfo,
@@ -28,6 +28,7 @@ from billing.services.charges import (
 from billing.services.ledger import PlannedTransaction, ledger_accounts_customer_many, transactions_post_many
 from boss.audit import audit_record
 from boss.months import month_start, period_bounds
+from customers.models import Account
 
 CHUNK_LINES = 2000
 

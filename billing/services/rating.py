@@ -246,8 +246,8 @@ def line_plan_correct(*, actor, line, plan, period: date, reason: str) -> LinePl
     Raises BillingInputError (future month, not a main plan, no reason), MonthBilledError.
     """
     from billing.services.prepaid import prepaid_charge_lines
+    from catalog.models import Plan
     from customers.models import Line
-    from orders.models import Plan
 
     period = month_start(period)
     reason = (reason or "").strip()

@@ -1,7 +1,7 @@
 """Refund of an over-deducted bank collection (BOSS 退费, process 6), across three roles.
 
-1. Requested: a complaint at the counter or the hotline (complaints call `BillingRefundRequester` at
-   intake), or the account room itself (corporate accounts are handled there).
+1. Requested: a complaint at the counter or the hotline (complaint intake calls `refund_request` with the
+   complaint's number), or the account room itself (corporate accounts are handled there).
 2. Decided by the account room: it checks the deduction (which collection, how much was over-deducted,
    never more than was collected and not yet refunded) and approves an amount (≤ over-deducted) or
    rejects with a reason.
@@ -15,7 +15,8 @@ Paying posts the refund (the customer's balance gives back what the collection c
 customer, credit the drawer or the bank), red-letters the collection's documents (the receipt of any
 amount taken beyond the arrears first, then the invoice), and takes back the points the refunded
 invoiced money earned. The result is kept on the case, which the complaint points to
-(`complaint.refund_reference` = the case number) and which the hotline reads through the API.
+(`complaint.refund_case`) and which the hotline reads through the API; listeners (the complaint) hear
+of each decision and payment through billing.refund_outcomes.
 """
 
 from decimal import Decimal
@@ -28,7 +29,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from billing.errors import BillingInputError, FourEyesError, RefundCapError, RefundStateError
-from billing.models import ZERO, Account, BankCollectionItem, Document, RefundCase
+from billing.models import BankCollectionItem, Document, RefundCase
+from billing.refund_outcomes import refund_outcome_notify
 from billing.services.documents import document_red_letter_by_issuer
 from billing.services.ledger import (
     credit,
@@ -43,7 +45,8 @@ from billing.services.locks import for_update
 from billing.services.points import points_for, points_take_back
 from boss.audit import audit_record
 from boss.errors import NotPermitted
-from complaints.refunds import refund_outcome_record
+from boss.money import ZERO
+from customers.models import Account
 
 # The three documents the rep checks before paying cash (process 6 step 3).
 DOCUMENTS = {
@@ -58,7 +61,7 @@ def _lock(case: RefundCase) -> RefundCase:
 
 
 @transaction.atomic
-def refund_request(*, actor, account: Account, line=None, complaint=None, description: str = "") -> RefundCase:
+def refund_request(*, actor, account: Account, line=None, complaint_number: str = "", description: str = "") -> RefundCase:
     """Open a refund case for an account paying by bank collection; its latest collected item is
     proposed to the account room. Raises BillingInputError."""
     if account.payment_method != Account.PaymentMethod.BANK:
@@ -66,12 +69,12 @@ def refund_request(*, actor, account: Account, line=None, complaint=None, descri
                                 field="msisdn")
     item = (BankCollectionItem.objects.filter(account=account, status=BankCollectionItem.Status.PAID)
             .order_by("-period", "-pk").first())
-    case = RefundCase.objects.create(account=account, line=line, complaint=complaint, collection_item=item,
+    case = RefundCase.objects.create(account=account, line=line, complaint_number=complaint_number, collection_item=item,
                                      description=(description or "")[:500], requested_by=actor)
     case.number = f"TF{timezone.localdate():%Y%m%d}{case.pk:06d}"
     case.save(update_fields=["number"])
     audit_record(actor=actor, action="refund.request", target=case,
-                 after={"account": account.pk, "complaint": complaint.number if complaint else None,
+                 after={"account": account.pk, "complaint": complaint_number or None,
                         "collection": str(item) if item else None})
     return case
 
@@ -122,12 +125,11 @@ def refund_decide(*, actor, case: RefundCase, approve: bool, over_deducted, amou
         case.reject(by=actor, when=now, over_deducted=over, note=note[:300])
     case.collection_item = item
     case.save()
-    if case.complaint_id:
-        refund_outcome_record(complaint=case.complaint, outcome="approved" if approve else "rejected",
-                              note=(f"¥{case.approved_amount:.2f}" if approve else note))
+    refund_outcome_notify(case=case, outcome="approved" if approve else "rejected",
+                          note=(f"¥{case.approved_amount:.2f}" if approve else note))
     audit_record(actor=actor, action="refund.approve" if approve else "refund.reject", target=case, reason=note,
                  after={"over_deducted": str(over), "approved": str(case.approved_amount or ""),
-                        "complaint": case.complaint.number if case.complaint_id else None})
+                        "complaint": case.complaint_number or None})
     return case
 
 
@@ -229,26 +231,8 @@ def refund_pay(*, actor, case: RefundCase, amount, documents=()) -> RefundCase:
     case.pay(by=actor, when=timezone.now(), amount=amount, way=method, documents=documents, hall=hall)
     case.ledger_transaction, case.points_taken = tx, points
     case.save()
-    if case.complaint_id:
-        refund_outcome_record(complaint=case.complaint, outcome="paid", note=f"¥{amount:.2f} {case.get_method_display()}")
+    refund_outcome_notify(case=case, outcome="paid", note=f"¥{amount:.2f} {case.get_method_display()}")
     audit_record(actor=actor, action="refund.pay", target=case,
                  after={"amount": str(amount), "method": method, "red_letters": [d.display_number for d in reds],
-                        "points_taken": points, "complaint": case.complaint.number if case.complaint_id else None})
+                        "points_taken": points, "complaint": case.complaint_number or None})
     return case
-
-
-class BillingRefundRequester:
-    """complaints.refunds.RefundRequester: a complaint of over-deducted bank collection opens a case."""
-
-    def request_refund(self, *, actor, complaint):
-        from boss.errors import DomainError
-        from complaints.refunds import RefundRequest
-
-        line = complaint.line
-        try:
-            with transaction.atomic():
-                case = refund_request(actor=actor, account=line.account, line=line, complaint=complaint,
-                                      description=complaint.description)
-        except DomainError:
-            return RefundRequest(started=False, reference="")   # not a bank-collection account: told by hand
-        return RefundRequest(started=True, reference=case.number)

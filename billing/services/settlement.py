@@ -21,7 +21,7 @@ from decimal import Decimal
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from billing.models import ZERO, Account, Document, Payment
+from billing.models import Document, Payment
 from billing.selectors import account_money
 from billing.services.documents import DocLine, document_issue, document_red_letter
 from billing.services.ledger import (
@@ -33,6 +33,8 @@ from billing.services.ledger import (
     transaction_post,
 )
 from billing.services.payments import Allocation, payment_receive
+from boss.money import ZERO
+from customers.models import Account
 
 
 @dataclass(frozen=True)

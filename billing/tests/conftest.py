@@ -2,7 +2,7 @@ import itertools
 
 import pytest
 
-from billing.models import Account
+from customers.models import Account
 
 _seq = itertools.count(1)
 
@@ -28,8 +28,8 @@ def make_line(make_account, hall):
 
     from django.utils import timezone
 
+    from catalog.models import Plan
     from customers.models import Line
-    from orders.models import Plan
 
     plan = Plan.objects.get_or_create(code="TEST58", defaults={"name": "测试套餐58", "monthly_fee": "58.00",
                                                               "valid_from": date(2020, 1, 1)})[0]
@@ -53,7 +53,7 @@ def plan(db):
     roaming 2.99/min, international long distance 4.60/min."""
     from datetime import date
 
-    from orders.models import Plan
+    from catalog.models import Plan
 
     return Plan.objects.get_or_create(code="RATE58", defaults={
         "name": "计费测试套餐58", "monthly_fee": "58.00", "voice_minutes": 100, "sms_count": 10, "data_mb": 1024,
@@ -122,18 +122,15 @@ def clerk(make_staff):
 
 @pytest.fixture
 def make_commitment(system):
-    """make_commitment(line, amount, since, until=None, ended_on=None) → a LineCommitment of the line (with
-    the order that made it), as the opening or a number change records it."""
+    """make_commitment(line, amount, since, until=None, ended_on=None) → a LineCommitment of the line, as the
+    opening or a number change records it."""
     from decimal import Decimal
 
     from customers.models import LineCommitment
-    from orders.models import Order
 
     def make(line, amount, since, until=None, ended_on=None, reason=""):
-        order = Order.objects.create(kind=Order.Kind.OPEN_ACCOUNT, hall=line.hall, actor=system, customer=line.customer,
-                                     line=line, msisdn=line.msisdn)
         return LineCommitment.objects.create(
-            line=line, order=order, msisdn=line.msisdn, grade_name="三级靓号", monthly_amount=Decimal(amount),
+            line=line, msisdn=line.msisdn, grade_name="三级靓号", monthly_amount=Decimal(amount),
             agreement_months=12, since=since, until=until, ended_on=ended_on,
             end_reason=reason or (LineCommitment.EndReason.NUMBER_CHANGE if ended_on else ""))
 

@@ -63,8 +63,8 @@ def items_of(bill):
 
 
 def test_a_bill_adds_monthly_fee_prorated_feature_discount_and_usage_and_posts_once(system, postpaid, usage):
+    from catalog.models import Discount, Feature
     from customers.models import LineDiscount, LineFeature
-    from orders.models import Discount, Feature
 
     line = postpaid("13800138000")
     clip = Feature.objects.create(code="CLIP-T", name="来电显示", kind="caller_id", monthly_fee="5.00",
@@ -110,7 +110,7 @@ def test_partial_months_are_prorated_by_live_days(system, postpaid):
 
 
 def test_standing_catalog_discounts_apply_within_validity_and_never_below_zero(system, postpaid, plan):
-    from orders.models import Discount
+    from catalog.models import Discount
 
     line = postpaid("13800138000")
     Discount.objects.create(code="A-STANDING", name="老用户减10元", business="", plan=plan, target="monthly_fee",
@@ -304,8 +304,8 @@ def test_prepaid_bills_covered_by_the_balance_are_settled_by_the_run(system, mak
 @pytest.mark.parametrize("n", [3])
 def test_a_chunk_costs_the_same_number_of_queries_whatever_its_number_of_lines(system, postpaid, usage, settings, n,
                                                                               make_commitment):
+    from catalog.models import Feature
     from customers.models import LineFeature
-    from orders.models import Feature
 
     settings.BOSS_BILL_RUN_CHUNK = 1000
     clip = Feature.objects.create(code="CLIP-Q", name="来电显示", kind="caller_id", monthly_fee="5.00",

@@ -9,13 +9,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from billing.models import Account, Bill, BillRun, LedgerTransaction, UsageRecord
+from billing.models import Bill, BillRun, LedgerTransaction, UsageRecord
 from billing.selectors import ledger_check_balanced
 from billing.services.bill_run import bill_run_execute, bill_run_start
 from billing.services.charges import LineInfo, line_month_items, line_months_load
 from billing.services.rating import usage_rate
 from billing.tasks import bill_run_execute_task
 from boss.tests.threads import run_concurrently
+from customers.models import Account
 
 pytestmark = pytest.mark.postgres
 SH = ZoneInfo("Asia/Shanghai")

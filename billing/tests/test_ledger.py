@@ -129,10 +129,9 @@ def test_accounts_are_found_by_code_not_duplicated(rep):
 
 
 def test_account_money_reads_balance_and_deposit_of_a_billing_account(rep, drawer):
-    from billing.models import Account
     from billing.selectors import account_money, accounts_money
     from billing.services.ledger import ledger_account_customer, ledger_account_deposit
-    from customers.models import Customer, CustomerIdentity
+    from customers.models import Account, Customer, CustomerIdentity
 
     identity = CustomerIdentity.objects.create(doc_type="resident_id", number="11010519491231002X", name="张三")
     customer = Customer.objects.create(kind="individual", name="张三", identity=identity)

@@ -86,8 +86,8 @@ def test_usage_counts_toward_the_minimum_and_a_line_spending_more_gets_no_top_up
 
 
 def test_discounts_lower_what_counts_toward_the_minimum(system, postpaid, make_commitment):
+    from catalog.models import Discount
     from customers.models import LineDiscount
-    from orders.models import Discount
 
     line = postpaid("13800138000")
     make_commitment(line, "88.00", LONG_AGO)

@@ -127,7 +127,7 @@ def test_a_late_record_earlier_in_the_month_moves_the_allowance_on_rerating(syst
 
 
 def test_plan_correction_rerates_the_month_with_the_new_plan_and_is_audited(system, line, usage, make_staff):
-    from orders.models import Plan
+    from catalog.models import Plan
 
     clerk = make_staff("account_clerk", username="clerk")
     big = Plan.objects.create(code="BIG", name="大套餐", monthly_fee="128.00", voice_minutes=1000,
@@ -145,7 +145,7 @@ def test_plan_correction_rerates_the_month_with_the_new_plan_and_is_audited(syst
 
 
 def test_plan_correction_of_a_billed_month_is_refused_and_changes_nothing(system, line, usage, make_staff):
-    from orders.models import Plan
+    from catalog.models import Plan
 
     clerk = make_staff("account_clerk", username="clerk")
     other = Plan.objects.create(code="OTHER", name="其他", monthly_fee="10.00", valid_from=date(2020, 1, 1))

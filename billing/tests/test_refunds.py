@@ -255,8 +255,8 @@ def test_a_complaint_of_over_deduction_opens_a_refund_case_at_intake(collected, 
         code="BANK-OVER", name="银行托收多扣款", starts_refund=True)
     complaint = complaint_open(actor=cash_rep, channel="counter", category=category, description="三月多扣了22元",
                                msisdn=line.msisdn)
-    case = RefundCase.objects.get(complaint=complaint)
-    assert complaint.refund_reference == case.number and case.collection_item == item
+    case = RefundCase.objects.get(complaint_number=complaint.number)
+    assert complaint.refund_case == case and case.collection_item == item
     assert case.status == "requested"
 
 
@@ -272,7 +272,7 @@ def test_the_refunds_result_is_fed_back_to_the_complaint(collected, clerk, cash_
         code="BANK-OVER", name="银行托收多扣款", starts_refund=True)
     complaint = complaint_open(actor=cash_rep, channel="hotline", category=category, description="多扣了22元",
                                msisdn=line.msisdn)
-    case = RefundCase.objects.get(complaint=complaint)
+    case = RefundCase.objects.get(complaint_number=complaint.number)
     refund_decide(actor=clerk, case=case, approve=True, over_deducted=D("22.00"), amount=D("22.00"), note="核实")
     complaint.refresh_from_db()
     assert (complaint.refund_outcome, complaint.refund_outcome_note) == ("approved", "¥22.00")

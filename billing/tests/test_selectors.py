@@ -10,7 +10,7 @@ import time_machine
 from django.utils import timezone
 
 from billing.models import PointsEntry, PointsLot
-from billing.selectors import BillSpendSource, account_amount_due, points_summary
+from billing.selectors import account_amount_due, customer_average_monthly_spend, points_summary
 from billing.services.ledger import credit, debit, ledger_account_customer, ledger_account_revenue, transaction_post
 from billing.services.payments import payment_collect
 from billing.services.points import bills_settle, points_expire
@@ -58,17 +58,10 @@ def test_arrears_older_than_any_bill_come_first(make_line, make_account, system)
 def test_spend_for_recommendations_is_the_average_of_the_months_with_bills(make_line, make_account, billed_month):
     line = make_line("13800138000", account=make_account(realtime_prepaid=False),
                      activated_at=datetime(2024, 1, 1, tzinfo=SH))
-    source = BillSpendSource()
-    assert source.average_monthly_spend(customer=line.customer, months=3, on_date=date(2025, 4, 15)) is None
+    assert customer_average_monthly_spend(customer=line.customer, months=3, on_date=date(2025, 4, 15)) is None
     billed_month(date(2025, 2, 1))
     billed_month(date(2025, 3, 1))
-    assert source.average_monthly_spend(customer=line.customer, months=3, on_date=date(2025, 4, 15)) == D("58.00")
-    from django.apps import apps
-
-    from orders.spend import spend_source
-
-    apps.get_app_config("billing").ready()    # what start-up does (another test may have swapped the source)
-    assert isinstance(spend_source(), BillSpendSource)
+    assert customer_average_monthly_spend(customer=line.customer, months=3, on_date=date(2025, 4, 15)) == D("58.00")
 
 
 def test_points_expire_at_the_end_of_their_month_and_leave_the_balance(make_line, make_account, billed_month, rep,

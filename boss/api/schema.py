@@ -1,7 +1,11 @@
-"""OpenAPI naming: nested `InputSerializer`/`OutputSerializer` classes (style.md B4) are named after the
+"""The OpenAPI schema: the shared pieces of every operation (errors, the idempotency key, money), and the
+naming of nested `InputSerializer`/`OutputSerializer` classes (style.md B4) are named after the
 view they belong to, so every component name is unique (`MeApiOutput`, `TokenObtainApiInput` ...)."""
 
 from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework import serializers
 
 
 class AutoSchema(BaseAutoSchema):
@@ -13,3 +17,33 @@ class AutoSchema(BaseAutoSchema):
             if not name.startswith(outer):
                 name = outer + name
         return name
+
+
+# --------------------------------------------------------------------------------------------------
+# Shared pieces of the operations' schemas
+# --------------------------------------------------------------------------------------------------
+
+# Money in and out of the API: strings with two decimals (api.md).
+MONEY_FIELD = {"max_digits": 16, "decimal_places": 2}
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True,
+    description="A client-generated UUID; a repeat with the same key and body returns the first response.")
+
+
+class ErrorOutput(serializers.Serializer):
+    """Every refusal: `{"code", "message", "params"}` (+ `fields` for field errors)."""
+
+    code = serializers.CharField()
+    message = serializers.CharField()
+    params = serializers.DictField()
+
+
+def error_responses(*statuses: int) -> dict:
+    """`responses={200: Out, **error_responses(400, 404)}`: the refusals an operation may answer."""
+    return {s: OpenApiResponse(response=ErrorOutput, description="A refusal with a stable code.") for s in statuses}
+
+
+def is_schema_generation(view) -> bool:
+    """True while drf-spectacular builds the schema (there is no user then)."""
+    return getattr(view, "swagger_fake_view", False)

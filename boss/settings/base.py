@@ -21,6 +21,20 @@ DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# The project's own apps, lowest layer first (../shared/spec/architecture.md; .importlinter checks the
+# layers): boss holds the user model and the shared kernel. Demo data, roles and navigation are collected
+# in this order.
+PROJECT_APPS = [
+    "boss",
+    "catalog",
+    "customers",
+    "inventory",
+    "provisioning",
+    "billing",
+    "orders",
+    "complaints",
+]
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -37,13 +51,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_htmx",
     "axes",
-    # the project's own apps; boss first: it holds the user model and the shared kernel
-    "boss",
-    "customers",
-    "orders",
-    "billing",
-    "complaints",
-    "provisioning",
+    *PROJECT_APPS,
 ]
 
 MIDDLEWARE = [

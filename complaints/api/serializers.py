@@ -38,6 +38,7 @@ class ComplaintOutput(ComplaintSummaryOutput):
     """A complaint with its whole timeline (what a hotline or portal shows the customer, and more)."""
 
     refund_requested = serializers.SerializerMethodField()
+    refund_reference = serializers.CharField(source="refund_case.number", allow_null=True, default="")
     steps = ComplaintStepOutput(many=True, read_only=True)
 
     class Meta(ComplaintSummaryOutput.Meta):

@@ -13,7 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from billing.services.refunds import refund_request
 from boss.audit import audit_record
+from boss.errors import DomainError
 from boss.models import Department
 from boss.months import months_before
 from boss.tariffs import tariff
@@ -25,9 +27,10 @@ from complaints.errors import (
     OutOfScopeError,
 )
 from complaints.models import Article, ArticleUse, Complaint, ComplaintCategory, ComplaintStep, Stage
-from complaints.refunds import refund_requester
 from complaints.services.timelimits import answer_days, step_due_at
+from customers.errors import LineNotFoundError
 from customers.models import Customer, Line
+from customers.selectors import line_get_by_msisdn
 
 Outcome = ComplaintStep.Outcome
 
@@ -123,12 +126,25 @@ def _service_department(actor) -> Department:
     return department
 
 
+def _refund_case_open(*, actor, complaint: Complaint):
+    """Process 6 starts at complaint intake: open billing's refund case for the line's account. A line that
+    does not pay by bank collection has nothing to refund: no case (the page says to tell the account
+    room by hand), and the complaint is filed all the same."""
+    try:
+        with transaction.atomic():
+            return refund_request(actor=actor, account=complaint.line.account, line=complaint.line,
+                                  complaint_number=complaint.number, description=complaint.description)
+    except DomainError:
+        return None
+
+
 def line_for_complaint(msisdn: str) -> Line | None:
     """The line a complaint about this number is about: the live one, else the latest cancelled one
-    (billing disputes may come after cancellation)."""
-    lines = Line.objects.select_related("customer").filter(msisdn=msisdn.strip())
-    live = lines.exclude(status=Line.Status.CANCELLED).first()
-    return live or lines.order_by("-cancelled_at", "-pk").first()
+    (billing disputes may come after cancellation); None for a number no line ever held."""
+    try:
+        return line_get_by_msisdn(msisdn=msisdn)
+    except LineNotFoundError:
+        return None
 
 
 def _check_scope(*, category: ComplaintCategory, disputed_on: date | None, today: date) -> None:
@@ -223,9 +239,8 @@ def complaint_open(*, actor, channel: str, category: ComplaintCategory, descript
     else:
         _open(complaint, stage=Stage.REVIEW, department=complaint.service_department, now=now)
         if category.starts_refund:
-            result = refund_requester().request_refund(actor=actor, complaint=complaint)
-            complaint.refund_requested_at, complaint.refund_reference = now, result.reference
-            complaint.save(update_fields=["refund_requested_at", "refund_reference"])
+            complaint.refund_requested_at, complaint.refund_case = now, _refund_case_open(actor=actor, complaint=complaint)
+            complaint.save(update_fields=["refund_requested_at", "refund_case"])
 
     audit_record(actor=actor, action="complaint.open", target=complaint,
                  after={"channel": channel, "category": category.code, "severity": severity,

@@ -4,7 +4,7 @@ Started when a line gets a premium number whose grade has a minimum spend (the o
 change completed by the network), ended when the line leaves the number (a number change, a formal
 cancellation, a port-out, an opening rolled back). Both run inside the order's own transaction and are
 recorded by the order's audit event (their return value goes into its `after`), so they write none of
-their own. The bill run charges it (billing.services.charges.minimum_spend_top_up).
+their own; the order links itself to what it started and ended (orders.services.lifecycle.order_commitments_link). The bill run charges it (billing.services.charges.minimum_spend_top_up).
 
 Early-termination penalties (违约金) for leaving before the agreement ends are not handled here.
 """
@@ -27,7 +27,7 @@ def commitment_until(*, since: date, months: int) -> date | None:
     return month_end(month_add(month_start(since), months))
 
 
-def line_commitment_start(*, line: Line, order, msisdn: str, monthly_amount: Decimal, agreement_months: int,
+def line_commitment_start(*, line: Line, msisdn: str, monthly_amount: Decimal, agreement_months: int,
                           grade_name: str = "", since: date | None = None) -> LineCommitment | None:
     """Record the minimum spend the line agreed to with its (new) number, in the caller's transaction (the
     line is locked by the caller). None when the grade asks no minimum. The line's earlier commitment, if
@@ -37,19 +37,19 @@ def line_commitment_start(*, line: Line, order, msisdn: str, monthly_amount: Dec
         return None
     since = since or timezone.localdate()
     return LineCommitment.objects.create(
-        line=line, order=order, msisdn=msisdn, grade_name=grade_name[:50], monthly_amount=amount,
+        line=line, msisdn=msisdn, grade_name=grade_name[:50], monthly_amount=amount,
         agreement_months=agreement_months, since=since,
         until=commitment_until(since=since, months=agreement_months))
 
 
-def line_commitments_end(*, line: Line, reason: str, order=None, on: date | None = None) -> list[LineCommitment]:
+def line_commitments_end(*, line: Line, reason: str, on: date | None = None) -> list[LineCommitment]:
     """End the line's open commitments because it leaves their number on `on` (today by default; that
     day is no longer covered), in the caller's transaction. Returns the ended ones (none is fine)."""
     on = on or timezone.localdate()
     open_ = LineCommitment.objects.filter(line=line, ended_on__isnull=True)
     ids = list(open_.order_by("pk").values_list("pk", flat=True))
     if ids:
-        LineCommitment.objects.filter(pk__in=ids).update(ended_on=on, end_reason=reason, ended_by=order,
+        LineCommitment.objects.filter(pk__in=ids).update(ended_on=on, end_reason=reason,
                                                           updated_at=timezone.now())
     return list(LineCommitment.objects.filter(pk__in=ids).order_by("pk")) if ids else []
 

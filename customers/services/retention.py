@@ -9,10 +9,9 @@ from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
-from billing.models import Account
 from boss.audit import audit_record
 from boss.tariffs import tariff
-from customers.models import Customer, CustomerIdentity, Line
+from customers.models import Account, Customer, CustomerIdentity, Line
 
 ERASED_NAME = "（已清除）"
 

@@ -5,11 +5,10 @@ from decimal import Decimal
 
 import factory
 
-from billing.models import Account
 from boss.tests.factories import HallFactory, StaffFactory
+from catalog.models import Plan
 from customers.identity import resident_id_compose, uscc_compose
-from customers.models import Customer, CustomerClass, CustomerIdentity, Line
-from orders.models import Plan
+from customers.models import Account, Customer, CustomerClass, CustomerIdentity, Line
 
 
 def resident_id(n: int = 1, *, region: str = "440106", born: date = date(1990, 1, 1)) -> str:

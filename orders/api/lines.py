@@ -13,12 +13,15 @@ from rest_framework.views import APIView
 from billing.models import Document
 from billing.services.documents import document_pdf
 from boss.api.idempotency import api_idempotent, idempotency_parameter
+from boss.api.schema import MONEY_FIELD
 from boss.pdf import pdf_response
 from boss.permissions import RequiresPerm
-from orders.api.orders import MONEY, OrderOutput, order_output
+from catalog.models import PaymentMethod, SimCapacity
+from inventory.models import Operator
+from orders.api.orders import OrderOutput, order_output
 from orders.errors import DocumentNotFoundError
 from orders.line_processes import BY_SLUG, PROCESSES
-from orders.models import Operator, Order, PaymentMethod, RetentionAttempt, SimCapacity
+from orders.models import Order, RetentionAttempt
 from orders.selectors import line_get_by_msisdn_for_actor, order_get_for_actor
 from orders.services.lifecycle import services_allowed
 from orders.services.line_services import line_invoice_reprint
@@ -67,7 +70,7 @@ class ChangeInput(serializers.Serializer):
 
 class MoneyInput(ChangeInput):
     method = one_of(["cash", "bank_card"], default="cash")
-    tendered = serializers.DecimalField(**MONEY, required=False, min_value=0)
+    tendered = serializers.DecimalField(**MONEY_FIELD, required=False, min_value=0)
 
 
 class LineProcessApi(APIView):
@@ -175,7 +178,7 @@ class HandsetInput(MoneyInput):
 
 class FeeRecoveryInput(serializers.Serializer):
     method = one_of(["cash", "bank_card"], default="cash")
-    tendered = serializers.DecimalField(**MONEY, required=False, min_value=0)
+    tendered = serializers.DecimalField(**MONEY_FIELD, required=False, min_value=0)
 
 
 class TransferInput(MoneyInput):
@@ -184,7 +187,7 @@ class TransferInput(MoneyInput):
                                                   required=False, default=list)
     new_agent = serializers.DictField(required=False)
     service_password = serializers.CharField(max_length=6)
-    prepayment = serializers.DecimalField(**MONEY, required=False, min_value=0)
+    prepayment = serializers.DecimalField(**MONEY_FIELD, required=False, min_value=0)
     corporate = serializers.BooleanField(default=False)
     bank_code = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     bank_account_number = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")

@@ -11,14 +11,15 @@ from billing.models import Document, PaymentMethod
 from billing.selectors import account_money
 from billing.services.documents import document_pdf, document_print
 from boss.api.idempotency import api_idempotent, idempotency_parameter
+from boss.api.schema import MONEY_FIELD
 from boss.masking import mask, mask_name
 from boss.pdf import pdf_response
 from boss.permissions import RequiresPerm
+from catalog.models import PaymentMethod as OrderPaymentMethod
 from customers.passwords import service_password_suggest
+from customers.selectors import customer_get
 from orders.models import Order
-from orders.models import PaymentMethod as OrderPaymentMethod
 from orders.selectors import (
-    customer_get,
     document_get_for_actor,
     line_get_by_msisdn_for_actor,
     order_get_for_actor,
@@ -32,8 +33,6 @@ from orders.services.open_account import (
     order_open_account_pay,
 )
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
-
 
 def document_output(request, document: Document) -> dict:
     return {"id": document.pk, "kind": document.kind, "number": document.display_number,
@@ -44,7 +43,7 @@ def document_output(request, document: Document) -> dict:
 class OrderLineOutput(serializers.Serializer):
     item = serializers.CharField()
     kind = serializers.CharField()
-    amount = serializers.DecimalField(**MONEY)
+    amount = serializers.DecimalField(**MONEY_FIELD)
 
 
 def order_output(request, order: Order) -> dict:
@@ -70,7 +69,7 @@ class OrderOutput(serializers.Serializer):
     number = serializers.CharField()
     type = serializers.CharField()
     state = serializers.CharField()
-    amount_due = serializers.DecimalField(**MONEY)
+    amount_due = serializers.DecimalField(**MONEY_FIELD)
     msisdn = serializers.CharField()
     lines = OrderLineOutput(many=True)
     work_orders = serializers.ListField(child=serializers.DictField())
@@ -166,14 +165,14 @@ class OrderPaymentApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         method = serializers.ChoiceField(choices=[PaymentMethod.CASH, PaymentMethod.BANK_CARD])
-        tendered = serializers.DecimalField(**MONEY, required=False, min_value=0)
+        tendered = serializers.DecimalField(**MONEY_FIELD, required=False, min_value=0)
         agreement_signed = serializers.BooleanField(default=True)
 
     class OutputSerializer(serializers.Serializer):
         order_id = serializers.IntegerField()
         state = serializers.CharField()
-        paid = serializers.DecimalField(**MONEY)
-        change = serializers.DecimalField(**MONEY, allow_null=True)
+        paid = serializers.DecimalField(**MONEY_FIELD)
+        change = serializers.DecimalField(**MONEY_FIELD, allow_null=True)
         documents = serializers.ListField(child=serializers.DictField())
 
     @extend_schema(request=InputSerializer, responses={200: OutputSerializer},
@@ -232,9 +231,9 @@ class LineOutput(serializers.Serializer):
     owner = serializers.DictField()
     product = serializers.DictField()
     features = serializers.ListField(child=serializers.CharField())
-    balance = serializers.DecimalField(**MONEY)
-    arrears = serializers.DecimalField(**MONEY)
-    deposit = serializers.DecimalField(**MONEY)
+    balance = serializers.DecimalField(**MONEY_FIELD)
+    arrears = serializers.DecimalField(**MONEY_FIELD)
+    deposit = serializers.DecimalField(**MONEY_FIELD)
     payment_method = serializers.CharField()
 
 
@@ -258,10 +257,10 @@ class LinePaymentApi(APIView):
         pin = serializers.CharField(max_length=30)
 
     class InputSerializer(serializers.Serializer):
-        amount = serializers.DecimalField(**MONEY, required=False, min_value=0)
+        amount = serializers.DecimalField(**MONEY_FIELD, required=False, min_value=0)
         method = serializers.ChoiceField(choices=[PaymentMethod.CASH, PaymentMethod.BANK_CARD,
                                                   PaymentMethod.RECHARGE_CARD])
-        tendered = serializers.DecimalField(**MONEY, required=False, min_value=0)
+        tendered = serializers.DecimalField(**MONEY_FIELD, required=False, min_value=0)
         recharge_card = serializers.DictField(required=False)
 
         def validate(self, attrs):
@@ -276,10 +275,10 @@ class LinePaymentApi(APIView):
 
     class OutputSerializer(serializers.Serializer):
         payment_id = serializers.IntegerField()
-        amount = serializers.DecimalField(**MONEY)
-        applied = serializers.DecimalField(**MONEY)
-        prepaid = serializers.DecimalField(**MONEY)
-        change = serializers.DecimalField(**MONEY, allow_null=True)
+        amount = serializers.DecimalField(**MONEY_FIELD)
+        applied = serializers.DecimalField(**MONEY_FIELD)
+        prepaid = serializers.DecimalField(**MONEY_FIELD)
+        change = serializers.DecimalField(**MONEY_FIELD, allow_null=True)
         documents = serializers.ListField(child=serializers.DictField())
 
     @extend_schema(request=InputSerializer, responses={201: OutputSerializer},

@@ -3,20 +3,10 @@ from django.urls import path
 from orders.api import lines, orders, views
 
 urlpatterns = [
-    path("numbers", views.NumberSearchApi.as_view(), name="api_number_search"),
-    path("numbers/<str:msisdn>/reservation", views.NumberReservationApi.as_view(), name="api_number_reservation"),
-    path("reservations", views.ReservationListApi.as_view(), name="api_reservation_list"),
     path("quotes", views.QuoteApi.as_view(), name="api_quote"),
     path("customers/<int:customer_id>/recommendations", views.RecommendationListApi.as_view(),
          name="api_recommendation_list"),
     path("recommendations/outcomes", views.RecommendationOutcomeApi.as_view(), name="api_recommendation_outcome"),
-    path("stock/sims", views.SimCardListApi.as_view(), name="api_sim_list"),
-    path("stock/handsets", views.HandsetListApi.as_view(), name="api_handset_list"),
-    path("stock/recharge-cards", views.RechargeCardListApi.as_view(), name="api_recharge_card_list"),
-    path("stock/summary", views.StockSummaryApi.as_view(), name="api_stock_summary"),
-    path("stock/imports", views.StockImportApi.as_view(), name="api_stock_import"),
-    path("products", views.ProductListApi.as_view(), name="api_product_list"),
-    path("features", views.FeatureListApi.as_view(), name="api_feature_list"),
     path("orders/open-account", orders.OpenAccountApi.as_view(), name="api_open_account"),
     path("orders/<int:pk>", orders.OrderDetailApi.as_view(), name="api_order_detail"),
     path("orders/<int:pk>/payment", orders.OrderPaymentApi.as_view(), name="api_order_payment"),

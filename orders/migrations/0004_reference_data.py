@@ -1,13 +1,16 @@
-"""China Mobile's segments, the number grades with their pattern rules, and the one-time fees that go
-with them (orders/reference.py). Idempotent; the admin edits them afterwards."""
+"""The reference data of the number pool and the catalog from the first day: segments, grades, rules and fees
+(catalog/reference.py and inventory/reference.py; these models lived in orders at this migration).
+Idempotent; the admin edits them afterwards."""
 
 from django.db import migrations
 
 
-def forward(apps, schema_editor):
-    from orders.reference import reference_data_ensure
+def forwards(apps, schema_editor):
+    from catalog.reference import catalog_reference_ensure
+    from inventory.reference import segments_ensure
 
-    reference_data_ensure(apps)
+    segments_ensure(apps, app_label="orders")
+    catalog_reference_ensure(apps, app_label="orders")
 
 
 class Migration(migrations.Migration):
@@ -16,4 +19,4 @@ class Migration(migrations.Migration):
         ("orders", "0003_number_search_indexes"),
     ]
 
-    operations = [migrations.RunPython(forward, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

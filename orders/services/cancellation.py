@@ -15,14 +15,16 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from billing.models import Account, Document
+from billing.models import Document
 from billing.selectors import account_money
 from billing.services.payments import Allocation, payment_receive
 from billing.services.settlement import SettlementPreview, account_settle, settlement_preview
-from customers.models import Line, LineCommitment
+from customers.models import Account, Line, LineCommitment
 from customers.services.commitments import commitment_audit, line_commitments_end
+from inventory.services.numbers import number_freeze
 from orders.errors import LineAlreadyCancelledError, NothingToDoError
 from orders.models import Order
+from orders.services.commitments import order_commitments_link
 from orders.services.lifecycle import (
     AgentInput,
     Charge,
@@ -34,7 +36,6 @@ from orders.services.lifecycle import (
     order_finish,
     order_open,
 )
-from orders.services.numbers import number_freeze
 from provisioning.models import WorkOrder
 
 K = Order.Kind
@@ -90,9 +91,10 @@ def settle_and_end(*, actor, line: Line, order_kind: str, documents, agent_ident
     # The line leaves its number: a premium number's minimum spend ends with it (the bill of this month
     # still counts the days before). Early-termination penalties are not charged (not in scope).
     reason = LineCommitment.EndReason.PORTED_OUT if order_kind == K.PORT_OUT else LineCommitment.EndReason.CANCELLED
-    ended = line_commitments_end(line=line, reason=reason, order=order, on=timezone.localdate())
+    ended = line_commitments_end(line=line, reason=reason, on=timezone.localdate())
     if ended:
         order.details["commitment_ended"] = [commitment_audit(c) for c in ended]
+        order_commitments_link(order, ended=ended)
     order_finish(order=order, payment=result.payment if result else None,
                  work_order={"action": WorkOrder.Action.DELETE_SUBSCRIBER, "payload": {"reason": order_kind}})
     if result is not None and result.unreceipted_refund:

@@ -13,8 +13,8 @@ from billing.services.ledger import ledger_account_prepaid_cards
 from billing.services.payments import PaymentResult, payment_collect
 from boss.audit import audit_record
 from customers.models import Line
+from inventory.services.stock import recharge_card_redeem
 from orders.errors import LineNotServiceableError
-from orders.services.stock import recharge_card_redeem
 
 
 @transaction.atomic

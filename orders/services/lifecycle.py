@@ -23,11 +23,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from billing.models import ZERO, Document
+from billing.models import Document
 from billing.services.documents import document_red_letter
 from billing.services.ledger import transaction_reverse
 from billing.services.payments import Allocation, payment_receive
 from boss.audit import audit_record
+from boss.money import ZERO
 from customers.models import Customer, Line
 from customers.services import agent_identity_record
 from orders.errors import (
@@ -305,4 +306,3 @@ def line_audit(*, actor, order: Order, line: Line, action: str, before: dict | N
     """The one audit event of a process on a line."""
     audit_record(actor=actor, action=action, target=line, before=before,
                  after={"order": order.pk, **(after or {})}, reason=reason)
-

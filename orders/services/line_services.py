@@ -16,36 +16,42 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from billing.models import Account, Document
+from billing.models import Document
 from billing.selectors import account_money
-from billing.services.account_changes import account_payment_method_set
-from billing.services.accounts import BankDetails
 from billing.services.documents import document_print
 from billing.services.settlement import deposit_release
 from boss.audit import audit_record
 from boss.errors import DomainError
 from boss.tariffs import tariff
-from customers.identity import contact_phone_normalize
-from customers.models import Customer, Line, LineCommitment, LineDiscount, LineFeature
+from catalog.errors import FeatureUnavailableError
+from catalog.models import Business, Discount, Feature, PaymentMethod, in_force_q
+from catalog.services.quote import quote_price
+from customers.identity import contact_phone_normalize, msisdn_normalize
+from customers.models import Account, Customer, Line, LineCommitment, LineDiscount, LineFeature
 from customers.passwords import service_password_hash
 from customers.services import agent_identity_record
+from customers.services.accounts import BankDetails, account_payment_method_set
 from customers.services.commitments import (
     commitment_audit,
     commitment_until,
     line_commitment_start,
     line_commitments_end,
 )
+from inventory.errors import HandsetUnavailableError
+from inventory.models import Handset, SimCard
+from inventory.selectors import number_grade
+from inventory.services.numbers import number_assign, number_freeze, number_unassign
+from inventory.services.stock import sim_card_assign, sim_card_pick, sim_card_return
 from orders.errors import (
     BankDetailsError,
     BankNotConfirmedError,
     CorporateAccountError,
     DocumentNotFoundError,
-    FeatureUnavailableError,
     GuaranteeNotSignedError,
-    HandsetUnavailableError,
     NothingToDoError,
 )
-from orders.models import Business, Discount, Feature, Handset, Order, PaymentMethod, SimCard, in_force_q
+from orders.models import Order
+from orders.services.commitments import order_commitments_link
 from orders.services.lifecycle import (
     AgentInput,
     Charge,
@@ -60,11 +66,8 @@ from orders.services.lifecycle import (
     order_finish,
     order_open,
 )
-from orders.services.numbers import msisdn_normalize, number_assign, number_freeze, number_unassign
 from orders.services.open_account import _fee_types, _live_reservation
 from orders.services.precancel import feature_is_international_roaming
-from orders.services.quote import quote_price
-from orders.services.stock import sim_card_assign, sim_card_pick, sim_card_return
 from provisioning.models import WorkOrder
 
 K = Order.Kind
@@ -397,7 +400,8 @@ def line_number_change(*, actor, line: Line, new_msisdn: str, documents_checked=
     line_now = Line.objects.select_related("plan", "customer").get(pk=line.pk)
     _live_reservation(actor=actor, msisdn=new_msisdn, customer=line_now.customer)
     with translation.override("zh-hans"):
-        quote = quote_price(business=Business.NUMBER_CHANGE, product_code=line_now.plan.code, msisdn=new_msisdn)
+        quote = quote_price(business=Business.NUMBER_CHANGE, product_code=line_now.plan.code,
+                            grade=number_grade(msisdn=new_msisdn))
     fee_types = _fee_types()
     charges = [Charge(q.code, q.item, "fee", q.amount, fee_type=fee_types.get(q.code, "number_selection"))
                for q in quote.lines if q.kind == "fee"]
@@ -407,7 +411,7 @@ def line_number_change(*, actor, line: Line, new_msisdn: str, documents_checked=
         order.details.update(new_msisdn=new_msisdn, old_msisdn=line.msisdn,
                              agreement_months=quote.agreement_months,
                              min_monthly_spend=str(quote.min_monthly_spend),
-                             grade=quote.number.grade.name if quote.number is not None else "")
+                             grade=quote.grade.name if quote.grade is not None else "")
         order.save(update_fields=["details", "updated_at"])
         return {"new_msisdn": new_msisdn}
 
@@ -430,10 +434,11 @@ def _number_changed(*, actor, order, line):
     line.save(update_fields=["msisdn", "premium_agreement_until", "updated_at"])
     Order.objects.filter(pk=order.pk).update(msisdn=line.msisdn)
     number_freeze(actor=actor, msisdn=old, reason="number_change")
-    ended = line_commitments_end(line=line, reason=LineCommitment.EndReason.NUMBER_CHANGE, order=order, on=today)
-    started = line_commitment_start(line=line, order=order, msisdn=line.msisdn, since=today,
+    ended = line_commitments_end(line=line, reason=LineCommitment.EndReason.NUMBER_CHANGE, on=today)
+    started = line_commitment_start(line=line, msisdn=line.msisdn, since=today,
                                     monthly_amount=Decimal(order.details.get("min_monthly_spend") or "0"),
                                     agreement_months=months, grade_name=order.details.get("grade", ""))
+    order_commitments_link(order, started=started, ended=ended)
     commitments = {**({"commitment_ended": [commitment_audit(c) for c in ended]} if ended else {}),
                    **({"commitment": commitment_audit(started)} if started else {})}
     audit_record(actor=actor, action="line.number_change", target=line, before={"msisdn": old},

@@ -16,7 +16,6 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from billing.services.accounts import BankDetails, account_open
 from billing.services.documents import document_red_letter
 from billing.services.ledger import transaction_reverse
 from billing.services.payments import Allocation, payment_receive
@@ -24,12 +23,16 @@ from boss.audit import audit_record
 from boss.errors import NotPermitted
 from boss.permissions import ensure_same_hall
 from boss.tariffs import tariff
+from catalog.models import Business, Feature, OneTimeFee, PaymentMethod, Plan
+from catalog.services.quote import quote_price
 from customers.errors import IdentityLineLimitError
+from customers.identity import msisdn_normalize
 from customers.models import Customer, CustomerIdentity, Line, LineCommitment, LineFeature
 from customers.national import identity_national_count
 from customers.passwords import service_password_hash, service_password_validate
 from customers.selectors import line_count_for_identity
 from customers.services import agent_identity_record, customer_ensure_not_blacklisted, guardian_ensure, line_create
+from customers.services.accounts import BankDetails, account_open
 from customers.services.commitments import (
     commitment_audit,
     commitment_until,
@@ -37,6 +40,16 @@ from customers.services.commitments import (
     line_commitments_end,
 )
 from customers.services.lines import counted_line_states
+from inventory.errors import (
+    ReservationCustomerMismatchError,
+    ReservationNotFoundError,
+    ReservationNotHolderError,
+    SimCardUnavailableError,
+)
+from inventory.models import NumberReservation, NumberResource, SimCard
+from inventory.selectors import number_grade
+from inventory.services.numbers import number_assign, number_release, number_unassign, reservation_may_act_for
+from inventory.services.stock import sim_card_assign, sim_card_pick, sim_card_return
 from orders.errors import (
     AgreementNotSignedError,
     BankDetailsError,
@@ -45,32 +58,9 @@ from orders.errors import (
     DocumentsMissingError,
     IdentityNotVerifiedError,
     OrderStateError,
-    ReservationCustomerMismatchError,
-    ReservationNotFoundError,
-    ReservationNotHolderError,
-    SimCardUnavailableError,
 )
-from orders.models import (
-    Business,
-    Feature,
-    NumberReservation,
-    NumberResource,
-    OneTimeFee,
-    Order,
-    OrderLine,
-    PaymentMethod,
-    Plan,
-    SimCard,
-)
-from orders.services.numbers import (
-    msisdn_normalize,
-    number_assign,
-    number_release,
-    number_unassign,
-    reservation_may_act_for,
-)
-from orders.services.quote import quote_price
-from orders.services.stock import sim_card_assign, sim_card_pick, sim_card_return
+from orders.models import Order, OrderLine
+from orders.services.commitments import order_commitments_link
 from provisioning import hooks
 from provisioning.models import WorkOrder
 from provisioning.services import work_order_create
@@ -218,7 +208,7 @@ def order_open_account_create(*, actor, customer: Customer, msisdn: str, product
         sim_card_pick(actor=actor, capacity=sim_capacity)  # fail now if the hall has none left
 
     with translation.override("zh-hans"):  # the fee items are printed on Chinese documents
-        quote = quote_price(business=Business.OPEN_ACCOUNT, product_code=product_code, msisdn=msisdn,
+        quote = quote_price(business=Business.OPEN_ACCOUNT, product_code=product_code, grade=number_grade(msisdn=msisdn),
                             sim_capacity=sim_capacity, features=list(features), payment_method=payment_method)
     order = Order.objects.create(
         kind=Order.Kind.OPEN_ACCOUNT, hall=actor.hall, actor=actor, customer=customer, msisdn=msisdn,
@@ -230,7 +220,7 @@ def order_open_account_create(*, actor, customer: Customer, msisdn: str, product
                      password, identity_number=customer.identity.number),
                  "quote_date": quote.on_date.isoformat(), "monthly_total": str(quote.monthly_total),
                  "min_monthly_spend": str(quote.min_monthly_spend), "agreement_months": quote.agreement_months,
-                 "grade": quote.number.grade.name if quote.number is not None else ""},
+                 "grade": quote.grade.name if quote.grade is not None else ""},
     )
     lines = _order_lines(quote)
     for line in lines:
@@ -301,9 +291,10 @@ def order_open_account_pay(*, actor, order: Order, method: str, tendered=None, a
     months = int(details.get("agreement_months") or 0)
     line.premium_agreement_until = commitment_until(since=timezone.localdate(), months=months)
     line.save(update_fields=["iccid", "service_password", "premium_agreement_until", "updated_at"])
-    commitment = line_commitment_start(line=line, order=order, msisdn=order.msisdn, agreement_months=months,
+    commitment = line_commitment_start(line=line, msisdn=order.msisdn, agreement_months=months,
                                        monthly_amount=Decimal(details.get("min_monthly_spend") or "0"),
                                        grade_name=details.get("grade", ""))
+    order_commitments_link(order, started=commitment)
     features = list(Feature.objects.filter(code__in=details.get("features", [])))
     LineFeature.objects.bulk_create([LineFeature(line=line, feature=f, since=timezone.localdate()) for f in features])
 
@@ -394,7 +385,9 @@ def _opening_rolled_back(*, actor, work_order, reason: str) -> None:
         if line.status == Line.Status.PENDING_ACTIVATION:
             line.abandon(when=now)
             line.save(update_fields=["status", "cancelled_at", "updated_at"])
-            line_commitments_end(line=line, reason=LineCommitment.EndReason.ROLLED_BACK, order=order)
+            ended = line_commitments_end(line=line, reason=LineCommitment.EndReason.ROLLED_BACK)
+            if order is not None:
+                order_commitments_link(order, ended=ended)
             number_unassign(actor=actor, msisdn=line.msisdn, reason=reason)
             if line.iccid:
                 sim_card_return(actor=actor, iccid=line.iccid, reason=reason)

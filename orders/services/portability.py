@@ -17,8 +17,10 @@ from billing.selectors import account_money
 from boss.errors import DomainError
 from boss.tariffs import tariff
 from customers.models import Line
+from inventory.models import Operator
+from inventory.services.numbers import number_port_out
 from orders.errors import NotEligibleError
-from orders.models import Operator, Order
+from orders.models import Order
 from orders.services.cancellation import CancelResult, commitments_ended, settle_and_end, settlement_details
 from orders.services.lifecycle import (
     AgentInput,
@@ -28,7 +30,6 @@ from orders.services.lifecycle import (
     line_audit,
     line_lock,
 )
-from orders.services.numbers import number_port_out
 
 K = Order.Kind
 

@@ -16,14 +16,16 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from billing.selectors import account_money
+from billing.selectors import account_money, customer_average_monthly_spend
 from boss.audit import audit_record
 from boss.errors import DomainError
 from boss.months import months_after
 from boss.tariffs import tariff
+from catalog.models import Feature
 from customers.models import Line
+from inventory.services.numbers import number_freeze, number_unfreeze
 from orders.errors import NotDesignatedHallError
-from orders.models import Feature, Order, RetentionAttempt
+from orders.models import Order, RetentionAttempt
 from orders.services.lifecycle import (
     AgentInput,
     Charge,
@@ -36,8 +38,6 @@ from orders.services.lifecycle import (
     order_finish,
     order_open,
 )
-from orders.services.numbers import number_freeze, number_unfreeze
-from orders.spend import spend_source
 from provisioning.models import WorkOrder
 
 K = Order.Kind
@@ -77,7 +77,7 @@ def precancel_charges(*, line: Line) -> list[Charge]:
         arrears = account_money(line.account).arrears
         if arrears > 0:
             charges.append(Charge("arrears", _("Telecommunication charges"), "arrears", arrears))
-        average = spend_source().average_monthly_spend(customer=line.customer, months=tariff("precancel.avg_bill_months"),
+        average = customer_average_monthly_spend(customer=line.customer, months=tariff("precancel.avg_bill_months"),
                                                        on_date=timezone.localdate())
         if line_roaming_open(line) or (average is not None and average > tariff("precancel.avg_bill_threshold")):
             extra = tariff("precancel.extra_prepayment")

@@ -10,12 +10,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from billing.selectors import customer_average_monthly_spend
 from boss.audit import audit_record
 from boss.money import format_yuan
 from boss.tariffs import tariff
+from catalog.models import Offer, in_force_q
 from orders.errors import OfferUnavailableError
-from orders.models import Offer, RecommendationOutcome, in_force_q
-from orders.spend import spend_source
+from orders.models import RecommendationOutcome
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ def customer_profile(*, customer, on_date: date) -> CustomerProfile:
     vip_levels = [level or 0 for kind, level in classes if kind == CustomerClass.Kind.VIP]
     plan_ids = frozenset(Line.objects.filter(customer=customer).exclude(status=Line.Status.CANCELLED)
                          .values_list("plan_id", flat=True))
-    spend = spend_source().average_monthly_spend(customer=customer, months=tariff("recommendation.spend_months"),
+    spend = customer_average_monthly_spend(customer=customer, months=tariff("recommendation.spend_months"),
                                                  on_date=on_date)
     return CustomerProfile(
         blacklisted=any(kind == CustomerClass.Kind.BLACKLIST for kind, _level in classes),

@@ -17,17 +17,18 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from billing.models import Account
 from billing.selectors import account_money
-from billing.services.accounts import BankDetails, account_open
 from boss.errors import DomainError
 from boss.tariffs import tariff
+from catalog.models import Business, PaymentMethod
+from catalog.services.quote import quote_price
 from customers.errors import IdentityLineLimitError
-from customers.models import Customer, CustomerIdentity, Line
+from customers.models import Account, Customer, CustomerIdentity, Line
 from customers.national import identity_national_count
 from customers.passwords import service_password_hash
 from customers.selectors import line_count_for_identity
 from customers.services import customer_ensure_not_blacklisted, guardian_ensure
+from customers.services.accounts import BankDetails, account_open
 from customers.services.lines import counted_line_states
 from orders.errors import (
     AmountTooSmallError,
@@ -36,7 +37,7 @@ from orders.errors import (
     CorporateAccountError,
     IdentityNotVerifiedError,
 )
-from orders.models import Business, Order, PaymentMethod
+from orders.models import Order
 from orders.services.lifecycle import (
     AgentInput,
     Charge,
@@ -48,7 +49,6 @@ from orders.services.lifecycle import (
     order_finish,
     order_open,
 )
-from orders.services.quote import quote_price
 
 K = Order.Kind
 D = Order.Document

@@ -1,7 +1,7 @@
 """A customer who leaves despite retention (process 3.2), for the tests of priority number selection."""
 
 from customers.models import Line
-from orders.models import NumberResource
+from inventory.models import NumberResource
 from orders.services.cancellation import line_cancel
 from orders.services.precancel import RetentionInput, line_precancel
 from provisioning.services import work_orders_run

@@ -19,12 +19,12 @@ SCREENS = {
     "orders:number_search": NUMBERS,
     "orders:reservation_list": COUNTER | {"big_customer_room", "manager"},
     "orders:quote": QUOTE,
-    "orders:catalog": CATALOG,
-    "orders:stock_summary": STOCK,
-    "orders:sim_list": STOCK,
-    "orders:handset_list": STOCK,
-    "orders:recharge_card_list": STOCK,
-    "orders:stock_import": IMPORT,
+    "catalog:catalog": CATALOG,
+    "inventory:stock_summary": STOCK,
+    "inventory:sim_list": STOCK,
+    "inventory:handset_list": STOCK,
+    "inventory:recharge_card_list": STOCK,
+    "inventory:stock_import": IMPORT,
     "orders:line_lookup": COUNTER,
 }
 
@@ -117,6 +117,6 @@ def test_navigation_shows_number_selection_to_a_rep_and_import_only_to_managers(
     client.force_login(make_staff("sales_rep", username="nav_rep"))
     html = client.get(reverse("home")).content.decode()
     assert reverse("orders:number_search") in html and reverse("orders:quote") in html
-    assert reverse("orders:stock_import") not in html
+    assert reverse("inventory:stock_import") not in html
     client.force_login(make_staff("store_manager", username="nav_sm"))
-    assert reverse("orders:stock_import") in client.get(reverse("home")).content.decode()
+    assert reverse("inventory:stock_import") in client.get(reverse("home")).content.decode()

@@ -4,9 +4,9 @@ at once (process 3.2) hold it once."""
 import pytest
 
 from boss.tests.threads import run_concurrently
-from orders.errors import NumberUnavailableError
-from orders.models import NumberReservation
-from orders.services.numbers import number_reserve
+from inventory.errors import NumberUnavailableError
+from inventory.models import NumberReservation
+from inventory.services.numbers import number_reserve
 from orders.tests.returning import leave
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

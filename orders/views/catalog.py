@@ -2,53 +2,25 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
-from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
 from boss.errors import DomainError
-from orders.filtersets import PlanFilterSet
+from catalog.models import Offer
+from catalog.services.quote import quote_price
+from customers.selectors import customer_get
+from inventory.selectors import number_grade
 from orders.forms import QuoteForm, RecommendationOutcomeForm
-from orders.models import Discount, Offer, OneTimeFee, in_force_q
-from orders.selectors import customer_get, feature_list, plan_list
-from orders.services.quote import quote_price
 from orders.services.recommendations import recommendation_list, recommendation_record
-from orders.tables import PlanTable
 from orders.views.common import customer_from, form_refusal, safe_next
-
-
-@method_decorator(never_cache, name="dispatch")
-class CatalogView(LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, FilterView):
-    """Plans and add-ons (filterable table), then the features, one-time fees and discounts in force."""
-
-    permission_required = "orders.view_plan"
-    template_name = "orders/catalog.html"
-    table_class = PlanTable
-    filterset_class = PlanFilterSet
-    paginate_by = 50
-
-    def get_queryset(self):
-        return plan_list()
-
-    def get_context_data(self, **kwargs):
-        today = timezone.localdate()
-        return super().get_context_data(
-            features=feature_list(on_sale_only=True),
-            fees=OneTimeFee.objects.filter(in_force_q(today)).select_related("grade"),
-            discounts=Discount.objects.filter(in_force_q(today), active=True).select_related("plan"),
-            **kwargs)
 
 
 @never_cache
 @login_required
-@permission_required("orders.quote_price", raise_exception=True)
+@permission_required("catalog.quote_price", raise_exception=True)
 def quote_view(request):
     """The live quote: every change of the form asks again (htmx) and swaps the itemised price."""
     customer = customer_from(request)
@@ -59,7 +31,8 @@ def quote_view(request):
         data = form.cleaned_data
         try:
             quote = quote_price(business=data["business"], product_code=data["product"].code,
-                                on_date=data["on_date"], msisdn=data["msisdn"] or None,
+                                on_date=data["on_date"],
+                                grade=number_grade(msisdn=data["msisdn"]) if data["msisdn"] else None,
                                 sim_capacity=data["sim_capacity"] or None,
                                 features=[f.code for f in data["features"]], payment_method=data["payment_method"])
         except DomainError as exc:
@@ -67,7 +40,7 @@ def quote_view(request):
     context = {"form": form, "quote": quote, "customer": customer}
     if request.htmx and not request.htmx.boosted:
         return render(request, "orders/_quote_result.html", context)
-    if customer is not None and request.user.has_perm("orders.view_offer"):
+    if customer is not None and request.user.has_perm("catalog.view_offer"):
         context["recommendations"] = recommendation_list(customer=customer)
         context["outcome_business"] = request.GET.get("business", "")
     return render(request, "orders/quote.html", context)

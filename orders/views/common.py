@@ -5,7 +5,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from boss.errors import DomainError
 from boss.forms import form_add_domain_error as form_refusal  # noqa: F401  (the one way to show a refusal)
-from orders.selectors import customer_get
+from customers.selectors import customer_get
 
 
 def customer_from(request, *, param: str = "customer"):

@@ -67,7 +67,7 @@ def payment_result(request, pk: int):
     customer = payment.account.customer
     context = {"payment": payment, "documents": list(payment.documents.all()), "customer": customer,
                "line": payment.line, "money": account_money(payment.account)}
-    if request.user.has_perm("orders.view_offer"):
+    if request.user.has_perm("catalog.view_offer"):
         context.update(recommendations=recommendation_list(customer=customer), outcome_business="fee_collection",
                        inline_outcome=True)
     return render(request, "orders/payment_result.html", context)

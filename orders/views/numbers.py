@@ -15,18 +15,18 @@ from django.views.decorators.http import require_POST
 
 from boss.errors import DomainError
 from boss.idempotency import idempotent
-from orders.filtersets import NumberSearchFilterSet
-from orders.forms import NumberReserveForm
-from orders.selectors import (
+from catalog.selectors import selection_fees_in_force
+from customers.selectors import customer_get
+from inventory.filtersets import NumberSearchFilterSet
+from inventory.selectors import (
     CappedPaginator,
-    customer_get,
     number_get,
     number_list_free,
     number_live_reservation,
     reservation_list_for_actor,
-    selection_fees_in_force,
 )
-from orders.services.numbers import number_release, number_reserve
+from inventory.services.numbers import number_release, number_reserve
+from orders.forms import NumberReserveForm
 from orders.services.recommendations import recommendation_list
 from orders.views.common import customer_from, form_refusal, querystring_without, safe_next
 
@@ -35,7 +35,7 @@ PAGE_SIZE = 20
 
 @never_cache
 @login_required
-@permission_required("orders.view_numberresource", raise_exception=True)
+@permission_required("inventory.view_numberresource", raise_exception=True)
 def number_search(request):
     """Free numbers by segment, ending, contains, pattern and grade; htmx swaps the results as the rep
     types, and the arrow keys walk the results (Enter opens the reservation)."""
@@ -58,7 +58,7 @@ def number_search(request):
 
 @never_cache
 @login_required
-@permission_required("orders.reserve_number", raise_exception=True)
+@permission_required("inventory.reserve_number", raise_exception=True)
 def number_reserve_view(request, msisdn: str):
     """One number: its grade and what it costs; reserve it for the customer (or for nobody yet)."""
     try:
@@ -86,7 +86,7 @@ def number_reserve_view(request, msisdn: str):
     fees = selection_fees_in_force()
     context = {"number": number, "status": number.effective_status(), "form": form, "customer": customer,
                "selection_fee": fees.get(number.grade_id), "reservation": number_live_reservation(number=number)}
-    if customer is not None and request.user.has_perm("orders.view_offer"):
+    if customer is not None and request.user.has_perm("catalog.view_offer"):
         context.update(recommendations=recommendation_list(customer=customer), outcome_business="open_account")
     return render(request, "orders/number_reserve.html", context, status=409 if form.errors else 200)
 
@@ -100,7 +100,7 @@ def _reserve(actor, msisdn, customer):
 
 @never_cache
 @login_required
-@permission_required("orders.view_numberreservation", raise_exception=True)
+@permission_required("inventory.view_numberreservation", raise_exception=True)
 def reservation_list(request):
     """Live reservations: a rep's own; a store manager's hall; a manager every hall."""
     reservations = list(reservation_list_for_actor(actor=request.user)[:200])
@@ -113,7 +113,7 @@ def reservation_list(request):
 @login_required
 @require_POST
 def number_release_view(request, msisdn: str):
-    if not (request.user.has_perm("orders.reserve_number") or request.user.has_perm("orders.release_any_reservation")):
+    if not (request.user.has_perm("inventory.reserve_number") or request.user.has_perm("inventory.release_any_reservation")):
         raise PermissionDenied
     try:
         number_release(actor=request.user, msisdn=msisdn)

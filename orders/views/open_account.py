@@ -19,23 +19,26 @@ from boss.forms import form_add_domain_error
 from boss.idempotency import idempotent
 from boss.money import yuan_capital
 from boss.pdf import pdf_response, render_pdf
+from catalog.models import Feature, PaymentMethod, Plan
+from catalog.selectors import selection_fees_in_force
+from catalog.services.quote import quote_price
 from customers.forms import CustomerCreateForm
 from customers.passwords import service_password_suggest
-from customers.selectors import customer_search
+from customers.selectors import customer_get, customer_search
 from customers.services import customer_create
-from orders.filtersets import NumberSearchFilterSet
-from orders.forms import CustomerFindForm, OpenAccountForm, OrderCancelForm, OrderPayForm, QuoteForm
-from orders.models import Feature, NumberReservation, Order, PaymentMethod, Plan
-from orders.selectors import (
+from inventory.filtersets import NumberSearchFilterSet
+from inventory.models import NumberReservation
+from inventory.selectors import (
     CappedPaginator,
-    customer_get,
+    number_grade,
     number_list_free,
-    order_get_for_actor,
     return_priority_numbers,
     returning_customer_priority,
-    selection_fees_in_force,
 )
-from orders.services.numbers import number_release, number_reserve
+from inventory.services.numbers import number_release, number_reserve
+from orders.forms import CustomerFindForm, OpenAccountForm, OrderCancelForm, OrderPayForm, QuoteForm
+from orders.models import Order
+from orders.selectors import order_get_for_actor
 from orders.services.open_account import (
     AgentInput,
     BankInput,
@@ -44,7 +47,6 @@ from orders.services.open_account import (
     order_open_account_create,
     order_open_account_pay,
 )
-from orders.services.quote import quote_price
 from orders.services.recommendations import recommendation_list
 
 STEPS = [_("Customer"), _("Number and product"), _("Confirm and pay")]
@@ -149,7 +151,7 @@ def open_account_product(request, customer_pk: int):
                          documents_required(customer_kind=customer.kind, payment_method=k, agent=False)]
                      for k in PaymentMethod.values},
         "recommendations": (recommendation_list(customer=customer)
-                            if request.user.has_perm("orders.view_offer") else None),
+                            if request.user.has_perm("catalog.view_offer") else None),
         "outcome_business": "open_account", "inline_outcome": True,
     }
     return render(request, "orders/open_account_product.html", context, status=400 if form.errors else 200)
@@ -195,7 +197,7 @@ def _former_number_rows(customer, priority, fees) -> list[dict]:
 
 @require_POST
 @login_required
-@permission_required("orders.reserve_number", raise_exception=True)
+@permission_required("inventory.reserve_number", raise_exception=True)
 def open_account_reserve(request, customer_pk: int):
     """htmx: reserve a number for this customer (or release the one held) and show it in the form."""
     customer = customer_get(pk=customer_pk)
@@ -226,7 +228,9 @@ def open_account_quote(request, customer_pk: int):
     plan = request.GET.get("product")
     if plan:
         try:
-            quote = quote_price(business="open_account", product_code=plan, msisdn=request.GET.get("msisdn") or None,
+            msisdn = request.GET.get("msisdn")
+            quote = quote_price(business="open_account", product_code=plan,
+                                grade=number_grade(msisdn=msisdn) if msisdn else None,
                                 sim_capacity=request.GET.get("sim_capacity") or None,
                                 features=request.GET.getlist("features"),
                                 payment_method=request.GET.get("payment_method") or PaymentMethod.CASH)

@@ -11,7 +11,6 @@ from boss.models import AuditEvent, Department, TariffParameter
 from boss.tariffs import tariff_cache_clear
 from complaints.errors import ComplaintConfigurationError, ComplaintInputError, OutOfScopeError
 from complaints.models import Complaint, ComplaintStep, ComplaintTimeLimit, Stage
-from complaints.refunds import RecordOnlyRefundRequester, RefundRequest, refund_requester_register
 from complaints.services import complaint_open
 from complaints.tests.factories import LineFactory
 
@@ -163,22 +162,11 @@ def test_other_disputes_are_out_of_scope_after_two_years_and_never_in_the_future
 # --- the link to billing's refund process ------------------------------------------------------------
 
 
-class _Recorder:
-    def __init__(self):
-        self.calls = []
+def _pays_by_bank(line):
+    from customers.models import Account
 
-    def request_refund(self, *, actor, complaint):
-        assert Complaint.objects.filter(pk=complaint.pk).exists()  # inside the complaint's transaction
-        self.calls.append((actor, complaint.pk))
-        return RefundRequest(started=True, reference="RF-0001")
-
-
-@pytest.fixture
-def recorder():
-    recorder = _Recorder()
-    refund_requester_register(recorder)
-    yield recorder
-    refund_requester_register(RecordOnlyRefundRequester())
+    Account.objects.filter(pk=line.account_id).update(payment_method=Account.PaymentMethod.BANK,
+                                                     realtime_prepaid=False)
 
 
 def test_an_over_deduction_complaint_without_a_number_is_refused(file_complaint, refund_category):
@@ -187,24 +175,35 @@ def test_an_over_deduction_complaint_without_a_number_is_refused(file_complaint,
     assert exc.value.field == "msisdn" and nothing_written()
 
 
-def test_until_billing_is_wired_the_refund_request_is_only_recorded(file_complaint, refund_category, line):
+def test_a_line_not_paying_by_bank_collection_gets_no_refund_case_but_the_request_is_recorded(
+        file_complaint, refund_category, line):
+    from billing.models import RefundCase
+
     complaint = file_complaint(category=refund_category, msisdn=line.msisdn, disputed_on=timezone.localdate())
-    assert complaint.refund_requested_at is not None and complaint.refund_reference == ""
+    assert complaint.refund_requested_at is not None and complaint.refund_case is None
+    assert not RefundCase.objects.exists()
     assert AuditEvent.objects.get(action="complaint.open").after["refund_requested"] is True
 
 
-def test_an_over_deduction_complaint_calls_the_registered_refund_process(file_complaint, refund_category, line, rep,
-                                                                         recorder):
+def test_an_over_deduction_complaint_opens_billings_refund_case_in_its_own_transaction(
+        file_complaint, refund_category, line, rep):
+    from billing.models import RefundCase
+
+    _pays_by_bank(line)
     complaint = file_complaint(category=refund_category, msisdn=line.msisdn, disputed_on=timezone.localdate())
-    assert recorder.calls == [(rep, complaint.pk)]
-    assert complaint.refund_reference == "RF-0001"
+    case = RefundCase.objects.get()
+    assert complaint.refund_case == case
+    assert (case.complaint_number, case.requested_by, case.line) == (complaint.number, rep, line)
 
 
-def test_other_categories_and_spot_answers_do_not_ask_for_a_refund(file_complaint, refund_category, line, recorder):
+def test_other_categories_and_spot_answers_do_not_ask_for_a_refund(file_complaint, refund_category, line):
+    from billing.models import RefundCase
+
+    _pays_by_bank(line)
     file_complaint(msisdn=line.msisdn)
     file_complaint(category=refund_category, msisdn=line.msisdn, disputed_on=timezone.localdate(),
                    solved_on_the_spot=True, answer="扣款正确，已向客户解释。")
-    assert recorder.calls == []
+    assert not RefundCase.objects.exists()
 
 
 @time_machine.travel(T0, tick=False)

@@ -4,9 +4,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from billing.models import Account
 from boss.models import AuditEvent
-from customers.models import Customer, CustomerIdentity
+from customers.models import Account, Customer, CustomerIdentity
 from customers.services.retention import ERASED_NAME, identities_purge_due
 from customers.tests.factories import LineFactory
 

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from orders.models import NumberReservation
+from inventory.models import NumberReservation
 from orders.tests.factories import CustomerFactory
 from orders.tests.returning import leave
 

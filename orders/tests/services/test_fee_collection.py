@@ -8,9 +8,9 @@ from billing.selectors import account_money, ledger_check_balanced
 from billing.services.ledger import credit, debit, ledger_account_customer, ledger_account_revenue, transaction_post
 from boss.tests.threads import run_concurrently
 from customers.tests.factories import LineFactory
-from orders.models import RechargeCard
+from inventory.models import RechargeCard
+from inventory.services.stock import recharge_pin_hash
 from orders.services.fee_collection import line_fee_collect
-from orders.services.stock import recharge_pin_hash
 from provisioning.adapters import get_adapter
 from provisioning.models import WorkOrder
 from provisioning.services import work_orders_run

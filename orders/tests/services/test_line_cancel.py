@@ -24,10 +24,11 @@ from billing.services.ledger import (
 from boss.models import AuditEvent
 from boss.permissions import system_actor
 from customers.models import Line
+from inventory.models import NumberResource
+from inventory.services.numbers import number_reserve, numbers_thaw_due
 from orders.errors import LineAlreadyCancelledError, LineStateError, NothingToDoError
-from orders.models import NumberResource, Order
+from orders.models import Order
 from orders.services.cancellation import line_cancel, line_cancel_fee_recover
-from orders.services.numbers import number_reserve, numbers_thaw_due
 from orders.services.precancel import RetentionInput, line_precancel
 from provisioning.models import WorkOrder
 from provisioning.services import work_orders_run

@@ -46,7 +46,7 @@ def test_opening_a_premium_number_records_its_minimum_spend_in_the_commit(openin
     order = _open(opening, PREMIUM)
     commitment = LineCommitment.objects.get()
     today = timezone.localdate()
-    assert (commitment.line_id, commitment.order_id, commitment.msisdn) == (order.line_id, order.pk, PREMIUM)
+    assert (commitment.line_id, commitment.started_by.pk, commitment.msisdn) == (order.line_id, order.pk, PREMIUM)
     assert (commitment.monthly_amount, commitment.agreement_months, commitment.grade_name) == (D("388.00"), 36,
                                                                                                "特级靓号")
     # The opening month is prorated; the 36 months count from the next one.
@@ -84,7 +84,7 @@ def test_a_number_change_to_a_premium_number_starts_one_and_away_from_it_ends_it
     work_orders_run()
     today = timezone.localdate()
     commitment = LineCommitment.objects.get()
-    assert (commitment.line_id, commitment.order_id, commitment.msisdn, commitment.monthly_amount) == (
+    assert (commitment.line_id, commitment.started_by.pk, commitment.msisdn, commitment.monthly_amount) == (
         live.line.pk, order.pk, PREMIUM, D("388.00"))
     assert (commitment.since, commitment.until) == (today, _until(36))
     assert Line.objects.get(pk=live.line.pk).premium_agreement_until == _until(36)
@@ -95,7 +95,7 @@ def test_a_number_change_to_a_premium_number_starts_one_and_away_from_it_ends_it
     away = svc.line_number_change(actor=live.rep, line=live.line, new_msisdn="13912345671", **DOCS)
     work_orders_run()
     commitment.refresh_from_db()
-    assert (commitment.ended_on, commitment.end_reason, commitment.ended_by_id) == (today, "number_change", away.pk)
+    assert (commitment.ended_on, commitment.end_reason, commitment.ended_by.pk) == (today, "number_change", away.pk)
     assert not LineCommitment.objects.filter(ended_on__isnull=True).exists()
     assert Line.objects.get(pk=live.line.pk).premium_agreement_until is None
     event = AuditEvent.objects.filter(action="line.number_change").latest("pk")
@@ -119,7 +119,7 @@ def test_formal_cancellation_ends_the_commitment(live):
     work_orders_run()
     result = line_cancel(actor=live.rep, line=line, documents_checked=["id_original"], agreement_signed=True)
     commitment.refresh_from_db()
-    assert (commitment.ended_on, commitment.end_reason, commitment.ended_by_id) == (
+    assert (commitment.ended_on, commitment.end_reason, commitment.ended_by.pk) == (
         timezone.localdate(), "cancelled", result.order.pk)
     event = AuditEvent.objects.get(action="line.cancel")
     assert event.after["commitment_ended"][0]["end_reason"] == "cancelled"
@@ -129,9 +129,8 @@ def test_the_database_allows_one_open_commitment_per_line(live):
     from django.db import IntegrityError, transaction
 
     line = live.open_line(PREMIUM)
-    other = Order.objects.create(kind=Order.Kind.NUMBER_CHANGE, hall=line.hall, actor=live.rep, customer=line.customer)
     with pytest.raises(IntegrityError), transaction.atomic():
-        LineCommitment.objects.create(line=line, order=other, msisdn=PREMIUM, monthly_amount=D("88.00"),
+        LineCommitment.objects.create(line=line, msisdn=PREMIUM, monthly_amount=D("88.00"),
                                       since=timezone.localdate())
 
 

@@ -11,12 +11,14 @@ from django.utils import timezone
 from billing.models import Document, LedgerTransaction
 from billing.selectors import account_money, ledger_check_balanced
 from billing.services.ledger import credit, debit, ledger_account_customer, ledger_account_suspense, transaction_post
+from billing.tests.factories import bill_record
 from boss.models import AuditEvent
-from boss.months import months_after
+from boss.months import month_add, month_start, months_after
 from boss.permissions import system_actor
 from customers.models import Line
+from inventory.models import NumberResource
 from orders.errors import AgentNotAllowedError, LineStateError, NotDesignatedHallError
-from orders.models import NumberResource, Order, RetentionAttempt
+from orders.models import Order, RetentionAttempt
 from orders.services.lifecycle import AgentInput
 from orders.services.precancel import (
     RetentionInput,
@@ -24,7 +26,6 @@ from orders.services.precancel import (
     line_reopen,
     lines_mark_cancellation_due,
 )
-from orders.spend import NoBillsYet, spend_source_set
 from provisioning.models import WorkOrder
 from provisioning.services import work_orders_run
 
@@ -139,16 +140,10 @@ def test_roaming_open_means_the_extra_prepayment_is_collected_on_a_receipt(live)
 
 
 def test_an_average_bill_above_the_threshold_means_the_extra_prepayment(live):
-    class Spender(NoBillsYet):
-        def average_monthly_spend(self, *, customer, months, on_date):
-            assert months == 3
-            return D("180.00")
-
-    spend_source_set(Spender())
-    try:
-        result = precancel(live)
-    finally:
-        spend_source_set(NoBillsYet())
+    this_month = month_start(timezone.localdate())
+    for back, total in ((1, "200.00"), (2, "160.00"), (3, "180.00"), (4, "10.00")):   # the 4th month is not read
+        bill_record(line=live.line, period=month_add(this_month, -back), total=total)
+    result = precancel(live)
     assert result.order.amount_due == D("30.00")
 
 
@@ -218,8 +213,8 @@ def test_the_job_leaves_a_re_opened_line_alone(live):
 
 
 def test_the_pre_cancelled_number_is_not_sold_during_the_window(live):
-    from orders.errors import NumberUnavailableError
-    from orders.services.numbers import number_reserve, numbers_thaw_due
+    from inventory.errors import NumberUnavailableError
+    from inventory.services.numbers import number_reserve, numbers_thaw_due
 
     precancel(live)
     with time_machine.travel(timezone.now() + timedelta(days=400)):

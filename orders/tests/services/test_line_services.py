@@ -12,15 +12,17 @@ from billing.selectors import account_money, ledger_check_balanced
 from billing.services.ledger import credit, debit, ledger_account_customer, ledger_account_suspense, transaction_post
 from boss.models import AuditEvent
 from boss.permissions import system_actor
+from catalog.tests.factories import DiscountFactory, FeatureFactory
 from customers.models import Line, LineDiscount, LineFeature
 from customers.passwords import service_password_check
+from inventory.models import Handset, NumberResource, SimCard
+from inventory.tests.factories import HandsetModelFactory
 from orders.errors import LineBusyError, LineStateError, RollbackNotPossibleError
-from orders.models import Handset, NumberResource, Order, SimCard
+from orders.models import Order
 from orders.services import line_services as svc
 from orders.services.lifecycle import SERVICE_STATES, services_allowed
 from orders.services.portability import line_port_out, line_portability
 from orders.services.precancel import RetentionInput, line_precancel
-from orders.tests.factories import DiscountFactory, FeatureFactory, HandsetModelFactory
 from provisioning.models import HlrSubscriber, WorkOrder
 from provisioning.services import work_order_rollback, work_orders_run
 

@@ -7,12 +7,12 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from billing.models import Account, LedgerTransaction
+from billing.models import LedgerTransaction
 from billing.selectors import account_money, ledger_check_balanced
 from billing.services.ledger import credit, debit, ledger_account_customer, ledger_account_suspense, transaction_post
 from boss.models import AuditEvent
 from boss.permissions import system_actor
-from customers.models import CustomerClass, Line
+from customers.models import Account, CustomerClass, Line
 from customers.passwords import service_password_check
 from customers.tests.factories import CustomerFactory, IdentityFactory, LineFactory, resident_id
 from orders.models import Order
@@ -61,7 +61,7 @@ def test_the_line_moves_to_a_new_prepaid_account_and_the_old_one_keeps_its_histo
 
 
 def test_international_long_distance_means_the_higher_minimum(live, buyer):
-    from orders.tests.factories import FeatureFactory
+    from catalog.tests.factories import FeatureFactory
 
     FeatureFactory(code="LD-INTL", name="国际长途", kind="long_distance", level=2)
     live.line = live.open_line("13912345671", features=["LD-INTL"])

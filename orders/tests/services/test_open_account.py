@@ -10,7 +10,8 @@ from billing.services.ledger import ledger_account_cash_drawer, ledger_account_d
 from boss.models import AuditEvent
 from customers.models import Line, LineFeature
 from customers.tests.factories import CustomerClassFactory
-from orders.models import NumberResource, Order, SimCard
+from inventory.models import NumberResource, SimCard
+from orders.models import Order
 from orders.services.open_account import (
     AgentInput,
     BankInput,

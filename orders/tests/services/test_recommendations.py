@@ -5,12 +5,13 @@ from decimal import Decimal
 
 import pytest
 
+from billing.tests.factories import bill_record
 from boss.models import AuditEvent
+from catalog.tests.factories import OfferFactory, PlanFactory
 from orders.errors import OfferUnavailableError
 from orders.models import RecommendationOutcome
 from orders.services.recommendations import recommendation_list, recommendation_record
-from orders.spend import NoBillsYet, spend_source_set
-from orders.tests.factories import OfferFactory, PlanFactory, classify
+from orders.tests.factories import classify
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -35,28 +36,13 @@ def offers(db):
 
 @pytest.fixture
 def line_on(customer, hall):
-    from billing.models import Account
-    from customers.models import Line
+    from customers.models import Account, Line
 
     def make(plan, msisdn="13912345670"):
         return Line.objects.create(msisdn=msisdn, customer=customer, account=Account.objects.create(customer=customer),
                                    plan=plan, hall=hall)
 
     return make
-
-
-@pytest.fixture
-def spend():
-    class Fixed:
-        value = None
-
-        def average_monthly_spend(self, *, customer, months, on_date):
-            return self.value
-
-    source = Fixed()
-    spend_source_set(source)
-    yield source
-    spend_source_set(NoBillsYet())
 
 
 def _codes(customer, **kw):
@@ -88,11 +74,13 @@ def test_holders_of_the_listed_plans_get_the_upgrade_and_nobody_is_offered_what_
     assert _codes(customer) == ["ORD", "ANY"]
 
 
-def test_spend_bound_offers_wait_for_a_known_spend(customer, offers, spend):
-    assert "SPEND" not in _codes(customer)
-    spend.value = D("149.99")
-    assert "SPEND" not in _codes(customer)
-    spend.value = D("150.00")
+def test_spend_bound_offers_wait_for_a_known_spend(customer, offers, line_on):
+    assert "SPEND" not in _codes(customer)               # no bill: the spend is unknown, never guessed
+    line = line_on(offers["fx38"])
+    bill_record(line=line, period=date(2026, 5, 1), total="149.98")
+    bill_record(line=line, period=date(2026, 4, 1), total="150.00")
+    assert "SPEND" not in _codes(customer)               # average 149.99
+    bill_record(line=line, period=date(2026, 3, 1), total="150.03")
     recs = recommendation_list(customer=customer, on_date=DAY, limit=10)
     assert recs[0].offer.code == "SPEND" and recs[0].reasons == ("月均消费¥150.00",)
 

@@ -10,19 +10,11 @@ from django.utils import timezone
 from boss.models import AuditEvent
 from boss.permissions import system_actor
 from customers.models import Line
-from orders.errors import NumberUnavailableError, ReturnPriorityExpiredError
-from orders.models import NumberReservation, NumberResource, RetentionAttempt
-from orders.selectors import (
-    number_list_free,
-    return_priority_numbers,
-    returning_customer_priority,
-)
-from orders.services.numbers import (
-    number_release,
-    number_reservations_expire_due,
-    number_reserve,
-    numbers_thaw_due,
-)
+from inventory.errors import NumberUnavailableError, ReturnPriorityExpiredError
+from inventory.models import NumberReservation, NumberResource
+from inventory.selectors import number_list_free, return_priority_numbers, returning_customer_priority
+from inventory.services.numbers import number_release, number_reservations_expire_due, number_reserve, numbers_thaw_due
+from orders.models import RetentionAttempt
 from orders.services.precancel import RetentionInput, line_precancel
 from orders.tests.factories import CustomerFactory
 from orders.tests.returning import leave

@@ -6,8 +6,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from orders.models import NumberReservation, NumberResource
-from orders.services.numbers import number_reserve
+from inventory.models import NumberReservation, NumberResource
+from inventory.services.numbers import number_reserve
 
 pytestmark = pytest.mark.django_db
 

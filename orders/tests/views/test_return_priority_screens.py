@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from orders.models import NumberReservation, NumberResource
+from inventory.models import NumberReservation, NumberResource
 from orders.tests.factories import CustomerFactory
 from orders.tests.returning import leave
 

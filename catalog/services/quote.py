@@ -1,0 +1,151 @@
+"""Price quote (报价, C1-F6): product, business type and date in, itemised price out.
+
+A pure read: the same input on the same date always gives the same lines in the same order (catalog rows
+in force on that date, the grade the caller read off the number, the tariff parameters in force now). It writes
+nothing and needs no actor, so the counter screen can ask for it on every change of the form.
+
+What is due at the counter (`lines`, `total`): one-time fees of the business (SIM card fee for the
+capacity, number selection fee for the number's grade ...), deposits (prepaid deposit at opening,
+premium-number pre-deposit, deposits that features require, minimum deposit after transfer) and the
+discounts on them. What the line will cost every month (`monthly_lines`, `monthly_total`): the plan's
+fee, the features' fees and the discounts on them. Deposits are waived for corporate bank accounts
+(对公帐号) while the tariff parameter `deposit.corporate_exempt` says so.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from boss.money import CENT, ZERO
+from boss.tariffs import tariff
+from catalog.errors import ProductUnavailableError
+from catalog.models import Business, Discount, Feature, NumberGrade, OneTimeFee, PaymentMethod, Plan, in_force_q
+from catalog.selectors import features_in_force, plan_in_force
+
+
+@dataclass(frozen=True)
+class QuoteLine:
+    code: str
+    item: str
+    amount: Decimal
+    kind: str  # fee | deposit | discount | monthly
+
+
+@dataclass(frozen=True)
+class Quote:
+    business: str
+    product: Plan
+    on_date: date
+    lines: tuple[QuoteLine, ...]
+    total: Decimal
+    monthly_lines: tuple[QuoteLine, ...]
+    monthly_total: Decimal
+    grade: NumberGrade | None
+    min_monthly_spend: Decimal
+    agreement_months: int
+
+
+def _latest_per_key(fees) -> list[OneTimeFee]:
+    """Of overlapping rows for the same charge, the one that started last wins (then the newest row)."""
+    best: dict[tuple, OneTimeFee] = {}
+    for fee in sorted(fees, key=lambda f: (f.valid_from, f.pk)):
+        best[(fee.kind, fee.sim_capacity, fee.grade_id)] = fee
+    return sorted(best.values(), key=lambda f: (list(OneTimeFee.Kind.values).index(f.kind), f.code))
+
+
+def _discount_amount(discount: Discount, base: Decimal) -> Decimal:
+    if discount.percent_off is not None:
+        off = (base * discount.percent_off / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+    else:
+        off = discount.amount_off
+    return min(off, base)
+
+
+def _apply_discounts(lines: list[QuoteLine], bases: dict[str, Decimal], discounts: list[Discount]) -> None:
+    """Append a negative line per discount; together they never take a charge below zero."""
+    left = dict(bases)
+    for discount in discounts:
+        base = left.get(discount.target, ZERO)
+        off = _discount_amount(discount, bases.get(discount.target, ZERO)) if base > 0 else ZERO
+        off = min(off, base)
+        if off > 0:
+            left[discount.target] = base - off
+            lines.append(QuoteLine(discount.code, discount.name, -off, "discount"))
+
+
+def quote_price(*, business: str, product_code: str, on_date: date | None = None, grade: NumberGrade | None = None,
+                sim_capacity: str | None = None, features: Sequence[str] = (),
+                payment_method: str = PaymentMethod.CASH, held: Sequence[str] = ()) -> Quote:
+    """The itemised price of a business for a product on a date (today by default).
+
+    For a business on an existing line (anything but opening and plan change) the product is the line's
+    own plan, priced whatever its sale dates; `held` names the features the line already has (read
+    whatever their sale dates), `features` the ones being added (on sale on that date).
+
+    Raises ProductUnavailableError, FeatureUnavailableError, NumberNotFoundError.
+    """
+    on_date = on_date or timezone.localdate()
+    if business in (Business.OPEN_ACCOUNT, Business.PLAN_CHANGE):
+        plan = plan_in_force(code=product_code, on_date=on_date)
+    else:
+        plan = Plan.objects.filter(code=product_code).first()
+        if plan is None:
+            raise ProductUnavailableError(product_code=product_code, date=on_date.isoformat())
+    chosen = features_in_force(codes=features, on_date=on_date)
+    chosen += list(Feature.objects.filter(code__in=[c for c in held if c not in features]).order_by("code"))
+    exempt = payment_method == PaymentMethod.CORPORATE and tariff("deposit.corporate_exempt")
+
+    # One-time fees of this business that apply to what was chosen.
+    fees = OneTimeFee.objects.filter(in_force_q(on_date), business=business).filter(
+        Q(kind=OneTimeFee.Kind.SERVICE)
+        | Q(kind=OneTimeFee.Kind.SIM_CARD, sim_capacity=sim_capacity or "-")
+        | Q(kind=OneTimeFee.Kind.NUMBER_SELECTION, grade_id=grade.pk if grade else None)
+    )
+    lines: list[QuoteLine] = []
+    bases: dict[str, Decimal] = {}
+    for fee in _latest_per_key(fees):
+        if fee.amount > 0:
+            lines.append(QuoteLine(fee.code, fee.name, fee.amount, "fee"))
+            bases[fee.kind] = bases.get(fee.kind, ZERO) + fee.amount
+
+    # Deposits (tariff parameters; the premium number's pre-deposit from its grade).
+    if business == Business.OPEN_ACCOUNT:
+        if not exempt and tariff("open.deposit") > 0:
+            lines.append(QuoteLine("open.deposit", _("Prepaid deposit"), tariff("open.deposit"), "deposit"))
+        if grade is not None and grade.pre_deposit > 0:
+            lines.append(QuoteLine("grade.pre_deposit", _("Premium number pre-deposit (%(grade)s)")
+                                   % {"grade": grade.name}, grade.pre_deposit, "deposit"))
+    if business == Business.TRANSFER and not exempt:
+        international = any(f.kind == Feature.Kind.LONG_DISTANCE and f.level >= 2 for f in chosen)
+        key = "transfer.min_deposit_international" if international else "transfer.min_deposit"
+        lines.append(QuoteLine(key, _("Minimum deposit after transfer"), tariff(key), "deposit"))
+    if business in (Business.OPEN_ACCOUNT, Business.FEATURE_CHANGE) and not exempt:
+        for param in dict.fromkeys(f.deposit_param for f in chosen if f.deposit_param and f.code not in held):
+            amount = tariff(param)
+            if amount > 0:
+                label = next(f.name for f in chosen if f.deposit_param == param)
+                lines.append(QuoteLine(param, _("Deposit for %(feature)s") % {"feature": label}, amount, "deposit"))
+
+    discounts = list(Discount.objects.filter(in_force_q(on_date), active=True)
+                     .filter(Q(business="") | Q(business=business)).filter(Q(plan__isnull=True) | Q(plan=plan))
+                     .order_by("code"))
+    _apply_discounts(lines, bases, [d for d in discounts if d.target != Discount.Target.MONTHLY_FEE])
+
+    monthly = [QuoteLine(plan.code, _("Monthly fee: %(plan)s") % {"plan": plan.name}, plan.monthly_fee, "monthly")]
+    monthly += [QuoteLine(f.code, _("Monthly fee: %(feature)s") % {"feature": f.name}, f.monthly_fee, "monthly")
+                for f in chosen if f.monthly_fee > 0]
+    _apply_discounts(monthly, {Discount.Target.MONTHLY_FEE: plan.monthly_fee},
+                     [d for d in discounts if d.target == Discount.Target.MONTHLY_FEE])
+
+    return Quote(
+        business=business, product=plan, on_date=on_date, lines=tuple(lines),
+        total=sum((line.amount for line in lines), ZERO), monthly_lines=tuple(monthly),
+        monthly_total=sum((line.amount for line in monthly), ZERO), grade=grade,
+        min_monthly_spend=grade.min_monthly_spend if grade else ZERO,
+        agreement_months=grade.agreement_months if grade else 0,
+    )

@@ -1,0 +1,406 @@
+"""The inventory: the number pool (segments, numbers, reservations) and the stock of SIM cards, handsets and
+recharge cards, with the imports that fill them. Every contested resource a counter takes lives here,
+behind row locks and database constraints.
+"""
+
+import django_fsm as fsm
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from boss.models import TimeStampedModel
+from boss.money import MONEY
+from catalog.models import Network, NumberGrade, SimCapacity
+
+
+class Operator(models.TextChoices):
+    """Who serves a number. Never derived from the prefix: numbers port between operators (A5, A6)."""
+
+    CMCC = "cmcc", _("China Mobile")
+    CUCC = "cucc", _("China Unicom")
+    CTCC = "ctcc", _("China Telecom")
+    CBN = "cbn", _("China Broadnet")
+
+
+class NumberSegment(TimeStampedModel):
+    """A number segment (号段) of the operator: data, not a regex, because segments keep being added (A5).
+
+    A number belongs to the longest prefix that matches it (1703 before 170)."""
+
+    class Kind(models.TextChoices):
+        MOBILE = "mobile", _("Mobile")
+        DATA = "data", _("Data card")
+        IOT = "iot", _("Internet of things")
+        MVNO = "mvno", _("Virtual operator")
+
+    prefix = models.CharField(_("prefix"), max_length=4, unique=True)
+    operator = models.CharField(_("network operator"), max_length=10, choices=Operator.choices, default=Operator.CMCC)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.MOBILE)
+    number_length = models.PositiveSmallIntegerField(_("digits"), default=11)
+    active = models.BooleanField(_("sold at the counter"), default=True)
+    note = models.CharField(_("remark"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("number segment")
+        verbose_name_plural = _("number segments")
+        ordering = ["prefix"]
+
+    def __str__(self):
+        return self.prefix
+
+
+class StockImport(models.Model):
+    """One CSV import into stock or the number pool, with its report (line numbers of what was refused)."""
+
+    class Kind(models.TextChoices):
+        SIM = "sim", _("SIM cards")
+        HANDSET = "handset", _("Handsets")
+        RECHARGE_CARD = "recharge_card", _("Recharge cards")
+        NUMBER = "number", _("Numbers")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    hall = models.ForeignKey("boss.Hall", verbose_name=_("service hall"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey("boss.Staff", verbose_name=_("imported by"), on_delete=models.PROTECT,
+                              related_name="+")
+    filename = models.CharField(_("file"), max_length=200, blank=True)
+    created_count = models.PositiveIntegerField(_("added"), default=0)
+    duplicate_count = models.PositiveIntegerField(_("duplicates skipped"), default=0)
+    error_count = models.PositiveIntegerField(_("lines refused"), default=0)
+    report = models.JSONField(_("report"), default=dict)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("stock import")
+        verbose_name_plural = _("stock imports")
+        ordering = ["-created_at", "-id"]
+        permissions = [("import_stock", _("Can import stock and numbers from CSV"))]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk}"
+
+
+class NumberResource(fsm.ConcurrentTransitionMixin, TimeStampedModel):
+    """A number in the pool (号码资源) with its segment, its grade (computed once when it entered the pool,
+    so that quotes are deterministic) and its status.
+
+    A reservation is live while `reserved_until` is in the future: every read treats a reserved number
+    whose time is up as free, whether or not the timed job has tidied it yet.
+    """
+
+    class Status(models.TextChoices):
+        FREE = "free", _("Free")
+        RESERVED = "reserved", _("Reserved")
+        ASSIGNED = "assigned", _("Assigned")
+        FROZEN = "frozen", _("Cooling down")
+        UNUSABLE = "unusable", _("Unusable")
+
+    # Indexes are chosen by hand (see Meta and migration 0003): every index costs on a million-row import.
+    msisdn = models.CharField(_("mobile number"), max_length=11)
+    segment = models.ForeignKey(NumberSegment, verbose_name=_("segment"), on_delete=models.PROTECT,
+                                related_name="numbers", db_index=False)
+    grade = models.ForeignKey(NumberGrade, verbose_name=_("grade"), on_delete=models.PROTECT, related_name="numbers",
+                              db_index=False)
+    pattern = models.CharField(_("pattern"), max_length=20, blank=True,
+                               help_text=_("The rule that gave the grade."))
+    operator = models.CharField(_("served by"), max_length=10, choices=Operator.choices, default=Operator.CMCC)
+    status = fsm.FSMField(_("status"), max_length=10, choices=Status.choices, default=Status.FREE, protected=True)
+    reserved_until = models.DateTimeField(_("reserved until"), null=True, blank=True)
+    frozen_until = models.DateTimeField(_("cooling down until"), null=True, blank=True)
+    assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
+    batch = models.ForeignKey(StockImport, verbose_name=_("import"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+", db_index=False)
+
+    class Meta:
+        verbose_name = _("number")
+        verbose_name_plural = _("numbers")
+        ordering = ["msisdn"]
+        permissions = [
+            ("reserve_number", _("Can reserve numbers")),
+            ("release_any_reservation", _("Can release number reservations of other staff")),
+        ]
+        # Search indexes: segment and grade browse in number order (and serve their foreign keys);
+        # the cool-down job reads a small partial index. The indexes for `ending` (reversed text) and
+        # `contains` (trigrams) are PostgreSQL-only: see migration 0003. The unique constraint (not
+        # unique=True) spares the varchar_pattern_ops index Django would add, which no query uses.
+        indexes = [
+            models.Index(fields=["segment", "msisdn"], name="number_segment_idx"),
+            models.Index(fields=["grade", "msisdn"], name="number_grade_idx"),
+            models.Index(fields=["frozen_until"], condition=Q(status="frozen"), name="number_frozen_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["msisdn"], name="number_msisdn_unique"),
+            models.CheckConstraint(condition=~Q(status="reserved") | Q(reserved_until__isnull=False),
+                                   name="number_reserved_has_until"),
+        ]
+
+    def __str__(self):
+        return self.msisdn
+
+    def audit_repr(self) -> str:
+        return self.msisdn
+
+    def effective_status(self, now=None) -> str:
+        """The status as every reader must see it: a lapsed reservation is free, or, for a number a
+        returning customer reserved during its cool-down, cooling down again until `frozen_until`."""
+        now = now or timezone.now()
+        if self.status == self.Status.RESERVED and self.reserved_until is not None and self.reserved_until <= now:
+            return self.Status.FROZEN if self.in_cool_down(now) else self.Status.FREE
+        return self.status
+
+    def in_cool_down(self, now=None) -> bool:
+        """Cooling down after a cancellation (an end is set and not reached), reserved meanwhile or not."""
+        return self.frozen_until is not None and self.frozen_until > (now or timezone.now())
+
+    def reservation_lapsed(self) -> bool:
+        return self.status == self.Status.RESERVED and self.effective_status() != self.Status.RESERVED
+
+    # Transitions change fields only; the services lock, check, save and audit.
+
+    @fsm.transition(field=status, source=[Status.FREE, Status.RESERVED], target=Status.RESERVED,
+                    conditions=[lambda n: n.effective_status() == NumberResource.Status.FREE])
+    def reserve(self, *, until) -> None:
+        self.reserved_until = until
+
+    @fsm.transition(field=status, source=[Status.FROZEN, Status.RESERVED], target=Status.RESERVED,
+                    conditions=[lambda n: n.effective_status() == NumberResource.Status.FROZEN and n.in_cool_down()])
+    def reserve_in_cool_down(self, *, until) -> None:
+        """A returning customer's former number, reserved for them during its cool-down (process 3.2):
+        `frozen_until` is kept, so that a reservation that ends puts it back into its cool-down."""
+        self.reserved_until = until
+
+    @fsm.transition(field=status, source=Status.RESERVED, target=Status.FREE)
+    def release(self) -> None:
+        self.reserved_until = None
+        self.frozen_until = None  # a cool-down that ended while the number was reserved
+        self.assigned_at = None
+
+    @fsm.transition(field=status, source=Status.RESERVED, target=Status.FROZEN)
+    def release_to_cool_down(self) -> None:
+        """A reservation made during the cool-down ended before the cool-down did."""
+        self.reserved_until = None
+
+    @fsm.transition(field=status, source=Status.RESERVED, target=Status.ASSIGNED)
+    def assign(self, *, when) -> None:
+        self.reserved_until = None
+        self.frozen_until = None  # a former number taken back during its cool-down is thawed by its opening
+        self.assigned_at = when
+
+    @fsm.transition(field=status, source=Status.ASSIGNED, target=Status.FREE)
+    def unassign(self) -> None:
+        """An opening rolled back before the line ever went live: the number was never used."""
+        self.assigned_at = None
+
+    @fsm.transition(field=status, source=Status.ASSIGNED, target=Status.FROZEN)
+    def freeze(self, *, until) -> None:
+        self.frozen_until = until
+
+    @fsm.transition(field=status, source=Status.FROZEN, target=Status.FREE)
+    def thaw(self) -> None:
+        self.frozen_until = None
+        self.assigned_at = None
+
+    @fsm.transition(field=status, source=Status.FROZEN, target=Status.ASSIGNED)
+    def unfreeze(self) -> None:
+        """A pre-cancelled line re-opened: its number is in use again."""
+        self.frozen_until = None
+
+    @fsm.transition(field=status, source=Status.FROZEN, target=Status.FROZEN)
+    def cool_down(self, *, until) -> None:
+        """A number frozen without end (pre-cancellation) gets its cool-down end at formal cancellation."""
+        self.frozen_until = until
+
+    @fsm.transition(field=status, source=Status.ASSIGNED, target=Status.UNUSABLE)
+    def port_out(self, *, operator: str) -> None:
+        """The number left for another operator (A6): it is theirs now, never sold here."""
+        self.operator = operator
+
+
+class NumberReservation(TimeStampedModel):
+    """A reservation (预占) of one number by one rep, for one customer or none, until a time.
+
+    The database allows one active reservation per number (partial unique constraint); a lapsed one is
+    closed under the number's row lock before a new one is inserted."""
+
+    class State(models.TextChoices):
+        ACTIVE = "active", pgettext_lazy("reservation state", "Active")
+        RELEASED = "released", _("Released")
+        EXPIRED = "expired", _("Expired")
+        CONVERTED = "converted", _("Assigned to a line")
+
+    number = models.ForeignKey(NumberResource, verbose_name=_("number"), on_delete=models.PROTECT,
+                               related_name="reservations")
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.ACTIVE)
+    reserved_by = models.ForeignKey("boss.Staff", verbose_name=_("reserved by"), on_delete=models.PROTECT,
+                                    related_name="+")
+    hall = models.ForeignKey("boss.Hall", verbose_name=_("service hall"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="+")
+    customer = models.ForeignKey("customers.Customer", verbose_name=_("customer"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="number_reservations")
+    reserved_until = models.DateTimeField(_("reserved until"))
+    closed_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    closed_by = models.ForeignKey("boss.Staff", verbose_name=_("closed by"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("number reservation")
+        verbose_name_plural = _("number reservations")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["state", "reserved_until"], name="reservation_due_idx"),
+            models.Index(fields=["reserved_by", "state"], name="reservation_holder_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["number"], condition=Q(state="active"),
+                                    name="one_active_reservation_per_number"),
+            models.CheckConstraint(condition=Q(state="active") | Q(closed_at__isnull=False),
+                                   name="reservation_closed_has_time"),
+        ]
+
+    def __str__(self):
+        return f"{self.number.msisdn} → {self.reserved_until:%H:%M}"
+
+    def audit_repr(self) -> str:
+        return self.number.msisdn
+
+    def is_live(self, now=None) -> bool:
+        return self.state == self.State.ACTIVE and self.reserved_until > (now or timezone.now())
+
+
+class SimCard(fsm.ConcurrentTransitionMixin, TimeStampedModel):
+    class Status(models.TextChoices):
+        IN_STOCK = "in_stock", _("In stock")
+        ASSIGNED = "assigned", _("Issued to a line")
+        DAMAGED = "damaged", _("Damaged")
+        INVALIDATED = "invalidated", _("Invalidated (replaced)")
+
+    iccid = models.CharField(_("ICCID"), max_length=20, unique=True)
+    imsi = models.CharField(_("IMSI"), max_length=15, unique=True)
+    capacity = models.CharField(_("capacity"), max_length=10, choices=SimCapacity.choices)
+    hall = models.ForeignKey("boss.Hall", verbose_name=_("service hall"), on_delete=models.PROTECT,
+                             related_name="sim_cards")
+    status = fsm.FSMField(_("status"), max_length=12, choices=Status.choices, default=Status.IN_STOCK,
+                          protected=True)
+    assigned_at = models.DateTimeField(_("issued to a line at"), null=True, blank=True)
+    batch = models.ForeignKey(StockImport, verbose_name=_("import"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("SIM card")
+        verbose_name_plural = _("SIM cards")
+        ordering = ["iccid"]
+        indexes = [models.Index(fields=["hall", "status", "capacity"], name="sim_stock_idx")]
+
+    def __str__(self):
+        return self.iccid
+
+    @fsm.transition(field=status, source=Status.IN_STOCK, target=Status.ASSIGNED)
+    def assign(self, *, when) -> None:
+        self.assigned_at = when
+
+    @fsm.transition(field=status, source=Status.ASSIGNED, target=Status.IN_STOCK)
+    def return_to_stock(self) -> None:
+        """An opening rolled back before activation: the card was never written to the network."""
+        self.assigned_at = None
+
+    @fsm.transition(field=status, source=Status.ASSIGNED, target=Status.INVALIDATED)
+    def invalidate(self) -> None:
+        """Replaced by a new card (补卡/换卡): the network no longer knows this one."""
+
+
+class HandsetModel(TimeStampedModel):
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    brand = models.CharField(_("brand"), max_length=50)
+    name = models.CharField(_("model"), max_length=100)
+    network = models.CharField(_("network"), max_length=4, choices=Network.choices, default=Network.G5)
+    price = models.DecimalField(_("price"), **MONEY)
+    active = models.BooleanField(_("on sale"), default=True)
+
+    class Meta:
+        verbose_name = _("handset model")
+        verbose_name_plural = _("handset models")
+        ordering = ["brand", "name"]
+        constraints = [models.CheckConstraint(condition=Q(price__gte=0), name="handset_price_not_negative")]
+
+    def __str__(self):
+        return f"{self.brand} {self.name}"
+
+
+class Handset(fsm.ConcurrentTransitionMixin, TimeStampedModel):
+    class Status(models.TextChoices):
+        IN_STOCK = "in_stock", _("In stock")
+        SOLD = "sold", _("Sold")
+        DAMAGED = "damaged", _("Damaged")
+
+    imei = models.CharField(_("IMEI"), max_length=15, unique=True)
+    model = models.ForeignKey(HandsetModel, verbose_name=_("model"), on_delete=models.PROTECT,
+                              related_name="handsets")
+    hall = models.ForeignKey("boss.Hall", verbose_name=_("service hall"), on_delete=models.PROTECT,
+                             related_name="handsets")
+    status = fsm.FSMField(_("status"), max_length=10, choices=Status.choices, default=Status.IN_STOCK,
+                          protected=True)
+    batch = models.ForeignKey(StockImport, verbose_name=_("import"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    sold_at = models.DateTimeField(_("sold at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("handset")
+        verbose_name_plural = _("handsets")
+        ordering = ["imei"]
+        indexes = [models.Index(fields=["hall", "status", "model"], name="handset_stock_idx")]
+
+    def __str__(self):
+        return self.imei
+
+    @fsm.transition(field=status, source=Status.IN_STOCK, target=Status.SOLD)
+    def sell(self, *, when) -> None:
+        self.sold_at = when
+
+
+class RechargeCard(fsm.ConcurrentTransitionMixin, TimeStampedModel):
+    """A recharge card (充值卡): serial and PIN, a face value, used once. The PIN is kept only as a keyed
+    hash (see orders.services.stock.recharge_pin_hash)."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Usable")
+        REDEEMED = "redeemed", _("Used")
+        VOID = "void", _("Void")
+
+    serial = models.CharField(_("serial number"), max_length=20, unique=True)
+    pin_hash = models.CharField(_("PIN hash"), max_length=128)
+    face_value = models.DecimalField(_("face value"), **MONEY)
+    valid_until = models.DateField(_("usable until"))
+    hall = models.ForeignKey("boss.Hall", verbose_name=_("service hall"), on_delete=models.PROTECT,
+                             related_name="recharge_cards")
+    status = fsm.FSMField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE,
+                          protected=True)
+    redeemed_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    redeemed_by = models.ForeignKey("boss.Staff", verbose_name=_("used by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    redeemed_for = models.CharField(_("used for"), max_length=11, blank=True)
+    batch = models.ForeignKey(StockImport, verbose_name=_("import"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("recharge card")
+        verbose_name_plural = _("recharge cards")
+        ordering = ["serial"]
+        indexes = [models.Index(fields=["hall", "status"], name="recharge_stock_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(face_value__gt=0), name="recharge_face_value_positive"),
+            models.CheckConstraint(condition=~Q(status="redeemed") | Q(redeemed_at__isnull=False),
+                                   name="recharge_redeemed_has_time"),
+        ]
+
+    def __str__(self):
+        return self.serial
+
+    @fsm.transition(field=status, source=Status.ACTIVE, target=Status.REDEEMED)
+    def redeem(self, *, when, by, msisdn: str) -> None:
+        self.redeemed_at, self.redeemed_by, self.redeemed_for = when, by, msisdn
+
+    @fsm.transition(field=status, source=Status.ACTIVE, target=Status.VOID)
+    def void(self) -> None:
+        pass

@@ -1,8 +1,0 @@
-import pytest
-
-
-@pytest.fixture
-def logged_in(client, rep):
-    """The test client logged in as the rep."""
-    client.force_login(rep)
-    return client
