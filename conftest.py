@@ -23,6 +23,13 @@ def is_postgres() -> bool:
     return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 
+def pytest_configure(config):
+    # Every lock a service takes in the tests is checked against the one order (boss/locks.py).
+    from boss.locks import lock_order_check_install
+
+    lock_order_check_install()
+
+
 def pytest_collection_modifyitems(config, items):
     skip_pg = pytest.mark.skip(reason="PostgreSQL-only (row locks, concurrency): set DATABASE_URL to run it")
     skip_redis = pytest.mark.skip(reason="needs a Redis broker: set CELERY_BROKER_URL=redis://...")

@@ -4,8 +4,6 @@ premium number with its minimum monthly spend. Idempotent."""
 
 import os
 
-from django.db import transaction
-
 from boss.models import Staff
 from customers.models import Customer, Line, LineCommitment
 from inventory.models import NumberResource, SimCard
@@ -36,12 +34,12 @@ def load_lines(stdout=None) -> int:
     for i, (customer, msisdn) in enumerate(zip(customers, numbers, strict=False)):
         if not SimCard.objects.filter(hall=rep.hall, capacity="usim", status="in_stock").exists():
             break
-        with transaction.atomic():
-            number_reserve(actor=rep, msisdn=msisdn, customer=customer)
-            order = order_open_account_create(actor=rep, customer=customer, msisdn=msisdn,
-                                              product_code=plans[i % len(plans)], sim_capacity="usim",
-                                              documents_checked=["id_original"], service_password="428571")
-            order_open_account_pay(actor=rep, order=order, method="cash", agreement_signed=True)
+        # Each step is its own transaction, as at the counter.
+        number_reserve(actor=rep, msisdn=msisdn, customer=customer)
+        order = order_open_account_create(actor=rep, customer=customer, msisdn=msisdn,
+                                          product_code=plans[i % len(plans)], sim_capacity="usim",
+                                          documents_checked=["id_original"], service_password="428571")
+        order_open_account_pay(actor=rep, order=order, method="cash", agreement_signed=True)
         opened += 1
     work_orders_run(limit=50)
     if stdout is not None and opened:
@@ -64,12 +62,11 @@ def load_premium_line(stdout=None) -> int:
     if msisdn is None or customer is None or not SimCard.objects.filter(
             hall=rep.hall, capacity="usim", status="in_stock").exists():
         return 0
-    with transaction.atomic():
-        number_reserve(actor=rep, msisdn=msisdn, customer=customer)
-        order = order_open_account_create(actor=rep, customer=customer, msisdn=msisdn, product_code="DGDD-MG-39",
-                                          sim_capacity="usim", documents_checked=["id_original"],
-                                          service_password="428571")
-        order_open_account_pay(actor=rep, order=order, method="cash", agreement_signed=True)
+    number_reserve(actor=rep, msisdn=msisdn, customer=customer)
+    order = order_open_account_create(actor=rep, customer=customer, msisdn=msisdn, product_code="DGDD-MG-39",
+                                      sim_capacity="usim", documents_checked=["id_original"],
+                                      service_password="428571")
+    order_open_account_pay(actor=rep, order=order, method="cash", agreement_signed=True)
     work_orders_run(limit=5)
     if stdout is not None:
         stdout.write(f"orders: demo premium-number line {msisdn} with a minimum monthly spend")

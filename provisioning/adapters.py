@@ -16,6 +16,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.module_loading import import_string
 
+from boss.locks import lock
+
 
 class Outcome(StrEnum):
     DONE = "done"
@@ -77,7 +79,7 @@ class SimulatedHlr:
             HlrSubscriber.objects.update_or_create(msisdn=msisdn, defaults={
                 "iccid": payload.get("iccid", ""), "status": "active", "features": payload.get("features", {})})
             return
-        subscriber = HlrSubscriber.objects.select_for_update().filter(msisdn=msisdn).first()
+        subscriber = lock(HlrSubscriber.objects.filter(msisdn=msisdn)).first()
         if subscriber is None:
             raise NetworkError(f"HLR has no subscriber {msisdn}")
         if action == "delete_subscriber":

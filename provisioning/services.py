@@ -12,8 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from boss.audit import audit_record
+from boss.locks import lock
 from boss.permissions import ensure_same_hall, system_actor
 from boss.tariffs import tariff
+from customers.models import Line
 from provisioning import hooks
 from provisioning.adapters import NetworkError, get_adapter
 from provisioning.errors import WorkOrderStateError
@@ -48,8 +50,8 @@ def work_orders_claim(*, limit: int = 10, worker: str = WORKER_ID) -> list[WorkO
     """Claim up to `limit` ready work orders: SKIP LOCKED so workers never wait on each other."""
     now = timezone.now()
     with transaction.atomic():
-        rows = list(WorkOrder.objects.select_for_update(skip_locked=True)
-                    .filter(state=WorkOrder.State.READY, run_after__lte=now).order_by("id")[:limit])
+        ready = WorkOrder.objects.filter(state=WorkOrder.State.READY, run_after__lte=now).order_by("id")
+        rows = list(lock(ready, skip_locked=True)[:limit])
         lease = now + timedelta(seconds=tariff("provisioning.lease_seconds"))
         for wo in rows:
             wo.state, wo.lease_until, wo.claimed_by = WorkOrder.State.RUNNING, lease, worker
@@ -69,9 +71,18 @@ def work_order_execute(*, work_order: WorkOrder, worker: str = WORKER_ID) -> Wor
     return _work_order_complete(work_order=work_order, worker=worker)
 
 
+def _lock(work_order: WorkOrder) -> WorkOrder:
+    """The work order's row, locked after its line's: the one order puts a line before every other row, so
+    a completion never holds the work order while it waits for a line a counter holds."""
+    line_id = WorkOrder.objects.filter(pk=work_order.pk).values_list("line_id", flat=True).first()
+    if line_id is not None:
+        lock(Line.objects.filter(pk=line_id)).first()
+    return lock(WorkOrder.objects.all()).get(pk=work_order.pk)
+
+
 @transaction.atomic
 def _work_order_complete(*, work_order: WorkOrder, worker: str) -> WorkOrder:
-    wo = WorkOrder.objects.select_for_update().get(pk=work_order.pk)
+    wo = _lock(work_order)
     if wo.state == WorkOrder.State.DONE:
         return wo  # another worker finished it after our lease expired: nothing more to do
     if wo.state not in (WorkOrder.State.RUNNING, WorkOrder.State.READY):
@@ -87,7 +98,7 @@ def _work_order_complete(*, work_order: WorkOrder, worker: str) -> WorkOrder:
 
 @transaction.atomic
 def _work_order_attempt_failed(*, work_order: WorkOrder, error: str, worker: str) -> WorkOrder:
-    wo = WorkOrder.objects.select_for_update().get(pk=work_order.pk)
+    wo = _lock(work_order)
     if wo.state != WorkOrder.State.RUNNING or wo.claimed_by != worker:
         return wo  # the lease was swept and someone else has it now
     wo.last_error = error[:300]
@@ -116,8 +127,8 @@ def work_orders_sweep(*, now=None) -> int:
     now = now or timezone.now()
     swept = 0
     with transaction.atomic():
-        rows = list(WorkOrder.objects.select_for_update(skip_locked=True)
-                    .filter(state=WorkOrder.State.RUNNING, lease_until__lt=now).order_by("id"))
+        expired = WorkOrder.objects.filter(state=WorkOrder.State.RUNNING, lease_until__lt=now).order_by("id")
+        rows = list(lock(expired, skip_locked=True))
         for wo in rows:
             wo.lease_until, wo.claimed_by = None, ""
             wo.state = WorkOrder.State.FAILED if wo.attempts >= wo.max_attempts else WorkOrder.State.READY
@@ -148,7 +159,7 @@ def work_order_retry(*, actor, work_order: WorkOrder, reason: str = "") -> WorkO
     """Put a failed work order back in the queue for a fresh round of attempts.
 
     Raises WorkOrderStateError, NotPermitted."""
-    wo = WorkOrder.objects.select_for_update().get(pk=work_order.pk)
+    wo = _lock(work_order)
     ensure_same_hall(actor=actor, hall_id=wo.hall_id)
     if wo.state != WorkOrder.State.FAILED:
         raise WorkOrderStateError(state=wo.state)
@@ -167,7 +178,7 @@ def work_order_rollback(*, actor, work_order: WorkOrder, reason: str) -> WorkOrd
     release the number, refund by reversal, cancel the order).
 
     Raises WorkOrderStateError, NotPermitted."""
-    wo = WorkOrder.objects.select_for_update().get(pk=work_order.pk)
+    wo = _lock(work_order)
     ensure_same_hall(actor=actor, hall_id=wo.hall_id)
     if wo.state != WorkOrder.State.FAILED:
         raise WorkOrderStateError(state=wo.state)

@@ -23,8 +23,8 @@ from django.utils import timezone
 
 from billing.models import ArrearsCase, LedgerAccount, LedgerEntry
 from billing.selectors import account_money
-from billing.services.locks import for_update
 from boss.audit import audit_record
+from boss.locks import lock
 from boss.tariffs import tariff
 from customers.models import Account
 from customers.money import AccountMoney
@@ -82,7 +82,7 @@ def accounts_below_limit():
 
 
 def _skip_locked(qs):
-    return for_update(qs, skip_locked=True)
+    return lock(qs, skip_locked=True)
 
 
 def _lines_locked(account_id: int, status: str):
@@ -91,7 +91,7 @@ def _lines_locked(account_id: int, status: str):
 
     qs = Line.objects.filter(account_id=account_id, status=status).order_by("pk")
     wanted = list(qs.values_list("pk", flat=True))
-    got = list(for_update(qs.select_related("hall"), skip_locked=True))
+    got = list(lock(qs.select_related("hall"), skip_locked=True))
     return got if [ln.pk for ln in got] == wanted else None
 
 
@@ -130,12 +130,11 @@ def arrears_suspend(*, actor, case: ArrearsCase) -> ArrearsCase | None:
     from provisioning.models import WorkOrder
     from provisioning.services import work_order_create
 
-    case = _skip_locked(ArrearsCase.objects.filter(pk=case.pk, status=ArrearsCase.Status.REMINDED)).first()
-    if case is None:
-        return None
+    # The one lock order: the lines, the account, then the case; nothing waits (a busy row: next scan).
     lines = _lines_locked(case.account_id, Line.Status.ACTIVE)
     account = _skip_locked(Account.objects.filter(pk=case.account_id)).first()
-    if lines is None or account is None:
+    case = _skip_locked(ArrearsCase.objects.filter(pk=case.pk, status=ArrearsCase.Status.REMINDED)).first()
+    if lines is None or account is None or case is None:
         return None
     money = account_money(account)
     if not account_below_limit(account, money):
@@ -169,13 +168,13 @@ def arrears_lines_restore(*, actor, account: Account) -> list:
     if account_below_limit(account):
         return []
     qs = Line.objects.filter(account_id=account.pk, status=Line.Status.SUSPENDED_ARREARS).order_by("pk")
-    lines = list(for_update(qs.select_related("hall")))
+    lines = list(lock(qs.select_related("hall")))
     for line in lines:
         line.restore_from_arrears()
         line.save(update_fields=["status", "updated_at"])
         work_order_create(action=WorkOrder.Action.RESUME, msisdn=line.msisdn, line=line, hall=line.hall,
                           payload={"reason": "arrears_cleared"}, reference=f"arrears-restore:{account.pk}")
-    for case in ArrearsCase.objects.select_for_update().filter(account_id=account.pk, closed_at__isnull=True):
+    for case in lock(ArrearsCase.objects.filter(account_id=account.pk, closed_at__isnull=True)):
         _close(case, "paid")
     return lines
 

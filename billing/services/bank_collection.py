@@ -39,9 +39,9 @@ from billing.services.ledger import (
     money,
     transaction_post,
 )
-from billing.services.locks import for_update
 from boss.audit import audit_record
 from boss.errors import DomainError
+from boss.locks import lock
 from boss.money import ZERO
 from boss.months import month_start
 from customers.models import Account
@@ -138,10 +138,10 @@ def bank_collection_item_answer(*, actor, item: BankCollectionItem, paid: bool, 
     from billing.services.points import bills_settle_accounts
     from customers.models import Line
 
-    # Lock order: the account's lines, the item, the account (ledger postings last).
-    list(for_update(Line.objects.filter(account_id=item.account_id).order_by("pk")))
-    item = for_update(BankCollectionItem.objects.select_related("batch")).get(pk=item.pk)
-    account = for_update(Account.objects.select_related("customer")).get(pk=item.account_id)
+    # The one lock order: the account's lines, the account, the item (ledger postings last).
+    list(lock(Line.objects.filter(account_id=item.account_id).order_by("pk")))
+    account = lock(Account.objects.select_related("customer")).get(pk=item.account_id)
+    item = lock(BankCollectionItem.objects.select_related("batch")).get(pk=item.pk)
     amount = money(amount) if paid else None
     if item.status != BankCollectionItem.Status.PENDING:
         same = (item.status == BankCollectionItem.Status.PAID) == paid and (not paid or item.paid_amount == amount)

@@ -44,6 +44,7 @@ from billing.services.ledger import PlannedTransaction, ledger_accounts_customer
 from billing.services.points import bills_settle_accounts
 from billing.services.rating import lines_locked, rate_lines, unrated_line_ids
 from boss.audit import audit_record
+from boss.locks import lock
 from boss.money import ZERO
 from boss.months import month_add, month_start, period_bounds
 from boss.tariffs import tariff
@@ -77,7 +78,7 @@ def bill_run_start(*, actor, period: date) -> BillRun:
     if period >= month_start(timezone.localdate()):
         raise BillRunTooEarlyError(period=f"{period:%Y-%m}")
     run, _created = BillRun.objects.get_or_create(period=period, defaults={"started_by": actor})
-    run = BillRun.objects.select_for_update().get(pk=run.pk)
+    run = lock(BillRun.objects.all()).get(pk=run.pk)
     pending = run.chunks.filter(status=BillRunChunk.Status.PENDING).exists()
     new_chunks = 0
     if not pending:
@@ -196,8 +197,8 @@ def bill_run_chunk_next(*, actor, run: BillRun) -> BillRunChunk | None:
     claimed = None
     try:
         with transaction.atomic():
-            chunk = (BillRunChunk.objects.select_for_update(skip_locked=True)
-                     .filter(run=run, status=BillRunChunk.Status.PENDING).order_by("pk").first())
+            pending = BillRunChunk.objects.filter(run=run, status=BillRunChunk.Status.PENDING).order_by("pk")
+            chunk = lock(pending, skip_locked=True, claim=True).first()
             if chunk is None:
                 return None
             claimed = chunk.pk
@@ -224,7 +225,7 @@ def bill_run_chunk_next(*, actor, run: BillRun) -> BillRunChunk | None:
 
 @transaction.atomic
 def _bill_run_close(*, actor, run: BillRun) -> BillRun:
-    run = BillRun.objects.select_for_update().get(pk=run.pk)
+    run = lock(BillRun.objects.all()).get(pk=run.pk)
     if run.status != BillRun.Status.RUNNING or run.chunks.filter(status=BillRunChunk.Status.PENDING).exists():
         return run
     report = bill_run_report(run)

@@ -13,6 +13,7 @@ from billing.errors import RedLetterTooLargeError
 from billing.models import Document, DocumentPrint, DocumentSequence
 from billing.services.ledger import money
 from boss.audit import audit_record
+from boss.locks import lock
 from boss.money import ZERO
 
 DEFAULT_SERIES = "A"
@@ -26,7 +27,7 @@ class DocLine:
 
 def _next_number(*, hall, kind: str, series: str) -> int:
     DocumentSequence.objects.get_or_create(hall=hall, kind=kind, series=series)
-    seq = DocumentSequence.objects.select_for_update().get(hall=hall, kind=kind, series=series)
+    seq = lock(DocumentSequence.objects.all()).get(hall=hall, kind=kind, series=series)
     number = seq.next_number
     seq.next_number = number + 1
     seq.save(update_fields=["next_number"])
@@ -66,7 +67,7 @@ def document_red_letter_by_issuer(*, actor, original: Document, amount: Decimal,
 
 
 def _red_letter(*, actor, original: Document, amount: Decimal, item: str, reference: str, payment, hall) -> Document:
-    original = Document.objects.select_for_update().get(pk=original.pk)
+    original = lock(Document.objects.all()).get(pk=original.pk)
     amount = money(amount)
     already = -sum((d.total for d in original.reversals.all()), ZERO)
     if amount <= ZERO or already + amount > original.total:

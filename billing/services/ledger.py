@@ -21,6 +21,7 @@ from billing.errors import (
     UnbalancedTransactionError,
 )
 from billing.models import LedgerAccount, LedgerEntry, LedgerTransaction
+from boss.locks import lock
 from boss.money import ZERO
 
 CENT = Decimal("0.01")
@@ -96,7 +97,7 @@ def _check_floors(delta: dict[int, Decimal]) -> None:
     """Lock the non-negative accounts this transaction lowers, then check their new balances."""
     ids = sorted(delta)
     guarded = list(
-        LedgerAccount.objects.select_for_update().filter(pk__in=ids, non_negative=True).order_by("pk")
+        lock(LedgerAccount.objects.filter(pk__in=ids, non_negative=True).order_by("pk"))
     )
     if not guarded:
         return
@@ -120,7 +121,7 @@ def transaction_reverse(*, actor, tx: LedgerTransaction, memo: str = "", kind: s
 
     Raises AlreadyReversedError, InsufficientBalanceError.
     """
-    original = LedgerTransaction.objects.select_for_update().get(pk=tx.pk)
+    original = lock(LedgerTransaction.objects.all()).get(pk=tx.pk)
     if original.reverses_id is not None or LedgerTransaction.objects.filter(reverses=original).exists():
         raise AlreadyReversedError(transaction=original.pk)
     entries = list(original.entries.select_related("account"))

@@ -31,6 +31,7 @@ from billing.services.ledger import (
     transaction_post,
 )
 from boss.audit import audit_record
+from boss.locks import lock
 from boss.money import ZERO
 from customers.models import Account
 
@@ -125,7 +126,7 @@ def payment_collect(*, actor, account: Account, amount, method: str, tendered=No
     if source is None and method not in COUNTER_METHODS:
         raise InvalidAmountError(_("This payment method is not taken at the counter here."), field="method")
     # Serialise payments of one account so the arrears/prepayment split is computed on a settled balance.
-    account = Account.objects.select_for_update().select_related("customer").get(pk=account.pk)
+    account = lock(Account.objects.select_related("customer")).get(pk=account.pk)
     before = account_money(account)
     applied = min(amount, before.arrears)
     prepaid = amount - applied

@@ -17,8 +17,8 @@ from django.utils import timezone
 from billing.models import Bill, BillSettlement, PointsEntry, PointsLot
 from billing.selectors import accounts_money, unbilled_charges
 from billing.services.bulk import insert_rows
-from billing.services.locks import for_update
 from boss.audit import audit_record
+from boss.locks import lock
 from boss.money import ZERO
 from boss.months import month_add, month_end, month_start
 from boss.tariffs import tariff
@@ -39,7 +39,7 @@ def points_expiry(earned_on: date) -> date:
 def bills_settle_accounts(*, account_ids) -> int:
     """Mark the newly paid bills of these accounts and accrue their points, in the caller's transaction
     (the accounts are locked here, after any line locks the caller holds). Returns bills settled."""
-    locked = for_update(Account.objects.filter(pk__in=list(account_ids)).order_by("pk"))
+    locked = lock(Account.objects.filter(pk__in=list(account_ids)).order_by("pk"))
     ids = list(locked.values_list("pk", flat=True))
     if not ids:
         return 0
@@ -92,8 +92,7 @@ def points_take_back(*, customer_id: int, bill_ids, points: int, reference: str)
     transaction. Points already redeemed or expired cannot be taken; returns how many were taken."""
     if points <= 0 or not bill_ids:
         return 0
-    lots = list(PointsLot.objects.select_for_update().filter(customer_id=customer_id, bill_id__in=list(bill_ids),
-                                                            remaining__gt=0).order_by("earned_on", "pk"))
+    lots = list(lock(PointsLot.objects.filter(customer_id=customer_id, bill_id__in=list(bill_ids), remaining__gt=0).order_by("earned_on", "pk")))
     taken = 0
     for lot in lots:
         take = min(lot.remaining, points - taken)
@@ -113,8 +112,7 @@ def points_expire(*, actor, today: date | None = None) -> int:
     expired = 0
     while True:
         with transaction.atomic():
-            lots = list(PointsLot.objects.select_for_update(skip_locked=True)
-                        .filter(expires_on__lt=today, remaining__gt=0).order_by("pk")[:1000])
+            lots = list(lock(PointsLot.objects.filter(expires_on__lt=today, remaining__gt=0).order_by("pk"), skip_locked=True)[:1000])
             if not lots:
                 break
             PointsEntry.objects.bulk_create([PointsEntry(customer_id=lot.customer_id, lot=lot,

@@ -23,8 +23,8 @@ from billing import rating_rules as rules
 from billing.errors import BillingInputError, MonthBilledError
 from billing.models import Bill, LinePlanPeriod, RatedRecord, UsageImport, UsageRecord
 from billing.services.charges import LineInfo, ids_q, plans_for_month
-from billing.services.locks import for_update
 from boss.audit import audit_record
+from boss.locks import lock
 from boss.months import SHANGHAI, month_add, month_end, month_start, period_bounds
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ def lines_locked(line_ids: Iterable[int]) -> list[LineInfo]:
     """Lock lines (no-key: FK inserts still pass) in pk order; what billing needs of them as LineInfo."""
     from customers.models import Line
 
-    qs = for_update(Line.objects.filter(pk__in=list(line_ids)).order_by("pk"))
+    qs = lock(Line.objects.filter(pk__in=list(line_ids)).order_by("pk"))
     return [LineInfo(*row) for row in qs.values_list(*LineInfo.FIELDS)]
 
 
@@ -258,7 +258,7 @@ def line_plan_correct(*, actor, line, plan, period: date, reason: str) -> LinePl
                                   "is a plan change at the counter."), field="period")
     if plan.kind != Plan.Kind.MAIN:
         raise BillingInputError(_("Choose a main plan."), field="plan")
-    line = for_update(Line.objects.select_related("account")).get(pk=line.pk)
+    line = lock(Line.objects.select_related("account")).get(pk=line.pk)
     info = LineInfo.of(line)
     if Bill.objects.filter(line=line, period=period).exists():
         raise MonthBilledError(msisdn=line.msisdn, period=f"{period:%Y-%m}")

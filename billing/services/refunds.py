@@ -41,10 +41,10 @@ from billing.services.ledger import (
     money,
     transaction_post,
 )
-from billing.services.locks import for_update
 from billing.services.points import points_for, points_take_back
 from boss.audit import audit_record
 from boss.errors import NotPermitted
+from boss.locks import lock
 from boss.money import ZERO
 from customers.models import Account
 
@@ -57,7 +57,7 @@ DOCUMENTS = {
 
 
 def _lock(case: RefundCase) -> RefundCase:
-    return for_update(RefundCase.objects.select_related("account", "collection_item"), no_key=False).get(pk=case.pk)
+    return lock(RefundCase.objects.select_related("account", "collection_item")).get(pk=case.pk)
 
 
 @transaction.atomic
@@ -103,7 +103,7 @@ def refund_decide(*, actor, case: RefundCase, approve: bool, over_deducted, amou
     item = collection_item or case.collection_item
     if item is None or item.account_id != case.account_id or item.status != BankCollectionItem.Status.PAID:
         raise BillingInputError(_("Choose a collection of this account that the bank paid."), field="collection_item")
-    item = for_update(BankCollectionItem.objects.all()).get(pk=item.pk)
+    item = lock(BankCollectionItem.objects.all()).get(pk=item.pk)
     over = money(over_deducted)
     if over <= ZERO:
         raise BillingInputError(_("Enter the amount found over-deducted."), field="over_deducted")
@@ -194,6 +194,8 @@ def refund_pay(*, actor, case: RefundCase, amount, documents=()) -> RefundCase:
     Raises RefundStateError, FourEyesError, RefundCapError, BillingInputError, NotPermitted,
     InsufficientBalanceError (the rep's drawer has not that much cash).
     """
+    # The one lock order: the account, then the case and its collection.
+    account = lock(Account.objects.all()).get(pk=RefundCase.objects.values_list("account_id", flat=True).get(pk=case.pk))
     case = _lock(case)
     if case.status == RefundCase.Status.PAID:
         raise RefundStateError(_("This refund has already been paid."), status=case.status)
@@ -205,10 +207,9 @@ def refund_pay(*, actor, case: RefundCase, amount, documents=()) -> RefundCase:
     if amount <= ZERO or amount > case.approved_amount:
         raise RefundCapError(_("At most the approved %(approved)s can be paid.")
                              % {"approved": f"¥{case.approved_amount:.2f}"}, approved=str(case.approved_amount))
-    item = for_update(BankCollectionItem.objects.all()).get(pk=case.collection_item_id)
+    item = lock(BankCollectionItem.objects.all()).get(pk=case.collection_item_id)
     if amount > _refundable(item, excluding=case):
         raise RefundCapError(_("This collection has been refunded already."), field="amount")
-    account = for_update(Account.objects.all()).get(pk=case.account_id)
     documents = sorted(set(documents or ()))
     if account.corporate:
         method, source, hall = RefundCase.Method.BANK, ledger_account_bank_clearing(bank=account.bank_code), None

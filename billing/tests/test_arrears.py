@@ -18,6 +18,7 @@ from billing.services.arrears import (
 )
 from billing.services.ledger import credit, debit, ledger_account_customer, ledger_account_revenue, transaction_post
 from billing.services.payments import payment_collect
+from boss.locks import lock
 from boss.models import AuditEvent
 from provisioning.models import WorkOrder
 
@@ -155,7 +156,7 @@ def test_the_job_never_waits_for_a_counter_holding_the_line(system, owing):
     def counter():
         try:
             with transaction.atomic():
-                Line.objects.select_for_update().get(pk=owing.pk)
+                lock(Line.objects.all()).get(pk=owing.pk)
                 held.set()
                 release.wait(10)
         finally:

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from boss.audit import audit_record
+from boss.locks import lock
 from boss.tariffs import tariff
 from complaints.models import ComplaintCategory, ComplaintStep, ComplaintTimeLimit, Escalation, Stage
 
@@ -60,8 +61,7 @@ def complaint_step_escalate(*, actor, step_id: int, now: datetime | None = None)
     now = now or timezone.now()
     # Only the step row is locked (of=self): the workflow services lock complaint, then step, and
     # never wait on this job, which skips rows that are locked instead of waiting for them.
-    step = (ComplaintStep.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("complaint", "department").filter(pk=step_id).first())
+    step = (lock(ComplaintStep.objects.select_related("complaint", "department").filter(pk=step_id), skip_locked=True).first())
     if step is None or step.closed_at is not None or step.due_at > now:
         return None
     level = step.escalation_level + 1
@@ -113,8 +113,7 @@ def escalation_acknowledge(*, actor, escalation: Escalation) -> Escalation:
     from boss.errors import NotPermitted
     from complaints.errors import EscalationError
 
-    escalation = (Escalation.objects.select_for_update(of=("self",)).select_related("department", "step__complaint")
-                  .get(pk=escalation.pk))
+    escalation = (lock(Escalation.objects.select_related("department", "step__complaint")).get(pk=escalation.pk))
     if not escalation_is_for(actor=actor, escalation=escalation):
         raise NotPermitted(_("This escalation is not addressed to you."))
     if escalation.acknowledged_at is not None:

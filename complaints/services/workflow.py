@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from billing.services.refunds import refund_request
 from boss.audit import audit_record
 from boss.errors import DomainError
+from boss.locks import lock
 from boss.models import Department
 from boss.months import months_before
 from boss.tariffs import tariff
@@ -41,13 +42,11 @@ Outcome = ComplaintStep.Outcome
 
 
 def _lock(complaint: Complaint) -> Complaint:
-    return (Complaint.objects.select_for_update(of=("self",)).select_related("category", "department")
-            .get(pk=complaint.pk))
+    return (lock(Complaint.objects.select_related("category", "department")).get(pk=complaint.pk))
 
 
 def _open_step(complaint: Complaint) -> ComplaintStep | None:
-    return (ComplaintStep.objects.select_for_update(of=("self",)).select_related("department")
-            .filter(complaint=complaint, closed_at__isnull=True).first())
+    return (lock(ComplaintStep.objects.select_related("department").filter(complaint=complaint, closed_at__isnull=True)).first())
 
 
 def _require_state(complaint: Complaint, transition) -> ComplaintStep:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from boss.audit import audit_record
 from boss.errors import NotPermitted
+from boss.locks import lock
 from boss.tariffs import tariff
 from customers.errors import (
     ClassAlreadyActiveError,
@@ -80,7 +81,7 @@ def customer_classify(*, actor, customer: Customer, kind: str, reason: str, vip_
     if until is not None and until < max(since, today):
         raise ClassInvalidError(_("The end date must be today or later, and not before the start."), field="until")
 
-    customer = Customer.objects.select_for_update(no_key=True).get(pk=customer.pk)
+    customer = lock(Customer.objects.all()).get(pk=customer.pk)
     classes = CustomerClass.objects.filter(customer=customer)
     if _overlapping(classes.filter(kind=kind), since, until).exists():
         raise ClassAlreadyActiveError(kind=kind)
@@ -105,8 +106,8 @@ def customer_class_revoke(*, actor, customer_class: CustomerClass, reason: str) 
     """
     _ensure_may_classify(actor, customer_class.kind)
     reason = _reason(reason)
-    customer = Customer.objects.select_for_update(no_key=True).get(pk=customer_class.customer_id)
-    klass = CustomerClass.objects.select_for_update(no_key=True).get(pk=customer_class.pk)
+    customer = lock(Customer.objects.all()).get(pk=customer_class.customer_id)
+    klass = lock(CustomerClass.objects.all()).get(pk=customer_class.pk)
     if klass.revoked_at is not None:
         raise ClassAlreadyRevokedError()
     klass.revoked_at = timezone.now()

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from boss.audit import audit_record
+from boss.locks import lock
 from boss.masking import mask, mask_address, mask_msisdn
 from boss.tariffs import tariff
 from customers.errors import (
@@ -45,8 +46,7 @@ def _identity_bind(*, actor, info: IdentityInfo, name: str, address: str, check_
     Returns the row and, for a reused one, its masked state before. Raises IdentityInUseError (already a
     customer's, when `for_customer`), IdentityNameMismatchError.
     """
-    identity = (CustomerIdentity.objects.select_for_update(no_key=True)
-                .filter(doc_type=info.doc_type, number=info.number).first())
+    identity = (lock(CustomerIdentity.objects.filter(doc_type=info.doc_type, number=info.number)).first())
     if identity is None:
         identity = CustomerIdentity(doc_type=info.doc_type, number=info.number, name=name, address=address)
         _identity_checked(identity, actor=actor, check_method=check_method)
@@ -145,7 +145,7 @@ def customer_update(*, actor, customer: Customer, contact_phone: str | None = No
     if contact_phone is not None and not contact_phone.strip():
         raise CustomerIncompleteError(_("Enter a contact number."), field="contact_phone", missing=["contact_phone"])
     phone = contact_phone_normalize(contact_phone) if contact_phone is not None else None
-    customer = Customer.objects.select_for_update(no_key=True).get(pk=customer.pk)
+    customer = lock(Customer.objects.all()).get(pk=customer.pk)
     before = {"contact_phone": mask_msisdn(customer.contact_phone),
               "contact_address": mask_address(customer.contact_address)}
     if phone is not None:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from boss.audit import audit_record
+from boss.locks import lock
 from boss.permissions import ensure_same_hall
 from boss.tariffs import tariff
 from customers.errors import (
@@ -73,7 +74,7 @@ def line_create(*, actor, customer, account, plan, msisdn: str, hall, iccid: str
     if national is None:
         national = identity_national_count(identity=customer.identity)
 
-    identity = CustomerIdentity.objects.select_for_update(no_key=True).get(pk=customer.identity_id)
+    identity = lock(CustomerIdentity.objects.all()).get(pk=customer.identity_id)
     local = line_count_for_identity(identity=identity, states=counted_line_states())
     limit = tariff("identity.max_lines")
     held = local + national.other_provinces

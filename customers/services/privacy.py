@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from boss.audit import audit_record
 from boss.errors import NotPermitted
+from boss.locks import lock
 from boss.models import AuditEvent, Staff
 from boss.tariffs import tariff
 from customers.errors import ReasonRequiredError, RevealFieldError, RevealLimitError
@@ -49,7 +50,7 @@ def identity_reveal(*, actor, customer: Customer, field: str, reason: str) -> st
     if len(reason) < max(tariff("privacy.reveal_reason_min_length"), 1):
         raise ReasonRequiredError(_("Say why you need to see the full value."))
 
-    Staff.objects.select_for_update(no_key=True).filter(pk=actor.pk).first()
+    lock(Staff.objects.filter(pk=actor.pk)).first()
     limit = tariff("privacy.reveals_per_hour")
     recent = AuditEvent.objects.filter(actor=actor, action=REVEAL_ACTION,
                                        occurred_at__gte=timezone.now() - timedelta(hours=1)).count()

@@ -10,6 +10,7 @@ from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from boss.audit import audit_record
+from boss.locks import lock
 from boss.tariffs import tariff
 from customers.models import Account, Customer, CustomerIdentity, Line
 
@@ -31,13 +32,12 @@ def customer_identity_purge(*, actor, customer_id: int, now=None) -> Customer | 
     """Erase one customer's personal data once the retention period is over (the timed job, item by item;
     safe to run twice: a purged or again-served customer is skipped). Audited without any value."""
     now = now or timezone.now()
-    customer = (Customer.objects.select_for_update(skip_locked=True).select_related("identity")
-                .filter(pk=customer_id).first())
+    customer = (lock(Customer.objects.select_related("identity").filter(pk=customer_id), skip_locked=True).first())
     if customer is None or customer.identity.purged_at is not None:
         return None
     if customer_id not in set(identities_due_for_purge(now=now).filter(pk=customer_id)):
         return None
-    identity = CustomerIdentity.objects.select_for_update().get(pk=customer.identity_id)
+    identity = lock(CustomerIdentity.objects.all()).get(pk=customer.identity_id)
     identity.number = f"PURGED{identity.pk:012d}"  # stays unique per type; no longer a person's number
     identity.name, identity.address, identity.purged_at = ERASED_NAME, "", now
     identity.save(update_fields=["number", "name", "address", "purged_at", "updated_at"])

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from boss.audit import audit_record
+from boss.locks import lock
 from boss.permissions import actor_spans_halls
 from boss.tariffs import tariff
 from customers.identity import msisdn_normalize
@@ -37,7 +38,7 @@ def _lock_number(msisdn: str, *, nowait: bool = False) -> NumberResource:
     """Lock the number's row. With nowait, a row another counter holds right now is unavailable."""
     # of=("self",): lock the number only, not the grade row joined for reading (two counters reserving two
     # numbers of the same grade must not wait for, or with NOWAIT be refused by, each other).
-    qs = NumberResource.objects.select_for_update(no_key=True, nowait=nowait, of=("self",)).select_related("grade")
+    qs = lock(NumberResource.objects.select_related("grade"), nowait=nowait)
     try:
         with transaction.atomic():  # a savepoint: a refused NOWAIT aborts only this statement
             return qs.get(msisdn=msisdn)
@@ -176,8 +177,7 @@ def number_reservation_expire(*, actor, reservation_id: int) -> NumberReservatio
     reservation = NumberReservation.objects.filter(pk=reservation_id).only("number_id").first()
     if reservation is None:
         return None
-    number = (NumberResource.objects.select_for_update(no_key=True, skip_locked=True)
-              .filter(pk=reservation.number_id).first())
+    number = (lock(NumberResource.objects.filter(pk=reservation.number_id), skip_locked=True).first())
     if number is None:
         return None
     reservation = NumberReservation.objects.get(pk=reservation_id)
@@ -291,8 +291,7 @@ def number_port_out(*, actor, msisdn: str, operator: str) -> NumberResource:
 def number_thaw(*, actor, number_id: int) -> NumberResource | None:
     """Return one number whose cool-down is over to the free pool (the timed job, item by item).
     Safe to run twice; a number locked right now is skipped. Returns None when nothing was done."""
-    number = (NumberResource.objects.select_for_update(no_key=True, skip_locked=True)
-              .filter(pk=number_id).first())
+    number = (lock(NumberResource.objects.filter(pk=number_id), skip_locked=True).first())
     now = timezone.now()
     # No end date means frozen until someone decides otherwise (a pre-cancelled line's number).
     if number is None or number.status != Status.FROZEN or number.frozen_until is None or number.frozen_until > now:

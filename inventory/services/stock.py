@@ -31,6 +31,7 @@ from stdnum import imei as stdnum_imei
 
 from boss.audit import audit_record
 from boss.errors import DomainError
+from boss.locks import lock
 from boss.permissions import ensure_same_hall
 from catalog.grading import grader_from_db
 from catalog.models import SimCapacity
@@ -367,7 +368,7 @@ def stock_import(*, actor, kind: str, data: bytes | str, filename: str = "", hal
 def sim_card_assign(*, actor, iccid: str) -> SimCard:
     """Issue a SIM card of the actor's hall stock to a new line (called by the opening of an account,
     inside its transaction). Raises SimCardUnavailableError, NotPermitted."""
-    sim = SimCard.objects.select_for_update(no_key=True).filter(iccid=(iccid or "").strip()).first()
+    sim = lock(SimCard.objects.filter(iccid=(iccid or "").strip())).first()
     if sim is None or sim.status != SimCard.Status.IN_STOCK:
         raise SimCardUnavailableError(iccid=(iccid or "")[:20])
     ensure_same_hall(actor=actor, hall_id=sim.hall_id)
@@ -388,7 +389,7 @@ def recharge_card_redeem(*, actor, serial: str, pin: str, msisdn: str = "") -> R
     RechargeCardUnusableError (void or past its date).
     """
     serial = (serial or "").strip()
-    card = RechargeCard.objects.select_for_update(no_key=True).filter(serial=serial).first()
+    card = lock(RechargeCard.objects.filter(serial=serial)).first()
     if card is None or not _pin_matches(card, (pin or "").strip()):
         raise RechargeCardInvalidError()
     if card.status == RechargeCard.Status.REDEEMED:
@@ -406,8 +407,7 @@ def recharge_card_redeem(*, actor, serial: str, pin: str, msisdn: str = "") -> R
 def sim_card_pick(*, actor, capacity: str) -> SimCard:
     """An in-stock SIM card of this capacity from the actor's hall, locked (SKIP LOCKED: two counters
     never wait on, or take, the same card). Raises SimCardUnavailableError."""
-    sim = (SimCard.objects.select_for_update(no_key=True, skip_locked=True)
-           .filter(hall_id=actor.hall_id, capacity=capacity, status=SimCard.Status.IN_STOCK).order_by("pk").first())
+    sim = (lock(SimCard.objects.filter(hall_id=actor.hall_id, capacity=capacity, status=SimCard.Status.IN_STOCK).order_by("pk"), skip_locked=True).first())
     if sim is None:
         label = dict(SimCard._meta.get_field("capacity").choices).get(capacity, capacity)
         raise SimCardUnavailableError(_("No %(capacity)s SIM card is left in this hall's stock.") % {"capacity": label},
@@ -418,7 +418,7 @@ def sim_card_pick(*, actor, capacity: str) -> SimCard:
 @transaction.atomic
 def sim_card_return(*, actor, iccid: str, reason: str = "") -> SimCard:
     """Put a card issued to a rolled-back opening back into its hall's stock."""
-    sim = SimCard.objects.select_for_update(no_key=True).get(iccid=iccid)
+    sim = lock(SimCard.objects).get(iccid=iccid)
     if sim.status != SimCard.Status.ASSIGNED:
         return sim
     sim.return_to_stock()
@@ -470,7 +470,7 @@ def numbers_regrade(*, actor, batch_size: int = 5000) -> RegradeResult:
         if not new:
             continue
         with transaction.atomic():
-            locked = list(free().select_for_update(skip_locked=True).filter(pk__in=list(new)).only("pk"))
+            locked = list(lock(free().filter(pk__in=list(new)).only("pk"), key=True, skip_locked=True))
             for number in locked:
                 number.grade_id, number.pattern = new[number.pk]
             NumberResource.objects.bulk_update(locked, ["grade", "pattern"])

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection, transaction
 from rest_framework.test import APIClient
 
+from boss.locks import lock
 from boss.permissions import system_actor
 from boss.tests.threads import run_concurrently
 from inventory.errors import NumberUnavailableError, RechargeCardUsedError
@@ -66,7 +67,7 @@ def test_the_expiry_job_skips_a_number_a_counter_holds_locked(rep, number):
 
     def counter():
         with transaction.atomic():
-            NumberResource.objects.select_for_update().get(pk=number.pk)
+            lock(NumberResource.objects.all()).get(pk=number.pk)
             locked.set()
             release.wait(10)
         connection.close()

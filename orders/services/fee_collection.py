@@ -4,6 +4,7 @@ credit limit restores its lines suspended for arrears at once, with their resume
 same transaction (billing's arrears rule; well inside the 48 hours of the rules)."""
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -12,7 +13,8 @@ from billing.services.arrears import arrears_lines_restore
 from billing.services.ledger import ledger_account_prepaid_cards
 from billing.services.payments import PaymentResult, payment_collect
 from boss.audit import audit_record
-from customers.models import Line
+from boss.locks import lock
+from customers.models import Account, Line
 from inventory.services.stock import recharge_card_redeem
 from orders.errors import LineNotServiceableError
 
@@ -26,7 +28,13 @@ def line_fee_collect(*, actor, line: Line, method: str, amount=None, tendered=No
     Raises LineNotServiceableError, InvalidAmountError, TenderedTooLittleError, RechargeCardInvalidError,
     RechargeCardUsedError, RechargeCardUnusableError.
     """
-    line = Line.objects.select_for_update(no_key=True).select_related("account").get(pk=line.pk)
+    # The one lock order: the lines (the served one and the account's lines a payment may restore), then the
+    # account, then the recharge card.
+    account_id = Line.objects.filter(pk=line.pk).values_list("account_id", flat=True).get()
+    served = Q(pk=line.pk) | Q(account_id=account_id, status=Line.Status.SUSPENDED_ARREARS)
+    line = next(ln for ln in lock(Line.objects.select_related("account").filter(served).order_by("pk"))
+                if ln.pk == line.pk)
+    lock(Account.objects.filter(pk=account_id)).get()
     if line.status == Line.Status.CANCELLED:
         raise LineNotServiceableError(msisdn=line.msisdn)
     source, item = None, None

@@ -28,6 +28,7 @@ from billing.services.documents import document_red_letter
 from billing.services.ledger import transaction_reverse
 from billing.services.payments import Allocation, payment_receive
 from boss.audit import audit_record
+from boss.locks import lock
 from boss.money import ZERO
 from customers.models import Customer, Line
 from customers.services import agent_identity_record
@@ -106,8 +107,7 @@ def line_lock(line: Line | int) -> Line:
     """Re-read the line under its row lock (customer and identity rows are read, not locked: services
     that change them lock them first, in the global order)."""
     pk = line.pk if isinstance(line, Line) else line
-    return (Line.objects.select_for_update(no_key=True, of=("self",))
-            .select_related("customer__identity", "account", "plan", "hall").get(pk=pk))
+    return (lock(Line.objects.select_related("customer__identity", "account", "plan", "hall")).get(pk=pk))
 
 
 def ensure_state(line: Line, kind: str, transition: Callable | None = None) -> None:
@@ -244,7 +244,7 @@ def on_network_undone(kind: str):
 def _lifecycle_order(work_order) -> Order | None:
     if not work_order.reference.startswith("order:"):
         return None
-    order = Order.objects.select_for_update().filter(pk=int(work_order.reference.split(":", 1)[1])).first()
+    order = lock(Order.objects.filter(pk=int(work_order.reference.split(":", 1)[1]))).first()
     if order is None or order.kind == K.OPEN_ACCOUNT:
         return None
     return order

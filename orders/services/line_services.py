@@ -22,6 +22,7 @@ from billing.services.documents import document_print
 from billing.services.settlement import deposit_release
 from boss.audit import audit_record
 from boss.errors import DomainError
+from boss.locks import lock
 from boss.tariffs import tariff
 from catalog.errors import FeatureUnavailableError
 from catalog.models import Business, Discount, Feature, PaymentMethod, in_force_q
@@ -372,7 +373,7 @@ def _discounted(charges: list[Charge], discount: Decimal) -> list[Charge]:
 
 @on_network_done(K.SIM_REPLACEMENT)
 def _sim_replaced(*, actor, order, line):
-    old = SimCard.objects.select_for_update(no_key=True).filter(iccid=order.details.get("old_iccid") or "-").first()
+    old = lock(SimCard.objects.filter(iccid=order.details.get("old_iccid") or "-")).first()
     if old is not None and old.status == SimCard.Status.ASSIGNED:
         old.invalidate()
         old.save(update_fields=["status", "updated_at"])
@@ -480,7 +481,7 @@ def line_customer_data_change(*, actor, line: Line, name: str | None = None, con
     Raises NothingToDoError, DomainError (empty name), BadContactNumberError, ServicePasswordError,
     LineStateError, DocumentsMissingError, AgreementNotSignedError.
     """
-    customer = Customer.objects.select_for_update(no_key=True).select_related("identity").get(pk=line.customer_id)
+    customer = lock(Customer.objects.select_related("identity")).get(pk=line.customer_id)
     changes: dict = {}
     if name is not None and name.strip() and name.strip() != customer.name:
         changes["name"] = " ".join(name.split())[:100]
@@ -548,7 +549,7 @@ def line_payment_method_change(*, actor, line: Line, payment_method: str, bank_c
     line, order = _data_change(actor=actor, line=line, kind=K.PAYMENT_METHOD, documents_checked=documents_checked,
                                agent=agent, agreement_signed=agreement_signed, extra_documents=extra,
                                details={"payment_method": payment_method})
-    account = Account.objects.select_for_update().get(pk=line.account_id)
+    account = lock(Account.objects.all()).get(pk=line.account_id)
     before = {"payment_method": account.payment_method, "corporate": account.corporate}
     if payment_method != PaymentMethod.CASH:
         holder = (agent_identity_record(actor=actor, doc_type=holder_doc_type, number=holder_doc_number,
@@ -601,8 +602,9 @@ def line_handset_sell(*, actor, line: Line, imei: str, documents_checked=(), age
     """Sell a handset from the hall's stock to the line's customer (购买机身): its model's price, invoiced.
     Raises HandsetUnavailableError, LineStateError, DocumentsMissingError, AgreementNotSignedError,
     TenderedTooLittleError."""
-    handset = (Handset.objects.select_for_update(no_key=True, of=("self",)).select_related("model")
-               .filter(imei=(imei or "").strip(), hall_id=actor.hall_id).first())
+    # Priced from a read; locked after the line (the one lock order) and checked again there.
+    in_stock = Handset.objects.select_related("model").filter(imei=(imei or "").strip(), hall_id=actor.hall_id)
+    handset = in_stock.first()
     if handset is None or handset.status != Handset.Status.IN_STOCK:
         raise HandsetUnavailableError(imei=(imei or "")[:15])
     with translation.override("zh-hans"):
@@ -613,6 +615,9 @@ def line_handset_sell(*, actor, line: Line, imei: str, documents_checked=(), age
                                details={"imei": handset.imei, "model": handset.model.code})
     payment = order_collect(actor=actor, order=order, account=line.account, line=line, charges=charges,
                             method=method, tendered=tendered)
+    handset = lock(in_stock).first()
+    if handset is None or handset.status != Handset.Status.IN_STOCK:
+        raise HandsetUnavailableError(imei=(imei or "")[:15])   # sold at another counter meanwhile: all rolls back
     handset.sell(when=timezone.now())
     handset.save(update_fields=["status", "sold_at", "updated_at"])
     order_finish(order=order, payment=payment.payment if payment else None)

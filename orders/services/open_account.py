@@ -21,6 +21,7 @@ from billing.services.ledger import transaction_reverse
 from billing.services.payments import Allocation, payment_receive
 from boss.audit import audit_record
 from boss.errors import NotPermitted
+from boss.locks import lock
 from boss.permissions import ensure_same_hall
 from boss.tariffs import tariff
 from catalog.models import Business, Feature, OneTimeFee, PaymentMethod, Plan
@@ -263,7 +264,9 @@ def order_open_account_pay(*, actor, order: Order, method: str, tendered=None, a
     """
     # The group's count is network I/O: ask before taking any lock (it fails closed).
     national = identity_national_count(identity=order.customer.identity)
-    order = Order.objects.select_for_update().select_related("customer__identity").get(pk=order.pk)
+    # The one lock order: the customer's identity (the per-identity line limit) before the order.
+    lock(CustomerIdentity.objects.filter(pk=order.customer.identity_id)).get()
+    order = lock(Order.objects.select_related("customer__identity")).get(pk=order.pk)
     ensure_same_hall(actor=actor, hall_id=order.hall_id)
     if order.kind != Order.Kind.OPEN_ACCOUNT or order.state != Order.State.DRAFT:
         raise OrderStateError(_("This order has already been paid or cancelled."), state=order.state)
@@ -327,7 +330,7 @@ def _identity(pk):
 def order_cancel_draft(*, actor, order: Order, reason: str) -> Order:
     """Abandon an unpaid opening: the order is cancelled and the number's reservation released.
     Raises OrderStateError, NotPermitted."""
-    order = Order.objects.select_for_update().get(pk=order.pk)
+    order = lock(Order.objects.all()).get(pk=order.pk)
     ensure_same_hall(actor=actor, hall_id=order.hall_id)
     if order.state != Order.State.DRAFT:
         raise OrderStateError(state=order.state)
@@ -348,16 +351,16 @@ def order_cancel_draft(*, actor, order: Order, reason: str) -> Order:
 def _order_of(work_order) -> Order | None:
     if not work_order.reference.startswith("order:"):
         return None
-    return Order.objects.select_for_update().filter(pk=int(work_order.reference.split(":", 1)[1])).first()
+    return lock(Order.objects.filter(pk=int(work_order.reference.split(":", 1)[1]))).first()
 
 
 @hooks.on_complete(WorkOrder.Action.CREATE_SUBSCRIBER)
 def _opening_completed(*, actor, work_order) -> None:
     """The network created the subscriber: the line goes live and the order is completed."""
-    order = _order_of(work_order)
     now = timezone.now()
-    if work_order.line_id:
-        line = Line.objects.select_for_update().get(pk=work_order.line_id)
+    line = lock(Line.objects.all()).get(pk=work_order.line_id) if work_order.line_id else None  # the line first
+    order = _order_of(work_order)
+    if line is not None:
         if line.status == Line.Status.PENDING_ACTIVATION:
             line.activate(when=now)
             line.save(update_fields=["status", "activated_at", "updated_at"])
@@ -378,10 +381,10 @@ def _opening_failed(*, actor, work_order) -> None:
 def _opening_rolled_back(*, actor, work_order, reason: str) -> None:
     """Undo an opening the network never completed: line abandoned, number back in the pool, SIM back in
     stock, the money refunded by reversal with red-letter documents, the order cancelled."""
-    order = _order_of(work_order)
     now = timezone.now()
-    if work_order.line_id:
-        line = Line.objects.select_for_update().get(pk=work_order.line_id)
+    line = lock(Line.objects.all()).get(pk=work_order.line_id) if work_order.line_id else None  # the line first
+    order = _order_of(work_order)
+    if line is not None:
         if line.status == Line.Status.PENDING_ACTIVATION:
             line.abandon(when=now)
             line.save(update_fields=["status", "cancelled_at", "updated_at"])

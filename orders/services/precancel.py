@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from billing.selectors import account_money, customer_average_monthly_spend
 from boss.audit import audit_record
 from boss.errors import DomainError
+from boss.locks import lock
 from boss.months import months_after
 from boss.tariffs import tariff
 from catalog.models import Feature
@@ -181,7 +182,7 @@ def line_mark_cancellation_due(*, actor, line_id: int) -> Line | None:
     """Mark one line whose pre-cancellation window has ended as due for formal cancellation (the timed
     job, item by item). Safe to run twice and beside the counters: a line locked right now is skipped,
     one already marked or re-opened is left alone. Returns None when nothing was done."""
-    line = Line.objects.select_for_update(no_key=True, skip_locked=True).filter(pk=line_id).first()
+    line = lock(Line.objects.filter(pk=line_id), skip_locked=True).first()
     today = timezone.localdate()
     if (line is None or line.status != Line.Status.PENDING_CANCELLATION or line.cancellation_due_at is not None
             or line.precancel_until is None or line.precancel_until > today):

@@ -1,0 +1,65 @@
+"""The one lock discipline (boss/locks.py): no bare select_for_update anywhere, and the order check that the
+whole suite runs under (customer, identity, line, account, then the rest; a row already held may be
+fetched again)."""
+
+import ast
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import transaction
+
+from boss.locks import LockOrderError, lock
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _python_files():
+    for app in settings.PROJECT_APPS:
+        for path in (ROOT / app).rglob("*.py"):
+            if "migrations" not in path.parts:
+                yield path
+
+
+def test_no_code_takes_a_row_lock_but_through_the_one_helper():
+    bare = []
+    for path in _python_files():
+        if path == ROOT / "boss" / "locks.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr == "select_for_update":
+                bare.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert bare == [], f"use boss.locks.lock() instead of select_for_update: {bare}"
+
+
+@pytest.mark.django_db
+def test_a_line_locked_before_its_customer_is_refused_in_the_tests(customer):
+    from customers.models import Customer, Line
+    from customers.tests.factories import LineFactory
+
+    line = LineFactory(customer=customer)
+    with pytest.raises(LockOrderError, match="customers.customer locked after customers.line"), transaction.atomic():
+        lock(Line.objects.filter(pk=line.pk)).get()
+        lock(Customer.objects.filter(pk=customer.pk)).get()
+
+
+@pytest.mark.django_db
+def test_the_documented_order_passes_and_a_row_already_held_may_be_fetched_again(customer):
+    from customers.models import Account, Customer, Line
+    from customers.tests.factories import LineFactory
+
+    line = LineFactory(customer=customer)
+    with transaction.atomic():
+        lock(Customer.objects.filter(pk=customer.pk)).get()
+        lock(Line.objects.filter(pk=line.pk)).get()
+        lock(Account.objects.filter(pk=line.account_id)).get()
+        assert lock(Line.objects.filter(pk=line.pk)).get() == line     # held already: no wait, no refusal
+    with transaction.atomic():                                          # a new transaction starts afresh
+        lock(Account.objects.filter(pk=line.account_id)).get()
+
+
+def test_a_claim_never_waits():
+    from boss.models import Hall
+
+    with pytest.raises(ValueError):
+        lock(Hall.objects.all(), claim=True)
