@@ -92,3 +92,18 @@ def system_actor():
         actor.set_unusable_password()
         actor.save(update_fields=["password"])
     return actor
+
+
+def approver_authenticate(request, *, username: str, password: str):
+    """A second person approves at the counter by typing their own user name and password (a manager's
+    blacklist override, a store manager's signature). Returns the approver; a wrong name or password is
+    refused at the password field (the login lockout counts it like any failed login)."""
+    from django.contrib.auth import authenticate
+    from django.utils.translation import gettext as _
+
+    from boss.errors import DomainError
+
+    approver = authenticate(request, username=username or "", password=password or "")
+    if approver is None:
+        raise DomainError(_("The manager's user name or password is wrong."), field="override_password")
+    return approver

@@ -78,7 +78,7 @@ class FeaturesForm(LineChangeForm):
 
     def __init__(self, *args, line=None, **kwargs):
         super().__init__(*args, line=line, **kwargs)
-        from orders.services.precancel import feature_is_international_roaming
+        from orders.services.lifecycle import feature_is_international_roaming
 
         today = timezone.localdate()
         held = {lf.feature.code: lf.feature for lf in line.line_features.select_related("feature")

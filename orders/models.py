@@ -160,9 +160,18 @@ class Order(fsm.ConcurrentTransitionMixin, TimeStampedModel):
         created = timezone.localtime(self.created_at) if self.created_at else timezone.localtime()
         return f"{created:%Y%m%d}{self.pk or 0:08d}"
 
+    REFERENCE_PREFIX = "order:"
+
     @property
     def reference(self) -> str:
-        return f"order:{self.pk}"
+        """How work orders, documents and payments name the order that made them."""
+        return f"{self.REFERENCE_PREFIX}{self.pk}"
+
+    @classmethod
+    def pk_from_reference(cls, reference: str) -> int | None:
+        """The order's id in a reference made by `reference`, else None."""
+        rest = reference[len(cls.REFERENCE_PREFIX):] if reference.startswith(cls.REFERENCE_PREFIX) else ""
+        return int(rest) if rest.isdigit() else None
 
     @property
     def agreement_signed(self) -> bool:

@@ -124,7 +124,7 @@ class _StepApi(APIView):
     class InputSerializer(serializers.Serializer):
         pass
 
-    def call(self, actor, complaint, data):  # pragma: no cover - every subclass defines it
+    def call(self, *, actor, complaint, data):  # pragma: no cover - every subclass defines it
         raise NotImplementedError
 
     def post(self, request, number: str):
@@ -133,7 +133,8 @@ class _StepApi(APIView):
         complaint = complaint_get_for_actor(actor=request.user, number=number)
 
         def run():
-            return 200, ComplaintOutput(_full(self.call(request.user, complaint, data.validated_data))).data
+            done = self.call(actor=request.user, complaint=complaint, data=data.validated_data)
+            return 200, ComplaintOutput(_full(done)).data
 
         key = request.headers.get("Idempotency-Key")
         if not key:
@@ -167,7 +168,7 @@ class ComplaintDispatchApi(_StepApi):
                                            default=None)
         note = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
 
-    def call(self, actor, complaint, data):
+    def call(self, *, actor, complaint, data):
         return complaint_dispatch(actor=actor, complaint=complaint, **data)
 
 
@@ -182,7 +183,7 @@ class ComplaintPassDownApi(_StepApi):
         unit = _department(kinds=(Department.Kind.DISTRICT,))
         note = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
 
-    def call(self, actor, complaint, data):
+    def call(self, *, actor, complaint, data):
         return complaint_pass_down(actor=actor, complaint=complaint, **data)
 
 
@@ -196,7 +197,7 @@ class ComplaintReturnApi(_StepApi):
     class InputSerializer(serializers.Serializer):
         reason = serializers.CharField(max_length=2000)
 
-    def call(self, actor, complaint, data):
+    def call(self, *, actor, complaint, data):
         return complaint_return(actor=actor, complaint=complaint, **data)
 
 
@@ -213,7 +214,7 @@ class ComplaintReplyApi(_StepApi):
             queryset=Article.objects.filter(kind=Article.Kind.ANSWER_TEMPLATE), required=False, allow_null=True,
             default=None)
 
-    def call(self, actor, complaint, data):
+    def call(self, *, actor, complaint, data):
         return complaint_reply(actor=actor, complaint=complaint, **data)
 
 
@@ -227,7 +228,7 @@ class ComplaintAcceptApi(_StepApi):
     class InputSerializer(serializers.Serializer):
         answer = serializers.CharField(max_length=8000)
 
-    def call(self, actor, complaint, data):
+    def call(self, *, actor, complaint, data):
         return complaint_accept(actor=actor, complaint=complaint, **data)
 
 
@@ -242,7 +243,7 @@ class ComplaintRedispatchApi(_StepApi):
         reason = serializers.CharField(max_length=2000)
         department = _department(kinds=_HANDLING, required=False, default=None)
 
-    def call(self, actor, complaint, data):
+    def call(self, *, actor, complaint, data):
         return complaint_redispatch(actor=actor, complaint=complaint, **data)
 
 
@@ -257,7 +258,7 @@ class ComplaintCallbackApi(_StepApi):
         satisfaction = serializers.ChoiceField(choices=Complaint.Satisfaction.choices)
         note = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
 
-    def call(self, actor, complaint, data):
+    def call(self, *, actor, complaint, data):
         return complaint_callback(actor=actor, complaint=complaint, **data)
 
 

@@ -13,11 +13,11 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import FormView
 
 from boss.errors import DomainError
+from boss.forms import form_add_domain_error
 from complaints.forms import ArticleForm
 from complaints.models import Article, ArticleCategory
 from complaints.selectors import article_get, article_most_used, article_search
 from complaints.services import article_create, article_update
-from complaints.views.workflow import add_domain_error
 
 
 @never_cache
@@ -73,7 +73,7 @@ class ArticleCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
                                      category=data["category"], body=data["body"], keywords=data["keywords"],
                                      valid_from=data["valid_from"], valid_until=data["valid_until"])
         except DomainError as exc:
-            add_domain_error(form, exc)
+            form_add_domain_error(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Article saved."))
         return redirect("complaints:article_detail", pk=article.pk)
@@ -105,7 +105,7 @@ class ArticleUpdateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
                                      category=data["category"], body=data["body"], keywords=data["keywords"],
                                      valid_from=data["valid_from"], valid_until=data["valid_until"], note=data["note"])
         except DomainError as exc:
-            add_domain_error(form, exc)
+            form_add_domain_error(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Version %(version)s saved.") % {"version": article.version})
         return redirect("complaints:article_detail", pk=article.pk)

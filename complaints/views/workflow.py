@@ -25,6 +25,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from boss.errors import DomainError
+from boss.forms import form_add_domain_error
 from boss.idempotency import idempotent
 from boss.models import Department
 from complaints import forms
@@ -46,12 +47,6 @@ from complaints.services import (
     complaint_return,
 )
 from complaints.tables import ComplaintTable
-
-
-def add_domain_error(form, exc: DomainError) -> None:
-    """Show a refusal at its field when the form shows that field, else above the form."""
-    field = exc.field if exc.field in form.fields and not form.fields[exc.field].widget.is_hidden else None
-    form.add_error(field, str(exc.message))
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -98,7 +93,7 @@ class ComplaintOpenView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
             result = idempotent(actor=actor, key=data["idempotency_key"], scope="complaints.open",
                                 params=form.params(), run=run)
         except DomainError as exc:
-            add_domain_error(form, exc)
+            form_add_domain_error(form, exc)
             return self.form_invalid(form)
         if result.body["status"] == Complaint.Status.CLOSED:
             messages.success(self.request, _("Complaint %(number)s answered and closed.") % result.body)
@@ -120,41 +115,45 @@ class Action:
     form_class: type
     perm: str
     status: str
-    call: Callable  # (actor, complaint, cleaned_data) -> Complaint
+    call: Callable  # call(*, actor, complaint, data) -> Complaint
     done: str       # message after success
 
 
 ACTIONS: dict[str, Action] = {a.name: a for a in [
     Action("dispatch", gettext_lazy("Classify and dispatch"), forms.DispatchForm, "complaints.review_complaint",
            Complaint.Status.TO_REVIEW,
-           lambda actor, c, d: complaint_dispatch(actor=actor, complaint=c, department=d["department"],
-                                                  category=d["category"], severity=d["severity"], note=d["note"]),
+           lambda *, actor, complaint, data: complaint_dispatch(
+               actor=actor, complaint=complaint, department=data["department"], category=data["category"],
+               severity=data["severity"], note=data["note"]),
            gettext_lazy("Complaint dispatched.")),
     Action("reply", gettext_lazy("Reply"), forms.ReplyForm, "complaints.handle_complaint", Complaint.Status.DISPATCHED,
-           lambda actor, c, d: complaint_reply(actor=actor, complaint=c, reply=d["reply"],
-                                               template_article=d["template_article"]),
+           lambda *, actor, complaint, data: complaint_reply(actor=actor, complaint=complaint, reply=data["reply"],
+                                               template_article=data["template_article"]),
            gettext_lazy("Reply sent to branch customer service.")),
     Action("pass_down", gettext_lazy("Pass down to a district unit"), forms.PassDownForm,
            "complaints.handle_complaint", Complaint.Status.DISPATCHED,
-           lambda actor, c, d: complaint_pass_down(actor=actor, complaint=c, unit=d["unit"], note=d["note"]),
+           lambda *, actor, complaint, data: complaint_pass_down(
+               actor=actor, complaint=complaint, unit=data["unit"], note=data["note"]),
            gettext_lazy("Complaint passed down.")),
     Action("return", gettext_lazy("Return to branch customer service (退单)"), forms.ReturnForm,
            "complaints.handle_complaint", Complaint.Status.DISPATCHED,
-           lambda actor, c, d: complaint_return(actor=actor, complaint=c, reason=d["reason"]),
+           lambda *, actor, complaint, data: complaint_return(actor=actor, complaint=complaint, reason=data["reason"]),
            gettext_lazy("Complaint returned to branch customer service.")),
     Action("accept", gettext_lazy("Handled effectively: answer the customer"), forms.AcceptForm,
            "complaints.review_complaint", Complaint.Status.REPLIED,
-           lambda actor, c, d: complaint_accept(actor=actor, complaint=c, answer=d["answer"]),
+           lambda *, actor, complaint, data: complaint_accept(actor=actor, complaint=complaint, answer=data["answer"]),
            gettext_lazy("Answer recorded; the complaint is waiting for its callback.")),
     Action("redispatch", gettext_lazy("Not handled effectively: re-dispatch"), forms.RedispatchForm,
            "complaints.review_complaint", Complaint.Status.REPLIED,
-           lambda actor, c, d: complaint_redispatch(actor=actor, complaint=c, reason=d["reason"],
-                                                    department=d["department"]),
+           lambda *, actor, complaint, data: complaint_redispatch(
+               actor=actor, complaint=complaint, reason=data["reason"],
+                                                    department=data["department"]),
            gettext_lazy("Complaint re-dispatched.")),
     Action("callback", gettext_lazy("Callback and satisfaction"), forms.CallbackForm,
            "complaints.callback_complaint", Complaint.Status.ANSWERED,
-           lambda actor, c, d: complaint_callback(actor=actor, complaint=c, satisfaction=d["satisfaction"],
-                                                  note=d["note"]),
+           lambda *, actor, complaint, data: complaint_callback(
+               actor=actor, complaint=complaint, satisfaction=data["satisfaction"],
+                                                  note=data["note"]),
            gettext_lazy("Callback recorded; the complaint is closed.")),
 ]}
 
@@ -250,9 +249,10 @@ class ComplaintStepView(LoginRequiredMixin, View):
             try:
                 idempotent(actor=request.user, key=form.cleaned_data["idempotency_key"],
                            scope=f"complaints.{action.name}", params={"complaint": complaint.pk, **form.params()},
-                           run=lambda: (200, {"id": action.call(request.user, complaint, form.cleaned_data).pk}))
+                           run=lambda: (200, {"id": action.call(actor=request.user, complaint=complaint,
+                                                                data=form.cleaned_data).pk}))
             except DomainError as exc:
-                add_domain_error(form, exc)
+                form_add_domain_error(form, exc)
             else:
                 messages.success(request, action.done)
                 return redirect("complaints:complaint_detail", pk=complaint.pk)

@@ -12,7 +12,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from boss.errors import DomainError
-from boss.forms import form_add_domain_error as form_refusal
+from boss.forms import form_add_domain_error
 from boss.permissions import actor_spans_halls, get_for_actor
 from inventory.filtersets import HandsetFilterSet, RechargeCardFilterSet, SimCardFilterSet
 from inventory.forms import StockImportForm
@@ -88,7 +88,7 @@ def stock_import_view(request):
             batch = stock_import(actor=request.user, kind=form.cleaned_data["kind"], data=upload.read(),
                                  filename=upload.name, hall=form.cleaned_data.get("hall"))
         except DomainError as exc:
-            form_refusal(form, exc)
+            form_add_domain_error(form, exc)
         else:
             messages.success(request, _("Import finished: %(added)s added, %(dup)s duplicates skipped, "
                                         "%(bad)s lines refused.") % {

@@ -92,7 +92,7 @@ class LineProcessApi(APIView):
         params = {"msisdn": line.msisdn, **{k: v for k, v in request.data.items() if "password" not in k}}
 
         def run():
-            order = process.run(request.user, line, values, request)
+            order = process.run(actor=request.user, line=line, data=values, request=request)
             return status.HTTP_201_CREATED, order_output(request, order_get_for_actor(actor=request.user, pk=order.pk))
 
         return api_idempotent(request, scope=f"lines.{process.kind}", params=params, run=run, required=process.money)

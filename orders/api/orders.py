@@ -24,9 +24,9 @@ from orders.selectors import (
     line_get_by_msisdn_for_actor,
     order_get_for_actor,
 )
+from orders.services.documents import AgentInput
 from orders.services.fee_collection import line_fee_collect
 from orders.services.open_account import (
-    AgentInput,
     BankInput,
     order_cancel_draft,
     order_open_account_create,

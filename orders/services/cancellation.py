@@ -25,11 +25,9 @@ from customers.services.commitments import commitment_audit, line_commitments_en
 from inventory.services.numbers import number_freeze
 from orders.errors import LineAlreadyCancelledError, NothingToDoError
 from orders.models import Order
-from orders.services.commitments import order_commitments_link
+from orders.services.documents import AgentInput, documents_check
 from orders.services.lifecycle import (
-    AgentInput,
     Charge,
-    documents_check,
     ensure_not_busy,
     ensure_state,
     line_audit,
@@ -37,6 +35,7 @@ from orders.services.lifecycle import (
     order_finish,
     order_open,
 )
+from orders.services.order_links import order_commitments_link
 from provisioning.models import WorkOrder
 
 K = Order.Kind

@@ -30,19 +30,16 @@ from billing.services.payments import Allocation, payment_receive
 from boss.audit import audit_record
 from boss.locks import lock
 from boss.money import ZERO
+from catalog.models import Feature
 from customers.models import Customer, Line
-from customers.services import agent_identity_record
 from orders.errors import (
-    AgentNotAllowedError,
-    AgentRequiredError,
     AgreementNotSignedError,
-    DocumentsMissingError,
     LineBusyError,
     LineStateError,
     RollbackNotPossibleError,
 )
 from orders.models import Order, OrderLine
-from orders.services.open_account import AgentInput  # noqa: F401  (the agent of every process, re-exported)
+from orders.services.order_links import order_lock_for_work_order
 from provisioning import hooks
 from provisioning.models import WorkOrder
 from provisioning.services import work_order_create
@@ -93,9 +90,23 @@ STATE_HINTS = {
 }
 
 
+def feature_is_international_roaming(feature: Feature) -> bool:
+    """International roaming is the feature of that kind, or the one holding the roaming deposit."""
+    return feature.kind == Feature.Kind.ROAMING or feature.deposit_param == "roaming.deposit"
+
+
+def line_roaming_open(line: Line) -> bool:
+    return any(feature_is_international_roaming(lf.feature)
+               for lf in line.line_features.select_related("feature").filter(until__isnull=True))
+
+
 def services_allowed(line: Line) -> list[str]:
-    """The order kinds the line's state allows, in the catalogue's order."""
-    return [kind for kind, states in SERVICE_STATES.items() if line.status in states]
+    """The order kinds the line allows now, in the catalogue's order: what its state allows, and of the two
+    roaming services the one that makes sense (opening roaming where it is open, or closing it where it is
+    not, is refused anyway). Screens and the API offer exactly these."""
+    kinds = [kind for kind, states in SERVICE_STATES.items() if line.status in states]
+    pointless = K.ROAMING_OPEN if line_roaming_open(line) else K.ROAMING_CLOSE
+    return [kind for kind in kinds if kind != pointless]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -127,33 +138,6 @@ def ensure_not_busy(line: Line) -> None:
     if WorkOrder.objects.filter(line=line, state__in=[WorkOrder.State.READY, WorkOrder.State.RUNNING,
                                                       WorkOrder.State.FAILED]).exists():
         raise LineBusyError(msisdn=line.msisdn)
-
-
-def documents_check(*, actor, customer: Customer, documents_checked: Iterable[str], agent: AgentInput | None,
-                    agent_allowed: bool = True, extra: Iterable[str] = ()):
-    """The documents rule of every change (process 0): individual → ID original; organization → unit letter
-    and licence, through an agent whose ID is checked too. Private customers may be barred from using an
-    agent (cancellation, 6.3.3). Returns (documents, agent identity or None).
-
-    Raises DocumentsMissingError, AgentNotAllowedError, AgentRequiredError, the agent's identity errors.
-    """
-    organization = customer.kind == Customer.Kind.ORGANIZATION
-    if agent is not None and not organization and not agent_allowed:
-        raise AgentNotAllowedError()
-    if agent is None and organization and not agent_allowed:
-        raise AgentRequiredError()
-    required = [D.UNIT_LETTER, D.LICENCE] if organization else [D.ID_ORIGINAL]
-    if agent is not None:
-        required.append(D.AGENT_ID)
-    required += list(extra)
-    checked = [d for d in dict.fromkeys(documents_checked) if d in D.values]
-    missing = [d for d in dict.fromkeys(required) if d not in checked]
-    if missing:
-        labels = "、".join(str(D(d).label) for d in missing)
-        raise DocumentsMissingError(_("Check these documents first: %(docs)s.") % {"docs": labels}, missing=missing)
-    identity = (agent_identity_record(actor=actor, doc_type=agent.doc_type, number=agent.number, name=agent.name,
-                                      address=agent.address) if agent else None)
-    return checked, identity
 
 
 # --------------------------------------------------------------------------------------------------
@@ -242,9 +226,7 @@ def on_network_undone(kind: str):
 
 
 def _lifecycle_order(work_order) -> Order | None:
-    if not work_order.reference.startswith("order:"):
-        return None
-    order = lock(Order.objects.filter(pk=int(work_order.reference.split(":", 1)[1]))).first()
+    order = order_lock_for_work_order(work_order)
     if order is None or order.kind == K.OPEN_ACCOUNT:
         return None
     return order

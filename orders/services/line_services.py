@@ -52,13 +52,12 @@ from orders.errors import (
     NothingToDoError,
 )
 from orders.models import Order
-from orders.services.commitments import order_commitments_link
+from orders.services.documents import AgentInput, documents_check
 from orders.services.lifecycle import (
-    AgentInput,
     Charge,
-    documents_check,
     ensure_not_busy,
     ensure_state,
+    feature_is_international_roaming,
     line_audit,
     line_lock,
     on_network_done,
@@ -68,7 +67,7 @@ from orders.services.lifecycle import (
     order_open,
 )
 from orders.services.open_account import _fee_types, _live_reservation
-from orders.services.precancel import feature_is_international_roaming
+from orders.services.order_links import order_commitments_link
 from provisioning.models import WorkOrder
 
 K = Order.Kind

@@ -56,12 +56,12 @@ from orders.errors import (
     BankDetailsError,
     BankNotConfirmedError,
     CorporateAccountError,
-    DocumentsMissingError,
     IdentityNotVerifiedError,
     OrderStateError,
 )
 from orders.models import Order, OrderLine
-from orders.services.commitments import order_commitments_link
+from orders.services.documents import AgentInput, documents_check
+from orders.services.order_links import order_commitments_link, order_lock_for_work_order
 from provisioning import hooks
 from provisioning.models import WorkOrder
 from provisioning.services import work_order_create
@@ -72,14 +72,6 @@ PREPAYMENT_CODES = frozenset({"open.deposit", "grade.pre_deposit"})
 
 
 @dataclass(frozen=True)
-class AgentInput:
-    doc_type: str
-    number: str
-    name: str
-    address: str = ""
-
-
-@dataclass(frozen=True)
 class BankInput:
     bank_code: str = ""
     account_number: str = ""
@@ -87,18 +79,6 @@ class BankInput:
     holder_doc_type: str = ""
     holder_doc_number: str = ""
     confirmed_by: str = ""
-
-
-def documents_required(*, customer_kind: str, payment_method: str, agent: bool) -> list[str]:
-    """The documents the rep must check (process 0 and 1.4): by customer type, agent and payment method."""
-    required = [D.ID_ORIGINAL] if customer_kind == Customer.Kind.INDIVIDUAL else [D.UNIT_LETTER, D.LICENCE]
-    if agent:
-        required.append(D.AGENT_ID)
-    if payment_method == PaymentMethod.BANK:
-        required += [D.PASSBOOK, D.HOLDER_ID]
-    elif payment_method == PaymentMethod.CORPORATE:
-        required += [D.UNIT_LETTER, D.LICENCE, D.SEAL_CARD]
-    return list(dict.fromkeys(required))
 
 
 def _fee_types() -> dict[str, str]:
@@ -183,16 +163,11 @@ def order_open_account_create(*, actor, customer: Customer, msisdn: str, product
                                             reason=override_reason)
     if payment_method == PaymentMethod.CORPORATE and customer.kind != Customer.Kind.ORGANIZATION:
         raise CorporateAccountError()
-    documents_checked = [d for d in dict.fromkeys(documents_checked) if d in D.values]
-    missing = [d for d in documents_required(customer_kind=customer.kind, payment_method=payment_method,
-                                             agent=agent is not None) if d not in documents_checked]
-    if missing:
-        labels = "、".join(str(D(d).label) for d in missing)
-        raise DocumentsMissingError(_("Check these documents first: %(docs)s.") % {"docs": labels}, missing=missing)
+    documents_checked, agent_identity = documents_check(actor=actor, customer=customer, agent=agent,
+                                                        documents_checked=documents_checked,
+                                                        payment_method=payment_method)
     guardian_ensure(customer=customer, agent_present=agent is not None)
     bank_details = _bank_details(payment_method=payment_method, customer=customer, bank=bank, actor=actor)
-    agent_identity = (agent_identity_record(actor=actor, doc_type=agent.doc_type, number=agent.number,
-                                            name=agent.name, address=agent.address) if agent else None)
     password = service_password_validate(service_password, identity_number=customer.identity.number)
     reservation = _live_reservation(actor=actor, msisdn=msisdn, customer=customer)
 
@@ -348,18 +323,12 @@ def order_cancel_draft(*, actor, order: Order, reason: str) -> Order:
 # --------------------------------------------------------------------------------------------------
 
 
-def _order_of(work_order) -> Order | None:
-    if not work_order.reference.startswith("order:"):
-        return None
-    return lock(Order.objects.filter(pk=int(work_order.reference.split(":", 1)[1]))).first()
-
-
 @hooks.on_complete(WorkOrder.Action.CREATE_SUBSCRIBER)
 def _opening_completed(*, actor, work_order) -> None:
     """The network created the subscriber: the line goes live and the order is completed."""
     now = timezone.now()
     line = lock(Line.objects.all()).get(pk=work_order.line_id) if work_order.line_id else None  # the line first
-    order = _order_of(work_order)
+    order = order_lock_for_work_order(work_order)
     if line is not None:
         if line.status == Line.Status.PENDING_ACTIVATION:
             line.activate(when=now)
@@ -371,7 +340,7 @@ def _opening_completed(*, actor, work_order) -> None:
 
 @hooks.on_fail(WorkOrder.Action.CREATE_SUBSCRIBER)
 def _opening_failed(*, actor, work_order) -> None:
-    order = _order_of(work_order)
+    order = order_lock_for_work_order(work_order)
     if order is not None and order.state == Order.State.PROVISIONING:
         order.fail()
         order.save(update_fields=["state", "updated_at"])
@@ -383,7 +352,7 @@ def _opening_rolled_back(*, actor, work_order, reason: str) -> None:
     stock, the money refunded by reversal with red-letter documents, the order cancelled."""
     now = timezone.now()
     line = lock(Line.objects.all()).get(pk=work_order.line_id) if work_order.line_id else None  # the line first
-    order = _order_of(work_order)
+    order = order_lock_for_work_order(work_order)
     if line is not None:
         if line.status == Line.Status.PENDING_ACTIVATION:
             line.abandon(when=now)

@@ -22,14 +22,8 @@ from inventory.services.numbers import number_port_out
 from orders.errors import NotEligibleError
 from orders.models import Order
 from orders.services.cancellation import CancelResult, commitments_ended, settle_and_end, settlement_details
-from orders.services.lifecycle import (
-    AgentInput,
-    documents_check,
-    ensure_not_busy,
-    ensure_state,
-    line_audit,
-    line_lock,
-)
+from orders.services.documents import AgentInput, documents_check
+from orders.services.lifecycle import ensure_not_busy, ensure_state, line_audit, line_lock
 
 K = Order.Kind
 

@@ -22,19 +22,18 @@ from boss.errors import DomainError
 from boss.locks import lock
 from boss.months import months_after
 from boss.tariffs import tariff
-from catalog.models import Feature
 from customers.models import Line
 from inventory.services.numbers import number_freeze, number_unfreeze
 from orders.errors import NotDesignatedHallError
 from orders.models import Order, RetentionAttempt
+from orders.services.documents import AgentInput, documents_check
 from orders.services.lifecycle import (
-    AgentInput,
     Charge,
-    documents_check,
     ensure_not_busy,
     ensure_state,
     line_audit,
     line_lock,
+    line_roaming_open,
     order_collect,
     order_finish,
     order_open,
@@ -57,16 +56,6 @@ class RetentionInput:
 class PrecancelResult:
     order: Order
     retained: bool
-
-
-def feature_is_international_roaming(feature: Feature) -> bool:
-    """International roaming is the feature of that kind, or the one holding the roaming deposit."""
-    return feature.kind == Feature.Kind.ROAMING or feature.deposit_param == "roaming.deposit"
-
-
-def line_roaming_open(line: Line) -> bool:
-    return any(feature_is_international_roaming(lf.feature)
-               for lf in line.line_features.select_related("feature").filter(until__isnull=True))
 
 
 def precancel_charges(*, line: Line) -> list[Charge]:

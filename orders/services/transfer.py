@@ -39,10 +39,9 @@ from orders.errors import (
     IdentityNotVerifiedError,
 )
 from orders.models import Order
+from orders.services.documents import AgentInput, documents_check
 from orders.services.lifecycle import (
-    AgentInput,
     Charge,
-    documents_check,
     ensure_state,
     line_audit,
     line_lock,

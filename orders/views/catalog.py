@@ -9,13 +9,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from boss.errors import DomainError
+from boss.forms import form_add_domain_error
 from catalog.models import Offer
 from catalog.services.quote import quote_price
 from customers.selectors import customer_get
 from inventory.selectors import number_grade
 from orders.forms import QuoteForm, RecommendationOutcomeForm
 from orders.services.recommendations import recommendation_list, recommendation_record
-from orders.views.common import customer_from, form_refusal, safe_next
+from orders.views.common import customer_from, safe_next
 
 
 @never_cache
@@ -36,7 +37,7 @@ def quote_view(request):
                                 sim_capacity=data["sim_capacity"] or None,
                                 features=[f.code for f in data["features"]], payment_method=data["payment_method"])
         except DomainError as exc:
-            form_refusal(form, exc)
+            form_add_domain_error(form, exc)
     context = {"form": form, "quote": quote, "customer": customer}
     if request.htmx and not request.htmx.boosted:
         return render(request, "orders/_quote_result.html", context)

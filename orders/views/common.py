@@ -4,7 +4,6 @@ from django.http import Http404
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from boss.errors import DomainError
-from boss.forms import form_add_domain_error as form_refusal  # noqa: F401  (the one way to show a refusal)
 from customers.selectors import customer_get
 
 

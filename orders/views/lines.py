@@ -35,7 +35,7 @@ from orders.services.cancellation import cancel_preview
 from orders.services.lifecycle import services_allowed
 from orders.services.line_services import line_invoice_reprint
 from orders.services.portability import line_portability
-from orders.services.precancel import line_roaming_open, precancel_charges
+from orders.services.precancel import precancel_charges
 from orders.services.transfer import transfer_quote
 
 
@@ -44,6 +44,7 @@ class Due:
     item: str
     amount: Decimal
     pay: bool = True  # part of what the customer pays now (else shown for information)
+    code: str = ""    # what the screen looks for ("refund": the cash handed back)
 
 
 def _line(request, msisdn):
@@ -85,9 +86,6 @@ def line_lookup(request):
 def line_detail(request, msisdn: str):
     line = _line(request, msisdn)
     allowed = set(services_allowed(line))
-    # Opening roaming where it is open (or closing it where it is not) is refused anyway: not offered.
-    roaming = line_roaming_open(line)
-    allowed -= {Order.Kind.ROAMING_OPEN} if roaming else {Order.Kind.ROAMING_CLOSE}
     processes = [p for p in PROCESSES if p.kind in allowed and request.user.has_perm(p.perm)]
     documents = _documents(line)
     context = {
@@ -115,7 +113,7 @@ def _preview(slug: str, line) -> list[Due]:
                         False)]
         return [Due(_("Arrears now"), p.arrears, False), Due(_("Deposit held"), p.deposit, False),
                 Due(_("Prepaid balance"), p.credit, False), Due(_("Deposit applied to arrears"), p.deposit_applied, False),
-                Due(_("The customer pays first"), p.top_up), Due(_("Refunded in cash"), p.refund, False)]
+                Due(_("The customer pays first"), p.top_up), Due(_("Refunded in cash"), p.refund, False, code="refund")]
     if slug == "transfer":
         return [Due(q.item, q.amount) for q in transfer_quote(line=line, corporate=False).lines]
     if slug == "roaming" and not line.account.corporate:
@@ -144,7 +142,7 @@ def line_process(request, msisdn: str, slug: str):
         try:
             result = idempotent(actor=request.user, key=key, scope=f"lines.{process.kind}",
                                 params={"line": line.pk, **params},
-                                run=lambda: (201, {"order": process.run(request.user, line, data, request).pk}))
+                                run=lambda: (201, {"order": process.run(actor=request.user, line=line, data=data, request=request).pk}))
         except DomainError as exc:
             form_add_domain_error(form, exc)
         else:
@@ -158,7 +156,7 @@ def line_process(request, msisdn: str, slug: str):
     due = _preview(slug, line)
     context = {"line": line, "customer": line.customer, "process": process, "form": form, "due": due,
                "amount_due": sum((d.amount for d in due if d.pay), Decimal("0.00")),
-               "refund": next((d.amount for d in due if d.item == _("Refunded in cash")), None),
+               "refund": next((d.amount for d in due if d.code == "refund"), None),
                "allowed": process.kind in services_allowed(line)}
     return render(request, "orders/line_process.html", context, status=400 if form.errors else 200)
 

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from boss.errors import DomainError
+from boss.forms import form_add_domain_error
 from boss.idempotency import idempotent
 from catalog.selectors import selection_fees_in_force
 from customers.selectors import customer_get
@@ -28,7 +29,7 @@ from inventory.selectors import (
 from inventory.services.numbers import number_release, number_reserve
 from orders.forms import NumberReserveForm
 from orders.services.recommendations import recommendation_list
-from orders.views.common import customer_from, form_refusal, querystring_without, safe_next
+from orders.views.common import customer_from, querystring_without, safe_next
 
 PAGE_SIZE = 20
 
@@ -75,7 +76,7 @@ def number_reserve_view(request, msisdn: str):
                 params={"msisdn": number.msisdn, "customer": chosen.pk if chosen else None},
                 run=lambda: _reserve(request.user, number.msisdn, chosen))
         except DomainError as exc:
-            form_refusal(form, exc)
+            form_add_domain_error(form, exc)
         else:
             messages.success(request, _("%(msisdn)s is reserved for you until %(until)s.") % {
                 "msisdn": number.msisdn, "until": result.body["reserved_until_local"]})

@@ -3,7 +3,6 @@ quote and the recommendations) → confirmation (agreement, payment, documents).
 follows provisioning until completion."""
 
 from django.contrib import messages
-from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -19,6 +18,7 @@ from boss.forms import form_add_domain_error
 from boss.idempotency import idempotent
 from boss.money import yuan_capital
 from boss.pdf import pdf_response, render_pdf
+from boss.permissions import approver_authenticate
 from catalog.models import Feature, PaymentMethod, Plan
 from catalog.selectors import selection_fees_in_force
 from catalog.services.quote import quote_price
@@ -39,10 +39,9 @@ from inventory.services.numbers import number_release, number_reserve
 from orders.forms import CustomerFindForm, OpenAccountForm, OrderCancelForm, OrderPayForm, QuoteForm
 from orders.models import Order
 from orders.selectors import order_get_for_actor
+from orders.services.documents import AgentInput, documents_required
 from orders.services.open_account import (
-    AgentInput,
     BankInput,
-    documents_required,
     order_cancel_draft,
     order_open_account_create,
     order_open_account_pay,
@@ -129,7 +128,9 @@ def open_account_product(request, customer_pk: int):
         data = form.cleaned_data
         kwargs = _service_kwargs(data)
         try:
-            override_by = _override_manager(request, data)
+            override_by = (approver_authenticate(request, username=data["override_username"],
+                                                 password=data["override_password"])
+                           if data["override_username"] else None)
             result = idempotent(
                 actor=request.user, key=data["idempotency_key"], scope="orders.open_account.create",
                 params={k: (str(v) if not isinstance(v, (list, str)) else v) for k, v in kwargs.items()
@@ -155,16 +156,6 @@ def open_account_product(request, customer_pk: int):
         "outcome_business": "open_account", "inline_outcome": True,
     }
     return render(request, "orders/open_account_product.html", context, status=400 if form.errors else 200)
-
-
-def _override_manager(request, data):
-    """A manager approves business for a blacklisted customer by typing their own password here."""
-    if not data["override_username"]:
-        return None
-    manager = authenticate(request, username=data["override_username"], password=data["override_password"])
-    if manager is None:
-        raise DomainError(_("The manager's user name or password is wrong."), field="override_password")
-    return manager
 
 
 @never_cache

@@ -19,7 +19,7 @@ from customers.models import Line
 from inventory.models import NumberResource
 from orders.errors import AgentNotAllowedError, LineStateError, NotDesignatedHallError
 from orders.models import Order, RetentionAttempt
-from orders.services.lifecycle import AgentInput
+from orders.services.documents import AgentInput
 from orders.services.precancel import (
     RetentionInput,
     line_precancel,

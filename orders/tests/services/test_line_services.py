@@ -83,8 +83,22 @@ def test_the_state_table_matches_the_line_transitions(live):
     line = Line.objects.get(pk=live.line.pk)
     assert "report_loss" in services_allowed(line) and "unlock" not in services_allowed(line)
     line.suspend_for_arrears()
-    assert services_allowed(line) == [k for k, states in SERVICE_STATES.items() if "suspended_arrears" in states]
+    by_state = [k for k, states in SERVICE_STATES.items() if "suspended_arrears" in states]
+    assert services_allowed(line) == [k for k in by_state if k != "roaming_close"]   # roaming is not open
     assert "precancel" not in services_allowed(line) and "transfer" not in services_allowed(line)
+
+
+def test_only_the_roaming_service_that_makes_sense_is_offered_to_screen_and_api(live, api):
+    from catalog.tests.factories import FeatureFactory
+    from customers.models import LineFeature
+
+    line = Line.objects.get(pk=live.line.pk)
+    assert "roaming_open" in services_allowed(line) and "roaming_close" not in services_allowed(line)
+    roaming = FeatureFactory(code="ROAM-X", kind="roaming", deposit_param="roaming.deposit")
+    LineFeature.objects.create(line=line, feature=roaming, since=line.activated_at.date())
+    assert "roaming_close" in services_allowed(line) and "roaming_open" not in services_allowed(line)
+    offered = [s["kind"] for s in api.get(f"/api/v1/lines/{line.msisdn}/services").json()["services"]]
+    assert "roaming_close" in offered and "roaming_open" not in offered
 
 
 def test_a_failed_network_change_rolled_back_leaves_the_line_and_refunds(live):

@@ -16,7 +16,7 @@ from customers.models import Account, CustomerClass, Line
 from customers.passwords import service_password_check
 from customers.tests.factories import CustomerFactory, IdentityFactory, LineFactory, resident_id
 from orders.models import Order
-from orders.services.lifecycle import AgentInput
+from orders.services.documents import AgentInput
 from orders.services.transfer import CorporateInput, line_transfer
 
 pytestmark = pytest.mark.django_db

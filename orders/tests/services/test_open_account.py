@@ -12,8 +12,8 @@ from customers.models import Line, LineFeature
 from customers.tests.factories import CustomerClassFactory
 from inventory.models import NumberResource, SimCard
 from orders.models import Order
+from orders.services.documents import AgentInput
 from orders.services.open_account import (
-    AgentInput,
     BankInput,
     order_cancel_draft,
     order_open_account_create,

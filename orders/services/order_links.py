@@ -1,5 +1,7 @@
-"""The order's links to the minimum-spend commitments it started and ended."""
+"""The order's links to what it made: the minimum-spend commitments it started and ended, the work orders
+that name it in their reference."""
 
+from boss.locks import lock
 from orders.models import Order
 
 
@@ -15,3 +17,10 @@ def order_commitments_link(order: Order, *, started=None, ended=()) -> None:
         fields.append("commitment_ended")
     if fields:
         order.save(update_fields=[*fields, "updated_at"])
+
+
+def order_lock_for_work_order(work_order) -> Order | None:
+    """The order a provisioning work order was made for (its reference), locked; None for another kind of
+    reference (the callers lock the line first: the one lock order)."""
+    pk = Order.pk_from_reference(work_order.reference)
+    return lock(Order.objects.filter(pk=pk)).first() if pk is not None else None
