@@ -67,7 +67,7 @@ _PARAMS = [
     Param("roaming.deposit", "500.00", "money", _("Deposit for international roaming"), _("yuan")),
     Param("identity.max_lines", "5", "int", _("Lines in effective use per identity"), pgettext_lazy("unit", "lines")),
     Param("identity.counted_line_states",
-          # Every state but cancelled (issue 3): a line awaiting activation is already registered to the
+          # Every state but cancelled: a line awaiting activation is already registered to the
           # identity, else quick successive openings could pass the limit before the first activates.
           "pending_activation,active,suspended_request,suspended_loss,suspended_arrears,pending_cancellation",
           "list", _("Line states that count towards the per-identity limit")),

@@ -10,9 +10,8 @@ who/when/what once it is closed, so the chain *is* the timeline. At most one ste
         │  └─solved on the spot ─────────────────────────────────────────────────────────▶ closed
         └──── return (退单) ──┘   └──── redispatch (not handled effectively) ◀──┘
 
-The order a complaint is about is kept as a loose reference (`order_reference`: the order number as
-the counter printed it) because the Order model arrives with a later issue; it will become a foreign
-key then, filled from this text.
+The order a complaint is about is kept as the text the caller quoted (`order_reference`: the order
+number as printed on their agreement, or another system's): it is what the customer said, kept as said.
 """
 
 import django_fsm as fsm

@@ -3,8 +3,8 @@
 Trivial means guessable by anyone who sees the customer or their card: one digit repeated (000000), a
 straight run up or down (123456, 654321, also 890123 wrapping over 9), short patterns repeated (121212,
 123123, 112233), and anything taken from the ID number: its last six digits or the birth date in it
-(YYMMDD, MMDDYY, DDMMYY). The open-account issue stores the hash on the Line with
-`service_password_hash`; a line's password is checked with `service_password_check`.
+(YYMMDD, MMDDYY, DDMMYY). The opening stores the hash on the line with `service_password_hash`; a
+line's password is checked with `service_password_check`.
 """
 
 import secrets

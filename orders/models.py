@@ -16,8 +16,8 @@ from catalog.models import Business
 class RecommendationOutcome(models.Model):
     """An offer made at the counter and whether the customer took it (C1-F4: the acceptance is recorded).
 
-    `order_reference` names the order the offer was made in; the open-account issue, which creates
-    orders, may turn it into a foreign key."""
+    `order_reference` names where the offer was made as the screen sent it (an order's reference, or a
+    business type's screen before any order exists)."""
 
     offer = models.ForeignKey("catalog.Offer", verbose_name=_("offer"), on_delete=models.PROTECT, related_name="outcomes")
     customer = models.ForeignKey("customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT,

@@ -1,4 +1,4 @@
-"""The monthly bill run (月结 / 出帐), process "bill run" of issue 6.
+"""The monthly bill run (月结 / 出帐).
 
 `bill_run_start` opens (or resumes) the run of a month and cuts its unbilled lines into chunks of
 consecutive ids; `bill_run_chunk_next` claims one pending chunk with SKIP LOCKED and bills it in one

@@ -1,5 +1,5 @@
 """Settling an account when its line leaves (正式销号, process 4; domain-rules A7, A11), and moving held
-deposits. Added by the lifecycle issue; called inside the calling process's transaction, which audits.
+deposits. Called inside the calling process's transaction, which audits.
 
 "All fees settled" means: the arrears are paid and what is left of the customer's money is refunded,
 in one transaction. The deposit (押金) is applied to the arrears first; if it does not cover them the

@@ -39,7 +39,7 @@ TZ = ZoneInfo("Asia/Shanghai")
 
 
 def usage(account, amount):
-    """Charges the billing issue will post from usage: here straight to the ledger."""
+    """Charges as the bill run posts them from usage: here straight to the ledger."""
     transaction_post(actor=system_actor(), kind="usage", postings=[
         debit(ledger_account_customer(account=account), D(amount)), credit(ledger_account_suspense(), D(amount))])
 
