@@ -14,7 +14,7 @@ from django.conf import settings
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # sync Playwright beside live_server
 
 # Fixtures that several apps' tests share, kept beside the app they build on.
-pytest_plugins = ["inventory.tests.fixtures"]
+pytest_plugins = ["inventory.tests.fixtures", "orders.tests.fixtures"]
 
 _SKIPPED = {"postgres": 0, "redis": 0, "needs_os": 0}
 
@@ -57,7 +57,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 
 
 def pytest_sessionfinish(session, exitstatus):
-    if os.environ.get("BOSS_REQUIRE_FULL") == "1" and any(_SKIPPED.values()) and not hasattr(session.config, "workerinput"):
+    if os.environ.get("BOSS_REQUIRE_FULL") == "1" and any(_SKIPPED.values()) and not hasattr(session.config,
+                                                                                             "workerinput"):
         session.config.pluginmanager.get_plugin("terminalreporter").write_line(
             f"BOSS_REQUIRE_FULL: {_SKIPPED} tests were skipped; CI must run every test.", red=True)
         session.exitstatus = 1

@@ -24,7 +24,8 @@ class AuditedAdmin(admin.ModelAdmin):
 
 @admin.register(Hall)
 class HallAdmin(AuditedAdmin):
-    list_display = ["code", "name", "kind", "designated_for_cancellation", "redemption_hall", "group_sms_allowed", "active"]
+    list_display = ["code", "name", "kind", "designated_for_cancellation", "redemption_hall", "group_sms_allowed",
+                    "active"]
     list_filter = ["kind", "designated_for_cancellation", "redemption_hall", "active"]
     search_fields = ["code", "name"]
 

@@ -87,8 +87,8 @@ def load(stdout=None) -> int:
 def logins_table() -> str:
     from boss.roles import role_label
 
-    lines = ["", "Demo logins (password for all: %s)" % DEMO_PASSWORD,
+    lines = ["", f"Demo logins (password for all: {DEMO_PASSWORD})",
              f"  {'user':<14}{'role':<22}workplace"]
-    for username, family, given, role, hall, dept in USERS:
+    for username, _family, _given, role, hall, dept in USERS:
         lines.append(f"  {username:<14}{role_label(role):<22}{hall or dept or '-'}")
     return "\n".join(lines)

@@ -30,11 +30,11 @@ class DomainError(Exception):
         return {"code": self.code, "message": str(self.message), "params": _jsonable(self.params)}
 
 
-class NotPermitted(DomainError):
+class NotPermitted(DomainError):  # noqa: N818 (the kernel names style.md uses)
     code, status = "not_permitted", 403
 
 
-class NotFound(DomainError):
+class NotFound(DomainError):  # noqa: N818 (the kernel names style.md uses)
     code, status = "not_found", 404
 
 

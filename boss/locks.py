@@ -119,7 +119,7 @@ def lock_order_check_install() -> None:
     _order_checked = True
     original_exit = transaction.Atomic.__exit__
 
-    def __exit__(self, exc_type, exc_value, traceback):
+    def atomic_exit(self, exc_type, exc_value, traceback):
         try:
             return original_exit(self, exc_type, exc_value, traceback)
         finally:
@@ -127,4 +127,4 @@ def lock_order_check_install() -> None:
             if len(connection.atomic_blocks) <= _wrapper_depth(connection):
                 connection.__dict__.pop("boss_locks_held", None)
 
-    transaction.Atomic.__exit__ = __exit__
+    transaction.Atomic.__exit__ = atomic_exit

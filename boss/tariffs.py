@@ -72,7 +72,8 @@ _PARAMS = [
           "pending_activation,active,suspended_request,suspended_loss,suspended_arrears,pending_cancellation",
           "list", _("Line states that count towards the per-identity limit")),
     Param("identity.national_cap_enabled", "false", "bool", _("Check the cross-operator card cap")),
-    Param("identity.national_cap", "10", "int", _("Cross-operator card cap per identity"), pgettext_lazy("unit", "lines")),
+    Param("identity.national_cap", "10", "int", _("Cross-operator card cap per identity"),
+          pgettext_lazy("unit", "lines")),
     Param("identity.minor_age", "16", "int", _("Age below which a guardian must be present"), _("years")),
     Param("identity.retention_years", "2", "int", _("Keep identity data after service ends"), _("years")),
     # Pre-cancellation and cancellation (processes 3-4)
@@ -95,7 +96,8 @@ _PARAMS = [
     Param("points.per_yuan", "1", "decimal", _("Points earned per yuan of paid bills"), _("points")),
     Param("points.expiry_months", "36", "int", _("Points expire after this many months"), _("months")),
     # Provisioning (process 1.8)
-    Param("provisioning.max_attempts", "5", "int", _("Attempts before a work order is failed"), pgettext_lazy("unit", "attempts")),
+    Param("provisioning.max_attempts", "5", "int", _("Attempts before a work order is failed"),
+          pgettext_lazy("unit", "attempts")),
     Param("provisioning.lease_seconds", "120", "int", _("Lease of a claimed work order"), _("seconds")),
     # Complaints (process 11, domain-rules A9)
     Param("complaint.answer_days", "15", "int", _("Days within which a complaint must be answered"), _("days")),

@@ -53,7 +53,7 @@ class NumberGradeAdmin(AuditedAdmin):
 class NumberGradeRuleForm(forms.ModelForm):
     class Meta:
         model = NumberGradeRule
-        fields = "__all__"
+        fields = ["code", "name", "kind", "pattern", "grade", "demote_steps", "window", "priority", "active"]
 
     def clean(self):
         data = super().clean()

@@ -18,9 +18,11 @@ class ComplaintFilterSet(django_filters.FilterSet):
         label=_("handling department"),
         queryset=Department.objects.filter(kind__in=[Department.Kind.COMPLAINT, Department.Kind.DISTRICT]))
     received_from = django_filters.DateFilter(label=_("received from"), field_name="received_at",
-                                              lookup_expr="date__gte", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+                                              lookup_expr="date__gte", widget=forms.DateInput(attrs={"type": "date"},
+                                                                                              format="%Y-%m-%d"))
     received_to = django_filters.DateFilter(label=_("received to"), field_name="received_at",
-                                            lookup_expr="date__lte", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+                                            lookup_expr="date__lte", widget=forms.DateInput(attrs={"type": "date"},
+                                                                                            format="%Y-%m-%d"))
 
     class Meta:
         model = Complaint

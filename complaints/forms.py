@@ -108,7 +108,8 @@ class ArticleForm(forms.Form):
     category = forms.ModelChoiceField(label=_("category"), queryset=ArticleCategory.objects.filter(active=True))
     body = forms.CharField(label=_("text"), widget=_textarea(12), max_length=20000)
     keywords = forms.CharField(label=_("keywords"), max_length=200, required=False)
-    valid_from = forms.DateField(label=_("valid from"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    valid_from = forms.DateField(label=_("valid from"), required=False, widget=forms.DateInput(attrs={"type": "date"},
+                                                                                               format="%Y-%m-%d"))
     valid_until = forms.DateField(label=_("valid until"), required=False,
                                   widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     note = forms.CharField(label=_("change note"), max_length=200, required=False)

@@ -403,7 +403,8 @@ class Article(TimeStampedModel):
         verbose_name = _("knowledge article")
         verbose_name_plural = _("knowledge articles")
         ordering = ["-updated_at", "-id"]
-        constraints = [models.CheckConstraint(condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+        constraints = [models.CheckConstraint(condition=Q(valid_until__isnull=True)
+                                              | Q(valid_until__gte=models.F("valid_from")),
                                               name="article_validity_ordered")]
 
     def __str__(self):

@@ -226,7 +226,8 @@ class Line(fsm.ConcurrentTransitionMixin, TimeStampedModel):
         verbose_name_plural = _("lines")
         constraints = [
             # A number is reused after cancellation, so it is unique among live lines only (B4).
-            models.UniqueConstraint(fields=["msisdn"], condition=~Q(status="cancelled"), name="one_live_line_per_msisdn"),
+            models.UniqueConstraint(fields=["msisdn"], condition=~Q(status="cancelled"),
+                                    name="one_live_line_per_msisdn"),
         ]
         # The pre-cancellation job reads only lines in their window that are not yet marked due.
         indexes = [models.Index(fields=["precancel_until"], condition=Q(status="pending_cancellation",

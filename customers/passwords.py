@@ -23,7 +23,7 @@ LENGTH = 6
 
 def _is_trivial(pw: str) -> bool:
     digits = [int(c) for c in pw]
-    steps = {(b - a) % 10 for a, b in zip(digits, digits[1:])}
+    steps = {(b - a) % 10 for a, b in zip(digits, digits[1:], strict=False)}
     if len(steps) == 1 and steps <= {0, 1, 9}:  # 000000, 123456, 654321, 890123, 210987
         return True
     if pw[:2] * 3 == pw or pw[:3] * 2 == pw:    # 121212, 123123

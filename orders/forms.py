@@ -75,14 +75,16 @@ class OpenAccountForm(IdempotentForm):
     bank_account_holder = forms.CharField(label=_("account holder"), max_length=100, required=False)
     bank_holder_doc_type = forms.ChoiceField(label=_("account holder's document"), required=False,
                                              choices=[("", "—"), ("resident_id", _("Resident ID card")),
-                                                      ("passport", _("Passport")), ("hmt_permit", _("HK/Macau/Taiwan permit"))])
+                                                      ("passport", _("Passport")), ("hmt_permit",
+                                                                                    _("HK/Macau/Taiwan permit"))])
     bank_holder_doc_number = forms.CharField(label=_("account holder's document number"), max_length=40,
                                              required=False)
     bank_confirmed_by = forms.CharField(label=_("confirmed by phone with (bank staff)"), max_length=100,
                                         required=False)
     agent_doc_type = forms.ChoiceField(label=_("agent's document"), required=False,
                                        choices=[("", _("no agent")), ("resident_id", _("Resident ID card")),
-                                                ("passport", _("Passport")), ("hmt_permit", _("HK/Macau/Taiwan permit"))])
+                                                ("passport", _("Passport")), ("hmt_permit",
+                                                                              _("HK/Macau/Taiwan permit"))])
     agent_number = forms.CharField(label=_("agent's document number"), max_length=40, required=False)
     agent_name = forms.CharField(label=_("agent's name"), max_length=100, required=False)
     documents_checked = forms.MultipleChoiceField(label=_("documents checked"), required=False,

@@ -34,7 +34,8 @@ class LineChangeForm(IdempotentForm):
         self.fields["documents_checked"] = forms.MultipleChoiceField(
             label=_("documents checked"), required=False, choices=Order.Document.choices,
             widget=forms.CheckboxSelectMultiple)
-        self.fields["agent_doc_type"] = forms.ChoiceField(label=_("agent's document"), required=False, choices=DOC_TYPES)
+        self.fields["agent_doc_type"] = forms.ChoiceField(label=_("agent's document"), required=False,
+                                                          choices=DOC_TYPES)
         self.fields["agent_number"] = forms.CharField(label=_("agent's document number"), max_length=40, required=False)
         self.fields["agent_name"] = forms.CharField(label=_("agent's name"), max_length=100, required=False)
         self.fields["agreement_signed"] = forms.BooleanField(

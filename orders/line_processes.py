@@ -55,7 +55,8 @@ def money(data: dict) -> dict:
 def _precancel(*, actor, line, data, request=None):
     retention = RetentionInput(reason=data["retention_reason"], offer=data.get("retention_offer") or "",
                                accepted=bool(data.get("retention_accepted")),
-                               reason_detail=data.get("reason_detail") or "", other_brands=data.get("other_brands") or "")
+                               reason_detail=data.get("reason_detail") or "",
+                               other_brands=data.get("other_brands") or "")
     return line_precancel(actor=actor, line=line, retention=retention, **change(data), **money(data)).order
 
 
@@ -74,7 +75,8 @@ def _transfer(*, actor, line, data, request=None):
         new_agent=agent_of(data, "new_agent"), corporate=corporate, prepayment=data.get("prepayment"),
         blacklist_override_by=(approver_authenticate(request, username=data["override_username"],
                                                      password=data.get("override_password") or "")
-                               if data.get("override_username") else None), override_reason=data.get("override_reason") or "",
+                               if data.get("override_username") else None),
+        override_reason=data.get("override_reason") or "",
         agreement_signed=bool(data.get("agreement_signed")), **money(data))
 
 
@@ -108,21 +110,24 @@ PROCESSES = [
         actor=actor, line=line, **change(data))),
     Process("features", K.FEATURE_CHANGE, SERVE,
             lambda *, actor, line, data, request=None: line_features_change(
-        actor=actor, line=line, add=data.get("add") or [], remove=data.get("remove") or [], **change(data), **money(data)),
+        actor=actor, line=line, add=data.get("add") or [], remove=data.get("remove") or [], **change(data),
+        **money(data)),
         money=True),
     Process("long-distance", K.LONG_DISTANCE, SERVE,
             lambda *, actor, line, data, request=None: line_long_distance_set(
         actor=actor, line=line, level=int(data["level"]), **change(data))),
     Process("roaming", K.ROAMING_OPEN, SERVE,
             lambda *, actor, line, data, request=None: line_roaming_open(
-        actor=actor, line=line, guarantee_signed=bool(data.get("guarantee_signed")), **change(data), **money(data)), money=True,
+        actor=actor, line=line, guarantee_signed=bool(data.get("guarantee_signed")), **change(data), **money(data)),
+        money=True,
         hint=gettext_lazy("A deposit and the customer's signed guarantee, except for corporate accounts.")),
     Process("roaming-close", K.ROAMING_CLOSE, SERVE,
             lambda *, actor, line, data, request=None: line_roaming_close(
         actor=actor, line=line, **change(data))),
     Process("sim", K.SIM_REPLACEMENT, SERVE,
             lambda *, actor, line, data, request=None: line_sim_replace(
-        actor=actor, line=line, sim_capacity=data["sim_capacity"], iccid=data.get("iccid") or "", **change(data), **money(data)),
+        actor=actor, line=line, sim_capacity=data["sim_capacity"], iccid=data.get("iccid") or "", **change(data),
+        **money(data)),
         money=True),
     Process("number", K.NUMBER_CHANGE, SERVE,
             lambda *, actor, line, data, request=None: line_number_change(
@@ -137,7 +142,8 @@ PROCESSES = [
             lambda *, actor, line, data, request=None: line_payment_method_change(
         actor=actor, line=line, payment_method=data["payment_method"], bank_code=data.get("bank_code") or "",
         account_number=data.get("bank_account_number") or "", account_holder=data.get("bank_account_holder") or "",
-        holder_doc_type=data.get("bank_holder_doc_type") or "", holder_doc_number=data.get("bank_holder_doc_number") or "",
+        holder_doc_type=data.get("bank_holder_doc_type") or "",
+        holder_doc_number=data.get("bank_holder_doc_number") or "",
         confirmed_by=data.get("bank_confirmed_by") or "", **change(data))),
     Process("discounts", K.DISCOUNT_CHANGE, SERVE,
             lambda *, actor, line, data, request=None: line_discounts_change(

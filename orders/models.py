@@ -19,7 +19,8 @@ class RecommendationOutcome(models.Model):
     `order_reference` names where the offer was made as the screen sent it (an order's reference, or a
     business type's screen before any order exists)."""
 
-    offer = models.ForeignKey("catalog.Offer", verbose_name=_("offer"), on_delete=models.PROTECT, related_name="outcomes")
+    offer = models.ForeignKey("catalog.Offer", verbose_name=_("offer"), on_delete=models.PROTECT,
+                              related_name="outcomes")
     customer = models.ForeignKey("customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT,
                                  related_name="recommendation_outcomes")
     accepted = models.BooleanField(_("accepted"))

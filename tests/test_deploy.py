@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_production_settings_pass_check_deploy():
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env.update({"DJANGO_SETTINGS_MODULE": "boss.settings.production",
-           "SECRET_KEY": "x7!Qm2#vL9$pR4&tW8*zN1^cB5(hJ3)kF6@dS0%gY-Lq8+Vd3~Ea6=Ro1?Ui4", "ALLOWED_HOSTS": "boss.example.cn",
+           "SECRET_KEY": "x7!Qm2#vL9$pR4&tW8*zN1^cB5(hJ3)kF6@dS0%gY-Lq8+Vd3~Ea6=Ro1?Ui4",
+           "ALLOWED_HOSTS": "boss.example.cn",
            "DATABASE_URL": "sqlite:////tmp/boss-check.sqlite3"})
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                             cwd=ROOT, env=env, capture_output=True, text=True)

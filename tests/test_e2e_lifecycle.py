@@ -12,7 +12,6 @@ from conftest import e2e
 from customers.models import Line
 from customers.tests.factories import CustomerFactory, IdentityFactory
 from orders.services.precancel import RetentionInput, line_precancel
-from orders.tests.conftest import live, opening  # noqa: F401  (fixtures)
 from provisioning.services import work_orders_run
 from tests.test_e2e_open_account import _login
 

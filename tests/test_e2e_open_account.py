@@ -10,7 +10,6 @@ from playwright.sync_api import expect
 from boss.tests.factories import TEST_PASSWORD
 from conftest import e2e
 from customers.tests.factories import LineFactory
-from orders.tests.conftest import opening  # noqa: F401  (fixtures)
 from provisioning.services import work_orders_run
 
 pytestmark = [*e2e, pytest.mark.django_db(transaction=True)]

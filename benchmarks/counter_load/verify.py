@@ -24,7 +24,7 @@ from billing.selectors import ledger_check_balanced  # noqa: E402
 from boss.models import IdempotencyKey  # noqa: E402
 from customers.models import Line  # noqa: E402
 from inventory.models import NumberResource  # noqa: E402
-from orders.models import Order
+from orders.models import Order  # noqa: E402
 
 
 def main():

@@ -17,7 +17,8 @@ def drawer_b(make_staff, other_hall):
     rep_b = make_staff("sales_rep", username="rep_b", hall=other_hall)
     drawer = ledger_account_cash_drawer(staff=rep_b)
     transaction_post(actor=rep_b, kind="test", postings=[debit(drawer, Decimal("50.00")),
-                                                         credit(ledger_account_revenue(fee_type="sim"), Decimal("50.00"))])
+                                                         credit(ledger_account_revenue(fee_type="sim"),
+                                                                Decimal("50.00"))])
     return drawer
 
 

@@ -32,7 +32,8 @@ def test_a_row_that_no_longer_parses_falls_back_to_the_default():
 
 
 @pytest.mark.parametrize("key, bad", [("open.deposit", "-1"), ("open.deposit", "1.005"), ("open.deposit", "abc"),
-                                      ("number.reservation_minutes", "1.5"), ("identity.national_cap_enabled", "maybe")])
+                                      ("number.reservation_minutes", "1.5"), ("identity.national_cap_enabled",
+                                                                              "maybe")])
 def test_admin_validation_refuses_values_of_the_wrong_type(key, bad):
     row = TariffParameter.objects.get(key=key)
     row.value = bad

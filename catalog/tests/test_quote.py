@@ -34,7 +34,8 @@ def _lines(quote):
 
 
 def test_opening_with_a_premium_number_is_itemised(plan, premium):
-    quote = quote_price(business="open_account", product_code=plan.code, on_date=DAY, grade=number_grade(msisdn=premium.msisdn),
+    quote = quote_price(business="open_account", product_code=plan.code, on_date=DAY,
+                        grade=number_grade(msisdn=premium.msisdn),
                         sim_capacity="usim")
     assert _lines(quote) == [
         ("SIM-OPEN-USIM", D("30.00")), ("SEL-SPECIAL", D("2000.00")),
@@ -47,7 +48,8 @@ def test_opening_with_a_premium_number_is_itemised(plan, premium):
 
 
 def test_an_ordinary_number_has_no_selection_fee_nor_pre_deposit(plan, number):
-    quote = quote_price(business="open_account", product_code=plan.code, on_date=DAY, grade=number_grade(msisdn=number.msisdn))
+    quote = quote_price(business="open_account", product_code=plan.code, on_date=DAY,
+                        grade=number_grade(msisdn=number.msisdn))
     assert _lines(quote) == [("open.deposit", D("100.00"))]
     assert quote.agreement_months == 0
 
@@ -104,7 +106,8 @@ def test_discounts_in_force_reduce_their_charge_and_never_below_zero(plan, premi
     DiscountFactory(code="C-MONTH-20", business="open_account", plan=plan, target="monthly_fee", percent_off=D("20"))
     DiscountFactory(code="D-OTHER-BIZ", business="transfer", target="monthly_fee", percent_off=D("90"))
     DiscountFactory(code="E-EXPIRED", target="monthly_fee", percent_off=D("90"), valid_until=date(2025, 12, 31))
-    quote = quote_price(business="open_account", product_code=plan.code, on_date=DAY, grade=number_grade(msisdn=premium.msisdn))
+    quote = quote_price(business="open_account", product_code=plan.code, on_date=DAY,
+                        grade=number_grade(msisdn=premium.msisdn))
     discounts = [(line.code, line.amount) for line in quote.lines if line.kind == "discount"]
     assert discounts == [("A-HALF-SEL", D("-1000.00")), ("B-SEL-1500", D("-1000.00"))]  # capped at what is left
     assert [(line.code, line.amount) for line in quote.monthly_lines] == [("5G-128", D("128.00")),
@@ -140,7 +143,8 @@ def test_an_unknown_feature_or_number_is_refused(plan):
         quote_price(business="open_account", product_code=plan.code, on_date=DAY, features=["NOPE"])
     assert exc.value.params == {"feature": "NOPE"}
     with pytest.raises(NumberNotFoundError):
-        quote_price(business="open_account", product_code=plan.code, on_date=DAY, grade=number_grade(msisdn="13800000000"))
+        quote_price(business="open_account", product_code=plan.code, on_date=DAY,
+                    grade=number_grade(msisdn="13800000000"))
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -153,7 +157,8 @@ def test_the_total_is_the_sum_of_the_lines_and_no_charge_goes_below_zero(plan, p
         DiscountFactory(code=f"P{i}", target="sim_card", percent_off=p)
     for i, a in enumerate(amounts):
         DiscountFactory(code=f"A{i}", target="number_selection", percent_off=None, amount_off=a)
-    quote = quote_price(business="open_account", product_code=plan.code, on_date=DAY, grade=number_grade(msisdn=premium.msisdn),
+    quote = quote_price(business="open_account", product_code=plan.code, on_date=DAY,
+                        grade=number_grade(msisdn=premium.msisdn),
                         sim_capacity=capacity)
     assert quote.total == sum(line.amount for line in quote.lines)
     for target in ("sim_card", "number_selection"):

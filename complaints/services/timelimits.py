@@ -61,7 +61,8 @@ def complaint_step_escalate(*, actor, step_id: int, now: datetime | None = None)
     now = now or timezone.now()
     # Only the step row is locked (of=self): the workflow services lock complaint, then step, and
     # never wait on this job, which skips rows that are locked instead of waiting for them.
-    step = (lock(ComplaintStep.objects.select_related("complaint", "department").filter(pk=step_id), skip_locked=True).first())
+    step = (lock(ComplaintStep.objects.select_related("complaint", "department").filter(pk=step_id),
+                 skip_locked=True).first())
     if step is None or step.closed_at is not None or step.due_at > now:
         return None
     level = step.escalation_level + 1

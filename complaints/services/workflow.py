@@ -46,7 +46,8 @@ def _lock(complaint: Complaint) -> Complaint:
 
 
 def _open_step(complaint: Complaint) -> ComplaintStep | None:
-    return (lock(ComplaintStep.objects.select_related("department").filter(complaint=complaint, closed_at__isnull=True)).first())
+    return (lock(ComplaintStep.objects.select_related("department").filter(complaint=complaint,
+                                                                           closed_at__isnull=True)).first())
 
 
 def _require_state(complaint: Complaint, transition) -> ComplaintStep:
@@ -238,7 +239,8 @@ def complaint_open(*, actor, channel: str, category: ComplaintCategory, descript
     else:
         _open(complaint, stage=Stage.REVIEW, department=complaint.service_department, now=now)
         if category.starts_refund:
-            complaint.refund_requested_at, complaint.refund_case = now, _refund_case_open(actor=actor, complaint=complaint)
+            complaint.refund_requested_at, complaint.refund_case = now, _refund_case_open(actor=actor,
+                                                                                          complaint=complaint)
             complaint.save(update_fields=["refund_requested_at", "refund_case"])
 
     audit_record(actor=actor, action="complaint.open", target=complaint,

@@ -121,8 +121,10 @@ def walk(file_complaint, reviewer, handler, net):
                  Complaint.Status.ANSWERED, Complaint.Status.CLOSED]
         steps = {
             Complaint.Status.TO_REVIEW: lambda c: complaint_dispatch(actor=reviewer, complaint=c, department=net),
-            Complaint.Status.DISPATCHED: lambda c: complaint_reply(actor=handler, complaint=c, reply="已优化基站参数。"),
-            Complaint.Status.REPLIED: lambda c: complaint_accept(actor=reviewer, complaint=c, answer="已处理，信号恢复。"),
+            Complaint.Status.DISPATCHED: lambda c: complaint_reply(actor=handler, complaint=c,
+                                                                   reply="已优化基站参数。"),
+            Complaint.Status.REPLIED: lambda c: complaint_accept(actor=reviewer, complaint=c,
+                                                                 answer="已处理，信号恢复。"),
             Complaint.Status.ANSWERED: lambda c: complaint_callback(actor=reviewer, complaint=c,
                                                                     satisfaction=Complaint.Satisfaction.SATISFIED),
         }

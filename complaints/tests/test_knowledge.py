@@ -79,7 +79,8 @@ def test_validity_must_be_ordered_and_expired_articles_are_not_found_by_default(
     with pytest.raises(ArticleError) as exc:
         write(valid_from=today, valid_until=today - timedelta(days=1))
     assert exc.value.field == "valid_until"
-    write("过期的活动说明", "充值送话费活动", valid_from=today - timedelta(days=60), valid_until=today - timedelta(days=1))
+    write("过期的活动说明", "充值送话费活动", valid_from=today - timedelta(days=60),
+          valid_until=today - timedelta(days=1))
     write("未来的活动说明", "充值送话费活动", valid_from=today + timedelta(days=1))
     assert titles(article_search(query="充值送话费")) == []
     assert titles(article_search(query="充值送话费", include_expired=True)) == ["未来的活动说明", "过期的活动说明"]

@@ -217,7 +217,8 @@ def _detail(request, complaint: Complaint, *, bound: dict | None = None):
     context = {
         "complaint": complaint, "timeline": timeline, "open_step": open_step, "actions": action_forms,
         "progress": _progress(complaint),
-        "overdue_answer": complaint.answered_at is None and complaint.is_open and complaint.answer_due_at < timezone.now(),
+        "overdue_answer": (complaint.answered_at is None and complaint.is_open
+                           and complaint.answer_due_at < timezone.now()),
     }
     return render(request, "complaints/complaint_detail.html", context)
 

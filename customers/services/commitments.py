@@ -4,7 +4,8 @@ Started when a line gets a premium number whose grade has a minimum spend (the o
 change completed by the network), ended when the line leaves the number (a number change, a formal
 cancellation, a port-out, an opening rolled back). Both run inside the order's own transaction and are
 recorded by the order's audit event (their return value goes into its `after`), so they write none of
-their own; the order links itself to what it started and ended (orders.services.lifecycle.order_commitments_link). The bill run charges it (billing.services.charges.minimum_spend_top_up).
+their own; the order links itself to what it started and ended (orders.services.order_links). The bill
+run charges it (billing.services.charges.minimum_spend_top_up).
 
 Early-termination penalties (违约金) for leaving before the agreement ends are not handled here.
 """

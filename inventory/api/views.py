@@ -162,7 +162,9 @@ class ReservationListApi(generics.ListAPIView):
     serializer_class = OutputSerializer
 
     def get_queryset(self):
-        return NumberReservation.objects.none() if is_schema_generation(self) else reservation_list_for_actor(actor=self.request.user)
+        if is_schema_generation(self):
+            return NumberReservation.objects.none()
+        return reservation_list_for_actor(actor=self.request.user)
 
 
 class _StockListApi(generics.ListAPIView):

@@ -215,7 +215,8 @@ def number_assign(*, actor, msisdn: str, customer=None) -> NumberResource:
     now = timezone.now()
     reservation = _active_reservation(number) if number.status == Status.RESERVED else None
     if reservation is None or not reservation.is_live(now):
-        raise ReservationNotFoundError(_("The reservation of this number has expired or was released: reserve it again."),
+        raise ReservationNotFoundError(
+            _("The reservation of this number has expired or was released: reserve it again."),
                                   msisdn=msisdn)
     if not reservation_may_act_for(actor, reservation):
         raise ReservationNotHolderError(msisdn=msisdn)

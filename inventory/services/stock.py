@@ -407,7 +407,8 @@ def recharge_card_redeem(*, actor, serial: str, pin: str, msisdn: str = "") -> R
 def sim_card_pick(*, actor, capacity: str) -> SimCard:
     """An in-stock SIM card of this capacity from the actor's hall, locked (SKIP LOCKED: two counters
     never wait on, or take, the same card). Raises SimCardUnavailableError."""
-    sim = (lock(SimCard.objects.filter(hall_id=actor.hall_id, capacity=capacity, status=SimCard.Status.IN_STOCK).order_by("pk"), skip_locked=True).first())
+    sim = (lock(SimCard.objects.filter(hall_id=actor.hall_id, capacity=capacity,
+                                       status=SimCard.Status.IN_STOCK).order_by("pk"), skip_locked=True).first())
     if sim is None:
         label = dict(SimCard._meta.get_field("capacity").choices).get(capacity, capacity)
         raise SimCardUnavailableError(_("No %(capacity)s SIM card is left in this hall's stock.") % {"capacity": label},

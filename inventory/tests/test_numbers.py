@@ -226,7 +226,8 @@ def test_assignment_needs_a_live_reservation(rep, number):
     with pytest.raises(ReservationNotFoundError):
         number_assign(actor=rep, msisdn=number.msisdn)
     reservation = number_reserve(actor=rep, msisdn=number.msisdn)
-    with time_machine.travel(reservation.reserved_until + timedelta(seconds=1)), pytest.raises(ReservationNotFoundError):
+    lapsed = reservation.reserved_until + timedelta(seconds=1)
+    with time_machine.travel(lapsed), pytest.raises(ReservationNotFoundError):
         number_assign(actor=rep, msisdn=number.msisdn)
     assert NumberResource.objects.get(pk=number.pk).status == Status.RESERVED and _audits("number.assign") == 0
 

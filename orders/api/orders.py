@@ -268,7 +268,8 @@ class LinePaymentApi(APIView):
             if attrs["method"] == PaymentMethod.RECHARGE_CARD:
                 data = LinePaymentApi.CardSerializer(data=card or {})
                 data.is_valid(raise_exception=True)
-                attrs["recharge_serial"], attrs["recharge_pin"] = data.validated_data["serial"], data.validated_data["pin"]
+                attrs["recharge_serial"] = data.validated_data["serial"]
+                attrs["recharge_pin"] = data.validated_data["pin"]
             elif "amount" not in attrs:
                 raise serializers.ValidationError({"amount": [serializers.Field.default_error_messages["required"]]})
             return attrs

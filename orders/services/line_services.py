@@ -532,7 +532,8 @@ def line_payment_method_change(*, actor, line: Line, payment_method: str, bank_c
     """
     if payment_method not in PaymentMethod.values:
         raise DomainError(_("Choose a payment method."), field="payment_method")
-    extra = {PaymentMethod.BANK: [D.PASSBOOK, D.HOLDER_ID], PaymentMethod.CORPORATE: [D.SEAL_CARD]}.get(payment_method, [])
+    extra = {PaymentMethod.BANK: [D.PASSBOOK, D.HOLDER_ID],
+             PaymentMethod.CORPORATE: [D.SEAL_CARD]}.get(payment_method, [])
     line_now = Line.objects.select_related("customer").get(pk=line.pk)
     if payment_method == PaymentMethod.CORPORATE and line_now.customer.kind != Customer.Kind.ORGANIZATION:
         raise CorporateAccountError()

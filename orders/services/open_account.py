@@ -184,7 +184,8 @@ def order_open_account_create(*, actor, customer: Customer, msisdn: str, product
         sim_card_pick(actor=actor, capacity=sim_capacity)  # fail now if the hall has none left
 
     with translation.override("zh-hans"):  # the fee items are printed on Chinese documents
-        quote = quote_price(business=Business.OPEN_ACCOUNT, product_code=product_code, grade=number_grade(msisdn=msisdn),
+        quote = quote_price(business=Business.OPEN_ACCOUNT, product_code=product_code,
+                            grade=number_grade(msisdn=msisdn),
                             sim_capacity=sim_capacity, features=list(features), payment_method=payment_method)
     order = Order.objects.create(
         kind=Order.Kind.OPEN_ACCOUNT, hall=actor.hall, actor=actor, customer=customer, msisdn=msisdn,

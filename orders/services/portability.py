@@ -76,7 +76,8 @@ def line_portability(*, line: Line, now=None) -> Portability:
                                          "(or be ended) first.") % {"date": agreement_until.isoformat()}),
         Condition("min_days", _("In service at least %(days)s days") % {"days": min_days}, days >= min_days,
                   "" if days >= min_days else _("In service %(days)s days; possible from %(date)s.")
-                  % {"days": days, "date": (timezone.localdate(line.activated_at) + timedelta(days=min_days)).isoformat()
+                  % {"days": days,
+                     "date": (timezone.localdate(line.activated_at) + timedelta(days=min_days)).isoformat()
                      if line.activated_at else "—"}),
     )
     return Portability(conditions=conditions)

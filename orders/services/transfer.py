@@ -103,9 +103,9 @@ def line_transfer(*, actor, line: Line, new_customer: Customer, service_password
         raise IdentityLineLimitError(held=held, limit=limit)
     arrears = account_money(old_account).arrears
     if arrears > 0:
-        raise ArrearsOutstandingError(_("The present owner's arrears of ¥%(amount)s are cleared first (fee "
-                                        "collection); the new owner does not inherit them.") % {"amount": f"{arrears:.2f}"},
-                                      arrears=str(arrears))
+        raise ArrearsOutstandingError(
+            _("The present owner's arrears of ¥%(amount)s are cleared first (fee collection); the new owner does "
+              "not inherit them.") % {"amount": f"{arrears:.2f}"}, arrears=str(arrears))
     old_extra = [D.HOLDER_ID] if old_account.payment_method == Account.PaymentMethod.BANK else []
     old_documents, old_agent_identity = documents_check(actor=actor, customer=old_customer, agent=old_agent,
                                                         documents_checked=documents_checked, extra=old_extra)

@@ -112,7 +112,8 @@ def _preview(slug: str, line) -> list[Due]:
             return [Due(_("The account stays with the owner's other lines: nothing is settled."), Decimal("0.00"),
                         False)]
         return [Due(_("Arrears now"), p.arrears, False), Due(_("Deposit held"), p.deposit, False),
-                Due(_("Prepaid balance"), p.credit, False), Due(_("Deposit applied to arrears"), p.deposit_applied, False),
+                Due(_("Prepaid balance"), p.credit, False), Due(_("Deposit applied to arrears"), p.deposit_applied,
+                                                                False),
                 Due(_("The customer pays first"), p.top_up), Due(_("Refunded in cash"), p.refund, False, code="refund")]
     if slug == "transfer":
         return [Due(q.item, q.amount) for q in transfer_quote(line=line, corporate=False).lines]
@@ -142,7 +143,8 @@ def line_process(request, msisdn: str, slug: str):
         try:
             result = idempotent(actor=request.user, key=key, scope=f"lines.{process.kind}",
                                 params={"line": line.pk, **params},
-                                run=lambda: (201, {"order": process.run(actor=request.user, line=line, data=data, request=request).pk}))
+                                run=lambda: (201, {"order": process.run(actor=request.user, line=line, data=data,
+                                                                        request=request).pk}))
         except DomainError as exc:
             form_add_domain_error(form, exc)
         else:

@@ -114,7 +114,8 @@ def reservation_list(request):
 @login_required
 @require_POST
 def number_release_view(request, msisdn: str):
-    if not (request.user.has_perm("inventory.reserve_number") or request.user.has_perm("inventory.release_any_reservation")):
+    if not (request.user.has_perm("inventory.reserve_number")
+            or request.user.has_perm("inventory.release_any_reservation")):
         raise PermissionDenied
     try:
         number_release(actor=request.user, msisdn=msisdn)

@@ -32,7 +32,7 @@ PHRASES = [
 ]
 
 
-class _Rollback(Exception):
+class _RollbackError(Exception):
     pass
 
 
@@ -48,8 +48,8 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 self._run(articles, complaints, repeat)
-                raise _Rollback
-        except _Rollback:
+                raise _RollbackError
+        except _RollbackError:
             self.stdout.write("(everything rolled back)")
 
     def _time(self, fn, repeat):

@@ -264,8 +264,10 @@ def test_the_timeline_records_who_when_and_what_of_every_step(walk, rep, reviewe
         (Stage.CALLBACK, Outcome.CALLED_BACK, reviewer)]
     assert all(s.closed_at and s.opened_at <= s.closed_at for s in steps)
     assert all(s.due_at for s in steps[1:])
-    actions = list(AuditEvent.objects.filter(target_id=str(complaint.pk)).order_by("id").values_list("action", flat=True))
-    assert actions == ["complaint.open", "complaint.dispatch", "complaint.reply", "complaint.accept", "complaint.callback"]
+    actions = list(AuditEvent.objects.filter(target_id=str(complaint.pk)).order_by("id")
+                   .values_list("action", flat=True))
+    assert actions == ["complaint.open", "complaint.dispatch", "complaint.reply", "complaint.accept",
+                       "complaint.callback"]
 
 
 def test_the_database_keeps_one_open_step_and_a_due_time_on_it(walk, cs):

@@ -35,7 +35,8 @@ def test_a_counter_complaint_is_filed_with_the_clock_running_and_queued_for_revi
 
     assert complaint.status == Complaint.Status.TO_REVIEW
     assert complaint.number == f"TS20260310{complaint.pk:06d}"
-    assert (complaint.line, complaint.customer, complaint.hall, complaint.taken_by) == (line, line.customer, rep.hall, rep)
+    assert (complaint.line, complaint.customer, complaint.hall, complaint.taken_by) == (line, line.customer, rep.hall,
+                                                                                        rep)
     assert complaint.order_reference == "SO20260310001"
     assert complaint.received_at == T0 and complaint.answer_due_at == T0 + timedelta(days=15)
     assert complaint.service_department == cs
@@ -53,7 +54,8 @@ def test_a_complaint_solved_on_the_spot_is_answered_and_closed_at_once(file_comp
 
     assert complaint.status == Complaint.Status.CLOSED
     assert complaint.resolution == Complaint.Resolution.ON_THE_SPOT
-    assert (complaint.answer, complaint.answered_by, complaint.closed_at) == ("已为客户重启网络设置，信号恢复。", rep, T0)
+    assert (complaint.answer, complaint.answered_by, complaint.closed_at) == (
+        "已为客户重启网络设置，信号恢复。", rep, T0)
     assert not complaint.steps.filter(closed_at__isnull=True).exists()
     assert complaint.steps.get().outcome == ComplaintStep.Outcome.SOLVED_ON_THE_SPOT
     assert AuditEvent.objects.filter(action="complaint.open").count() == 1
@@ -125,7 +127,8 @@ def test_the_answer_deadline_follows_the_tariff_and_the_category(file_complaint,
 
 
 @time_machine.travel(T0, tick=False)
-def test_a_billing_dispute_older_than_five_months_is_out_of_scope_with_a_clear_message(file_complaint, billing_category):
+def test_a_billing_dispute_older_than_five_months_is_out_of_scope_with_a_clear_message(file_complaint,
+                                                                                       billing_category):
     with pytest.raises(OutOfScopeError) as exc:
         file_complaint(category=billing_category, disputed_on=date(2025, 10, 9))
     assert exc.value.code == "complaint_out_of_scope" and exc.value.field == "disputed_on"

@@ -131,7 +131,8 @@ def test_dispatch_reply_check_and_callback_through_the_screens(client, file_comp
     response = client.post(step_url("reply", complaint), {"reply-reply": "已处理", "reply-idempotency_key": new_key()})
     assert response.status_code == 302
     client.force_login(reviewer)
-    client.post(step_url("redispatch", complaint), {"redispatch-reason": "未解决", "redispatch-idempotency_key": new_key()})
+    client.post(step_url("redispatch", complaint), {"redispatch-reason": "未解决",
+                                                    "redispatch-idempotency_key": new_key()})
     client.force_login(handler)
     client.post(step_url("reply", complaint), {"reply-reply": "已彻底解决", "reply-idempotency_key": new_key()})
     client.force_login(reviewer)
@@ -300,7 +301,8 @@ def test_the_manager_sees_the_escalations_after_the_head(client, walk, manager, 
 def test_the_home_panel_counts_the_users_queues_and_the_search_finds_complaints(client, walk, reviewer, rep):
     complaint = walk(Complaint.Status.TO_REVIEW)
     client.force_login(reviewer)
-    panel = next(p for p in client.get(reverse("home")).context["panels"] if p.template == "complaints/_home_panel.html")
+    panels = client.get(reverse("home")).context["panels"]
+    panel = next(p for p in panels if p.template == "complaints/_home_panel.html")
     assert [row["count"] for row in panel.context["rows"]] == [1, 0, 0]
     client.force_login(rep)
     hits = client.post(reverse("search"), {"q": complaint.number}).context["hits"]

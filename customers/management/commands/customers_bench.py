@@ -22,7 +22,7 @@ SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁�
 GIVEN = ("伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超")
 
 
-class _Rollback(Exception):
+class _RollbackError(Exception):
     pass
 
 
@@ -51,8 +51,8 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 self._run(customers, runs)
-                raise _Rollback
-        except _Rollback:
+                raise _RollbackError
+        except _RollbackError:
             self.stdout.write("rolled back: the database is unchanged")
         finally:
             settings.ALLOWED_HOSTS = hosts

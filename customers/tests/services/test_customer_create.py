@@ -129,7 +129,8 @@ class TestCustomerCreate:
 class TestCustomerUpdate:
     def test_changes_contact_data_and_audits_masked_values(self, rep):
         customer = CustomerFactory(contact_phone="13900001111", contact_address="旧地址")
-        customer_update(actor=rep, customer=customer, contact_phone="138 0013 8000", contact_address="广州市越秀区新地址")
+        customer_update(actor=rep, customer=customer, contact_phone="138 0013 8000",
+                        contact_address="广州市越秀区新地址")
         customer.refresh_from_db()
         assert customer.contact_phone == "13800138000" and customer.contact_address == "广州市越秀区新地址"
         event = AuditEvent.objects.get(action="customer.update_contact")

@@ -186,7 +186,7 @@ STEPS = [
 ]
 
 
-class Boom(Exception):
+class BoomError(Exception):
     pass
 
 
@@ -198,7 +198,7 @@ def test_cancellation_failing_at_any_step_changes_nothing_then_settles_fully(liv
     top_up = step.endswith("payment_receive")
     usage(live.line.account, "700.00" if top_up else "150.00")
     before = world(live.line)
-    with mock.patch(step, side_effect=Boom(step)), pytest.raises(Boom):
+    with mock.patch(step, side_effect=BoomError(step)), pytest.raises(BoomError):
         cancel(live, tendered=D("200.00"))
     assert world(live.line) == before  # the line, the ledger and the number: unchanged
 

@@ -115,7 +115,8 @@ def test_a_failed_network_change_rolled_back_leaves_the_line_and_refunds(live):
 
 
 def test_a_counter_decision_cannot_be_rolled_back_on_the_network_side(live):
-    result = line_precancel(actor=live.manager, line=live.line, retention=RetentionInput("moving", "保号", False), **DOCS)
+    result = line_precancel(actor=live.manager, line=live.line, retention=RetentionInput("moving", "保号", False),
+                            **DOCS)
     wo = fail(result.order)
     with pytest.raises(RollbackNotPossibleError):
         work_order_rollback(actor=live.rep, work_order=wo, reason="x")
@@ -184,7 +185,8 @@ def test_long_distance_level(live):
     work_orders_run()
     svc.line_long_distance_set(actor=live.rep, line=live.line, level=1, **DOCS)
     work_orders_run()
-    assert list(LineFeature.objects.filter(line=live.line, until__isnull=True).values_list("feature__code", flat=True)) \
+    assert list(LineFeature.objects.filter(line=live.line, until__isnull=True).values_list("feature__code",
+                                                                                           flat=True)) \
         == ["LD-DOM"]
     with pytest.raises(Exception) as exc:
         svc.line_long_distance_set(actor=live.rep, line=live.line, level=1, **DOCS)
@@ -310,7 +312,8 @@ def test_portability_evaluates_the_five_conditions_and_explains_each_failure(liv
     Line.objects.filter(pk=line.pk).update(activated_at=timezone.now() - timedelta(days=120),
                                            premium_agreement_until=timezone.localdate() + timedelta(days=30))
     transaction_post(actor=system_actor(), kind="usage", postings=[
-        debit(ledger_account_customer(account=line.account), D("120.00")), credit(ledger_account_suspense(), D("120.00"))])
+        debit(ledger_account_customer(account=line.account), D("120.00")), credit(ledger_account_suspense(),
+                                                                                  D("120.00"))])
     line = Line.objects.get(pk=line.pk)
     line.report_loss()
     check = line_portability(line=line)

@@ -76,7 +76,8 @@ def test_a_corporate_account_pays_no_deposit(live):
     org = live.organization
     corporate = CorporateInput(bank_code="ICBC", account_number="1234567890", account_holder=org.name,
                                confirmed_by="工行王经理")
-    order = transfer(live, org, corporate=corporate, new_agent=AgentInput("resident_id", "11010519491231002X", "王代办"),
+    agent = AgentInput("resident_id", "11010519491231002X", "王代办")
+    order = transfer(live, org, corporate=corporate, new_agent=agent,
                      new_documents_checked=["unit_letter", "licence", "seal_card", "agent_id"])
     line = Line.objects.get(pk=live.line.pk)
     assert order.amount_due == 0 and line.account.corporate and not line.account.realtime_prepaid
