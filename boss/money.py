@@ -47,7 +47,9 @@ def yuan_capital(value) -> str:
     if integer == 0:
         text = "" if (jiao or fen) else "零元"
     else:
-        groups, parts, n = [], [], integer
+        groups: list[int] = []
+        parts: list[str] = []
+        n = integer
         while n:
             groups.append(n % 10000)
             n //= 10000

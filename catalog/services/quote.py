@@ -62,7 +62,7 @@ def _discount_amount(discount: Discount, base: Decimal) -> Decimal:
     if discount.percent_off is not None:
         off = (base * discount.percent_off / 100).quantize(CENT, rounding=ROUND_HALF_UP)
     else:
-        off = discount.amount_off
+        off = discount.amount_off or ZERO
     return min(off, base)
 
 
@@ -93,9 +93,10 @@ def quote_price(*, business: str, product_code: str, on_date: date | None = None
     if business in (Business.OPEN_ACCOUNT, Business.PLAN_CHANGE):
         plan = plan_in_force(code=product_code, on_date=on_date)
     else:
-        plan = Plan.objects.filter(code=product_code).first()
-        if plan is None:
+        held_plan = Plan.objects.filter(code=product_code).first()
+        if held_plan is None:
             raise ProductUnavailableError(product_code=product_code, date=on_date.isoformat())
+        plan = held_plan
     chosen = features_in_force(codes=features, on_date=on_date)
     chosen += list(Feature.objects.filter(code__in=[c for c in held if c not in features]).order_by("code"))
     exempt = payment_method == PaymentMethod.CORPORATE and tariff("deposit.corporate_exempt")

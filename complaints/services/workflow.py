@@ -64,7 +64,7 @@ def _require_state(complaint: Complaint, transition) -> ComplaintStep:
 
 def _ensure_holds(actor, step: ComplaintStep) -> None:
     if actor.department_id is None or actor.department_id != step.department_id:
-        raise NotYourDepartmentError(department=step.department.name if step.department_id else None)
+        raise NotYourDepartmentError(department=step.department.name if step.department else None)
 
 
 def _held(actor, complaint: Complaint, transition: str) -> tuple[Complaint, ComplaintStep]:
@@ -130,10 +130,13 @@ def _refund_case_open(*, actor, complaint: Complaint):
     """Process 6 starts at complaint intake: open billing's refund case for the line's account. A line that
     does not pay by bank collection has nothing to refund: no case (the page says to tell the account
     room by hand), and the complaint is filed all the same."""
+    line = complaint.line
+    if line is None:
+        return None
     try:
         with transaction.atomic():
-            return refund_request(actor=actor, account=complaint.line.account, line=complaint.line,
-                                  complaint_number=complaint.number, description=complaint.description)
+            return refund_request(actor=actor, account=line.account, line=line,
+                                  complaint_number=complaint.number or "", description=complaint.description)
     except DomainError:
         return None
 
@@ -169,7 +172,7 @@ def _check_scope(*, category: ComplaintCategory, disputed_on: date | None, today
 
 
 def _snapshot(complaint: Complaint) -> dict:
-    return {"status": complaint.status, "department": complaint.department.code if complaint.department_id else None,
+    return {"status": complaint.status, "department": complaint.department.code if complaint.department else None,
             "round": complaint.round}
 
 

@@ -3,11 +3,12 @@ change of payment method (更改缴费方式 / 改帐务); both run inside the c
 checks the documents and audits. The money itself is billing's ledger."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.utils import timezone
 
 from boss.tariffs import tariff
-from customers.models import Account
+from customers.models import Account, CustomerIdentity
 
 
 @dataclass(frozen=True)
@@ -15,9 +16,9 @@ class BankDetails:
     bank_code: str
     account_number: str
     account_holder: str
-    holder_identity: object = None  # customers.CustomerIdentity of the account holder (private accounts)
-    confirmed_by: str = ""          # whom the rep spoke to at the bank (corporate accounts)
-    confirmed_at: object = None
+    holder_identity: CustomerIdentity | None = None  # the account holder's identity (private accounts)
+    confirmed_by: str = ""                          # whom the rep spoke to at the bank (corporate accounts)
+    confirmed_at: datetime | None = None
 
 
 def account_open(*, customer, bank: BankDetails | None = None, corporate: bool = False) -> Account:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from boss.audit import audit_record
 from boss.errors import NotPermitted
 from boss.locks import lock
+from boss.models import Staff
 from boss.tariffs import tariff
 from customers.errors import (
     ClassAlreadyActiveError,
@@ -85,7 +86,8 @@ def customer_classify(*, actor, customer: Customer, kind: str, reason: str, vip_
     classes = CustomerClass.objects.filter(customer=customer)
     if _overlapping(classes.filter(kind=kind), since, until).exists():
         raise ClassAlreadyActiveError(kind=kind)
-    if kind in _CONFLICTS and _overlapping(classes.filter(kind=_CONFLICTS[kind]), since, until).exists():
+    conflicting = _CONFLICTS.get(CustomerClass.Kind(kind))
+    if conflicting and _overlapping(classes.filter(kind=conflicting), since, until).exists():
         raise ClassConflictError(kind=kind)
 
     klass = CustomerClass.objects.create(customer=customer, kind=kind, reason=reason, since=since, until=until,
@@ -122,7 +124,7 @@ def customer_class_revoke(*, actor, customer_class: CustomerClass, reason: str) 
 @dataclass(frozen=True)
 class BlacklistCheck:
     blacklisted: bool
-    overridden_by: object | None = None
+    overridden_by: Staff | None = None
 
 
 @transaction.atomic

@@ -91,14 +91,14 @@ def customer_create(*, actor, doc_type: str, number: str, name: str, address: st
     try:
         info = identity_validate(doc_type, number, for_registration=True)
     except FieldError as exc:
-        problems[exc.field] = str(exc.message)
+        problems[exc.field or "number"] = str(exc.message)
         first = exc
     phone = ""
     if (contact_phone or "").strip():
         try:
             phone = contact_phone_normalize(contact_phone)
         except BadContactNumberError as exc:
-            problems[exc.field] = str(exc.message)
+            problems[exc.field or "contact_phone"] = str(exc.message)
             first = first or exc
     required = {
         "name": (name, _("Enter the name exactly as on the document.")),
@@ -112,6 +112,7 @@ def customer_create(*, actor, doc_type: str, number: str, name: str, address: st
         error = first or CustomerIncompleteError(missing=sorted(problems))
         error.fields = {key: [msg] for key, msg in problems.items()}
         raise error
+    assert info is not None  # a document that did not validate is a problem above
     derived = info.customer_kind
     if kind and kind != derived:
         raise KindMismatchError(expected=derived)

@@ -132,7 +132,8 @@ def number_reserve(*, actor, msisdn: str, customer=None) -> NumberReservation:
                  before={"lapsed_reservation": lapsed.pk} if lapsed else None,
                  after={"reservation": reservation.pk, "reserved_until": until.isoformat(),
                         "customer": customer.pk if customer else None}
-                 | ({"in_cool_down_until": number.frozen_until.isoformat()} if taking_back else {}))
+                 | ({"in_cool_down_until": number.frozen_until.isoformat()}
+                    if taking_back and number.frozen_until else {}))
     return reservation
 
 

@@ -18,6 +18,7 @@ hashed at once and never stored, logged or reported.
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -195,8 +196,8 @@ class _RechargeRows:
                            "hall_id": self.batch.hall_id, "redeemed_for": ""}
 
 
-_PARSERS = {Kind.NUMBER: _NumberRows, Kind.SIM: _SimRows, Kind.HANDSET: _HandsetRows,
-            Kind.RECHARGE_CARD: _RechargeRows}
+_PARSERS: dict[str, type[_NumberRows | _SimRows | _HandsetRows | _RechargeRows]] = {
+    Kind.NUMBER: _NumberRows, Kind.SIM: _SimRows, Kind.HANDSET: _HandsetRows, Kind.RECHARGE_CARD: _RechargeRows}
 _KEY_FIELDS = {Kind.NUMBER: (NumberResource, ("msisdn",)), Kind.SIM: (SimCard, ("iccid", "imsi")),
                Kind.HANDSET: (Handset, ("imei",)), Kind.RECHARGE_CARD: (RechargeCard, ("serial",))}
 
@@ -220,7 +221,7 @@ def _insert_ignoring_conflicts(model, rows: list[dict], *, batch: StockImport) -
     stamp = conn.ops.adapt_datetimefield_value(now)
     status = str(model._meta.get_field("status").default)
     fields = [*rows[0].keys(), "status", "batch", "created_at", "updated_at"]
-    adapters = {}
+    adapters: dict[str, Callable] = {}
     for name in fields:
         internal = model._meta.get_field(name.removesuffix("_id")).get_internal_type()
         if internal == "DateField":
@@ -234,7 +235,7 @@ def _insert_ignoring_conflicts(model, rows: list[dict], *, batch: StockImport) -
     with conn.cursor() as cursor:
         for start in range(0, len(rows), per_statement):
             chunk = rows[start:start + per_statement]
-            params = []
+            params: list = []
             for row in chunk:
                 params.extend(adapters[k](v) if k in adapters else v for k, v in row.items())
                 params.extend((status, batch.pk, stamp, stamp))
@@ -301,24 +302,24 @@ def stock_import(*, actor, kind: str, data: bytes | str, filename: str = "", hal
     reader = csv.reader(io.StringIO(_decode(data)))
     header = _header(reader, kind)
     batch = StockImport.objects.create(kind=kind, hall=hall, actor=actor, filename=filename[:200])
-    parser = _PARSERS[kind](batch)
-    model, key_fields = _KEY_FIELDS[kind]
+    parser = _PARSERS[StockImport.Kind(kind)](batch)
+    model, key_fields = _KEY_FIELDS[StockImport.Kind(kind)]
 
     parsed: list[_Parsed] = []
     errors: list[list] = []
     duplicates: list[list] = []
     error_count = 0
     seen: set[str] = set()
-    for line_no, values in enumerate(reader, start=2):
-        if not any(v.strip() for v in values):
+    for line_no, cells in enumerate(reader, start=2):
+        if not any(v.strip() for v in cells):
             continue
         if line_no > IMPORT_MAX_LINES + 1:
             raise ImportRefusedError(_("The file has more than %(n)s lines: split it.") % {"n": IMPORT_MAX_LINES})
         try:
-            if len(values) != len(header):
+            if len(cells) != len(header):
                 raise _RowError(_("Expected %(expected)s columns, found %(found)s.")
-                                % {"expected": len(header), "found": len(values)})
-            keys, values = parser.parse(dict(zip(header, values, strict=True)))
+                                % {"expected": len(header), "found": len(cells)})
+            keys, values = parser.parse(dict(zip(header, cells, strict=True)))
         except _RowError as exc:
             error_count += 1
             if len(errors) < REPORT_MAX_ITEMS:

@@ -192,6 +192,7 @@ def order_finish(*, order: Order, payment=None, work_order: dict | None = None, 
     order.pay(when=now, payment=payment)
     if work_order is not None:
         line = line or order.line
+        assert line is not None  # a change that goes to the network is a change of a line
         work_order_create(msisdn=work_order.pop("msisdn", line.msisdn), line=line, hall=order.hall,
                           reference=order.reference, **work_order)
         order.provision()
@@ -262,18 +263,20 @@ def _rolled_back(*, actor, work_order, reason: str) -> None:
     order.save()
 
 
-def order_refund(*, actor, order: Order, reason: str) -> None:
+def order_refund(*, actor, order: Order, reason: str, rolled_back_opening: bool = False) -> None:
     """Give back the money of an order that did not happen: the payment reversed, its documents
     red-lettered (in the caller's transaction)."""
-    if not order.payment_id:
-        return
     payment = order.payment
-    transaction_reverse(actor=actor, tx=payment.ledger_transaction, kind="payment.refund",
-                        memo=_("Order not carried out: %(reason)s") % {"reason": reason[:80]})
+    if payment is None:
+        return
+    memo = (_("Opening rolled back: %(reason)s") if rolled_back_opening
+            else _("Order not carried out: %(reason)s")) % {"reason": reason[:80]}
+    transaction_reverse(actor=actor, tx=payment.ledger_transaction, kind="payment.refund", memo=memo)
     with translation.override("zh-hans"):
+        item = _("Refund: opening rolled back") if rolled_back_opening else _("Refund: order not carried out")
         for document in Document.objects.filter(payment=payment, reversal_of__isnull=True):
-            document_red_letter(actor=actor, original=document, amount=document.total,
-                                item=_("Refund: order not carried out"), reference=order.reference)
+            document_red_letter(actor=actor, original=document, amount=document.total, item=item,
+                                reference=order.reference)
 
 
 for _action in (WorkOrder.Action.SUSPEND, WorkOrder.Action.RESUME, WorkOrder.Action.CHANGE_SIM,

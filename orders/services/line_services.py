@@ -132,7 +132,7 @@ for _kind, (_transition, _action, _reason) in _TRANSITIONS.items():
 
 
 def _state_change(kind: str, *, actor, line, documents_checked, agent, agreement_signed) -> Order:
-    transition, action, reason = _TRANSITIONS[kind]
+    transition, action, reason = _TRANSITIONS[Order.Kind(kind)]
     return _network_change(actor=actor, line=line, kind=kind, transition=transition, action=action,
                            payload={"reason": reason}, documents_checked=documents_checked, agent=agent,
                            agreement_signed=agreement_signed)
@@ -533,7 +533,7 @@ def line_payment_method_change(*, actor, line: Line, payment_method: str, bank_c
     if payment_method not in PaymentMethod.values:
         raise DomainError(_("Choose a payment method."), field="payment_method")
     extra = {PaymentMethod.BANK: [D.PASSBOOK, D.HOLDER_ID],
-             PaymentMethod.CORPORATE: [D.SEAL_CARD]}.get(payment_method, [])
+             PaymentMethod.CORPORATE: [D.SEAL_CARD]}.get(PaymentMethod(payment_method)) or []
     line_now = Line.objects.select_related("customer").get(pk=line.pk)
     if payment_method == PaymentMethod.CORPORATE and line_now.customer.kind != Customer.Kind.ORGANIZATION:
         raise CorporateAccountError()

@@ -16,8 +16,6 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from billing.services.documents import document_red_letter
-from billing.services.ledger import transaction_reverse
 from billing.services.payments import Allocation, payment_receive
 from boss.audit import audit_record
 from boss.errors import NotPermitted
@@ -61,6 +59,7 @@ from orders.errors import (
 )
 from orders.models import Order, OrderLine
 from orders.services.documents import AgentInput, documents_check
+from orders.services.lifecycle import order_refund
 from orders.services.order_links import order_commitments_link, order_lock_for_work_order
 from provisioning import hooks
 from provisioning.models import WorkOrder
@@ -122,7 +121,7 @@ def _bank_details(*, payment_method: str, customer, bank: BankInput | None, acto
     bank = bank or BankInput()
     if not (bank.bank_code.strip() and bank.account_number.strip() and bank.account_holder.strip()):
         raise BankDetailsError()
-    details = {"bank_code": bank.bank_code.strip(), "account_number": bank.account_number.strip(),
+    details: dict[str, object] = {"bank_code": bank.bank_code.strip(), "account_number": bank.account_number.strip(),
                "account_holder": bank.account_holder.strip()}
     if payment_method == PaymentMethod.BANK:
         if not (bank.holder_doc_type and bank.holder_doc_number):
@@ -366,13 +365,6 @@ def _opening_rolled_back(*, actor, work_order, reason: str) -> None:
                 sim_card_return(actor=actor, iccid=line.iccid, reason=reason)
     if order is None or order.state not in (Order.State.PROVISIONING, Order.State.FAILED):
         return
-    if order.payment_id:
-        payment = order.payment
-        transaction_reverse(actor=actor, tx=payment.ledger_transaction, kind="payment.refund",
-                            memo=_("Opening rolled back: %(reason)s") % {"reason": reason[:80]})
-        with translation.override("zh-hans"):
-            for document in payment.documents.filter(reversal_of__isnull=True):
-                document_red_letter(actor=actor, original=document, amount=document.total,
-                                    item=_("Refund: opening rolled back"), reference=order.reference)
+    order_refund(actor=actor, order=order, reason=reason, rolled_back_opening=True)
     order.cancel(when=now, reason=reason)
     order.save()
