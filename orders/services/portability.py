@@ -73,7 +73,8 @@ def line_portability(*, line: Line, now=None) -> Portability:
                   % {"amount": f"{arrears:.2f}"}),
         Condition("no_binding_agreement", _("No agreement binding a minimum time"), not bound,
                   "" if not bound else _("The premium-number agreement runs until %(date)s: it must have ended "
-                                         "(or be ended) first.") % {"date": agreement_until.isoformat() if agreement_until else ""}),
+                                         "(or be ended) first.")
+                  % {"date": agreement_until.isoformat() if agreement_until else ""}),
         Condition("min_days", _("In service at least %(days)s days") % {"days": min_days}, days >= min_days,
                   "" if days >= min_days else _("In service %(days)s days; possible from %(date)s.")
                   % {"days": days,
