@@ -20,6 +20,12 @@ run: setup
 	$(BIN)/celery -A boss beat --loglevel=INFO > var/beat.log 2>&1 & \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload
 
+## make lint: the linter, the type checker and the layer contract, each at zero findings (CI runs it).
+lint: setup-dev
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
+
 ## make test: the whole suite (PostgreSQL when DATABASE_URL points at one, else SQLite).
 test: setup-dev
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
