@@ -1,6 +1,6 @@
 """Row locks, the one way every service takes them (style.md B2.4; architecture.md).
 
-    line = lock(Line.objects.select_related("account")).get(pk=line.pk)
+    line = lock(Line.objects.all()).get(pk=line.pk)
 
 - FOR NO KEY UPDATE by default: it excludes every other locker of the row (two counters on one line wait
   for each other) but lets a foreign-key insert that points at the row go on (a payment row for the
@@ -8,6 +8,10 @@
   says why in a comment.
 - OF the queried table only: rows joined by select_related are read, not locked (a lock on a joined
   customer row behind an account was the fee collection × customer change deadlock).
+- No join in a lock whose joined key can change: when a row was updated while the lock waited, PostgreSQL
+  re-checks it against the joined rows as they were, so a line a transfer has just given a new customer and
+  account is not found at all (fee collection or pre-cancellation waiting for a transfer: a 500). Lock the
+  row alone, then read what it points to (orders.services.lifecycle.line_lock).
 - One order everywhere: the customer, then the line, then the account, then every other row; several
   rows of one table in primary-key order (`.order_by("pk")`). The tests check the order on every lock a
   service takes (LOCK_ORDER below; `lock_order_check_install`), so a service that takes them the other

@@ -29,12 +29,12 @@ def line_fee_collect(*, actor, line: Line, method: str, amount=None, tendered=No
     RechargeCardUsedError, RechargeCardUnusableError.
     """
     # The one lock order: the lines (the served one and the account's lines a payment may restore), then the
-    # account, then the recharge card.
+    # account, then the recharge card. The lines are locked without a join (boss/locks.py): a line a transfer
+    # has just moved to a new account is re-read under the lock, and the account locked is the one it has now.
     account_id = Line.objects.filter(pk=line.pk).values_list("account_id", flat=True).get()
     served = Q(pk=line.pk) | Q(account_id=account_id, status=Line.Status.SUSPENDED_ARREARS)
-    line = next(ln for ln in lock(Line.objects.select_related("account").filter(served).order_by("pk"))
-                if ln.pk == line.pk)
-    lock(Account.objects.filter(pk=account_id)).get()
+    line = next(ln for ln in lock(Line.objects.filter(served).order_by("pk")) if ln.pk == line.pk)
+    line.account = lock(Account.objects.all()).get(pk=line.account_id)
     if line.status == Line.Status.CANCELLED:
         raise LineNotServiceableError(msisdn=line.msisdn)
     source, item = None, None

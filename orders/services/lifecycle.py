@@ -116,9 +116,12 @@ def services_allowed(line: Line) -> list[str]:
 
 def line_lock(line: Line | int) -> Line:
     """Re-read the line under its row lock (customer and identity rows are read, not locked: services
-    that change them lock them first, in the global order)."""
+    that change them lock them first, in the global order). The lock is taken without a join, then the line is
+    read with its customer and account: a line a transfer has just given a new owner would not be found through
+    the join (boss/locks.py)."""
     pk = line.pk if isinstance(line, Line) else line
-    return (lock(Line.objects.select_related("customer__identity", "account", "plan", "hall")).get(pk=pk))
+    lock(Line.objects.filter(pk=pk)).get()
+    return Line.objects.select_related("customer__identity", "account", "plan", "hall").get(pk=pk)
 
 
 def ensure_state(line: Line, kind: str, transition: Callable | None = None) -> None:
