@@ -8,7 +8,7 @@
   says why in a comment.
 - OF the queried table only: rows joined by select_related are read, not locked (a lock on a joined
   customer row behind an account was the fee collection × customer change deadlock).
-- No join in a lock whose joined key can change: when a row was updated while the lock waited, PostgreSQL
+- No join in a lock (select_related is refused): when a row was updated while the lock waited, PostgreSQL
   re-checks it against the joined rows as they were, so a line a transfer has just given a new customer and
   account is not found at all (fee collection or pre-cancellation waiting for a transfer: a 500). Lock the
   row alone, then read what it points to (orders.services.lifecycle.line_lock).
@@ -45,6 +45,8 @@ def lock(qs: QuerySet, *, key: bool = False, skip_locked: bool = False, nowait: 
     outside the order."""
     if claim and not skip_locked:
         raise ValueError("A claim is taken with skip_locked: it never waits.")
+    qs = qs.all()   # a manager as well as a queryset
+    _refuse_joins(qs)
     if connections[qs.db].vendor != "postgresql":
         locked = qs.select_for_update(skip_locked=skip_locked, nowait=nowait)
     else:
@@ -52,6 +54,12 @@ def lock(qs: QuerySet, *, key: bool = False, skip_locked: bool = False, nowait: 
     if _order_checked and not claim:
         locked.__class__ = _checked_class(type(locked))
     return locked
+
+
+def _refuse_joins(qs: QuerySet) -> None:
+    if qs.query.select_related:
+        raise ValueError("A lock takes no join (see boss/locks.py): lock the row alone, then read what it "
+                         "points to.")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -69,6 +77,8 @@ def _checked_class(base: type) -> type:
 
         def _fetch_all(self):
             fresh = self._result_cache is None
+            if fresh:
+                _refuse_joins(self)   # also a select_related chained after lock()
             super()._fetch_all()
             if fresh:
                 _order_check(connections[self.db], self.model._meta.label_lower, _pks(self))

@@ -24,3 +24,11 @@ def numbers_thaw() -> int:
 def numbers_regrade_task() -> int:
     """Grade the free numbers again after a change to the grade table (started from the admin)."""
     return numbers_regrade(actor=system_actor()).changed
+
+
+# The names these jobs had while the number pool lived in orders: a message queued under one of them before
+# an upgrade is still run by a worker of this version (a regrade the admin asked for is not lost).
+for _old_name, _task in (("orders.tasks.number_reservations_expire", number_reservations_expire),
+                         ("orders.tasks.numbers_thaw", numbers_thaw),
+                         ("orders.tasks.numbers_regrade", numbers_regrade_task)):
+    shared_task(name=_old_name)(_task.run)

@@ -57,13 +57,12 @@ from orders.services import line_services
 from orders.services.fee_collection import line_fee_collect
 from orders.services.precancel import RetentionInput, line_precancel, line_reopen
 from orders.services.transfer import line_transfer
-from orders.tests import conftest as orders_fixtures
 from provisioning.services import work_orders_run
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
-# The apps' fixtures these races build on (the orders tests' live line, the billing tests' bank-paying line).
-opening, live = orders_fixtures.opening, orders_fixtures.live
+# The apps' fixtures these races build on (the orders tests' live line comes from the orders.tests.fixtures
+# plugin; the billing tests' bank-paying line from billing's conftest).
 bank_line, billed_month, clerk = billing_fixtures.bank_line, billing_fixtures.billed_month, billing_fixtures.clerk
 make_account, make_line, plan, system = (billing_fixtures.make_account, billing_fixtures.make_line,
                                          billing_fixtures.plan, billing_fixtures.system)

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Sum
+from django.db.models import Exists, F, OuterRef, Sum, prefetch_related_objects
 from django.utils import timezone
 
 from billing.models import ArrearsCase, LedgerAccount, LedgerEntry
@@ -91,7 +91,8 @@ def _lines_locked(account_id: int, status: str):
 
     qs = Line.objects.filter(account_id=account_id, status=status).order_by("pk")
     wanted = list(qs.values_list("pk", flat=True))
-    got = list(lock(qs.select_related("hall"), skip_locked=True))
+    got = list(lock(qs, skip_locked=True))
+    prefetch_related_objects(got, "hall")
     return got if [ln.pk for ln in got] == wanted else None
 
 
@@ -168,7 +169,8 @@ def arrears_lines_restore(*, actor, account: Account) -> list:
     if account_below_limit(account):
         return []
     qs = Line.objects.filter(account_id=account.pk, status=Line.Status.SUSPENDED_ARREARS).order_by("pk")
-    lines = list(lock(qs.select_related("hall")))
+    lines = list(lock(qs))
+    prefetch_related_objects(lines, "hall")
     for line in lines:
         line.restore_from_arrears()
         line.save(update_fields=["status", "updated_at"])

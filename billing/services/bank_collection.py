@@ -140,8 +140,8 @@ def bank_collection_item_answer(*, actor, item: BankCollectionItem, paid: bool, 
 
     # The one lock order: the account's lines, the account, the item (ledger postings last).
     list(lock(Line.objects.filter(account_id=item.account_id).order_by("pk")))
-    account = lock(Account.objects.select_related("customer")).get(pk=item.account_id)
-    item = lock(BankCollectionItem.objects.select_related("batch")).get(pk=item.pk)
+    account = lock(Account.objects.all()).get(pk=item.account_id)
+    item = lock(BankCollectionItem.objects.all()).get(pk=item.pk)
     amount = money(amount) if paid else None
     if item.status != BankCollectionItem.Status.PENDING:
         same = (item.status == BankCollectionItem.Status.PAID) == paid and (not paid or item.paid_amount == amount)

@@ -126,7 +126,7 @@ def payment_collect(*, actor, account: Account, amount, method: str, tendered=No
     if source is None and method not in COUNTER_METHODS:
         raise InvalidAmountError(_("This payment method is not taken at the counter here."), field="method")
     # Serialise payments of one account so the arrears/prepayment split is computed on a settled balance.
-    account = lock(Account.objects.select_related("customer")).get(pk=account.pk)
+    account = lock(Account.objects.all()).get(pk=account.pk)
     before = account_money(account)
     applied = min(amount, before.arrears)
     prepaid = amount - applied

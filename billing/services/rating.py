@@ -258,7 +258,7 @@ def line_plan_correct(*, actor, line, plan, period: date, reason: str) -> LinePl
                                   "is a plan change at the counter."), field="period")
     if plan.kind != Plan.Kind.MAIN:
         raise BillingInputError(_("Choose a main plan."), field="plan")
-    line = lock(Line.objects.select_related("account")).get(pk=line.pk)
+    line = lock(Line.objects.all()).get(pk=line.pk)
     info = LineInfo.of(line)
     if Bill.objects.filter(line=line, period=period).exists():
         raise MonthBilledError(msisdn=line.msisdn, period=f"{period:%Y-%m}")

@@ -57,7 +57,8 @@ DOCUMENTS = {
 
 
 def _lock(case: RefundCase) -> RefundCase:
-    return lock(RefundCase.objects.select_related("account", "collection_item")).get(pk=case.pk)
+    lock(RefundCase.objects.filter(pk=case.pk)).get()
+    return RefundCase.objects.select_related("account", "collection_item").get(pk=case.pk)
 
 
 @transaction.atomic

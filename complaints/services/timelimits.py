@@ -61,8 +61,9 @@ def complaint_step_escalate(*, actor, step_id: int, now: datetime | None = None)
     now = now or timezone.now()
     # Only the step row is locked (of=self): the workflow services lock complaint, then step, and
     # never wait on this job, which skips rows that are locked instead of waiting for them.
-    step = (lock(ComplaintStep.objects.select_related("complaint", "department").filter(pk=step_id),
-                 skip_locked=True).first())
+    step = lock(ComplaintStep.objects.filter(pk=step_id), skip_locked=True).first()
+    if step is not None:
+        step = ComplaintStep.objects.select_related("complaint", "department").get(pk=step.pk)
     if step is None or step.closed_at is not None or step.due_at > now:
         return None
     level = step.escalation_level + 1
@@ -114,7 +115,8 @@ def escalation_acknowledge(*, actor, escalation: Escalation) -> Escalation:
     from boss.errors import NotPermitted
     from complaints.errors import EscalationError
 
-    escalation = (lock(Escalation.objects.select_related("department", "step__complaint")).get(pk=escalation.pk))
+    lock(Escalation.objects.filter(pk=escalation.pk)).get()
+    escalation = Escalation.objects.select_related("department", "step__complaint").get(pk=escalation.pk)
     if not escalation_is_for(actor=actor, escalation=escalation):
         raise NotPermitted(_("This escalation is not addressed to you."))
     if escalation.acknowledged_at is not None:

@@ -42,12 +42,13 @@ Outcome = ComplaintStep.Outcome
 
 
 def _lock(complaint: Complaint) -> Complaint:
-    return (lock(Complaint.objects.select_related("category", "department")).get(pk=complaint.pk))
+    lock(Complaint.objects.filter(pk=complaint.pk)).get()
+    return Complaint.objects.select_related("category", "department").get(pk=complaint.pk)
 
 
 def _open_step(complaint: Complaint) -> ComplaintStep | None:
-    return (lock(ComplaintStep.objects.select_related("department").filter(complaint=complaint,
-                                                                           closed_at__isnull=True)).first())
+    step = lock(ComplaintStep.objects.filter(complaint=complaint, closed_at__isnull=True)).first()
+    return ComplaintStep.objects.select_related("department").get(pk=step.pk) if step else None
 
 
 def _require_state(complaint: Complaint, transition) -> ComplaintStep:

@@ -32,7 +32,7 @@ def customer_identity_purge(*, actor, customer_id: int, now=None) -> Customer | 
     """Erase one customer's personal data once the retention period is over (the timed job, item by item;
     safe to run twice: a purged or again-served customer is skipped). Audited without any value."""
     now = now or timezone.now()
-    customer = (lock(Customer.objects.select_related("identity").filter(pk=customer_id), skip_locked=True).first())
+    customer = lock(Customer.objects.filter(pk=customer_id), skip_locked=True).first()
     if customer is None or customer.identity.purged_at is not None:
         return None
     if customer_id not in set(identities_due_for_purge(now=now).filter(pk=customer_id)):

@@ -36,9 +36,9 @@ Status = NumberResource.Status
 
 def _lock_number(msisdn: str, *, nowait: bool = False) -> NumberResource:
     """Lock the number's row. With nowait, a row another counter holds right now is unavailable."""
-    # of=("self",): lock the number only, not the grade row joined for reading (two counters reserving two
-    # numbers of the same grade must not wait for, or with NOWAIT be refused by, each other).
-    qs = lock(NumberResource.objects.select_related("grade"), nowait=nowait)
+    # The number only, not its grade (two counters reserving two numbers of the same grade must not wait for,
+    # or with NOWAIT be refused by, each other); the grade is read when needed.
+    qs = lock(NumberResource.objects.all(), nowait=nowait)
     try:
         with transaction.atomic():  # a savepoint: a refused NOWAIT aborts only this statement
             return qs.get(msisdn=msisdn)

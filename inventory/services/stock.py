@@ -420,7 +420,7 @@ def sim_card_pick(*, actor, capacity: str) -> SimCard:
 @transaction.atomic
 def sim_card_return(*, actor, iccid: str, reason: str = "") -> SimCard:
     """Put a card issued to a rolled-back opening back into its hall's stock."""
-    sim = lock(SimCard.objects).get(iccid=iccid)
+    sim = lock(SimCard.objects.all()).get(iccid=iccid)
     if sim.status != SimCard.Status.ASSIGNED:
         return sim
     sim.return_to_stock()

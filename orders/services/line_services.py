@@ -480,7 +480,7 @@ def line_customer_data_change(*, actor, line: Line, name: str | None = None, con
     Raises NothingToDoError, DomainError (empty name), BadContactNumberError, ServicePasswordError,
     LineStateError, DocumentsMissingError, AgreementNotSignedError.
     """
-    customer = lock(Customer.objects.select_related("identity")).get(pk=line.customer_id)
+    customer = lock(Customer.objects.all()).get(pk=line.customer_id)
     changes: dict = {}
     if name is not None and name.strip() and name.strip() != customer.name:
         changes["name"] = " ".join(name.split())[:100]
@@ -603,7 +603,7 @@ def line_handset_sell(*, actor, line: Line, imei: str, documents_checked=(), age
     Raises HandsetUnavailableError, LineStateError, DocumentsMissingError, AgreementNotSignedError,
     TenderedTooLittleError."""
     # Priced from a read; locked after the line (the one lock order) and checked again there.
-    in_stock = Handset.objects.select_related("model").filter(imei=(imei or "").strip(), hall_id=actor.hall_id)
+    in_stock = Handset.objects.filter(imei=(imei or "").strip(), hall_id=actor.hall_id)
     handset = in_stock.first()
     if handset is None or handset.status != Handset.Status.IN_STOCK:
         raise HandsetUnavailableError(imei=(imei or "")[:15])

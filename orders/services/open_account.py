@@ -241,7 +241,8 @@ def order_open_account_pay(*, actor, order: Order, method: str, tendered=None, a
     national = identity_national_count(identity=order.customer.identity)
     # The one lock order: the customer's identity (the per-identity line limit) before the order.
     lock(CustomerIdentity.objects.filter(pk=order.customer.identity_id)).get()
-    order = lock(Order.objects.select_related("customer__identity")).get(pk=order.pk)
+    lock(Order.objects.filter(pk=order.pk)).get()
+    order = Order.objects.select_related("customer__identity").get(pk=order.pk)
     ensure_same_hall(actor=actor, hall_id=order.hall_id)
     if order.kind != Order.Kind.OPEN_ACCOUNT or order.state != Order.State.DRAFT:
         raise OrderStateError(_("This order has already been paid or cancelled."), state=order.state)
