@@ -102,3 +102,10 @@ class FourEyesError(DomainError):
 
     def default_message(self):
         return _("The clerk who approved a refund may not pay it: another colleague pays it.")
+
+
+class UsageImportStateError(DomainError):
+    code, status = "usage_import_state", 409
+
+    def default_message(self):
+        return _("This usage file has been imported already.")

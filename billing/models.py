@@ -247,7 +247,7 @@ class DocumentPrint(ImmutableModel):
 # --------------------------------------------------------------------------------------------------
 
 
-class UsageImport(models.Model):
+class UsageImport(fsm.ConcurrentTransitionMixin, models.Model):
     """One import of a usage file: its progress and what it found (duplicates, malformed lines)."""
 
     class Status(models.TextChoices):
@@ -258,7 +258,7 @@ class UsageImport(models.Model):
 
     file_name = models.CharField(_("file"), max_length=200)
     file_path = models.CharField(max_length=500, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    status = fsm.FSMField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED, protected=True)
     total_lines = models.PositiveIntegerField(_("lines read"), default=0)
     imported = models.PositiveIntegerField(_("records imported"), default=0)
     duplicates = models.PositiveIntegerField(_("duplicates skipped"), default=0)
@@ -276,6 +276,20 @@ class UsageImport(models.Model):
         verbose_name_plural = _("usage imports")
         ordering = ["-id"]
         permissions = [("import_usage", _("Can import usage files"))]
+
+    # From RUNNING and FAILED too: the task is run again after its worker died or to try a failed file again
+    # (the records already in are skipped as duplicates). A finished import is never run again.
+    @fsm.transition(field=status, source=[Status.QUEUED, Status.RUNNING, Status.FAILED], target=Status.RUNNING)
+    def start(self) -> None:
+        pass
+
+    @fsm.transition(field=status, source=Status.RUNNING, target=Status.DONE)
+    def finish(self, *, when) -> None:
+        self.progress, self.finished_at = 100, when
+
+    @fsm.transition(field=status, source=Status.RUNNING, target=Status.FAILED)
+    def fail(self, *, when) -> None:
+        self.progress, self.finished_at = 100, when
 
 
 class UsageRecord(models.Model):
@@ -384,7 +398,7 @@ class RatedRecord(models.Model):
 # --------------------------------------------------------------------------------------------------
 
 
-class BillRun(models.Model):
+class BillRun(fsm.ConcurrentTransitionMixin, models.Model):
     """One bill run per month. Its lines are cut into chunks; each chunk is billed in one transaction
     and claimed with SKIP LOCKED, so a run killed half-way is finished by running it again."""
 
@@ -394,7 +408,7 @@ class BillRun(models.Model):
         DONE_WITH_ERRORS = "done_with_errors", _("Done with errors")
 
     period = models.DateField(_("month"), unique=True)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RUNNING)
+    status = fsm.FSMField(_("status"), max_length=20, choices=Status.choices, default=Status.RUNNING, protected=True)
     passes = models.PositiveSmallIntegerField(_("passes"), default=0)
     started_by = models.ForeignKey("boss.Staff", verbose_name=_("started by"), on_delete=models.PROTECT,
                                    related_name="+")
@@ -410,8 +424,23 @@ class BillRun(models.Model):
     def __str__(self):
         return f"{self.period:%Y-%m}"
 
+    # A pass bills the lines still without a bill: the first one, a resumed one (from RUNNING: killed before it
+    # was closed) or one after a finished run whose failed lines are to be billed again.
+    @fsm.transition(field=status, source=[Status.RUNNING, Status.DONE, Status.DONE_WITH_ERRORS], target=Status.RUNNING)
+    def start_pass(self) -> None:
+        self.passes += 1
+        self.finished_at = None
 
-class BillRunChunk(models.Model):
+    @fsm.transition(field=status, source=Status.RUNNING, target=Status.DONE)
+    def finish(self, *, when) -> None:
+        self.finished_at = when
+
+    @fsm.transition(field=status, source=Status.RUNNING, target=Status.DONE_WITH_ERRORS)
+    def finish_with_errors(self, *, when) -> None:
+        self.finished_at = when
+
+
+class BillRunChunk(fsm.ConcurrentTransitionMixin, models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting to be billed")
         DONE = "done", _("Done")
@@ -421,7 +450,7 @@ class BillRunChunk(models.Model):
     first_line_id = models.BigIntegerField()
     last_line_id = models.BigIntegerField()
     line_count = models.PositiveIntegerField(default=0)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    status = fsm.FSMField(max_length=10, choices=Status.choices, default=Status.PENDING, protected=True)
     bills = models.PositiveIntegerField(default=0)
     total = models.DecimalField(**MONEY, default=ZERO)
     errors = models.JSONField(default=list, blank=True)   # [{"line": msisdn, "error": "..."}]
@@ -430,6 +459,18 @@ class BillRunChunk(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["run", "status"], name="billrun_chunk_status_idx")]
+
+    @fsm.transition(field=status, source=Status.PENDING, target=Status.DONE)
+    def bill(self, *, bills: int, total, errors: list, when) -> None:
+        """Billed in one transaction; `errors` are the lines left for a later pass."""
+        self.bills, self.total, self.errors = bills, total, errors
+        self.attempts, self.finished_at = self.attempts + 1, when
+
+    @fsm.transition(field=status, source=Status.PENDING, target=Status.FAILED)
+    def fail(self, *, error: str, when) -> None:
+        """The chunk's transaction failed as a whole; a later pass bills its lines."""
+        self.errors = [{"line": "", "error": error[:300]}]
+        self.attempts, self.finished_at = self.attempts + 1, when
 
 
 class Bill(ImmutableModel):
@@ -577,7 +618,7 @@ class PointsEntry(ImmutableModel):
 # --------------------------------------------------------------------------------------------------
 
 
-class ArrearsCase(models.Model):
+class ArrearsCase(fsm.ConcurrentTransitionMixin, models.Model):
     """An account below its credit limit: reminded first, its active lines suspended when still below
     after the reminder period; closed when the balance is back or the lines are restored."""
 
@@ -588,7 +629,7 @@ class ArrearsCase(models.Model):
 
     account = models.ForeignKey("customers.Account", verbose_name=_("account"), on_delete=models.PROTECT,
                                 related_name="arrears_cases")
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REMINDED)
+    status = fsm.FSMField(_("status"), max_length=10, choices=Status.choices, default=Status.REMINDED, protected=True)
     balance_at_reminder = models.DecimalField(_("balance at the reminder"), **MONEY)
     reminded_at = models.DateTimeField(_("reminded at"))
     suspend_after = models.DateTimeField(_("suspension from"))
@@ -606,13 +647,22 @@ class ArrearsCase(models.Model):
         indexes = [models.Index(fields=["suspend_after"], condition=Q(status="reminded"),
                                 name="arrears_due_idx")]
 
+    @fsm.transition(field=status, source=Status.REMINDED, target=Status.SUSPENDED)
+    def suspend(self, *, when, lines: list) -> None:
+        """`lines`: the numbers suspended."""
+        self.suspended_at, self.suspended_lines = when, lines
+
+    @fsm.transition(field=status, source=[Status.REMINDED, Status.SUSPENDED], target=Status.CLOSED)
+    def close(self, *, when, reason: str) -> None:
+        self.closed_at, self.close_reason = when, reason
+
 
 # --------------------------------------------------------------------------------------------------
 # Bank collection (银行托收)
 # --------------------------------------------------------------------------------------------------
 
 
-class BankCollectionBatch(models.Model):
+class BankCollectionBatch(fsm.ConcurrentTransitionMixin, models.Model):
     """The month's collection for the accounts of one bank: exported as a file, answered by the bank's
     result file."""
 
@@ -622,7 +672,7 @@ class BankCollectionBatch(models.Model):
 
     period = models.DateField(_("month"))
     bank_code = models.CharField(_("bank"), max_length=20)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.EXPORTED)
+    status = fsm.FSMField(_("status"), max_length=10, choices=Status.choices, default=Status.EXPORTED, protected=True)
     item_count = models.PositiveIntegerField(_("accounts"), default=0)
     total = models.DecimalField(_("amount asked"), **MONEY, default=ZERO)
     created_by = models.ForeignKey("boss.Staff", verbose_name=_("created by"), on_delete=models.PROTECT,
@@ -640,8 +690,13 @@ class BankCollectionBatch(models.Model):
     def __str__(self):
         return f"{self.bank_code} {self.period:%Y-%m}"
 
+    @fsm.transition(field=status, source=Status.EXPORTED, target=Status.ANSWERED)
+    def answer(self, *, when) -> None:
+        """The bank answered every item of the batch."""
+        self.answered_at = when
 
-class BankCollectionItem(models.Model):
+
+class BankCollectionItem(fsm.ConcurrentTransitionMixin, models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for the bank")
         PAID = "paid", _("Collected")
@@ -653,7 +708,7 @@ class BankCollectionItem(models.Model):
     period = models.DateField(_("month"))
     amount = models.DecimalField(_("amount asked"), **MONEY)
     bills = models.JSONField(_("bills"), default=list, blank=True)   # ids of the bills it collects
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    status = fsm.FSMField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING, protected=True)
     paid_amount = models.DecimalField(_("amount collected"), **MONEY, null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     payment = models.OneToOneField(Payment, null=True, blank=True, on_delete=models.PROTECT,
@@ -671,6 +726,15 @@ class BankCollectionItem(models.Model):
 
     def __str__(self):
         return f"BC{self.pk:08d}"
+
+    @fsm.transition(field=status, source=Status.PENDING, target=Status.PAID)
+    def collect(self, *, amount, payment, when) -> None:
+        """The bank debited `amount` (it may differ from what was asked)."""
+        self.paid_amount, self.payment, self.answered_at = amount, payment, when
+
+    @fsm.transition(field=status, source=Status.PENDING, target=Status.REJECTED)
+    def reject(self, *, reason: str, when) -> None:
+        self.reason, self.answered_at = reason[:200], when
 
 
 # --------------------------------------------------------------------------------------------------

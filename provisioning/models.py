@@ -6,13 +6,14 @@ lease, call the network adapter outside any lock with the work order's key as id
 mark completion (竣工). A sweeper returns rows whose lease expired.
 """
 
+import django_fsm as fsm
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-class WorkOrder(models.Model):
+class WorkOrder(fsm.ConcurrentTransitionMixin, models.Model):
     class Action(models.TextChoices):
         CREATE_SUBSCRIBER = "create_subscriber", _("Create subscriber")
         DELETE_SUBSCRIBER = "delete_subscriber", _("Delete subscriber")
@@ -38,7 +39,7 @@ class WorkOrder(models.Model):
                              on_delete=models.PROTECT, related_name="work_orders")
     reference = models.CharField(_("reference"), max_length=60, blank=True, db_index=True,
                                  help_text=_("The business order this work order belongs to, e.g. order:42."))
-    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.READY)
+    state = fsm.FSMField(_("state"), max_length=20, choices=State.choices, default=State.READY, protected=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     max_attempts = models.PositiveSmallIntegerField(_("attempts allowed"), default=5)
     run_after = models.DateTimeField(_("run after"), default=timezone.now)
@@ -72,6 +73,41 @@ class WorkOrder(models.Model):
 
     def audit_repr(self) -> str:
         return f"{self.key} {self.action} {self.msisdn}"
+
+    # The work order's machine: claimed from the queue, then done, back in the queue or failed; a failed one
+    # is retried or rolled back by an operator. Services check can_proceed(); these methods only change fields.
+
+    @fsm.transition(field=state, source=State.READY, target=State.RUNNING)
+    def claim(self, *, worker: str, lease_until) -> None:
+        self.claimed_by, self.lease_until = worker, lease_until
+        self.attempts += 1
+
+    # From READY too: the lease expired and the sweeper put it back, then the first worker's call succeeded.
+    @fsm.transition(field=state, source=[State.RUNNING, State.READY], target=State.DONE)
+    def complete(self, *, when) -> None:
+        self.completed_at, self.lease_until, self.last_error = when, None, ""
+
+    @fsm.transition(field=state, source=State.RUNNING, target=State.READY)
+    def requeue(self, *, error: str, run_after=None) -> None:
+        """Back in the queue with attempts left: the network refused the attempt (run again after a back-off)
+        or the worker died with the lease (run again at once). The claim ends with the attempt."""
+        self.last_error, self.lease_until, self.claimed_by = error[:300], None, ""
+        if run_after is not None:
+            self.run_after = run_after
+
+    @fsm.transition(field=state, source=State.RUNNING, target=State.FAILED)
+    def fail(self, *, error: str) -> None:
+        """Out of attempts: it waits for an operator to retry or roll it back."""
+        self.last_error, self.lease_until, self.claimed_by = error[:300], None, ""
+
+    @fsm.transition(field=state, source=State.FAILED, target=State.READY)
+    def retry(self, *, when, max_attempts: int) -> None:
+        """A fresh round of attempts."""
+        self.attempts, self.run_after, self.max_attempts = 0, when, max_attempts
+
+    @fsm.transition(field=state, source=State.FAILED, target=State.ROLLED_BACK)
+    def roll_back(self) -> None:
+        pass
 
 
 # --------------------------------------------------------------------------------------------------

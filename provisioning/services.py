@@ -8,6 +8,7 @@ import random
 import socket
 from datetime import timedelta
 
+import django_fsm as fsm
 from django.db import transaction
 from django.utils import timezone
 
@@ -54,9 +55,11 @@ def work_orders_claim(*, limit: int = 10, worker: str = WORKER_ID) -> list[WorkO
         rows = list(lock(ready, skip_locked=True)[:limit])
         lease = now + timedelta(seconds=tariff("provisioning.lease_seconds"))
         for wo in rows:
-            wo.state, wo.lease_until, wo.claimed_by = WorkOrder.State.RUNNING, lease, worker
-            wo.attempts += 1
+            wo.claim(worker=worker, lease_until=lease)   # the rows were selected READY: READY -> RUNNING
+        # One UPDATE for the whole batch (the claim is the queue's hot path); every row went through claim().
         WorkOrder.objects.bulk_update(rows, ["state", "lease_until", "claimed_by", "attempts"])
+        for wo in rows:
+            wo._update_initial_state()   # bulk_update skips save(): the concurrency guard learns the stored state
     return rows
 
 
@@ -83,12 +86,12 @@ def _lock(work_order: WorkOrder) -> WorkOrder:
 @transaction.atomic
 def _work_order_complete(*, work_order: WorkOrder, worker: str) -> WorkOrder:
     wo = _lock(work_order)
-    if wo.state == WorkOrder.State.DONE:
-        return wo  # another worker finished it after our lease expired: nothing more to do
-    if wo.state not in (WorkOrder.State.RUNNING, WorkOrder.State.READY):
-        return wo  # rolled back meanwhile; the network change stays for an operator to see
+    if not fsm.can_proceed(wo.complete):
+        # DONE: another worker finished it after our lease expired, nothing more to do. FAILED or ROLLED_BACK:
+        # given up meanwhile; the network change stays for an operator to see.
+        return wo
     actor = system_actor()
-    wo.state, wo.completed_at, wo.lease_until, wo.last_error = WorkOrder.State.DONE, timezone.now(), None, ""
+    wo.complete(when=timezone.now())
     wo.save(update_fields=["state", "completed_at", "lease_until", "last_error"])
     hooks.run_complete(actor=actor, work_order=wo)
     audit_record(actor=actor, action="workorder.complete", target=wo, hall=wo.hall,
@@ -101,18 +104,22 @@ def _work_order_attempt_failed(*, work_order: WorkOrder, error: str, worker: str
     wo = _lock(work_order)
     if wo.state != WorkOrder.State.RUNNING or wo.claimed_by != worker:
         return wo  # the lease was swept and someone else has it now
-    wo.last_error = error[:300]
-    wo.lease_until = None
     if wo.attempts >= wo.max_attempts:
-        wo.state = WorkOrder.State.FAILED
-        hooks.run_fail(actor=system_actor(), work_order=wo)
-        audit_record(actor=system_actor(), action="workorder.fail", target=wo, hall=wo.hall,
-                     after={"attempts": wo.attempts, "error": wo.last_error})
+        _work_order_fail(wo, error=error)
     else:
-        wo.state = WorkOrder.State.READY
-        wo.run_after = timezone.now() + backoff(wo.attempts)
-    wo.save(update_fields=["state", "last_error", "lease_until", "run_after"])
+        wo.requeue(error=error, run_after=timezone.now() + backoff(wo.attempts))
+    wo.save(update_fields=["state", "last_error", "lease_until", "claimed_by", "run_after"])
     return wo
+
+
+def _work_order_fail(wo: WorkOrder, *, error: str) -> None:
+    """Out of attempts (in the caller's transaction, which saves the row): the business learns it through
+    its fail hook, and the failure is audited."""
+    actor = system_actor()
+    wo.fail(error=error)
+    hooks.run_fail(actor=actor, work_order=wo)
+    audit_record(actor=actor, action="workorder.fail", target=wo, hall=wo.hall,
+                 after={"attempts": wo.attempts, "error": wo.last_error})
 
 
 def backoff(attempts: int) -> timedelta:
@@ -129,13 +136,15 @@ def work_orders_sweep(*, now=None) -> int:
     with transaction.atomic():
         expired = WorkOrder.objects.filter(state=WorkOrder.State.RUNNING, lease_until__lt=now).order_by("id")
         rows = list(lock(expired, skip_locked=True))
-        for wo in rows:
-            wo.lease_until, wo.claimed_by = None, ""
-            wo.state = WorkOrder.State.FAILED if wo.attempts >= wo.max_attempts else WorkOrder.State.READY
-            wo.last_error = wo.last_error or "lease expired"
-            if wo.state == WorkOrder.State.FAILED:
-                hooks.run_fail(actor=system_actor(), work_order=wo)
+        for wo in rows:   # the rows were selected RUNNING: RUNNING -> FAILED or READY
+            error = wo.last_error or "lease expired"
+            if wo.attempts >= wo.max_attempts:
+                _work_order_fail(wo, error=error)
+            else:
+                wo.requeue(error=error)   # at once: the attempt never reached its end
             swept += 1
+        # One UPDATE for all expired rows (after a worker crash they come by the hundred); every row went
+        # through fail() or requeue().
         WorkOrder.objects.bulk_update(rows, ["state", "lease_until", "claimed_by", "last_error"])
     return swept
 
@@ -161,10 +170,9 @@ def work_order_retry(*, actor, work_order: WorkOrder, reason: str = "") -> WorkO
     Raises WorkOrderStateError, NotPermitted."""
     wo = _lock(work_order)
     ensure_same_hall(actor=actor, hall_id=wo.hall_id)
-    if wo.state != WorkOrder.State.FAILED:
+    if not fsm.can_proceed(wo.retry):
         raise WorkOrderStateError(state=wo.state)
-    wo.state, wo.attempts, wo.run_after, wo.max_attempts = (
-        WorkOrder.State.READY, 0, timezone.now(), tariff("provisioning.max_attempts"))
+    wo.retry(when=timezone.now(), max_attempts=tariff("provisioning.max_attempts"))
     wo.save(update_fields=["state", "attempts", "run_after", "max_attempts"])
     audit_record(actor=actor, action="workorder.retry", target=wo, reason=reason, hall=wo.hall,
                  before={"state": WorkOrder.State.FAILED}, after={"state": wo.state})
@@ -180,9 +188,9 @@ def work_order_rollback(*, actor, work_order: WorkOrder, reason: str) -> WorkOrd
     Raises WorkOrderStateError, NotPermitted."""
     wo = _lock(work_order)
     ensure_same_hall(actor=actor, hall_id=wo.hall_id)
-    if wo.state != WorkOrder.State.FAILED:
+    if not fsm.can_proceed(wo.roll_back):
         raise WorkOrderStateError(state=wo.state)
-    wo.state = WorkOrder.State.ROLLED_BACK
+    wo.roll_back()
     wo.save(update_fields=["state"])
     hooks.run_rollback(actor=actor, work_order=wo, reason=reason)
     audit_record(actor=actor, action="workorder.rollback", target=wo, reason=reason, hall=wo.hall,

@@ -118,7 +118,8 @@ def arrears_remind(*, actor, account: Account) -> ArrearsCase | None:
 
 
 def _close(case: ArrearsCase, reason: str) -> None:
-    case.status, case.closed_at, case.close_reason = ArrearsCase.Status.CLOSED, timezone.now(), reason
+    """Close a locked open case (REMINDED or SUSPENDED: an open case has no closed_at, a closed one has)."""
+    case.close(when=timezone.now(), reason=reason)
     case.save(update_fields=["status", "closed_at", "close_reason"])
 
 
@@ -148,8 +149,7 @@ def arrears_suspend(*, actor, case: ArrearsCase) -> ArrearsCase | None:
             line.save(update_fields=["status", "updated_at"])
             work_order_create(action=WorkOrder.Action.SUSPEND, msisdn=line.msisdn, line=line, hall=line.hall,
                               payload={"reason": "arrears"}, reference=f"arrears:{case.pk}")
-        case.status, case.suspended_at = ArrearsCase.Status.SUSPENDED, timezone.now()
-        case.suspended_lines = [ln.msisdn for ln in lines]
+        case.suspend(when=timezone.now(), lines=[ln.msisdn for ln in lines])
         case.save(update_fields=["status", "suspended_at", "suspended_lines"])
     audit_record(actor=actor, action="arrears.suspend", target=account,
                  after={"balance": str(money.balance), "case": case.pk, "status": case.status,

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+import django_fsm as fsm
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
@@ -143,7 +144,7 @@ def bank_collection_item_answer(*, actor, item: BankCollectionItem, paid: bool, 
     account = lock(Account.objects.all()).get(pk=item.account_id)
     item = lock(BankCollectionItem.objects.all()).get(pk=item.pk)
     amount = money(amount) if paid else None
-    if item.status != BankCollectionItem.Status.PENDING:
+    if not fsm.can_proceed(item.collect if paid else item.reject):   # answered already
         same = (item.status == BankCollectionItem.Status.PAID) == paid and (not paid or item.paid_amount == amount)
         if same:
             return item
@@ -172,15 +173,15 @@ def bank_collection_item_answer(*, actor, item: BankCollectionItem, paid: bool, 
                                    msisdn=msisdn, payment=payment, reference=f"collection:{item.pk}",
                                    lines=[DocLine(_("Prepaid charges (collected beyond the amount due)"),
                                                   amount - invoiced)])
-        item.status, item.paid_amount, item.payment = BankCollectionItem.Status.PAID, amount, payment
+        item.collect(amount=amount, payment=payment, when=now)
         bills_settle_accounts(account_ids=[account.pk])
         restored = arrears_lines_restore(actor=actor, account=account)
     else:
         reason = (reason or "").strip()
         if not reason:
             raise CollectionFileError(_("A rejected item needs the bank's reason."))
-        item.status, item.reason, restored = BankCollectionItem.Status.REJECTED, reason[:200], []
-    item.answered_at = now
+        item.reject(reason=reason, when=now)
+        restored = []
     item.save(update_fields=["status", "paid_amount", "payment", "reason", "answered_at"])
     audit_record(actor=actor, action="bank_collection.answer", target=account,
                  after={"item": item_code(item), "status": item.status, "amount": str(amount) if paid else None,
@@ -241,9 +242,11 @@ def bank_collection_result_import(*, actor, batch: BankCollectionBatch, text: st
             result.rejected += 1
         items[code] = answered
     with transaction.atomic():
-        if not batch.items.filter(status=BankCollectionItem.Status.PENDING).exists():
-            BankCollectionBatch.objects.filter(pk=batch.pk).update(status=BankCollectionBatch.Status.ANSWERED,
-                                                                   answered_at=timezone.now())
+        batch = lock(BankCollectionBatch.objects.all()).get(pk=batch.pk)
+        # A file imported again into an answered batch changes nothing: it stays answered since the first time.
+        if fsm.can_proceed(batch.answer) and not batch.items.filter(status=BankCollectionItem.Status.PENDING).exists():
+            batch.answer(when=timezone.now())
+            batch.save(update_fields=["status", "answered_at"])
         audit_record(actor=actor, action="bank_collection.result_import", target=batch,
                      after={"paid": result.paid, "rejected": result.rejected, "duplicates": result.duplicates,
                             "paid_total": str(result.paid_total), "errors": len(result.errors)})

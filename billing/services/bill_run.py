@@ -23,9 +23,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+import django_fsm as fsm
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from billing import rating_rules as rules
@@ -88,8 +89,7 @@ def bill_run_start(*, actor, period: date) -> BillRun:
                                line_count=len(ids[i:i + size])) for i in range(0, len(ids), size)]
         BillRunChunk.objects.bulk_create(chunks)
         new_chunks = len(chunks)
-        run.passes += 1
-        run.status, run.finished_at = BillRun.Status.RUNNING, None
+        run.start_pass()   # from any state: a run is resumed or billed again whatever it came to
         run.save(update_fields=["passes", "status", "finished_at"])
     audit_record(actor=actor, action="bill_run.start", target=None,
                  after={"period": f"{period:%Y-%m}", "pass": run.passes, "chunks": new_chunks, "resumed": pending})
@@ -206,8 +206,7 @@ def bill_run_chunk_next(*, actor, run: BillRun) -> BillRunChunk | None:
                 billable_lines(run.period).filter(pk__gte=chunk.first_line_id, pk__lte=chunk.last_line_id)
                 .exclude(bills__period=run.period).values_list("pk", flat=True))
             result = bill_lines_for_period(actor=actor, lines=lines, period=run.period, run=run)
-            chunk.status, chunk.bills, chunk.total = BillRunChunk.Status.DONE, result.bills, result.total
-            chunk.errors, chunk.attempts, chunk.finished_at = result.errors, chunk.attempts + 1, timezone.now()
+            chunk.bill(bills=result.bills, total=result.total, errors=result.errors, when=timezone.now())
             chunk.save(update_fields=["status", "bills", "total", "errors", "attempts", "finished_at"])
             audit_record(actor=actor, action="bill_run.chunk", target=None,
                          after={"period": f"{run.period:%Y-%m}", "chunk": chunk.pk, "bills": result.bills,
@@ -217,20 +216,28 @@ def bill_run_chunk_next(*, actor, run: BillRun) -> BillRunChunk | None:
         if claimed is None:
             raise
         log.exception("bill run %s: chunk %s failed", run.period, claimed)
-        BillRunChunk.objects.filter(pk=claimed).update(
-            status=BillRunChunk.Status.FAILED, attempts=F("attempts") + 1, finished_at=timezone.now(),
-            errors=[{"line": "", "error": str(exc)[:300]}])
+        _bill_run_chunk_fail(chunk_id=claimed, error=str(exc))
         return BillRunChunk.objects.get(pk=claimed)
+
+
+@transaction.atomic
+def _bill_run_chunk_fail(*, chunk_id: int, error: str) -> None:
+    """Mark a chunk whose transaction failed. Its claim went with the rolled-back transaction, so it is claimed
+    again; a chunk another worker took meanwhile (locked, or no longer pending) is that worker's to mark."""
+    pending = BillRunChunk.objects.filter(pk=chunk_id, status=BillRunChunk.Status.PENDING)
+    chunk = lock(pending, skip_locked=True, claim=True).first()
+    if chunk is not None:
+        chunk.fail(error=error, when=timezone.now())
+        chunk.save(update_fields=["status", "errors", "attempts", "finished_at"])
 
 
 @transaction.atomic
 def _bill_run_close(*, actor, run: BillRun) -> BillRun:
     run = lock(BillRun.objects.all()).get(pk=run.pk)
-    if run.status != BillRun.Status.RUNNING or run.chunks.filter(status=BillRunChunk.Status.PENDING).exists():
-        return run
+    if not fsm.can_proceed(run.finish) or run.chunks.filter(status=BillRunChunk.Status.PENDING).exists():
+        return run   # closed by another worker, or chunks left for the workers still running
     report = bill_run_report(run)
-    run.status = BillRun.Status.DONE_WITH_ERRORS if report.errors else BillRun.Status.DONE
-    run.finished_at = timezone.now()
+    (run.finish_with_errors if report.errors else run.finish)(when=timezone.now())
     run.save(update_fields=["status", "finished_at"])
     audit_record(actor=actor, action="bill_run.finish", target=None,
                  after={"period": f"{run.period:%Y-%m}", "bills": report.bills, "total": str(report.total),

@@ -25,12 +25,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import django_fsm as fsm
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from billing.errors import UsageImportStateError
 from billing.models import UsageImport, UsageRecord
 from boss.audit import audit_record
+from boss.locks import lock
 
 HEADER = ["record_id", "msisdn", "kind", "direction", "started_at", "duration_seconds", "volume_kb",
           "other_party", "roaming", "long_distance"]
@@ -151,9 +154,11 @@ def _insert(rows: list[tuple], import_id: int) -> int:
 
 def usage_import_lines(*, usage_import: UsageImport, lines: Iterator[str], total_hint: int | None = None) -> UsageImport:
     """Import an iterator of CSV text lines (with the header) into `usage_import`, chunk by chunk,
-    updating its progress. Safe to run again on the same file."""
+    updating its progress. Safe to run again on the same file.
+
+    Raises UsageImportStateError (the import is finished already)."""
     stats = ImportStats()
-    UsageImport.objects.filter(pk=usage_import.pk).update(status=UsageImport.Status.RUNNING)
+    _start(usage_import)
     reader = csv.reader(lines)
     header = next(reader, None)
     if header is None or [h.strip() for h in header] != HEADER:
@@ -193,15 +198,28 @@ def _flush(usage_import, chunk, stats, total_hint):
         error_count=stats.error_count, progress=progress)
 
 
+@transaction.atomic
+def _start(usage_import: UsageImport) -> None:
+    row = lock(UsageImport.objects.all()).get(pk=usage_import.pk)
+    if not fsm.can_proceed(row.start):
+        raise UsageImportStateError(status=row.status)
+    row.start()
+    row.save(update_fields=["status"])
+
+
+@transaction.atomic
 def _finish(usage_import, stats, *, failed=False):
-    UsageImport.objects.filter(pk=usage_import.pk).update(
-        status=UsageImport.Status.FAILED if failed else UsageImport.Status.DONE, total_lines=stats.total_lines,
-        imported=stats.imported, duplicates=stats.duplicates, error_count=stats.error_count,
-        errors=stats.errors, progress=100, finished_at=timezone.now())
+    row = lock(UsageImport.objects.all()).get(pk=usage_import.pk)
+    if fsm.can_proceed(row.finish):   # else another run of the same file finished it first: its counts stand
+        row.total_lines, row.imported, row.duplicates = stats.total_lines, stats.imported, stats.duplicates
+        row.error_count, row.errors = stats.error_count, stats.errors
+        (row.fail if failed else row.finish)(when=timezone.now())
+        row.save(update_fields=["status", "total_lines", "imported", "duplicates", "error_count", "errors",
+                                "progress", "finished_at"])
+        audit_record(actor=row.uploaded_by, action="usage.import", target=row,
+                     after={"lines": stats.total_lines, "imported": stats.imported, "duplicates": stats.duplicates,
+                            "errors": stats.error_count})
     usage_import.refresh_from_db()
-    audit_record(actor=usage_import.uploaded_by, action="usage.import", target=usage_import,
-                 after={"lines": stats.total_lines, "imported": stats.imported, "duplicates": stats.duplicates,
-                        "errors": stats.error_count})
     return usage_import
 
 

@@ -115,6 +115,20 @@ def test_a_result_file_imported_twice_posts_nothing_twice(batch, clerk):
     assert ledger_check_balanced() == []
 
 
+def test_a_batch_is_answered_once_every_item_is_and_stays_so_on_a_second_import(batch, clerk):
+    a, b = batch["ICBC"].items.order_by("pk")
+    bank_collection_result_import(actor=clerk, batch=batch["ICBC"], text=result_file((str(a), "paid", "58.00", "")))
+    assert BankCollectionBatch.objects.get(pk=batch["ICBC"].pk).status == "exported"   # b is still pending
+    text = result_file((str(a), "paid", "58.00", ""), (str(b), "rejected", "", "余额不足"))
+    bank_collection_result_import(actor=clerk, batch=batch["ICBC"], text=text)
+    answered = BankCollectionBatch.objects.get(pk=batch["ICBC"].pk)
+    assert answered.status == "answered" and answered.answered_at is not None
+    again = bank_collection_result_import(actor=clerk, batch=batch["ICBC"], text=text)
+    assert again.duplicates == 2 and again.errors == []
+    assert BankCollectionBatch.objects.get(pk=answered.pk).answered_at == answered.answered_at
+    assert AuditEvent.objects.filter(action="bank_collection.result_import").count() == 3
+
+
 def test_bad_lines_are_reported_by_number_and_the_good_ones_kept(batch, clerk):
     a, b = batch["ICBC"].items.order_by("pk")
     result = bank_collection_result_import(actor=clerk, batch=batch["ICBC"], text=result_file(

@@ -198,6 +198,29 @@ def test_a_failing_chunk_is_reported_and_the_next_pass_bills_its_lines(system, p
     assert bill_run_report(run).errors == []
 
 
+def test_a_chunk_failure_marks_only_a_chunk_still_pending(system, postpaid, settings):
+    """The failed transaction released the claim: a chunk another worker billed meanwhile stays billed."""
+    settings.BOSS_BILL_RUN_CHUNK = 1
+    postpaid("13800138000"), postpaid("13800138001")
+    run = bill_run_start(actor=system, period=MARCH)
+    billed, pending = run.chunks.order_by("pk")
+    assert bill_run_module.bill_run_chunk_next(actor=system, run=run).pk == billed.pk
+    bill_run_module._bill_run_chunk_fail(chunk_id=billed.pk, error="disk full")
+    bill_run_module._bill_run_chunk_fail(chunk_id=pending.pk, error="disk full")
+    billed.refresh_from_db(), pending.refresh_from_db()
+    assert (billed.status, billed.attempts, billed.errors) == ("done", 1, [])
+    assert (pending.status, pending.attempts, pending.errors) == ("failed", 1, [{"line": "", "error": "disk full"}])
+
+
+def test_a_closed_run_is_not_closed_again(system, postpaid):
+    postpaid("13800138000")
+    run = run_month(system)
+    finished_at = run.finished_at
+    again = bill_run_execute(actor=system, run=run)     # a second worker arrives after the close
+    assert (again.status, again.finished_at) == ("done", finished_at)
+    assert AuditEvent.objects.filter(action="bill_run.finish").count() == 1
+
+
 def test_one_bad_line_is_reported_by_number_and_the_others_are_billed(system, postpaid, monkeypatch):
     from billing.services import charges
 

@@ -109,3 +109,30 @@ def test_upload_screen_queues_the_import_and_shows_progress(client, make_staff, 
 def test_a_sales_rep_cannot_import_usage(client, rep):
     client.force_login(rep)
     assert client.get("/billing/usage/imports/").status_code == 403
+
+
+def test_a_finished_import_is_not_run_again_and_nothing_is_written(rep, make_line):
+    from billing.errors import UsageImportStateError
+    from boss.models import AuditEvent
+
+    make_line("13800138000")
+    done = _run(rep, _csv(_row("D1")))
+    with pytest.raises(UsageImportStateError) as exc:
+        usage_import_lines(usage_import=done, lines=iter(_csv(_row("D2"))))
+    assert exc.value.code == "usage_import_state" and exc.value.params == {"status": "done"}
+    done.refresh_from_db()
+    assert (done.status, done.total_lines, done.imported) == ("done", 1, 1)
+    assert not UsageRecord.objects.filter(record_id="D2").exists()
+    assert AuditEvent.objects.filter(action="usage.import").count() == 1
+
+
+@pytest.mark.parametrize("state", ["running", "failed"])
+def test_an_import_killed_or_failed_is_run_again_to_the_end(rep, make_line, state):
+    """A redelivered task finds its import running (the worker died) or failed: it runs it again."""
+    make_line("13800138000")
+    usage_import = UsageImport.objects.create(file_name="t.csv", uploaded_by=rep)
+    UsageImport.objects.filter(pk=usage_import.pk).update(status=state)
+    usage_import.refresh_from_db()
+    result = usage_import_lines(usage_import=usage_import, lines=iter(_csv(_row("R1"), _row("R2"))))
+    assert (result.status, result.imported, result.progress) == ("done", 2, 100)
+    assert result.finished_at is not None
