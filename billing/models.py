@@ -179,6 +179,9 @@ class DocumentSequence(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["hall", "kind", "series"], name="document_sequence_unique")]
+    def __str__(self):
+        return f"{self.hall_id} {self.kind} {self.series}: {self.next_number}"
+
 
 
 class Document(ImmutableModel):
@@ -279,6 +282,9 @@ class UsageImport(fsm.ConcurrentTransitionMixin, models.Model):
 
     # From RUNNING and FAILED too: the task is run again after its worker died or to try a failed file again
     # (the records already in are skipped as duplicates). A finished import is never run again.
+    def __str__(self):
+        return f"{self.file_name} ({self.status})"
+
     @fsm.transition(field=status, source=[Status.QUEUED, Status.RUNNING, Status.FAILED], target=Status.RUNNING)
     def start(self) -> None:
         pass
@@ -324,6 +330,9 @@ class UsageRecord(models.Model):
         verbose_name = _("usage record")
         verbose_name_plural = _("usage records")
         indexes = [models.Index(fields=["line", "started_at"], name="usage_line_time_idx")]
+
+    def __str__(self):
+        return f"{self.msisdn} {self.kind} {self.started_at:%Y-%m-%d %H:%M}"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -391,6 +400,9 @@ class RatedRecord(models.Model):
         verbose_name = _("rated record")
         verbose_name_plural = _("rated records")
         indexes = [models.Index(fields=["line", "period"], name="rated_line_period_idx")]
+
+    def __str__(self):
+        return f"{self.usage_record_id} {self.fee_type} {self.charge}"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -460,6 +472,9 @@ class BillRunChunk(fsm.ConcurrentTransitionMixin, models.Model):
     class Meta:
         indexes = [models.Index(fields=["run", "status"], name="billrun_chunk_status_idx")]
 
+    def __str__(self):
+        return f"{self.run_id}: lines {self.first_line_id}-{self.last_line_id} ({self.status})"
+
     @fsm.transition(field=status, source=Status.PENDING, target=Status.DONE)
     def bill(self, *, bills: int, total, errors: list, when) -> None:
         """Billed in one transaction; `errors` are the lines left for a later pass."""
@@ -481,7 +496,8 @@ class Bill(ImmutableModel):
     # bills, so the foreign keys get no single-column index of their own.
     line = models.ForeignKey("customers.Line", verbose_name=_("line"), on_delete=models.PROTECT,
                              related_name="bills", db_index=False)
-    account = models.ForeignKey("customers.Account", verbose_name=_("account"), on_delete=models.PROTECT, related_name="bills",
+    account = models.ForeignKey("customers.Account", verbose_name=_("account"), on_delete=models.PROTECT,
+                                related_name="bills",
                                 db_index=False)
     customer = models.ForeignKey("customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT,
                                  related_name="bills", db_index=False)
@@ -592,6 +608,9 @@ class PointsLot(models.Model):
         constraints = [models.CheckConstraint(condition=Q(remaining__lte=models.F("points")),
                                               name="points_lot_remaining_le_points")]
 
+    def __str__(self):
+        return f"{self.points} ({self.remaining} left, until {self.expires_on})"
+
 
 class PointsEntry(ImmutableModel):
     class Kind(models.TextChoices):
@@ -646,6 +665,9 @@ class ArrearsCase(fsm.ConcurrentTransitionMixin, models.Model):
                                                name="one_open_arrears_case_per_account")]
         indexes = [models.Index(fields=["suspend_after"], condition=Q(status="reminded"),
                                 name="arrears_due_idx")]
+
+    def __str__(self):
+        return f"{self.account_id} {self.status}"
 
     @fsm.transition(field=status, source=Status.REMINDED, target=Status.SUSPENDED)
     def suspend(self, *, when, lines: list) -> None:

@@ -145,17 +145,17 @@ class Classified:
 
 def classify(*, kind: str, direction: str, roaming: bool, long_distance: bool, p: RatingParams) -> Classified:
     """The table in the module docstring. `rating_sql()` below is the same table in SQL."""
-    Kind, In = UsageRecord.Kind, UsageRecord.Direction.IN
-    if kind == Kind.VOICE:
+    kinds, incoming = UsageRecord.Kind, UsageRecord.Direction.IN
+    if kind == kinds.VOICE:
         if roaming:
             return Classified(FeeType.ROAMING, None, p.roaming_per_minute, False)
-        if direction == In:
+        if direction == incoming:
             return Classified(FeeType.VOICE, None, ZERO, False)
         if long_distance:
             return Classified(FeeType.LONG_DISTANCE, None, p.long_distance_per_minute, False)
         return Classified(FeeType.VOICE, p.voice_allowance, p.per_minute, False)
-    if kind == Kind.SMS:
-        if direction == In:
+    if kind == kinds.SMS:
+        if direction == incoming:
             return Classified(FeeType.SMS, None, ZERO, False)
         if roaming:
             return Classified(FeeType.ROAMING, None, p.per_sms, False)

@@ -4,9 +4,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
-from billing.models import LedgerAccount, LedgerEntry
+from billing.models import Bill, LedgerAccount, LedgerEntry
 from boss.money import ZERO
 from boss.permissions import get_for_actor, restrict_to_actor
 from customers.money import AccountMoney
@@ -121,7 +121,7 @@ def unbilled_charges(account_ids) -> dict[int, Decimal]:
     """Real-time (prepaid) charges of months that have no bill yet, per account: the newest money owed."""
     from django.db.models import Exists, OuterRef
 
-    from billing.models import Bill, PrepaidCharge
+    from billing.models import PrepaidCharge
 
     billed = Bill.objects.filter(line_id=OuterRef("line_id"), period=OuterRef("period"))
     rows = (PrepaidCharge.objects.filter(account_id__in=list(account_ids)).exclude(Exists(billed))
@@ -151,7 +151,6 @@ def account_amount_due(account, *, today: date | None = None) -> list[DueItem]:
     from django.utils import timezone
 
     from billing import rating_rules as rules
-    from billing.models import Bill
     from boss.months import month_start
 
     today = today or timezone.localdate()
@@ -183,7 +182,6 @@ def current_charges(account, *, today: date | None = None) -> dict[date, Decimal
     so far that are not posted yet (a prepaid account has them posted already: usually zero)."""
     from django.utils import timezone
 
-    from billing.models import Bill
     from billing.services.charges import (
         LineInfo,
         line_months_load,
@@ -219,7 +217,6 @@ def customer_average_monthly_spend(*, customer, months: int, on_date: date) -> D
     """The average of the customer's monthly bills over the `months` full months before `on_date` (the
     months with a bill), or None when there is none: recommendations and the pre-cancellation's extra
     prepayment never guess a spend."""
-    from billing.models import Bill
     from boss.months import month_add, month_start
 
     end = month_start(on_date)
@@ -238,8 +235,6 @@ def customer_average_monthly_spend(*, customer, months: int, on_date: date) -> D
 
 def bill_list_for_actor(*, actor):
     """Bills the actor may see. Like customers and lines, bills are served at any hall (billing.view_bill)."""
-    from billing.models import Bill
-
     if not actor.has_perm("billing.view_bill"):
         return Bill.objects.none()
     return Bill.objects.select_related("line", "customer", "plan", "settlement").order_by("-period", "-pk")
@@ -273,10 +268,10 @@ class Itemised:
 
     line: object
     period: date
-    bill: object | None
+    bill: Bill | None
     items: list            # BillLine rows, or ChargeItems before the bill
     total: Decimal
-    records: object        # queryset of UsageRecord with `rating` selected, in time order
+    records: QuerySet      # queryset of UsageRecord with `rating` selected, in time order
 
     @property
     def billed(self) -> bool:
@@ -287,7 +282,7 @@ def itemised_bill(*, line, period: date) -> Itemised:
     """Three queries for the summary; the records come as a queryset for the caller to page."""
     from django.utils import timezone
 
-    from billing.models import Bill, UsageRecord
+    from billing.models import UsageRecord
     from billing.services.charges import LineInfo, line_months_load, month_charge_items
     from boss.months import month_start, period_bounds
 

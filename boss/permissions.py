@@ -7,12 +7,17 @@ reported as not found (404), never as forbidden, so ids cannot be probed; the fa
 and audited.
 """
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Model, QuerySet
 from django.http import Http404
 from rest_framework.permissions import BasePermission
 
 from boss.audit import audit_record
 from boss.logging import security_log
+
+if TYPE_CHECKING:
+    from boss.models import Staff
 
 
 def actor_spans_halls(actor) -> bool:
@@ -81,7 +86,7 @@ def RequiresPerm(*perms: str) -> type[BasePermission]:  # noqa: N802 (a class fa
     return _RequiresPerm
 
 
-def system_actor():
+def system_actor() -> "Staff":
     """The staff account timed jobs act as (cannot log in: no usable password)."""
     from boss.models import Staff
 

@@ -126,6 +126,9 @@ class HlrSubscriber(models.Model):
         verbose_name = _("HLR subscriber (simulated)")
         verbose_name_plural = _("HLR subscribers (simulated)")
 
+    def __str__(self):
+        return f"{self.msisdn} {self.status}"
+
 
 class HlrExecution(models.Model):
     """One executed command per idempotency key: a repeated key answers "already done"."""
@@ -135,6 +138,9 @@ class HlrExecution(models.Model):
     msisdn = models.CharField(max_length=11)
     executed_at = models.DateTimeField(auto_now_add=True)
 
+    def __str__(self):
+        return f"{self.key} {self.action} {self.msisdn}"
+
 
 class HlrCall(models.Model):
     """Every call received, executed or not (lets tests and operators count retries)."""
@@ -142,3 +148,6 @@ class HlrCall(models.Model):
     key = models.CharField(max_length=40, db_index=True)
     outcome = models.CharField(max_length=20)
     received_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.key} {self.outcome}"

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from boss.audit import audit_record
 from boss.locks import lock
+from boss.models import Staff
 from boss.permissions import ensure_same_hall, system_actor
 from boss.tariffs import tariff
 from customers.models import Line
@@ -164,7 +165,7 @@ def work_orders_run(*, limit: int = 10, max_batches: int = 100) -> int:
 
 
 @transaction.atomic
-def work_order_retry(*, actor, work_order: WorkOrder, reason: str = "") -> WorkOrder:
+def work_order_retry(*, actor: Staff, work_order: WorkOrder, reason: str = "") -> WorkOrder:
     """Put a failed work order back in the queue for a fresh round of attempts.
 
     Raises WorkOrderStateError, NotPermitted."""
@@ -181,7 +182,7 @@ def work_order_retry(*, actor, work_order: WorkOrder, reason: str = "") -> WorkO
 
 
 @transaction.atomic
-def work_order_rollback(*, actor, work_order: WorkOrder, reason: str) -> WorkOrder:
+def work_order_rollback(*, actor: Staff, work_order: WorkOrder, reason: str) -> WorkOrder:
     """Give up a failed work order and undo its business change (the owning app's rollback hook:
     release the number, refund by reversal, cancel the order).
 

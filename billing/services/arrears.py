@@ -25,6 +25,7 @@ from billing.models import ArrearsCase, LedgerAccount, LedgerEntry
 from billing.selectors import account_money
 from boss.audit import audit_record
 from boss.locks import lock
+from boss.models import Staff
 from boss.tariffs import tariff
 from customers.models import Account
 from customers.money import AccountMoney
@@ -97,7 +98,7 @@ def _lines_locked(account_id: int, status: str):
 
 
 @transaction.atomic
-def arrears_remind(*, actor, account: Account) -> ArrearsCase | None:
+def arrears_remind(*, actor: Staff, account: Account) -> ArrearsCase | None:
     """Open an arrears case and remind the customer; the suspension is due after the reminder hours.
     Returns None when there is nothing to do (not in arrears, redlisted, a case is open, busy)."""
     account = _skip_locked(Account.objects.filter(pk=account.pk)).first()
@@ -124,7 +125,7 @@ def _close(case: ArrearsCase, reason: str) -> None:
 
 
 @transaction.atomic
-def arrears_suspend(*, actor, case: ArrearsCase) -> ArrearsCase | None:
+def arrears_suspend(*, actor: Staff, case: ArrearsCase) -> ArrearsCase | None:
     """Suspend the active lines of an account still in arrears after its reminder (SUSPEND work
     orders); close the case instead if the money came back or the customer was redlisted meanwhile.
     Returns None (nothing done) when a counter holds the case, a line or the account right now."""
@@ -157,7 +158,7 @@ def arrears_suspend(*, actor, case: ArrearsCase) -> ArrearsCase | None:
     return case
 
 
-def arrears_lines_restore(*, actor, account: Account) -> list:
+def arrears_lines_restore(*, actor: Staff, account: Account) -> list:
     """In the CALLER's transaction (it audits): if the account is no longer below its limit, restore its
     lines suspended for arrears (RESUME work orders) and close its open case. Lines are locked in pk
     order; call it after locking the served line and before or after the account (payment_collect).
@@ -182,7 +183,7 @@ def arrears_lines_restore(*, actor, account: Account) -> list:
 
 
 @transaction.atomic
-def arrears_restore(*, actor, account: Account) -> list:
+def arrears_restore(*, actor: Staff, account: Account) -> list:
     """The audited service around `arrears_lines_restore` (the scan and bank collections use it)."""
     restored = arrears_lines_restore(actor=actor, account=account)
     audit_record(actor=actor, action="arrears.restore", target=account,
@@ -201,7 +202,7 @@ class ScanResult:
         return asdict(self)
 
 
-def arrears_scan(*, actor, now=None) -> ScanResult:
+def arrears_scan(*, actor: Staff, now=None) -> ScanResult:
     """The timed job: remind accounts newly below their limit, suspend those still below after the
     reminder hours, close cases whose money came back (restoring lines). Every account is its own
     transaction; safe to run twice, side by side or killed."""

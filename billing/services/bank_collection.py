@@ -43,6 +43,7 @@ from billing.services.ledger import (
 from boss.audit import audit_record
 from boss.errors import DomainError
 from boss.locks import lock
+from boss.models import Staff
 from boss.money import ZERO
 from boss.months import month_start
 from customers.models import Account
@@ -56,7 +57,7 @@ def item_code(item: BankCollectionItem) -> str:
 
 
 @transaction.atomic
-def bank_collection_create(*, actor, period: date) -> list[BankCollectionBatch]:
+def bank_collection_create(*, actor: Staff, period: date) -> list[BankCollectionBatch]:
     """Make the month's batches: every account paying by bank with arrears, one batch per bank. Run again,
     it adds only accounts not asked yet for the month (batches already answered are left alone).
 
@@ -103,7 +104,7 @@ def bank_collection_create(*, actor, period: date) -> list[BankCollectionBatch]:
 
 
 @transaction.atomic
-def bank_collection_export(*, actor, batch: BankCollectionBatch) -> str:
+def bank_collection_export(*, actor: Staff, batch: BankCollectionBatch) -> str:
     """The file for the bank (full bank account numbers: it leaves the system, so it is audited)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -127,7 +128,7 @@ def _home_hall(account: Account):
 
 
 @transaction.atomic
-def bank_collection_item_answer(*, actor, item: BankCollectionItem, paid: bool, amount=None,
+def bank_collection_item_answer(*, actor: Staff, item: BankCollectionItem, paid: bool, amount=None,
                                 reason: str = "") -> BankCollectionItem:
     """Record the bank's answer for one account. Paid: post it, issue the documents, settle the bills it
     pays, restore lines suspended for arrears. Rejected: keep the reason; the arrears stay.
@@ -198,7 +199,7 @@ class ResultImport:
     errors: list = field(default_factory=list)   # [{"line": n, "error": "..."}]
 
 
-def bank_collection_result_import(*, actor, batch: BankCollectionBatch, text: str) -> ResultImport:
+def bank_collection_result_import(*, actor: Staff, batch: BankCollectionBatch, text: str) -> ResultImport:
     """Import the bank's result file for a batch, line by line (each its own transaction)."""
     result = ResultImport()
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
@@ -237,7 +238,7 @@ def bank_collection_result_import(*, actor, batch: BankCollectionBatch, text: st
             result.duplicates += 1
         elif answered.status == BankCollectionItem.Status.PAID:
             result.paid += 1
-            result.paid_total += answered.paid_amount
+            result.paid_total += answered.paid_amount or ZERO
         else:
             result.rejected += 1
         items[code] = answered

@@ -46,6 +46,7 @@ from billing.services.points import bills_settle_accounts
 from billing.services.rating import lines_locked, rate_lines, unrated_line_ids
 from boss.audit import audit_record
 from boss.locks import lock
+from boss.models import Staff
 from boss.money import ZERO
 from boss.months import month_add, month_start, period_bounds
 from boss.tariffs import tariff
@@ -69,7 +70,7 @@ def billable_lines(period: date):
 
 
 @transaction.atomic
-def bill_run_start(*, actor, period: date) -> BillRun:
+def bill_run_start(*, actor: Staff, period: date) -> BillRun:
     """Open the bill run of a month that has ended, or resume it: the lines still without a bill are cut
     into new chunks (a pass). Running it again when everything is billed makes no chunk and no bill.
 
@@ -140,7 +141,7 @@ class HugeRule:
         return average > 0 and total > self.factor * average, average
 
 
-def bill_lines_for_period(*, actor, lines: list, period: date, run: BillRun | None = None) -> ChunkResult:
+def bill_lines_for_period(*, actor: Staff, lines: list, period: date, run: BillRun | None = None) -> ChunkResult:
     """Bill these locked lines for the month in the caller's transaction (lines already billed are
     skipped by the caller). Rates what is not rated, posts, inserts bills and lines, settles."""
     result = ChunkResult()
@@ -173,7 +174,7 @@ def bill_lines_for_period(*, actor, lines: list, period: date, run: BillRun | No
     txs = iter(transactions_post_many(actor=actor, kind="bill", planned=planned))
     now = timezone.now()
     rows, huge_rule = [], HugeRule.in_force()
-    for lm, items, total, posted in computed:
+    for lm, _items, total, posted in computed:
         huge, average = huge_rule.check(total, history.get(lm.line.pk))
         rows.append((lm.line.pk, lm.line.account_id, lm.line.customer_id, lm.plan.pk, period,
                      run.pk if run else None, total, sum(lm.charged.values(), ZERO),
@@ -190,7 +191,7 @@ def bill_lines_for_period(*, actor, lines: list, period: date, run: BillRun | No
     return result
 
 
-def bill_run_chunk_next(*, actor, run: BillRun) -> BillRunChunk | None:
+def bill_run_chunk_next(*, actor: Staff, run: BillRun) -> BillRunChunk | None:
     """Claim one pending chunk of the run (SKIP LOCKED) and bill it in one transaction. A chunk that
     fails is marked failed with the error and the run goes on (a later pass bills its lines).
     Returns the chunk, or None when no chunk is left to claim."""
@@ -232,7 +233,7 @@ def _bill_run_chunk_fail(*, chunk_id: int, error: str) -> None:
 
 
 @transaction.atomic
-def _bill_run_close(*, actor, run: BillRun) -> BillRun:
+def _bill_run_close(*, actor: Staff, run: BillRun) -> BillRun:
     run = lock(BillRun.objects.all()).get(pk=run.pk)
     if not fsm.can_proceed(run.finish) or run.chunks.filter(status=BillRunChunk.Status.PENDING).exists():
         return run   # closed by another worker, or chunks left for the workers still running
@@ -245,7 +246,7 @@ def _bill_run_close(*, actor, run: BillRun) -> BillRun:
     return run
 
 
-def bill_run_execute(*, actor, run: BillRun, max_chunks: int | None = None, progress=None) -> BillRun:
+def bill_run_execute(*, actor: Staff, run: BillRun, max_chunks: int | None = None, progress=None) -> BillRun:
     """Bill chunks until none is pending (or `max_chunks` were done), then close the run."""
     done = 0
     while max_chunks is None or done < max_chunks:

@@ -2,11 +2,12 @@
 no parameter limit, ids returned in the order given), Django's bulk_create elsewhere. For the batch jobs
 (bill run, real-time charges) whose speed depends on it; rows are plain tuples in `fields` order."""
 
+from typing import Any
+
 from django.db import connection
-from django.db.models import Model
 
 
-def insert_rows(model: type[Model], fields: list[str], rows: list[tuple], *, returning: bool = False) -> list[int]:
+def insert_rows(model: Any, fields: list[str], rows: list[tuple], *, returning: bool = False) -> list[int]:
     """Insert `rows` into `model`'s table in one statement; with `returning`, their new ids in order."""
     if not rows:
         return []

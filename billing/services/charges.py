@@ -8,7 +8,7 @@ its size). The rules (proration, plan of a month) are in billing/rating_rules.py
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
@@ -17,6 +17,7 @@ from billing import rating_rules as rules
 from billing.models import FeeType, LinePlanPeriod, PrepaidCharge, RatedRecord
 from boss.money import ZERO
 from boss.months import month_end
+from catalog.models import Plan
 
 USAGE_TYPES = (FeeType.VOICE, FeeType.SMS, FeeType.DATA, FeeType.ROAMING, FeeType.LONG_DISTANCE)
 
@@ -39,8 +40,8 @@ class LineInfo:
     account_id: int
     customer_id: int
     plan_id: int
-    activated_at: object
-    cancelled_at: object
+    activated_at: datetime | None
+    cancelled_at: datetime | None
     realtime_prepaid: bool
 
     FIELDS = ("pk", "msisdn", "account_id", "customer_id", "plan_id", "activated_at", "cancelled_at",
@@ -59,7 +60,7 @@ class LineMonth:
 
     line: LineInfo
     period: date
-    plan: object                      # orders.Plan in force for the month
+    plan: Plan                        # the plan in force for the month
     span: tuple[date, date] | None    # live days (first, last) or None
     features: list = field(default_factory=list)    # [(Feature, since, until)]
     discounts: list = field(default_factory=list)   # [(Discount, since, until)]
@@ -77,10 +78,9 @@ class LineMonth:
 # --------------------------------------------------------------------------------------------------
 
 
-def plans_for_month(lines: Iterable, period: date) -> dict[int, object]:
+def plans_for_month(lines: Iterable, period: date) -> dict[int, Plan]:
     """The plan in force for each line in the month: the newest LinePlanPeriod covering it, else the
     line's plan. Two queries."""
-    from catalog.models import Plan
 
     lines = list(lines)
     catalog = Plan.objects.in_bulk({ln.plan_id for ln in lines})

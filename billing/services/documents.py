@@ -14,6 +14,7 @@ from billing.models import Document, DocumentPrint, DocumentSequence
 from billing.services.ledger import money
 from boss.audit import audit_record
 from boss.locks import lock
+from boss.models import Staff
 from boss.money import ZERO
 
 DEFAULT_SERIES = "A"
@@ -34,7 +35,7 @@ def _next_number(*, hall, kind: str, series: str) -> int:
     return number
 
 
-def document_issue(*, actor, kind: str, lines: list[DocLine], hall=None, customer=None, msisdn: str = "",
+def document_issue(*, actor: Staff, kind: str, lines: list[DocLine], hall=None, customer=None, msisdn: str = "",
                    payment=None, reference: str = "", reversal_of: Document | None = None,
                    series: str = DEFAULT_SERIES) -> Document:
     """Issue a document in the caller's transaction (the calling process audits the whole operation)."""
@@ -48,7 +49,7 @@ def document_issue(*, actor, kind: str, lines: list[DocLine], hall=None, custome
     )
 
 
-def document_red_letter(*, actor, original: Document, amount: Decimal, item: str, reference: str = "",
+def document_red_letter(*, actor: Staff, original: Document, amount: Decimal, item: str, reference: str = "",
                         payment=None) -> Document:
     """A red-letter (红字) document cancelling `amount` of `original`, in the caller's transaction.
     The red amounts of one document never exceed it.
@@ -58,7 +59,7 @@ def document_red_letter(*, actor, original: Document, amount: Decimal, item: str
                        payment=payment, hall=None)
 
 
-def document_red_letter_by_issuer(*, actor, original: Document, amount: Decimal, item: str, reference: str = "",
+def document_red_letter_by_issuer(*, actor: Staff, original: Document, amount: Decimal, item: str, reference: str = "",
                                   payment=None) -> Document:
     """`document_red_letter` issued by the hall that issued the original (a refund paid elsewhere, or by
     the account room, which has no hall of its own). Raises RedLetterTooLargeError."""
@@ -66,7 +67,8 @@ def document_red_letter_by_issuer(*, actor, original: Document, amount: Decimal,
                        payment=payment, hall=original.hall)
 
 
-def _red_letter(*, actor, original: Document, amount: Decimal, item: str, reference: str, payment, hall) -> Document:
+def _red_letter(*, actor: Staff, original: Document, amount: Decimal, item: str, reference: str, payment,
+                hall) -> Document:
     original = lock(Document.objects.all()).get(pk=original.pk)
     amount = money(amount)
     already = -sum((d.total for d in original.reversals.all()), ZERO)
@@ -78,7 +80,7 @@ def _red_letter(*, actor, original: Document, amount: Decimal, item: str, refere
 
 
 @transaction.atomic
-def document_print(*, actor, document: Document, reason: str = "") -> DocumentPrint:
+def document_print(*, actor: Staff, document: Document, reason: str = "") -> DocumentPrint:
     """Record one print. The first is the original; every later one is a copy (补打), audited."""
     copy = DocumentPrint.objects.filter(document=document).exists()
     printed = DocumentPrint.objects.create(document=document, copy=copy, reason=reason[:200], printed_by=actor)

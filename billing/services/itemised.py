@@ -6,13 +6,14 @@ from django.db import transaction
 from django.utils import translation
 
 from boss.audit import audit_record
+from boss.models import Staff
 from boss.months import month_start
 
 MAX_PRINTED_RECORDS = 5000   # about 100 pages; a longer month is printed in parts by the hall on request
 
 
 @transaction.atomic
-def itemised_bill_print(*, actor, line, period: date) -> None:
+def itemised_bill_print(*, actor: Staff, line, period: date) -> None:
     """Record that the itemised bill of a line for a month was printed (who, when, which)."""
     audit_record(actor=actor, action="bill.itemised_print", target=line, after={"period": f"{period:%Y-%m}"})
 

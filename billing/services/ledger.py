@@ -22,6 +22,7 @@ from billing.errors import (
 )
 from billing.models import LedgerAccount, LedgerEntry, LedgerTransaction
 from boss.locks import lock
+from boss.models import Staff
 from boss.money import ZERO
 
 CENT = Decimal("0.01")
@@ -57,7 +58,7 @@ def money(value) -> Decimal:
 
 
 @transaction.atomic
-def transaction_post(*, actor, kind: str, postings: Sequence[Posting], memo: str = "", reference: str = "",
+def transaction_post(*, actor: Staff, kind: str, postings: Sequence[Posting], memo: str = "", reference: str = "",
                      hall=None, booked_on=None, reverses: LedgerTransaction | None = None) -> LedgerTransaction:
     """Post one balanced transaction.
 
@@ -114,7 +115,7 @@ def _check_floors(delta: dict[int, Decimal]) -> None:
 
 
 @transaction.atomic
-def transaction_reverse(*, actor, tx: LedgerTransaction, memo: str = "", kind: str | None = None,
+def transaction_reverse(*, actor: Staff, tx: LedgerTransaction, memo: str = "", kind: str | None = None,
                         hall=None) -> LedgerTransaction:
     """Post the mirror image of a transaction. A transaction is reversed at most once, and a reversal
     is never itself reversed (post the correction instead).
@@ -200,7 +201,7 @@ class PlannedTransaction:
 
 
 @transaction.atomic
-def transactions_post_many(*, actor, kind: str, planned: Sequence[PlannedTransaction], hall=None,
+def transactions_post_many(*, actor: Staff, kind: str, planned: Sequence[PlannedTransaction], hall=None,
                            booked_on=None) -> list[int]:
     """Post many balanced transactions of one kind in one go; returns their ids in the order given.
 
@@ -244,12 +245,13 @@ def transactions_post_many(*, actor, kind: str, planned: Sequence[PlannedTransac
 def ledger_accounts_customer_many(*, account_ids) -> dict[int, LedgerAccount]:
     """The balance ledger account of many billing accounts, made where missing, in three queries."""
     codes = {f"customer:{pk}": pk for pk in account_ids}
-    found = {a.billing_account_id: a for a in LedgerAccount.objects.filter(code__in=list(codes))}
+    found = {a.billing_account_id: a for a in LedgerAccount.objects.filter(code__in=list(codes))
+             if a.billing_account_id is not None}
     missing = [pk for pk in codes.values() if pk not in found]
     if missing:
         LedgerAccount.objects.bulk_create(
             [LedgerAccount(code=f"customer:{pk}", name=f"customer:{pk}", kind=LedgerAccount.Kind.CUSTOMER,
                            billing_account_id=pk) for pk in missing], ignore_conflicts=True)
         found.update({a.billing_account_id: a for a in LedgerAccount.objects.filter(
-            code__in=[f"customer:{pk}" for pk in missing])})
+            code__in=[f"customer:{pk}" for pk in missing]) if a.billing_account_id is not None})
     return found

@@ -32,6 +32,7 @@ from billing.services.ledger import (
 )
 from boss.audit import audit_record
 from boss.locks import lock
+from boss.models import Staff
 from boss.money import ZERO
 from customers.models import Account
 
@@ -81,7 +82,7 @@ def _posting(account: Account, allocation: Allocation) -> Posting:
     return credit(ledger_account_customer(account=account), allocation.amount)  # arrears, prepayment
 
 
-def payment_receive(*, actor, account: Account, method: str, allocations: list[Allocation], tendered=None,
+def payment_receive(*, actor: Staff, account: Account, method: str, allocations: list[Allocation], tendered=None,
                     line=None, reference: str = "", source=None) -> PaymentResult:
     """Receive money for an account in the CALLER's transaction (the calling process audits).
 
@@ -113,7 +114,7 @@ def payment_receive(*, actor, account: Account, method: str, allocations: list[A
 
 
 @transaction.atomic
-def payment_collect(*, actor, account: Account, amount, method: str, tendered=None, line=None,
+def payment_collect(*, actor: Staff, account: Account, amount, method: str, tendered=None, line=None,
                     reference: str = "", source=None, item: str | None = None) -> PaymentResult:
     """Collect money for an account (fee collection): arrears first (invoice), the rest prepayment
     (receipt), into the rep's drawer (or `source`).

@@ -19,6 +19,7 @@ from billing.selectors import accounts_money, unbilled_charges
 from billing.services.bulk import insert_rows
 from boss.audit import audit_record
 from boss.locks import lock
+from boss.models import Staff
 from boss.money import ZERO
 from boss.months import month_add, month_end, month_start
 from boss.tariffs import tariff
@@ -71,7 +72,7 @@ def bills_settle_accounts(*, account_ids) -> int:
     return len(settled)
 
 
-def bills_settle(*, actor, account_ids=None) -> int:
+def bills_settle(*, actor: Staff, account_ids=None) -> int:
     """The job: find the bills paid since the last run (after payments, bank collections) and accrue
     their points; each chunk of accounts in its own transaction, safe to run twice."""
     if account_ids is None:
@@ -92,7 +93,8 @@ def points_take_back(*, customer_id: int, bill_ids, points: int, reference: str)
     transaction. Points already redeemed or expired cannot be taken; returns how many were taken."""
     if points <= 0 or not bill_ids:
         return 0
-    lots = list(lock(PointsLot.objects.filter(customer_id=customer_id, bill_id__in=list(bill_ids), remaining__gt=0).order_by("earned_on", "pk")))
+    lots = list(lock(PointsLot.objects.filter(customer_id=customer_id, bill_id__in=list(bill_ids),
+                                              remaining__gt=0).order_by("earned_on", "pk")))
     taken = 0
     for lot in lots:
         take = min(lot.remaining, points - taken)
@@ -106,13 +108,14 @@ def points_take_back(*, customer_id: int, bill_ids, points: int, reference: str)
     return taken
 
 
-def points_expire(*, actor, today: date | None = None) -> int:
+def points_expire(*, actor: Staff, today: date | None = None) -> int:
     """The nightly job: lots past their expiry lose what is left. SKIP LOCKED chunks, safe to run twice."""
     today = today or timezone.localdate()
     expired = 0
     while True:
         with transaction.atomic():
-            lots = list(lock(PointsLot.objects.filter(expires_on__lt=today, remaining__gt=0).order_by("pk"), skip_locked=True)[:1000])
+            lots = list(lock(PointsLot.objects.filter(expires_on__lt=today, remaining__gt=0).order_by("pk"),
+                             skip_locked=True)[:1000])
             if not lots:
                 break
             PointsEntry.objects.bulk_create([PointsEntry(customer_id=lot.customer_id, lot=lot,

@@ -27,13 +27,14 @@ from billing.services.charges import (
 )
 from billing.services.ledger import PlannedTransaction, ledger_accounts_customer_many, transactions_post_many
 from boss.audit import audit_record
+from boss.models import Staff
 from boss.months import month_start, period_bounds
 from customers.models import Account
 
 CHUNK_LINES = 2000
 
 
-def prepaid_charge_lines(*, actor, lines: list[LineInfo], period: date) -> int:
+def prepaid_charge_lines(*, actor: Staff, lines: list[LineInfo], period: date) -> int:
     """Charge these locked, unbilled prepaid lines for the month in the caller's transaction.
     Returns how many lines had something to take or give back."""
     lines = [ln for ln in lines if ln.realtime_prepaid]
@@ -60,7 +61,7 @@ def prepaid_charge_lines(*, actor, lines: list[LineInfo], period: date) -> int:
     return len(txs)
 
 
-def prepaid_charges_sync(*, actor, period: date | None = None) -> int:
+def prepaid_charges_sync(*, actor: Staff, period: date | None = None) -> int:
     """The nightly job: take the month's fees in advance from every live prepaid line (and give back the
     difference after a cancellation or a feature change). Each chunk of lines is its own transaction."""
     from billing.services.rating import billed_line_ids, lines_locked

@@ -25,6 +25,7 @@ from billing.models import Bill, LinePlanPeriod, RatedRecord, UsageImport, Usage
 from billing.services.charges import LineInfo, ids_q, plans_for_month
 from boss.audit import audit_record
 from boss.locks import lock
+from boss.models import Staff
 from boss.months import SHANGHAI, month_add, month_end, month_start, period_bounds
 
 log = logging.getLogger(__name__)
@@ -147,7 +148,7 @@ def _rate_sql(params: dict[int, rules.RatingParams], period: date) -> int:
 # --------------------------------------------------------------------------------------------------
 
 
-def _chunk_rate(*, actor, line_ids: list[int], period: date) -> tuple[int, int]:
+def _chunk_rate(*, actor: Staff, line_ids: list[int], period: date) -> tuple[int, int]:
     """One chunk in its own transaction: lock, skip billed, rate, charge prepaid lines at once."""
     from billing.services.prepaid import prepaid_charge_lines
 
@@ -160,7 +161,8 @@ def _chunk_rate(*, actor, line_ids: list[int], period: date) -> tuple[int, int]:
     return len(lines), count
 
 
-def usage_rate(*, actor, period: date, line_ids: Iterable[int] | None = None, chunk: int = CHUNK_LINES) -> RatingResult:
+def usage_rate(*, actor: Staff, period: date, line_ids: Iterable[int] | None = None,
+               chunk: int = CHUNK_LINES) -> RatingResult:
     """Rate (or re-rate) a month for the given lines, or for every line with usage in it. Each chunk of
     lines is its own transaction (safe to kill and run again); prepaid lines are charged as they are
     rated. Billed line-months are left as they are.
@@ -180,7 +182,7 @@ def usage_rate(*, actor, period: date, line_ids: Iterable[int] | None = None, ch
     return RatingResult(line_months=months, records=records)
 
 
-def _rate_pairs(*, actor, pairs) -> tuple[int, int, int]:
+def _rate_pairs(*, actor: Staff, pairs) -> tuple[int, int, int]:
     """Rate the (month, line) pairs; billed line-months are left alone and their unrated records counted."""
     by_month: dict[date, set[int]] = defaultdict(set)
     for month, line_id in pairs:
@@ -204,7 +206,7 @@ def _month_line_pairs(qs):
             .values_list("month", "line_id").distinct().order_by())
 
 
-def usage_rate_import(*, actor, usage_import: UsageImport) -> RatingResult:
+def usage_rate_import(*, actor: Staff, usage_import: UsageImport) -> RatingResult:
     """Rate the line-months an import brought records to (its own records, by their index), then mark
     the import rated. Safe to run twice: a second run re-rates the same months to the same result."""
     months, records, late = _rate_pairs(actor=actor, pairs=_month_line_pairs(
@@ -215,16 +217,17 @@ def usage_rate_import(*, actor, usage_import: UsageImport) -> RatingResult:
     return RatingResult(line_months=months, records=records, late=late)
 
 
-def usage_rate_imports(*, actor) -> RatingResult:
+def usage_rate_imports(*, actor: Staff) -> RatingResult:
     """The safety net of the beat schedule: imports finished but not rated yet (a lost task)."""
     months = records = late = 0
-    for usage_import in UsageImport.objects.filter(status=UsageImport.Status.DONE, rated_at__isnull=True).order_by("pk"):
+    for usage_import in UsageImport.objects.filter(status=UsageImport.Status.DONE,
+                                                   rated_at__isnull=True).order_by("pk"):
         result = usage_rate_import(actor=actor, usage_import=usage_import)
         months, records, late = months + result.line_months, records + result.records, late + result.late
     return RatingResult(line_months=months, records=records, late=late)
 
 
-def usage_rate_pending(*, actor, since: date | None = None) -> RatingResult:
+def usage_rate_pending(*, actor: Staff, since: date | None = None) -> RatingResult:
     """Rate every line-month with records not rated yet from `since` (default: the start of last month),
     whatever brought them (an anti-join over the months: for small data and repairs; imports are rated
     through `usage_rate_import`). Records of months already billed stay unrated and count as late."""
@@ -239,7 +242,7 @@ def usage_rate_pending(*, actor, since: date | None = None) -> RatingResult:
 
 
 @transaction.atomic
-def line_plan_correct(*, actor, line, plan, period: date, reason: str) -> LinePlanPeriod:
+def line_plan_correct(*, actor: Staff, line, plan, period: date, reason: str) -> LinePlanPeriod:
     """Correct the plan of a line for one month that is not billed yet, and re-rate the month (the new
     rating replaces the old one; a prepaid line is charged or given back the difference at once).
 

@@ -45,6 +45,7 @@ from billing.services.points import points_for, points_take_back
 from boss.audit import audit_record
 from boss.errors import NotPermitted
 from boss.locks import lock
+from boss.models import Staff
 from boss.money import ZERO
 from customers.models import Account
 
@@ -62,7 +63,8 @@ def _lock(case: RefundCase) -> RefundCase:
 
 
 @transaction.atomic
-def refund_request(*, actor, account: Account, line=None, complaint_number: str = "", description: str = "") -> RefundCase:
+def refund_request(*, actor: Staff, account: Account, line=None, complaint_number: str = "",
+                   description: str = "") -> RefundCase:
     """Open a refund case for an account paying by bank collection; its latest collected item is
     proposed to the account room. Raises BillingInputError."""
     if account.payment_method != Account.PaymentMethod.BANK:
@@ -70,7 +72,8 @@ def refund_request(*, actor, account: Account, line=None, complaint_number: str 
                                 field="msisdn")
     item = (BankCollectionItem.objects.filter(account=account, status=BankCollectionItem.Status.PAID)
             .order_by("-period", "-pk").first())
-    case = RefundCase.objects.create(account=account, line=line, complaint_number=complaint_number, collection_item=item,
+    case = RefundCase.objects.create(account=account, line=line, complaint_number=complaint_number,
+                                     collection_item=item,
                                      description=(description or "")[:500], requested_by=actor)
     case.number = f"TF{timezone.localdate():%Y%m%d}{case.pk:06d}"
     case.save(update_fields=["number"])
@@ -91,7 +94,7 @@ def _refundable(item: BankCollectionItem, *, excluding: RefundCase) -> Decimal:
 
 
 @transaction.atomic
-def refund_decide(*, actor, case: RefundCase, approve: bool, over_deducted, amount=None, note: str = "",
+def refund_decide(*, actor: Staff, case: RefundCase, approve: bool, over_deducted, amount=None, note: str = "",
                   collection_item: BankCollectionItem | None = None) -> RefundCase:
     """The account room's decision: the over-deducted amount found for a collection, then approve an
     amount up to it, or reject with the reason.
@@ -135,7 +138,7 @@ def refund_decide(*, actor, case: RefundCase, approve: bool, over_deducted, amou
 
 
 @transaction.atomic
-def refund_form_print(*, actor, case: RefundCase) -> bool:
+def refund_form_print(*, actor: Staff, case: RefundCase) -> bool:
     """Record a print of the cash refund form; returns True when it is a copy (补打). Raises RefundStateError."""
     case = _lock(case)
     if case.status not in (RefundCase.Status.APPROVED, RefundCase.Status.PAID):
@@ -161,10 +164,10 @@ def refund_form_pdf(*, case: RefundCase, copy: bool) -> bytes:
         })
 
 
-def _red_letters(*, actor, case: RefundCase, amount: Decimal) -> tuple[list[Document], Decimal]:
+def _red_letters(*, actor: Staff, case: RefundCase, amount: Decimal) -> tuple[list[Document], Decimal]:
     """Red-letter the collection's documents for `amount`: the receipt (money taken beyond the arrears)
     first, then the invoice. Returns the red documents and the invoiced part refunded."""
-    payment = case.collection_item.payment
+    payment = case.collection_item.payment if case.collection_item else None
     if payment is None:
         return [], ZERO
     blue = sorted(payment.documents.filter(reversal_of__isnull=True),
@@ -179,7 +182,7 @@ def _red_letters(*, actor, case: RefundCase, amount: Decimal) -> tuple[list[Docu
             if part <= ZERO:
                 continue
             reds.append(document_red_letter_by_issuer(
-                actor=actor, original=doc, amount=part, reference=case.number,
+                actor=actor, original=doc, amount=part, reference=case.number or "",
                 item=_("Refund of over-deducted bank collection %(case)s") % {"case": case.number}))
             left -= part
             if doc.kind == Document.Kind.INVOICE:
@@ -188,7 +191,7 @@ def _red_letters(*, actor, case: RefundCase, amount: Decimal) -> tuple[list[Docu
 
 
 @transaction.atomic
-def refund_pay(*, actor, case: RefundCase, amount, documents=()) -> RefundCase:
+def refund_pay(*, actor: Staff, case: RefundCase, amount, documents=()) -> RefundCase:
     """Pay an approved refund: cash at the counter (private account: form printed, the three documents
     checked) or back to the bank (corporate account). Never by the approver; never more than approved.
 
@@ -196,7 +199,8 @@ def refund_pay(*, actor, case: RefundCase, amount, documents=()) -> RefundCase:
     InsufficientBalanceError (the rep's drawer has not that much cash).
     """
     # The one lock order: the account, then the case and its collection.
-    account = lock(Account.objects.all()).get(pk=RefundCase.objects.values_list("account_id", flat=True).get(pk=case.pk))
+    account = lock(Account.objects.all()).get(pk=RefundCase.objects.values_list("account_id",
+                                                                                flat=True).get(pk=case.pk))
     case = _lock(case)
     if case.status == RefundCase.Status.PAID:
         raise RefundStateError(_("This refund has already been paid."), status=case.status)
@@ -224,12 +228,12 @@ def refund_pay(*, actor, case: RefundCase, amount, documents=()) -> RefundCase:
             raise BillingInputError(_("Check these documents first: %(missing)s") % {"missing": "、".join(missing)},
                                     field="documents")
         method, source, hall = RefundCase.Method.CASH, ledger_account_cash_drawer(staff=actor), actor.hall
-    tx = transaction_post(actor=actor, kind="refund.bank_collection", reference=case.number,
+    tx = transaction_post(actor=actor, kind="refund.bank_collection", reference=case.number or "",
                           memo=_("Refund of over-deducted bank collection %(case)s") % {"case": case.number},
                           postings=[debit(ledger_account_customer(account=account), amount), credit(source, amount)])
     reds, invoiced = _red_letters(actor=actor, case=case, amount=amount)
     points = points_take_back(customer_id=account.customer_id, bill_ids=item.bills, points=points_for(invoiced),
-                              reference=case.number)
+                              reference=case.number or "")
     case.pay(by=actor, when=timezone.now(), amount=amount, way=method, documents=documents, hall=hall)
     case.ledger_transaction, case.points_taken = tx, points
     case.save()

@@ -33,6 +33,7 @@ from billing.services.ledger import (
     transaction_post,
 )
 from billing.services.payments import Allocation, payment_receive
+from boss.models import Staff
 from boss.money import ZERO
 from customers.models import Account
 
@@ -91,7 +92,7 @@ def _receipts_open(account: Account) -> list[tuple[Document, Decimal]]:
     return out
 
 
-def _red_letter_receipts(*, actor, account: Account, amount: Decimal, item: str, reference: str,
+def _red_letter_receipts(*, actor: Staff, account: Account, amount: Decimal, item: str, reference: str,
                          open_receipts: list) -> tuple[list[Document], Decimal]:
     """Red-letter `amount` over the open receipts (consumed in place). Returns the documents and what no
     receipt covered."""
@@ -109,7 +110,7 @@ def _red_letter_receipts(*, actor, account: Account, amount: Decimal, item: str,
     return documents, amount
 
 
-def account_settle(*, actor, account: Account, line=None, method: str = "cash", tendered=None,
+def account_settle(*, actor: Staff, account: Account, line=None, method: str = "cash", tendered=None,
                    reference: str = "") -> SettlementResult:
     """Settle an account to zero in the CALLER's transaction (the calling process locks, checks and
     audits): top-up of what the deposit does not cover, deposit applied to arrears, refund of the rest
@@ -158,7 +159,7 @@ def account_settle(*, actor, account: Account, line=None, method: str = "cash", 
     return result
 
 
-def deposit_release(*, actor, account: Account, amount: Decimal, reference: str = "", memo: str = ""):
+def deposit_release(*, actor: Staff, account: Account, amount: Decimal, reference: str = "", memo: str = ""):
     """Move held deposit back to the account's prepaid balance (e.g. international roaming closed), in
     the CALLER's transaction. Both were receipted and neither is revenue, so no document changes.
     Raises InsufficientBalanceError, InvalidAmountError."""

@@ -34,6 +34,7 @@ from billing.errors import UsageImportStateError
 from billing.models import UsageImport, UsageRecord
 from boss.audit import audit_record
 from boss.locks import lock
+from boss.models import Staff
 
 HEADER = ["record_id", "msisdn", "kind", "direction", "started_at", "duration_seconds", "volume_kb",
           "other_party", "roaming", "long_distance"]
@@ -152,7 +153,8 @@ def _insert(rows: list[tuple], import_id: int) -> int:
     return UsageRecord.objects.count() - before
 
 
-def usage_import_lines(*, usage_import: UsageImport, lines: Iterator[str], total_hint: int | None = None) -> UsageImport:
+def usage_import_lines(*, usage_import: UsageImport, lines: Iterator[str],
+                       total_hint: int | None = None) -> UsageImport:
     """Import an iterator of CSV text lines (with the header) into `usage_import`, chunk by chunk,
     updating its progress. Safe to run again on the same file.
 
@@ -232,7 +234,7 @@ def usage_import_file(*, usage_import: UsageImport) -> UsageImport:
 
 
 @transaction.atomic
-def usage_import_start(*, actor, uploaded_file) -> UsageImport:
+def usage_import_start(*, actor: Staff, uploaded_file) -> UsageImport:
     """Store an uploaded usage file and queue its import (a Celery task with progress)."""
     import uuid
 

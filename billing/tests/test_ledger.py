@@ -41,7 +41,8 @@ def _counts():
 
 
 def test_a_balanced_transaction_is_posted_and_balances_are_sums(rep, drawer, revenue):
-    tx = transaction_post(actor=rep, kind="payment.cash", postings=[debit(drawer, D("30.00")), credit(revenue, D("30.00"))],
+    tx = transaction_post(actor=rep, kind="payment.cash", postings=[debit(drawer, D("30.00")),
+                                                                    credit(revenue, D("30.00"))],
                           reference="order:1")
     assert tx.entries.count() == 2 and tx.hall == rep.hall
     assert account_balance(drawer) == D("30.00")  # an asset: debits raise it
@@ -80,7 +81,8 @@ def test_a_non_negative_account_cannot_go_below_zero(rep, drawer, revenue):
 
 
 def test_reversal_mirrors_the_original_and_happens_once(rep, drawer, revenue):
-    tx = transaction_post(actor=rep, kind="payment.cash", postings=[debit(drawer, D("30.00")), credit(revenue, D("30.00"))])
+    tx = transaction_post(actor=rep, kind="payment.cash", postings=[debit(drawer, D("30.00")),
+                                                                    credit(revenue, D("30.00"))])
     rev = transaction_reverse(actor=rep, tx=tx)
     assert rev.reverses == tx and rev.kind == "payment.cash.reversal"
     assert account_balance(drawer) == D("0.00") and account_balance(revenue) == D("0.00")
@@ -141,7 +143,8 @@ def test_account_money_reads_balance_and_deposit_of_a_billing_account(rep, drawe
         debit(drawer, D("150.00")), credit(ledger_account_customer(account=account), D("50.00")),
         credit(ledger_account_deposit(account=account), D("100.00"))])
     transaction_post(actor=rep, kind="bill", postings=[
-        debit(ledger_account_customer(account=other), D("20.00")), credit(ledger_account_revenue(fee_type="monthly"), D("20.00"))])
+        debit(ledger_account_customer(account=other), D("20.00")), credit(ledger_account_revenue(fee_type="monthly"),
+                                                                          D("20.00"))])
     money = account_money(account)
     assert (money.balance, money.deposit, money.arrears) == (D("50.00"), D("100.00"), D("0"))
     both = accounts_money([account, other])

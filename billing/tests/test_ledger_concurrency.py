@@ -28,7 +28,7 @@ def test_twenty_threads_posting_to_the_same_accounts_lose_nothing(rep):
     bank = ledger_account_bank_clearing(bank="ICBC")
 
     def post(i):
-        for j in range(5):
+        for _ in range(5):
             transaction_post(actor=rep, kind="pay", postings=[debit(drawer, D("1.10")), debit(bank, D("2.00")),
                                                               credit(revenue, D("3.10"))])
         return i
@@ -47,7 +47,8 @@ def test_concurrent_spending_never_takes_a_floor_account_below_zero(rep):
     transaction_post(actor=rep, kind="in", postings=[debit(drawer, D("100.00")), credit(revenue, D("100.00"))])
 
     def spend(i):
-        return transaction_post(actor=rep, kind="out", postings=[credit(drawer, D("10.00")), debit(revenue, D("10.00"))])
+        return transaction_post(actor=rep, kind="out", postings=[credit(drawer, D("10.00")), debit(revenue,
+                                                                                                   D("10.00"))])
 
     outcomes, errors = run_concurrently(20, spend)
     assert len(outcomes) == 10
@@ -58,7 +59,8 @@ def test_concurrent_spending_never_takes_a_floor_account_below_zero(rep):
 def test_every_transaction_reversed_twice_concurrently_is_reversed_once(rep):
     drawer = ledger_account_cash_drawer(staff=rep, method="pos")
     revenue = ledger_account_revenue(fee_type="monthly")
-    originals = [transaction_post(actor=rep, kind="pay", postings=[debit(drawer, D("5.00")), credit(revenue, D("5.00"))])
+    originals = [transaction_post(actor=rep, kind="pay", postings=[debit(drawer, D("5.00")),
+                                                                   credit(revenue, D("5.00"))])
                  for _ in range(10)]
 
     def reverse(i):

@@ -53,7 +53,8 @@ def test_a_payment_clears_arrears_first_with_an_invoice_and_prepays_the_rest(rep
 
 
 def _nothing_written():
-    return (Payment.objects.count(), Document.objects.count(), LedgerTransaction.objects.filter(kind__startswith="payment").count())
+    return (Payment.objects.count(), Document.objects.count(),
+            LedgerTransaction.objects.filter(kind__startswith="payment").count())
 
 
 @pytest.mark.parametrize("kwargs, error, code", [

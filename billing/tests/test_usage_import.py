@@ -76,7 +76,7 @@ def test_a_number_reused_after_cancellation_charges_the_line_that_held_it_then(r
 
 def test_generated_usage_imports_cleanly(rep, make_line):
     lines = [make_line(f"1380013800{i}") for i in range(3)]
-    text = list(usage_csv_lines(msisdns=[l.msisdn for l in lines], month=date(2026, 10, 1), per_line=30, seed=7))
+    text = list(usage_csv_lines(msisdns=[ln.msisdn for ln in lines], month=date(2026, 10, 1), per_line=30, seed=7))
     result = _run(rep, text)
     assert (result.imported, result.error_count) == (90, 0)
     kinds = set(UsageRecord.objects.values_list("kind", flat=True))

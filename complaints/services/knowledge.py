@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from boss.audit import audit_record
 from boss.locks import lock
+from boss.models import Staff
 from complaints.errors import ArticleError, ArticleVersionConflictError
 from complaints.models import Article, ArticleCategory, ArticleVersion
 
@@ -53,7 +54,7 @@ def _version_row(article: Article, *, actor, note: str) -> ArticleVersion:
 
 
 @transaction.atomic
-def article_create(*, actor, title: str, kind: str, category: ArticleCategory, body: str, keywords: str = "",
+def article_create(*, actor: Staff, title: str, kind: str, category: ArticleCategory, body: str, keywords: str = "",
                    valid_from: date | None = None, valid_until: date | None = None) -> Article:
     """Write a new article (version 1). Raises ArticleError."""
     title, body, valid_from = _clean(title=title, kind=kind, category=category, body=body,
@@ -69,7 +70,7 @@ def article_create(*, actor, title: str, kind: str, category: ArticleCategory, b
 
 
 @transaction.atomic
-def article_update(*, actor, article: Article, base_version: int, title: str, kind: str,
+def article_update(*, actor: Staff, article: Article, base_version: int, title: str, kind: str,
                    category: ArticleCategory, body: str, keywords: str = "", valid_from: date | None = None,
                    valid_until: date | None = None, note: str = "") -> Article:
     """Save a new version of an article. Raises ArticleVersionConflictError, ArticleError."""

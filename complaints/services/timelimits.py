@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from boss.audit import audit_record
 from boss.locks import lock
+from boss.models import Staff
 from boss.tariffs import tariff
 from complaints.models import ComplaintCategory, ComplaintStep, ComplaintTimeLimit, Escalation, Stage
 
@@ -52,7 +53,7 @@ def _escalation_candidates(*, now: datetime, limit: int) -> list[int]:
 
 
 @transaction.atomic
-def complaint_step_escalate(*, actor, step_id: int, now: datetime | None = None) -> Escalation | None:
+def complaint_step_escalate(*, actor: Staff, step_id: int, now: datetime | None = None) -> Escalation | None:
     """Mark one overdue open step and raise it one level. Returns the escalation, or None when there is
     nothing (left) to do: the step was closed, is not due for the next level, or another run holds it.
 
@@ -64,7 +65,7 @@ def complaint_step_escalate(*, actor, step_id: int, now: datetime | None = None)
     step = lock(ComplaintStep.objects.filter(pk=step_id), skip_locked=True).first()
     if step is not None:
         step = ComplaintStep.objects.select_related("complaint", "department").get(pk=step.pk)
-    if step is None or step.closed_at is not None or step.due_at > now:
+    if step is None or step.closed_at is not None or step.due_at is None or step.due_at > now:
         return None
     level = step.escalation_level + 1
     if level == Escalation.Level.MANAGER:
@@ -85,12 +86,12 @@ def complaint_step_escalate(*, actor, step_id: int, now: datetime | None = None)
     step.save(update_fields=["escalation_level", "overdue_at"])
     audit_record(actor=actor, action="complaint.escalate", target=step.complaint,
                  after={"step": step.pk, "stage": step.stage, "level": level,
-                        "department": step.department.code if step.department_id else None,
+                        "department": step.department.code if step.department else None,
                         "due_at": step.due_at.isoformat()})
     return escalation
 
 
-def complaint_steps_escalate_overdue(*, actor, now: datetime | None = None, limit: int = 1000) -> int:
+def complaint_steps_escalate_overdue(*, actor: Staff, now: datetime | None = None, limit: int = 1000) -> int:
     """The timed job: escalate every open step that is due for its next level. Each step is its own
     transaction, so a job killed half-way leaves the done ones done and the next run finishes the rest.
     Returns how many escalations were made."""
@@ -103,7 +104,7 @@ def complaint_steps_escalate_overdue(*, actor, now: datetime | None = None, limi
 
 
 @transaction.atomic
-def escalation_acknowledge(*, actor, escalation: Escalation) -> Escalation:
+def escalation_acknowledge(*, actor: Staff, escalation: Escalation) -> Escalation:
     """The escalated person takes note of an overdue step (the notice leaves their queue).
 
     Level 1 is for the head of the step's department (a holder of complaints.lead_department in that
@@ -128,7 +129,7 @@ def escalation_acknowledge(*, actor, escalation: Escalation) -> Escalation:
     return escalation
 
 
-def escalation_is_for(*, actor, escalation: Escalation) -> bool:
+def escalation_is_for(*, actor: Staff, escalation: Escalation) -> bool:
     """The same addressing as `escalation_list_for_actor` (a level-1 notice of a department without a
     head is the managers')."""
     from complaints.selectors import headed_departments

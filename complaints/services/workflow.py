@@ -17,7 +17,7 @@ from billing.services.refunds import refund_request
 from boss.audit import audit_record
 from boss.errors import DomainError
 from boss.locks import lock
-from boss.models import Department
+from boss.models import Department, Staff
 from boss.months import months_before
 from boss.tariffs import tariff
 from complaints.errors import (
@@ -127,7 +127,7 @@ def _service_department(actor) -> Department:
     return department
 
 
-def _refund_case_open(*, actor, complaint: Complaint):
+def _refund_case_open(*, actor: Staff, complaint: Complaint):
     """Process 6 starts at complaint intake: open billing's refund case for the line's account. A line that
     does not pay by bank collection has nothing to refund: no case (the page says to tell the account
     room by hand), and the complaint is filed all the same."""
@@ -183,7 +183,7 @@ def _snapshot(complaint: Complaint) -> dict:
 
 
 @transaction.atomic
-def complaint_open(*, actor, channel: str, category: ComplaintCategory, description: str,
+def complaint_open(*, actor: Staff, channel: str, category: ComplaintCategory, description: str,
                    severity: str = Complaint.Severity.NORMAL, msisdn: str = "", customer: Customer | None = None,
                    order_reference: str = "", caller_name: str = "", contact_phone: str = "",
                    disputed_on: date | None = None, solved_on_the_spot: bool = False, answer: str = "") -> Complaint:
@@ -260,7 +260,7 @@ def complaint_open(*, actor, channel: str, category: ComplaintCategory, descript
 
 
 @transaction.atomic
-def complaint_dispatch(*, actor, complaint: Complaint, department: Department,
+def complaint_dispatch(*, actor: Staff, complaint: Complaint, department: Department,
                        category: ComplaintCategory | None = None, severity: str | None = None,
                        note: str = "") -> Complaint:
     """Classify a complaint and send it to the department responsible (派单).
@@ -289,7 +289,7 @@ def complaint_dispatch(*, actor, complaint: Complaint, department: Department,
 
 
 @transaction.atomic
-def complaint_accept(*, actor, complaint: Complaint, answer: str) -> Complaint:
+def complaint_accept(*, actor: Staff, complaint: Complaint, answer: str) -> Complaint:
     """The reply handled the complaint effectively: record the answer given to the customer and open the
     callback. Raises ComplaintStateError, NotYourDepartmentError, ComplaintInputError."""
     now = timezone.now()
@@ -305,7 +305,7 @@ def complaint_accept(*, actor, complaint: Complaint, answer: str) -> Complaint:
 
 
 @transaction.atomic
-def complaint_redispatch(*, actor, complaint: Complaint, reason: str,
+def complaint_redispatch(*, actor: Staff, complaint: Complaint, reason: str,
                          department: Department | None = None) -> Complaint:
     """The reply did not handle the complaint effectively: send it back to a department (the one that
     replied unless another is chosen) with the reason; a new round starts and the old one stays.
@@ -328,7 +328,7 @@ def complaint_redispatch(*, actor, complaint: Complaint, reason: str,
 
 
 @transaction.atomic
-def complaint_callback(*, actor, complaint: Complaint, satisfaction: str, note: str = "") -> Complaint:
+def complaint_callback(*, actor: Staff, complaint: Complaint, satisfaction: str, note: str = "") -> Complaint:
     """Record the callback (回访) and the satisfaction survey result; the complaint is closed.
 
     Raises ComplaintStateError, NotYourDepartmentError, ComplaintInputError.
@@ -352,7 +352,7 @@ def complaint_callback(*, actor, complaint: Complaint, satisfaction: str, note: 
 
 
 @transaction.atomic
-def complaint_pass_down(*, actor, complaint: Complaint, unit: Department, note: str = "") -> Complaint:
+def complaint_pass_down(*, actor: Staff, complaint: Complaint, unit: Department, note: str = "") -> Complaint:
     """A department passes a complaint to one of its district units. The time limit runs on: the unit's
     step keeps the department's due time. Raises ComplaintStateError, NotYourDepartmentError,
     ComplaintInputError."""
@@ -372,7 +372,7 @@ def complaint_pass_down(*, actor, complaint: Complaint, unit: Department, note: 
 
 
 @transaction.atomic
-def complaint_return(*, actor, complaint: Complaint, reason: str) -> Complaint:
+def complaint_return(*, actor: Staff, complaint: Complaint, reason: str) -> Complaint:
     """Refuse or withdraw a dispatched complaint (退单): it goes back to branch customer service's review
     queue with the reason. Raises ComplaintStateError, NotYourDepartmentError, ComplaintInputError."""
     now = timezone.now()
@@ -389,7 +389,8 @@ def complaint_return(*, actor, complaint: Complaint, reason: str) -> Complaint:
 
 
 @transaction.atomic
-def complaint_reply(*, actor, complaint: Complaint, reply: str, template_article: Article | None = None) -> Complaint:
+def complaint_reply(*, actor: Staff, complaint: Complaint, reply: str,
+                    template_article: Article | None = None) -> Complaint:
     """The handler's reply (回单); it goes to branch customer service to be checked. An answer template
     inserted from the knowledge base is counted as used.
 

@@ -54,7 +54,7 @@ def _overlapping(qs, since: date, until: date | None):
 
 
 @transaction.atomic
-def customer_classify(*, actor, customer: Customer, kind: str, reason: str, vip_level: int | None = None,
+def customer_classify(*, actor: Staff, customer: Customer, kind: str, reason: str, vip_level: int | None = None,
                       since: date | None = None, until: date | None = None) -> CustomerClass:
     """Put a customer in a class from `since` (default today) until `until` (open-ended by default).
 
@@ -101,7 +101,7 @@ def customer_classify(*, actor, customer: Customer, kind: str, reason: str, vip_
 
 
 @transaction.atomic
-def customer_class_revoke(*, actor, customer_class: CustomerClass, reason: str) -> CustomerClass:
+def customer_class_revoke(*, actor: Staff, customer_class: CustomerClass, reason: str) -> CustomerClass:
     """End a class now (it stays in the history with who ended it and why).
 
     Raises NotPermitted, ReasonRequiredError, ClassAlreadyRevokedError.
@@ -128,7 +128,8 @@ class BlacklistCheck:
 
 
 @transaction.atomic
-def customer_ensure_not_blacklisted(*, actor, customer: Customer, override_by=None, reason: str = "") -> BlacklistCheck:
+def customer_ensure_not_blacklisted(*, actor: Staff, customer: Customer, override_by=None,
+                                    reason: str = "") -> BlacklistCheck:
     """Refuse business for a customer on the blacklist unless a manager approves it (process 1.3, 5).
 
     For opening and transfer, inside their transaction. A customer not on the blacklist passes and

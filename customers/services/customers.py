@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from boss.audit import audit_record
 from boss.locks import lock
 from boss.masking import mask, mask_address, mask_msisdn
+from boss.models import Staff
 from boss.tariffs import tariff
 from customers.errors import (
     AgentMinorError,
@@ -39,7 +40,7 @@ def _identity_checked(identity: CustomerIdentity, *, actor, check_method: str) -
 
 
 @transaction.atomic
-def _identity_bind(*, actor, info: IdentityInfo, name: str, address: str, check_method: str,
+def _identity_bind(*, actor: Staff, info: IdentityInfo, name: str, address: str, check_method: str,
                    for_customer: bool) -> tuple[CustomerIdentity, dict | None]:
     """The identity row of (type, number): reused when it exists, created otherwise.
 
@@ -70,7 +71,7 @@ def _identity_bind(*, actor, info: IdentityInfo, name: str, address: str, check_
 
 
 @transaction.atomic
-def customer_create(*, actor, doc_type: str, number: str, name: str, address: str, contact_phone: str,
+def customer_create(*, actor: Staff, doc_type: str, number: str, name: str, address: str, contact_phone: str,
                     contact_address: str = "", check_method: str = CustomerIdentity.CheckMethod.CARD_READER,
                     kind: str | None = None) -> Customer:
     """Register a customer with their identity document (C1-F3).
@@ -135,7 +136,7 @@ def customer_create(*, actor, doc_type: str, number: str, name: str, address: st
 
 
 @transaction.atomic
-def customer_update(*, actor, customer: Customer, contact_phone: str | None = None,
+def customer_update(*, actor: Staff, customer: Customer, contact_phone: str | None = None,
                     contact_address: str | None = None) -> Customer:
     """Change a customer's contact data (the identity stays as on the document). None keeps a value.
 
@@ -179,7 +180,7 @@ def guardian_ensure(*, customer: Customer, agent_present: bool) -> None:
 
 
 @transaction.atomic
-def agent_identity_record(*, actor, doc_type: str, number: str, name: str, address: str = "",
+def agent_identity_record(*, actor: Staff, doc_type: str, number: str, name: str, address: str = "",
                           check_method: str = CustomerIdentity.CheckMethod.CARD_READER) -> CustomerIdentity:
     """Record the identity of an agent (代办人) who acts for a customer at the counter (A1: both
     identities are registered). The order of the process stores the returned row.

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from boss.audit import audit_record
 from boss.locks import lock
+from boss.models import Staff
 from boss.permissions import ensure_same_hall
 from boss.tariffs import tariff
 from customers.errors import (
@@ -45,7 +46,8 @@ def counted_line_states() -> tuple[str, ...]:
 
 
 @transaction.atomic
-def line_create(*, actor, customer, account, plan, msisdn: str, hall, iccid: str = "", service_password: str = "",
+def line_create(*, actor: Staff, customer, account, plan, msisdn: str, hall, iccid: str = "",
+                service_password: str = "",
                 national: NationalCount | None = None) -> Line:
     """Create a line (awaiting activation) for a customer, within the per-identity limit.
 

@@ -33,7 +33,7 @@ REVEALABLE_FIELDS = {
 
 
 @transaction.atomic
-def identity_reveal(*, actor, customer: Customer, field: str, reason: str) -> str:
+def identity_reveal(*, actor: Staff, customer: Customer, field: str, reason: str) -> str:
     """Return one full personal value of a customer and audit that it was shown (without the value).
 
     Rules: the actor holds `customers.reveal_identity`; a reason of at least tariff

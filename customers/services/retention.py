@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from boss.audit import audit_record
 from boss.locks import lock
+from boss.models import Staff
 from boss.tariffs import tariff
 from customers.models import Account, Customer, CustomerIdentity, Line
 
@@ -28,7 +29,7 @@ def identities_due_for_purge(*, now=None):
 
 
 @transaction.atomic
-def customer_identity_purge(*, actor, customer_id: int, now=None) -> Customer | None:
+def customer_identity_purge(*, actor: Staff, customer_id: int, now=None) -> Customer | None:
     """Erase one customer's personal data once the retention period is over (the timed job, item by item;
     safe to run twice: a purged or again-served customer is skipped). Audited without any value."""
     now = now or timezone.now()
@@ -50,7 +51,7 @@ def customer_identity_purge(*, actor, customer_id: int, now=None) -> Customer | 
     return customer
 
 
-def identities_purge_due(*, actor, now=None, limit: int = 1000) -> int:
+def identities_purge_due(*, actor: Staff, now=None, limit: int = 1000) -> int:
     """The nightly job: purge every customer due, each in its own transaction."""
     due = list(identities_due_for_purge(now=now)[:limit])
     return sum(1 for pk in due if customer_identity_purge(actor=actor, customer_id=pk, now=now) is not None)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from boss.audit import audit_record
 from boss.locks import lock
+from boss.models import Staff
 from boss.permissions import actor_spans_halls
 from boss.tariffs import tariff
 from customers.identity import msisdn_normalize
@@ -94,7 +95,7 @@ def _reservation_minutes(priority: ReturnPriority | None, now) -> int:
 
 
 @transaction.atomic
-def number_reserve(*, actor, msisdn: str, customer=None) -> NumberReservation:
+def number_reserve(*, actor: Staff, msisdn: str, customer=None) -> NumberReservation:
     """Reserve a free number for `number.reservation_minutes`, for one customer or none (C1-F5).
 
     A number in cool-down is reserved only for the customer who left with it despite the retention
@@ -148,7 +149,7 @@ def _give_back(number: NumberResource, *, now) -> None:
 
 
 @transaction.atomic
-def number_release(*, actor, msisdn: str) -> NumberReservation:
+def number_release(*, actor: Staff, msisdn: str) -> NumberReservation:
     """Give a reserved number back to the pool. Only the holder or a manager may (a store manager for
     their own hall's reservations). Raises NumberNotFoundError, ReservationNotFoundError, ReservationNotHolderError.
     """
@@ -169,7 +170,7 @@ def number_release(*, actor, msisdn: str) -> NumberReservation:
 
 
 @transaction.atomic
-def number_reservation_expire(*, actor, reservation_id: int) -> NumberReservation | None:
+def number_reservation_expire(*, actor: Staff, reservation_id: int) -> NumberReservation | None:
     """Close one reservation whose time is up and free its number (the timed job, item by item).
 
     Safe to run twice and beside the counters: a number locked right now is skipped (the next run gets
@@ -194,7 +195,7 @@ def number_reservation_expire(*, actor, reservation_id: int) -> NumberReservatio
     return reservation
 
 
-def number_reservations_expire_due(*, actor, limit: int = 1000) -> int:
+def number_reservations_expire_due(*, actor: Staff, limit: int = 1000) -> int:
     """Expire every lapsed reservation, each in its own transaction. Returns how many were expired."""
     due = list(NumberReservation.objects.filter(state=NumberReservation.State.ACTIVE,
                                                 reserved_until__lte=timezone.now())
@@ -203,7 +204,7 @@ def number_reservations_expire_due(*, actor, limit: int = 1000) -> int:
 
 
 @transaction.atomic
-def number_assign(*, actor, msisdn: str, customer=None) -> NumberResource:
+def number_assign(*, actor: Staff, msisdn: str, customer=None) -> NumberResource:
     """Turn the live reservation of a number into its assignment to a line (called by the opening of
     an account, inside its own transaction). The reservation must still be live, held by the actor
     (or a manager acting for them) and, when it names a customer, for this customer. A former number
@@ -235,7 +236,7 @@ def number_assign(*, actor, msisdn: str, customer=None) -> NumberResource:
 
 
 @transaction.atomic
-def number_freeze(*, actor, msisdn: str, reason: str = "", until_cancelled: bool = False) -> NumberResource:
+def number_freeze(*, actor: Staff, msisdn: str, reason: str = "", until_cancelled: bool = False) -> NumberResource:
     """Freeze the number of a line that is leaving.
 
     Pre-cancellation freezes it without an end (`until_cancelled`): it stays the line's while the line
@@ -260,7 +261,7 @@ def number_freeze(*, actor, msisdn: str, reason: str = "", until_cancelled: bool
 
 
 @transaction.atomic
-def number_unfreeze(*, actor, msisdn: str, reason: str = "") -> NumberResource:
+def number_unfreeze(*, actor: Staff, msisdn: str, reason: str = "") -> NumberResource:
     """A pre-cancelled line is re-opened: its number, frozen without an end, is the line's again.
     Raises NumberNotFoundError, NumberStateError."""
     msisdn = msisdn_normalize(msisdn)
@@ -275,7 +276,7 @@ def number_unfreeze(*, actor, msisdn: str, reason: str = "") -> NumberResource:
 
 
 @transaction.atomic
-def number_port_out(*, actor, msisdn: str, operator: str) -> NumberResource:
+def number_port_out(*, actor: Staff, msisdn: str, operator: str) -> NumberResource:
     """The number left for another operator (A6): it is theirs and is never sold here again.
     Raises NumberNotFoundError, NumberStateError."""
     msisdn = msisdn_normalize(msisdn)
@@ -290,7 +291,7 @@ def number_port_out(*, actor, msisdn: str, operator: str) -> NumberResource:
 
 
 @transaction.atomic
-def number_thaw(*, actor, number_id: int) -> NumberResource | None:
+def number_thaw(*, actor: Staff, number_id: int) -> NumberResource | None:
     """Return one number whose cool-down is over to the free pool (the timed job, item by item).
     Safe to run twice; a number locked right now is skipped. Returns None when nothing was done."""
     number = (lock(NumberResource.objects.filter(pk=number_id), skip_locked=True).first())
@@ -307,7 +308,7 @@ def number_thaw(*, actor, number_id: int) -> NumberResource | None:
     return number
 
 
-def numbers_thaw_due(*, actor, limit: int = 5000) -> int:
+def numbers_thaw_due(*, actor: Staff, limit: int = 5000) -> int:
     """Thaw every number whose cool-down is over, each in its own transaction. Returns how many."""
     due = list(NumberResource.objects.filter(status=Status.FROZEN, frozen_until__lte=timezone.now())
                .order_by("frozen_until").values_list("pk", flat=True)[:limit])
@@ -315,7 +316,7 @@ def numbers_thaw_due(*, actor, limit: int = 5000) -> int:
 
 
 @transaction.atomic
-def number_unassign(*, actor, msisdn: str, reason: str = "") -> NumberResource:
+def number_unassign(*, actor: Staff, msisdn: str, reason: str = "") -> NumberResource:
     """Put back in the free pool a number whose opening was rolled back before the line went live
     (the rollback of a failed provisioning). Raises NumberNotFoundError, NumberStateError."""
     msisdn = msisdn_normalize(msisdn)

@@ -33,6 +33,7 @@ from stdnum import imei as stdnum_imei
 from boss.audit import audit_record
 from boss.errors import DomainError
 from boss.locks import lock
+from boss.models import Staff
 from boss.permissions import ensure_same_hall
 from catalog.grading import grader_from_db
 from catalog.models import SimCapacity
@@ -284,7 +285,7 @@ ANALYZE_AFTER = 10_000
 
 
 @transaction.atomic
-def stock_import(*, actor, kind: str, data: bytes | str, filename: str = "", hall=None) -> StockImport:
+def stock_import(*, actor: Staff, kind: str, data: bytes | str, filename: str = "", hall=None) -> StockImport:
     """Import a CSV file of one kind into a hall's stock (or, for numbers, into the pool, graded).
 
     Good lines are kept, malformed ones reported with their line numbers, duplicates skipped.
@@ -366,7 +367,7 @@ def stock_import(*, actor, kind: str, data: bytes | str, filename: str = "", hal
 
 
 @transaction.atomic
-def sim_card_assign(*, actor, iccid: str) -> SimCard:
+def sim_card_assign(*, actor: Staff, iccid: str) -> SimCard:
     """Issue a SIM card of the actor's hall stock to a new line (called by the opening of an account,
     inside its transaction). Raises SimCardUnavailableError, NotPermitted."""
     sim = lock(SimCard.objects.filter(iccid=(iccid or "").strip())).first()
@@ -381,7 +382,7 @@ def sim_card_assign(*, actor, iccid: str) -> SimCard:
 
 
 @transaction.atomic
-def recharge_card_redeem(*, actor, serial: str, pin: str, msisdn: str = "") -> RechargeCard:
+def recharge_card_redeem(*, actor: Staff, serial: str, pin: str, msisdn: str = "") -> RechargeCard:
     """Use a recharge card exactly once (the fee-collection process posts its face value).
 
     The card's row is locked first, so two counters (or a double click) redeeming one card meet on the
@@ -405,7 +406,7 @@ def recharge_card_redeem(*, actor, serial: str, pin: str, msisdn: str = "") -> R
     return card
 
 
-def sim_card_pick(*, actor, capacity: str) -> SimCard:
+def sim_card_pick(*, actor: Staff, capacity: str) -> SimCard:
     """An in-stock SIM card of this capacity from the actor's hall, locked (SKIP LOCKED: two counters
     never wait on, or take, the same card). Raises SimCardUnavailableError."""
     sim = (lock(SimCard.objects.filter(hall_id=actor.hall_id, capacity=capacity,
@@ -418,7 +419,7 @@ def sim_card_pick(*, actor, capacity: str) -> SimCard:
 
 
 @transaction.atomic
-def sim_card_return(*, actor, iccid: str, reason: str = "") -> SimCard:
+def sim_card_return(*, actor: Staff, iccid: str, reason: str = "") -> SimCard:
     """Put a card issued to a rolled-back opening back into its hall's stock."""
     sim = lock(SimCard.objects.all()).get(iccid=iccid)
     if sim.status != SimCard.Status.ASSIGNED:
@@ -441,7 +442,7 @@ class RegradeResult:
     changed: int
 
 
-def numbers_regrade(*, actor, batch_size: int = 5000) -> RegradeResult:
+def numbers_regrade(*, actor: Staff, batch_size: int = 5000) -> RegradeResult:
     """Grade the pool again by the grade table in force (domain-rules A10): a number is graded when it
     enters the pool and the grade is stored, so a new or changed rule reaches the numbers already in the
     pool only through this job. Only free numbers (`number_free_q`) change grade: a live reservation (a

@@ -20,6 +20,7 @@ from billing.selectors import account_money
 from billing.services.payments import Allocation, payment_receive
 from billing.services.settlement import SettlementPreview, account_settle, settlement_preview
 from boss.locks import lock
+from boss.models import Staff
 from customers.models import Account, Line, LineCommitment
 from customers.services.commitments import commitment_audit, line_commitments_end
 from inventory.services.numbers import number_freeze
@@ -71,7 +72,7 @@ def commitments_ended(order: Order) -> dict:
     return {"commitment_ended": order.details["commitment_ended"]} if order.details.get("commitment_ended") else {}
 
 
-def settle_and_end(*, actor, line: Line, order_kind: str, documents, agent_identity, agreement_signed: bool,
+def settle_and_end(*, actor: Staff, line: Line, order_kind: str, documents, agent_identity, agreement_signed: bool,
                    method: str, tendered, end_line, details: dict | None = None):
     """The common end of a line (formal cancellation, leaving the network): lock the account, open the
     order, settle, end the line (`end_line(line, now)`), delete it on the network. Returns
@@ -104,7 +105,7 @@ def settle_and_end(*, actor, line: Line, order_kind: str, documents, agent_ident
 
 
 @transaction.atomic
-def line_cancel(*, actor, line: Line, documents_checked=(), agent: AgentInput | None = None,
+def line_cancel(*, actor: Staff, line: Line, documents_checked=(), agent: AgentInput | None = None,
                 agreement_signed: bool = False, method: str = "cash", tendered=None) -> CancelResult:
     """Formally cancel a pre-cancelled line and settle its account, all in one transaction.
 
@@ -136,7 +137,7 @@ def line_cancel(*, actor, line: Line, documents_checked=(), agent: AgentInput | 
 
 
 @transaction.atomic
-def line_cancel_fee_recover(*, actor, line: Line, method: str = "cash", tendered=None) -> Order:
+def line_cancel_fee_recover(*, actor: Staff, line: Line, method: str = "cash", tendered=None) -> Order:
     """Recover the fees of a cancelled line that arose after its cancellation (late usage billed
     afterwards, 销号费用回收): the account's arrears, invoiced. Nothing else is possible on a cancelled line.
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from boss.models import Staff
 from catalog.models import PaymentMethod
 from customers.models import Customer
 from customers.services import agent_identity_record
@@ -36,7 +37,7 @@ def documents_required(*, customer_kind: str, payment_method: str, agent: bool) 
     return list(dict.fromkeys(required))
 
 
-def documents_check(*, actor, customer: Customer, documents_checked: Iterable[str], agent: AgentInput | None,
+def documents_check(*, actor: Staff, customer: Customer, documents_checked: Iterable[str], agent: AgentInput | None,
                     agent_allowed: bool = True, payment_method: str | None = None, extra: Iterable[str] = ()):
     """The documents rule of every process (process 0): individual → ID original; organization → unit letter
     and licence; an agent's ID too; a bank-collection account its documents (`payment_method`, 1.4). Private

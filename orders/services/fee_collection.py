@@ -14,13 +14,14 @@ from billing.services.ledger import ledger_account_prepaid_cards
 from billing.services.payments import PaymentResult, payment_collect
 from boss.audit import audit_record
 from boss.locks import lock
+from boss.models import Staff
 from customers.models import Account, Line
 from inventory.services.stock import recharge_card_redeem
 from orders.errors import LineNotServiceableError
 
 
 @transaction.atomic
-def line_fee_collect(*, actor, line: Line, method: str, amount=None, tendered=None, recharge_serial: str = "",
+def line_fee_collect(*, actor: Staff, line: Line, method: str, amount=None, tendered=None, recharge_serial: str = "",
                      recharge_pin: str = "") -> PaymentResult:
     """Collect money for a line's account (arrears first, then prepayment). With a recharge card the
     amount is the card's face value and the card is used exactly once.

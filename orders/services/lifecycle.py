@@ -29,6 +29,7 @@ from billing.services.ledger import transaction_reverse
 from billing.services.payments import Allocation, payment_receive
 from boss.audit import audit_record
 from boss.locks import lock
+from boss.models import Staff
 from boss.money import ZERO
 from catalog.models import Feature
 from customers.models import Customer, Line
@@ -159,7 +160,7 @@ class Charge:
     fee_type: str = ""
 
 
-def order_open(*, actor, kind: str, line: Line, customer: Customer | None = None, details: dict | None = None,
+def order_open(*, actor: Staff, kind: str, line: Line, customer: Customer | None = None, details: dict | None = None,
                documents: Iterable[str] = (), agent=None, agreement_signed: bool | None = None,
                charges: Iterable[Charge] = ()) -> Order:
     """Create the order of a process on a line (in the caller's transaction), with its itemised charges.
@@ -177,7 +178,7 @@ def order_open(*, actor, kind: str, line: Line, customer: Customer | None = None
     return order
 
 
-def order_collect(*, actor, order: Order, account, line: Line, charges: Iterable[Charge], method: str,
+def order_collect(*, actor: Staff, order: Order, account, line: Line, charges: Iterable[Charge], method: str,
                   tendered=None):
     """Take the money of the order's charges (one payment, its invoice and receipt). None when nothing
     is due. Raises TenderedTooLittleError, InvalidAmountError."""
@@ -209,9 +210,9 @@ def order_finish(*, order: Order, payment=None, work_order: dict | None = None, 
 # Completion, failure, roll back (registered for every network action these orders use)
 # --------------------------------------------------------------------------------------------------
 
-# kind -> fn(*, actor, order, line): apply the confirmed network change to the BOSS
+# kind -> fn(*, actor: Staff, order, line): apply the confirmed network change to the BOSS
 _APPLY: dict[str, Callable] = {}
-# kind -> fn(*, actor, order, line, reason): give back what the order took (stock, numbers)
+# kind -> fn(*, actor: Staff, order, line, reason): give back what the order took (stock, numbers)
 _UNDO: dict[str, Callable] = {}
 
 
@@ -236,7 +237,7 @@ def _lifecycle_order(work_order) -> Order | None:
     return order
 
 
-def _completed(*, actor, work_order) -> None:
+def _completed(*, actor: Staff, work_order) -> None:
     order = _lifecycle_order(work_order)
     if order is None or order.state not in (Order.State.PROVISIONING, Order.State.FAILED):
         return
@@ -246,14 +247,14 @@ def _completed(*, actor, work_order) -> None:
     order.save(update_fields=["state", "completed_at", "updated_at"])
 
 
-def _failed(*, actor, work_order) -> None:
+def _failed(*, actor: Staff, work_order) -> None:
     order = _lifecycle_order(work_order)
     if order is not None and order.state == Order.State.PROVISIONING:
         order.fail()
         order.save(update_fields=["state", "updated_at"])
 
 
-def _rolled_back(*, actor, work_order, reason: str) -> None:
+def _rolled_back(*, actor: Staff, work_order, reason: str) -> None:
     order = _lifecycle_order(work_order)
     if order is None or order.state not in (Order.State.PROVISIONING, Order.State.FAILED):
         return
@@ -266,7 +267,7 @@ def _rolled_back(*, actor, work_order, reason: str) -> None:
     order.save()
 
 
-def order_refund(*, actor, order: Order, reason: str, rolled_back_opening: bool = False) -> None:
+def order_refund(*, actor: Staff, order: Order, reason: str, rolled_back_opening: bool = False) -> None:
     """Give back the money of an order that did not happen: the payment reversed, its documents
     red-lettered (in the caller's transaction)."""
     payment = order.payment
@@ -289,7 +290,7 @@ for _action in (WorkOrder.Action.SUSPEND, WorkOrder.Action.RESUME, WorkOrder.Act
     hooks.on_rollback(_action)(_rolled_back)
 
 
-def line_audit(*, actor, order: Order, line: Line, action: str, before: dict | None = None,
+def line_audit(*, actor: Staff, order: Order, line: Line, action: str, before: dict | None = None,
                after: dict | None = None, reason: str = "") -> None:
     """The one audit event of a process on a line."""
     audit_record(actor=actor, action=action, target=line, before=before,

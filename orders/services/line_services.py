@@ -23,6 +23,7 @@ from billing.services.settlement import deposit_release
 from boss.audit import audit_record
 from boss.errors import DomainError
 from boss.locks import lock
+from boss.models import Staff
 from boss.tariffs import tariff
 from catalog.errors import FeatureUnavailableError
 from catalog.models import Business, Discount, Feature, PaymentMethod, in_force_q
@@ -79,7 +80,7 @@ def _open_features(line: Line) -> list[LineFeature]:
     return list(line.line_features.select_related("feature").filter(until__isnull=True))
 
 
-def _network_change(*, actor, line: Line, kind: str, transition: str | None, action: str, payload: dict,
+def _network_change(*, actor: Staff, line: Line, kind: str, transition: str | None, action: str, payload: dict,
                     documents_checked, agent, agreement_signed: bool, charges: Sequence[Charge] = (),
                     method: str = "cash", tendered=None, details: dict | None = None, prepare=None) -> Order:
     """The shape of every network change: lock, state, one change at a time, documents, order, money,
@@ -105,7 +106,7 @@ def _network_change(*, actor, line: Line, kind: str, transition: str | None, act
 
 
 def _transition_applier(transition: str):
-    def apply(*, actor, order, line):
+    def apply(*, actor: Staff, order, line):
         method = getattr(line, transition)
         before = line.status
         if not fsm.can_proceed(method):
@@ -139,7 +140,7 @@ def _state_change(kind: str, *, actor, line, documents_checked, agent, agreement
 
 
 @transaction.atomic
-def line_report_loss(*, actor, line: Line, documents_checked=(), agent: AgentInput | None = None,
+def line_report_loss(*, actor: Staff, line: Line, documents_checked=(), agent: AgentInput | None = None,
                      agreement_signed: bool = False) -> Order:
     """Report a line lost (报失): from active or suspended on request; the network suspends it and the
     line becomes "suspended: reported lost". Raises LineStateError, LineBusyError, DocumentsMissingError,
@@ -149,7 +150,7 @@ def line_report_loss(*, actor, line: Line, documents_checked=(), agent: AgentInp
 
 
 @transaction.atomic
-def line_unlock(*, actor, line: Line, documents_checked=(), agent: AgentInput | None = None,
+def line_unlock(*, actor: Staff, line: Line, documents_checked=(), agent: AgentInput | None = None,
                 agreement_signed: bool = False) -> Order:
     """Unlock a line reported lost (报开): the network resumes it and it is active again.
     Raises LineStateError, LineBusyError, DocumentsMissingError, AgreementNotSignedError."""
@@ -158,7 +159,7 @@ def line_unlock(*, actor, line: Line, documents_checked=(), agent: AgentInput | 
 
 
 @transaction.atomic
-def line_suspend(*, actor, line: Line, documents_checked=(), agent: AgentInput | None = None,
+def line_suspend(*, actor: Staff, line: Line, documents_checked=(), agent: AgentInput | None = None,
                  agreement_signed: bool = False) -> Order:
     """Suspend an active line on the customer's request (报停).
     Raises LineStateError, LineBusyError, DocumentsMissingError, AgreementNotSignedError."""
@@ -167,7 +168,7 @@ def line_suspend(*, actor, line: Line, documents_checked=(), agent: AgentInput |
 
 
 @transaction.atomic
-def line_resume(*, actor, line: Line, documents_checked=(), agent: AgentInput | None = None,
+def line_resume(*, actor: Staff, line: Line, documents_checked=(), agent: AgentInput | None = None,
                 agreement_signed: bool = False) -> Order:
     """Resume a line suspended on request (复机). A line suspended for arrears is restored by paying.
     Raises LineStateError, LineBusyError, DocumentsMissingError, AgreementNotSignedError."""
@@ -185,7 +186,7 @@ def _features_map(line: Line, *, add: Sequence[Feature], remove: Sequence[Featur
     return {code: True for code in sorted(codes)}
 
 
-def _feature_change(*, actor, line: Line, kind: str, add: Sequence[Feature], remove: Sequence[Feature],
+def _feature_change(*, actor: Staff, line: Line, kind: str, add: Sequence[Feature], remove: Sequence[Feature],
                     documents_checked, agent, agreement_signed, charges=(), method="cash", tendered=None,
                     details: dict | None = None) -> Order:
     if not add and not remove:
@@ -197,7 +198,7 @@ def _feature_change(*, actor, line: Line, kind: str, add: Sequence[Feature], rem
         details={"add": [f.code for f in add], "remove": [f.code for f in remove], **(details or {})})
 
 
-def _apply_features(*, actor, order, line):
+def _apply_features(*, actor: Staff, order, line):
     today = timezone.localdate()
     remove, add = order.details.get("remove", []), order.details.get("add", [])
     LineFeature.objects.filter(line=line, feature__code__in=remove, until__isnull=True).update(
@@ -224,7 +225,7 @@ def _special(feature: Feature) -> bool:
 
 
 @transaction.atomic
-def line_features_change(*, actor, line: Line, add: Sequence[str] = (), remove: Sequence[str] = (),
+def line_features_change(*, actor: Staff, line: Line, add: Sequence[str] = (), remove: Sequence[str] = (),
                          documents_checked=(), agent: AgentInput | None = None, agreement_signed: bool = False,
                          method: str = "cash", tendered=None) -> Order:
     """Start and stop features (开/停功能, 功能变更): call forwarding, caller ID, voicemail ... Long distance
@@ -255,7 +256,8 @@ def line_features_change(*, actor, line: Line, add: Sequence[str] = (), remove: 
 
 
 @transaction.atomic
-def line_long_distance_set(*, actor, line: Line, level: int, documents_checked=(), agent: AgentInput | None = None,
+def line_long_distance_set(*, actor: Staff, line: Line, level: int, documents_checked=(),
+                           agent: AgentInput | None = None,
                            agreement_signed: bool = False) -> Order:
     """Change the long-distance level (更改长/国际长途级别): 0 none, 1 domestic, 2 international.
     Raises FeatureUnavailableError (no feature of that level on sale), NothingToDoError, LineStateError,
@@ -282,7 +284,7 @@ def _roaming_feature() -> Feature:
 
 
 @transaction.atomic
-def line_roaming_open(*, actor, line: Line, guarantee_signed: bool, documents_checked=(),
+def line_roaming_open(*, actor: Staff, line: Line, guarantee_signed: bool, documents_checked=(),
                       agent: AgentInput | None = None, agreement_signed: bool = False, method: str = "cash",
                       tendered=None) -> Order:
     """Open international roaming (开国际漫游): the deposit (`roaming.deposit`, held, receipted) and the
@@ -307,7 +309,7 @@ def line_roaming_open(*, actor, line: Line, guarantee_signed: bool, documents_ch
 
 
 @transaction.atomic
-def line_roaming_close(*, actor, line: Line, documents_checked=(), agent: AgentInput | None = None,
+def line_roaming_close(*, actor: Staff, line: Line, documents_checked=(), agent: AgentInput | None = None,
                        agreement_signed: bool = False) -> Order:
     """Close international roaming (停国际漫游). When the network confirms, the roaming deposit (at most
     `roaming.deposit`, at most what the account holds) returns to the prepaid balance, refundable with
@@ -328,7 +330,7 @@ def line_roaming_close(*, actor, line: Line, documents_checked=(), agent: AgentI
 
 
 @transaction.atomic
-def line_sim_replace(*, actor, line: Line, sim_capacity: str, iccid: str = "", documents_checked=(),
+def line_sim_replace(*, actor: Staff, line: Line, sim_capacity: str, iccid: str = "", documents_checked=(),
                      agent: AgentInput | None = None, agreement_signed: bool = False, method: str = "cash",
                      tendered=None) -> Order:
     """Replace or change the SIM card (补卡/换卡): the card fee of the catalog, a new card from the hall's
@@ -371,7 +373,7 @@ def _discounted(charges: list[Charge], discount: Decimal) -> list[Charge]:
 
 
 @on_network_done(K.SIM_REPLACEMENT)
-def _sim_replaced(*, actor, order, line):
+def _sim_replaced(*, actor: Staff, order, line):
     old = lock(SimCard.objects.filter(iccid=order.details.get("old_iccid") or "-")).first()
     if old is not None and old.status == SimCard.Status.ASSIGNED:
         old.invalidate()
@@ -383,13 +385,14 @@ def _sim_replaced(*, actor, order, line):
 
 
 @on_network_undone(K.SIM_REPLACEMENT)
-def _sim_not_replaced(*, actor, order, line, reason):
+def _sim_not_replaced(*, actor: Staff, order, line, reason):
     if order.details.get("new_iccid"):
         sim_card_return(actor=actor, iccid=order.details["new_iccid"], reason=reason)
 
 
 @transaction.atomic
-def line_number_change(*, actor, line: Line, new_msisdn: str, documents_checked=(), agent: AgentInput | None = None,
+def line_number_change(*, actor: Staff, line: Line, new_msisdn: str, documents_checked=(),
+                       agent: AgentInput | None = None,
                        agreement_signed: bool = False, method: str = "cash", tendered=None) -> Order:
     """Change the line's number (改号) to a number the rep has reserved for this customer: the new number is
     taken at once (no one else can sell it); when the network completes, the line has the new number and
@@ -422,7 +425,7 @@ def line_number_change(*, actor, line: Line, new_msisdn: str, documents_checked=
 
 
 @on_network_done(K.NUMBER_CHANGE)
-def _number_changed(*, actor, order, line):
+def _number_changed(*, actor: Staff, order, line):
     """The line has the new number from today: the old number's agreement (its minimum spend) ends, the new
     one's starts (a premium number's, as quoted and signed at the counter), in this same transaction."""
     old = line.msisdn
@@ -446,7 +449,7 @@ def _number_changed(*, actor, order, line):
 
 
 @on_network_undone(K.NUMBER_CHANGE)
-def _number_not_changed(*, actor, order, line, reason):
+def _number_not_changed(*, actor: Staff, order, line, reason):
     if order.details.get("new_msisdn"):
         number_unassign(actor=actor, msisdn=order.details["new_msisdn"], reason=reason)
 
@@ -456,7 +459,7 @@ def _number_not_changed(*, actor, order, line, reason):
 # --------------------------------------------------------------------------------------------------
 
 
-def _data_change(*, actor, line: Line, kind: str, documents_checked, agent, agreement_signed, extra_documents=(),
+def _data_change(*, actor: Staff, line: Line, kind: str, documents_checked, agent, agreement_signed, extra_documents=(),
                  details=None, charges=(), method="cash", tendered=None, account=None) -> tuple[Line, Order]:
     """Lock, check and open the order of a change done at once (no network)."""
     line = line_lock(line)
@@ -469,7 +472,7 @@ def _data_change(*, actor, line: Line, kind: str, documents_checked, agent, agre
 
 
 @transaction.atomic
-def line_customer_data_change(*, actor, line: Line, name: str | None = None, contact_phone: str | None = None,
+def line_customer_data_change(*, actor: Staff, line: Line, name: str | None = None, contact_phone: str | None = None,
                               contact_address: str | None = None, service_password: str | None = None,
                               documents_checked=(), agent: AgentInput | None = None,
                               agreement_signed: bool = False) -> Order:
@@ -518,7 +521,7 @@ def line_customer_data_change(*, actor, line: Line, name: str | None = None, con
 
 
 @transaction.atomic
-def line_payment_method_change(*, actor, line: Line, payment_method: str, bank_code: str = "",
+def line_payment_method_change(*, actor: Staff, line: Line, payment_method: str, bank_code: str = "",
                                account_number: str = "", account_holder: str = "", holder_doc_type: str = "",
                                holder_doc_number: str = "", confirmed_by: str = "", documents_checked=(),
                                agent: AgentInput | None = None, agreement_signed: bool = False) -> Order:
@@ -566,7 +569,7 @@ def line_payment_method_change(*, actor, line: Line, payment_method: str, bank_c
 
 
 @transaction.atomic
-def line_discounts_change(*, actor, line: Line, add: Sequence[str] = (), remove: Sequence[str] = (),
+def line_discounts_change(*, actor: Staff, line: Line, add: Sequence[str] = (), remove: Sequence[str] = (),
                           documents_checked=(), agent: AgentInput | None = None,
                           agreement_signed: bool = False) -> Order:
     """Grant or end discounts of the line (优惠变更): discounts on sale today for this plan; an ended one
@@ -597,7 +600,7 @@ def line_discounts_change(*, actor, line: Line, add: Sequence[str] = (), remove:
 
 
 @transaction.atomic
-def line_handset_sell(*, actor, line: Line, imei: str, documents_checked=(), agent: AgentInput | None = None,
+def line_handset_sell(*, actor: Staff, line: Line, imei: str, documents_checked=(), agent: AgentInput | None = None,
                       agreement_signed: bool = False, method: str = "cash", tendered=None) -> Order:
     """Sell a handset from the hall's stock to the line's customer (购买机身): its model's price, invoiced.
     Raises HandsetUnavailableError, LineStateError, DocumentsMissingError, AgreementNotSignedError,
@@ -627,7 +630,7 @@ def line_handset_sell(*, actor, line: Line, imei: str, documents_checked=(), age
 
 
 @transaction.atomic
-def line_invoice_reprint(*, actor, line: Line, document: Document, reason: str) -> tuple[Order, object]:
+def line_invoice_reprint(*, actor: Staff, line: Line, document: Document, reason: str) -> tuple[Order, object]:
     """Reprint an invoice or receipt of this line's customer (补打发票): the print is recorded as a copy and
     audited; the paper says 补打. Returns the order and the print.
     Raises DocumentNotFoundError, DomainError (no reason), LineStateError."""

@@ -20,6 +20,7 @@ from billing.services.payments import Allocation, payment_receive
 from boss.audit import audit_record
 from boss.errors import NotPermitted
 from boss.locks import lock
+from boss.models import Staff
 from boss.permissions import ensure_same_hall
 from boss.tariffs import tariff
 from catalog.models import Business, Feature, OneTimeFee, PaymentMethod, Plan
@@ -100,7 +101,7 @@ def _order_lines(quote) -> list[OrderLine]:
     return lines
 
 
-def _live_reservation(*, actor, msisdn: str, customer) -> NumberReservation:
+def _live_reservation(*, actor: Staff, msisdn: str, customer) -> NumberReservation:
     number = NumberResource.objects.filter(msisdn=msisdn).first()
     now = timezone.now()
     reservation = (NumberReservation.objects.filter(number=number, state=NumberReservation.State.ACTIVE,
@@ -138,7 +139,7 @@ def _bank_details(*, payment_method: str, customer, bank: BankInput | None, acto
 
 
 @transaction.atomic
-def order_open_account_create(*, actor, customer: Customer, msisdn: str, product_code: str, sim_capacity: str,
+def order_open_account_create(*, actor: Staff, customer: Customer, msisdn: str, product_code: str, sim_capacity: str,
                               payment_method: str = PaymentMethod.CASH, features=(), iccid: str = "",
                               bank: BankInput | None = None, agent: AgentInput | None = None,
                               documents_checked=(), service_password: str = "", blacklist_override_by=None,
@@ -229,7 +230,7 @@ def _allocations(order: Order) -> list[Allocation]:
 
 
 @transaction.atomic
-def order_open_account_pay(*, actor, order: Order, method: str, tendered=None, agreement_signed: bool) -> Order:
+def order_open_account_pay(*, actor: Staff, order: Order, method: str, tendered=None, agreement_signed: bool) -> Order:
     """The commit of an opening (real input after payment, C1-F3): money, account, line, number, SIM,
     documents and the provisioning work order, all in one transaction.
 
@@ -303,7 +304,7 @@ def _identity(pk):
 
 
 @transaction.atomic
-def order_cancel_draft(*, actor, order: Order, reason: str) -> Order:
+def order_cancel_draft(*, actor: Staff, order: Order, reason: str) -> Order:
     """Abandon an unpaid opening: the order is cancelled and the number's reservation released.
     Raises OrderStateError, NotPermitted."""
     order = lock(Order.objects.all()).get(pk=order.pk)
@@ -325,7 +326,7 @@ def order_cancel_draft(*, actor, order: Order, reason: str) -> Order:
 
 
 @hooks.on_complete(WorkOrder.Action.CREATE_SUBSCRIBER)
-def _opening_completed(*, actor, work_order) -> None:
+def _opening_completed(*, actor: Staff, work_order) -> None:
     """The network created the subscriber: the line goes live and the order is completed."""
     now = timezone.now()
     line = lock(Line.objects.all()).get(pk=work_order.line_id) if work_order.line_id else None  # the line first
@@ -340,7 +341,7 @@ def _opening_completed(*, actor, work_order) -> None:
 
 
 @hooks.on_fail(WorkOrder.Action.CREATE_SUBSCRIBER)
-def _opening_failed(*, actor, work_order) -> None:
+def _opening_failed(*, actor: Staff, work_order) -> None:
     order = order_lock_for_work_order(work_order)
     if order is not None and order.state == Order.State.PROVISIONING:
         order.fail()
@@ -348,7 +349,7 @@ def _opening_failed(*, actor, work_order) -> None:
 
 
 @hooks.on_rollback(WorkOrder.Action.CREATE_SUBSCRIBER)
-def _opening_rolled_back(*, actor, work_order, reason: str) -> None:
+def _opening_rolled_back(*, actor: Staff, work_order, reason: str) -> None:
     """Undo an opening the network never completed: line abandoned, number back in the pool, SIM back in
     stock, the money refunded by reversal with red-letter documents, the order cancelled."""
     now = timezone.now()

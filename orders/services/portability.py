@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from billing.selectors import account_money
 from boss.errors import DomainError
+from boss.models import Staff
 from boss.tariffs import tariff
 from customers.models import Line
 from inventory.models import Operator
@@ -85,7 +86,7 @@ def line_portability(*, line: Line, now=None) -> Portability:
 
 
 @transaction.atomic
-def line_port_out(*, actor, line: Line, operator: str, documents_checked=(), agent: AgentInput | None = None,
+def line_port_out(*, actor: Staff, line: Line, operator: str, documents_checked=(), agent: AgentInput | None = None,
                   agreement_signed: bool = False, method: str = "cash", tendered=None) -> CancelResult:
     """The number leaves for another operator (离网 by porting out): eligible lines only, settled like a
     formal cancellation, in one transaction.

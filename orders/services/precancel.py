@@ -20,6 +20,7 @@ from billing.selectors import account_money, customer_average_monthly_spend
 from boss.audit import audit_record
 from boss.errors import DomainError
 from boss.locks import lock
+from boss.models import Staff
 from boss.months import months_after
 from boss.tariffs import tariff
 from customers.models import Line
@@ -78,7 +79,7 @@ def precancel_charges(*, line: Line) -> list[Charge]:
 
 
 @transaction.atomic
-def line_precancel(*, actor, line: Line, retention: RetentionInput, documents_checked=(),
+def line_precancel(*, actor: Staff, line: Line, retention: RetentionInput, documents_checked=(),
                    agent: AgentInput | None = None, agreement_signed: bool = False, method: str = "cash",
                    tendered=None) -> PrecancelResult:
     """Pre-cancel a line, or record that the customer stays (retention accepted).
@@ -87,8 +88,7 @@ def line_precancel(*, actor, line: Line, retention: RetentionInput, documents_ch
     cancelled), LineBusyError, DocumentsMissingError, AgentNotAllowedError, AgentRequiredError,
     DomainError (no retention offer recorded), AgreementNotSignedError, TenderedTooLittleError.
     """
-    if actor.hall_id is None or not actor.hall.designated_for_cancellation \
-            or not actor.has_perm("orders.precancel_line"):
+    if actor.hall is None or not actor.hall.designated_for_cancellation or not actor.has_perm("orders.precancel_line"):
         raise NotDesignatedHallError()
     line = line_lock(line)
     ensure_state(line, K.PRECANCEL, line.precancel)
@@ -132,7 +132,7 @@ def line_precancel(*, actor, line: Line, retention: RetentionInput, documents_ch
     return PrecancelResult(order=order, retained=False)
 
 
-def _retention(*, actor, order, line, retention: RetentionInput, reason) -> RetentionAttempt:
+def _retention(*, actor: Staff, order, line, retention: RetentionInput, reason) -> RetentionAttempt:
     return RetentionAttempt.objects.create(
         order=order, line=line, customer=line.customer, reason=reason, reason_detail=retention.reason_detail[:200],
         offer=retention.offer.strip()[:200], other_brands=retention.other_brands[:200], accepted=retention.accepted,
@@ -140,7 +140,7 @@ def _retention(*, actor, order, line, retention: RetentionInput, reason) -> Rete
 
 
 @transaction.atomic
-def line_reopen(*, actor, line: Line, documents_checked=(), agent: AgentInput | None = None,
+def line_reopen(*, actor: Staff, line: Line, documents_checked=(), agent: AgentInput | None = None,
                 agreement_signed: bool = False) -> Order:
     """Re-open a pre-cancelled line during its window, or when the customer takes the number back at
     formal cancellation (重开): the line is active again, its number is its own again, the network
@@ -167,7 +167,7 @@ def line_reopen(*, actor, line: Line, documents_checked=(), agent: AgentInput | 
 
 
 @transaction.atomic
-def line_mark_cancellation_due(*, actor, line_id: int) -> Line | None:
+def line_mark_cancellation_due(*, actor: Staff, line_id: int) -> Line | None:
     """Mark one line whose pre-cancellation window has ended as due for formal cancellation (the timed
     job, item by item). Safe to run twice and beside the counters: a line locked right now is skipped,
     one already marked or re-opened is left alone. Returns None when nothing was done."""
@@ -183,7 +183,7 @@ def line_mark_cancellation_due(*, actor, line_id: int) -> Line | None:
     return line
 
 
-def lines_mark_cancellation_due(*, actor, limit: int = 5000) -> int:
+def lines_mark_cancellation_due(*, actor: Staff, limit: int = 5000) -> int:
     """Mark every line whose window has ended, each in its own transaction. Returns how many."""
     due = list(Line.objects.filter(status=Line.Status.PENDING_CANCELLATION, cancellation_due_at__isnull=True,
                                    precancel_until__lte=timezone.localdate())

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from billing.selectors import customer_average_monthly_spend
 from boss.audit import audit_record
+from boss.models import Staff
 from boss.money import format_yuan
 from boss.tariffs import tariff
 from catalog.models import Offer, in_force_q
@@ -99,7 +100,7 @@ def recommendation_list(*, customer, on_date: date | None = None, limit: int | N
 
 
 @transaction.atomic
-def recommendation_record(*, actor, customer, offer: Offer, accepted: bool, business: str = "",
+def recommendation_record(*, actor: Staff, customer, offer: Offer, accepted: bool, business: str = "",
                           order_reference: str = "") -> RecommendationOutcome:
     """Record that an offer was made to a customer and whether they accepted it (C1-F4).
 

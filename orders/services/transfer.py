@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from billing.selectors import account_money
 from boss.errors import DomainError
 from boss.locks import lock
+from boss.models import Staff
 from boss.tariffs import tariff
 from catalog.models import Business, PaymentMethod
 from catalog.services.quote import quote_price
@@ -72,7 +73,7 @@ def transfer_quote(*, line: Line, corporate: bool):
 
 
 @transaction.atomic
-def line_transfer(*, actor, line: Line, new_customer: Customer, service_password: str, documents_checked=(),
+def line_transfer(*, actor: Staff, line: Line, new_customer: Customer, service_password: str, documents_checked=(),
                   new_documents_checked=(), old_agent: AgentInput | None = None,
                   new_agent: AgentInput | None = None, corporate: CorporateInput | None = None,
                   prepayment: Decimal | None = None, blacklist_override_by=None, override_reason: str = "",

@@ -24,7 +24,8 @@ def _wo(hall, action="create_subscriber", msisdn="13800138000", **payload):
     return work_order_create(action=action, msisdn=msisdn, hall=hall, payload=payload or {"iccid": "8986001"})
 
 
-def test_created_in_the_callers_transaction_and_a_worker_is_nudged_after_commit(hall, django_capture_on_commit_callbacks):
+def test_created_in_the_callers_transaction_and_a_worker_is_nudged_after_commit(hall,
+                                                                                django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
         wo = _wo(hall)
     assert wo.state == "ready" and wo.max_attempts == 5
