@@ -1,7 +1,8 @@
 FROM python:3.11-slim-bookworm
-# CJK font for WeasyPrint PDFs; pango for WeasyPrint itself.
+# CJK font for WeasyPrint PDFs; pango for WeasyPrint itself; the PostgreSQL 15 client tools (pg_dump,
+# pg_restore) for the backup service (bookworm's postgresql-client is 15, the server's major version).
 RUN apt-get update && apt-get install -y --no-install-recommends fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 \
-    libharfbuzz-subset0 curl && rm -rf /var/lib/apt/lists/*
+    libharfbuzz-subset0 curl postgresql-client && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
