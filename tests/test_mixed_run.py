@@ -1,0 +1,45 @@
+"""The CI-sized mixed run (issue 12): 20 counters of mixed operations through the API, at once, on
+PostgreSQL, then the invariants (tests/mixed_run.py says which). The full soak is benchmarks/soak.py.
+
+CI runs 20 counters × 20 operations (MIXED_OPS, default 20) to keep the suite's time small: 20 × 100 took
+several minutes on the shared 2-core machine (figures in benchmarks/README.md); run it with MIXED_OPS=100."""
+
+import os
+
+import pytest
+
+from tests import mixed_run
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+COUNTERS = int(os.environ.get("MIXED_COUNTERS", "20"))
+OPS = int(os.environ.get("MIXED_OPS", "20"))
+
+
+def test_twenty_counters_mixed_operations_keep_the_money_and_the_numbers_right(hall, settings):
+    settings.BOSS_NETWORK_ADAPTER_OPTIONS = {"latency_ms": 0, "failure_rate": 0.0, "lost_reply_rate": 0.0}
+    world = mixed_run.world_build(hall=hall, counters=COUNTERS, ops=OPS)
+    stats = mixed_run.run(world, counters=COUNTERS, ops=OPS)
+    print(mixed_run.summary(stats))
+    problems = mixed_run.invariants(world, stats)
+    assert problems == [], "\n".join(problems[:30])
+    done = {op: n for (op, status), n in stats.outcomes.items() if status == "done"}
+    assert sum(done.values()) == COUNTERS * OPS
+    # Every kind of operation ran, and each produced effects (not a run of refusals).
+    scopes = {scope for _, _, scope, _ in stats.accepted}
+    assert {"orders.payment", "lines.payment", "billing.refund_pay", "complaints.open"} <= scopes, scopes
+    assert scopes & {"lines.suspend", "lines.resume", "lines.long_distance"}
+
+
+def test_the_invariants_catch_lost_money_and_a_key_without_its_effect(hall, settings):
+    """The checker itself: a run whose counters believe they took money the payments table does not hold, or
+    accepted a key that left no row and no effect, is reported (so a green run means something)."""
+    settings.BOSS_NETWORK_ADAPTER_OPTIONS = {"latency_ms": 0, "failure_rate": 0.0, "lost_reply_rate": 0.0}
+    world = mixed_run.world_build(hall=hall, counters=2, ops=5)
+    stats = mixed_run.run(world, counters=2, ops=5)
+    assert mixed_run.invariants(world, stats) == []
+    stats.fee_paid[world.fee_lines[1]] += 10
+    stats.accepted.append((world.reps[0].pk, "never-sent", "lines.payment", ("payment", 0)))
+    problems = "\n".join(mixed_run.invariants(world, stats))
+    assert f"line {world.fee_lines[1]}: payments hold" in problems
+    assert "accepted key never-sent (lines.payment) has no key row" in problems
+    assert "lines.payment:" in problems and "accepted keys" in problems
