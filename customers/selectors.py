@@ -16,6 +16,7 @@ from django.utils import timezone
 from boss.models import AuditEvent
 from boss.money import ZERO
 from customers.errors import BadMobileNumberError, CustomerNotFoundError, LineNotFoundError
+from customers.external_blacklist import ExternalBlacklistHit, external_blacklist_hits
 from customers.identity import identity_lookup_numbers, msisdn_normalize, normalize
 from customers.models import Account, Customer, CustomerClass, CustomerIdentity, Line, LineCommitment
 from customers.money import AccountMoney, accounts_money
@@ -166,6 +167,7 @@ class Banner:
     line: Line | None
     balance: Decimal
     arrears: Decimal
+    external: list[ExternalBlacklistHit] = field(default_factory=list)  # the joint blacklist's entries
 
     @property
     def is_vip(self) -> bool:
@@ -173,13 +175,14 @@ class Banner:
 
     @property
     def is_blacklisted(self) -> bool:
-        return any(c.kind == CustomerClass.Kind.BLACKLIST for c in self.classes)
+        return any(c.kind == CustomerClass.Kind.BLACKLIST for c in self.classes) or bool(self.external)
 
 
 def customer_banner(*, customer: Customer, line: Line | None = None) -> Banner:
     """The banner of a customer (their money over all accounts) or of one line (its account's money).
 
-    Three queries at most: classes (none when prefetched), accounts, their money from the ledger.
+    Four queries at most: classes (none when prefetched), accounts, their money from the ledger, and the
+    joint blacklist's entries about the identity (customers.external_blacklist).
     """
     classes = customer_classes_active(customer=customer)
     if line is not None:
@@ -189,7 +192,9 @@ def customer_banner(*, customer: Customer, line: Line | None = None) -> Banner:
         monies = accounts_money(Account.objects.filter(customer=customer)).values()
         balance = sum((m.balance for m in monies), ZERO)
         arrears = sum((m.arrears for m in monies), ZERO)
-    return Banner(customer=customer, classes=classes, line=line, balance=balance, arrears=arrears)
+    external = external_blacklist_hits(doc_type=customer.identity.doc_type, number=customer.identity.number)
+    return Banner(customer=customer, classes=classes, line=line, balance=balance, arrears=arrears,
+                  external=external)
 
 
 @dataclass

@@ -33,6 +33,7 @@ PROJECT_APPS = [
     "billing",
     "orders",
     "complaints",
+    "partners",
 ]
 
 INSTALLED_APPS = [
@@ -256,6 +257,9 @@ LOGGING = {
 # Identity masking keeps the first 3 and last 4 characters (domain-rules A8); configurable.
 BOSS_MASK_KEEP_START = env.int("BOSS_MASK_KEEP_START", default=3)
 BOSS_MASK_KEEP_END = env.int("BOSS_MASK_KEEP_END", default=4)
+# The joint blacklist's shared key (agreed with the other operators): identity numbers are exchanged as
+# HMAC-SHA256 under it, never in clear (partners.services.blacklist).
+BOSS_JOINT_BLACKLIST_KEY = env("BOSS_JOINT_BLACKLIST_KEY", default="boss-joint-blacklist-development-key")
 BOSS_IDEMPOTENCY_KEEP_DAYS = env.int("BOSS_IDEMPOTENCY_KEEP_DAYS", default=7)
 BOSS_PRODUCT_NAME = _("Service-hall BOSS")
 # The network element: the simulated HLR unless a real gateway class is configured.

@@ -27,6 +27,7 @@ from customers.errors import (
     OverrideNotPermittedError,
     ReasonRequiredError,
 )
+from customers.external_blacklist import ExternalBlacklistHit, external_blacklist_hits
 from customers.models import Customer, CustomerClass
 from customers.selectors import active_class_q
 
@@ -125,6 +126,7 @@ def customer_class_revoke(*, actor: Staff, customer_class: CustomerClass, reason
 class BlacklistCheck:
     blacklisted: bool
     overridden_by: Staff | None = None
+    warnings: tuple[ExternalBlacklistHit, ...] = ()   # joint-blacklist entries that only warn
 
 
 @transaction.atomic
@@ -132,8 +134,10 @@ def customer_ensure_not_blacklisted(*, actor: Staff, customer: Customer, overrid
                                     reason: str = "") -> BlacklistCheck:
     """Refuse business for a customer on the blacklist unless a manager approves it (process 1.3, 5).
 
-    For opening and transfer, inside their transaction. A customer not on the blacklist passes and
-    nothing is written; an approved override is audited (who asked, which manager approved, why).
+    For opening and transfer, inside their transaction. Our own blacklist and the joint blacklist's
+    refusing entries (customers.external_blacklist: what partners sent, process 13) refuse; the joint
+    blacklist's warning entries come back in `warnings`. A customer not on either passes and nothing is
+    written; an approved override is audited (who asked, which manager approved, why).
     `override_by` is the approving staff user, authenticated by the caller (the manager's own login
     or their password typed at the counter); they need `customers.override_blacklist`.
 
@@ -141,15 +145,24 @@ def customer_ensure_not_blacklisted(*, actor: Staff, customer: Customer, overrid
     """
     entries = list(CustomerClass.objects.filter(active_class_q(), customer=customer, kind=Kind.BLACKLIST)
                    .order_by("since", "pk"))
-    if not entries:
-        return BlacklistCheck(blacklisted=False)
+    hits = external_blacklist_hits(doc_type=customer.identity.doc_type, number=customer.identity.number)
+    refusing = [h for h in hits if h.refuses]
+    warnings = tuple(h for h in hits if not h.refuses)
+    if not entries and not refusing:
+        return BlacklistCheck(blacklisted=False, warnings=warnings)
     if override_by is None:
+        if entries:
+            raise CustomerBlacklistedError(
+                _("The customer is on the blacklist (%(reason)s). Only a manager can approve this business.")
+                % {"reason": entries[0].reason}, reason=entries[0].reason)
         raise CustomerBlacklistedError(
-            _("The customer is on the blacklist (%(reason)s). Only a manager can approve this business.")
-            % {"reason": entries[0].reason}, reason=entries[0].reason)
+            _("%(source)s lists this identity on the joint blacklist (%(reason)s). Only a manager can approve "
+              "this business.") % {"source": refusing[0].source, "reason": refusing[0].reason},
+            reason=refusing[0].reason, source=refusing[0].source)
     if not (override_by.is_active and override_by.has_perm("customers.override_blacklist")):
         raise OverrideNotPermittedError()
     reason = _reason(reason)
     audit_record(actor=actor, action="customer.blacklist_override", target=customer, reason=reason,
-                 after={"override_by": override_by.username, "classes": [e.pk for e in entries]})
-    return BlacklistCheck(blacklisted=True, overridden_by=override_by)
+                 after={"override_by": override_by.username, "classes": [e.pk for e in entries],
+                        "joint": [h.source for h in refusing]})
+    return BlacklistCheck(blacklisted=True, overridden_by=override_by, warnings=warnings)

@@ -1,0 +1,42 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from boss.models import Hall
+from partners.models import Partner, PartnerKey
+
+
+class PartnerForm(forms.Form):
+    name = forms.CharField(label=_("name"), max_length=100)
+    category = forms.ChoiceField(label=_("category"), choices=[("", "---------"), *Partner.Category.choices])
+    interface_number = forms.CharField(label=_("interface number"), max_length=20,
+                                       help_text=_("4 to 20 letters, digits or hyphens."))
+    contact_name = forms.CharField(label=_("contact person"), max_length=50, required=False)
+    contact_phone = forms.CharField(label=_("contact phone"), max_length=30, required=False)
+    receives_blacklist = forms.BooleanField(label=_("receives our blacklist"), required=False,
+                                            help_text=_("The agreement allows publishing our blacklist to this "
+                                                        "partner."))
+    reason = forms.CharField(label=_("reason for changing the interface number"), max_length=200, required=False)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("reason"), max_length=200)
+
+
+class KeyIssueForm(forms.Form):
+    scopes = forms.MultipleChoiceField(label=_("scopes"), choices=PartnerKey.Scope.choices,
+                                       widget=forms.CheckboxSelectMultiple)
+    allowed_ips = forms.CharField(label=_("allowed client addresses"), required=False, widget=forms.Textarea(
+        attrs={"rows": 3}), help_text=_("One IP address or network per line; empty: any address."))
+
+    def clean_allowed_ips(self):
+        return [line.strip() for line in self.cleaned_data["allowed_ips"].splitlines() if line.strip()]
+
+
+class HallLinkForm(forms.Form):
+    hall = forms.ModelChoiceField(label=_("agent hall"), queryset=Hall.objects.filter(
+        kind=Hall.Kind.PARTNER, partner_link__isnull=True, active=True))
+
+
+class BlacklistUploadForm(forms.Form):
+    file = forms.FileField(label=_("blacklist file (CSV)"), help_text=_(
+        "UTF-8 with a header line: action, identity_type, number, number_hash, reason, since."))

@@ -1,0 +1,189 @@
+"""Partners (合作伙伴, process 13): information-exchange partners (other operators sharing the joint
+blacklist, public security) and marketing-channel partners (agents, postal savings, e-commerce), each with an
+interface number (接口编号) for system access; their API keys; the joint blacklist they send us; and the
+malicious-user tracing (恶意用户追踪, process 14) whose confirmed cases can go to the public-security partner.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from boss.models import TimeStampedModel
+
+
+class Partner(TimeStampedModel):
+    class Kind(models.TextChoices):
+        INFO_EXCHANGE = "info_exchange", _("Information-exchange partner")
+        CHANNEL = "channel", _("Marketing-channel partner")
+
+    class Category(models.TextChoices):
+        OPERATOR = "operator", _("Other operator")
+        PUBLIC_SECURITY = "public_security", _("Public security")
+        AGENT = "agent", _("Agent")
+        POSTAL_SAVINGS = "postal_savings", _("Postal savings")
+        ECOMMERCE = "ecommerce", _("E-commerce")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+        DELETED = "deleted", _("Deleted")
+
+    KIND_OF_CATEGORY = {
+        Category.OPERATOR: Kind.INFO_EXCHANGE, Category.PUBLIC_SECURITY: Kind.INFO_EXCHANGE,
+        Category.AGENT: Kind.CHANNEL, Category.POSTAL_SAVINGS: Kind.CHANNEL, Category.ECOMMERCE: Kind.CHANNEL,
+    }
+
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("partner type"), max_length=20, choices=Kind.choices)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    interface_number = models.CharField(_("interface number"), max_length=20)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    receives_blacklist = models.BooleanField(
+        _("receives our blacklist"), default=False,
+        help_text=_("The agreement allows publishing our blacklist to this partner."))
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        ordering = ["interface_number"]
+        permissions = [("manage_partner", _("Can add, change, suspend and delete partners and their keys"))]
+        constraints = [
+            # An interface number names one partner at a time; a deleted partner frees its number.
+            models.UniqueConstraint(fields=["interface_number"], condition=~Q(status="deleted"),
+                                    name="partner_interface_number_live_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.interface_number} {self.name}"
+
+
+class InterfaceNumberChange(models.Model):
+    """The history of a partner's interface numbers (never rewritten)."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="number_changes")
+    old_number = models.CharField(_("old interface number"), max_length=20)
+    new_number = models.CharField(_("new interface number"), max_length=20)
+    changed_by = models.ForeignKey("boss.Staff", verbose_name=_("changed by"), on_delete=models.PROTECT,
+                                   related_name="+")
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    reason = models.CharField(_("reason"), max_length=200)
+
+    class Meta:
+        verbose_name = _("interface number change")
+        verbose_name_plural = _("interface number changes")
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self):
+        return f"{self.old_number} → {self.new_number}"
+
+
+class PartnerHall(models.Model):
+    """An agent hall (代办点) run by a channel partner: its staff act for that partner only."""
+
+    partner = models.ForeignKey(Partner, verbose_name=_("partner"), on_delete=models.PROTECT, related_name="halls")
+    hall = models.OneToOneField("boss.Hall", verbose_name=_("service hall"), on_delete=models.PROTECT,
+                                related_name="partner_link")
+
+    class Meta:
+        verbose_name = _("partner hall")
+        verbose_name_plural = _("partner halls")
+
+    def __str__(self):
+        return f"{self.partner_id} {self.hall_id}"
+
+
+class PartnerKey(models.Model):
+    """An API key of a partner: shown once, stored as its SHA-256 (the key is 32 random bytes, so a plain
+    digest is enough), scoped, optionally limited to client addresses, revocable; a rotated key keeps
+    working until `expires_at` (the overlap period)."""
+
+    class Scope(models.TextChoices):
+        BLACKLIST_PUSH = "blacklist.push", _("Send joint-blacklist entries")
+        BLACKLIST_READ = "blacklist.read", _("Read our published blacklist")
+
+    partner = models.ForeignKey(Partner, verbose_name=_("partner"), on_delete=models.PROTECT, related_name="keys")
+    prefix = models.CharField(_("key prefix"), max_length=12, unique=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    scopes = models.JSONField(_("scopes"), default=list)
+    allowed_ips = models.JSONField(_("allowed client addresses"), default=list, blank=True)
+    created_by = models.ForeignKey("boss.Staff", verbose_name=_("issued by"), on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("valid until"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey("boss.Staff", verbose_name=_("revoked by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    replaced_by = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
+                                       related_name="replaces")
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("partner API key")
+        verbose_name_plural = _("partner API keys")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.prefix}…"
+
+
+class BlacklistEntry(TimeStampedModel):
+    """One entry of the joint blacklist received from a partner. The identity number is kept only as its
+    HMAC under the exchange's shared key (the partner sends it hashed, or we hash it on receipt), with a
+    masked form when we received it in clear."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("In force")
+        REMOVED = "removed", _("Removed")
+
+    partner = models.ForeignKey(Partner, verbose_name=_("partner"), on_delete=models.PROTECT,
+                                related_name="blacklist_entries")
+    identity_type = models.CharField(_("document type"), max_length=20)
+    number_hash = models.CharField(_("identity number (hashed)"), max_length=64)
+    number_masked = models.CharField(_("identity number (masked)"), max_length=40, blank=True)
+    reason = models.CharField(_("reason"), max_length=200)
+    since = models.DateField(_("since"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("joint blacklist entry")
+        verbose_name_plural = _("joint blacklist entries")
+        ordering = ["-since", "-id"]
+        constraints = [models.UniqueConstraint(fields=["partner", "identity_type", "number_hash"],
+                                               name="blacklist_entry_unique_identity")]
+        indexes = [models.Index(fields=["number_hash"], name="blacklist_entry_hash_idx")]
+
+    def __str__(self):
+        return f"{self.partner_id} {self.identity_type} {self.number_masked or self.number_hash[:8]}"
+
+    def audit_repr(self) -> str:
+        return f"{self.identity_type} {self.number_masked or self.number_hash[:12]}"
+
+
+class BlacklistImport(models.Model):
+    """One batch of entries a partner sent (API call or uploaded file) and what became of each row."""
+
+    partner = models.ForeignKey(Partner, verbose_name=_("partner"), on_delete=models.PROTECT,
+                                related_name="blacklist_imports")
+    channel = models.CharField(_("channel"), max_length=10)  # api | file
+    file_name = models.CharField(_("file"), max_length=200, blank=True)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    created = models.PositiveIntegerField(_("added"), default=0)
+    updated = models.PositiveIntegerField(_("corrected"), default=0)
+    removed = models.PositiveIntegerField(_("removed"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    errors = models.JSONField(_("refused rows"), default=list, blank=True)  # [{"row": 3, "error": "..."}]
+    created_by = models.ForeignKey("boss.Staff", verbose_name=_("uploaded by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("blacklist import")
+        verbose_name_plural = _("blacklist imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.partner_id} {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,8 @@
+from django.utils.translation import gettext_lazy as _
+
+from boss.navigation import NavItem
+
+NAV_ITEMS = [
+    NavItem("admin", _("Partners"), "partners:partner_list", "partners.view_partner"),
+    NavItem("query", _("Joint blacklist"), "partners:blacklist_list", "partners.view_blacklistentry"),
+]

@@ -1,0 +1,145 @@
+"""Partner API keys: issued and shown once, stored as a SHA-256 digest, scoped by the partner's type,
+optionally limited to client addresses, rotated with an overlap period, revoked at once. Staff tokens and
+partner keys never mix: a partner key authenticates only the partner API (partners.api.auth), and the
+partner API takes no staff credentials."""
+
+import hashlib
+import hmac
+import ipaddress
+import secrets
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from boss.audit import audit_record
+from boss.errors import NotPermitted
+from boss.locks import lock
+from boss.models import Staff
+from boss.tariffs import tariff
+from partners.errors import KeyAddressError, KeyScopeError, KeyStateError, PartnerStateError
+from partners.models import Partner, PartnerKey
+
+KEY_PREFIX = "bpk"
+SCOPES_OF_KIND = {
+    Partner.Kind.INFO_EXCHANGE: {PartnerKey.Scope.BLACKLIST_PUSH, PartnerKey.Scope.BLACKLIST_READ},
+    Partner.Kind.CHANNEL: set(),
+}
+
+
+def _digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _addresses(values) -> list[str]:
+    out = []
+    for value in values or ():
+        value = str(value).strip()
+        if not value:
+            continue
+        try:
+            out.append(str(ipaddress.ip_network(value, strict=False)))
+        except ValueError:
+            raise KeyAddressError() from None
+    return out
+
+
+def _ensure_may_manage(actor: Staff) -> None:
+    if not actor.has_perm("partners.manage_partner"):
+        raise NotPermitted()
+
+
+def _new(*, actor: Staff, partner: Partner, scopes: list[str], allowed_ips: list[str]) -> tuple[PartnerKey, str]:
+    prefix = secrets.token_hex(4)
+    raw = f"{KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
+    key = PartnerKey.objects.create(partner=partner, prefix=prefix, key_hash=_digest(raw), scopes=scopes,
+                                    allowed_ips=allowed_ips, created_by=actor)
+    return key, raw
+
+
+@transaction.atomic
+def partner_key_issue(*, actor: Staff, partner: Partner, scopes, allowed_ips=()) -> tuple[PartnerKey, str]:
+    """A new key; returns the key row and the secret, which is shown once and never stored.
+
+    Raises NotPermitted, PartnerStateError (not active), KeyScopeError, KeyAddressError.
+    """
+    _ensure_may_manage(actor)
+    partner = lock(Partner.objects.all()).get(pk=partner.pk)
+    if partner.status != Partner.Status.ACTIVE:
+        raise PartnerStateError()
+    scopes = sorted(set(scopes or ()))
+    allowed = SCOPES_OF_KIND[Partner.Kind(partner.kind)]
+    if not scopes or not set(scopes) <= allowed:
+        raise KeyScopeError()
+    key, raw = _new(actor=actor, partner=partner, scopes=scopes, allowed_ips=_addresses(allowed_ips))
+    audit_record(actor=actor, action="partner.key_issue", target=partner,
+                 after={"key": key.prefix, "scopes": scopes, "allowed_ips": key.allowed_ips,
+                        "interface_number": partner.interface_number})
+    return key, raw
+
+
+@transaction.atomic
+def partner_key_rotate(*, actor: Staff, key: PartnerKey) -> tuple[PartnerKey, str]:
+    """A replacement with the same scopes and addresses; the old key keeps working for
+    `partner.key_overlap_hours` so that the partner can switch without a gap.
+
+    Raises NotPermitted, KeyStateError, PartnerStateError.
+    """
+    _ensure_may_manage(actor)
+    partner = lock(Partner.objects.all()).get(pk=key.partner_id)
+    old = lock(PartnerKey.objects.all()).get(pk=key.pk)
+    now = timezone.now()
+    if old.revoked_at is not None or (old.expires_at is not None and old.expires_at <= now) or old.replaced_by_id:
+        raise KeyStateError()
+    if partner.status != Partner.Status.ACTIVE:
+        raise PartnerStateError()
+    new, raw = _new(actor=actor, partner=partner, scopes=old.scopes, allowed_ips=old.allowed_ips)
+    old.expires_at = now + timedelta(hours=tariff("partner.key_overlap_hours"))
+    old.replaced_by = new
+    old.save(update_fields=["expires_at", "replaced_by"])
+    audit_record(actor=actor, action="partner.key_rotate", target=partner,
+                 after={"old": old.prefix, "new": new.prefix, "old_valid_until": old.expires_at.isoformat()})
+    return new, raw
+
+
+@transaction.atomic
+def partner_key_revoke(*, actor: Staff, key: PartnerKey, reason: str) -> PartnerKey:
+    """Refused from the next call on. Raises NotPermitted, KeyStateError."""
+    _ensure_may_manage(actor)
+    key = lock(PartnerKey.objects.all()).get(pk=key.pk)
+    if key.revoked_at is not None:
+        raise KeyStateError()
+    key.revoked_at = timezone.now()
+    key.revoked_by = actor
+    key.save(update_fields=["revoked_at", "revoked_by"])
+    audit_record(actor=actor, action="partner.key_revoke", target=key.partner, after={"key": key.prefix},
+                 reason=reason)
+    return key
+
+
+def key_is_usable(key: PartnerKey, *, now=None) -> bool:
+    now = now or timezone.now()
+    return (key.revoked_at is None and (key.expires_at is None or key.expires_at > now)
+            and key.partner.status == Partner.Status.ACTIVE)
+
+
+def partner_key_authenticate(*, raw: str, client_ip: str | None) -> PartnerKey | None:
+    """The usable key for a presented secret from this address, or None (no detail to the caller). Read
+    fresh on every call, so a revocation or a suspension refuses the very next request."""
+    parts = (raw or "").split("_", 2)
+    if len(parts) != 3 or parts[0] != KEY_PREFIX:
+        return None
+    key = PartnerKey.objects.select_related("partner").filter(prefix=parts[1]).first()
+    if key is None or not hmac.compare_digest(key.key_hash, _digest(raw)) or not key_is_usable(key):
+        return None
+    if key.allowed_ips:
+        try:
+            ip = ipaddress.ip_address(client_ip or "")
+        except ValueError:
+            return None
+        if not any(ip in ipaddress.ip_network(net) for net in key.allowed_ips):
+            return None
+    now = timezone.now()
+    if key.last_used_at is None or now - key.last_used_at > timedelta(minutes=1):
+        PartnerKey.objects.filter(pk=key.pk).update(last_used_at=now)
+    return key

@@ -1,0 +1,19 @@
+from django.urls import path, re_path
+
+from partners import views
+
+app_name = "partners"
+
+urlpatterns = [
+    path("", views.PartnerListView.as_view(), name="partner_list"),
+    path("new/", views.partner_create_view, name="partner_create"),
+    path("<int:pk>/", views.partner_detail, name="partner_detail"),
+    path("<int:pk>/edit/", views.partner_edit_view, name="partner_edit"),
+    re_path(r"^(?P<pk>[0-9]+)/(?P<action>suspend|resume|delete)/$", views.partner_status_view, name="partner_status"),
+    path("<int:pk>/halls/new/", views.partner_hall_view, name="partner_hall"),
+    path("<int:pk>/keys/new/", views.key_issue_view, name="key_issue"),
+    path("<int:pk>/keys/<int:key_pk>/rotate/", views.key_rotate_view, name="key_rotate"),
+    path("<int:pk>/keys/<int:key_pk>/revoke/", views.key_revoke_view, name="key_revoke"),
+    path("<int:pk>/blacklist/upload/", views.blacklist_upload_view, name="blacklist_upload"),
+    path("blacklist/", views.BlacklistListView.as_view(), name="blacklist_list"),
+]

@@ -1,0 +1,240 @@
+"""Partner screens (process 13): the registry, a partner's page (halls, keys, interface-number history,
+blacklist imports and API calls), its forms, and the joint blacklist as received."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from boss.audit import audit_list_for_target
+from boss.errors import DomainError
+from boss.forms import form_add_domain_error
+from partners.filtersets import BlacklistEntryFilterSet, PartnerFilterSet
+from partners.forms import BlacklistUploadForm, HallLinkForm, KeyIssueForm, PartnerForm, ReasonForm
+from partners.models import BlacklistEntry, PartnerKey
+from partners.selectors import actor_sees_all_partners, partner_get_for_actor, partner_list_for_actor
+from partners.services import (
+    blacklist_file_import,
+    partner_create,
+    partner_delete,
+    partner_hall_link,
+    partner_key_issue,
+    partner_key_revoke,
+    partner_key_rotate,
+    partner_resume,
+    partner_suspend,
+    partner_update,
+)
+from partners.services.keys import key_is_usable
+from partners.tables import BlacklistEntryTable, PartnerTable
+
+ACTION_LABELS = {
+    "partner.create": _l("Partner added"), "partner.update": _l("Partner changed"),
+    "partner.suspend": _l("Partner suspended"), "partner.resume": _l("Partner resumed"),
+    "partner.delete": _l("Partner deleted"), "partner.hall_link": _l("Agent hall linked"),
+    "partner.key_issue": _l("API key issued"), "partner.key_rotate": _l("API key rotated"),
+    "partner.key_revoke": _l("API key revoked"), "partner.blacklist_import": _l("Blacklist entries received"),
+    "partner.api_call": _l("API call"),
+}
+_DATA = ("name", "category", "contact_name", "contact_phone", "receives_blacklist")
+
+
+class PartnerListView(LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, FilterView):
+    permission_required = "partners.view_partner"
+    template_name = "partners/partner_list.html"
+    table_class = PartnerTable
+    filterset_class = PartnerFilterSet
+
+    def get_queryset(self):
+        return partner_list_for_actor(actor=self.request.user).order_by("interface_number")
+
+
+@login_required
+@permission_required("partners.view_partner", raise_exception=True)
+def partner_detail(request, pk: int):
+    partner = partner_get_for_actor(actor=request.user, pk=pk)
+    keys = list(PartnerKey.objects.filter(partner=partner).select_related("created_by", "revoked_by"))
+    events = list(audit_list_for_target(partner).select_related("actor").order_by("-id")[:15])
+    for event in events:
+        event.label = ACTION_LABELS.get(event.action, event.action)
+    for key in keys:
+        key.partner = partner
+        key.usable = key_is_usable(key)
+    return render(request, "partners/partner_detail.html", {
+        "partner": partner, "keys": keys,
+        "halls": partner.halls.select_related("hall").order_by("hall__code"),
+        "number_changes": partner.number_changes.select_related("changed_by")[:20],
+        "imports": partner.blacklist_imports.select_related("created_by")[:10],
+        "events": events,
+        "may_manage": request.user.has_perm("partners.manage_partner") and actor_sees_all_partners(request.user),
+        "new_key": request.session.pop("partner_new_key", None),
+    })
+
+
+def _manage(view):
+    return login_required(permission_required("partners.manage_partner", raise_exception=True)(never_cache(view)))
+
+
+@_manage
+def partner_create_view(request):
+    form = PartnerForm(request.POST or None)
+    form.fields["reason"].widget = form.fields["reason"].hidden_widget()
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "reason"}
+        try:
+            partner = partner_create(actor=request.user, **data)
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Partner added."))
+            return redirect("partners:partner_detail", pk=partner.pk)
+    return render(request, "partners/partner_form.html", {"form": form, "partner": None},
+                  status=400 if form.errors else 200)
+
+
+@_manage
+def partner_edit_view(request, pk: int):
+    partner = partner_get_for_actor(actor=request.user, pk=pk)
+    initial = {f: getattr(partner, f) for f in (*_DATA, "interface_number")}
+    form = PartnerForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            partner_update(actor=request.user, partner=partner, interface_number=data["interface_number"],
+                           reason=data["reason"], **{f: data[f] for f in _DATA})
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Partner saved."))
+            return redirect("partners:partner_detail", pk=partner.pk)
+    return render(request, "partners/partner_form.html", {"form": form, "partner": partner},
+                  status=400 if form.errors else 200)
+
+
+_STATUS_ACTIONS = {
+    "suspend": (partner_suspend, _("Suspend partner"), _("Partner suspended; its keys are refused.")),
+    "resume": (partner_resume, _("Resume partner"), _("Partner active again.")),
+    "delete": (partner_delete, _("Delete partner"), _("Partner deleted.")),
+}
+
+
+@_manage
+def partner_status_view(request, pk: int, action: str):
+    partner = partner_get_for_actor(actor=request.user, pk=pk)
+    service, title, done = _STATUS_ACTIONS[action]
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service(actor=request.user, partner=partner, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            messages.success(request, str(done))
+            return redirect("partners:partner_list" if action == "delete" else "partners:partner_detail",
+                            **({} if action == "delete" else {"pk": partner.pk}))
+    return render(request, "partners/partner_reason.html", {"form": form, "partner": partner, "title": title},
+                  status=400 if form.errors else 200)
+
+
+@_manage
+def partner_hall_view(request, pk: int):
+    partner = partner_get_for_actor(actor=request.user, pk=pk)
+    form = HallLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            partner_hall_link(actor=request.user, partner=partner, hall=form.cleaned_data["hall"])
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Agent hall linked."))
+            return redirect("partners:partner_detail", pk=partner.pk)
+    return render(request, "partners/partner_reason.html",
+                  {"form": form, "partner": partner, "title": _("Link an agent hall")},
+                  status=400 if form.errors else 200)
+
+
+@_manage
+def key_issue_view(request, pk: int):
+    partner = partner_get_for_actor(actor=request.user, pk=pk)
+    form = KeyIssueForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _key, raw = partner_key_issue(actor=request.user, partner=partner, **form.cleaned_data)
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            request.session["partner_new_key"] = raw   # shown once on the next page, then gone
+            return redirect("partners:partner_detail", pk=partner.pk)
+    return render(request, "partners/partner_reason.html",
+                  {"form": form, "partner": partner, "title": _("Issue an API key")},
+                  status=400 if form.errors else 200)
+
+
+@require_POST
+@_manage
+def key_rotate_view(request, pk: int, key_pk: int):
+    partner = partner_get_for_actor(actor=request.user, pk=pk)
+    key = get_object_or_404(PartnerKey, partner=partner, pk=key_pk)
+    try:
+        _new, raw = partner_key_rotate(actor=request.user, key=key)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        request.session["partner_new_key"] = raw
+    return redirect("partners:partner_detail", pk=partner.pk)
+
+
+@_manage
+def key_revoke_view(request, pk: int, key_pk: int):
+    partner = partner_get_for_actor(actor=request.user, pk=pk)
+    key = get_object_or_404(PartnerKey, partner=partner, pk=key_pk)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            partner_key_revoke(actor=request.user, key=key, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Key revoked; it is refused from now on."))
+            return redirect("partners:partner_detail", pk=partner.pk)
+    return render(request, "partners/partner_reason.html",
+                  {"form": form, "partner": partner, "title": _("Revoke key %(prefix)s") % {"prefix": key.prefix}},
+                  status=400 if form.errors else 200)
+
+
+@_manage
+def blacklist_upload_view(request, pk: int):
+    partner = partner_get_for_actor(actor=request.user, pk=pk)
+    form = BlacklistUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            batch = blacklist_file_import(actor=request.user, partner=partner, content=upload.read(),
+                                          file_name=upload.name)
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            messages.success(request, _("File read: %(created)s added, %(updated)s corrected, %(removed)s removed, "
+                                        "%(unchanged)s unchanged, %(refused)s refused.") % {
+                "created": batch.created, "updated": batch.updated, "removed": batch.removed,
+                "unchanged": batch.unchanged, "refused": len(batch.errors)})
+            return redirect("partners:partner_detail", pk=partner.pk)
+    return render(request, "partners/partner_reason.html",
+                  {"form": form, "partner": partner, "title": _("Upload a blacklist file"), "multipart": True},
+                  status=400 if form.errors else 200)
+
+
+class BlacklistListView(LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, FilterView):
+    permission_required = "partners.view_blacklistentry"
+    template_name = "partners/blacklist_list.html"
+    table_class = BlacklistEntryTable
+    filterset_class = BlacklistEntryFilterSet
+
+    def get_queryset(self):
+        return BlacklistEntry.objects.select_related("partner").order_by("-updated_at", "-id")
