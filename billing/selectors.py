@@ -344,3 +344,12 @@ def points_summary(*, customer, entries: int = 50) -> PointsSummary:
         balance=sum(lot.remaining for lot in live),
         expiring_soon=sum(lot.remaining for lot in live if lot.expires_on <= today + timedelta(days=92)),
         lots=lots, entries=list(PointsEntry.objects.filter(customer=customer).order_by("-pk")[:entries]))
+
+
+def payment_recent_same(*, line, amount: Decimal, since):
+    """The newest payment of exactly this amount for this line since `since`, with its documents, or None
+    (the counter asks the rep to confirm a second one: issue 11)."""
+    from billing.models import Payment
+
+    return (Payment.objects.filter(line=line, amount=amount, created_at__gte=since)
+            .prefetch_related("documents").order_by("-created_at").first())

@@ -1,26 +1,93 @@
 """Form helpers every counter screen uses: the idempotency key of a form, and showing a domain refusal
 where it arises."""
 
+from dataclasses import dataclass
+from datetime import timedelta
+
 from django import forms
+from django.utils import timezone
 
 from boss.errors import DomainError
 from boss.idempotency import new_key
+from boss.models import IdempotencyKey
+from boss.tariffs import tariff
+
+SESSION_FORM_KEYS = "boss.form_keys"
+FORM_KEYS_KEPT = 40  # subjects remembered per session (the oldest are forgotten first)
+NEW_FORM_PARAM = "new_form"
 
 
 class IdempotentForm(forms.Form):
     """A form whose submission runs once: the key is made when the form is shown, so a double click or a
-    resent POST replays the first result (boss.idempotency)."""
+    resent POST replays the first result (boss.idempotency). A money screen passes `key=` from `form_key()`
+    so that the form brought back by Back or a reload carries the key of the first submission too."""
 
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=255)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, key: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
-            self.initial.setdefault("idempotency_key", new_key())
+            self.initial["idempotency_key"] = key or self.initial.get("idempotency_key") or new_key()
 
     def params(self) -> dict:
         """The cleaned data as the idempotency fingerprint (model instances by pk)."""
         return {k: getattr(v, "pk", v) for k, v in self.cleaned_data.items() if k != "idempotency_key"}
+
+
+@dataclass(frozen=True)
+class FormKey:
+    """The key a money form is shown with, and its earlier submission (None while unused)."""
+
+    key: str
+    submitted: IdempotencyKey | None
+
+
+def repeat_window() -> timedelta:
+    return timedelta(minutes=tariff("counter.repeat_minutes"))
+
+
+def form_key(request, subject: str) -> FormKey:
+    """The idempotency key of the money form a screen shows for `subject` ("lines.payment:<line pk>").
+
+    The key is kept in the session per subject, so the form that Back or a reload brings back carries the
+    key of the submission already made: sending it again replays the first result (the same receipt)
+    instead of taking the money a second time. The key is renewed when the rep asks for a new form
+    (`?new_form=1`) or when its submission is older than the repeat window (tariff counter.repeat_minutes);
+    a new payment for the same thing within the window is then confirmed by the rep (see the screens).
+    """
+    keys: dict = dict(request.session.get(SESSION_FORM_KEYS) or {})
+    key = keys.get(subject)
+    submitted = form_submission(request, key)
+    renew = (key is None or request.GET.get(NEW_FORM_PARAM)
+             or (submitted is not None and submitted.created_at < timezone.now() - repeat_window()))
+    if renew:
+        key, submitted = new_key(), None
+        keys.pop(subject, None)
+        keys[subject] = key
+        while len(keys) > FORM_KEYS_KEPT:
+            keys.pop(next(iter(keys)))
+        request.session[SESSION_FORM_KEYS] = keys
+    return FormKey(key, submitted)
+
+
+def form_key_renew(request, subject: str):
+    """`?new_form=1`: the rep starts a new form for `subject` (a new key); redirect to the screen without the
+    parameter so that a reload does not renew the key again. None when the parameter is absent."""
+    from django.shortcuts import redirect
+
+    if not request.GET.get(NEW_FORM_PARAM):
+        return None
+    form_key(request, subject)
+    query = request.GET.copy()
+    query.pop(NEW_FORM_PARAM, None)
+    return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
+
+
+def form_submission(request, key: str | None) -> IdempotencyKey | None:
+    """The committed submission made with this key by this user, or None."""
+    if not key or not getattr(request.user, "is_authenticated", False):
+        return None
+    return IdempotencyKey.objects.filter(actor=request.user, key=key).first()
 
 
 def form_add_domain_error(form, exc: DomainError) -> None:

@@ -108,6 +108,11 @@ _PARAMS = [
     # Points redemption (process 9)
     Param("points.group_confirm_minutes", "10", "int",
           _("Time the big-customer room has to confirm a group redemption"), _("minutes")),
+    # The counter's money screens (issue 11): a second payment of the same amount for the same line
+    # within this window asks the rep to confirm; a form's key survives Back and reload for as long.
+    Param("counter.repeat_minutes", "10", "int",
+          _("Minutes within which a payment of the same amount for the same line asks the rep to confirm"),
+          _("minutes")),
     # Privacy
     Param("privacy.reveals_per_hour", "30", "int", _("Identity reveals per user per hour"), _("reveals")),
 ]

@@ -136,6 +136,7 @@ class FeeCollectForm(IdempotentForm):
     recharge_serial = forms.CharField(label=_("recharge card serial"), max_length=20, required=False)
     recharge_pin = forms.CharField(label=_("recharge card PIN"), max_length=30, required=False,
                                    widget=forms.PasswordInput(render_value=False))
+    confirm_repeat = forms.BooleanField(label=_("Charge again: the customer pays a second time"), required=False)
 
     def clean(self):
         data = super().clean()

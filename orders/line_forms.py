@@ -21,6 +21,8 @@ def _money_fields(form) -> None:
         label=_("cash tendered"), max_digits=12, decimal_places=2, min_value=0, required=False,
         widget=forms.NumberInput(attrs={"step": "0.01", "data-tendered": "", "data-due-from": "#amount-due-value",
                                         "data-change-target": "change"}))
+    form.fields["confirm_repeat"] = forms.BooleanField(label=_("Charge again: the customer pays a second time"),
+                                                       required=False)
 
 
 class LineChangeForm(IdempotentForm):

@@ -27,7 +27,7 @@ from billing.services.refunds import (
 )
 from billing.tables import RefundCaseTable
 from boss.errors import DomainError
-from boss.forms import form_add_domain_error
+from boss.forms import form_add_domain_error, form_key
 from boss.idempotency import idempotent
 from boss.pdf import pdf_response
 
@@ -75,16 +75,19 @@ def refund_new(request):
     return render(request, "billing/refund_new.html", {"form": form})
 
 
-def _steps(user, case, *, decide_form=None, pay_form=None) -> dict:
+def _steps(request, case, *, decide_form=None, pay_form=None) -> dict:
     """The forms of the steps this user may take now (by permission and state; the four-eyes rule is
     shown here and enforced by the service)."""
-    steps = {}
+    user, steps = request.user, {}
     if case.status == RefundCase.Status.REQUESTED and user.has_perm("billing.decide_refund"):
         steps["decide"] = decide_form or RefundDecisionForm(case=case)
     if case.status == RefundCase.Status.APPROVED and user.has_perm("billing.pay_refund"):
         steps["print"] = not case.account.corporate
         steps["four_eyes"] = user.pk == case.decided_by_id
-        steps["pay"] = pay_form or RefundPayForm(initial={"amount": case.approved_amount})
+        # The key is kept in the session: the form Back brings back replays the payment made.
+        steps["pay"] = pay_form or RefundPayForm(initial={
+            "amount": case.approved_amount,
+            "idempotency_key": form_key(request, f"billing.refund_pay:{case.pk}").key})
     return steps
 
 
@@ -94,7 +97,7 @@ def _steps(user, case, *, decide_form=None, pay_form=None) -> dict:
 def refund_detail(request, pk: int, **forms):
     case = refund_get_for_actor(actor=request.user, pk=pk)
     return render(request, "billing/refund_detail.html", {
-        "case": case, "steps": _steps(request.user, case, **forms), "documents": DOCUMENTS})
+        "case": case, "steps": _steps(request, case, **forms), "documents": DOCUMENTS})
 
 
 @require_POST

@@ -9,7 +9,7 @@ from billing.models import Payment
 from billing.selectors import account_amount_due, account_money
 from billing.services.documents import document_pdf, document_print
 from boss.errors import DomainError
-from boss.forms import form_add_domain_error
+from boss.forms import form_add_domain_error, form_key, form_key_renew, form_submission
 from boss.idempotency import idempotent
 from boss.pdf import pdf_response
 from boss.permissions import get_for_actor
@@ -17,6 +17,7 @@ from orders.forms import FeeCollectForm, FeeLookupForm
 from orders.selectors import document_get_for_actor, line_get_by_msisdn_for_actor
 from orders.services.fee_collection import line_fee_collect
 from orders.services.recommendations import recommendation_list
+from orders.views.common import repeat_payment_refused
 
 
 @never_cache
@@ -24,7 +25,7 @@ from orders.services.recommendations import recommendation_list
 @permission_required("orders.collect_fee", raise_exception=True)
 def fee_collection(request):
     lookup = FeeLookupForm(request.GET or None)
-    line = money = None
+    line = money = submitted = None
     due_items = []
     form = FeeCollectForm(request.POST or None)
     if lookup.is_bound and lookup.is_valid():
@@ -34,11 +35,21 @@ def fee_collection(request):
             form_add_domain_error(lookup, exc)
             lookup.add_error("msisdn", exc.message) if "msisdn" not in lookup.errors else None
     if line is not None:
+        subject = f"lines.payment:{line.pk}"
+        if (renewed := form_key_renew(request, subject)) is not None:
+            return renewed
         money = account_money(line.account)
         due_items = account_amount_due(line.account)
-        if not form.is_bound:
-            form = FeeCollectForm(initial={"amount": sum(i.amount for i in due_items) or None})
-        if request.method == "POST" and form.is_valid():
+        if form.is_bound:
+            submitted = form_submission(request, request.POST.get("idempotency_key"))
+        else:
+            # The key of this line's form is kept in the session: the form Back brings back replays.
+            fkey = form_key(request, subject)
+            submitted = fkey.submitted
+            form = FeeCollectForm(key=fkey.key, initial={"amount": sum(i.amount for i in due_items) or None})
+        if (request.method == "POST" and form.is_valid()
+                and not repeat_payment_refused(form, line=line, amount=form.cleaned_data["amount"],
+                                       submitted=submitted)):
             data = form.cleaned_data
             params = {"line": line.pk, "method": data["method"], "amount": str(data["amount"]),
                       "tendered": str(data["tendered"]), "serial": data["recharge_serial"]}
@@ -55,7 +66,8 @@ def fee_collection(request):
     return render(request, "orders/fee_collection.html", {
         "lookup": lookup, "line": line, "money": money, "form": form, "due_items": due_items,
         "due_total": sum(i.amount for i in due_items),
-        "customer": line.customer if line else None}, status=400 if form.is_bound and form.errors else 200)
+        "customer": line.customer if line else None, "submitted": submitted},
+        status=400 if form.is_bound and form.errors else 200)
 
 
 @never_cache

@@ -21,7 +21,7 @@ from billing.models import Document
 from billing.selectors import account_money
 from billing.services.documents import document_pdf
 from boss.errors import DomainError
-from boss.forms import form_add_domain_error
+from boss.forms import form_add_domain_error, form_key, form_key_renew, form_submission
 from boss.idempotency import idempotent
 from boss.pdf import pdf_response
 from boss.tariffs import tariff
@@ -37,6 +37,7 @@ from orders.services.line_services import line_invoice_reprint
 from orders.services.portability import line_portability
 from orders.services.precancel import precancel_charges
 from orders.services.transfer import transfer_quote
+from orders.views.common import repeat_payment_refused
 
 
 @dataclass(frozen=True)
@@ -134,9 +135,25 @@ def line_process(request, msisdn: str, slug: str):
         raise PermissionDenied
     line = _line(request, msisdn)
     form_class = FORMS[slug]
-    form = form_class(request.POST or None, line=line)
-    if request.method == "POST" and form.is_valid():
+    subject = f"lines.{process.kind}:{line.pk}"
+    if process.money and (renewed := form_key_renew(request, subject)) is not None:
+        return renewed
+    due = _preview(slug, line)
+    amount_due = sum((d.amount for d in due if d.pay), Decimal("0.00"))
+    if request.method == "POST":
+        form = form_class(request.POST, line=line)
+        submitted = form_submission(request, request.POST.get("idempotency_key"))
+    elif process.money:
+        # A money form keeps its key in the session: the form Back brings back replays the first result.
+        fkey = form_key(request, subject)
+        form, submitted = form_class(line=line, key=fkey.key), fkey.submitted
+    else:
+        form, submitted = form_class(line=line), None
+    if (request.method == "POST" and form.is_valid()
+            and not (process.money and "confirm_repeat" in form.fields
+                     and repeat_payment_refused(form, line=line, amount=amount_due, submitted=submitted))):
         data = dict(form.cleaned_data)
+        data.pop("confirm_repeat", None)
         key = data.pop("idempotency_key")
         params = {k: (v if isinstance(v, (list, str, int, bool)) or v is None else str(v)) for k, v in data.items()
                   if "password" not in k}
@@ -155,9 +172,8 @@ def line_process(request, msisdn: str, slug: str):
             messages.success(request, _("%(process)s: done. Print the agreement for the customer to sign.")
                              % {"process": process.label} if process.documents else _("The business is done."))
             return redirect("orders:order_detail", pk=order.pk)
-    due = _preview(slug, line)
     context = {"line": line, "customer": line.customer, "process": process, "form": form, "due": due,
-               "amount_due": sum((d.amount for d in due if d.pay), Decimal("0.00")),
+               "amount_due": amount_due, "submitted": submitted,
                "refund": next((d.amount for d in due if d.code == "refund"), None),
                "allowed": process.kind in services_allowed(line)}
     return render(request, "orders/line_process.html", context, status=400 if form.errors else 200)

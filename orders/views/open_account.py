@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from boss.audit import audit_record
 from boss.errors import DomainError
-from boss.forms import form_add_domain_error
+from boss.forms import form_add_domain_error, form_key
 from boss.idempotency import idempotent
 from boss.money import yuan_capital
 from boss.pdf import pdf_response, render_pdf
@@ -243,7 +243,8 @@ def order_confirm(request, pk: int):
     order = order_get_for_actor(actor=request.user, pk=pk)
     if order.state != Order.State.DRAFT:
         return redirect("orders:order_detail", pk=order.pk)
-    form = OrderPayForm(request.POST or None)
+    # The key is kept in the session: the form Back brings back replays the payment made.
+    form = OrderPayForm(request.POST or None, key=form_key(request, f"orders.payment:{order.pk}").key)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

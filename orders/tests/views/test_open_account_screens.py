@@ -106,7 +106,7 @@ def test_fee_collection_screen(counter, opening):
     assert "¥20.00" in result and "收据" in result
     again = counter.post(url, {"method": "cash", "amount": "30.00", "tendered": "50", "idempotency_key": "k1"})
     assert again.url == response.url and Payment.objects.filter(line=line).count() == 1
-    bad = counter.post(url, {"method": "cash", "amount": "30.00", "tendered": "20", "idempotency_key": "k2"})
+    bad = counter.post(url, {"method": "cash", "amount": "35.00", "tendered": "20", "idempotency_key": "k2"})
     assert bad.status_code == 400 and "实收现金少于应收金额" in bad.content.decode()
     unknown = counter.get(reverse("orders:fee_collection") + "?msisdn=13700000000")
     assert unknown.status_code == 200 and "13700000000" in unknown.content.decode()
