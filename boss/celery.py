@@ -27,6 +27,12 @@ app.conf.beat_schedule = {
     "provisioning-sweep": {"task": "provisioning.tasks.provisioning_sweep", "schedule": 30.0},
 }
 
+# Notifications: commits nudge a worker at once; this catches nudges lost with the broker, and returns
+# text messages whose worker died mid-send.
+app.conf.beat_schedule["notifications-dispatch"] = {
+    "task": "notifications.tasks.notifications_dispatch", "schedule": 30.0}
+app.conf.beat_schedule["notifications-sweep"] = {"task": "notifications.tasks.notifications_sweep", "schedule": 60.0}
+
 # Complaints: overdue steps are escalated within five minutes of their due time.
 app.conf.beat_schedule["complaint-steps-escalate"] = {
     "task": "complaints.tasks.complaint_steps_escalate_overdue", "schedule": 300.0}

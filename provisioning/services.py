@@ -4,7 +4,6 @@ roll back failed ones from the hall's screen."""
 
 import logging
 import os
-import random
 import socket
 from datetime import timedelta
 
@@ -15,6 +14,7 @@ from django.utils import timezone
 from boss.audit import audit_record
 from boss.locks import lock
 from boss.models import Staff
+from boss.outbox import backoff, nudge
 from boss.permissions import ensure_same_hall, system_actor
 from boss.tariffs import tariff
 from customers.models import Line
@@ -42,10 +42,7 @@ def work_order_create(*, action: str, msisdn: str, line=None, hall=None, payload
 def _nudge():
     from provisioning.tasks import provisioning_dispatch
 
-    try:
-        provisioning_dispatch.delay()
-    except Exception:  # the broker being down must not fail the counter; beat picks the row up
-        log.warning("could not enqueue provisioning_dispatch; the beat schedule will pick it up")
+    nudge(provisioning_dispatch)
 
 
 def work_orders_claim(*, limit: int = 10, worker: str = WORKER_ID) -> list[WorkOrder]:
@@ -121,12 +118,6 @@ def _work_order_fail(wo: WorkOrder, *, error: str) -> None:
     hooks.run_fail(actor=actor, work_order=wo)
     audit_record(actor=actor, action="workorder.fail", target=wo, hall=wo.hall,
                  after={"attempts": wo.attempts, "error": wo.last_error})
-
-
-def backoff(attempts: int) -> timedelta:
-    """Exponential back-off with jitter: about 2, 4, 8 ... seconds, at most 5 minutes."""
-    base = min(2 ** attempts, 300)
-    return timedelta(seconds=base * random.uniform(0.8, 1.2))
 
 
 def work_orders_sweep(*, now=None) -> int:

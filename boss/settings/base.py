@@ -26,6 +26,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # in this order.
 PROJECT_APPS = [
     "boss",
+    "notifications",
     "catalog",
     "customers",
     "inventory",
@@ -250,6 +251,8 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
         "boss.security": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # smpplib logs whole PDUs (numbers and texts) below WARNING.
+        "notifications.smpp": {"level": "WARNING"},
     },
 }
 
@@ -269,6 +272,18 @@ BOSS_NETWORK_ADAPTER_OPTIONS = {
     "failure_rate": env.float("BOSS_HLR_FAILURE_RATE", default=0.0),
     "lost_reply_rate": env.float("BOSS_HLR_LOST_REPLY_RATE", default=0.0),
 }
+
+# The SMS notification channel (notifications/README.md): the simulated gateway unless a real sender is
+# configured. The SMPP client takes host, port, system_id, password, source_addr, timeout as options.
+BOSS_SMS_BACKEND = env("BOSS_SMS_BACKEND", default="notifications.backends.SimulatedSmsGateway")
+BOSS_SMS_BACKEND_OPTIONS = env.json("BOSS_SMS_BACKEND_OPTIONS", default={
+    "latency_ms": env.float("BOSS_SMS_LATENCY_MS", default=0),
+    "failure_rate": env.float("BOSS_SMS_FAILURE_RATE", default=0.0),
+    "lost_reply_rate": env.float("BOSS_SMS_LOST_REPLY_RATE", default=0.0),
+})
+BOSS_SMS_LANGUAGE = env("BOSS_SMS_LANGUAGE", default="zh-hans")   # texts go out in Chinese
+BOSS_SMS_MAX_ATTEMPTS = env.int("BOSS_SMS_MAX_ATTEMPTS", default=5)
+BOSS_SMS_LEASE_SECONDS = env.int("BOSS_SMS_LEASE_SECONDS", default=60)
 
 # The operator group's national card-count service (一证五号 across provinces, domain-rules A2). The
 # simulated one answers from configuration; "down" makes it fail, and openings are then refused.
