@@ -133,3 +133,26 @@ def test_publishing_needs_the_agreement(partner_api, push_key, admin_user, opera
     response = partner_api.get("blacklist", push_key)
     assert response.status_code == 403 and response.json()["code"] == "not_permitted"
     assert partner_api.get("blacklist?changed_since=yesterday", push_key).status_code == 403
+
+
+def test_a_pushed_entry_refuses_the_opening_at_the_counter_and_nothing_is_written(
+        opening, admin_user, operator_partner, partner_api, push_key):
+    from orders.models import Order
+    from orders.services.open_account import order_open_account_create
+
+    assert partner_api.post("blacklist/entries", {"entries": [_row(opening.customer)]}, push_key).status_code == 200
+    opening.reserve()
+    with pytest.raises(Exception) as exc:
+        order_open_account_create(actor=opening.rep, customer=opening.customer, msisdn="13912345670",
+                                  product_code="5G128", sim_capacity="usim",
+                                  documents_checked=["id_original", "id_copy"], service_password="428571")
+    assert exc.value.code == "customer_blacklisted" and "联通广州分公司" in str(exc.value.message)
+    assert Order.objects.count() == 0
+
+
+def test_the_opening_screen_shows_the_entry_on_the_banner(opening, operator_partner, client, set_tariff):
+    set_tariff("partner.blacklist_refuses", "false")
+    blacklist_rows_apply(partner=operator_partner, rows=[_row(opening.customer)], channel="api")
+    client.force_login(opening.rep)
+    page = client.get(f"/orders/open-account/{opening.customer.pk}/").content.decode()
+    assert 'data-testid="joint-blacklist"' in page and "联合黑名单：联通广州分公司（恶意欠费）" in page
