@@ -41,6 +41,10 @@ app.conf.beat_schedule["complaint-steps-escalate"] = {
 app.conf.beat_schedule["lines-cancellation-due"] = {
     "task": "orders.tasks.lines_cancellation_due", "schedule": crontab(hour=0, minute=20)}
 
+# Partners: malicious-user tracing over yesterday's usage records, after the night's usage files are in.
+app.conf.beat_schedule["tracing-nightly"] = {
+    "task": "partners.tasks.tracing_nightly", "schedule": crontab(hour=4, minute=10)}
+
 # Customers: personal data erased once the retention period after the last line ended is over (A1, A8).
 app.conf.beat_schedule["identities-purge"] = {
     "task": "customers.tasks.identities_purge", "schedule": crontab(hour=2, minute=40)}

@@ -80,3 +80,10 @@ class BlacklistRowError(FieldError):
 
     def default_message(self):
         return _("This blacklist row is not valid.")
+
+
+class SuspectStateError(DomainError):
+    code, status = "suspect_reviewed", 409
+
+    def default_message(self):
+        return _("This suspect has already been reviewed.")

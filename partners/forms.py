@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from boss.models import Hall
-from partners.models import Partner, PartnerKey
+from partners.models import Partner, PartnerKey, Suspect
 
 
 class PartnerForm(forms.Form):
@@ -40,3 +40,17 @@ class HallLinkForm(forms.Form):
 class BlacklistUploadForm(forms.Form):
     file = forms.FileField(label=_("blacklist file (CSV)"), help_text=_(
         "UTF-8 with a header line: action, identity_type, number, number_hash, reason, since."))
+
+
+class SuspectFilterForm(forms.Form):
+    day = forms.DateField(label=_("usage day"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    status = forms.ChoiceField(label=_("status"), required=False, choices=[("", _("all")), *Suspect.Status.choices])
+    rule = forms.ChoiceField(label=_("rule"), required=False, choices=[("", _("all")), *Suspect.Rule.choices])
+
+
+class SuspectReviewForm(forms.Form):
+    decision = forms.ChoiceField(label=_("decision"), choices=[("confirm", _("Confirm")), ("dismiss", _("Dismiss"))],
+                                 widget=forms.RadioSelect)
+    note = forms.CharField(label=_("review note"), max_length=200)
+    blacklist = forms.BooleanField(label=_("put the owner on the blacklist"), required=False)
+    report = forms.BooleanField(label=_("report to the public-security partner"), required=False)

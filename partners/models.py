@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from boss.masking import mask_msisdn
 from boss.models import TimeStampedModel
 
 
@@ -111,8 +112,8 @@ class PartnerKey(models.Model):
     allowed_ips = models.JSONField(_("allowed client addresses"), default=list, blank=True)
     created_by = models.ForeignKey("boss.Staff", verbose_name=_("issued by"), on_delete=models.PROTECT,
                                    related_name="+")
-    created_at = models.DateTimeField(_("issued at"), auto_now_add=True)
-    expires_at = models.DateTimeField(_("valid until"), null=True, blank=True)
+    created_at = models.DateTimeField(_("key issued at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("usable until"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoked_by = models.ForeignKey("boss.Staff", verbose_name=_("revoked by"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
@@ -168,7 +169,7 @@ class BlacklistImport(models.Model):
 
     partner = models.ForeignKey(Partner, verbose_name=_("partner"), on_delete=models.PROTECT,
                                 related_name="blacklist_imports")
-    channel = models.CharField(_("channel"), max_length=10)  # api | file
+    channel = models.CharField(_("received through"), max_length=10)  # api | file
     file_name = models.CharField(_("file"), max_length=200, blank=True)
     rows = models.PositiveIntegerField(_("rows"), default=0)
     created = models.PositiveIntegerField(_("added"), default=0)
@@ -178,7 +179,7 @@ class BlacklistImport(models.Model):
     errors = models.JSONField(_("refused rows"), default=list, blank=True)  # [{"row": 3, "error": "..."}]
     created_by = models.ForeignKey("boss.Staff", verbose_name=_("uploaded by"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("received on"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("blacklist import")
@@ -187,3 +188,67 @@ class BlacklistImport(models.Model):
 
     def __str__(self):
         return f"{self.partner_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class TracingRun(models.Model):
+    """One night's run of the malicious-user tracing over a day's usage records (safe to run again)."""
+
+    day = models.DateField(_("usage day"), unique=True)
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    records = models.PositiveIntegerField(_("usage records read"), default=0)
+    suspects = models.PositiveIntegerField(_("suspects found"), default=0)
+    seconds = models.DecimalField(_("run time (s)"), max_digits=8, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("tracing run")
+        verbose_name_plural = _("tracing runs")
+        ordering = ["-day"]
+
+    def __str__(self):
+        return f"{self.day}"
+
+
+class Suspect(models.Model):
+    """A number the tracing found over a threshold on a day, with its evidence, until a reviewer confirms
+    or dismisses it. One per day, number and rule."""
+
+    class Rule(models.TextChoices):
+        SMS_BULK = "sms_bulk", _("Bulk SMS")
+        SHORT_CALLS = "short_calls", _("Many very short calls")
+        ONE_RING = "one_ring", _("One-ring calls")
+        NIGHT_CALLS = "night_calls", _("Calls at night in bulk")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting review")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    day = models.DateField(_("usage day"))
+    msisdn = models.CharField(_("mobile number"), max_length=11)
+    line = models.ForeignKey("customers.Line", verbose_name=_("line"), on_delete=models.PROTECT, related_name="+")
+    hall = models.ForeignKey("boss.Hall", verbose_name=_("service hall"), on_delete=models.PROTECT, related_name="+")
+    rule = models.CharField(_("rule"), max_length=20, choices=Rule.choices)
+    evidence = models.JSONField(_("evidence"), default=dict)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    found_at = models.DateTimeField(_("found at"), auto_now_add=True)
+    reviewed_by = models.ForeignKey("boss.Staff", verbose_name=_("reviewed by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_note = models.CharField(_("review note"), max_length=200, blank=True)
+    blacklisted = models.BooleanField(_("put on the blacklist"), default=False)
+    reported = models.BooleanField(_("reported to public security"), default=False)
+
+    class Meta:
+        verbose_name = _("tracing suspect")
+        verbose_name_plural = _("tracing suspects")
+        ordering = ["-day", "status", "msisdn"]
+        permissions = [("review_suspect", _("Can confirm or dismiss malicious-user suspects"))]
+        constraints = [models.UniqueConstraint(fields=["day", "msisdn", "rule"], name="suspect_unique_day_rule")]
+        indexes = [models.Index(fields=["status", "day"], name="suspect_status_day_idx")]
+
+    def __str__(self):
+        return f"{self.day} {mask_msisdn(self.msisdn)} {self.rule}"
+
+    def audit_repr(self) -> str:
+        return str(self)

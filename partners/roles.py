@@ -5,7 +5,7 @@ _VIEW = ("partners.view_partner", "partners.view_blacklistentry")
 _MANAGE = _VIEW + ("partners.manage_partner", "partners.add_blacklistimport")
 
 ROLE_PERMISSIONS = {
-    "manager": _MANAGE,
+    "manager": _MANAGE + ("partners.review_suspect", "partners.view_suspect"),
     "admin": _MANAGE,
     "store_manager": ("partners.view_partner",),
 }

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from partners import views
+from partners import tracing_views, views
 
 app_name = "partners"
 
@@ -16,4 +16,8 @@ urlpatterns = [
     path("<int:pk>/keys/<int:key_pk>/revoke/", views.key_revoke_view, name="key_revoke"),
     path("<int:pk>/blacklist/upload/", views.blacklist_upload_view, name="blacklist_upload"),
     path("blacklist/", views.BlacklistListView.as_view(), name="blacklist_list"),
+    path("tracing/", tracing_views.suspect_list, name="suspect_list"),
+    path("tracing/<int:pk>/", tracing_views.suspect_review, name="suspect_review"),
+    path("tracing/statistics/", tracing_views.tracing_statistics, name="tracing_statistics"),
+    path("tracing/report.csv", tracing_views.tracing_report_csv, name="tracing_report"),
 ]

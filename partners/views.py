@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
@@ -35,12 +35,13 @@ from partners.services.keys import key_is_usable
 from partners.tables import BlacklistEntryTable, PartnerTable
 
 ACTION_LABELS = {
-    "partner.create": _l("Partner added"), "partner.update": _l("Partner changed"),
-    "partner.suspend": _l("Partner suspended"), "partner.resume": _l("Partner resumed"),
-    "partner.delete": _l("Partner deleted"), "partner.hall_link": _l("Agent hall linked"),
-    "partner.key_issue": _l("API key issued"), "partner.key_rotate": _l("API key rotated"),
-    "partner.key_revoke": _l("API key revoked"), "partner.blacklist_import": _l("Blacklist entries received"),
-    "partner.api_call": _l("API call"),
+    "partner.create": gettext_lazy("Partner added"), "partner.update": gettext_lazy("Partner changed"),
+    "partner.suspend": gettext_lazy("Partner suspended"), "partner.resume": gettext_lazy("Partner resumed"),
+    "partner.delete": gettext_lazy("Partner deleted"), "partner.hall_link": gettext_lazy("Agent hall linked"),
+    "partner.key_issue": gettext_lazy("API key issued"), "partner.key_rotate": gettext_lazy("API key rotated"),
+    "partner.key_revoke": gettext_lazy("API key revoked"),
+    "partner.blacklist_import": gettext_lazy("Blacklist entries received"),
+    "partner.api_call": gettext_lazy("API call"),
 }
 _DATA = ("name", "category", "contact_name", "contact_phone", "receives_blacklist")
 

@@ -1,0 +1,142 @@
+"""Malicious-user tracing screens: the suspects worklist, one suspect's review, statistics by day and
+hall, and the report of confirmed cases for the public-security partner (CSV)."""
+
+import csv
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+
+from boss.audit import audit_record
+from boss.errors import DomainError
+from boss.forms import form_add_domain_error
+from boss.permissions import get_for_actor, restrict_to_actor
+from partners.forms import SuspectFilterForm, SuspectReviewForm
+from partners.models import Suspect
+from partners.services.tracing import suspect_confirm, suspect_dismiss
+
+EVIDENCE = {
+    Suspect.Rule.SMS_BULK: gettext_lazy("Peak hour %(peak_hour)s: %(peak_sms)s SMS to %(peak_recipients)s numbers; "
+                              "%(hours)s hours over the threshold, %(sms)s SMS in them"),
+    Suspect.Rule.SHORT_CALLS: gettext_lazy("%(short_calls)s very short calls of %(calls)s calls, "
+                                           "to %(callees)s numbers"),
+    Suspect.Rule.ONE_RING: gettext_lazy("%(one_ring)s unanswered one-ring calls of %(calls)s calls, "
+                                        "to %(callees)s numbers"),
+    Suspect.Rule.NIGHT_CALLS: gettext_lazy("%(night_calls)s calls between 0:00 and 6:00 of %(calls)s calls, "
+                                 "to %(callees)s numbers"),
+}
+
+
+def evidence_text(suspect: Suspect) -> str:
+    try:
+        return str(EVIDENCE[Suspect.Rule(suspect.rule)]) % suspect.evidence
+    except (KeyError, ValueError, TypeError):
+        return ""
+
+
+def _suspects(actor):
+    return restrict_to_actor(Suspect.objects.select_related("hall", "reviewed_by"), actor)
+
+
+def _review(view):
+    return login_required(permission_required("partners.review_suspect", raise_exception=True)(view))
+
+
+@_review
+def suspect_list(request):
+    form = SuspectFilterForm(request.GET or None)
+    qs = _suspects(request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["day"]:
+            qs = qs.filter(day=data["day"])
+        if data["status"]:
+            qs = qs.filter(status=data["status"])
+        if data["rule"]:
+            qs = qs.filter(rule=data["rule"])
+    else:
+        qs = qs.filter(status=Suspect.Status.PENDING)
+    rows = list(qs.order_by("-day", "msisdn", "rule")[:200])
+    for suspect in rows:
+        suspect.evidence_text = evidence_text(suspect)
+    return render(request, "partners/suspect_list.html", {"form": form, "suspects": rows})
+
+
+@_review
+@never_cache
+def suspect_review(request, pk: int):
+    suspect = get_for_actor(Suspect.objects.select_related("line__customer__identity", "hall", "reviewed_by"),
+                            request.user, pk=pk)
+    form = SuspectReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["decision"] == "confirm":
+                suspect_confirm(actor=request.user, suspect=suspect, note=data["note"],
+                                blacklist=data["blacklist"], report=data["report"])
+                messages.success(request, _("Suspect confirmed."))
+            else:
+                suspect_dismiss(actor=request.user, suspect=suspect, note=data["note"])
+                messages.success(request, _("Suspect dismissed."))
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            return redirect("partners:suspect_list")
+    suspect.evidence_text = evidence_text(suspect)
+    others = (_suspects(request.user).filter(msisdn=suspect.msisdn).exclude(pk=suspect.pk)
+              .order_by("-day")[:10])
+    return render(request, "partners/suspect_review.html",
+                  {"suspect": suspect, "form": form, "others": others, "customer": suspect.line.customer,
+                   "line": suspect.line}, status=400 if form.errors else 200)
+
+
+def _period(request) -> tuple[date, date]:
+    today = timezone.localdate()
+    try:
+        end = date.fromisoformat(request.GET.get("to", "")) if request.GET.get("to") else today
+        start = date.fromisoformat(request.GET.get("from", "")) if request.GET.get("from") else end - timedelta(30)
+    except ValueError:
+        start, end = today - timedelta(30), today
+    return start, end
+
+
+@_review
+def tracing_statistics(request):
+    start, end = _period(request)
+    rows = (_suspects(request.user).filter(day__gte=start, day__lte=end)
+            .values("day", "hall__code", "hall__name")
+            .annotate(total=Count("pk"), **{r: Count("pk", filter=Q(rule=r)) for r in Suspect.Rule.values},
+                      confirmed=Count("pk", filter=Q(status=Suspect.Status.CONFIRMED)),
+                      dismissed=Count("pk", filter=Q(status=Suspect.Status.DISMISSED)),
+                      pending=Count("pk", filter=Q(status=Suspect.Status.PENDING)))
+            .order_by("-day", "hall__code"))
+    return render(request, "partners/tracing_statistics.html",
+                  {"rows": rows, "start": start, "end": end, "rules": Suspect.Rule.choices})
+
+
+@_review
+def tracing_report_csv(request):
+    """Confirmed cases marked for the public-security partner in a period (audited: it leaves the house)."""
+    start, end = _period(request)
+    qs = (_suspects(request.user).filter(day__gte=start, day__lte=end, status=Suspect.Status.CONFIRMED,
+                                         reported=True).order_by("day", "msisdn"))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="tracing-{start:%Y%m%d}-{end:%Y%m%d}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow([_("usage day"), _("mobile number"), _("rule"), _("evidence"), _("reviewed by"), _("review note")])
+    count = 0
+    for suspect in qs:
+        writer.writerow([suspect.day.isoformat(), suspect.msisdn, suspect.get_rule_display(), evidence_text(suspect),
+                         str(suspect.reviewed_by or ""), suspect.review_note])
+        count += 1
+    audit_record(actor=request.user, action="tracing.report", target=None,
+                 after={"from": start.isoformat(), "to": end.isoformat(), "cases": count})
+    return response
