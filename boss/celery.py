@@ -60,3 +60,6 @@ app.conf.beat_schedule.update({
     "billing-bills-settle": {"task": "billing.tasks.bills_settle", "schedule": 1800.0},
     "billing-points-expire": {"task": "billing.tasks.points_expire", "schedule": crontab(hour=3, minute=30)},
 })
+
+app.conf.beat_schedule["tickets-close-day"] = {
+    "task": "hall.tasks.tickets_close_day", "schedule": crontab(hour=0, minute=5)}

@@ -1,11 +1,12 @@
-"""Form helpers every counter screen uses: the idempotency key of a form, and showing a domain refusal
-where it arises."""
+"""Form helpers every counter screen uses: the idempotency key of a form, showing a domain refusal where it
+arises, and the period of a report."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from boss.errors import DomainError
 from boss.idempotency import new_key
@@ -101,3 +102,27 @@ def form_add_domain_error(form, exc: DomainError) -> None:
             placed = True
     if not placed:
         form.add_error(None, str(exc.message))
+
+
+class PeriodForm(forms.Form):
+    """The period of a statistics screen or report (both days included)."""
+
+    date_from = forms.DateField(label=_("from"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date_to = forms.DateField(label=_("to"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            self.add_error("date_to", _("The end of the period cannot be before its start."))
+        return data
+
+
+def period_from_request(request) -> tuple[PeriodForm, date, date]:
+    """The period asked for in the query string; by default this month up to today. An invalid period falls
+    back to it (the form shows why)."""
+    today = timezone.localdate()
+    default = {"date_from": today.replace(day=1), "date_to": today}
+    form = PeriodForm(request.GET if {"date_from", "date_to"} & set(request.GET) else None, initial=default)
+    if form.is_bound and form.is_valid():
+        return form, form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+    return form, default["date_from"], default["date_to"]

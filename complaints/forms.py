@@ -91,17 +91,6 @@ class CallbackForm(IdempotentForm):
     note = forms.CharField(label=_("callback note"), widget=_textarea(2), max_length=2000, required=False)
 
 
-class StatisticsForm(forms.Form):
-    date_from = forms.DateField(label=_("from"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    date_to = forms.DateField(label=_("to"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-
-    def clean(self):
-        data = super().clean()
-        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
-            self.add_error("date_to", _("The end of the period cannot be before its start."))
-        return data
-
-
 class ArticleForm(forms.Form):
     title = forms.CharField(label=_("title"), max_length=200)
     kind = forms.ChoiceField(label=_("kind"), choices=Article.Kind.choices)

@@ -35,6 +35,7 @@ PROJECT_APPS = [
     "orders",
     "complaints",
     "partners",
+    "hall",
 ]
 
 INSTALLED_APPS = [

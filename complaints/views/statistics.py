@@ -1,30 +1,18 @@
 """Complaint statistics for managers: the screen, the CSV export and the printable PDF."""
 
-from datetime import date
-
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from complaints.forms import StatisticsForm
+from boss.forms import period_from_request
 from complaints.pdf import render_pdf
 from complaints.reports import complaint_statistics, statistics_csv
 
 
-def _period(request) -> tuple[StatisticsForm, date, date]:
-    """The period asked for; by default this month up to today. An invalid period falls back to it."""
-    today = timezone.localdate()
-    default = {"date_from": today.replace(day=1), "date_to": today}
-    form = StatisticsForm(request.GET if {"date_from", "date_to"} & set(request.GET) else None, initial=default)
-    if form.is_bound and form.is_valid():
-        return form, form.cleaned_data["date_from"], form.cleaned_data["date_to"]
-    return form, default["date_from"], default["date_to"]
-
-
 def _stats(request):
-    form, date_from, date_to = _period(request)
+    form, date_from, date_to = period_from_request(request)
     return form, complaint_statistics(actor=request.user, date_from=date_from, date_to=date_to)
 
 

@@ -1,0 +1,85 @@
+"""Demo data of the hall floor: a ticket machine and a display in 广州中山路自营厅 (their addresses are
+printed), today's tickets (served, being served, waiting, one big customer, one no-show) so the display and
+the statistics show something on a fresh `make run`, and two announcements (idempotent)."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from boss.models import Hall, Staff
+from customers.models import CustomerClass
+from hall.models import PREFIX, Announcement, Business, HallDevice, Ticket, TicketSequence
+
+HALL = "GZ-ZS01"
+DEVICES = [(HallDevice.Kind.TICKET_MACHINE, "取号机 1", "demo-ticket-machine-zs01"),
+           (HallDevice.Kind.DISPLAY, "大厅显示屏", "demo-hall-display-zs01")]
+# business, minutes ago taken, minutes waited (None: still waiting), minutes served (None: being served),
+# no-show, VIP
+TICKETS = [
+    (Business.COUNTER, 95, 6, 12, False, False), (Business.PAYMENT, 88, 4, 3, False, False),
+    (Business.COUNTER, 80, 9, 15, False, False), (Business.COMPLAINT, 70, 12, None, True, False),
+    (Business.PAYMENT, 60, 5, 4, False, False), (Business.VIP, 50, 1, 20, False, True),
+    (Business.COUNTER, 35, 10, None, False, False), (Business.PAYMENT, 12, None, None, False, False),
+    (Business.COUNTER, 8, None, None, False, False), (Business.VIP, 4, None, None, False, True),
+]
+
+
+@transaction.atomic
+def load(stdout=None) -> int:
+    hall = Hall.objects.filter(code=HALL).first()
+    rep = Staff.objects.filter(username="rep1").first()
+    if hall is None or rep is None:
+        return 0
+    for kind, name, token in DEVICES:
+        HallDevice.objects.get_or_create(token=token, defaults={"hall": hall, "kind": kind, "name": name})
+    now = timezone.now()
+    today = timezone.localdate(now)
+    created = 0
+    if not Ticket.objects.filter(hall=hall, day=today).exists():
+        vip = CustomerClass.objects.filter(kind=CustomerClass.Kind.VIP, revoked_at__isnull=True).first()
+        created = _tickets(hall, rep, today, now, vip)
+    store = Staff.objects.filter(username="store1").first()
+    if store and not Announcement.objects.exists():
+        notice = Announcement.objects.create(
+            title="本周六系统升级", body="本周六 00:00–04:00 营业系统升级，期间暂停受理。", kind=Announcement.Kind.NOTICE,
+            audience=Announcement.Audience.REPS, valid_from=now - timedelta(days=1), valid_until=now + timedelta(days=6),
+            mandatory=True, created_by=store)
+        notice.halls.set([hall])
+        Announcement.objects.create(
+            title="5G 新客户优惠", body="新入网客户办理 5G 套餐，前三个月月费八折。", kind=Announcement.Kind.NOTICE,
+            audience=Announcement.Audience.EVERYONE, valid_from=now - timedelta(days=1),
+            valid_until=now + timedelta(days=30), created_by=store)
+    if stdout is not None:
+        stdout.write("Hall floor (广州中山路自营厅): ticket machine /hall/d/demo-ticket-machine-zs01/ · "
+                     "display /hall/d/demo-hall-display-zs01/display/")
+    return created
+
+
+def _tickets(hall, rep, today, now, vip) -> int:
+    counters: dict[str, int] = {}
+    for business, ago, waited, served, no_show, is_vip in TICKETS:
+        taken = now - timedelta(minutes=ago)
+        if taken.date() != now.date() and timezone.localdate(taken) != today:
+            continue   # early in the morning: only what fits in today
+        prefix = PREFIX[business]
+        counters[prefix] = counters.get(prefix, 0) + 1
+        ticket = Ticket(hall=hall, day=today, number=f"{prefix}{counters[prefix]:03d}", business=business,
+                        taken_at=taken, customer=vip.customer if (is_vip and vip) else None,
+                        vip_level=(vip.vip_level or 1) if (is_vip and vip) else 0)
+        if waited is not None:
+            called = taken + timedelta(minutes=waited)
+            ticket.called_by, ticket.window, ticket.called_at, ticket.announced_at = rep, "3", called, called
+            ticket.call_count, ticket.wait_seconds = 1, waited * 60
+            ticket.call()
+            if no_show:
+                ticket.skip()
+                ticket.finished_at = called + timedelta(minutes=2)
+            elif served is not None:
+                ticket.finish()
+                ticket.finished_at = called + timedelta(minutes=served)
+                ticket.service_seconds = served * 60
+        ticket.save()
+    for prefix, last in counters.items():
+        TicketSequence.objects.update_or_create(hall=hall, day=today, prefix=prefix, defaults={"last": last})
+    return sum(counters.values())

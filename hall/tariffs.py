@@ -1,0 +1,11 @@
+"""Tariff parameters of the hall floor (process 17)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from boss.tariffs import Param
+
+PARAMS = [
+    Param("queue.max_wait_minutes", "30", "int",
+          _("Longest wait before a ticket is called next whatever its priority"), _("minutes")),
+    Param("queue.display_rows", "6", "int", _("Tickets shown as called on the hall display"), _("tickets")),
+]
