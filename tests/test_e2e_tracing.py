@@ -14,7 +14,7 @@ from conftest import e2e
 from customers.tests.factories import LineFactory
 from partners.models import Suspect
 from partners.services.tracing import tracing_run
-from partners.tests.usage import spam_usage
+from partners.usage_patterns import spam_usage
 
 pytestmark = [*e2e, pytest.mark.django_db(transaction=True)]
 

@@ -15,7 +15,7 @@ from customers.tests.factories import LineFactory
 from partners.models import Suspect, TracingRun
 from partners.services.tracing import suspect_confirm, suspect_dismiss, tracing_run
 from partners.tasks import tracing_nightly
-from partners.tests.usage import normal_usage, spam_usage
+from partners.usage_patterns import normal_usage, spam_usage
 
 pytestmark = pytest.mark.django_db
 DAY = date(2026, 10, 14)

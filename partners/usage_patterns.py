@@ -1,5 +1,5 @@
-"""Usage for the tracing tests and the demo: normal lines from billing's generator (a month of heavy but
-ordinary use) and known spammers of each rule on one day."""
+"""Usage patterns for the tracing: known spammers of each rule on one day (the demo data, the tests and the
+benchmark), and normal lines from billing's generator (a month of heavy but ordinary use)."""
 
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -33,5 +33,5 @@ def spam_usage(line, *, day: date, rule: str, count: int) -> list[UsageRecord]:
             kind, at, duration = "voice", base + timedelta(hours=1, seconds=i * 10800 // count), 40 + i % 30
         out.append(UsageRecord(record_id=f"S-{line.msisdn}-{rule}-{day:%Y%m%d}-{i:05d}", line=line, msisdn=line.msisdn,
                                kind=kind, direction="out", started_at=at, duration_seconds=duration,
-                               other_party=f"139{(hash(line.msisdn) + i) % 10**8:08d}"))
+                               other_party=f"139{(int(line.msisdn) + i) % 10**8:08d}"))
     return out
