@@ -109,3 +109,51 @@ class UsageImportStateError(DomainError):
 
     def default_message(self):
         return _("This usage file has been imported already.")
+
+
+# --------------------------------------------------------------------------------------------------
+# The daily close (日结)
+# --------------------------------------------------------------------------------------------------
+
+
+class DayClosedError(DomainError):
+    code, status = "day_closed", 409
+
+    def default_message(self):
+        return _("This business day is closed: nothing more can be booked on it.")
+
+
+class DrawerClosedError(DomainError):
+    code, status = "drawer_closed", 409
+
+    def default_message(self):
+        return _("This drawer is already closed for the day.")
+
+
+class DrawersOpenError(DomainError):
+    code, status = "drawers_open", 409
+
+    def default_message(self):
+        return _("Every drawer of the hall must be closed first.")
+
+
+class DifferencePendingError(DomainError):
+    code, status = "difference_pending", 409
+
+    def default_message(self):
+        return _("A drawer's cash difference is waiting for the store manager's approval.")
+
+
+class DepositMismatchError(DomainError):
+    code, status = "deposit_mismatch", 400
+    field = "deposit_amount"
+
+    def default_message(self):
+        return _("The amount handed in to the bank must equal the cash counted in the drawers.")
+
+
+class DayNotClosedError(DomainError):
+    code, status = "day_not_closed", 409
+
+    def default_message(self):
+        return _("This business day is not closed.")

@@ -856,3 +856,113 @@ class RefundCase(fsm.ConcurrentTransitionMixin, models.Model):
     def pay(self, *, by, when, amount, way: str, documents: list, hall) -> None:
         self.paid_by, self.paid_at, self.paid_amount = by, when, amount
         self.method, self.documents_checked, self.paid_hall = way, documents, hall
+
+
+# --------------------------------------------------------------------------------------------------
+# The daily close (日结): each rep's drawer, then the hall's day
+# --------------------------------------------------------------------------------------------------
+
+
+class DrawerClose(models.Model):
+    """A rep's drawers closed for one business day (营业员日结).
+
+    The counted cash (by denomination) is compared with what the ledger says the cash drawer holds; a
+    difference is posted as a ledger transaction (never an edit) against the hall's cash over/short
+    account, with a reason, and waits for the store manager's approval. From the close on, the rep's
+    postings belong to the next business day. A re-opened hall day marks its closes `reopened`, so the
+    rep closes again (a new row; the old one and its ledger transaction stay).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Difference awaiting approval")
+        CLOSED = "closed", _("Closed")
+        REOPENED = "reopened", _("Re-opened")
+
+    staff = models.ForeignKey("boss.Staff", verbose_name=_("sales rep"), on_delete=models.PROTECT,
+                              related_name="drawer_closes")
+    hall = models.ForeignKey("boss.Hall", verbose_name=_("service hall"), on_delete=models.PROTECT,
+                             related_name="drawer_closes")
+    day = models.DateField(_("business date"), db_index=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    denominations = models.JSONField(_("cash by denomination"), default=dict)  # {"100": 3, "0.5": 2}
+    counted_cash = models.DecimalField(_("cash counted"), **MONEY)
+    ledger_cash = models.DecimalField(_("cash by the ledger"), **MONEY)
+    difference = models.DecimalField(_("difference"), **MONEY)  # counted - ledger
+    reason = models.CharField(_("reason for the difference"), max_length=200, blank=True)
+    difference_transaction = models.OneToOneField(LedgerTransaction, null=True, blank=True,
+                                                  on_delete=models.PROTECT, related_name="drawer_close")
+    cash_in = models.DecimalField(_("cash taken"), **MONEY, default=ZERO)
+    cash_out = models.DecimalField(_("cash paid out"), **MONEY, default=ZERO)
+    card_total = models.DecimalField(_("bank card total"), **MONEY, default=ZERO)
+    recharge_card_total = models.DecimalField(_("recharge card total"), **MONEY, default=ZERO)
+    refunds_paid = models.DecimalField(_("refunds paid"), **MONEY, default=ZERO)
+    invoices = models.PositiveIntegerField(_("invoices issued"), default=0)
+    invoices_total = models.DecimalField(_("invoices total"), **MONEY, default=ZERO)
+    receipts = models.PositiveIntegerField(_("receipts issued"), default=0)
+    receipts_total = models.DecimalField(_("receipts total"), **MONEY, default=ZERO)
+    red_letters = models.PositiveIntegerField(_("red-letter documents"), default=0)
+    red_letters_total = models.DecimalField(_("red-letter total"), **MONEY, default=ZERO)
+    closed_at = models.DateTimeField(_("closed at"), auto_now_add=True)
+    approved_by = models.ForeignKey("boss.Staff", verbose_name=_("approved by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("drawer close")
+        verbose_name_plural = _("drawer closes")
+        ordering = ["-day", "staff_id"]
+        permissions = [("close_own_drawer", _("Can close their own cash drawer")),
+                       ("approve_drawer_difference", _("Can approve a drawer's cash difference"))]
+        constraints = [
+            # One live close per rep and day: the second of two concurrent closes fails here at the latest.
+            models.UniqueConstraint(fields=["staff", "day"], condition=~Q(status="reopened"),
+                                    name="drawer_close_one_per_day"),
+            models.CheckConstraint(condition=Q(difference=models.F("counted_cash") - models.F("ledger_cash")),
+                                   name="drawer_close_difference"),
+            models.CheckConstraint(condition=Q(counted_cash__gte=0), name="drawer_close_counted_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.staff_id} {self.day}"
+
+
+class HallDayClose(models.Model):
+    """A hall's business day closed by the store manager (营业厅日结): every drawer closed, the cash handed
+    in to the bank (deposit slip, amount, who carried it), the day report printed. After it nothing is
+    booked on that day for the hall; a manager may re-open it with a reason (audited)."""
+
+    class State(models.TextChoices):
+        CLOSED = "closed", _("Closed")
+        REOPENED = "reopened", _("Re-opened")
+
+    hall = models.ForeignKey("boss.Hall", verbose_name=_("service hall"), on_delete=models.PROTECT,
+                             related_name="day_closes")
+    day = models.DateField(_("business date"), db_index=True)
+    state = models.CharField(_("status"), max_length=10, choices=State.choices, default=State.CLOSED)
+    cash_total = models.DecimalField(_("cash counted in the drawers"), **MONEY)
+    deposit_amount = models.DecimalField(_("amount handed in to the bank"), **MONEY)
+    deposit_slip = models.CharField(_("deposit slip number"), max_length=40, blank=True)
+    carried_by = models.CharField(_("carried to the bank by"), max_length=60, blank=True)
+    deposit_transaction = models.OneToOneField(LedgerTransaction, null=True, blank=True, on_delete=models.PROTECT,
+                                               related_name="hall_day_close")
+    closed_by = models.ForeignKey("boss.Staff", verbose_name=_("closed by"), on_delete=models.PROTECT,
+                                  related_name="+")
+    closed_at = models.DateTimeField(_("closed at"), auto_now_add=True)
+    reopened_by = models.ForeignKey("boss.Staff", verbose_name=_("re-opened by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    reopened_at = models.DateTimeField(_("re-opened at"), null=True, blank=True)
+    reopen_reason = models.CharField(_("reason for re-opening"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("hall day close")
+        verbose_name_plural = _("hall day closes")
+        ordering = ["-day", "hall_id"]
+        permissions = [("close_hall_day", _("Can close the hall's business day")),
+                       ("reopen_hall_day", _("Can re-open a closed business day"))]
+        constraints = [
+            models.UniqueConstraint(fields=["hall", "day"], condition=Q(state="closed"), name="hall_day_close_once"),
+            models.CheckConstraint(condition=Q(deposit_amount__gte=0), name="hall_day_deposit_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.hall_id} {self.day}"

@@ -6,12 +6,14 @@ pay cash at the counter; the service refuses the approver as payer whatever the 
 """
 
 _COUNTER = ("billing.view_own_drawer", "billing.view_bill", "billing.print_itemised_bill", "billing.view_pointslot",
-            "billing.view_refundcase", "billing.request_refund", "billing.pay_refund")
+            "billing.view_refundcase", "billing.request_refund", "billing.pay_refund", "billing.close_own_drawer")
 
 ROLE_PERMISSIONS = {
     "sales_rep": _COUNTER,
     "customer_manager": _COUNTER,
-    "store_manager": _COUNTER + ("billing.view_ledgeraccount", "billing.view_billrun", "billing.view_arrearscase"),
+    "store_manager": _COUNTER + ("billing.view_ledgeraccount", "billing.view_billrun", "billing.view_arrearscase",
+                                 "billing.view_drawerclose", "billing.approve_drawer_difference",
+                                 "billing.view_halldayclose", "billing.close_hall_day"),
     "account_clerk": (
         "billing.view_ledgeraccount", "billing.import_usage", "billing.view_usageimport",
         "billing.view_billrun", "billing.start_billrun", "billing.view_bill", "billing.print_itemised_bill",
@@ -25,5 +27,6 @@ ROLE_PERMISSIONS = {
     "department_handler": ("billing.view_bill", "billing.view_refundcase"),
     "manager": ("billing.view_ledgeraccount", "billing.view_usageimport", "billing.view_billrun", "billing.view_bill",
                 "billing.view_arrearscase", "billing.view_bankcollectionbatch", "billing.view_refundcase",
-                "billing.view_pointslot"),
+                "billing.view_pointslot", "billing.view_drawerclose", "billing.view_halldayclose",
+                "billing.approve_drawer_difference", "billing.reopen_hall_day"),
 }

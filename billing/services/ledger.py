@@ -8,14 +8,18 @@ append-only trail (actor, hall, time, reference).
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing.errors import (
     AlreadyReversedError,
+    DayClosedError,
     InsufficientBalanceError,
     InvalidAmountError,
     UnbalancedTransactionError,
@@ -59,14 +63,17 @@ def money(value) -> Decimal:
 
 @transaction.atomic
 def transaction_post(*, actor: Staff, kind: str, postings: Sequence[Posting], memo: str = "", reference: str = "",
-                     hall=None, booked_on=None, reverses: LedgerTransaction | None = None) -> LedgerTransaction:
+                     hall=None, booked_on=None, reverses: LedgerTransaction | None = None,
+                     closing: bool = False) -> LedgerTransaction:
     """Post one balanced transaction.
 
     Rules: at least two postings, every amount non-zero with at most two decimals, debits equal
     credits, and no account flagged non-negative goes below zero (its row is locked first, in pk
-    order, so two counters cannot both spend the same balance).
+    order, so two counters cannot both spend the same balance). The business day is today unless the
+    hall's day or the rep's drawer is closed (日结): then it is the next open day; a `booked_on` that is
+    closed is refused. `closing` is for the daily close's own postings only (see day_close.py).
 
-    Raises InvalidAmountError, UnbalancedTransactionError, InsufficientBalanceError.
+    Raises InvalidAmountError, UnbalancedTransactionError, InsufficientBalanceError, DayClosedError.
     """
     if len(postings) < 2:
         raise UnbalancedTransactionError()
@@ -79,11 +86,13 @@ def transaction_post(*, actor: Staff, kind: str, postings: Sequence[Posting], me
     delta: dict[int, Decimal] = {}
     for posting, amount in zip(postings, amounts, strict=True):
         delta[posting.account.pk] = delta.get(posting.account.pk, ZERO) + amount
-    _check_floors(delta)
+    _check_floors(delta, [p.account for p in postings])
+    hall = hall if hall is not None else getattr(actor, "hall", None)
+    if not closing:
+        booked_on = booking_day(actor=actor, hall=hall, accounts=[p.account for p in postings], booked_on=booked_on)
 
     tx = LedgerTransaction.objects.create(
-        kind=kind, memo=memo[:200], reference=reference[:60], actor=actor,
-        hall=hall if hall is not None else getattr(actor, "hall", None),
+        kind=kind, memo=memo[:200], reference=reference[:60], actor=actor, hall=hall,
         reverses=reverses, **({"booked_on": booked_on} if booked_on else {}),
     )
     # One statement for all entries: on PostgreSQL a statement trigger checks the balance of the
@@ -94,12 +103,45 @@ def transaction_post(*, actor: Staff, kind: str, postings: Sequence[Posting], me
     return tx
 
 
-def _check_floors(delta: dict[int, Decimal]) -> None:
-    """Lock the non-negative accounts this transaction lowers, then check their new balances."""
+def closed_days(*, hall_id: int | None, staff_ids, since) -> set:
+    """Business days from `since` on that are closed for the hall or for any of these reps' drawers."""
+    from billing.models import DrawerClose, HallDayClose
+
+    staff_ids = [pk for pk in staff_ids if pk is not None]
+    drawers = (DrawerClose.objects.filter(staff_id__in=staff_ids, day__gte=since)
+               .exclude(status=DrawerClose.Status.REOPENED).order_by().values_list("day"))
+    qs: Any = drawers
+    if hall_id is not None:
+        qs = HallDayClose.objects.filter(hall_id=hall_id, day__gte=since, state=HallDayClose.State.CLOSED
+                                         ).order_by().values_list("day").union(drawers)
+    return {row[0] for row in qs} if (staff_ids or hall_id is not None) else set()
+
+
+def booking_day(*, actor, hall, accounts: Sequence[LedgerAccount] = (), booked_on=None):
+    """The business day a posting lands on: today, or the first day after it that is closed neither for
+    the hall nor for the drawers involved (the actor's and those of the postings). An explicit
+    `booked_on` that is closed is refused. One query."""
+    staff_ids = {getattr(actor, "pk", None)} | {a.staff_id for a in accounts
+                                                if a.kind == LedgerAccount.Kind.CASH_DRAWER}
+    day = booked_on or timezone.localdate()
+    closed = closed_days(hall_id=getattr(hall, "pk", None), staff_ids=staff_ids, since=day)
+    if booked_on is not None and booked_on in closed:
+        raise DayClosedError(day=booked_on.isoformat())
+    while day in closed:
+        day += timedelta(days=1)
+    return day
+
+
+def _check_floors(delta: dict[int, Decimal], accounts: Sequence[LedgerAccount] = ()) -> None:
+    """Lock the non-negative accounts this transaction lowers and every cash drawer it touches (so a
+    drawer's close waits for the posting, and the posting then sees the close), then check the new
+    balances of the non-negative ones."""
     ids = sorted(delta)
-    guarded = list(
-        lock(LedgerAccount.objects.filter(pk__in=ids, non_negative=True).order_by("pk"))
+    drawers = {a.pk for a in accounts if a.kind == LedgerAccount.Kind.CASH_DRAWER}
+    locked = list(
+        lock(LedgerAccount.objects.filter(Q(non_negative=True) | Q(pk__in=drawers), pk__in=ids).order_by("pk"))
     )
+    guarded = [a for a in locked if a.non_negative]
     if not guarded:
         return
     sums = dict(
@@ -211,8 +253,6 @@ def transactions_post_many(*, actor: Staff, kind: str, planned: Sequence[Planned
 
     Raises InvalidAmountError, UnbalancedTransactionError, InsufficientBalanceError.
     """
-    from django.utils import timezone
-
     from billing.services.bulk import insert_rows
 
     if not planned:
@@ -230,9 +270,10 @@ def transactions_post_many(*, actor: Staff, kind: str, planned: Sequence[Planned
         for posting, amount in zip(plan.postings, amounts, strict=True):
             delta[posting.account.pk] = delta.get(posting.account.pk, ZERO) + amount
         checked.append(amounts)
-    _check_floors(delta)
+    accounts = [p.account for plan in planned for p in plan.postings]
+    _check_floors(delta, accounts)
     hall = hall if hall is not None else getattr(actor, "hall", None)
-    now, day = timezone.now(), booked_on or timezone.localdate()
+    now, day = timezone.now(), booking_day(actor=actor, hall=hall, accounts=accounts, booked_on=booked_on)
     ids = insert_rows(LedgerTransaction, ["kind", "memo", "reference", "actor", "hall", "booked_on", "created_at"],
                       [(kind, p.memo[:200], p.reference[:60], actor.pk, getattr(hall, "pk", None), day, now)
                        for p in planned], returning=True)

@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.utils import translation
 
-from complaints.reports import complaint_statistics, statistics_csv
+from complaints.figures import complaint_statistics, statistics_csv
 from complaints.services import (
     complaint_accept,
     complaint_callback,

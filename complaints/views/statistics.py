@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 
 from boss.forms import period_from_request
 from complaints.pdf import render_pdf
-from complaints.reports import complaint_statistics, statistics_csv
+from complaints.figures import complaint_statistics, statistics_csv
 
 
 def _stats(request):

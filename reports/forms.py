@@ -1,0 +1,38 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from billing.services.day_close import DENOMINATIONS
+from boss.forms import IdempotentForm
+
+
+class DrawerCloseForm(IdempotentForm):
+    """Cash counted by denomination (pieces), and a reason when it differs from the ledger."""
+
+    reason = forms.CharField(label=_("Reason for a difference"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for d in DENOMINATIONS:
+            self.fields[f"d_{d}"] = forms.IntegerField(label=_("%(value)s yuan") % {"value": d}, min_value=0,
+                                                       required=False,
+                                                       widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+        self.order_fields([f"d_{d}" for d in DENOMINATIONS] + ["reason"])
+
+    def denominations(self) -> dict:
+        return {d: self.cleaned_data.get(f"d_{d}") or 0 for d in DENOMINATIONS}
+
+
+class HallDayCloseForm(IdempotentForm):
+    deposit_amount = forms.DecimalField(label=_("Amount handed in to the bank"), max_digits=14, decimal_places=2,
+                                        min_value=0)
+    deposit_slip = forms.CharField(label=_("Deposit slip number"), max_length=40, required=False)
+    carried_by = forms.CharField(label=_("Carried to the bank by"), max_length=60, required=False)
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for re-opening"), max_length=200)
+
+
+class DayForm(forms.Form):
+    day = forms.DateField(label=_("business date"), required=False,
+                          widget=forms.DateInput(attrs={"type": "date"}))
