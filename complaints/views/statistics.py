@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from boss.forms import period_from_request
-from complaints.pdf import render_pdf
 from complaints.figures import complaint_statistics, statistics_csv
+from complaints.pdf import render_pdf
 
 
 def _stats(request):
