@@ -36,3 +36,36 @@ class ReopenForm(forms.Form):
 class DayForm(forms.Form):
     day = forms.DateField(label=_("business date"), required=False,
                           widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ReportFilterForm(forms.Form):
+    """Period, hall and rep of a report. The hall and rep choices are limited to what the user may see."""
+
+    date_from = forms.DateField(label=_("from"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("to"), widget=forms.DateInput(attrs={"type": "date"}))
+    hall = forms.ModelChoiceField(label=_("service hall"), queryset=None, required=False,
+                                  empty_label=_("All halls"))
+    staff = forms.ModelChoiceField(label=_("sales rep"), queryset=None, required=False, empty_label=_("All reps"))
+
+    MAX_DAYS = 370
+
+    def __init__(self, *args, actor, **kwargs):
+        from boss.models import Hall, Staff
+        from boss.permissions import restrict_to_actor
+
+        super().__init__(*args, **kwargs)
+        self.fields["hall"].queryset = restrict_to_actor(Hall.objects.filter(active=True), actor,
+                                                         hall_field="pk").order_by("code")
+        self.fields["staff"].queryset = restrict_to_actor(
+            Staff.objects.filter(is_active=True, hall__isnull=False, is_system=False), actor).order_by("username")
+        self.fields["staff"].label_from_instance = lambda s: s.display_name
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end:
+            if end < start:
+                self.add_error("date_to", _("The end of the period is before its start."))
+            elif (end - start).days > self.MAX_DAYS:
+                self.add_error("date_to", _("A report covers at most a year."))
+        return data

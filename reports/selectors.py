@@ -69,12 +69,6 @@ def orders_by(scope: Scope, field: str, label_field: str) -> list[Row]:
     return [Row(str(pk), str(label), n, _money(s)) for pk, label, n, s in rows]
 
 
-def orders_by_rep(scope: Scope) -> list[Row]:
-    rows = (_orders(scope).values_list("actor_id", "actor__last_name", "actor__first_name", "actor__username")
-            .annotate(n=Count("id"), s=Sum("amount_due")).order_by("-n", "actor_id"))
-    return [Row(str(pk), f"{last}{first}".strip() or user, n, _money(s)) for pk, last, first, user, n, s in rows]
-
-
 def orders_by_period(scope: Scope, *, monthly: bool) -> list[Row]:
     trunc = TruncMonth("paid_at") if monthly else TruncDay("paid_at")
     rows = _orders(scope).annotate(p=trunc).values_list("p").annotate(n=Count("id"), s=Sum("amount_due")).order_by("p")

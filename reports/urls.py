@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports.views import close
+from reports.views import business, close
 
 app_name = "reports"
 
@@ -8,4 +8,8 @@ urlpatterns = [
     path("drawer/close/", close.drawer_close_view, name="drawer_close"),
     path("day/", close.hall_day_view, name="hall_day"),
     path("day/report.pdf", close.day_report_pdf, name="day_report_pdf"),
+    path("business/", business.business_view, name="business"),
+    path("business.csv", business.business_export, {"fmt": "csv"}, name="business_csv"),
+    path("business.xlsx", business.business_export, {"fmt": "xlsx"}, name="business_xlsx"),
+    path("business.pdf", business.business_pdf, name="business_pdf"),
 ]

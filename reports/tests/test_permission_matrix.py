@@ -13,6 +13,8 @@ MANAGERS = {"store_manager", "manager"}
 SCREENS = {
     "reports:drawer_close": COUNTER,
     "reports:hall_day": MANAGERS,
+    "reports:business": MANAGERS,
+    "reports:business_csv": MANAGERS,
 }
 
 # The permissions behind the buttons of the hall's day (the screen shows only what the role may do).

@@ -1,0 +1,237 @@
+"""The monthly business report (业务报表, processes.md §16): business volume by type, hall, rep and period,
+retention of pre-cancellations, revenue by fee type and payment method, bills, collection rate and
+arrears, staff productivity, and the quality figures of the complaints app. Every figure is one grouped
+query (about ten queries plus the complaint statistics', whatever the period and the number of halls).
+
+Scope: a manager sees every hall or the one chosen; a store manager only their own hall (forced here,
+whatever the request asks).
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Sum
+from django.utils.translation import gettext as _
+
+from billing.models import ArrearsCase, Bill, BillSettlement
+from boss.models import Hall, Staff
+from boss.money import ZERO
+from boss.months import month_start
+from boss.permissions import actor_spans_halls
+from customers.models import Line
+from orders.models import Order
+from reports.selectors import (
+    Row,
+    Scope,
+    _orders,
+    orders_by,
+    orders_by_kind,
+    orders_by_period,
+    payments_by_method,
+    revenue_by_fee_type,
+    total,
+)
+
+
+def percent(part, whole) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(100) * Decimal(part) / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class RepRow:
+    label: str
+    orders: int
+    amount: Decimal
+    minutes: Decimal | None   # average from the order's creation to its payment
+
+
+@dataclass
+class BusinessReport:
+    scope: Scope
+    hall: Hall | None
+    staff: Staff | None
+    by_kind: list[Row] = field(default_factory=list)
+    by_hall: list[Row] = field(default_factory=list)
+    by_period: list[Row] = field(default_factory=list)
+    monthly: bool = False
+    productivity: list[RepRow] = field(default_factory=list)
+    revenue: list[Row] = field(default_factory=list)
+    payments: list[Row] = field(default_factory=list)
+    billed: Decimal = ZERO
+    bills: int = 0
+    paid_bills: int = 0
+    paid_total: Decimal = ZERO
+    arrears_open: int = 0
+    arrears_suspended: int = 0
+    precancel: int = 0
+    reopened: int = 0
+
+    @property
+    def orders_total(self) -> Row:
+        return total(self.by_kind)
+
+    @property
+    def revenue_total(self) -> Row:
+        return total(self.revenue)
+
+    @property
+    def payments_total(self) -> Row:
+        return total(self.payments)
+
+    @property
+    def collection_rate(self) -> Decimal | None:
+        return percent(self.paid_total, self.billed)
+
+    @property
+    def retention_rate(self) -> Decimal | None:
+        return percent(self.reopened, self.precancel)
+
+
+def report_scope(*, actor, date_from: date, date_to: date, hall: Hall | None = None,
+                 staff: Staff | None = None) -> tuple[Scope, Hall | None]:
+    """The scope the actor may see: a store manager's own hall whatever is asked."""
+    halls: list[int] | None
+    if not actor_spans_halls(actor):
+        hall = actor.hall
+        halls = [actor.hall_id] if actor.hall_id else []
+    else:
+        halls = [hall.pk] if hall else None
+    if staff is not None and halls is not None and staff.hall_id not in halls:
+        staff = None
+    return Scope(date_from=date_from, date_to=date_to, halls=halls, staff_id=staff.pk if staff else None), hall
+
+
+def business_report(*, actor, date_from: date, date_to: date, hall: Hall | None = None,
+                    staff: Staff | None = None) -> BusinessReport:
+    scope, hall = report_scope(actor=actor, date_from=date_from, date_to=date_to, hall=hall, staff=staff)
+    report = BusinessReport(scope=scope, hall=hall, staff=staff if scope.staff_id else None)
+    report.by_kind = orders_by_kind(scope)
+    report.by_hall = orders_by(scope, "hall_id", "hall__name")
+    report.monthly = (date_to - date_from).days > 62
+    report.by_period = orders_by_period(scope, monthly=report.monthly)
+    report.productivity = _productivity(scope)
+    report.revenue = revenue_by_fee_type(scope)
+    report.payments = payments_by_method(scope)
+    kinds = {r.key: r.count for r in report.by_kind}
+    report.precancel, report.reopened = kinds.get(Order.Kind.PRECANCEL, 0), kinds.get(Order.Kind.REOPEN, 0)
+    _bills(report, scope)
+    _arrears(report, scope)
+    return report
+
+
+def _productivity(scope: Scope) -> list[RepRow]:
+    """Orders and average handling time (creation to payment) per rep: one query."""
+    rows = (_orders(scope).values_list("actor_id", "actor__last_name", "actor__first_name", "actor__username")
+            .annotate(n=Count("id"), s=Sum("amount_due"), t=Avg(F("paid_at") - F("created_at")))
+            .order_by("-n", "actor_id"))
+    out = []
+    for _pk, last, first, user, n, s, t in rows:
+        minutes = None
+        if t is not None:
+            seconds = t.total_seconds() if hasattr(t, "total_seconds") else float(t) / 1e6
+            minutes = Decimal(seconds / 60).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        out.append(RepRow(f"{last}{first}".strip() or user, n, Decimal(s or 0).quantize(Decimal("0.01")), minutes))
+    return out
+
+
+def _bills(report: BusinessReport, scope: Scope) -> None:
+    """Bills of the months the period touches, and how much of them is paid (collection rate): one query."""
+    qs = Bill.objects.filter(period__gte=month_start(scope.date_from), period__lte=scope.date_to)
+    if scope.halls is not None:
+        qs = qs.filter(line__hall_id__in=scope.halls)
+    paid = Exists(BillSettlement.objects.filter(bill_id=OuterRef("pk")))
+    row = qs.order_by().annotate(paid=paid).aggregate(
+        n=Count("id"), billed=Sum("total"), paid_n=Count("id", filter=Q(paid=True)),
+        paid_total=Sum("total", filter=Q(paid=True)))
+    report.bills, report.paid_bills = row["n"] or 0, row["paid_n"] or 0
+    report.billed = Decimal(row["billed"] or 0).quantize(Decimal("0.01"))
+    report.paid_total = Decimal(row["paid_total"] or 0).quantize(Decimal("0.01"))
+
+
+def _arrears(report: BusinessReport, scope: Scope) -> None:
+    """Arrears cases open now (and how many have their lines suspended): one query."""
+    qs = ArrearsCase.objects.filter(closed_at__isnull=True)
+    if scope.halls is not None:  # the hall where the account's lines were opened
+        qs = qs.filter(Exists(Line.objects.filter(account_id=OuterRef("account_id"), hall_id__in=scope.halls)))
+    row = qs.order_by().aggregate(n=Count("id"), s=Count("id", filter=Q(status=ArrearsCase.Status.SUSPENDED)))
+    report.arrears_open, report.arrears_suspended = row["n"] or 0, row["s"] or 0
+
+
+# --------------------------------------------------------------------------------------------------
+# Exports: CSV and XLSX carry the same sections as the screen and the PDF
+# --------------------------------------------------------------------------------------------------
+
+
+def sections(report: BusinessReport) -> list[tuple[str, list[str], list[list]]]:
+    """(title, header, rows) of every table of the report, in the reader's language."""
+    count, amount = _("count"), _("amount")
+    out: list[tuple[str, list[str], list[list]]] = [
+        (_("Business volume by type"), [_("business"), count, amount],
+         [[r.label, r.count, r.amount] for r in report.by_kind]
+         + [[_("Total"), report.orders_total.count, report.orders_total.amount]]),
+        (_("Business volume by hall"), [_("service hall"), count, amount],
+         [[r.label, r.count, r.amount] for r in report.by_hall]),
+        (_("Business volume by month") if report.monthly else _("Business volume by day"),
+         [_("period"), count, amount], [[r.label, r.count, r.amount] for r in report.by_period]),
+        (_("Staff productivity"), [_("sales rep"), count, amount, _("average handling time (minutes)")],
+         [[r.label, r.orders, r.amount, r.minutes if r.minutes is not None else ""] for r in report.productivity]),
+        (_("Revenue by fee type"), [_("fee type"), _("entries"), amount],
+         [[r.label, r.count, r.amount] for r in report.revenue]
+         + [[_("Total"), report.revenue_total.count, report.revenue_total.amount]]),
+        (_("Money taken by payment method"), [_("payment method"), count, amount],
+         [[r.label, r.count, r.amount] for r in report.payments]
+         + [[_("Total"), report.payments_total.count, report.payments_total.amount]]),
+        (_("Bills, collection and arrears"), [_("figure"), _("value")], [
+            [_("bills"), report.bills], [_("billed"), report.billed], [_("bills paid"), report.paid_bills],
+            [_("paid"), report.paid_total],
+            [_("collection rate (%)"), report.collection_rate if report.collection_rate is not None else ""],
+            [_("open arrears cases"), report.arrears_open],
+            [_("lines suspended for arrears"), report.arrears_suspended],
+            [_("pre-cancellations"), report.precancel], [_("re-opened (retained)"), report.reopened],
+            [_("retention rate (%)"), report.retention_rate if report.retention_rate is not None else ""],
+        ]),
+    ]
+    return out
+
+
+def report_csv(report: BusinessReport) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow([_("Business report"), report.scope.date_from.isoformat(), report.scope.date_to.isoformat(),
+                     report.hall.name if report.hall else _("All halls")])
+    for title, header, rows in sections(report):
+        writer.writerow([])
+        writer.writerow([title])
+        writer.writerow(header)
+        writer.writerows(rows)
+    return "\ufeff" + buf.getvalue()   # a BOM, so Excel opens the Chinese as UTF-8
+
+
+def report_xlsx(report: BusinessReport) -> bytes:
+    """One sheet per section with a bar chart of its first numeric column (openpyxl's own charts)."""
+    from openpyxl import Workbook
+    from openpyxl.chart import BarChart, Reference
+
+    book = Workbook()
+    book.remove(book.active)
+    for n, (title, header, rows) in enumerate(sections(report), start=1):
+        sheet = book.create_sheet(title=f"{n} {title}"[:31])
+        sheet.append(header)
+        for row in rows:
+            sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
+        sheet.column_dimensions["A"].width = 24
+        body = [r for r in rows if r and r[0] != _("Total")]
+        if len(body) >= 1 and len(header) >= 2 and n <= 6:
+            chart = BarChart()
+            chart.title = title
+            chart.add_data(Reference(sheet, min_col=2, min_row=1, max_row=len(body) + 1), titles_from_data=True)
+            chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=len(body) + 1))
+            sheet.add_chart(chart, "E2")
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()

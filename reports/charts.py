@@ -1,0 +1,54 @@
+"""Charts of the printed reports: SVG drawn by pygal (no chart drawing by hand), Chinese labels in the CJK
+font, embedded in the PDF as images. The screen draws the same data with Apache ECharts (vendored static
+file, reports/static/reports/vendor)."""
+
+import base64
+from decimal import Decimal
+
+FONT = '"Noto Sans CJK SC", "Noto Sans SC", sans-serif'
+
+
+def _style():
+    from pygal.style import Style
+
+    return Style(font_family=FONT, label_font_family=FONT, major_label_font_family=FONT,
+                 value_font_family=FONT, title_font_family=FONT, legend_font_family=FONT,
+                 tooltip_font_family=FONT, background="white", plot_background="white",
+                 colors=("#1f6feb", "#2da44e", "#bf8700", "#cf222e", "#8250df", "#0a7ea4", "#6e7781"))
+
+
+def _config(chart_cls, title: str, **kw):
+    return chart_cls(title=title, style=_style(), js=[], disable_xml_declaration=True, width=720, height=300,
+                     show_legend=kw.pop("show_legend", False), print_values=kw.pop("print_values", True),
+                     **kw)
+
+
+def bar_svg(title: str, labels: list[str], values: list, *, horizontal: bool = True) -> str:
+    import pygal
+
+    chart = _config(pygal.HorizontalBar if horizontal else pygal.Bar, title)
+    chart.x_labels = labels
+    chart.add(title, [float(v) if isinstance(v, Decimal) else v for v in values])
+    return chart.render(is_unicode=True)
+
+
+def line_svg(title: str, labels: list[str], values: list) -> str:
+    import pygal
+
+    chart = _config(pygal.Line, title, x_label_rotation=30, print_values=False)
+    chart.x_labels = labels
+    chart.add(title, [float(v) if isinstance(v, Decimal) else v for v in values])
+    return chart.render(is_unicode=True)
+
+
+def pie_svg(title: str, labels: list[str], values: list) -> str:
+    import pygal
+
+    chart = _config(pygal.Pie, title, show_legend=True, print_values=False, inner_radius=0.4)
+    for label, value in zip(labels, values, strict=True):
+        chart.add(label, float(value) if isinstance(value, Decimal) else value)
+    return chart.render(is_unicode=True)
+
+
+def data_uri(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
