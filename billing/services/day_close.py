@@ -162,8 +162,10 @@ def _check_day(day: date) -> None:
         raise BillingInputError(_("A day in the future cannot be closed."), field="day")
 
 
-def _balance(account: LedgerAccount) -> Decimal:
-    return account.normal(account.entries.aggregate(s=Sum("amount"))["s"] or ZERO)
+def _balance(account: LedgerAccount, day: date) -> Decimal:
+    """What the ledger says the account holds at the end of a business day (later days' postings apart)."""
+    return account.normal(account.entries.filter(transaction__booked_on__lte=day).aggregate(s=Sum("amount"))["s"]
+                          or ZERO)
 
 
 @transaction.atomic
@@ -186,7 +188,7 @@ def drawer_close(*, actor: Staff, denominations: dict, reason: str = "", day: da
         raise DayClosedError(day=day.isoformat())
     if DrawerClose.objects.filter(staff=actor, day=day).exclude(status=DrawerClose.Status.REOPENED).exists():
         raise DrawerClosedError(day=day.isoformat())
-    ledger_cash = _balance(cash_drawer)
+    ledger_cash = _balance(cash_drawer, day)
     difference = counted - ledger_cash
     if difference and not reason:
         raise BillingInputError(_("Say why the cash counted differs from the ledger."), field="reason")
@@ -265,7 +267,8 @@ def hall_day_state(*, hall: Hall, day: date) -> HallDayState:
     closed_staff = {c.staff_id for c in closes}
     drawers = (LedgerAccount.objects.filter(hall=hall, kind=LedgerAccount.Kind.CASH_DRAWER, staff__isnull=False)
                .annotate(today=Count("entries", filter=Q(entries__transaction__booked_on=day)),
-                         balance=Sum("entries__amount", filter=Q(subtype=PaymentMethod.CASH)))
+                         balance=Sum("entries__amount", filter=Q(subtype=PaymentMethod.CASH,
+                                                                 entries__transaction__booked_on__lte=day)))
                .filter(Q(today__gt=0) | ~Q(balance=0)).values_list("staff_id", flat=True))
     open_ids = set(drawers) - closed_staff
     open_staff = list(Staff.objects.filter(pk__in=open_ids).order_by("username")) if open_ids else []

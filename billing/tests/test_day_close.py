@@ -227,3 +227,14 @@ def test_a_future_day_is_not_closed(rep):
         drawer_close(actor=rep, denominations={}, day=timezone.localdate() + timedelta(days=1))
     assert exc.value.field == "day"
     assert DrawerClose.objects.count() == 0
+
+
+def test_a_past_day_is_closed_on_what_the_ledger_held_at_its_end(rep, take):
+    yesterday = timezone.localdate() - timedelta(days=1)
+    cash = ledger_account_cash_drawer(staff=rep)
+    transaction_post(actor=rep, kind="test.cash", booked_on=yesterday,
+                     postings=[debit(cash, "30.00"), credit(ledger_account_suspense(), "30.00")])
+    take(rep, "20.00")   # today's money is not yesterday's
+    close = drawer_close(actor=rep, denominations={"20": 1, "10": 1}, day=yesterday)
+    assert (close.ledger_cash, close.difference) == (Decimal("30.00"), Decimal("0.00"))
+    assert hall_day_state(hall=rep.hall, day=yesterday).deposit_due == Decimal("30.00")
