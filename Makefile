@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test setup setup-dev migrate demo messages check-deploy lint clean
+.PHONY: run test setup setup-dev migrate demo demo-history messages check-deploy lint clean
 
 ## make run: set everything up on the embedded default (SQLite, file-system broker) and serve the counter.
 run: setup
@@ -53,6 +53,11 @@ migrate: setup
 
 demo: setup
 	$(BIN)/python manage.py demo_data
+
+## Months of history behind the demo halls (openings, payments, closed days, bills), made by the services
+## with the clock set back (time-machine, from requirements-dev). Run after `make demo` or `make run`.
+demo-history: setup-dev
+	$(BIN)/python manage.py demo_history --months $${MONTHS:-6}
 
 ## Regenerate the zh_Hans catalogues (needs GNU gettext) and compile them; the .mo files are committed
 ## so that `make run` needs no gettext.

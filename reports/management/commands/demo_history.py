@@ -1,0 +1,20 @@
+"""manage.py demo_history [--months 6]: months of demo business behind the demo halls (reports/history.py).
+Idempotent; run it after `demo_data`, in its own process (it moves the process's clock)."""
+
+import time
+
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Fill the demo halls with months of history made by the services (openings, payments, closed days, bills)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--months", type=int, default=6)
+
+    def handle(self, *args, months, **options):
+        from reports.history import history_generate
+
+        started = time.monotonic()
+        counts = history_generate(months=months)
+        self.stdout.write(f"demo history: {counts} in {time.monotonic() - started:.1f} s")
