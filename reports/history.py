@@ -94,10 +94,9 @@ def history_generate(*, months: int = 6, stdout=None) -> dict:
 
 def _open(rep, customer, msisdn, plan) -> int | None:
     from boss.errors import DomainError
+    from inventory.services.numbers import number_reserve
     from orders.services.open_account import order_open_account_create, order_open_account_pay
     from provisioning.services import work_orders_run
-
-    from inventory.services.numbers import number_reserve
 
     try:
         number_reserve(actor=rep, msisdn=msisdn, customer=customer)
