@@ -1,10 +1,15 @@
 """Partner screens (process 13): the registry, a partner's page (halls, keys, interface-number history,
 blacklist imports and API calls), its forms, and the joint blacklist as received."""
 
+from datetime import date, timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -15,6 +20,8 @@ from django_tables2 import SingleTableMixin
 from boss.audit import audit_list_for_target
 from boss.errors import DomainError
 from boss.forms import form_add_domain_error
+from boss.pdf import pdf_response, render_pdf
+from partners.commissions import commission_statement, statement_xlsx
 from partners.filtersets import BlacklistEntryFilterSet, PartnerFilterSet
 from partners.forms import BlacklistUploadForm, HallLinkForm, KeyIssueForm, PartnerForm, ReasonForm
 from partners.models import BlacklistEntry, PartnerKey
@@ -75,6 +82,7 @@ def partner_detail(request, pk: int):
         "events": events,
         "may_manage": request.user.has_perm("partners.manage_partner") and actor_sees_all_partners(request.user),
         "new_key": request.session.pop("partner_new_key", None),
+        "last_month": (timezone.localdate().replace(day=1) - timedelta(days=1)).strftime("%Y-%m"),
     })
 
 
@@ -239,3 +247,39 @@ class BlacklistListView(LoginRequiredMixin, PermissionRequiredMixin, SingleTable
 
     def get_queryset(self):
         return BlacklistEntry.objects.select_related("partner").order_by("-updated_at", "-id")
+
+
+def _statement(request, pk: int, month: str):
+    partner = partner_get_for_actor(actor=request.user, pk=pk)
+    try:
+        first = date.fromisoformat(f"{month}-01")
+    except ValueError:
+        raise Http404 from None
+    return commission_statement(partner=partner, month=first)
+
+
+@login_required
+@permission_required("partners.view_partner", raise_exception=True)
+def statement_view(request, pk: int, month: str):
+    statement = _statement(request, pk, month)
+    return render(request, "partners/statement.html", {"statement": statement, "partner": statement.partner})
+
+
+@login_required
+@permission_required("partners.view_partner", raise_exception=True)
+def statement_pdf(request, pk: int, month: str):
+    statement = _statement(request, pk, month)
+    pdf = render_pdf("partners/statement_pdf.html", {"statement": statement, "printed_at": timezone.now(),
+                                                     "printed_by": request.user})
+    return pdf_response(pdf, f"commission-{statement.partner.interface_number}-{month}.pdf")
+
+
+@login_required
+@permission_required("partners.view_partner", raise_exception=True)
+def statement_xlsx_view(request, pk: int, month: str):
+    statement = _statement(request, pk, month)
+    response = HttpResponse(statement_xlsx(statement), content_type=(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"commission-{statement.partner.interface_number}-{month}.xlsx")
+    return response
