@@ -39,7 +39,9 @@ def _weekdays(start: date, end: date):
         day += timedelta(days=1)
 
 
-def history_generate(*, months: int = 6, stdout=None) -> dict:
+def history_generate(*, months: int = 6, days: int | None = None, stdout=None) -> dict:
+    """Generate the history (see the module's docstring); `days` keeps only the last so many weekdays
+    (tests). Returns what was made: days, openings, payments, closes, bill_runs."""
     import time_machine
 
     from customers.models import Customer, Line
@@ -47,6 +49,8 @@ def history_generate(*, months: int = 6, stdout=None) -> dict:
 
     today = timezone.localdate()
     first = month_start(month_add(today, -months))
+    if days is not None:
+        first = max(first, today - timedelta(days=days + 2 * (days // 5 + 1)))
     halls = [h for h in Hall.objects.filter(kind=Hall.Kind.SELF_OPERATED, active=True).order_by("code")
              if not HallDayClose.objects.filter(hall=h, day__lt=today).exists()]
     counts = {"days": 0, "openings": 0, "payments": 0, "closes": 0, "bill_runs": 0}
@@ -62,7 +66,7 @@ def history_generate(*, months: int = 6, stdout=None) -> dict:
     numbers = iter(NumberResource.objects.filter(status="free", grade__is_default=True).order_by("-msisdn")
                    .values_list("msisdn", flat=True)[:2000])
     opened: dict[int, list[int]] = {h.pk: [] for h in halls}
-    month = first
+    month = month_start(first)
     for day in _weekdays(first, today):
         if month_start(day) != month:
             counts["bill_runs"] += _month_end(month)
