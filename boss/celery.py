@@ -63,3 +63,6 @@ app.conf.beat_schedule.update({
 
 app.conf.beat_schedule["tickets-close-day"] = {
     "task": "hall.tasks.tickets_close_day", "schedule": crontab(hour=0, minute=5)}
+
+# Reports: drawers still open after closing time are reminded on the store manager's home.
+app.conf.beat_schedule["drawers-open-remind"] = {"task": "reports.tasks.drawers_open_remind", "schedule": 900.0}

@@ -28,3 +28,23 @@ class HallMonthPlan(models.Model):
 
     def __str__(self):
         return f"{self.hall_id} {self.month:%Y-%m}"
+
+
+class OpenDrawerReminder(models.Model):
+    """A drawer still open after closing time (beat job `reports.tasks.drawers_open_remind`), shown on the
+    store manager's home until the day is over. One per rep and day."""
+
+    hall = models.ForeignKey("boss.Hall", verbose_name=_("service hall"), on_delete=models.PROTECT,
+                             related_name="+")
+    day = models.DateField(_("business date"))
+    staff = models.ForeignKey("boss.Staff", verbose_name=_("sales rep"), on_delete=models.PROTECT, related_name="+")
+    reminded_at = models.DateTimeField(_("reminded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("open drawer reminder")
+        verbose_name_plural = _("open drawer reminders")
+        ordering = ["-day", "hall_id", "staff_id"]
+        constraints = [models.UniqueConstraint(fields=["staff", "day"], name="open_drawer_reminder_once")]
+
+    def __str__(self):
+        return f"{self.hall_id} {self.day} {self.staff_id}"

@@ -18,6 +18,7 @@ from complaints.models import Complaint
 from customers.models import Line
 from orders.models import Order
 from provisioning.models import WorkOrder
+from reports.models import OpenDrawerReminder
 from reports.selectors import DONE_STATES
 
 NEAR_LIMIT = timedelta(hours=24)
@@ -58,6 +59,8 @@ def console_figures(actor) -> dict:
         figures["open_drawers"] = [s.display_name for s in state.open_staff]
         figures["pending_differences"] = len(state.pending)
         figures["day_closed"] = state.closed is not None
+        figures["reminded"] = [r.staff.display_name for r in OpenDrawerReminder.objects.filter(
+            hall_id=actor.hall_id, day=today, staff__in=state.open_staff).select_related("staff").order_by("staff_id")]
     return figures
 
 

@@ -1,0 +1,29 @@
+"""Timed jobs of the reports app (beat schedule in boss/celery.py)."""
+
+from celery import shared_task
+from django.utils import timezone
+
+from billing.services.day_close import hall_day_state
+from boss.models import Hall
+from boss.tariffs import tariff
+from reports.models import OpenDrawerReminder
+
+
+def drawers_open_remind(*, now=None) -> int:
+    """After closing time (tariff day_close.closing_hour), remember every drawer of the day still open, for
+    the store manager's home. Safe to run twice (one reminder per rep and day). Returns how many are new."""
+    now = timezone.localtime(now or timezone.now())
+    if now.hour < tariff("day_close.closing_hour"):
+        return 0
+    day, made = now.date(), 0
+    for hall in Hall.objects.filter(active=True).order_by("pk"):
+        for person in hall_day_state(hall=hall, day=day).open_staff:
+            _reminder, created = OpenDrawerReminder.objects.get_or_create(staff=person, day=day,
+                                                                          defaults={"hall": hall})
+            made += created
+    return made
+
+
+@shared_task(name="reports.tasks.drawers_open_remind")
+def drawers_open_remind_task() -> int:
+    return drawers_open_remind()
