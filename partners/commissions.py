@@ -44,7 +44,8 @@ class Statement:
     rows: list[StatementRow] = field(default_factory=list)
 
     def _sum(self, name):
-        return sum((getattr(r, name) for r in self.rows), ZERO)
+        start = 0 if name in ("openings", "recharges") else ZERO
+        return sum((getattr(r, name) for r in self.rows), start)
 
     @property
     def totals(self) -> StatementRow:

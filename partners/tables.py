@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from customers.models import CustomerIdentity
 from partners.models import BlacklistEntry, Partner
 
-STATUS_TONES = {"active": "good", "suspended": "warn", "deleted": "neutral", "removed": "neutral"}
+STATUS_TONES = {"active": "ok", "suspended": "warn", "deleted": "neutral", "removed": "neutral"}
 
 
 def _status_badge(record) -> str:

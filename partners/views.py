@@ -50,6 +50,20 @@ ACTION_LABELS = {
     "partner.blacklist_import": gettext_lazy("Blacklist entries received"),
     "partner.api_call": gettext_lazy("API call"),
 }
+def _event_details(event) -> str:
+    after = event.after or {}
+    if event.action == "partner.api_call":
+        return f"{after.get('method', '')} {after.get('path', '')} → {after.get('status', '')}"
+    if event.action == "partner.blacklist_import":
+        return _("%(created)s added, %(updated)s corrected, %(removed)s removed, %(unchanged)s unchanged, "
+                 "%(refused)s refused") % {k: after.get(k, 0) for k in
+                                           ("created", "updated", "removed", "unchanged", "refused")}
+    if event.action in ("partner.key_issue", "partner.key_revoke", "partner.key_rotate"):
+        return " ".join(str(after.get(k, "")) for k in ("key", "old", "new") if after.get(k)) + (
+            f" {event.reason}" if event.reason else "")
+    return event.reason
+
+
 _DATA = ("name", "category", "contact_name", "contact_phone", "receives_blacklist")
 
 
@@ -71,7 +85,9 @@ def partner_detail(request, pk: int):
     events = list(audit_list_for_target(partner).select_related("actor").order_by("-id")[:15])
     for event in events:
         event.label = ACTION_LABELS.get(event.action, event.action)
+        event.details = _event_details(event)
     for key in keys:
+        key.scope_labels = [PartnerKey.Scope(s).label for s in key.scopes if s in PartnerKey.Scope.values]
         key.partner = partner
         key.usable = key_is_usable(key)
     return render(request, "partners/partner_detail.html", {
