@@ -48,11 +48,15 @@ FEATURES = [
 ]
 
 
-# code, name, business, plan code, target, percent off, amount off, valid until
+# code, name, business, plan code, target, percent off, amount off, valid until, conditions
 DISCOUNTS = [
-    ("NEW-5G-80", "新入网5G套餐月费8折（12个月）", "open_account", None, "monthly_fee", "20", None, date(2027, 12, 31)),
-    ("USIM-FREE", "换5G卡免SIM卡费", "sim_replacement", None, "sim_card", "100", None, date(2027, 12, 31)),
-    ("SEL-QQT", "全球通客户选号费减免200元", "open_account", "QQT-ZX-388", "number_selection", None, "200.00", None),
+    ("NEW-5G-80", "新入网5G套餐月费8折（12个月）", "open_account", None, "monthly_fee", "20", None, date(2027, 12, 31),
+     {"network": "5g"}),
+    ("USIM-FREE", "换5G卡免SIM卡费", "sim_replacement", None, "sim_card", "100", None, date(2027, 12, 31), {}),
+    ("SEL-QQT", "全球通客户选号费减免200元", "open_account", "QQT-ZX-388", "number_selection", None, "200.00", None,
+     {}),
+    ("ORG-GOTONE-10", "政企客户全球通月费立减10元", "open_account", None, "monthly_fee", None, "10.00", None,
+     {"brand": "gotone", "customer_kind": "organization"}),
 ]
 
 
@@ -83,11 +87,11 @@ def _catalog() -> None:
         Feature.objects.get_or_create(code=code, defaults={
             "name": name, "kind": kind, "level": level, "monthly_fee": D(fee), "deposit_param": deposit,
             "valid_from": SINCE})
-    for code, name, business, plan, target, percent, amount, until in DISCOUNTS:
+    for code, name, business, plan, target, percent, amount, until, conditions in DISCOUNTS:
         Discount.objects.get_or_create(code=code, defaults={
             "name": name, "business": business, "plan": plans.get(plan), "target": target,
             "percent_off": D(percent) if percent else None, "amount_off": D(amount) if amount else None,
-            "valid_from": SINCE, "valid_until": until})
+            "valid_from": SINCE, "valid_until": until, **conditions})
     for code, name, product, audience, level, from_plans, spend, priority, pitch in OFFERS:
         offer, created = Offer.objects.get_or_create(code=code, defaults={
             "name": name, "product": plans[product], "audience": audience, "min_vip_level": level,

@@ -24,3 +24,12 @@ class FeatureUnavailableError(DomainError):
 
     def default_message(self):
         return _("This feature is not on sale on that date.")
+
+
+class MainPlanRequiredError(DomainError):
+    """An opening takes exactly one main plan; an add-on (data pack, family share ...) is not one."""
+
+    code, status, field = "main_plan_required", 400, "product_code"
+
+    def default_message(self):
+        return _("Choose a main plan: an add-on pack cannot be the plan of a line.")

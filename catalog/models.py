@@ -197,6 +197,14 @@ class Discount(TimeStampedModel):
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), null=True, blank=True, on_delete=models.PROTECT,
                              related_name="discounts", help_text=_("Empty: every plan."))
     target = models.CharField(_("applies to"), max_length=20, choices=Target.choices)
+    # The conditions of the offer besides business, plan and validity (issue 11): empty means any.
+    network = models.CharField(_("network"), max_length=4, choices=Network.choices, blank=True, default="",
+                               help_text=_("Empty: plans of every network."))
+    brand = models.CharField(_("plan family"), max_length=10, choices=Plan.Brand.choices, blank=True, default="",
+                             help_text=_("Empty: plans of every family."))
+    customer_kind = models.CharField(_("customer type"), max_length=20, blank=True, default="",
+                                     choices=[("individual", _("Individual")), ("organization", _("Organization"))],
+                                     help_text=_("Empty: every customer."))
     percent_off = models.DecimalField(_("percent off"), max_digits=5, decimal_places=2, null=True, blank=True)
     amount_off = models.DecimalField(_("amount off"), **MONEY, null=True, blank=True)
     active = models.BooleanField(_("active"), default=True)

@@ -25,8 +25,11 @@ def selection_fees_in_force(*, on_date: date | None = None) -> dict[int, Decimal
     return {grade_id: value[2] for grade_id, value in fees.items()}
 
 
-def plan_list(*, on_date: date | None = None, on_sale_only: bool = False) -> QuerySet:
+def plan_list(*, on_date: date | None = None, on_sale_only: bool = False, kind: str | None = None) -> QuerySet:
+    """Plans, main plans first; `kind="main"` only the main plans (an opening's product)."""
     qs = Plan.objects.all().order_by("kind", "monthly_fee", "code")
+    if kind:
+        qs = qs.filter(kind=kind)
     if on_sale_only:
         qs = qs.filter(in_force_q(on_date or timezone.localdate()), active=True)
     return qs

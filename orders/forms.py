@@ -60,8 +60,8 @@ class OpenAccountForm(IdempotentForm):
 
     msisdn = forms.CharField(label=_("mobile number"), max_length=11,
                              widget=forms.TextInput(attrs={"readonly": True, "data-testid": "chosen-msisdn"}))
-    product = forms.ModelChoiceField(label=_("product"), queryset=plan_list(on_sale_only=True), to_field_name="code",
-                                     empty_label=_("choose a product"))
+    product = forms.ModelChoiceField(label=_("main plan"), queryset=plan_list(on_sale_only=True, kind="main"),
+                                     to_field_name="code", empty_label=_("choose a main plan"))
     features = forms.ModelMultipleChoiceField(label=_("features"), queryset=feature_list(on_sale_only=True),
                                               to_field_name="code", required=False,
                                               widget=forms.CheckboxSelectMultiple)
@@ -89,8 +89,9 @@ class OpenAccountForm(IdempotentForm):
     agent_name = forms.CharField(label=_("agent's name"), max_length=100, required=False)
     documents_checked = forms.MultipleChoiceField(label=_("documents checked"), required=False,
                                                   choices=[], widget=forms.CheckboxSelectMultiple)
-    service_password = forms.CharField(label=_("service password (6 digits)"), max_length=6, min_length=6,
-                                       widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    service_password = forms.CharField(
+        label=_("service password (6 digits, typed by the customer)"), max_length=6, min_length=6,
+        widget=forms.PasswordInput(render_value=False, attrs={"inputmode": "numeric", "autocomplete": "new-password"}))
     override_username = forms.CharField(label=_("manager's user name (blacklist override)"), max_length=150,
                                         required=False)
     override_password = forms.CharField(label=_("manager's password"), required=False,
@@ -102,6 +103,8 @@ class OpenAccountForm(IdempotentForm):
 
         super().__init__(*args, **kwargs)
         self.fields["documents_checked"].choices = Order.Document.choices
+        # Exactly one main plan: add-on packs are not offered as the product of an opening.
+        self.fields["product"].queryset = plan_list(on_sale_only=True, kind="main")
 
 
 class OrderPayForm(IdempotentForm):

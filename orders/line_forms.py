@@ -57,12 +57,15 @@ class MoneyForm(IdempotentForm):
 
 class PrecancelForm(LineChangeForm):
     money = True
-    retention_reason = forms.ChoiceField(label=_("reason for leaving"), choices=RetentionAttempt.Reason.choices)
+    # What the customer said starts empty and is required: an untouched form records nothing (issue 11).
+    retention_reason = forms.ChoiceField(label=_("reason for leaving"),
+                                         choices=[("", _("— what the customer says —"))]
+                                         + RetentionAttempt.Reason.choices)
     reason_detail = forms.CharField(label=_("reason in the customer's words"), max_length=200, required=False)
     retention_offer = forms.CharField(label=_("retention offer made"), max_length=200)
     other_brands = forms.CharField(label=_("other brands or plans offered"), max_length=200, required=False)
     retention_accepted = forms.TypedChoiceField(
-        label=_("the customer's answer"), widget=forms.RadioSelect, coerce=lambda v: v == "1", initial="0",
+        label=_("the customer's answer"), widget=forms.RadioSelect, coerce=lambda v: v == "1",
         choices=[("0", _("Leaves: pre-cancel the line")), ("1", _("Stays: keep the line"))])
 
 
@@ -73,7 +76,8 @@ class CancelForm(LineChangeForm):
 class PortOutForm(LineChangeForm):
     money = True
     operator = forms.ChoiceField(label=_("operator the number moves to"),
-                                 choices=[c for c in Operator.choices if c[0] != Operator.CMCC])
+                                 choices=[("", _("— what the customer says —"))]
+                                 + [c for c in Operator.choices if c[0] != Operator.CMCC])
 
 
 class FeaturesForm(LineChangeForm):

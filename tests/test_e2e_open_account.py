@@ -56,6 +56,7 @@ def test_rep_opens_an_account_then_collects_a_fee(live_server, page, opening, sh
     page.fill("input[name=bank_holder_doc_number]", "440524188001010014")
     for value in ("id_original", "passbook", "holder_id"):
         page.check(f"input[name=documents_checked][value={value}]")
+    page.fill("input[name=service_password]", "582946")  # typed by the customer, never prefilled
     expect(page.get_by_test_id("quote-total")).to_be_visible()
     expect(page.get_by_test_id("quote-lines")).to_contain_text("选号")
     shot(page, "quote-with-selection-fee")

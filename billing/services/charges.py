@@ -18,6 +18,7 @@ from billing.models import FeeType, LinePlanPeriod, PrepaidCharge, RatedRecord
 from boss.money import ZERO
 from boss.months import month_end
 from catalog.models import Plan
+from catalog.services.quote import discount_amount
 
 USAGE_TYPES = (FeeType.VOICE, FeeType.SMS, FeeType.DATA, FeeType.ROAMING, FeeType.LONG_DISTANCE)
 
@@ -195,10 +196,8 @@ def line_month_items(lm: LineMonth) -> list[ChargeItem]:
         days = rules.overlap_days(span, since, until)
         if not days or left <= 0:
             continue
-        if discount.percent_off is not None:
-            full = (plan.monthly_fee * discount.percent_off / 100)
-        else:
-            full = discount.amount_off
+        # A full month's discount as quoted and signed (catalog's one rounding), prorated like the fee.
+        full = discount_amount(discount, plan.monthly_fee)
         off = min(rules.prorate_money(full, days, period), left)
         if off > 0:
             left -= off

@@ -45,9 +45,46 @@ class Quote:
     total: Decimal
     monthly_lines: tuple[QuoteLine, ...]
     monthly_total: Decimal
+    monthly_discounts: tuple[Discount, ...]
     grade: NumberGrade | None
     min_monthly_spend: Decimal
     agreement_months: int
+
+
+@dataclass(frozen=True)
+class MonthlyPrice:
+    """What a line costs every full month before usage: the plan's and features' fees, the discounts on the
+    plan's fee, the net total. The quote, the confirm screen, the agreement and the first bill show it."""
+
+    lines: tuple[QuoteLine, ...]
+    total: Decimal
+    discounts: tuple[Discount, ...]  # the monthly-fee discounts in the total (granted to the line)
+
+
+def discounts_applicable(*, business: str, plan: Plan, on_date: date,
+                         customer_kind: str | None = None) -> list[Discount]:
+    """The discounts whose conditions hold: in force and active on the date, for this business (or every
+    one), this plan (or every plan), the plan's network and family, and the customer's kind (a discount for
+    one kind of customer needs the kind known)."""
+    kinds = Q(customer_kind="") | (Q(customer_kind=customer_kind) if customer_kind else Q(pk__in=[]))
+    return list(Discount.objects.filter(in_force_q(on_date), active=True)
+                .filter(Q(business="") | Q(business=business)).filter(Q(plan__isnull=True) | Q(plan=plan))
+                .filter(Q(network="") | Q(network=plan.network)).filter(Q(brand="") | Q(brand=plan.brand))
+                .filter(kinds).order_by("code"))
+
+
+def monthly_net_price(*, plan: Plan, features: Sequence[Feature] = (),
+                      discounts: Sequence[Discount] = ()) -> MonthlyPrice:
+    """The one monthly net price (issue 11): the plan's fee, the features' fees, the monthly-fee discounts
+    among `discounts` (from `discounts_applicable`), never below zero."""
+    monthly = [QuoteLine(plan.code, _("Monthly fee: %(plan)s") % {"plan": plan.name}, plan.monthly_fee, "monthly")]
+    monthly += [QuoteLine(f.code, _("Monthly fee: %(feature)s") % {"feature": f.name}, f.monthly_fee, "monthly")
+                for f in features if f.monthly_fee > 0]
+    on_fee = [d for d in discounts if d.target == Discount.Target.MONTHLY_FEE]
+    _apply_discounts(monthly, {Discount.Target.MONTHLY_FEE: plan.monthly_fee}, on_fee)
+    applied = {line.code for line in monthly if line.kind == "discount"}
+    return MonthlyPrice(lines=tuple(monthly), total=sum((line.amount for line in monthly), ZERO),
+                        discounts=tuple(d for d in on_fee if d.code in applied))
 
 
 def _latest_per_key(fees) -> list[OneTimeFee]:
@@ -56,6 +93,12 @@ def _latest_per_key(fees) -> list[OneTimeFee]:
     for fee in sorted(fees, key=lambda f: (f.valid_from, f.pk)):
         best[(fee.kind, fee.sim_capacity, fee.grade_id)] = fee
     return sorted(best.values(), key=lambda f: (list(OneTimeFee.Kind.values).index(f.kind), f.code))
+
+
+def discount_amount(discount: Discount, base: Decimal) -> Decimal:
+    """What a discount takes off a charge of `base` (a full month for a monthly fee): the one rounding the
+    quote, the agreement and the bill share."""
+    return _discount_amount(discount, base)
 
 
 def _discount_amount(discount: Discount, base: Decimal) -> Decimal:
@@ -80,12 +123,16 @@ def _apply_discounts(lines: list[QuoteLine], bases: dict[str, Decimal], discount
 
 def quote_price(*, business: str, product_code: str, on_date: date | None = None, grade: NumberGrade | None = None,
                 sim_capacity: str | None = None, features: Sequence[str] = (),
-                payment_method: str = PaymentMethod.CASH, held: Sequence[str] = ()) -> Quote:
+                payment_method: str = PaymentMethod.CASH, held: Sequence[str] = (),
+                customer_kind: str | None = None) -> Quote:
     """The itemised price of a business for a product on a date (today by default).
 
     For a business on an existing line (anything but opening and plan change) the product is the line's
     own plan, priced whatever its sale dates; `held` names the features the line already has (read
     whatever their sale dates), `features` the ones being added (on sale on that date).
+
+    `customer_kind` ("individual" | "organization") lets the discounts for one kind of customer apply;
+    unknown (None), only the discounts for every customer do.
 
     Raises ProductUnavailableError, FeatureUnavailableError, NumberNotFoundError.
     """
@@ -132,21 +179,14 @@ def quote_price(*, business: str, product_code: str, on_date: date | None = None
                 label = next(f.name for f in chosen if f.deposit_param == param)
                 lines.append(QuoteLine(param, _("Deposit for %(feature)s") % {"feature": label}, amount, "deposit"))
 
-    discounts = list(Discount.objects.filter(in_force_q(on_date), active=True)
-                     .filter(Q(business="") | Q(business=business)).filter(Q(plan__isnull=True) | Q(plan=plan))
-                     .order_by("code"))
+    discounts = discounts_applicable(business=business, plan=plan, on_date=on_date, customer_kind=customer_kind)
     _apply_discounts(lines, bases, [d for d in discounts if d.target != Discount.Target.MONTHLY_FEE])
-
-    monthly = [QuoteLine(plan.code, _("Monthly fee: %(plan)s") % {"plan": plan.name}, plan.monthly_fee, "monthly")]
-    monthly += [QuoteLine(f.code, _("Monthly fee: %(feature)s") % {"feature": f.name}, f.monthly_fee, "monthly")
-                for f in chosen if f.monthly_fee > 0]
-    _apply_discounts(monthly, {Discount.Target.MONTHLY_FEE: plan.monthly_fee},
-                     [d for d in discounts if d.target == Discount.Target.MONTHLY_FEE])
+    monthly = monthly_net_price(plan=plan, features=chosen, discounts=discounts)
 
     return Quote(
         business=business, product=plan, on_date=on_date, lines=tuple(lines),
-        total=sum((line.amount for line in lines), ZERO), monthly_lines=tuple(monthly),
-        monthly_total=sum((line.amount for line in monthly), ZERO), grade=grade,
+        total=sum((line.amount for line in lines), ZERO), monthly_lines=monthly.lines,
+        monthly_total=monthly.total, monthly_discounts=monthly.discounts, grade=grade,
         min_monthly_spend=grade.min_monthly_spend if grade else ZERO,
         agreement_months=grade.agreement_months if grade else 0,
     )

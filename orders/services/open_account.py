@@ -23,11 +23,12 @@ from boss.locks import lock
 from boss.models import Staff
 from boss.permissions import ensure_same_hall
 from boss.tariffs import tariff
-from catalog.models import Business, Feature, OneTimeFee, PaymentMethod, Plan
+from catalog.errors import MainPlanRequiredError
+from catalog.models import Business, Discount, Feature, OneTimeFee, PaymentMethod, Plan
 from catalog.services.quote import quote_price
 from customers.errors import IdentityLineLimitError
 from customers.identity import msisdn_normalize
-from customers.models import Customer, CustomerIdentity, Line, LineCommitment, LineFeature
+from customers.models import Customer, CustomerIdentity, Line, LineCommitment, LineDiscount, LineFeature
 from customers.national import identity_national_count
 from customers.passwords import service_password_hash, service_password_validate
 from customers.selectors import line_count_for_identity
@@ -150,11 +151,13 @@ def order_open_account_create(*, actor: Staff, customer: Customer, msisdn: str, 
     Raises NotPermitted, IdentityNotVerifiedError, CustomerBlacklistedError (unless a manager overrides),
     DocumentsMissingError, CorporateAccountError, BankDetailsError, BankNotConfirmedError,
     ServicePasswordError, ReservationNotFoundError/NotHolder/CustomerMismatch, IdentityLineLimitError,
-    SimCardUnavailableError, ProductUnavailableError, FeatureUnavailableError, GuardianRequiredError (a minor without an
-    agent), and the agent's identity errors.
+    SimCardUnavailableError, ProductUnavailableError, MainPlanRequiredError (an add-on as the product),
+    FeatureUnavailableError, GuardianRequiredError (a minor without an agent), and the agent's identity errors.
     """
     if actor.hall_id is None:
         raise NotPermitted(_("Accounts are opened at a service hall."))
+    if Plan.objects.filter(code=product_code).exclude(kind=Plan.Kind.MAIN).exists():
+        raise MainPlanRequiredError()  # exactly one main plan: the product of an opening is the main plan
     customer = Customer.objects.select_related("identity").get(pk=customer.pk)
     if customer.identity.checked_at is None:
         raise IdentityNotVerifiedError()
@@ -186,7 +189,8 @@ def order_open_account_create(*, actor: Staff, customer: Customer, msisdn: str, 
     with translation.override("zh-hans"):  # the fee items are printed on Chinese documents
         quote = quote_price(business=Business.OPEN_ACCOUNT, product_code=product_code,
                             grade=number_grade(msisdn=msisdn),
-                            sim_capacity=sim_capacity, features=list(features), payment_method=payment_method)
+                            sim_capacity=sim_capacity, features=list(features), payment_method=payment_method,
+                            customer_kind=customer.kind)
     order = Order.objects.create(
         kind=Order.Kind.OPEN_ACCOUNT, hall=actor.hall, actor=actor, customer=customer, msisdn=msisdn,
         agent=agent_identity, documents_checked=documents_checked, reservation=reservation,
@@ -196,6 +200,7 @@ def order_open_account_create(*, actor: Staff, customer: Customer, msisdn: str, 
                  "bank": bank_details, "service_password_hash": service_password_hash(
                      password, identity_number=customer.identity.number),
                  "quote_date": quote.on_date.isoformat(), "monthly_total": str(quote.monthly_total),
+                 "monthly_discounts": [d.code for d in quote.monthly_discounts],
                  "min_monthly_spend": str(quote.min_monthly_spend), "agreement_months": quote.agreement_months,
                  "grade": quote.grade.name if quote.grade is not None else ""},
     )
@@ -277,6 +282,10 @@ def order_open_account_pay(*, actor: Staff, order: Order, method: str, tendered=
     order_commitments_link(order, started=commitment)
     features = list(Feature.objects.filter(code__in=details.get("features", [])))
     LineFeature.objects.bulk_create([LineFeature(line=line, feature=f, since=timezone.localdate()) for f in features])
+    # The monthly-fee discounts of the quote the customer signed, so the bills charge the same net price.
+    granted = Discount.objects.filter(code__in=details.get("monthly_discounts", []))
+    LineDiscount.objects.bulk_create([LineDiscount(line=line, discount=d, since=timezone.localdate(),
+                                                   until=d.valid_until) for d in granted])
 
     payment = None
     allocations = _allocations(order)

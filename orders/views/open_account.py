@@ -16,6 +16,7 @@ from boss.audit import audit_record
 from boss.errors import DomainError
 from boss.forms import form_add_domain_error, form_key
 from boss.idempotency import idempotent
+from boss.labels import choice_label
 from boss.money import yuan_capital
 from boss.pdf import pdf_response, render_pdf
 from boss.permissions import approver_authenticate
@@ -23,7 +24,7 @@ from catalog.models import Feature, PaymentMethod, Plan
 from catalog.selectors import selection_fees_in_force
 from catalog.services.quote import quote_price
 from customers.forms import CustomerCreateForm
-from customers.passwords import service_password_suggest
+from customers.models import Customer
 from customers.selectors import customer_get, customer_search
 from customers.services import customer_create
 from inventory.filtersets import NumberSearchFilterSet
@@ -121,9 +122,8 @@ def open_account_product(request, customer_pk: int):
     except DomainError:
         raise Http404 from None
     reservation = _my_live_reservation(request, customer)
-    form = OpenAccountForm(request.POST or None, initial={
-        "msisdn": reservation.number.msisdn if reservation else "",
-        "service_password": service_password_suggest(identity_number=customer.identity.number)})
+    # The service password is the customer's: typed by them, never prefilled nor shown (issue 11 item 13).
+    form = OpenAccountForm(request.POST or None, initial={"msisdn": reservation.number.msisdn if reservation else ""})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         kwargs = _service_kwargs(data)
@@ -224,7 +224,9 @@ def open_account_quote(request, customer_pk: int):
                                 grade=number_grade(msisdn=msisdn) if msisdn else None,
                                 sim_capacity=request.GET.get("sim_capacity") or None,
                                 features=request.GET.getlist("features"),
-                                payment_method=request.GET.get("payment_method") or PaymentMethod.CASH)
+                                payment_method=request.GET.get("payment_method") or PaymentMethod.CASH,
+                                customer_kind=Customer.objects.filter(pk=customer_pk).values_list("kind", flat=True)
+                                .first())
         except DomainError as exc:
             error = exc.message
     return render(request, "orders/_open_account_quote.html",
@@ -259,7 +261,9 @@ def order_confirm(request, pk: int):
             messages.success(request, _("Paid. The line is being set up on the network."))
             return redirect("orders:order_detail", pk=order.pk)
     return render(request, "orders/order_confirm.html", {"order": order, "form": form, "steps": _steps(2),
-                                                         "customer": order.customer},
+                                                         "customer": order.customer, "plan": _plan(order),
+                                                         "payment_method_label": choice_label(
+                                                             PaymentMethod, order.details.get("payment_method"))},
                   status=400 if form.errors else 200)
 
 
@@ -276,13 +280,18 @@ def order_agreement_pdf(request, pk: int):
         with translation.override("zh-hans"):
             pdf = render_pdf("orders/pdf/line_agreement.html", line_agreement_context(order))
         return pdf_response(pdf, f"agreement-{order.number}.pdf")
+    with translation.override("zh-hans"):
+        pdf = render_pdf("orders/pdf/agreement.html", open_account_agreement_context(order))
+    return pdf_response(pdf, f"agreement-{order.number}.pdf")
+
+
+def open_account_agreement_context(order: Order) -> dict:
+    """What the opening's agreement shows: the order, its plan and features, the fees in capital numerals,
+    the premium number's terms; the monthly net price is the order's (the quote's)."""
     from orders.views.lines import premium_terms
 
-    with translation.override("zh-hans"):
-        pdf = render_pdf("orders/pdf/agreement.html", {"order": order, "capital": yuan_capital(order.amount_due),
-                                                       "plan": _plan(order), "features": _features(order),
-                                                       "premium": premium_terms(order.details)})
-    return pdf_response(pdf, f"agreement-{order.number}.pdf")
+    return {"order": order, "capital": yuan_capital(order.amount_due), "plan": _plan(order),
+            "features": _features(order), "premium": premium_terms(order.details)}
 
 
 def _plan(order):
