@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from boss.errors import DomainError
-from boss.idempotency import new_key
+from boss.idempotency import fingerprint, new_key
 from boss.models import IdempotencyKey
 from boss.tariffs import tariff
 
@@ -82,6 +82,18 @@ def form_key_renew(request, subject: str):
     query = request.GET.copy()
     query.pop(NEW_FORM_PARAM, None)
     return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
+
+
+def form_submission_key(request, key: str, *, scope: str, params: dict) -> str:
+    """The key to run a money form's submission with. The form's own key, unless that key already ran with
+    other content (the rep changed the form brought back by Back, or the same screen is used again within
+    the window for another business): that is a new submission, run under a key derived from the form's key
+    and its content, so that a double click of it still runs once."""
+    submitted = form_submission(request, key)
+    digest = fingerprint(scope, params)
+    if submitted is None or (submitted.scope == scope and submitted.request_hash == digest):
+        return key
+    return f"{key[:200]}~{digest[:32]}"
 
 
 def form_submission(request, key: str | None) -> IdempotencyKey | None:

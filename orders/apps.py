@@ -8,8 +8,10 @@ class OrdersConfig(AppConfig):
 
     def ready(self):
         from boss import home, search
+        from boss.labels import register_actions
         from customers.profile import register_section
         from inventory.selectors import return_priority_source_set
+        from orders.models import Order
         from orders.profile import return_priority_section
         from orders.search import line_search_provider, my_reservations_panel, number_search_provider
         from orders.selectors import return_priority_latest
@@ -25,3 +27,5 @@ class OrdersConfig(AppConfig):
         search.register(line_search_provider)
         home.register(my_reservations_panel)
         register_section("return_priority", return_priority_section)
+        # The audit actions of a line's processes read as the process's name (boss.labels, issue 11).
+        register_actions({f"line.{kind}": label for kind, label in Order.Kind.choices})

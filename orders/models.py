@@ -179,7 +179,7 @@ class Order(fsm.ConcurrentTransitionMixin, TimeStampedModel):
         return self.agreement_signed_at is not None
 
     def audit_repr(self) -> str:
-        return f"{self.number} {self.kind}"
+        return self.number  # the business reads from the action's label (boss.labels), not a code here
 
     @fsm.transition(field=state, source=State.DRAFT, target=State.PAID)
     def pay(self, *, when, payment) -> None:

@@ -43,3 +43,19 @@ def mask_name(value):
     from boss.masking import mask_name as _mask_name
 
     return _mask_name(value)
+
+
+@register.filter(name="action_label")
+def action_label_filter(value):
+    """An audit action code as the label a person reads (boss.labels)."""
+    from boss.labels import action_label
+
+    return action_label(value)
+
+
+@register.filter(name="choice_label")
+def choice_label_filter(value, name):
+    """`{{ code|choice_label:"catalog.PaymentMethod" }}`: a stored code as its label (boss.labels)."""
+    from boss.labels import label
+
+    return label(name, value)

@@ -53,7 +53,7 @@ def test_the_opening_lists_main_plans_only_and_the_service_and_api_refuse_an_add
         "sim_capacity": "usim", "payment_method": "cash", "documents_checked": ["id_original"],
         "service_password": "428571"}, format="json")
     assert response.status_code == 400 and response.json()["code"] == "main_plan_required"
-    assert "加油包" not in response.json()["message"] and response.json()["message"]
+    assert response.json()["message"].startswith("请选择主套餐")
     assert Order.objects.count() == 0
 
 

@@ -9,7 +9,7 @@ from billing.models import Payment
 from billing.selectors import account_amount_due, account_money
 from billing.services.documents import document_pdf, document_print
 from boss.errors import DomainError
-from boss.forms import form_add_domain_error, form_key, form_key_renew, form_submission
+from boss.forms import form_add_domain_error, form_key, form_key_renew, form_submission, form_submission_key
 from boss.idempotency import idempotent
 from boss.pdf import pdf_response
 from boss.permissions import get_for_actor
@@ -25,7 +25,7 @@ from orders.views.common import repeat_payment_refused
 @permission_required("orders.collect_fee", raise_exception=True)
 def fee_collection(request):
     lookup = FeeLookupForm(request.GET or None)
-    line = money = submitted = None
+    line = money = submitted = key = None
     due_items = []
     form = FeeCollectForm(request.POST or None)
     if lookup.is_bound and lookup.is_valid():
@@ -47,14 +47,17 @@ def fee_collection(request):
             fkey = form_key(request, subject)
             submitted = fkey.submitted
             form = FeeCollectForm(key=fkey.key, initial={"amount": sum(i.amount for i in due_items) or None})
-        if (request.method == "POST" and form.is_valid()
-                and not repeat_payment_refused(form, line=line, amount=form.cleaned_data["amount"],
-                                       submitted=submitted)):
+        if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             params = {"line": line.pk, "method": data["method"], "amount": str(data["amount"]),
                       "tendered": str(data["tendered"]), "serial": data["recharge_serial"]}
+            key = form_submission_key(request, data["idempotency_key"], scope="lines.payment", params=params)
+            if repeat_payment_refused(form, line=line, amount=data["amount"],
+                                      submitted=form_submission(request, key)):
+                key = None
+        if request.method == "POST" and form.is_valid() and key:
             try:
-                result = idempotent(actor=request.user, key=data["idempotency_key"], scope="lines.payment",
+                result = idempotent(actor=request.user, key=key, scope="lines.payment",
                                     params=params, run=lambda: (201, {"payment": line_fee_collect(
                                         actor=request.user, line=line, method=data["method"], amount=data["amount"],
                                         tendered=data["tendered"], recharge_serial=data["recharge_serial"],

@@ -21,7 +21,7 @@ from billing.models import Document
 from billing.selectors import account_money
 from billing.services.documents import document_pdf
 from boss.errors import DomainError
-from boss.forms import form_add_domain_error, form_key, form_key_renew, form_submission
+from boss.forms import form_add_domain_error, form_key, form_key_renew, form_submission, form_submission_key
 from boss.idempotency import idempotent
 from boss.pdf import pdf_response
 from boss.tariffs import tariff
@@ -149,14 +149,17 @@ def line_process(request, msisdn: str, slug: str):
         form, submitted = form_class(line=line, key=fkey.key), fkey.submitted
     else:
         form, submitted = form_class(line=line), None
-    if (request.method == "POST" and form.is_valid()
-            and not (process.money and "confirm_repeat" in form.fields
-                     and repeat_payment_refused(form, line=line, amount=amount_due, submitted=submitted))):
+    if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data.pop("confirm_repeat", None)
         key = data.pop("idempotency_key")
         params = {k: (v if isinstance(v, (list, str, int, bool)) or v is None else str(v)) for k, v in data.items()
                   if "password" not in k}
+        if process.money:
+            key = form_submission_key(request, key, scope=f"lines.{process.kind}", params={"line": line.pk, **params})
+            if "confirm_repeat" in form.fields:
+                repeat_payment_refused(form, line=line, amount=amount_due, submitted=form_submission(request, key))
+    if request.method == "POST" and form.is_valid():
         try:
             result = idempotent(actor=request.user, key=key, scope=f"lines.{process.kind}",
                                 params={"line": line.pk, **params},

@@ -84,3 +84,12 @@ def test_a_line_process_money_form_keeps_its_key_across_reloads(counter):
     assert _key(first) == _key(counter.get(url).content.decode())
     assert _key(first) != _key(counter.get(reverse("orders:line_process", args=["13800138000", "sim"]))
                                .content.decode())
+
+
+def test_the_form_changed_after_back_is_a_new_payment_and_runs_once(counter):
+    key = _key(counter.get(URL).content.decode())
+    first = _pay(counter, key)
+    changed = _pay(counter, key, amount="30.00", tendered="30")  # Back, another amount: a new payment
+    assert changed.status_code == 302 and changed.url != first.url
+    again = _pay(counter, key, amount="30.00", tendered="30")    # its double click
+    assert again.url == changed.url and Payment.objects.count() == 2
