@@ -142,10 +142,28 @@ def partner_edit_view(request, pk: int):
                   status=400 if form.errors else 200)
 
 
+def _partner_form(request, partner, form, *, title, run, multipart: bool = False):
+    """A short form about a partner: on a valid POST `run(cleaned_data)` calls the service and returns
+    where to go next; a refusal is shown at the form (400) and nothing is written."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            return run(form.cleaned_data)
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+    return render(request, "partners/partner_reason.html",
+                  {"form": form, "partner": partner, "title": title, "multipart": multipart},
+                  status=400 if form.errors else 200)
+
+
+def _to_partner(partner):
+    return redirect("partners:partner_detail", pk=partner.pk)
+
+
 _STATUS_ACTIONS = {
-    "suspend": (partner_suspend, _("Suspend partner"), _("Partner suspended; its keys are refused.")),
-    "resume": (partner_resume, _("Resume partner"), _("Partner active again.")),
-    "delete": (partner_delete, _("Delete partner"), _("Partner deleted.")),
+    "suspend": (partner_suspend, gettext_lazy("Suspend partner"),
+                gettext_lazy("Partner suspended; its keys are refused.")),
+    "resume": (partner_resume, gettext_lazy("Resume partner"), gettext_lazy("Partner active again.")),
+    "delete": (partner_delete, gettext_lazy("Delete partner"), gettext_lazy("Partner deleted.")),
 }
 
 
@@ -153,52 +171,38 @@ _STATUS_ACTIONS = {
 def partner_status_view(request, pk: int, action: str):
     partner = partner_get_for_actor(actor=request.user, pk=pk)
     service, title, done = _STATUS_ACTIONS[action]
-    form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            service(actor=request.user, partner=partner, reason=form.cleaned_data["reason"])
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(request, str(done))
-            return redirect("partners:partner_list" if action == "delete" else "partners:partner_detail",
-                            **({} if action == "delete" else {"pk": partner.pk}))
-    return render(request, "partners/partner_reason.html", {"form": form, "partner": partner, "title": title},
-                  status=400 if form.errors else 200)
+
+    def run(data):
+        service(actor=request.user, partner=partner, reason=data["reason"])
+        messages.success(request, str(done))
+        return redirect("partners:partner_list") if action == "delete" else _to_partner(partner)
+
+    return _partner_form(request, partner, ReasonForm(request.POST or None), title=title, run=run)
 
 
 @_manage
 def partner_hall_view(request, pk: int):
     partner = partner_get_for_actor(actor=request.user, pk=pk)
-    form = HallLinkForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            partner_hall_link(actor=request.user, partner=partner, hall=form.cleaned_data["hall"])
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Agent hall linked."))
-            return redirect("partners:partner_detail", pk=partner.pk)
-    return render(request, "partners/partner_reason.html",
-                  {"form": form, "partner": partner, "title": _("Link an agent hall")},
-                  status=400 if form.errors else 200)
+
+    def run(data):
+        partner_hall_link(actor=request.user, partner=partner, hall=data["hall"])
+        messages.success(request, _("Agent hall linked."))
+        return _to_partner(partner)
+
+    return _partner_form(request, partner, HallLinkForm(request.POST or None), title=_("Link an agent hall"),
+                         run=run)
 
 
 @_manage
 def key_issue_view(request, pk: int):
     partner = partner_get_for_actor(actor=request.user, pk=pk)
-    form = KeyIssueForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            _key, raw = partner_key_issue(actor=request.user, partner=partner, **form.cleaned_data)
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            request.session["partner_new_key"] = raw   # shown once on the next page, then gone
-            return redirect("partners:partner_detail", pk=partner.pk)
-    return render(request, "partners/partner_reason.html",
-                  {"form": form, "partner": partner, "title": _("Issue an API key")},
-                  status=400 if form.errors else 200)
+
+    def run(data):
+        _key, raw = partner_key_issue(actor=request.user, partner=partner, **data)
+        request.session["partner_new_key"] = raw   # shown once on the next page, then gone
+        return _to_partner(partner)
+
+    return _partner_form(request, partner, KeyIssueForm(request.POST or None), title=_("Issue an API key"), run=run)
 
 
 @require_POST
@@ -212,47 +216,39 @@ def key_rotate_view(request, pk: int, key_pk: int):
         messages.error(request, str(exc.message))
     else:
         request.session["partner_new_key"] = raw
-    return redirect("partners:partner_detail", pk=partner.pk)
+    return _to_partner(partner)
 
 
 @_manage
 def key_revoke_view(request, pk: int, key_pk: int):
     partner = partner_get_for_actor(actor=request.user, pk=pk)
     key = get_object_or_404(PartnerKey, partner=partner, pk=key_pk)
-    form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            partner_key_revoke(actor=request.user, key=key, reason=form.cleaned_data["reason"])
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Key revoked; it is refused from now on."))
-            return redirect("partners:partner_detail", pk=partner.pk)
-    return render(request, "partners/partner_reason.html",
-                  {"form": form, "partner": partner, "title": _("Revoke key %(prefix)s") % {"prefix": key.prefix}},
-                  status=400 if form.errors else 200)
+
+    def run(data):
+        partner_key_revoke(actor=request.user, key=key, reason=data["reason"])
+        messages.success(request, _("Key revoked; it is refused from now on."))
+        return _to_partner(partner)
+
+    return _partner_form(request, partner, ReasonForm(request.POST or None),
+                         title=_("Revoke key %(prefix)s") % {"prefix": key.prefix}, run=run)
 
 
 @_manage
 def blacklist_upload_view(request, pk: int):
     partner = partner_get_for_actor(actor=request.user, pk=pk)
-    form = BlacklistUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            batch = blacklist_file_import(actor=request.user, partner=partner, content=upload.read(),
-                                          file_name=upload.name)
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(request, _("File read: %(created)s added, %(updated)s corrected, %(removed)s removed, "
-                                        "%(unchanged)s unchanged, %(refused)s refused.") % {
-                "created": batch.created, "updated": batch.updated, "removed": batch.removed,
-                "unchanged": batch.unchanged, "refused": len(batch.errors)})
-            return redirect("partners:partner_detail", pk=partner.pk)
-    return render(request, "partners/partner_reason.html",
-                  {"form": form, "partner": partner, "title": _("Upload a blacklist file"), "multipart": True},
-                  status=400 if form.errors else 200)
+
+    def run(data):
+        upload = data["file"]
+        batch = blacklist_file_import(actor=request.user, partner=partner, content=upload.read(),
+                                      file_name=upload.name)
+        messages.success(request, _("File read: %(created)s added, %(updated)s corrected, %(removed)s removed, "
+                                    "%(unchanged)s unchanged, %(refused)s refused.") % {
+            "created": batch.created, "updated": batch.updated, "removed": batch.removed,
+            "unchanged": batch.unchanged, "refused": len(batch.errors)})
+        return _to_partner(partner)
+
+    return _partner_form(request, partner, BlacklistUploadForm(request.POST or None, request.FILES or None),
+                         title=_("Upload a blacklist file"), run=run, multipart=True)
 
 
 class BlacklistListView(LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, FilterView):

@@ -6,23 +6,12 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from boss.tests.factories import TEST_PASSWORD
 from conftest import e2e
 from partners.models import BlacklistEntry
 from partners.services import partner_create, partner_key_issue
+from tests.test_e2e_complaints import login
 
 pytestmark = [*e2e, pytest.mark.django_db(transaction=True)]
-
-
-def _login(browser, live_server, user):
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-    page = context.new_page()
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", TEST_PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{live_server.url}/")
-    return page
 
 
 def test_a_pushed_entry_meets_the_rep_at_the_opening(browser, live_server, make_staff, customer, rep, shot):
@@ -31,7 +20,7 @@ def test_a_pushed_entry_meets_the_rep_at_the_opening(browser, live_server, make_
                              interface_number="OP-GZ-UNICOM", receives_blacklist=True)
     _key, raw = partner_key_issue(actor=admin, partner=partner, scopes=["blacklist.push"])
 
-    page = _login(browser, live_server, admin)
+    page = login(browser, live_server, admin)
     response = page.request.post(f"{live_server.url}/api/v1/partner/blacklist/entries", headers={
         "Authorization": f"PartnerKey {raw}"}, data={"entries": [{
             "identity_type": customer.identity.doc_type, "number": customer.identity.number,
@@ -46,7 +35,7 @@ def test_a_pushed_entry_meets_the_rep_at_the_opening(browser, live_server, make_
     expect(page.locator("table")).to_contain_text("异网恶意欠费")
     shot(page, "joint-blacklist")
 
-    counter = _login(browser, live_server, rep)
+    counter = login(browser, live_server, rep)
     counter.goto(f"{live_server.url}/orders/open-account/{customer.pk}/")
     expect(counter.get_by_test_id("joint-blacklist")).to_contain_text("联合黑名单：中国联通广州分公司（异网恶意欠费）")
     shot(counter, "opening-banner")
@@ -62,7 +51,7 @@ def test_an_agents_commission_statement_shows_and_prints(browser, live_server, m
     agent_hall = HallFactory(code="AG1", name="天河石牌代办点", kind=Hall.Kind.PARTNER)
     partner_hall_link(actor=admin, partner=partner, hall=agent_hall)
     agent = make_staff("store_manager", username="e2e_agent", hall=agent_hall)
-    page = _login(browser, live_server, agent)
+    page = login(browser, live_server, agent)
     page.goto(f"{live_server.url}/partners/{partner.pk}/")
     page.get_by_test_id("statement-link").click()
     expect(page.get_by_test_id("statement")).to_contain_text("天河石牌代办点")

@@ -9,12 +9,12 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from billing.models import UsageRecord
-from boss.tests.factories import TEST_PASSWORD
 from conftest import e2e
 from customers.tests.factories import LineFactory
 from partners.models import Suspect
 from partners.services.tracing import tracing_run
 from partners.usage_patterns import spam_usage
+from tests.test_e2e_complaints import login
 
 pytestmark = [*e2e, pytest.mark.django_db(transaction=True)]
 
@@ -28,13 +28,7 @@ def test_a_manager_confirms_last_nights_spammer(browser, live_server, make_staff
     tracing_run(day=day)
     manager = make_staff("manager", username="e2e_tracer", hall=None)
 
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-    page = context.new_page()
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", manager.username)
-    page.fill("#id_password", TEST_PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{live_server.url}/")
+    page = login(browser, live_server, manager)
 
     page.goto(f"{live_server.url}/partners/tracing/")
     table = page.get_by_test_id("suspects")

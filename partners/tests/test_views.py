@@ -1,4 +1,5 @@
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from boss.models import AuditEvent, Hall
@@ -72,3 +73,17 @@ def test_a_new_key_is_shown_once(client, admin_user, operator_partner):
     assert 'data-testid="new-key"' in first and "bpk_" in first
     again = client.get(reverse("partners:partner_detail", args=[operator_partner.pk])).content.decode()
     assert 'data-testid="new-key"' not in again
+
+
+def test_deleting_a_partner_with_a_live_key_is_refused_on_the_screen(client, admin_user, operator_partner, push_key):
+    client.force_login(admin_user)
+    url = reverse("partners:partner_status", args=[operator_partner.pk, "delete"])
+    response = client.post(url, {"reason": "合作终止"})
+    assert response.status_code == 400 and "仍有在用的业务" in response.content.decode()
+    assert Partner.objects.get().status == "active"
+    response = client.post(reverse("partners:partner_status", args=[operator_partner.pk, "suspend"]),
+                           {"reason": "协议到期"})
+    assert response.status_code == 302 and Partner.objects.get().status == "suspended"
+    upload = client.post(reverse("partners:blacklist_upload", args=[operator_partner.pk]),
+                         {"file": SimpleUploadedFile("b.csv", b"x;y\n")})
+    assert upload.status_code == 400   # a suspended partner's file is refused too, nothing written
