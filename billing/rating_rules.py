@@ -37,8 +37,13 @@ Months, days and proration
   monthly fee (停机保号).
 - Features are charged for the days they were on within the live days (`since` to `until`, both
   included). Discounts on the monthly fee are prorated the same way and never take it below zero.
-- A plan changes from the first of a month; a line's plan for a month is the newest LinePlanPeriod
-  that covers it, else `Line.plan`.
+- A plan changes from the first of a month (次月生效), or from a day within it where the tariff allows an
+  immediate plan change. A line's plan on a day is the newest LinePlanPeriod covering that day, else
+  `Line.plan`. The monthly fee is prorated per plan by the live days each plan was in force (each part
+  rounded half up to the fen, so a month of two plans may differ by a fen from a single rounding); the
+  allowances are the sum of each plan's allowance prorated the same way (each rounded down). Usage beyond
+  the allowances is rated at the rates of the plan in force on the month's last day, and percentage
+  discounts on the monthly fee are of that plan's fee (never more than the month's fee).
 
 Minimum monthly spend (保底消费) of premium numbers
 -------------------------------------------------
@@ -124,12 +129,14 @@ class RatingParams:
     long_distance_per_minute: Decimal
 
 
-def rating_params(*, line_id: int, plan, live_days: int, period: date) -> RatingParams:
+def rating_params(*, line_id: int, plan, live_days: int, period: date, shares=None) -> RatingParams:
+    """`shares`: [(plan, live days)] when the month had several plans (the allowances add up); `plan` rates."""
+    shares = shares or [(plan, live_days)]
     return RatingParams(
         line_id=line_id, plan_id=plan.pk,
-        voice_allowance=prorate_units(plan.voice_minutes, live_days, period),
-        sms_allowance=prorate_units(plan.sms_count, live_days, period),
-        data_allowance_kb=prorate_units(plan.data_mb * KB_PER_MB, live_days, period),
+        voice_allowance=sum(prorate_units(p.voice_minutes, d, period) for p, d in shares),
+        sms_allowance=sum(prorate_units(p.sms_count, d, period) for p, d in shares),
+        data_allowance_kb=sum(prorate_units(p.data_mb * KB_PER_MB, d, period) for p, d in shares),
         per_minute=plan.overage_per_minute, per_sms=plan.overage_per_sms, per_mb=plan.overage_per_mb,
         roaming_per_minute=plan.roaming_per_minute, long_distance_per_minute=plan.long_distance_per_minute,
     )

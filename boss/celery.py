@@ -45,6 +45,10 @@ app.conf.beat_schedule["lines-cancellation-due"] = {
 app.conf.beat_schedule["tracing-nightly"] = {
     "task": "partners.tasks.tracing_nightly", "schedule": crontab(hour=4, minute=10)}
 
+# Orders: plan changes whose day has come take effect (the month's turn), before the prepaid charges at 00:30.
+app.conf.beat_schedule["plan-changes-apply"] = {
+    "task": "orders.tasks.plan_changes_apply", "schedule": crontab(hour=0, minute=10)}
+
 # Customers: personal data erased once the retention period after the last line ended is over (A1, A8).
 app.conf.beat_schedule["identities-purge"] = {
     "task": "customers.tasks.identities_purge", "schedule": crontab(hour=2, minute=40)}

@@ -13,7 +13,7 @@ from provisioning.services import work_orders_run
 
 
 def load(stdout=None) -> int:
-    return load_lines(stdout) + load_premium_line(stdout)
+    return load_lines(stdout) + load_premium_line(stdout) + load_plan_change(stdout)
 
 
 DEMO_LINES = int(os.environ.get("BOSS_DEMO_LINES", "40"))
@@ -70,4 +70,23 @@ def load_premium_line(stdout=None) -> int:
     work_orders_run(limit=5)
     if stdout is not None:
         stdout.write(f"orders: demo premium-number line {msisdn} with a minimum monthly spend")
+    return 1
+
+
+def load_plan_change(stdout=None) -> int:
+    """A pending plan change (套餐变更) on the first demo line: from the first of next month to the 58-yuan
+    plan, agreed at the counter, so the line screen shows it and offers its cancellation. Idempotent: only
+    while no plan change exists."""
+    from orders.models import PlanChange
+    from orders.services.plan_change import line_plan_change
+
+    rep = Staff.objects.filter(username="rep1").first()
+    line = Line.objects.filter(status="active", plan__code="5G-ZX-128", commitments__isnull=True).order_by(
+        "pk").first()
+    if rep is None or line is None or PlanChange.objects.exists():
+        return 0
+    line_plan_change(actor=rep, line=line, plan="4G-FX-58", documents_checked=["id_original"],
+                     agreement_signed=True)
+    if stdout is not None:
+        stdout.write(f"orders: demo plan change pending on {line.msisdn} (to 4G-FX-58 next month)")
     return 1

@@ -168,3 +168,32 @@ class RollbackNotPossibleError(DomainError):
 
     def default_message(self):
         return _("This change cannot be undone on the network side: retry the work order instead.")
+
+
+class PlanChangePendingError(DomainError):
+    code, status, field = "plan_change_pending", 409, "plan"
+
+    def default_message(self):
+        return _("A plan change is already pending on this line: cancel it first, then agree the new one.")
+
+
+class PlanChangeNotPendingError(DomainError):
+    code, status = "plan_change_not_pending", 409
+
+    def default_message(self):
+        return _("This line has no pending plan change that can still be cancelled.")
+
+
+class PlanChangeImmediateError(DomainError):
+    code, status, field = "plan_change_immediate", 400, "immediate"
+
+    def default_message(self):
+        return _("A plan change takes effect on the first of next month: the tariff does not allow it at once.")
+
+
+class PlanBelowMinimumSpendError(DomainError):
+    code, status, field = "plan_below_minimum_spend", 409, "plan"
+
+    def default_message(self):
+        return _("During the premium number's agreement the line cannot move to a plan below its minimum "
+                 "monthly spend.")

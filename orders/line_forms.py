@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from boss.forms import IdempotentForm
-from catalog.models import Discount, Feature, PaymentMethod, SimCapacity, in_force_q
+from catalog.models import Discount, Feature, PaymentMethod, Plan, SimCapacity, in_force_q
 from inventory.models import Operator
 from orders.models import Order, RetentionAttempt
 
@@ -204,6 +204,29 @@ class TransferForm(LineChangeForm):
         self.fields["agent_doc_type"].label = _("present owner's agent: document")
 
 
+class PlanChangeForm(LineChangeForm):
+    """The new plan (nothing chosen for the customer: an accepted offer brings its plan in the link)."""
+
+    money = True
+    prefill = ("plan",)
+
+    def __init__(self, *args, line=None, **kwargs):
+        super().__init__(*args, line=line, **kwargs)
+        from boss.tariffs import tariff
+        from orders.services.plan_change import plan_change_effective_on
+
+        effective = plan_change_effective_on(immediate=False)
+        plans = Plan.objects.filter(in_force_q(effective), active=True, kind=Plan.Kind.MAIN).order_by(
+            "monthly_fee", "code")
+        self.fields["plan"] = forms.ChoiceField(
+            label=_("new plan"), choices=[("", _("— choose the plan the customer asks for —"))] + [
+                (p.code, f"{p.name}（¥{p.monthly_fee}/月）") for p in plans if line is None or p.pk != line.plan_id])
+        if tariff("plan_change.immediate"):
+            self.fields["immediate"] = forms.BooleanField(
+                label=_("At once from today, the month prorated (else from the first of next month)"), required=False)
+        self.order_fields(["plan", "immediate"])
+
+
 class ReprintForm(forms.Form):
     document = forms.TypedChoiceField(label=_("document to reprint"), coerce=int)
     reason = forms.CharField(label=_("reason for the reprint"), max_length=200)
@@ -221,4 +244,5 @@ FORMS = {
     "customer-data": CustomerDataForm, "payment-method": PaymentMethodForm, "discounts": DiscountsForm,
     "handset": HandsetForm, "precancel": PrecancelForm, "reopen": LineChangeForm, "cancel": CancelForm,
     "cancel-fee-recovery": MoneyForm, "port-out": PortOutForm, "transfer": TransferForm,
+    "plan-change": PlanChangeForm, "plan-change-cancel": LineChangeForm,
 }

@@ -28,6 +28,7 @@ from orders.services.line_services import (
     line_suspend,
     line_unlock,
 )
+from orders.services.plan_change import line_plan_change, line_plan_change_cancel
 from orders.services.portability import line_port_out
 from orders.services.precancel import RetentionInput, line_precancel, line_reopen
 from orders.services.transfer import CorporateInput, line_transfer
@@ -151,6 +152,14 @@ PROCESSES = [
     Process("handset", K.HANDSET_SALE, SERVE,
             lambda *, actor, line, data, request=None: line_handset_sell(
         actor=actor, line=line, imei=data["imei"], **change(data), **money(data)), money=True),
+    Process("plan-change", K.PLAN_CHANGE, SERVE,
+            lambda *, actor, line, data, request=None: line_plan_change(
+        actor=actor, line=line, plan=data["plan"], immediate=bool(data.get("immediate")), **change(data),
+        **money(data)), money=True,
+        hint=gettext_lazy("From the first of next month; at once and prorated only where the tariff allows.")),
+    Process("plan-change-cancel", K.PLAN_CHANGE_CANCEL, SERVE,
+            lambda *, actor, line, data, request=None: line_plan_change_cancel(
+        actor=actor, line=line, **change(data))),
     Process("precancel", K.PRECANCEL, "orders.precancel_line", _precancel, money=True,
             hint=gettext_lazy("Only at a designated hall, by a customer manager; the owner in person.")),
     Process("reopen", K.REOPEN, CANCEL,

@@ -81,6 +81,8 @@ class Order(fsm.ConcurrentTransitionMixin, TimeStampedModel):
         DISCOUNT_CHANGE = "discount_change", _("Discount change")
         HANDSET_SALE = "handset_sale", _("Handset purchase")
         INVOICE_REPRINT = "invoice_reprint", _("Invoice reprint")
+        PLAN_CHANGE = "plan_change", _("Plan change")
+        PLAN_CHANGE_CANCEL = "plan_change_cancel", _("Cancel a pending plan change")
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft (not paid)")
@@ -264,3 +266,51 @@ class OrderLine(models.Model):
 
     def __str__(self):
         return f"{self.item} {self.amount}"
+
+
+class PlanChange(TimeStampedModel):
+    """A plan change (套餐变更) agreed at the counter: from the first of next month (次月生效) by default, or
+    from today where the tariff allows it. One pending change per line; it can be cancelled before it
+    takes effect; the month's turn applies it once (orders.tasks.plan_changes_apply). The order that agreed
+    it holds the documents, the agreement and the fees; `period` is the row billing reads."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending: takes effect on its day")
+        APPLIED = "applied", _("In effect")
+        CANCELLED = "cancelled", pgettext_lazy("plan change", "Cancelled")
+
+    line = models.ForeignKey("customers.Line", verbose_name=_("line"), on_delete=models.PROTECT,
+                             related_name="plan_changes")
+    order = models.OneToOneField(Order, verbose_name=_("order"), on_delete=models.PROTECT, related_name="plan_change")
+    old_plan = models.ForeignKey("catalog.Plan", verbose_name=_("present plan"), on_delete=models.PROTECT,
+                                 related_name="+")
+    new_plan = models.ForeignKey("catalog.Plan", verbose_name=_("new plan"), on_delete=models.PROTECT,
+                                 related_name="+")
+    effective_on = models.DateField(_("takes effect on"))
+    immediate = models.BooleanField(_("at once, prorated"), default=False)
+    state = fsm.FSMField(_("state"), max_length=20, choices=State.choices, default=State.PENDING, protected=True)
+    period = models.OneToOneField("billing.LinePlanPeriod", verbose_name=_("billing period"), null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(pgettext_lazy("plan change", "cancelled at"), null=True, blank=True)
+    cancel_reason = models.CharField(_("cancellation reason"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("plan change")
+        verbose_name_plural = _("plan changes")
+        ordering = ["-id"]
+        constraints = [models.UniqueConstraint(fields=["line"], condition=models.Q(state="pending"),
+                                               name="one_pending_plan_change_per_line")]
+        indexes = [models.Index(fields=["effective_on"], condition=models.Q(state="pending"),
+                                name="plan_change_pending_idx")]
+
+    def __str__(self):
+        return f"{self.line_id} {self.old_plan_id}→{self.new_plan_id} {self.effective_on}"
+
+    @fsm.transition(field=state, source=State.PENDING, target=State.APPLIED)
+    def apply(self, *, when) -> None:
+        self.applied_at = when
+
+    @fsm.transition(field=state, source=State.PENDING, target=State.CANCELLED)
+    def cancel(self, *, when, reason: str) -> None:
+        self.cancelled_at, self.cancel_reason = when, reason[:200]

@@ -12,6 +12,8 @@ PARAMS = [
           _("Days in service before a number may port to another operator"), _("days")),
     Param("precancel.avg_bill_months", "3", "int",
           _("Months of bills in the average that decides the extra prepayment at pre-cancellation"), _("months")),
+    Param("plan_change.immediate", "false", "bool",
+          _("A plan change may take effect at once, the month prorated (else from the first of next month)")),
     Param("number.return_priority_days", "365", "int",
           _("Days a customer who left despite retention keeps priority number selection"), _("days")),
 ]

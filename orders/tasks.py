@@ -4,6 +4,7 @@ counters: rows locked right now are skipped and picked up by the next run."""
 from celery import shared_task
 
 from boss.permissions import system_actor
+from orders.services.plan_change import plan_changes_apply
 from orders.services.precancel import lines_mark_cancellation_due
 
 
@@ -13,3 +14,9 @@ def lines_cancellation_due() -> int:
     return lines_mark_cancellation_due(actor=system_actor())
 
 
+
+
+@shared_task(name="orders.tasks.plan_changes_apply")
+def plan_changes_due() -> int:
+    """Apply the plan changes whose day has come (the month's turn); once each, however often it runs."""
+    return plan_changes_apply(actor=system_actor())

@@ -96,6 +96,9 @@ class SimulatedHlr:
         elif action == "change_msisdn":
             subscriber.msisdn = payload["new_msisdn"]
             subscriber.save(update_fields=["msisdn", "updated_at"])
+        elif action == "change_plan":
+            subscriber.plan = payload.get("plan", "")
+            subscriber.save(update_fields=["plan", "updated_at"])
         elif action == "set_features":
             subscriber.features = payload.get("features", {})
             subscriber.save(update_fields=["features", "updated_at"])

@@ -22,6 +22,7 @@ class WorkOrder(fsm.ConcurrentTransitionMixin, models.Model):
         CHANGE_SIM = "change_sim", _("Change SIM")
         CHANGE_MSISDN = "change_msisdn", _("Change number")
         SET_FEATURES = "set_features", _("Set features")
+        CHANGE_PLAN = "change_plan", _("Change plan")
 
     class State(models.TextChoices):
         READY = "ready", _("Waiting")
@@ -120,6 +121,7 @@ class HlrSubscriber(models.Model):
     iccid = models.CharField(max_length=20, blank=True)
     status = models.CharField(max_length=20, default="active")
     features = models.JSONField(default=dict, blank=True)
+    plan = models.CharField(max_length=30, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -61,8 +61,9 @@ class LineMonth:
 
     line: LineInfo
     period: date
-    plan: Plan                        # the plan in force for the month
+    plan: Plan                        # the plan in force on the month's last day
     span: tuple[date, date] | None    # live days (first, last) or None
+    plans: list = field(default_factory=list)       # [(Plan, first, last)]: the plan of each day
     features: list = field(default_factory=list)    # [(Feature, since, until)]
     discounts: list = field(default_factory=list)   # [(Discount, since, until)]
     usage: dict = field(default_factory=dict)       # fee_type -> (charge, records)
@@ -79,20 +80,44 @@ class LineMonth:
 # --------------------------------------------------------------------------------------------------
 
 
-def plans_for_month(lines: Iterable, period: date) -> dict[int, Plan]:
-    """The plan in force for each line in the month: the newest LinePlanPeriod covering it, else the
-    line's plan. Two queries."""
-
+def plan_segments_for_month(lines: Iterable, period: date) -> dict[int, list[tuple[Plan, date, date]]]:
+    """The plans in force on each day of the month, per line: [(plan, first day, last day)] in day order,
+    covering the whole month. A day's plan is the newest LinePlanPeriod covering it, else the line's plan
+    (rating_rules: "Months, days and proration"). Two queries."""
     lines = list(lines)
+    first, last = period, month_end(period)
     catalog = Plan.objects.in_bulk({ln.plan_id for ln in lines})
-    plans = {ln.pk: catalog[ln.plan_id] for ln in lines}
-    rows = (LinePlanPeriod.objects.filter(ids_q("line_id", [ln.pk for ln in lines]), since__lte=period)
-            .filter(Q(until__isnull=True) | Q(until__gte=period)).order_by("line_id", "created_at", "pk")
-            .select_related("plan"))
-    for row in rows:  # later rows (newer corrections) overwrite earlier ones
-        if row.line_id in plans:
-            plans[row.line_id] = row.plan
-    return plans
+    rows: dict[int, list] = defaultdict(list)
+    for row in (LinePlanPeriod.objects.filter(ids_q("line_id", [ln.pk for ln in lines]), since__lte=last)
+                .filter(Q(until__isnull=True) | Q(until__gte=first)).order_by("line_id", "created_at", "pk")
+                .select_related("plan")):
+        rows[row.line_id].append(row)
+    out: dict[int, list[tuple[Plan, date, date]]] = {}
+    for ln in lines:
+        own = rows.get(ln.pk)
+        if not own:
+            out[ln.pk] = [(catalog[ln.plan_id], first, last)]
+            continue
+        segments: list[tuple[Plan, date, date]] = []
+        day = first
+        while day <= last:
+            plan = catalog[ln.plan_id]
+            for row in own:  # oldest first: a newer row (a correction, a later change) wins
+                if row.since <= day and (row.until is None or row.until >= day):
+                    plan = row.plan
+            if segments and segments[-1][0].pk == plan.pk:
+                segments[-1] = (plan, segments[-1][1], day)
+            else:
+                segments.append((plan, day, day))
+            day += timedelta(days=1)
+        out[ln.pk] = segments
+    return out
+
+
+def plans_for_month(lines: Iterable, period: date) -> dict[int, Plan]:
+    """The plan of each line for the month as a whole: the plan in force on its last day (its rates rate
+    the month's usage). Two queries."""
+    return {line_id: segments[-1][0] for line_id, segments in plan_segments_for_month(lines, period).items()}
 
 
 def line_months_load(lines: Iterable[LineInfo], period: date, *, usage: bool = True,
@@ -104,9 +129,9 @@ def line_months_load(lines: Iterable[LineInfo], period: date, *, usage: bool = T
     lines = list(lines)
     ids = [ln.pk for ln in lines]
     first, last = period, month_end(period)
-    plans = plans_for_month(lines, period)
+    segments = plan_segments_for_month(lines, period)
     out = {
-        ln.pk: LineMonth(line=ln, period=period, plan=plans[ln.pk],
+        ln.pk: LineMonth(line=ln, period=period, plan=segments[ln.pk][-1][0], plans=segments[ln.pk],
                          span=rules.live_range(period, ln.activated_at, ln.cancelled_at))
         for ln in lines
     }
@@ -182,10 +207,13 @@ def line_month_items(lm: LineMonth) -> list[ChargeItem]:
     """The charges of a line-month, in bill order. Zero amounts are left out."""
     period, span, plan = lm.period, lm.span, lm.plan
     items: list[ChargeItem] = []
-    live = lm.live_days
-    plan_fee = rules.prorate_money(plan.monthly_fee, live, period) if live else ZERO
-    if plan_fee > 0:
-        items.append(ChargeItem(FeeType.MONTHLY, plan_fee, plan.name, live))
+    plan_fee = ZERO
+    for each, since, until in lm.plans or [(plan, None, None)]:
+        days = rules.overlap_days(span, since, until)
+        fee = rules.prorate_money(each.monthly_fee, days, period) if days else ZERO
+        if fee > 0:
+            plan_fee += fee
+            items.append(ChargeItem(FeeType.MONTHLY, fee, each.name, days))
     for feature, since, until in lm.features:
         days = rules.overlap_days(span, since, until)
         amount = rules.prorate_money(feature.monthly_fee, days, period) if days else ZERO

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from billing import rating_rules as rules
 from billing.errors import BillingInputError, MonthBilledError
 from billing.models import Bill, LinePlanPeriod, RatedRecord, UsageImport, UsageRecord
-from billing.services.charges import LineInfo, ids_q, plans_for_month
+from billing.services.charges import LineInfo, ids_q, plan_segments_for_month, plans_for_month
 from boss.audit import audit_record
 from boss.locks import lock
 from boss.models import Staff
@@ -68,13 +68,13 @@ def rate_lines(lines: list, period: date) -> int:
     """Rate the month of these (locked, unbilled) lines in the caller's transaction; returns records rated."""
     if not lines:
         return 0
-    plans = plans_for_month(lines, period)
-    params = {
-        ln.pk: rules.rating_params(line_id=ln.pk, plan=plans[ln.pk], period=period,
-                                   live_days=rules.overlap_days(
-                                       rules.live_range(period, ln.activated_at, ln.cancelled_at), None, None))
-        for ln in lines
-    }
+    segments = plan_segments_for_month(lines, period)
+    params = {}
+    for ln in lines:
+        span = rules.live_range(period, ln.activated_at, ln.cancelled_at)
+        params[ln.pk] = rules.rating_params(
+            line_id=ln.pk, plan=segments[ln.pk][-1][0], period=period, live_days=rules.overlap_days(span, None, None),
+            shares=[(plan, rules.overlap_days(span, since, until)) for plan, since, until in segments[ln.pk]])
     RatedRecord.objects.filter(line_id__in=list(params), period=period).delete()
     if connection.vendor == "postgresql":
         return _rate_sql(params, period)

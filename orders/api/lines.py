@@ -203,13 +203,19 @@ class TransferInput(MoneyInput):
         return attrs
 
 
+class PlanChangeInput(MoneyInput):
+    plan = serializers.CharField(max_length=30, help_text="the new main plan's code")
+    immediate = serializers.BooleanField(default=False, help_text="at once, prorated (where the tariff allows)")
+
+
 INPUTS = {
     "report-loss": ChangeInput, "unlock": ChangeInput, "suspension": ChangeInput, "resumption": ChangeInput,
     "features": FeaturesInput, "long-distance": LongDistanceInput, "roaming": RoamingInput,
     "roaming-close": ChangeInput, "sim": SimInput, "number": NumberInput, "customer-data": CustomerDataInput,
     "payment-method": PaymentMethodInput, "discounts": DiscountsInput, "handset": HandsetInput,
     "precancel": PrecancelInput, "reopen": ChangeInput, "cancel": MoneyInput, "cancel-fee-recovery": FeeRecoveryInput,
-    "port-out": PortOutInput, "transfer": TransferInput,
+    "port-out": PortOutInput, "transfer": TransferInput, "plan-change": PlanChangeInput,
+    "plan-change-cancel": ChangeInput,
 }
 APIS = {p.slug: _api(p.slug, INPUTS[p.slug], f"`POST /api/v1/lines/{{msisdn}}/{p.slug}`: {p.label}.")
         for p in PROCESSES}

@@ -37,6 +37,7 @@ from orders.services.lifecycle import (
     order_open,
 )
 from orders.services.order_links import order_commitments_link
+from orders.services.plan_change import plan_change_drop
 from provisioning.models import WorkOrder
 
 K = Order.Kind
@@ -86,6 +87,7 @@ def settle_and_end(*, actor: Staff, line: Line, order_kind: str, documents, agen
     order = order_open(actor=actor, kind=order_kind, line=line, documents=documents, agent=agent_identity,
                        agreement_signed=agreement_signed, charges=charges,
                        details={**settlement_details(preview), **(details or {})})
+    plan_change_drop(actor=actor, line=line, reason=str(Order.Kind(order_kind).label))
     result = (account_settle(actor=actor, account=account, line=line, method=method, tendered=tendered,
                              reference=order.reference) if preview is not None else None)
     end_line(line, timezone.now())

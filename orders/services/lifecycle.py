@@ -74,6 +74,8 @@ SERVICE_STATES: dict[str, frozenset] = {
     K.DISCOUNT_CHANGE: frozenset({S.ACTIVE, S.SUSPENDED_REQUEST}),
     K.HANDSET_SALE: frozenset({S.ACTIVE}),
     K.INVOICE_REPRINT: LIVE | {S.CANCELLED},
+    K.PLAN_CHANGE: frozenset({S.ACTIVE, S.SUSPENDED_REQUEST}),
+    K.PLAN_CHANGE_CANCEL: IN_SERVICE,
 }
 
 # Counter decisions: the line changes at the counter, the network follows, no roll back.
@@ -104,10 +106,14 @@ def line_roaming_open(line: Line) -> bool:
 def services_allowed(line: Line) -> list[str]:
     """The order kinds the line allows now, in the catalogue's order: what its state allows, and of the two
     roaming services the one that makes sense (opening roaming where it is open, or closing it where it is
-    not, is refused anyway). Screens and the API offer exactly these."""
+    not, is refused anyway; cancelling a plan change only where one is pending). Screens and the API offer
+    exactly these."""
     kinds = [kind for kind, states in SERVICE_STATES.items() if line.status in states]
-    pointless = K.ROAMING_OPEN if line_roaming_open(line) else K.ROAMING_CLOSE
-    return [kind for kind in kinds if kind != pointless]
+    pointless = {K.ROAMING_OPEN if line_roaming_open(line) else K.ROAMING_CLOSE}
+    if K.PLAN_CHANGE_CANCEL in kinds and not line.plan_changes.filter(
+            state="pending", effective_on__gt=timezone.localdate()).exists():
+        pointless.add(K.PLAN_CHANGE_CANCEL)   # nothing pending to cancel
+    return [kind for kind in kinds if kind not in pointless]
 
 
 # --------------------------------------------------------------------------------------------------

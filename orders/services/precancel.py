@@ -39,6 +39,7 @@ from orders.services.lifecycle import (
     order_finish,
     order_open,
 )
+from orders.services.plan_change import plan_change_drop
 from provisioning.models import WorkOrder
 
 K = Order.Kind
@@ -111,6 +112,7 @@ def line_precancel(*, actor: Staff, line: Line, retention: RetentionInput, docum
         return PrecancelResult(order=order, retained=True)
 
     charges = precancel_charges(line=line)
+    plan_change_drop(actor=actor, line=line, reason=_("Line pre-cancelled"))
     before = line.status
     now = timezone.now()
     until = months_after(timezone.localdate(), tariff("precancel.window_months"))

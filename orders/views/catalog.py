@@ -1,5 +1,7 @@
 """The product catalog, the live price quote (C1-F6) and the recommendations beside it (C1-F2/F4)."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import redirect, render
@@ -10,11 +12,14 @@ from django.views.decorators.http import require_POST
 
 from boss.errors import DomainError
 from boss.forms import form_add_domain_error
-from catalog.models import Offer
+from catalog.models import Offer, Plan
 from catalog.services.quote import quote_price
+from customers.models import Line
 from customers.selectors import customer_get
 from inventory.selectors import number_grade
 from orders.forms import QuoteForm, RecommendationOutcomeForm
+from orders.models import Order
+from orders.services.lifecycle import SERVICE_STATES
 from orders.services.recommendations import recommendation_list, recommendation_record
 from orders.views.common import customer_from, safe_next
 
@@ -47,6 +52,20 @@ def quote_view(request):
     return render(request, "orders/quote.html", context)
 
 
+def plan_change_url(*, customer, offer) -> str | None:
+    """Where an accepted offer of a main plan is carried out: the plan change of the customer's line that
+    may change plan and is not on it yet (the first one), with the offer's plan filled in."""
+    product = offer.product
+    if product is None or product.kind != Plan.Kind.MAIN:
+        return None
+    line = (Line.objects.filter(customer=customer, status__in=list(SERVICE_STATES[Order.Kind.PLAN_CHANGE]))
+            .exclude(plan=product).order_by("pk").first())
+    if line is None:
+        return None
+    return (reverse("orders:line_process", kwargs={"msisdn": line.msisdn, "slug": "plan-change"})
+            + "?" + urlencode({"plan": product.code}))
+
+
 @login_required
 @require_POST
 @permission_required("orders.add_recommendationoutcome", raise_exception=True)
@@ -72,7 +91,11 @@ def recommendation_outcome_view(request):
     else:
         text = (_("Recorded: the customer accepted %(offer)s.") if data["accepted"]
                 else _("Recorded: the customer declined %(offer)s.")) % {"offer": offer.name}
+        follow = (plan_change_url(customer=customer, offer=offer)
+                  if data["accepted"] and data["business"] != "open_account" else None)
         if request.htmx:  # answered inside a process screen: keep what the rep typed there
-            return render(request, "orders/_outcome_recorded.html", {"text": text, "tone": "ok"})
+            return render(request, "orders/_outcome_recorded.html", {"text": text, "tone": "ok", "follow": follow})
         messages.success(request, text)
+        if follow:  # an accepted plan offer leads straight into the plan change of the customer's line
+            return redirect(follow)
     return redirect(back)

@@ -34,6 +34,7 @@ from orders.selectors import line_get_by_msisdn_for_actor
 from orders.services.cancellation import cancel_preview
 from orders.services.lifecycle import services_allowed
 from orders.services.line_services import line_invoice_reprint
+from orders.services.plan_change import plan_change_pending
 from orders.services.portability import line_portability
 from orders.services.precancel import precancel_charges
 from orders.services.transfer import transfer_quote
@@ -99,6 +100,7 @@ def line_detail(request, msisdn: str):
         "documents": documents, "reprint_form": ReprintForm(documents=documents),
         "may_reprint": "invoice_reprint" in allowed, "itemised_bill_url": itemised_bill_url(line),
         "retention": RetentionAttempt.objects.filter(line=line).first(),
+        "plan_change": plan_change_pending(line),
     }
     return render(request, "orders/line_detail.html", context)
 
@@ -135,6 +137,8 @@ def line_process(request, msisdn: str, slug: str):
         raise PermissionDenied
     line = _line(request, msisdn)
     form_class = FORMS[slug]
+    # A link may fill in what the customer already chose elsewhere (an accepted offer's plan), never more.
+    initial = {k: request.GET[k] for k in getattr(form_class, "prefill", ()) if request.GET.get(k)}
     subject = f"lines.{process.kind}:{line.pk}"
     if process.money and (renewed := form_key_renew(request, subject)) is not None:
         return renewed
@@ -146,9 +150,9 @@ def line_process(request, msisdn: str, slug: str):
     elif process.money:
         # A money form keeps its key in the session: the form Back brings back replays the first result.
         fkey = form_key(request, subject)
-        form, submitted = form_class(line=line, key=fkey.key), fkey.submitted
+        form, submitted = form_class(line=line, key=fkey.key, initial=initial), fkey.submitted
     else:
-        form, submitted = form_class(line=line), None
+        form, submitted = form_class(line=line, initial=initial), None
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data.pop("confirm_repeat", None)
