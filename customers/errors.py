@@ -317,3 +317,10 @@ class PlanNotAvailableError(DomainError):
 
     def default_message(self):
         return _("This plan is not on sale today.")
+
+
+class AccountNotOwnError(DomainError):
+    code, status, field = "account_not_own", 400, "account"
+
+    def default_message(self):
+        return _("Choose another account of the line's owner.")

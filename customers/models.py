@@ -301,6 +301,15 @@ class Line(fsm.ConcurrentTransitionMixin, TimeStampedModel):
         self.cancelled_at, self.ported_out_at, self.ported_out_to = when, when, to
 
 
+class ForwardWhen(models.TextChoices):
+    """When call forwarding (呼叫转移) forwards: the conditions the network knows."""
+
+    ALWAYS = "always", _("Always (unconditional)")
+    BUSY = "busy", _("When busy")
+    NO_ANSWER = "no_answer", _("When not answered")
+    UNREACHABLE = "unreachable", _("When unreachable or switched off")
+
+
 class LineFeature(TimeStampedModel):
     """A feature a line subscribes to (roaming, long-distance level, call forwarding ...), from a date
     until a date (open while it is on). The bill run charges its monthly fee for the days it was on."""
@@ -310,6 +319,8 @@ class LineFeature(TimeStampedModel):
                                 related_name="line_features")
     since = models.DateField(_("since"))
     until = models.DateField(_("until"), null=True, blank=True)
+    # What the customer set for the feature, as the network has it: call forwarding's {"to", "when"}.
+    settings = models.JSONField(_("settings"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("line feature")
@@ -321,6 +332,15 @@ class LineFeature(TimeStampedModel):
 
     def __str__(self):
         return str(self.feature)
+
+    @property
+    def forwarding(self) -> str:
+        """Call forwarding's setting for the screens ("When busy → 13800138000"), else ""."""
+        to, when = (self.settings or {}).get("to"), (self.settings or {}).get("when")
+        if not to:
+            return ""
+        label = ForwardWhen(when).label if when in ForwardWhen.values else ""
+        return f"{label} → {to}"
 
 
 class LineDiscount(TimeStampedModel):

@@ -197,3 +197,10 @@ class PlanBelowMinimumSpendError(DomainError):
     def default_message(self):
         return _("During the premium number's agreement the line cannot move to a plan below its minimum "
                  "monthly spend.")
+
+
+class AccountArrearsError(DomainError):
+    code, status, field = "account_arrears", 409, "account"
+
+    def default_message(self):
+        return _("The line moves to another account only when both accounts owe nothing.")

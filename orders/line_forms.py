@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from boss.forms import IdempotentForm
 from catalog.models import Discount, Feature, PaymentMethod, Plan, SimCapacity, in_force_q
+from customers.models import ForwardWhen
 from inventory.models import Operator
 from orders.models import Order, RetentionAttempt
 
@@ -101,6 +102,14 @@ class FeaturesForm(LineChangeForm):
         self.fields["remove"] = forms.MultipleChoiceField(label=_("features to stop"), required=False,
                                                           widget=forms.CheckboxSelectMultiple,
                                                           choices=[(c, f.name) for c, f in held.items() if plain(f)])
+        if any(f.kind == Feature.Kind.CALL_FORWARDING for f in [*on_sale, *held.values()]):
+            # Call forwarding (呼叫转移): the number and the condition, both as the customer says.
+            self.fields["forward_to"] = forms.CharField(
+                label=_("call forwarding: forward to number"), max_length=20, required=False,
+                widget=forms.TextInput(attrs={"inputmode": "tel"}))
+            self.fields["forward_when"] = forms.ChoiceField(
+                label=_("call forwarding: when"), required=False,
+                choices=[("", _("— as the customer asks —"))] + ForwardWhen.choices)
 
 
 class LongDistanceForm(LineChangeForm):
@@ -227,6 +236,22 @@ class PlanChangeForm(LineChangeForm):
         self.order_fields(["plan", "immediate"])
 
 
+class AccountMoveForm(LineChangeForm):
+    """The account the line moves to: one of the owner's other accounts, or a new cash account."""
+
+    def __init__(self, *args, line=None, **kwargs):
+        super().__init__(*args, line=line, **kwargs)
+        from orders.services.account_move import account_choices
+
+        accounts = account_choices(line) if line is not None else []
+        self.fields["account"] = forms.ChoiceField(
+            label=_("account the line moves to"), choices=[("", _("— choose the account —"))] + [
+                (str(a.pk), f"{a} · {a.get_payment_method_display()}"
+                 + (f" {a.masked_bank_account}" if a.bank_account_number else "")) for a in accounts]
+            + [("new", _("A new cash (prepaid) account"))])
+        self.order_fields(["account"])
+
+
 class ReprintForm(forms.Form):
     document = forms.TypedChoiceField(label=_("document to reprint"), coerce=int)
     reason = forms.CharField(label=_("reason for the reprint"), max_length=200)
@@ -244,5 +269,5 @@ FORMS = {
     "customer-data": CustomerDataForm, "payment-method": PaymentMethodForm, "discounts": DiscountsForm,
     "handset": HandsetForm, "precancel": PrecancelForm, "reopen": LineChangeForm, "cancel": CancelForm,
     "cancel-fee-recovery": MoneyForm, "port-out": PortOutForm, "transfer": TransferForm,
-    "plan-change": PlanChangeForm, "plan-change-cancel": LineChangeForm,
+    "plan-change": PlanChangeForm, "plan-change-cancel": LineChangeForm, "account": AccountMoveForm,
 }

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from boss.permissions import approver_authenticate
 from orders.models import Order
+from orders.services.account_move import line_account_change
 from orders.services.cancellation import line_cancel, line_cancel_fee_recover
 from orders.services.documents import AgentInput
 from orders.services.line_services import (
@@ -111,7 +112,8 @@ PROCESSES = [
         actor=actor, line=line, **change(data))),
     Process("features", K.FEATURE_CHANGE, SERVE,
             lambda *, actor, line, data, request=None: line_features_change(
-        actor=actor, line=line, add=data.get("add") or [], remove=data.get("remove") or [], **change(data),
+        actor=actor, line=line, add=data.get("add") or [], remove=data.get("remove") or [],
+        forward_to=data.get("forward_to") or "", forward_when=data.get("forward_when") or "", **change(data),
         **money(data)),
         money=True),
     Process("long-distance", K.LONG_DISTANCE, SERVE,
@@ -160,6 +162,11 @@ PROCESSES = [
     Process("plan-change-cancel", K.PLAN_CHANGE_CANCEL, SERVE,
             lambda *, actor, line, data, request=None: line_plan_change_cancel(
         actor=actor, line=line, **change(data))),
+    Process("account", K.ACCOUNT_MOVE, SERVE,
+            lambda *, actor, line, data, request=None: line_account_change(
+        actor=actor, line=line, account=int(data["account"]) if str(data.get("account") or "").isdigit() else None,
+        new_account=data.get("account") == "new" or bool(data.get("new_account")), **change(data)),
+        hint=gettext_lazy("Another account of the same owner; neither account may owe anything.")),
     Process("precancel", K.PRECANCEL, "orders.precancel_line", _precancel, money=True,
             hint=gettext_lazy("Only at a designated hall, by a customer manager; the owner in person.")),
     Process("reopen", K.REOPEN, CANCEL,

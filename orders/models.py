@@ -83,6 +83,7 @@ class Order(fsm.ConcurrentTransitionMixin, TimeStampedModel):
         INVOICE_REPRINT = "invoice_reprint", _("Invoice reprint")
         PLAN_CHANGE = "plan_change", _("Plan change")
         PLAN_CHANGE_CANCEL = "plan_change_cancel", _("Cancel a pending plan change")
+        ACCOUNT_MOVE = "account_move", _("Move to another account")
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft (not paid)")

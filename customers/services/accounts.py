@@ -52,3 +52,19 @@ def account_payment_method_set(*, account: Account, bank: BankDetails | None, co
         account.bank_confirmed_at = (bank.confirmed_at or timezone.now()) if bank.confirmed_by else None
     account.save()
     return account
+
+
+def line_account_move(*, line, account: Account) -> Account:
+    """The line is paid from another account of its owner from now on (改帐务), in the CALLER's
+    transaction (the line and both accounts locked by the caller, which checks the documents, the money
+    and audits). The accounts keep their money, deposits and bank-collection mandates: the mandate stays
+    with its account and the line follows the account it moves to. Returns the account it left.
+    Raises AccountNotOwnError."""
+    from customers.errors import AccountNotOwnError
+
+    if account.customer_id != line.customer_id or account.pk == line.account_id:
+        raise AccountNotOwnError()
+    old = line.account
+    line.account = account
+    line.save(update_fields=["account", "updated_at"])
+    return old

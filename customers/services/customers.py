@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from boss.audit import audit_record
 from boss.locks import lock
-from boss.masking import mask, mask_address, mask_msisdn
+from boss.masking import mask, mask_address, mask_msisdn, mask_name
 from boss.models import Staff
 from boss.tariffs import tariff
 from customers.errors import (
@@ -158,6 +158,28 @@ def customer_update(*, actor: Staff, customer: Customer, contact_phone: str | No
     audit_record(actor=actor, action="customer.update_contact", target=customer, before=before,
                  after={"contact_phone": mask_msisdn(customer.contact_phone),
                         "contact_address": mask_address(customer.contact_address)})
+    return customer
+
+
+@transaction.atomic
+def customer_rename(*, actor: Staff, customer: Customer, name: str) -> Customer:
+    """The owner's new name as on the document presented (改名): a person renamed, an organization renamed by
+    its licence; the identity's number stays. The caller (a counter process) has checked the documents.
+
+    Raises CustomerIncompleteError (an empty name).
+    """
+    name = " ".join((name or "").split())[:100]
+    if not name:
+        raise CustomerIncompleteError(_("Enter the name exactly as on the document."), field="name",
+                                      missing=["name"])
+    customer = lock(Customer.objects.all()).get(pk=customer.pk)
+    identity = lock(CustomerIdentity.objects.all()).get(pk=customer.identity_id)
+    before = mask_name(customer.name)
+    customer.name = identity.name = name
+    customer.save(update_fields=["name", "updated_at"])
+    identity.save(update_fields=["name", "updated_at"])
+    audit_record(actor=actor, action="customer.rename", target=customer, before={"name": before},
+                 after={"name": mask_name(name)})
     return customer
 
 

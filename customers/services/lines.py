@@ -105,3 +105,11 @@ def line_create(*, actor: Staff, customer, account, plan, msisdn: str, hall, icc
         "identity_lines": held + 1, "limit": limit,
     })
     return line
+
+
+def line_service_password_set(*, line: Line, password: str) -> None:
+    """Set the line's service password (6 digits, not trivial, stored hashed with the owner's identity), in
+    the CALLER's transaction (the counter process locks the line, checks the documents and audits).
+    Raises ServicePasswordError."""
+    line.service_password = service_password_hash(password, identity_number=line.customer.identity.number)
+    line.save(update_fields=["service_password", "updated_at"])

@@ -129,6 +129,10 @@ class FeaturesInput(MoneyInput):
                                 max_length=20)
     remove = serializers.ListField(child=serializers.CharField(max_length=30), required=False, default=list,
                                    max_length=20)
+    forward_to = serializers.CharField(max_length=20, required=False, allow_blank=True, default="",
+                                       help_text="call forwarding: the number calls go to")
+    forward_when = serializers.CharField(max_length=20, required=False, allow_blank=True, default="",
+                                         help_text="call forwarding: always | busy | no_answer | unreachable")
 
 
 class DiscountsInput(ChangeInput):
@@ -208,6 +212,11 @@ class PlanChangeInput(MoneyInput):
     immediate = serializers.BooleanField(default=False, help_text="at once, prorated (where the tariff allows)")
 
 
+class AccountMoveInput(ChangeInput):
+    account = serializers.IntegerField(min_value=1, required=False, help_text="another account of the owner")
+    new_account = serializers.BooleanField(default=False, help_text="a new cash account instead")
+
+
 INPUTS = {
     "report-loss": ChangeInput, "unlock": ChangeInput, "suspension": ChangeInput, "resumption": ChangeInput,
     "features": FeaturesInput, "long-distance": LongDistanceInput, "roaming": RoamingInput,
@@ -215,7 +224,7 @@ INPUTS = {
     "payment-method": PaymentMethodInput, "discounts": DiscountsInput, "handset": HandsetInput,
     "precancel": PrecancelInput, "reopen": ChangeInput, "cancel": MoneyInput, "cancel-fee-recovery": FeeRecoveryInput,
     "port-out": PortOutInput, "transfer": TransferInput, "plan-change": PlanChangeInput,
-    "plan-change-cancel": ChangeInput,
+    "plan-change-cancel": ChangeInput, "account": AccountMoveInput,
 }
 APIS = {p.slug: _api(p.slug, INPUTS[p.slug], f"`POST /api/v1/lines/{{msisdn}}/{p.slug}`: {p.label}.")
         for p in PROCESSES}

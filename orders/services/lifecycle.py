@@ -76,6 +76,7 @@ SERVICE_STATES: dict[str, frozenset] = {
     K.INVOICE_REPRINT: LIVE | {S.CANCELLED},
     K.PLAN_CHANGE: frozenset({S.ACTIVE, S.SUSPENDED_REQUEST}),
     K.PLAN_CHANGE_CANCEL: IN_SERVICE,
+    K.ACCOUNT_MOVE: frozenset({S.ACTIVE, S.SUSPENDED_REQUEST}),
 }
 
 # Counter decisions: the line changes at the counter, the network follows, no roll back.

@@ -29,7 +29,7 @@ from catalog.errors import FeatureUnavailableError
 from catalog.models import Business, Discount, Feature, PaymentMethod, in_force_q
 from catalog.services.quote import quote_price
 from customers.identity import contact_phone_normalize, msisdn_normalize
-from customers.models import Account, Customer, Line, LineCommitment, LineDiscount, LineFeature
+from customers.models import Account, Customer, ForwardWhen, Line, LineCommitment, LineDiscount, LineFeature
 from customers.passwords import service_password_hash
 from customers.services import agent_identity_record
 from customers.services.accounts import BankDetails, account_payment_method_set
@@ -39,6 +39,8 @@ from customers.services.commitments import (
     line_commitment_start,
     line_commitments_end,
 )
+from customers.services.customers import customer_rename, customer_update
+from customers.services.lines import line_service_password_set
 from inventory.errors import HandsetUnavailableError
 from inventory.models import Handset, SimCard
 from inventory.selectors import number_grade
@@ -101,7 +103,8 @@ def _network_change(*, actor: Staff, line: Line, kind: str, transition: str | No
     order_finish(order=order, payment=payment.payment if payment else None,
                  work_order={"action": action, "payload": payload, "msisdn": line.msisdn})
     line_audit(actor=actor, order=order, line=line, action=f"line.{kind}.request", before={"status": line.status},
-               after={"work_order": action, **{k: v for k, v in (details or {}).items() if k != "features"}})
+               after={"work_order": action, **{k: v for k, v in (details or {}).items()
+                                               if k not in ("features", "settings")}})
     return order
 
 
@@ -181,21 +184,26 @@ def line_resume(*, actor: Staff, line: Line, documents_checked=(), agent: AgentI
 # --------------------------------------------------------------------------------------------------
 
 
-def _features_map(line: Line, *, add: Sequence[Feature], remove: Sequence[Feature]) -> dict:
-    codes = {lf.feature.code for lf in _open_features(line)} - {f.code for f in remove} | {f.code for f in add}
-    return {code: True for code in sorted(codes)}
+def _features_map(line: Line, *, add: Sequence[Feature], remove: Sequence[Feature], settings: dict) -> dict:
+    """The line's whole feature set as the network takes it: {code: True, or the feature's settings}."""
+    held = {lf.feature.code: lf.settings for lf in _open_features(line)}
+    codes = set(held) - {f.code for f in remove} | {f.code for f in add}
+    return {code: settings.get(code) or held.get(code) or True for code in sorted(codes)}
 
 
 def _feature_change(*, actor: Staff, line: Line, kind: str, add: Sequence[Feature], remove: Sequence[Feature],
                     documents_checked, agent, agreement_signed, charges=(), method="cash", tendered=None,
-                    details: dict | None = None) -> Order:
-    if not add and not remove:
+                    details: dict | None = None, settings: dict | None = None) -> Order:
+    settings = settings or {}
+    if not add and not remove and not settings:
         raise NothingToDoError()
     return _network_change(
         actor=actor, line=line, kind=kind, transition=None, action=A.SET_FEATURES,
-        payload={"features": _features_map(line, add=add, remove=remove)}, documents_checked=documents_checked,
-        agent=agent, agreement_signed=agreement_signed, charges=charges, method=method, tendered=tendered,
-        details={"add": [f.code for f in add], "remove": [f.code for f in remove], **(details or {})})
+        payload={"features": _features_map(line, add=add, remove=remove, settings=settings)},
+        documents_checked=documents_checked, agent=agent, agreement_signed=agreement_signed, charges=charges,
+        method=method, tendered=tendered,
+        details={"add": [f.code for f in add], "remove": [f.code for f in remove], **(details or {}),
+                 **({"settings": settings} if settings else {})})
 
 
 def _apply_features(*, actor: Staff, order, line):
@@ -206,6 +214,9 @@ def _apply_features(*, actor: Staff, order, line):
     held = set(LineFeature.objects.filter(line=line, until__isnull=True).values_list("feature__code", flat=True))
     LineFeature.objects.bulk_create([LineFeature(line=line, feature=f, since=today)
                                      for f in Feature.objects.filter(code__in=add).exclude(code__in=held)])
+    for code, settings in (order.details.get("settings") or {}).items():
+        LineFeature.objects.filter(line=line, feature__code=code, until__isnull=True).update(
+            settings=settings, updated_at=timezone.now())
     release = Decimal(order.details.get("deposit_release", "0"))
     if release > 0:
         held_deposit = account_money(line.account).deposit
@@ -224,15 +235,50 @@ def _special(feature: Feature) -> bool:
     return feature_is_international_roaming(feature) or feature.kind == Feature.Kind.LONG_DISTANCE
 
 
+def _forwarding(*, line: Line, adding: list[Feature], held: dict, remove: Sequence[str], forward_to: str,
+                forward_when: str) -> dict:
+    """Call forwarding's settings ({code: {"to", "when"}}) when it is started or re-set, else {}. Starting it
+    needs the number to forward to and when (nothing is assumed for the customer); a number already
+    forwarding takes new settings through the same change.
+    Raises DomainError (no forwarding on the line, missing condition), BadContactNumberError."""
+    starting = [f for f in adding if f.kind == Feature.Kind.CALL_FORWARDING]
+    kept = [f for c, f in held.items() if f.kind == Feature.Kind.CALL_FORWARDING and c not in remove]
+    if not starting and not (forward_to or forward_when):
+        return {}
+    target = (starting or kept or [None])[0]
+    if target is None:
+        raise DomainError(_("Call forwarding is not on this line: choose it among the features to start."),
+                          field="forward_to")
+    if not (forward_to or "").strip():
+        raise DomainError(_("Enter the number calls are forwarded to."), field="forward_to")
+    to = contact_phone_normalize(forward_to)
+    if to == line.msisdn:
+        raise DomainError(_("Calls cannot be forwarded to the line's own number."), field="forward_to")
+    if forward_when not in ForwardWhen.values:
+        raise DomainError(_("Choose when calls are forwarded."), field="forward_when")
+    settings = {"to": to, "when": forward_when}
+    if target not in starting and _held_settings(line, target.code) == settings:
+        return {}
+    return {target.code: settings}
+
+
+def _held_settings(line: Line, code: str) -> dict:
+    lf = LineFeature.objects.filter(line=line, feature__code=code, until__isnull=True).first()
+    return lf.settings if lf is not None else {}
+
+
 @transaction.atomic
 def line_features_change(*, actor: Staff, line: Line, add: Sequence[str] = (), remove: Sequence[str] = (),
-                         documents_checked=(), agent: AgentInput | None = None, agreement_signed: bool = False,
+                         forward_to: str = "", forward_when: str = "", documents_checked=(),
+                         agent: AgentInput | None = None, agreement_signed: bool = False,
                          method: str = "cash", tendered=None) -> Order:
-    """Start and stop features (开/停功能, 功能变更): call forwarding, caller ID, voicemail ... Long distance
-    and international roaming have their own services (levels, deposit and guarantee). Fees of the
-    catalog for feature changes are collected.
+    """Start and stop features (开/停功能, 功能变更): call forwarding (呼叫转移: the number and when, also
+    re-set while it is on), caller ID, voicemail ... Long distance and international roaming have their
+    own services (levels, deposit and guarantee). Fees of the catalog for feature changes are collected.
+    The network's work order carries the whole feature set with call forwarding's settings.
 
-    Raises NothingToDoError, FeatureUnavailableError, LineStateError, LineBusyError, DocumentsMissingError,
+    Raises NothingToDoError, FeatureUnavailableError, DomainError and BadContactNumberError (call
+    forwarding's number and condition), LineStateError, LineBusyError, DocumentsMissingError,
     AgreementNotSignedError, TenderedTooLittleError.
     """
     line_now = Line.objects.select_related("plan").get(pk=line.pk)
@@ -244,6 +290,8 @@ def line_features_change(*, actor: Staff, line: Line, add: Sequence[str] = (), r
     if unknown or any(_special(f) for f in adding + removing):
         raise FeatureUnavailableError(_("Choose features on sale; long distance and international roaming have their "
                                    "own services."), feature=",".join(sorted(unknown)))
+    settings = _forwarding(line=line_now, adding=adding, held=held, remove=remove, forward_to=forward_to,
+                           forward_when=forward_when)
     with translation.override("zh-hans"):
         quote = quote_price(business=Business.FEATURE_CHANGE, product_code=line_now.plan.code,
                             features=[f.code for f in adding], held=list(held))
@@ -252,7 +300,7 @@ def line_features_change(*, actor: Staff, line: Line, add: Sequence[str] = (), r
                for q in quote.lines if q.kind == "fee"]
     return _feature_change(actor=actor, line=line, kind=K.FEATURE_CHANGE, add=adding, remove=removing,
                            documents_checked=documents_checked, agent=agent, agreement_signed=agreement_signed,
-                           charges=charges, method=method, tendered=tendered)
+                           charges=charges, method=method, tendered=tendered, settings=settings)
 
 
 @transaction.atomic
@@ -476,47 +524,47 @@ def line_customer_data_change(*, actor: Staff, line: Line, name: str | None = No
                               contact_address: str | None = None, service_password: str | None = None,
                               documents_checked=(), agent: AgentInput | None = None,
                               agreement_signed: bool = False) -> Order:
-    """Change the owner's data (改名, 改联系方式, 改服务密码). A new name is the name on the presented
-    document (the identity's number stays: a person renamed, an organization renamed by its licence).
-    The contact number cannot be removed. The service password is 6 digits, not trivial, stored hashed.
+    """Change the owner's data (改名, 改联系方式, 改服务密码) through the customers app's services: a new
+    name is the name on the presented document (an individual's also needs a copy of it); the contact
+    number cannot be removed; the service password is 6 digits, not trivial, stored hashed. This process
+    checks the documents, records the agreement and audits the order.
 
-    Raises NothingToDoError, DomainError (empty name), BadContactNumberError, ServicePasswordError,
+    Raises NothingToDoError, CustomerIncompleteError (empty name), BadContactNumberError, ServicePasswordError,
     LineStateError, DocumentsMissingError, AgreementNotSignedError.
     """
-    customer = lock(Customer.objects.all()).get(pk=line.customer_id)
-    changes: dict = {}
-    if name is not None and name.strip() and name.strip() != customer.name:
-        changes["name"] = " ".join(name.split())[:100]
-    elif name is not None and not name.strip():
+    customer = lock(Customer.objects.select_related("identity")).get(pk=line.customer_id)
+    changed = []
+    if name is not None and not name.strip():
         raise DomainError(_("Enter the name exactly as on the document."), field="name")
-    if contact_phone is not None and contact_phone.strip():
-        phone = contact_phone_normalize(contact_phone)
-        if phone != customer.contact_phone:
-            changes["contact_phone"] = phone
-    if contact_address is not None and contact_address.strip() and contact_address.strip() != customer.contact_address:
-        changes["contact_address"] = " ".join(contact_address.split())[:200]
-    password_hash = (service_password_hash(service_password, identity_number=customer.identity.number)
-                     if service_password else None)
-    if not changes and password_hash is None:
+    if name is not None and " ".join(name.split()) != customer.name:
+        changed.append("name")
+    phone = contact_phone_normalize(contact_phone) if contact_phone is not None and contact_phone.strip() else None
+    if phone is not None and phone != customer.contact_phone:
+        changed.append("contact_phone")
+    address = (" ".join(contact_address.split())[:200]
+               if contact_address is not None and contact_address.strip() else None)
+    if address is not None and address != customer.contact_address:
+        changed.append("contact_address")
+    if service_password:
+        service_password_hash(service_password, identity_number=customer.identity.number)  # refuse before writing
+        changed.append("service_password")
+    if not changed:
         raise NothingToDoError()
+    changed = sorted(c for c in changed if c != "service_password") + [c for c in changed if c == "service_password"]
     line, order = _data_change(actor=actor, line=line, kind=K.CUSTOMER_DATA, documents_checked=documents_checked,
                                agent=agent, agreement_signed=agreement_signed,
-                               extra_documents=[D.ID_COPY] if "name" in changes and
+                               extra_documents=[D.ID_COPY] if "name" in changed and
                                customer.kind == Customer.Kind.INDIVIDUAL else [],
-                               details={"changed": sorted(changes) + (["service_password"] if password_hash else [])})
-    for field, value in changes.items():
-        setattr(customer, field, value)
-    if changes:
-        customer.save(update_fields=[*changes, "updated_at"])
-    if "name" in changes:
-        customer.identity.name = changes["name"]
-        customer.identity.save(update_fields=["name", "updated_at"])
-    if password_hash:
-        line.service_password = password_hash
-        line.save(update_fields=["service_password", "updated_at"])
+                               details={"changed": changed})
+    if "name" in changed and name is not None:
+        customer_rename(actor=actor, customer=customer, name=name)
+    if "contact_phone" in changed or "contact_address" in changed:
+        customer_update(actor=actor, customer=customer, contact_phone=phone if "contact_phone" in changed else None,
+                        contact_address=address if "contact_address" in changed else None)
+    if service_password:
+        line_service_password_set(line=line, password=service_password)
     order_finish(order=order)
-    line_audit(actor=actor, order=order, line=line, action="line.customer_data",
-               after={"changed": order.details["changed"]})
+    line_audit(actor=actor, order=order, line=line, action="line.customer_data", after={"changed": changed})
     return order
 
 
