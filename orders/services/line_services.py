@@ -29,7 +29,7 @@ from catalog.errors import FeatureUnavailableError
 from catalog.models import Business, Discount, Feature, PaymentMethod, in_force_q
 from catalog.services.quote import quote_price
 from customers.identity import contact_phone_normalize, msisdn_normalize
-from customers.models import Account, Customer, ForwardWhen, Line, LineCommitment, LineDiscount, LineFeature
+from customers.models import Account, Customer, CustomerIdentity, ForwardWhen, Line, LineCommitment, LineDiscount, LineFeature
 from customers.passwords import service_password_hash
 from customers.services import agent_identity_record
 from customers.services.accounts import BankDetails, account_payment_method_set
@@ -532,7 +532,8 @@ def line_customer_data_change(*, actor: Staff, line: Line, name: str | None = No
     Raises NothingToDoError, CustomerIncompleteError (empty name), BadContactNumberError, ServicePasswordError,
     LineStateError, DocumentsMissingError, AgreementNotSignedError.
     """
-    customer = lock(Customer.objects.select_related("identity")).get(pk=line.customer_id)
+    lock(Customer.objects.filter(pk=line.customer_id)).get()
+    customer = Customer.objects.select_related("identity").get(pk=line.customer_id)
     changed = []
     if name is not None and not name.strip():
         raise DomainError(_("Enter the name exactly as on the document."), field="name")
@@ -551,6 +552,8 @@ def line_customer_data_change(*, actor: Staff, line: Line, name: str | None = No
     if not changed:
         raise NothingToDoError()
     changed = sorted(c for c in changed if c != "service_password") + [c for c in changed if c == "service_password"]
+    if "name" in changed:  # the rename locks the identity too: before the line (the one lock order)
+        lock(CustomerIdentity.objects.filter(pk=customer.identity_id)).get()
     line, order = _data_change(actor=actor, line=line, kind=K.CUSTOMER_DATA, documents_checked=documents_checked,
                                agent=agent, agreement_signed=agreement_signed,
                                extra_documents=[D.ID_COPY] if "name" in changed and
