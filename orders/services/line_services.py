@@ -29,7 +29,16 @@ from catalog.errors import FeatureUnavailableError
 from catalog.models import Business, Discount, Feature, PaymentMethod, in_force_q
 from catalog.services.quote import quote_price
 from customers.identity import contact_phone_normalize, msisdn_normalize
-from customers.models import Account, Customer, CustomerIdentity, ForwardWhen, Line, LineCommitment, LineDiscount, LineFeature
+from customers.models import (
+    Account,
+    Customer,
+    CustomerIdentity,
+    ForwardWhen,
+    Line,
+    LineCommitment,
+    LineDiscount,
+    LineFeature,
+)
 from customers.passwords import service_password_hash
 from customers.services import agent_identity_record
 from customers.services.accounts import BankDetails, account_payment_method_set
