@@ -69,3 +69,14 @@ class ReportFilterForm(forms.Form):
             elif (end - start).days > self.MAX_DAYS:
                 self.add_error("date_to", _("A report covers at most a year."))
         return data
+
+
+class MonthPlanForm(forms.Form):
+    """The targets of a hall's month and the review note (月度工作计划与总结)."""
+
+    openings = forms.IntegerField(label=_("Openings target"), min_value=0, required=False)
+    orders = forms.IntegerField(label=_("Business volume target (orders)"), min_value=0, required=False)
+    payments = forms.DecimalField(label=_("Money taken target"), min_value=0, max_digits=14, decimal_places=2,
+                                  required=False)
+    review = forms.CharField(label=_("Review of the month"), required=False, max_length=4000,
+                             widget=forms.Textarea(attrs={"rows": 4}))

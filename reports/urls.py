@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports.views import business, close
+from reports.views import business, close, plan
 
 app_name = "reports"
 
@@ -12,4 +12,6 @@ urlpatterns = [
     path("business.csv", business.business_export, {"fmt": "csv"}, name="business_csv"),
     path("business.xlsx", business.business_export, {"fmt": "xlsx"}, name="business_xlsx"),
     path("business.pdf", business.business_pdf, name="business_pdf"),
+    path("month-plan/", plan.month_plan_view, name="month_plan"),
+    path("month-plan.pdf", plan.month_plan_pdf, name="month_plan_pdf"),
 ]

@@ -15,6 +15,7 @@ SCREENS = {
     "reports:hall_day": MANAGERS,
     "reports:business": MANAGERS,
     "reports:business_csv": MANAGERS,
+    "reports:month_plan": MANAGERS,
 }
 
 # The permissions behind the buttons of the hall's day (the screen shows only what the role may do).
