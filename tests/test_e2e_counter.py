@@ -26,6 +26,9 @@ def test_back_and_resubmit_after_a_payment_never_charges_twice_unwarned(live_ser
     page.fill("input[name=msisdn]", line.msisdn)
     page.keyboard.press("Enter")
     _fill(page)
+    page.fill("#id_tendered", "5")
+    expect(page.get_by_test_id("change")).to_have_text("还差 ¥15.00")  # the shortfall, not ¥0.00
+    page.fill("#id_tendered", "20")
     page.get_by_test_id("collect").click()
     expect(page.get_by_test_id("paid")).to_have_text("¥20.00")
     receipt_url = page.url

@@ -32,7 +32,13 @@
     var due = parseFloat((dueSource ? dueSource.value : input.getAttribute("data-due")) || "0");
     var out = document.getElementById(input.getAttribute("data-change-target"));
     var tendered = parseFloat(input.value || "0");
-    if (out) { out.textContent = isNaN(tendered) ? "" : "¥" + Math.max(tendered - due, 0).toFixed(2); }
+    if (!out) { return; }
+    if (isNaN(tendered)) { out.textContent = ""; return; }
+    // Short: say how much is still missing ("还差 ¥30.00", data-short on the output), not ¥0.00.
+    var short = input.value !== "" && tendered < due;
+    out.textContent = short ? (out.getAttribute("data-short") || "-") + " ¥" + (due - tendered).toFixed(2)
+                            : "¥" + Math.max(tendered - due, 0).toFixed(2);
+    out.classList.toggle("neg", short);
   });
 
   document.addEventListener("DOMContentLoaded", function () { focusFirstField(document); });
