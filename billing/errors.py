@@ -157,3 +157,19 @@ class DayNotClosedError(DomainError):
 
     def default_message(self):
         return _("This business day is not closed.")
+
+
+class PointsInsufficientError(DomainError):
+    code, status, field = "points_insufficient", 409, "gift"
+
+    def default_message(self):
+        return _("The customer does not have enough points for this gift.")
+
+
+class PointsExpiredError(DomainError):
+    """Every point the customer had has expired: there is nothing to redeem at all."""
+
+    code, status, field = "points_expired", 409, "gift"
+
+    def default_message(self):
+        return _("The customer's points have all expired: nothing is left to redeem.")

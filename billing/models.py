@@ -617,6 +617,8 @@ class PointsEntry(ImmutableModel):
         ACCRUE = "accrue", _("Earned")
         TAKE_BACK = "take_back", _("Taken back by a refund")
         EXPIRE = "expire", _("Expired")
+        REDEEM = "redeem", _("Redeemed for a gift")
+        RETURN = "return", _("Given back: gift returned")
 
     customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="points_entries")
     lot = models.ForeignKey(PointsLot, on_delete=models.PROTECT, related_name="entries")

@@ -70,3 +70,7 @@ app.conf.beat_schedule["tickets-close-day"] = {
 
 # Reports: drawers still open after closing time are reminded on the store manager's home.
 app.conf.beat_schedule["drawers-open-remind"] = {"task": "reports.tasks.drawers_open_remind", "schedule": 900.0}
+
+# Loyalty: the big-customer room's redemption confirmations past their deadline are closed every minute.
+app.conf.beat_schedule["loyalty-redemptions-expire"] = {
+    "task": "loyalty.tasks.redemptions_expire", "schedule": 60.0}

@@ -110,3 +110,25 @@ class HandsetUnavailableError(DomainError):
 
     def default_message(self):
         return _("This handset is not in stock at this hall.")
+
+
+class GiftOutOfStockError(DomainError):
+    code, status, field = "gift_out_of_stock", 409, "gift"
+
+    def default_message(self):
+        return _("This gift is out of stock at this hall. Choose another gift.")
+
+
+class NotRedemptionHallError(DomainError):
+    code, status = "not_redemption_hall", 409
+
+    def default_message(self):
+        return _("This hall is not a redemption hall: points gifts are kept and handed out only at redemption "
+                 "halls.")
+
+
+class GiftStockCountError(DomainError):
+    code, status, field = "gift_count_invalid", 400, "counted"
+
+    def default_message(self):
+        return _("Enter the number of gifts counted on the shelf (zero or more).")

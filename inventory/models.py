@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from boss.models import TimeStampedModel
+from boss.models import ImmutableModel, TimeStampedModel
 from boss.money import MONEY
 from catalog.models import Network, NumberGrade, SimCapacity
 
@@ -59,6 +59,7 @@ class StockImport(models.Model):
         HANDSET = "handset", _("Handsets")
         RECHARGE_CARD = "recharge_card", _("Recharge cards")
         NUMBER = "number", _("Numbers")
+        GIFT = "gift", _("Points gifts")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     hall = models.ForeignKey("boss.Hall", verbose_name=_("service hall"), null=True, blank=True,
@@ -404,3 +405,99 @@ class RechargeCard(fsm.ConcurrentTransitionMixin, TimeStampedModel):
     @fsm.transition(field=status, source=Status.ACTIVE, target=Status.VOID)
     def void(self) -> None:
         pass
+
+
+# --------------------------------------------------------------------------------------------------
+# Points gifts (积分礼品, process 9): the catalogue and the stock of each redemption hall
+# --------------------------------------------------------------------------------------------------
+
+
+class Gift(TimeStampedModel):
+    """A gift of the points catalogue: its points price, an optional cash top-up, when it may be redeemed
+    and its picture (kept in the database: a few hundred KB, served by the stock screens)."""
+
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("gift"), max_length=100)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    points = models.PositiveIntegerField(_("points price"))
+    cash_topup = models.DecimalField(_("cash top-up"), **MONEY, default=0)
+    valid_from = models.DateField(_("redeemable from"))
+    valid_until = models.DateField(_("redeemable until"), null=True, blank=True)
+    return_days = models.PositiveSmallIntegerField(_("return period (days)"), default=7)
+    picture = models.BinaryField(_("picture"), blank=True, default=b"", editable=True)
+    picture_type = models.CharField(_("picture type"), max_length=20, blank=True)
+    active = models.BooleanField(_("in the catalogue"), default=True)
+
+    class Meta:
+        verbose_name = _("points gift")
+        verbose_name_plural = _("points gifts")
+        ordering = ["points", "code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(points__gt=0), name="gift_points_positive"),
+            models.CheckConstraint(condition=Q(cash_topup__gte=0), name="gift_cash_topup_not_negative"),
+            models.CheckConstraint(condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                                   name="gift_until_after_from"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def redeemable_on(self, day) -> bool:
+        return self.active and self.valid_from <= day and (self.valid_until is None or self.valid_until >= day)
+
+
+class GiftStock(TimeStampedModel):
+    """How many of one gift a redemption hall holds. The row is the lock two counters meet on; the quantity
+    never goes below zero (a database CHECK behind the lock)."""
+
+    gift = models.ForeignKey(Gift, verbose_name=_("gift"), on_delete=models.PROTECT, related_name="stock")
+    hall = models.ForeignKey("boss.Hall", verbose_name=_("service hall"), on_delete=models.PROTECT,
+                             related_name="gift_stock")
+    quantity = models.IntegerField(_("in stock"), default=0)
+
+    class Meta:
+        verbose_name = _("gift stock")
+        verbose_name_plural = _("gift stock")
+        ordering = ["hall", "gift"]
+        permissions = [("count_gift_stock", _("Can record a count of the gift stock"))]
+        constraints = [
+            models.UniqueConstraint(fields=["gift", "hall"], name="one_gift_stock_per_hall"),
+            models.CheckConstraint(condition=Q(quantity__gte=0), name="gift_stock_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.gift} @ {self.hall}: {self.quantity}"
+
+
+class GiftStockMovement(ImmutableModel):
+    """Every change of a gift stock, written once: received, counted, handed out, returned."""
+
+    class Kind(models.TextChoices):
+        RECEIVE = "receive", _("Received")
+        COUNT = "count", _("Stock count")
+        REDEEM = "redeem", _("Handed out for points")
+        RETURN = "return", _("Returned by the customer")
+
+    stock = models.ForeignKey(GiftStock, verbose_name=_("gift stock"), on_delete=models.PROTECT,
+                              related_name="movements")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    delta = models.IntegerField(_("change"))
+    quantity_after = models.IntegerField(_("in stock after"))
+    reference = models.CharField(_("reference"), max_length=60, blank=True)
+    note = models.CharField(_("remark"), max_length=200, blank=True)
+    actor = models.ForeignKey("boss.Staff", verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
+    batch = models.ForeignKey(StockImport, verbose_name=_("import"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("gift stock movement")
+        verbose_name_plural = _("gift stock movements")
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity_after__gte=0), name="gift_movement_after_not_negative"),
+            models.CheckConstraint(condition=~Q(delta=0) | Q(kind="count"), name="gift_movement_not_zero"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.delta:+d}"

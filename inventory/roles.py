@@ -2,8 +2,8 @@
 matrix test (orders/tests/test_permission_matrix.py) spells out the same table from the screens' side."""
 
 _NUMBERS = ("inventory.view_numberresource", "inventory.reserve_number", "inventory.view_numberreservation")
-_STOCK = ("inventory.view_simcard", "inventory.view_handset", "inventory.view_rechargecard")
-_REFERENCE = tuple(f"inventory.{verb}_{model}" for model in ("numbersegment", "handsetmodel")
+_STOCK = ("inventory.view_simcard", "inventory.view_handset", "inventory.view_rechargecard", "inventory.view_giftstock")
+_REFERENCE = tuple(f"inventory.{verb}_{model}" for model in ("numbersegment", "handsetmodel", "gift")
                    for verb in ("view", "add", "change"))
 
 ROLE_PERMISSIONS = {
@@ -11,7 +11,7 @@ ROLE_PERMISSIONS = {
     "customer_manager": _NUMBERS + _STOCK,
     # A store manager releases any reservation of their hall and takes deliveries into stock.
     "store_manager": _NUMBERS + _STOCK + ("inventory.release_any_reservation", "inventory.import_stock",
-                                          "inventory.view_stockimport"),
+                                          "inventory.view_stockimport", "inventory.count_gift_stock"),
     # The big-customer room selects numbers for group customers at every hall.
     "big_customer_room": _NUMBERS,
     "manager": ("inventory.view_numberresource", "inventory.view_numberreservation",

@@ -7,15 +7,24 @@ from operator import or_
 
 from django.core.paginator import Paginator
 from django.db import connections
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Reverse, Right
 from django.utils import timezone
 
 from boss.permissions import actor_spans_halls, restrict_to_actor
 from catalog.grading import rule_endings
-from catalog.models import NumberGrade, NumberGradeRule, SimCapacity
+from catalog.models import NumberGrade, NumberGradeRule, SimCapacity, in_force_q
 from inventory.errors import NumberNotFoundError
-from inventory.models import Handset, NumberReservation, NumberResource, RechargeCard, SimCard
+from inventory.models import (
+    Gift,
+    GiftStock,
+    GiftStockMovement,
+    Handset,
+    NumberReservation,
+    NumberResource,
+    RechargeCard,
+    SimCard,
+)
 
 Status = NumberResource.Status
 
@@ -251,3 +260,26 @@ def stock_summary_for_actor(*, actor) -> dict[str, list[dict]]:
         "handsets": grouped(Handset.objects.all(), "model__brand", "model__name"),
         "recharge_cards": grouped(RechargeCard.objects.all(), "face_value"),
     }
+
+
+# --------------------------------------------------------------------------------------------------
+# Points gifts
+# --------------------------------------------------------------------------------------------------
+
+
+def gift_stock_list_for_actor(*, actor) -> QuerySet:
+    """The gift stock rows of the actor's hall (every hall for roles spanning halls), the picture left out."""
+    return (restrict_to_actor(GiftStock.objects.select_related("hall", "gift"), actor)
+            .defer("gift__picture").order_by("hall__code", "gift__points", "gift__code"))
+
+
+def gift_stock_movements(*, stock, limit: int = 100) -> list:
+    return list(GiftStockMovement.objects.filter(stock=stock).select_related("actor").order_by("-pk")[:limit])
+
+
+def gifts_in_stock_at(*, hall, today) -> list:
+    """The gifts redeemable today with at least one in stock at this hall, cheapest first, each with its
+    `in_stock` count (one query; the pictures are served apart)."""
+    return list(Gift.objects.filter(in_force_q(today), active=True, stock__hall=hall,
+                                    stock__quantity__gt=0)
+                .defer("picture").annotate(in_stock=F("stock__quantity")).order_by("points", "code"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from inventory.views import stock
+from inventory.views import gifts, stock
 
 app_name = "inventory"
 
@@ -11,4 +11,7 @@ urlpatterns = [
     path("stock/recharge-cards/", stock.RechargeCardListView.as_view(), name="recharge_card_list"),
     path("stock/import/", stock.stock_import_view, name="stock_import"),
     path("stock/imports/<int:pk>/", stock.stock_import_detail, name="stock_import_detail"),
+    path("stock/gifts/", gifts.gift_stock_list, name="gift_stock_list"),
+    path("stock/gifts/<int:pk>/", gifts.gift_stock_detail, name="gift_stock_detail"),
+    path("gifts/<int:pk>/picture", gifts.gift_picture, name="gift_picture"),
 ]

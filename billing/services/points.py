@@ -5,6 +5,9 @@ owed on its newest charges (the real-time charges of months not billed yet, then
 every older bill is paid. A paid bill earns `points.per_yuan` points per yuan (rounded down) in a lot of
 its own that expires at the end of the `points.expiry_months`-th month after the month it was earned.
 A refund of money that paid bills takes back the points of those bills (never below zero).
+A gift redemption spends the live lots oldest first (`points_redeem`); a returned gift gives the same lots
+back with their original expiry (`points_give_back`), unless they have expired meanwhile. Every change is a
+new `PointsEntry`; the lot's `remaining` is the cached balance behind the customer's row lock and CHECKs.
 """
 
 from collections import defaultdict
@@ -14,6 +17,7 @@ from decimal import ROUND_DOWN, Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from billing.errors import PointsExpiredError, PointsInsufficientError
 from billing.models import Bill, BillSettlement, PointsEntry, PointsLot
 from billing.selectors import accounts_money, unbilled_charges
 from billing.services.bulk import insert_rows
@@ -128,3 +132,73 @@ def points_expire(*, actor: Staff, today: date | None = None) -> int:
     if expired:
         audit_record(actor=actor, action="points.expire", target=None, after={"points": expired})
     return expired
+
+
+def points_balance(*, customer_id: int, today: date | None = None) -> int:
+    """The points a customer can spend today: what is left of the lots not yet expired."""
+    from django.db.models import Sum
+
+    today = today or timezone.localdate()
+    return (PointsLot.objects.filter(customer_id=customer_id, remaining__gt=0, expires_on__gte=today)
+            .aggregate(total=Sum("remaining"))["total"] or 0)
+
+
+def points_redeem_check(*, customer_id: int, points: int, today: date | None = None) -> int:
+    """Refuse a redemption the customer's live points cannot pay (writes nothing). Returns the balance.
+    Raises PointsExpiredError (only expired points are left), PointsInsufficientError."""
+    today = today or timezone.localdate()
+    balance = points_balance(customer_id=customer_id, today=today)
+    if balance < points:
+        if balance == 0 and PointsLot.objects.filter(customer_id=customer_id, remaining__gt=0,
+                                                     expires_on__lt=today).exists():
+            raise PointsExpiredError(points=points)
+        raise PointsInsufficientError(points=points, balance=balance)
+    return balance
+
+
+def points_redeem(*, customer_id: int, points: int, reference: str, today: date | None = None) -> list[PointsEntry]:
+    """Spend `points` from the customer's live lots, the oldest (first to expire) first, in the caller's
+    transaction, which holds the customer's row lock (two counters spending the same points meet there).
+    The lots are locked in key order. Raises PointsExpiredError, PointsInsufficientError (nothing written)."""
+    if points <= 0:
+        raise PointsInsufficientError(points=points)
+    today = today or timezone.localdate()
+    lots = list(lock(PointsLot.objects.filter(customer_id=customer_id, remaining__gt=0,
+                                              expires_on__gte=today).order_by("pk")))
+    lots.sort(key=lambda lot: (lot.expires_on, lot.earned_on, lot.pk))
+    if sum(lot.remaining for lot in lots) < points:
+        points_redeem_check(customer_id=customer_id, points=points, today=today)
+        raise PointsInsufficientError(points=points)
+    entries, left = [], points
+    for lot in lots:
+        take = min(lot.remaining, left)
+        if take <= 0:
+            break
+        lot.remaining -= take
+        lot.save(update_fields=["remaining"])
+        entries.append(PointsEntry.objects.create(customer_id=customer_id, lot=lot, kind=PointsEntry.Kind.REDEEM,
+                                                  delta=-take, reference=reference[:60]))
+        left -= take
+    return entries
+
+
+def points_give_back(*, customer_id: int, redeemed_reference: str, reference: str,
+                     today: date | None = None) -> int:
+    """Give back the points a redemption spent, to the very lots they came from (with their original
+    expiry), in the caller's transaction (which holds the customer's lock). A lot that has expired
+    meanwhile is not revived. Returns the points given back."""
+    today = today or timezone.localdate()
+    spent: dict[int, int] = defaultdict(int)
+    for lot_id, delta in PointsEntry.objects.filter(customer_id=customer_id, kind=PointsEntry.Kind.REDEEM,
+                                                    reference=redeemed_reference).values_list("lot_id", "delta"):
+        spent[lot_id] -= delta
+    given = 0
+    for lot in lock(PointsLot.objects.filter(pk__in=list(spent)).order_by("pk")):
+        if lot.expires_on < today or not spent[lot.pk]:
+            continue
+        lot.remaining += spent[lot.pk]
+        lot.save(update_fields=["remaining"])
+        PointsEntry.objects.create(customer_id=customer_id, lot=lot, kind=PointsEntry.Kind.RETURN,
+                                   delta=spent[lot.pk], reference=reference[:60])
+        given += spent[lot.pk]
+    return given

@@ -36,6 +36,7 @@ PROJECT_APPS = [
     "complaints",
     "partners",
     "hall",
+    "loyalty",
     "reports",
 ]
 

@@ -25,9 +25,10 @@ from inventory.filtersets import (
     RechargeCardFilterSet,
     SimCardFilterSet,
 )
-from inventory.models import Handset, NumberReservation, NumberResource, RechargeCard, SimCard, StockImport
+from inventory.models import GiftStock, Handset, NumberReservation, NumberResource, RechargeCard, SimCard, StockImport
 from inventory.selectors import (
     CappedPaginator,
+    gift_stock_list_for_actor,
     handset_list_for_actor,
     number_list_free,
     recharge_card_list_for_actor,
@@ -231,6 +232,26 @@ class RechargeCardListApi(_StockListApi):
     serializer_class = OutputSerializer
 
 
+class GiftStockListApi(_StockListApi):
+    """Points gifts in stock at the caller's hall (every redemption hall for roles spanning halls)."""
+
+    permission_classes = [RequiresPerm("inventory.view_giftstock")]
+    filterset_class, model, selector = None, GiftStock, gift_stock_list_for_actor
+
+    class OutputSerializer(serializers.ModelSerializer):
+        hall = serializers.CharField(source="hall.code")
+        gift = serializers.CharField(source="gift.code")
+        gift_name = serializers.CharField(source="gift.name")
+        points = serializers.IntegerField(source="gift.points")
+        cash_topup = serializers.DecimalField(source="gift.cash_topup", **MONEY_FIELD)
+
+        class Meta:
+            model = GiftStock
+            fields = ["id", "hall", "gift", "gift_name", "points", "cash_topup", "quantity", "updated_at"]
+
+    serializer_class = OutputSerializer
+
+
 class StockSummaryApi(APIView):
     """Counts per hall, item and status."""
 
@@ -280,7 +301,7 @@ class StockImportApi(APIView):
     class InputSerializer(serializers.Serializer):
         # A plain string checked below: a choice field named "kind" would clash in the schema's enum
         # names with the ledger's "kind".
-        kind = serializers.CharField(help_text="sim, handset, recharge_card or number")
+        kind = serializers.CharField(help_text="sim, handset, recharge_card, number or gift")
         hall = serializers.SlugRelatedField(slug_field="code", queryset=Hall.objects.all(), required=False,
                                             allow_null=True)
         file = serializers.FileField()

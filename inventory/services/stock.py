@@ -10,6 +10,7 @@ names the columns, in any order; empty lines are ignored. One file holds one kin
 | sim | iccid, imsi, capacity (64k, 128k, usim) | |
 | handset | imei, model (the code of a handset model) | |
 | recharge_card | serial, pin, face_value, valid_until (YYYY-MM-DD) | |
+| gift | gift (the gift's code), quantity | note (received into a redemption hall: inventory.services.gifts) |
 
 Good lines are kept; a malformed line is reported with its line number; a line whose key (number,
 ICCID, IMSI, IMEI, serial) is already in stock or earlier in the file is skipped and reported. PINs are
@@ -68,6 +69,7 @@ COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     Kind.SIM: (("iccid", "imsi", "capacity"), ()),
     Kind.HANDSET: (("imei", "model"), ()),
     Kind.RECHARGE_CARD: (("serial", "pin", "face_value", "valid_until"), ()),
+    Kind.GIFT: (("gift", "quantity"), ("note",)),   # counted, not one row each: inventory.services.gifts
 }
 
 
@@ -293,6 +295,10 @@ def stock_import(*, actor: Staff, kind: str, data: bytes | str, filename: str = 
     """
     if kind not in COLUMNS:
         raise ImportRefusedError(_("Unknown kind of stock."))
+    if kind == Kind.GIFT:
+        from inventory.services.gifts import gift_stock_import
+
+        return gift_stock_import(actor=actor, data=data, filename=filename, hall=hall)
     if kind != Kind.NUMBER:
         hall = hall or actor.hall
         if hall is None:

@@ -1,0 +1,11 @@
+"""Parameters of the points redemption (process 9). The room's time limit, `points.group_confirm_minutes`,
+is the kernel's (boss/tariffs.py)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from boss.tariffs import Param
+
+PARAMS = [
+    Param("points.redeem_refuse_suspended", "true", "bool", _("Refuse a redemption on a suspended line")),
+    Param("points.redeem_refuse_blacklisted", "true", "bool", _("Refuse a redemption for a blacklisted customer")),
+]
