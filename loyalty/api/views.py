@@ -4,6 +4,7 @@ calls the same service or selector as the screens."""
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -28,6 +29,17 @@ from loyalty.services.redemptions import (
     redemption_timeout_check,
 )
 from orders.services.documents import AgentInput
+
+
+class TopupMethodField(serializers.CharField):
+    """cash or bank_card. A plain string in the schema: a choice field named "method" would clash in the
+    schema's enum names with the payments' "method"."""
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if value not in ("cash", "bank_card"):
+            raise serializers.ValidationError(_("Choose cash or bank_card."))
+        return value
 
 
 class RedemptionOutput(serializers.Serializer):
@@ -99,7 +111,7 @@ class RedemptionCreateApi(APIView):
         agent = AgentSerializer(required=False, allow_null=True)
         seal = serializers.ChoiceField(choices=Redemption.Seal.values, required=False, allow_blank=True)
         receipt_signed = serializers.BooleanField(default=False)
-        method = serializers.ChoiceField(choices=["cash", "bank_card"], default="cash")
+        method = TopupMethodField(default="cash", help_text="cash or bank_card (for a cash top-up)")
         tendered = serializers.DecimalField(**MONEY_FIELD, min_value=0, required=False, allow_null=True)
 
     @extend_schema(request=InputSerializer, responses={201: RedemptionOutput, **error_responses(400, 404, 409)},
@@ -176,7 +188,7 @@ class RedemptionCompletionApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         receipt_signed = serializers.BooleanField()
-        method = serializers.ChoiceField(choices=["cash", "bank_card"], default="cash")
+        method = TopupMethodField(default="cash", help_text="cash or bank_card (for a cash top-up)")
         tendered = serializers.DecimalField(**MONEY_FIELD, min_value=0, required=False, allow_null=True)
 
     @extend_schema(request=InputSerializer, responses={200: RedemptionOutput, **error_responses(400, 404, 409)},
