@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('billing', '0017_points_redeem_return'),
+        ('billing', '0018_points_redeem_return'),
         ('boss', '0002_audit_immutable'),
         ('customers', '0008_commitment_order_links'),
         ('inventory', '0002_gifts'),

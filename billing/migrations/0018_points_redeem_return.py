@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('billing', '0016_status_fields_fsm'),
+        ('billing', '0017_daily_close'),
     ]
 
     operations = [
