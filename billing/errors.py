@@ -104,6 +104,14 @@ class FourEyesError(DomainError):
         return _("The clerk who approved a refund may not pay it: another colleague pays it.")
 
 
+class SeparationOfDutiesError(DomainError):
+    """Requester, approver and payer of a refund are three different people."""
+    code, status = "separation_of_duties", 403
+
+    def default_message(self):
+        return _("Whoever asked for a refund may neither approve nor pay it: another colleague does.")
+
+
 class UsageImportStateError(DomainError):
     code, status = "usage_import_state", 409
 

@@ -796,6 +796,10 @@ class RefundCase(fsm.ConcurrentTransitionMixin, models.Model):
     requested_by = models.ForeignKey("boss.Staff", verbose_name=_("requested by"), on_delete=models.PROTECT,
                                      related_name="+")
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    # The hall the case belongs to: the requesting rep's, else (hotline, account room) the hall that opened
+    # the line. Reps see and pay only their hall's cases; the account room and managers see all.
+    hall = models.ForeignKey("boss.Hall", verbose_name=_("service hall"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="+")
     over_deducted = models.DecimalField(_("over-deducted amount"), **MONEY, null=True, blank=True)
     approved_amount = models.DecimalField(_("approved amount"), **MONEY, null=True, blank=True)
     decided_by = models.ForeignKey("boss.Staff", verbose_name=_("decided by"), null=True, blank=True,
@@ -831,6 +835,11 @@ class RefundCase(fsm.ConcurrentTransitionMixin, models.Model):
                                    name="refund_paid_within_approved"),
             models.CheckConstraint(condition=Q(paid_by__isnull=True) | ~Q(paid_by=models.F("decided_by")),
                                    name="refund_four_eyes"),
+            # Separation of duties: the requester neither approves nor pays.
+            models.CheckConstraint(condition=Q(decided_by__isnull=True) | ~Q(decided_by=models.F("requested_by")),
+                                   name="refund_requester_not_approver"),
+            models.CheckConstraint(condition=Q(paid_by__isnull=True) | ~Q(paid_by=models.F("requested_by")),
+                                   name="refund_requester_not_payer"),
         ]
         permissions = [
             ("request_refund", _("Can open a refund case")),

@@ -18,7 +18,8 @@ def refund_panel(request) -> Panel | None:
         rows.append({"label": _("Refunds waiting for the account room"), "count": n,
                      "url": reverse("billing:refund_list") + "?status=requested"})
     if user.has_perm("billing.pay_refund") and user.hall_id:
-        n = RefundCase.objects.filter(status=RefundCase.Status.APPROVED, account__corporate=False).count()
+        n = RefundCase.objects.filter(status=RefundCase.Status.APPROVED, account__corporate=False,
+                                      hall_id=user.hall_id).count()
         rows.append({"label": _("Approved refunds to pay at the counter"), "count": n,
                      "url": reverse("billing:refund_list") + "?status=approved"})
     if not rows:

@@ -303,23 +303,33 @@ def itemised_bill(*, line, period: date) -> Itemised:
     return Itemised(line=line, period=period, bill=bill, items=items, total=total, records=records)
 
 
-def refund_list_for_actor(*, actor):
+def _refund_cases():
     from billing.models import RefundCase
 
-    if not actor.has_perm("billing.view_refundcase"):
-        return RefundCase.objects.none()
     return RefundCase.objects.select_related("account__customer", "line", "requested_by",
                                              "decided_by", "paid_by", "collection_item")
 
 
+def refund_list_for_actor(*, actor):
+    """The refund cases of the actor's hall; the account room, managers and the complaint rooms (roles that
+    span halls) see every hall's."""
+    from boss.permissions import restrict_to_actor
+
+    if not actor.has_perm("billing.view_refundcase"):
+        return _refund_cases().none()
+    return restrict_to_actor(_refund_cases(), actor, hall_field="hall")
+
+
 def refund_get_for_actor(*, actor, pk: int | None = None, number: str | None = None):
+    """One case the actor may see; another hall's answers 404 (and the attempt is audited)."""
     from django.http import Http404
 
-    qs = refund_list_for_actor(actor=actor)
-    case = qs.filter(pk=pk).first() if pk is not None else qs.filter(number=number).first()
-    if case is None:
+    from boss.permissions import get_for_actor
+
+    if not actor.has_perm("billing.view_refundcase"):
         raise Http404
-    return case
+    lookup = {"pk": pk} if pk is not None else {"number": number}
+    return get_for_actor(_refund_cases(), actor, hall_field="hall", **lookup)
 
 
 @dataclass(frozen=True)

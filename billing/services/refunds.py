@@ -28,7 +28,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from billing.errors import BillingInputError, FourEyesError, RefundCapError, RefundStateError
+from billing.errors import (
+    BillingInputError,
+    FourEyesError,
+    RefundCapError,
+    RefundStateError,
+    SeparationOfDutiesError,
+)
 from billing.models import BankCollectionItem, Document, RefundCase
 from billing.refund_outcomes import refund_outcome_notify
 from billing.services.documents import document_red_letter_by_issuer
@@ -72,8 +78,10 @@ def refund_request(*, actor: Staff, account: Account, line=None, complaint_numbe
                                 field="msisdn")
     item = (BankCollectionItem.objects.filter(account=account, status=BankCollectionItem.Status.PAID)
             .order_by("-period", "-pk").first())
+    # The case belongs to the requesting rep's hall, else (hotline, account room) to the line's.
+    hall_id = actor.hall_id or (line.hall_id if line is not None else None)
     case = RefundCase.objects.create(account=account, line=line, complaint_number=complaint_number,
-                                     collection_item=item,
+                                     collection_item=item, hall_id=hall_id,
                                      description=(description or "")[:500], requested_by=actor)
     case.number = f"TF{timezone.localdate():%Y%m%d}{case.pk:06d}"
     case.save(update_fields=["number"])
@@ -104,6 +112,8 @@ def refund_decide(*, actor: Staff, case: RefundCase, approve: bool, over_deducte
     case = _lock(case)
     if not fsm.can_proceed(case.approve):
         raise RefundStateError(status=case.status)
+    if actor.pk == case.requested_by_id:
+        raise SeparationOfDutiesError()
     item = collection_item or case.collection_item
     if item is None or item.account_id != case.account_id or item.status != BankCollectionItem.Status.PAID:
         raise BillingInputError(_("Choose a collection of this account that the bank paid."), field="collection_item")
@@ -208,6 +218,8 @@ def refund_pay(*, actor: Staff, case: RefundCase, amount, documents=()) -> Refun
         raise RefundStateError(status=case.status)
     if actor.pk == case.decided_by_id:
         raise FourEyesError()
+    if actor.pk == case.requested_by_id:
+        raise SeparationOfDutiesError()
     amount = money(amount)
     if amount <= ZERO or amount > case.approved_amount:
         raise RefundCapError(_("At most the approved %(approved)s can be paid.")
@@ -221,6 +233,8 @@ def refund_pay(*, actor: Staff, case: RefundCase, amount, documents=()) -> Refun
     else:
         if actor.hall_id is None:
             raise NotPermitted(_("A cash refund is paid at a hall counter."))
+        if case.hall_id is not None and actor.hall_id != case.hall_id:
+            raise NotPermitted(_("This refund is paid at the hall where it was requested."))
         if case.form_prints == 0:
             raise RefundStateError(_("Print the cash refund form for the customer first."))
         missing = [str(label) for key, label in DOCUMENTS.items() if key not in documents]

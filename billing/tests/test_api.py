@@ -82,10 +82,11 @@ def test_bill_run_api_starts_and_reports_and_refuses_an_open_month(make_line, ma
 def test_refund_through_the_api_with_an_idempotent_payment(billed_line, clerk, make_staff, make_account):
     (batch,) = bank_collection_create(actor=clerk, period=MARCH)
     bank_collection_item_answer(actor=clerk, item=batch.items.get(), paid=True, amount=D("80.00"))
+    asker = make_staff("sales_rep", username="rep_asks")
     rep = make_staff("sales_rep", username="rep_api")
     payment_collect(actor=rep, account=make_account(), amount=D("100.00"), method="cash")
 
-    created = api(rep).post("/api/v1/refunds", {"msisdn": "13800138000", "description": "多扣"}, format="json")
+    created = api(asker).post("/api/v1/refunds", {"msisdn": "13800138000", "description": "多扣"}, format="json")
     assert created.status_code == 201
     number = created.json()["number"]
     assert created.json()["bank_account"] != billed_line.account.bank_account_number
@@ -109,10 +110,11 @@ def test_refund_through_the_api_with_an_idempotent_payment(billed_line, clerk, m
     assert by_complaint["results"][0]["status"] == "paid"
 
 
-def test_the_approver_is_refused_by_the_api_with_the_four_eyes_code(billed_line, clerk):
+def test_the_approver_is_refused_by_the_api_with_the_four_eyes_code(billed_line, clerk, make_staff):
     (batch,) = bank_collection_create(actor=clerk, period=MARCH)
     bank_collection_item_answer(actor=clerk, item=batch.items.get(), paid=True, amount=D("80.00"))
-    number = api(clerk).post("/api/v1/refunds", {"msisdn": "13800138000", "description": "多扣"},
+    asker = make_staff("sales_rep", username="rep_asks")
+    number = api(asker).post("/api/v1/refunds", {"msisdn": "13800138000", "description": "多扣"},
                              format="json").json()["number"]
     api(clerk).post(f"/api/v1/refunds/{number}/decision", {"decision": "approve", "over_deducted": "5.00"},
                     format="json")

@@ -72,7 +72,8 @@ def objects(bank_line, system):
     line = bank_line("13800138000")
     run = BillRun.objects.create(period=date(2025, 3, 1), started_by=system, status="done")
     batch = BankCollectionBatch.objects.create(period=date(2025, 3, 1), bank_code="ICBC", created_by=system)
-    case = RefundCase.objects.create(account=line.account, line=line, requested_by=system, number="TF2025030100001")
+    case = RefundCase.objects.create(account=line.account, line=line, requested_by=system, number="TF2025030100001",
+                                     hall=line.hall)
     return {"line": line, "run": run, "batch": batch, "case": case}
 
 

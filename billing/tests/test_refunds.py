@@ -49,7 +49,7 @@ def cash_rep(rep, make_account):
 
 
 def approved(line, clerk, *, over="22.00", amount="22.00", printed_by=None):
-    case = refund_request(actor=clerk, account=line.account, line=line, description="银行多扣了钱")
+    case = refund_request(actor=hotline(), account=line.account, line=line, description="银行多扣了钱")
     case = refund_decide(actor=clerk, case=case, approve=True, over_deducted=D(over), amount=D(amount), note="核实多扣")
     if printed_by is not None:
         refund_form_print(actor=printed_by, case=case)
@@ -139,7 +139,7 @@ def test_corporate_accounts_are_paid_back_to_the_bank_by_another_clerk(collected
 ])
 def test_the_decision_caps_are_enforced_and_nothing_is_written(collected, clerk, kwargs, error, field):
     line, item = collected("80.00")
-    case = refund_request(actor=clerk, account=line.account, line=line)
+    case = refund_request(actor=hotline(), account=line.account, line=line)
     with pytest.raises(error) as exc:
         refund_decide(actor=clerk, case=case, approve=True, **kwargs)
     assert exc.value.field == field
@@ -151,7 +151,7 @@ def test_the_decision_caps_are_enforced_and_nothing_is_written(collected, clerk,
 def test_two_cases_on_one_collection_never_refund_more_than_was_collected(collected, clerk):
     line, item = collected("80.00")
     approved(line, clerk, over="60.00", amount="60.00")
-    second = refund_request(actor=clerk, account=line.account, line=line)
+    second = refund_request(actor=hotline(), account=line.account, line=line)
     with pytest.raises(RefundCapError):
         refund_decide(actor=clerk, case=second, approve=True, over_deducted=D("20.01"))
     refund_decide(actor=clerk, case=second, approve=True, over_deducted=D("20.00"))
@@ -159,7 +159,7 @@ def test_two_cases_on_one_collection_never_refund_more_than_was_collected(collec
 
 def test_a_rejection_needs_a_reason_and_is_then_final(collected, clerk, cash_rep):
     line, item = collected("58.00")
-    case = refund_request(actor=clerk, account=line.account, line=line)
+    case = refund_request(actor=hotline(), account=line.account, line=line)
     with pytest.raises(BillingInputError) as exc:
         refund_decide(actor=clerk, case=case, approve=False, over_deducted=D("1.00"), note=" ")
     assert exc.value.field == "note"
@@ -217,7 +217,7 @@ def test_printing_the_form_is_audited_and_reprints_are_copies(collected, clerk, 
     assert refund_form_print(actor=cash_rep, case=case) is True
     assert list(AuditEvent.objects.filter(action__startswith="refund.form").order_by("pk")
                 .values_list("action", flat=True)) == ["refund.form_print", "refund.form_reprint"]
-    requested = refund_request(actor=clerk, account=line.account, line=line)
+    requested = refund_request(actor=hotline(), account=line.account, line=line)
     with pytest.raises(RefundStateError):
         refund_form_print(actor=cash_rep, case=requested)
 
@@ -270,7 +270,7 @@ def test_the_refunds_result_is_fed_back_to_the_complaint(collected, clerk, cash_
     line, item = collected("80.00")
     category = ComplaintCategory.objects.filter(starts_refund=True).first() or ComplaintCategory.objects.create(
         code="BANK-OVER", name="银行托收多扣款", starts_refund=True)
-    complaint = complaint_open(actor=cash_rep, channel="hotline", category=category, description="多扣了22元",
+    complaint = complaint_open(actor=hotline(), channel="hotline", category=category, description="多扣了22元",
                                msisdn=line.msisdn)
     case = RefundCase.objects.get(complaint_number=complaint.number)
     refund_decide(actor=clerk, case=case, approve=True, over_deducted=D("22.00"), amount=D("22.00"), note="核实")
@@ -280,7 +280,7 @@ def test_the_refunds_result_is_fed_back_to_the_complaint(collected, clerk, cash_
     refund_pay(actor=cash_rep, case=case, amount=D("22.00"), documents=ALL_DOCS)
     complaint.refresh_from_db()
     assert complaint.refund_outcome == "paid" and complaint.refund_outcome_note.startswith("¥22.00")
-    client.force_login(cash_rep)
+    client.force_login(hotline())
     api = client.get(f"/api/v1/complaints/{complaint.number}").json()
     assert api["refund_outcome"] == "paid" and api["refund_reference"] == case.number
 
@@ -303,3 +303,92 @@ def test_two_counters_paying_the_same_refund_at_once_exactly_one_succeeds(collec
     assert LedgerTransaction.objects.filter(kind="refund.bank_collection").count() == 1
     assert Document.objects.filter(reversal_of__isnull=False).count() == 1
     assert account_money(line.account).balance == D("0.00") and ledger_check_balanced() == []
+
+
+# --- Hall scope and separation of duties (issue 12, items 1 and 2) ---------------------------------------
+
+
+def test_another_halls_rep_neither_sees_nor_pays_a_refund_case(collected, clerk, cash_rep, make_staff, other_hall,
+                                                               make_account, client):
+    from django.http import Http404
+    from rest_framework.test import APIClient
+
+    from billing.selectors import refund_get_for_actor, refund_list_for_actor
+
+    line, item = collected("80.00")
+    case = approved(line, clerk, printed_by=cash_rep)
+    assert case.hall_id == line.hall_id == cash_rep.hall_id
+    stranger = make_staff("sales_rep", username="rep_far", hall=other_hall)
+    payment_collect(actor=stranger, account=make_account(), amount=D("100.00"), method="cash")
+    assert not refund_list_for_actor(actor=stranger).exists()
+    assert list(refund_list_for_actor(actor=clerk)) == [case]            # the account room sees every hall's
+    with pytest.raises(Http404):
+        refund_get_for_actor(actor=stranger, number=case.number)
+    assert AuditEvent.objects.filter(action="access.denied", actor=stranger).exists()
+    client.force_login(stranger)
+    assert case.number not in client.get("/billing/refunds/").content.decode()
+    assert client.get(f"/billing/refunds/{case.pk}/").status_code == 404
+    paid = client.post(f"/billing/refunds/{case.pk}/pay/", {"amount": "22.00", "documents": ALL_DOCS})
+    assert paid.status_code == 404
+    api = APIClient()
+    api.force_authenticate(stranger)
+    assert api.get("/api/v1/refunds").json()["results"] == []
+    assert api.get(f"/api/v1/refunds/{case.number}").status_code == 404
+    paying = api.post(f"/api/v1/refunds/{case.number}/payment", {"amount": "22.00", "documents": ALL_DOCS},
+                      format="json", HTTP_IDEMPOTENCY_KEY="far-1")
+    assert paying.status_code == 404
+    before = snapshot()
+    with pytest.raises(NotPermitted):                                    # the service refuses it as well
+        refund_pay(actor=stranger, case=case, amount=D("22.00"), documents=ALL_DOCS)
+    assert nothing_changed(before)
+    case.refresh_from_db()
+    assert case.status == "approved" and case.paid_by is None
+
+
+def test_a_hotline_case_belongs_to_the_hall_that_opened_the_line(collected):
+    line, item = collected("80.00")
+    case = refund_request(actor=hotline(), account=line.account, line=line)
+    assert hotline().hall_id is None and case.hall_id == line.hall_id
+
+
+def test_the_requester_may_neither_approve_nor_pay(collected, clerk, other_clerk, cash_rep):
+    from billing.errors import SeparationOfDutiesError
+
+    line, item = collected("80.00")
+    case = refund_request(actor=clerk, account=line.account, line=line)
+    with pytest.raises(SeparationOfDutiesError) as exc:
+        refund_decide(actor=clerk, case=case, approve=True, over_deducted=D("22.00"))
+    assert exc.value.code == "separation_of_duties" and exc.value.status == 403
+    case.refresh_from_db()
+    assert (case.status, case.decided_by) == ("requested", None)
+    assert not AuditEvent.objects.filter(action="refund.approve").exists()
+
+    counter_case = refund_request(actor=cash_rep, account=line.account, line=line)
+    refund_decide(actor=clerk, case=counter_case, approve=True, over_deducted=D("22.00"))
+    refund_form_print(actor=cash_rep, case=counter_case)
+    before = snapshot()
+    with pytest.raises(SeparationOfDutiesError):
+        refund_pay(actor=cash_rep, case=counter_case, amount=D("22.00"), documents=ALL_DOCS)
+    assert nothing_changed(before)
+    counter_case.refresh_from_db()
+    assert counter_case.status == "approved" and counter_case.paid_by is None
+
+
+def test_the_database_refuses_the_requester_as_approver_or_payer(collected, clerk, cash_rep):
+    from django.db import IntegrityError, transaction
+
+    line, item = collected("80.00")
+    case = refund_request(actor=cash_rep, account=line.account, line=line)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RefundCase.objects.filter(pk=case.pk).update(decided_by=cash_rep)
+    refund_decide(actor=clerk, case=case, approve=True, over_deducted=D("22.00"))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RefundCase.objects.filter(pk=case.pk).update(paid_by=cash_rep, paid_amount=D("1.00"))
+
+
+def hotline():
+    """The hotline agent who opens refund cases in these tests: neither the approving clerk nor the paying
+    rep (requester, approver and payer are three people)."""
+    from boss.tests.factories import StaffFactory
+
+    return StaffFactory(role="complaint_reviewer", username="hotline_a", hall=None)

@@ -32,7 +32,7 @@ def world(bank_line, billed_month, clerk, usage, rep, make_account):
     billed_month(MARCH)
     (batch,) = bank_collection_create(actor=clerk, period=MARCH)
     item = bank_collection_item_answer(actor=clerk, item=batch.items.get(), paid=True, amount=D("100.00"))
-    case = refund_request(actor=clerk, account=line.account, line=line, description="多扣")
+    case = refund_request(actor=hotline(), account=line.account, line=line, description="多扣")
     case = refund_decide(actor=clerk, case=case, approve=True, over_deducted=D("20.00"), amount=D("20.00"))
     payment_collect(actor=rep, account=make_account(), amount=D("300.00"), method="cash")
     return {"line": line, "batch": batch, "item": item, "case": case}
@@ -95,7 +95,7 @@ def test_a_refused_payment_shows_the_reason_at_the_field(client, rep, world):
 def test_the_clerk_decides_from_the_queue(client, clerk, world):
     client.force_login(clerk)
     line = world["line"]
-    case = refund_request(actor=clerk, account=line.account, line=line)
+    case = refund_request(actor=hotline(), account=line.account, line=line)
     response = client.post(reverse("billing:refund_decide", args=[case.pk]), {
         "collection_item": world["item"].pk, "over_deducted": "90.00", "decision": "approve", "amount": ""})
     assert response.status_code == 200 and "这笔托收最多还可退 ¥80.00" in response.content.decode()
@@ -194,3 +194,11 @@ def test_the_search_box_finds_a_refund_case_by_its_number(client, rep, world):
     client.force_login(rep)
     response = client.post(reverse("search"), {"q": world["case"].number})
     assert world["case"].number in response.content.decode()
+
+
+def hotline():
+    """The hotline agent who opens refund cases in these tests: neither the approving clerk nor the paying
+    rep (requester, approver and payer are three people)."""
+    from boss.tests.factories import StaffFactory
+
+    return StaffFactory(role="complaint_reviewer", username="hotline_a", hall=None)
