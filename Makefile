@@ -15,7 +15,7 @@ run: setup
 	@$(BIN)/python manage.py demo_data
 	@echo ""
 	@echo "Counter: http://$(HOST):$(PORT)/   API docs: http://$(HOST):$(PORT)/api/docs/   (Ctrl-C stops everything)"
-	@trap 'kill 0' INT TERM EXIT; \
+	@trap 'kill 0' INT TERM EXIT; export DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-boss.settings.local}; \
 	$(BIN)/celery -A boss worker --loglevel=INFO --concurrency=2 > var/worker.log 2>&1 & \
 	$(BIN)/celery -A boss beat --loglevel=INFO > var/beat.log 2>&1 & \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload

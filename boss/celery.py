@@ -9,7 +9,9 @@ import os
 from celery import Celery
 from celery.schedules import crontab  # noqa: F401  (used by the schedules the later apps add)
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "boss.settings.local")
+# Safe by default: the production settings (DEBUG off) unless DJANGO_SETTINGS_MODULE says otherwise
+# (`make run` sets boss.settings.local for its worker and beat).
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "boss.settings.production")
 
 app = Celery("boss")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -1,0 +1,42 @@
+"""Safe by default (issue 12 item 4): the server entry points load settings with DEBUG off unless told
+otherwise, so a server started without DJANGO_SETTINGS_MODULE never shows Django's technical pages."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PROBE = """
+import importlib, sys
+module = importlib.import_module(sys.argv[1])
+from django.conf import settings
+print("SETTINGS", settings.SETTINGS_MODULE, "DEBUG", settings.DEBUG)
+if sys.argv[1] == "boss.wsgi":
+    from django.test import Client
+    response = Client(HTTP_X_FORWARDED_PROTO="https").get("/no-such-page-13800138000/", HTTP_HOST="boss.example.cn")
+    body = response.content.decode()
+    print("STATUS", response.status_code, "TECHNICAL", "Using the URLconf" in body or "DEBUG = True" in body)
+"""
+
+
+def _probe(module: str) -> str:
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DEBUG")}
+    env.update({"SECRET_KEY": "probe-secret-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGH",
+                "ALLOWED_HOSTS": "boss.example.cn", "DATABASE_URL": "sqlite:////tmp/boss-probe.sqlite3"})
+    result = subprocess.run([sys.executable, "-c", PROBE, module], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
+
+
+def test_wsgi_without_settings_module_runs_production_settings_and_hides_technical_pages():
+    out = _probe("boss.wsgi")
+    assert "SETTINGS boss.settings.production DEBUG False" in out
+    assert "STATUS 404 TECHNICAL False" in out
+
+
+def test_asgi_and_celery_default_to_debug_off_too():
+    assert "SETTINGS boss.settings.production DEBUG False" in _probe("boss.asgi")
+    assert "SETTINGS boss.settings.production DEBUG False" in _probe("boss.celery")
