@@ -16,7 +16,12 @@ class BossConfig(AppConfig):
     verbose_name = _("Service hall")
 
     def ready(self):
-        from boss import signals  # noqa: F401  (login and logout auditing)
+        from boss import checks, signals  # noqa: F401  (deploy checks; login and logout auditing)
+        from boss.logging import mask_every_handler
+
+        # Settings.LOGGING masks its own handlers; this also covers the ones libraries added (gunicorn's
+        # access and error logs, set up before the application loads).
+        mask_every_handler()
 
         # Once per migrate: runs after every app's tables exist (sender = this app).
         post_migrate.connect(_sync_after_migrate, sender=self, dispatch_uid="boss.sync_roles_tariffs")

@@ -33,4 +33,19 @@ class MaskPersonalDataFilter(logging.Filter):
         return True
 
 
+def mask_every_handler() -> int:
+    """Put the masking filter on every handler of every logger that exists now (Django's, the
+    server's access log, gunicorn's, Celery's), so no line reaches a file or a console unmasked
+    whichever library set the handler up. Returns how many handlers got it. Safe to call again."""
+    loggers = [logging.getLogger()] + [lg for lg in list(logging.root.manager.loggerDict.values())
+                                       if isinstance(lg, logging.Logger)]
+    added = 0
+    for logger in loggers:
+        for handler in logger.handlers:
+            if not any(isinstance(f, MaskPersonalDataFilter) for f in handler.filters):
+                handler.addFilter(MaskPersonalDataFilter())
+                added += 1
+    return added
+
+
 security_log = logging.getLogger("boss.security")

@@ -243,12 +243,18 @@ LOGGING = {
     },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"},
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id", "mask"]},
+        # runserver's access log (request paths carry numbers): masked like every other line.
+        "server": {"class": "logging.StreamHandler", "formatter": "server", "filters": ["mask"]},
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Replace Django's default handlers (an unmasked console and mail_admins): each line once, masked.
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
@@ -294,6 +300,10 @@ BOSS_NATIONAL_COUNT_BACKEND = env("BOSS_NATIONAL_COUNT_BACKEND",
                                   default="customers.national.SimulatedNationalCountService")
 BOSS_NATIONAL_COUNT_DOWN = env.bool("BOSS_NATIONAL_COUNT_DOWN", default=False)
 BOSS_NATIONAL_COUNT_LATENCY_MS = env.int("BOSS_NATIONAL_COUNT_LATENCY_MS", default=0)
+
+# A demonstration deployment may run on the simulators above (and the SMS gateway's); without this,
+# `check --deploy` fails on any simulator (boss/checks.py).
+BOSS_DEMO_DEPLOYMENT = env.bool("BOSS_DEMO_DEPLOYMENT", default=False)
 
 # Bill run (billing): lines per chunk (one transaction each) and an optional pause between chunks, so a
 # daytime run leaves the database to the counters.
