@@ -6,10 +6,15 @@ in the same transaction as the work: a concurrent duplicate blocks on the unique
 first request ends, then replays its stored result; if the first request was refused (nothing
 committed), the duplicate runs for itself. A replay returns the first status and body; the same key
 with other parameters is refused with `idempotency_key_reused` and writes nothing.
+
+Secrets are never stored: a field of the response whose name says it is a secret (a generated service
+password, a token) is shown once, in the first response only; the stored copy (and so every replay) leaves
+it out and lists it in `secrets_already_shown`.
 """
 
 import hashlib
 import json
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +26,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from boss.context import idempotent_replays_var
 from boss.errors import IdempotencyKeyMissingError, IdempotencyKeyReusedError, InvalidInputError
 from boss.models import IdempotencyKey
 
@@ -30,6 +36,35 @@ class IdempotentResult:
     status_code: int
     body: dict
     replayed: bool
+
+
+# Field names that hold a secret shown once (the generated service password, tokens, keys).
+SECRET_FIELD = re.compile(r"password|secret|token|api_key|otp", re.IGNORECASE)
+SECRETS_SHOWN = "secrets_already_shown"
+
+
+def redact_secrets(body, path: str = ""):
+    """The body as it may be stored: every secret field left out (at any depth), their dotted names listed
+    at the top under `secrets_already_shown`."""
+    removed: list[str] = []
+
+    def walk(value, prefix):
+        if isinstance(value, dict):
+            kept = {}
+            for k, v in value.items():
+                if SECRET_FIELD.search(str(k)) and v not in (None, "", False):
+                    removed.append(f"{prefix}{k}")
+                    continue
+                kept[k] = walk(v, f"{prefix}{k}.")
+            return kept
+        if isinstance(value, list):
+            return [walk(v, prefix) for v in value]
+        return value
+
+    stored = walk(body, path)
+    if removed and isinstance(stored, dict):
+        stored[SECRETS_SHOWN] = removed
+    return stored
 
 
 def new_key() -> str:
@@ -70,7 +105,7 @@ def idempotent(*, actor, key: str | None, scope: str, params: dict,
                                                 status_code=0, response={})
             status_code, body = run()
             body = json.loads(json.dumps(body, cls=DjangoJSONEncoder))
-            row.status_code, row.response = status_code, body
+            row.status_code, row.response = status_code, redact_secrets(body)
             row.save(update_fields=["status_code", "response"])
             return IdempotentResult(status_code, body, replayed=False)
     except IntegrityError:
@@ -83,6 +118,9 @@ def idempotent(*, actor, key: str | None, scope: str, params: dict,
 def _replay(existing: IdempotencyKey, scope: str, digest: str) -> IdempotentResult:
     if existing.scope != scope or existing.request_hash != digest:
         raise IdempotencyKeyReusedError()
+    replays = idempotent_replays_var.get()
+    if replays is not None:
+        replays.append(scope)   # the response of this request says Idempotent-Replayed: true
     return IdempotentResult(existing.status_code, existing.response, replayed=True)
 
 

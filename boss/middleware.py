@@ -11,13 +11,16 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from boss.context import client_ip_var, new_request_id, request_id_var
+from boss.context import client_ip_var, idempotent_replays_var, new_request_id, request_id_var
 from boss.logging import security_log
 from boss.views.errors import bad_request
 
 
 class RequestIdMiddleware:
-    """Gives every request an id: in log lines, audit events, error pages and the X-Request-ID header."""
+    """Gives every request an id: in log lines, audit events, error pages and the X-Request-ID header.
+
+    It also carries the one mechanism of the replay marker: any idempotent call (boss.idempotency) answered
+    from a stored result during the request makes the response say `Idempotent-Replayed: true`."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -28,12 +31,17 @@ class RequestIdMiddleware:
         request.request_id = rid
         token_rid = request_id_var.set(rid)
         token_ip = client_ip_var.set(request.META.get("REMOTE_ADDR"))
+        replays: list = []
+        token_replays = idempotent_replays_var.set(replays)
         try:
             response = self.get_response(request)
         finally:
             request_id_var.reset(token_rid)
             client_ip_var.reset(token_ip)
+            idempotent_replays_var.reset(token_replays)
         response["X-Request-ID"] = rid
+        if replays:
+            response["Idempotent-Replayed"] = "true"
         return response
 
 

@@ -102,6 +102,7 @@ def test_refund_through_the_api_with_an_idempotent_payment(billed_line, clerk, m
     first = api(rep).post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="pay-1")
     again = api(rep).post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="pay-1")
     assert first.status_code == again.status_code == 200 and first.json() == again.json()
+    assert again["Idempotent-Replayed"] == "true" and "Idempotent-Replayed" not in first
     other = api(rep).post(url, {**body, "amount": "1.00"}, format="json", HTTP_IDEMPOTENCY_KEY="pay-1")
     assert other.status_code == 409 and other.json()["code"] == "idempotency_key_reused"
     assert LedgerTransaction.objects.filter(kind="refund.bank_collection").count() == 1

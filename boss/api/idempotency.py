@@ -15,14 +15,12 @@ def idempotency_parameter(*, required: bool) -> OpenApiParameter:
 
 
 def api_idempotent(request, *, scope: str, params: dict, run, required: bool = True) -> Response:
-    """Run `run() -> (status, body)` once per Idempotency-Key; replays carry `Idempotent-Replayed: true`.
+    """Run `run() -> (status, body)` once per Idempotency-Key; replays carry `Idempotent-Replayed: true`
+    (set by boss.middleware.RequestIdMiddleware for every idempotent call, this one or a view's own).
     Without a key: refused when `required`, else run as it is."""
     key = request.headers.get("Idempotency-Key")
     if not key and not required:
         status, body = run()
         return Response(body, status=status)
     result = idempotent(actor=request.user, key=key, scope=scope, params=params, run=run)
-    response = Response(result.body, status=result.status_code)
-    if result.replayed:
-        response["Idempotent-Replayed"] = "true"
-    return response
+    return Response(result.body, status=result.status_code)

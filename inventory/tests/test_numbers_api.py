@@ -62,6 +62,7 @@ def test_reserve_is_201_with_the_time_and_a_replay_returns_the_same_body(api, re
     second = _reserve(api, premium.msisdn, {"customer_id": customer.pk}, key)
     assert first.status_code == second.status_code == 201
     assert first.json() == second.json()
+    assert second["Idempotent-Replayed"] == "true" and "Idempotent-Replayed" not in first
     assert first.json()["msisdn"] == premium.msisdn and first.json()["reserved_until"].endswith("+08:00")
     assert NumberReservation.objects.filter(number=premium).count() == 1
 

@@ -12,7 +12,7 @@ from billing.selectors import account_money
 from billing.services.documents import document_pdf, document_print
 from boss.api.idempotency import api_idempotent, idempotency_parameter
 from boss.api.schema import MONEY_FIELD
-from boss.masking import mask, mask_name
+from boss.masking import mask, name_for
 from boss.pdf import pdf_response
 from boss.permissions import RequiresPerm
 from catalog.models import PaymentMethod as OrderPaymentMethod
@@ -79,7 +79,8 @@ class OrderOutput(serializers.Serializer):
 class OpenAccountApi(APIView):
     """`POST /api/v1/orders/open-account`: the pre-input of an opening; nothing is committed before payment.
 
-    Without `service_password` one is suggested, stored hashed, and returned once in this response."""
+    Without `service_password` one is suggested, stored hashed, and returned once in this response: a replay
+    of the same Idempotency-Key leaves it out (`secrets_already_shown`), the idempotency table never holds it."""
 
     permission_classes = [RequiresPerm("orders.open_account")]
 
@@ -123,7 +124,12 @@ class OpenAccountApi(APIView):
             return AgentInput(**data.validated_data)
 
     class OutputSerializer(OrderOutput):
-        initial_service_password = serializers.CharField(required=False)
+        initial_service_password = serializers.CharField(
+            required=False, help_text="The generated service password, in the first response only.")
+        secrets_already_shown = serializers.ListField(
+            child=serializers.CharField(), required=False,
+            help_text="On a replay: the secret fields the first response showed once and that are never repeated "
+                      "(the stored response holds no secret).")
 
     @extend_schema(request=InputSerializer, responses={201: OutputSerializer}, parameters=[
         idempotency_parameter(required=False)])
@@ -211,12 +217,12 @@ class OrderCancelApi(APIView):
         return Response(order_output(request, order))
 
 
-def line_output(line) -> dict:
+def line_output(line, *, actor) -> dict:
     money = account_money(line.account)
     customer = line.customer
     return {
         "msisdn": line.msisdn, "state": line.status,
-        "owner": {"id": customer.pk, "name": mask_name(customer.name), "kind": customer.kind,
+        "owner": {"id": customer.pk, "name": name_for(actor, customer.name), "kind": customer.kind,
                   "identity": mask(customer.identity.number)},
         "product": {"code": line.plan.code, "name": line.plan.name},
         "features": [lf.feature.code for lf in line.line_features.all() if lf.until is None],
@@ -244,7 +250,8 @@ class LineDetailApi(APIView):
 
     @extend_schema(responses={200: LineOutput})
     def get(self, request, msisdn: str):
-        return Response(line_output(line_get_by_msisdn_for_actor(actor=request.user, msisdn=msisdn)))
+        line = line_get_by_msisdn_for_actor(actor=request.user, msisdn=msisdn)
+        return Response(line_output(line, actor=request.user))
 
 
 class LinePaymentApi(APIView):

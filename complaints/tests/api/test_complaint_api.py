@@ -36,6 +36,7 @@ def test_a_retried_intake_files_one_complaint_and_another_body_with_the_key_is_r
     first = client.post("/api/v1/complaints", body, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
     again = client.post("/api/v1/complaints", body, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
     assert first.status_code == again.status_code == 201 and first.json() == again.json()
+    assert again["Idempotent-Replayed"] == "true" and "Idempotent-Replayed" not in first
     data = first.json()
     assert data["status"] == "to_review" and data["msisdn"] == line.msisdn and data["channel"] == "hotline"
     assert [s["stage"] for s in data["steps"]] == ["intake", "review"]
@@ -121,6 +122,7 @@ def test_a_step_with_an_idempotency_key_replays_its_first_answer(walk, handler):
     first = api(handler).post(url, {"reply": "已处理"}, format="json", HTTP_IDEMPOTENCY_KEY="r-1")
     again = api(handler).post(url, {"reply": "已处理"}, format="json", HTTP_IDEMPOTENCY_KEY="r-1")
     assert first.status_code == again.status_code == 200 and first.json() == again.json()
+    assert again["Idempotent-Replayed"] == "true"
     assert AuditEvent.objects.filter(action="complaint.reply").count() == 1
     without_key = api(handler).post(url, {"reply": "已处理"}, format="json")
     assert without_key.status_code == 409 and without_key.json()["code"] == "complaint_state"

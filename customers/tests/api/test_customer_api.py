@@ -89,7 +89,7 @@ def test_create_returns_201_with_a_masked_identity(api):
     body = response.json()
     customer = Customer.objects.get()
     assert body["id"] == customer.pk and body["kind"] == "individual"
-    assert body["identity"]["number"] == "110***********002X" and ID not in response.content.decode()
+    assert body["identity"]["number"] == "110**************X" and ID not in response.content.decode()
     assert body["contact_phone"] == "139****1111" and body["classes"] == [] and body["lines"] == []
 
 
@@ -118,6 +118,7 @@ def test_create_with_an_idempotency_key_replays_and_refuses_another_body(api):
     first = api.post("/api/v1/customers", _body(), format="json", **headers)
     again = api.post("/api/v1/customers", _body(), format="json", **headers)
     assert first.status_code == again.status_code == 201 and first.json() == again.json()
+    assert again["Idempotent-Replayed"] == "true" and "Idempotent-Replayed" not in first
     other = api.post("/api/v1/customers", _body(name="李四"), format="json", **headers)
     assert other.status_code == 409 and other.json()["code"] == "idempotency_key_reused"
     assert Customer.objects.count() == 1

@@ -20,11 +20,12 @@ def api(opening):
     return client
 
 
-def _open(api, opening, **extra):
+def _open(api, opening, HTTP_IDEMPOTENCY_KEY=None, **extra):  # noqa: N803 (the header's name)
+    headers = {"HTTP_IDEMPOTENCY_KEY": HTTP_IDEMPOTENCY_KEY} if HTTP_IDEMPOTENCY_KEY else {}
     body = {"customer_id": opening.customer.pk, "msisdn": "13912345670", "product_code": "5G128",
             "sim_capacity": "usim", "payment_method": "cash", "documents_checked": ["id_original"],
             "service_password": "428571", **extra}
-    return api.post("/api/v1/orders/open-account", body, format="json")
+    return api.post("/api/v1/orders/open-account", body, format="json", **headers)
 
 
 def test_open_pay_follow_to_completion(api, opening):
@@ -57,7 +58,7 @@ def test_open_pay_follow_to_completion(api, opening):
 
     line = api.get("/api/v1/lines/13912345670").json()
     assert line["state"] == "active" and line["balance"] == "100.00" and line["product"]["code"] == "5G128"
-    assert "*" in line["owner"]["identity"] and "*" in line["owner"]["name"]
+    assert "*" in line["owner"]["identity"] and line["owner"]["name"] == opening.customer.name   # the rep's rule
 
     pdf = api.get(result["documents"][0]["pdf_url"])
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
@@ -75,6 +76,25 @@ def test_a_suggested_service_password_is_returned_once(api, opening):
     opening.reserve()
     response = _open(api, opening, service_password="")
     assert response.status_code == 201 and len(response.json()["initial_service_password"]) == 6
+
+
+def test_the_generated_password_is_never_stored_for_replays(api, opening):
+    """Issue 12 item 5: the idempotency table keeps no secret; a replay says the password was shown."""
+    import json
+
+    from boss.models import IdempotencyKey
+
+    opening.reserve()
+    first = _open(api, opening, service_password="", HTTP_IDEMPOTENCY_KEY="open-1")
+    password = first.json()["initial_service_password"]
+    assert first.status_code == 201 and len(password) == 6
+    stored = IdempotencyKey.objects.get(key="open-1")
+    assert password not in json.dumps(stored.response) and "initial_service_password" not in stored.response
+    again = _open(api, opening, service_password="", HTTP_IDEMPOTENCY_KEY="open-1")
+    assert again.status_code == 201 and again["Idempotent-Replayed"] == "true"
+    body = again.json()
+    assert "initial_service_password" not in body and body["secrets_already_shown"] == ["initial_service_password"]
+    assert body["order_id"] == first.json()["order_id"] and Order.objects.count() == 1
 
 
 @pytest.mark.parametrize("body, code", [
