@@ -12,15 +12,43 @@ from django.core.management import call_command
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_production_settings_pass_check_deploy():
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+def _check_deploy(**extra):
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "BOSS_DEMO_DEPLOYMENT")}
     env.update({"DJANGO_SETTINGS_MODULE": "boss.settings.production",
            "SECRET_KEY": "x7!Qm2#vL9$pR4&tW8*zN1^cB5(hJ3)kF6@dS0%gY-Lq8+Vd3~Ea6=Ro1?Ui4",
            "ALLOWED_HOSTS": "boss.example.cn",
-           "DATABASE_URL": "sqlite:////tmp/boss-check.sqlite3"})
-    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-                            cwd=ROOT, env=env, capture_output=True, text=True)
+           "DATABASE_URL": "sqlite:////tmp/boss-check.sqlite3", **extra})
+    return subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+                          cwd=ROOT, env=env, capture_output=True, text=True)
+
+
+def test_production_settings_pass_check_deploy_as_a_declared_demo():
+    result = _check_deploy(BOSS_DEMO_DEPLOYMENT="true")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_deploy_fails_on_a_simulator_in_production():
+    """Issue 12 item 10: the simulated HLR and national count service are refused by `check --deploy`."""
+    result = _check_deploy()
+    out = result.stdout + result.stderr
+    assert result.returncode != 0 and "boss.E001" in out
+    assert "BOSS_NETWORK_ADAPTER" in out and "BOSS_NATIONAL_COUNT_BACKEND" in out
+
+
+def test_the_simulator_table_covers_every_outside_party(settings):
+    from boss.checks import check_no_simulators
+
+    settings.BOSS_DEMO_DEPLOYMENT = False
+    settings.BOSS_NETWORK_ADAPTER = "provisioning.adapters.SimulatedHlr"
+    settings.BOSS_NATIONAL_COUNT_BACKEND = "acme.national.GroupCountService"
+    settings.BOSS_SMS_BACKEND = "notifications.backends.SimulatedSmsGateway"
+    assert {e.msg.split(" ")[0] for e in check_no_simulators()} == {"BOSS_NETWORK_ADAPTER", "BOSS_SMS_BACKEND"}
+    settings.BOSS_NETWORK_ADAPTER = "acme.hlr.HuaweiHlr"
+    settings.BOSS_SMS_BACKEND = "acme.sms.Gateway"
+    assert check_no_simulators() == []
+    settings.BOSS_SMS_BACKEND = "notifications.backends.SimulatedSmsGateway"
+    settings.BOSS_DEMO_DEPLOYMENT = True
+    assert check_no_simulators() == []
 
 
 def test_production_settings_refuse_to_start_without_a_secret_key():
