@@ -54,9 +54,9 @@ class BillTable(tables.Table):
         return record.number
 
     def render_customer(self, value):
-        from boss.masking import mask_name
+        from boss.masking import name_for
 
-        return mask_name(value)
+        return name_for(getattr(getattr(self, "request", None), "user", None), value)
 
     def render_total(self, value):
         return _money(value)
@@ -98,9 +98,9 @@ class ArrearsCaseTable(tables.Table):
         empty_text = _("No account is in arrears.")
 
     def render_customer(self, value):
-        from boss.masking import mask_name
+        from boss.masking import name_for
 
-        return mask_name(value)
+        return name_for(getattr(getattr(self, "request", None), "user", None), value)
 
     def render_status(self, record):
         tone = {"reminded": "warn", "suspended": "bad"}.get(record.status, "neutral")
@@ -130,9 +130,9 @@ class RefundCaseTable(tables.Table):
         empty_text = _("No refund case matches.")
 
     def render_customer(self, value):
-        from boss.masking import mask_name
+        from boss.masking import name_for
 
-        return mask_name(value)
+        return name_for(getattr(getattr(self, "request", None), "user", None), value)
 
     def render_status(self, record):
         tone = {"requested": "warn", "approved": "warn", "rejected": "neutral", "paid": "ok"}[record.status]

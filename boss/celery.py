@@ -8,12 +8,24 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab  # noqa: F401  (used by the schedules the later apps add)
+from celery.signals import after_setup_logger, after_setup_task_logger
 
 # Safe by default: the production settings (DEBUG off) unless DJANGO_SETTINGS_MODULE says otherwise
 # (`make run` sets boss.settings.local for its worker and beat).
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "boss.settings.production")
 
 app = Celery("boss")
+
+
+def _mask_worker_logs(*args, **kwargs):
+    """Celery sets up its own handlers when a worker or beat starts: they get the masking filter too."""
+    from boss.logging import mask_every_handler
+
+    mask_every_handler()
+
+
+after_setup_logger.connect(_mask_worker_logs, weak=False)
+after_setup_task_logger.connect(_mask_worker_logs, weak=False)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

@@ -128,7 +128,8 @@ class Staff(AbstractUser):
     class Meta:
         verbose_name = _("staff user")
         verbose_name_plural = _("staff users")
-        permissions = [("use_counter", _("Can use the counter screens"))]
+        permissions = [("use_counter", _("Can use the counter screens")),
+                       ("view_full_name", _("Can see customers' names in full"))]
 
     def __str__(self):
         full = f"{self.last_name}{self.first_name}".strip()

@@ -21,28 +21,31 @@ class Role:
 
 # Every staff role uses the counter frame (home, search, language).
 _BASE = ("boss.use_counter",)
+# Customers' names in full (boss.masking.name_for): the roles that serve or handle the customer. Managers,
+# the data-business room and administrators see them masked, on every screen and endpoint alike.
+_FULL_NAME = ("boss.view_full_name",)
 
 ROLES: dict[str, Role] = {
     r.code: r
     for r in [
-        Role("sales_rep", _("Sales rep"), _BASE),
-        Role("customer_manager", _("Customer manager"), _BASE),
-        Role("store_manager", _("Store manager"), _BASE + (
+        Role("sales_rep", _("Sales rep"), _BASE + _FULL_NAME),
+        Role("customer_manager", _("Customer manager"), _BASE + _FULL_NAME),
+        Role("store_manager", _("Store manager"), _BASE + _FULL_NAME + (
             "boss.view_auditevent",
         )),
-        Role("account_clerk", _("Account-room clerk"), _BASE + (
+        Role("account_clerk", _("Account-room clerk"), _BASE + _FULL_NAME + (
             "boss.all_halls",
         )),
-        Role("big_customer_room", _("Big-customer room"), _BASE + (
+        Role("big_customer_room", _("Big-customer room"), _BASE + _FULL_NAME + (
             "boss.all_halls",
         )),
         Role("data_business_room", _("Data-business room"), _BASE + (
             "boss.all_halls",
         )),
-        Role("complaint_reviewer", _("Complaint reviewer"), _BASE + (
+        Role("complaint_reviewer", _("Complaint reviewer"), _BASE + _FULL_NAME + (
             "boss.all_halls",
         )),
-        Role("department_handler", _("Department handler"), _BASE + (
+        Role("department_handler", _("Department handler"), _BASE + _FULL_NAME + (
             "boss.all_halls",
         )),
         Role("manager", _("Manager"), _BASE + (

@@ -20,7 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from boss.masking import mask_msisdn, mask_name
+from boss.masking import mask_msisdn
 from boss.models import ImmutableModel, TimeStampedModel
 
 
@@ -453,7 +453,3 @@ class ArticleUse(models.Model):
     def __str__(self):
         return f"{self.article_id} @ {self.used_at:%Y-%m-%d}"
 
-
-def caller_masked(complaint: Complaint) -> str:
-    """The caller as lists show it: name masked to the family name."""
-    return mask_name(complaint.caller_display)

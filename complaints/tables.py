@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from boss.masking import name_for
 from boss.tariffs import tariff
-from complaints.models import Complaint, ComplaintStep, Escalation, caller_masked
+from complaints.models import Complaint, ComplaintStep, Escalation
 
 STATUS_TONE = {
     Complaint.Status.TO_REVIEW: "warn", Complaint.Status.DISPATCHED: "neutral", Complaint.Status.REPLIED: "warn",
@@ -70,7 +71,7 @@ class ComplaintTable(tables.Table):
         return _number_link(record, getattr(record, "is_vip", False))
 
     def render_caller(self, record):
-        return caller_masked(record) or "—"
+        return name_for(getattr(getattr(self, "request", None), "user", None), record.caller_display) or "—"
 
     def render_status(self, record):
         return _badge(record.get_status_display(), STATUS_TONE.get(record.status, "neutral"))
@@ -120,7 +121,8 @@ class QueueTable(tables.Table):
         return _badge(complaint.get_severity_display(), tone)
 
     def render_caller(self, record):
-        return caller_masked(record.complaint) or "—"
+        return name_for(getattr(getattr(self, "request", None), "user", None),
+                        record.complaint.caller_display) or "—"
 
     def render_due_at(self, record):
         return _due(record.due_at)

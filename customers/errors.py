@@ -253,6 +253,15 @@ class RevealFieldError(FieldError):
         return _("This field cannot be revealed.")
 
 
+class IdentitySearchLimitError(DomainError):
+    """Searches by full identity number are throttled per user (tariff identity.searches_per_hour)."""
+
+    code, status, field = "identity_search_limit", 429, "query"
+
+    def default_message(self):
+        return _("You have reached the number of searches by identity number allowed per hour. Try again later.")
+
+
 class RevealLimitError(DomainError):
     code, status = "reveal_limit", 429
 

@@ -4,7 +4,7 @@ mobile number. Results carry masked identity numbers and the class badges (VIP, 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from boss.masking import mask, mask_msisdn
+from boss.masking import mask, mask_msisdn, name_for
 from boss.search import SearchHit
 from customers.selectors import customer_classes_active, customer_search
 from customers.templatetags.customers_tags import class_tone
@@ -23,11 +23,16 @@ def _customer_detail(customer) -> str:
 
 
 def search_provider(*, actor, query: str) -> list[SearchHit]:
-    result = customer_search(actor=actor, query=query)
+    from customers.errors import IdentitySearchLimitError
+
+    try:
+        result = customer_search(actor=actor, query=query)
+    except IdentitySearchLimitError as exc:
+        return [SearchHit(kind=_("Refused"), title=str(exc.message), detail="", url="")]
     owners = {c.pk: c for c in result.customers}
     hits = [
         SearchHit(kind=_("Line"), title=line.msisdn,
-                  detail=f"{line.get_status_display()} · {line.customer.name} · "
+                  detail=f"{line.get_status_display()} · {name_for(actor, line.customer.name)} · "
                          f"{mask(line.customer.identity.number)}",
                   url=reverse("customers:detail", args=[line.customer_id]),
                   badges=_badges(owners[line.customer_id]) if line.customer_id in owners else ())

@@ -110,7 +110,9 @@ def customer_search(*, actor, query: str, limit: int = 20) -> SearchResult:
     """Customers by identity number (normalised, exact, any document type; a 15-digit legacy number is
     converted), by name (prefix, uses the index) and lines by mobile number (exact).
 
-    An identity number must reach this through a POST body, never a URL (the callers see to it).
+    An identity number must reach this through a POST body, never a URL (the callers see to it). A search
+    by identity number is throttled per user and audited with the number masked (issue 12 item 7).
+    Raises IdentitySearchLimitError.
     """
     result = SearchResult()
     if not actor.has_perm("customers.view_customer"):
@@ -130,11 +132,42 @@ def customer_search(*, actor, query: str, limit: int = 20) -> SearchResult:
         return result
     numbers = identity_lookup_numbers(query)
     if numbers:
+        _identity_search_allowed(actor=actor)
         result.customers = list(base.filter(identity__number__in=numbers).order_by("pk")[:limit])
+        identity_search_audit(actor=actor, number=numbers[0], found=len(result.customers))
         if result.customers:
             return result
     result.customers = list(base.filter(name__startswith=query).order_by("name", "pk")[:limit])
     return result
+
+
+IDENTITY_SEARCH_ACTION = "customer.search_identity"
+
+
+def _identity_search_allowed(*, actor) -> None:
+    """At most tariff identity.searches_per_hour searches by full identity number per user and hour
+    (counted from the audit trail). Raises IdentitySearchLimitError."""
+    from datetime import timedelta
+
+    from boss.logging import security_log
+    from boss.tariffs import tariff
+    from customers.errors import IdentitySearchLimitError
+
+    limit = tariff("identity.searches_per_hour")
+    recent = AuditEvent.objects.filter(actor=actor, action=IDENTITY_SEARCH_ACTION,
+                                       occurred_at__gte=timezone.now() - timedelta(hours=1)).count()
+    if recent >= limit:
+        security_log.warning("identity search throttled: user=%s", getattr(actor, "username", "?"))
+        raise IdentitySearchLimitError(limit=limit)
+
+
+def identity_search_audit(*, actor, number: str, found: int) -> None:
+    """Each search by identity number is audited: who, when, where, how many found; the number masked."""
+    from boss.audit import audit_record
+    from boss.masking import mask
+
+    audit_record(actor=actor, action=IDENTITY_SEARCH_ACTION, target=None,
+                 after={"number": mask(number), "found": found})
 
 
 # --------------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from boss.masking import mask, mask_msisdn
+from boss.masking import mask, mask_msisdn, name_for
 from customers.models import Customer, CustomerClass
 
 
@@ -32,6 +32,9 @@ class CustomerTable(tables.Table):
 
     def render_classes(self, record):
         return render_to_string("customers/_class_badges.html", {"classes": record.active_classes})
+
+    def render_name(self, value):
+        return name_for(getattr(getattr(self, "request", None), "user", None), value)
 
     def render_identity(self, record):
         return f"{record.identity.get_doc_type_display()} {mask(record.identity.number)}"

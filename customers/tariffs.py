@@ -9,6 +9,9 @@ PARAMS = [
     Param("customer.vip_max_level", "5", "int", _("Highest big-customer (VIP) level"), pgettext_lazy("unit", "level")),
     Param("identity.national_count_timeout_seconds", "3", "int",
           _("Time to wait for the group's card-count check before refusing the opening"), _("seconds")),
+    # Issue 12 item 7: a look-up by full identity number is throttled and audited (no oracle for partners).
+    Param("identity.searches_per_hour", "60", "int",
+          _("Searches by full identity number one staff member may make per hour"), _("searches")),
     Param("privacy.reveal_reason_min_length", "2", "int",
           _("Shortest reason accepted for revealing personal data"), _("characters")),
 ]

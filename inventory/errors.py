@@ -14,6 +14,15 @@ class NumberUnavailableError(DomainError):
         return _("This number is not available: another counter holds or has taken it. Choose another number.")
 
 
+class ReservationQuotaError(DomainError):
+    """Too many live reservations for one rep or one hall (tariff parameters number.max_live_reservations_*)."""
+
+    code, status, field = "reservation_quota", 429, "msisdn"
+
+    def default_message(self):
+        return _("Too many numbers are reserved: release some, or open the accounts they are held for, first.")
+
+
 class ReturnPriorityExpiredError(DomainError):
     """A former number in cool-down asked back by its returning customer after their priority ended."""
 

@@ -50,7 +50,7 @@ from billing.services.refunds import (
 from billing.templatetags.billing_tags import item_label
 from boss.errors import InvalidInputError
 from boss.idempotency import idempotent
-from boss.masking import mask, mask_name
+from boss.masking import mask, name_for
 from boss.money import ZERO
 from boss.pdf import pdf_response
 from boss.permissions import RequiresPerm
@@ -453,7 +453,8 @@ class RefundOutput(serializers.Serializer):
                 "collected": _money(item.paid_amount)}
 
     def get_customer(self, case) -> str:
-        return mask_name(case.account.customer.name)
+        request = self.context.get("request")
+        return name_for(request.user if request is not None else None, case.account.customer.name)
 
     def get_bank_account(self, case) -> str:
         return mask(case.account.bank_account_number)
@@ -489,7 +490,8 @@ class RefundCollectionApi(generics.ListAPIView):
         line = line_get_for_billing(actor=request.user, msisdn=data.validated_data["msisdn"])
         case = refund_request(actor=request.user, account=line.account, line=line,
                               description=data.validated_data["description"])
-        return Response(RefundOutput(refund_get_for_actor(actor=request.user, pk=case.pk)).data, status=201)
+        case = refund_get_for_actor(actor=request.user, pk=case.pk)
+        return Response(RefundOutput(case, context={"request": request}).data, status=201)
 
 
 class RefundDetailApi(APIView):
@@ -499,7 +501,8 @@ class RefundDetailApi(APIView):
 
     @extend_schema(responses={200: RefundOutput})
     def get(self, request, number: str):
-        return Response(RefundOutput(refund_get_for_actor(actor=request.user, number=number)).data)
+        case = refund_get_for_actor(actor=request.user, number=number)
+        return Response(RefundOutput(case, context={"request": request}).data)
 
 
 class RefundDecisionApi(APIView):
@@ -533,7 +536,8 @@ class RefundDecisionApi(APIView):
         refund_decide(actor=request.user, case=case, approve=values["decision"] == "approve",
                       over_deducted=values["over_deducted"], amount=values["amount"], note=values["note"],
                       collection_item=item)
-        return Response(RefundOutput(refund_get_for_actor(actor=request.user, pk=case.pk)).data)
+        case = refund_get_for_actor(actor=request.user, pk=case.pk)
+        return Response(RefundOutput(case, context={"request": request}).data)
 
 
 class RefundFormApi(APIView):
@@ -569,7 +573,8 @@ class RefundPaymentApi(APIView):
 
         def run():
             paid = refund_pay(actor=request.user, case=case, amount=values["amount"], documents=values["documents"])
-            return 200, RefundOutput(refund_get_for_actor(actor=request.user, pk=paid.pk)).data
+            paid = refund_get_for_actor(actor=request.user, pk=paid.pk)
+            return 200, RefundOutput(paid, context={"request": request}).data
 
         result = idempotent(actor=request.user, key=request.headers.get("Idempotency-Key"), scope="billing.refund_pay",
                             params={"case": case.pk, "amount": str(values["amount"]),

@@ -39,6 +39,14 @@ def absolute(value):
 
 
 @register.filter
+def name_for(value, user):
+    """`{{ customer.name|name_for:user }}`: the one per-role rule of boss.masking.name_for."""
+    from boss.masking import name_for as _name_for
+
+    return _name_for(user, value)
+
+
+@register.filter
 def mask_name(value):
     from boss.masking import mask_name as _mask_name
 

@@ -3,8 +3,19 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from boss.masking import mask, mask_address, mask_msisdn
+from boss.masking import mask, mask_address, mask_msisdn, name_for
 from customers.models import CustomerIdentity
+
+
+class NameField(serializers.CharField):
+    """A customer's name by the one per-role rule (boss.masking.name_for): the serializer's context carries
+    the `actor` (or the `request`); without one it is masked."""
+
+    def to_representation(self, value):
+        actor = self.context.get("actor")
+        if actor is None and self.context.get("request") is not None:
+            actor = self.context["request"].user
+        return name_for(actor, value)
 
 
 class IdentityInput(serializers.Serializer):
@@ -27,7 +38,7 @@ class MoneyField(serializers.DecimalField):
 class IdentityOutput(serializers.Serializer):
     type = serializers.CharField(source="doc_type")
     number = serializers.SerializerMethodField(help_text="masked")
-    name = serializers.CharField()
+    name = NameField(help_text="in full or masked, by the caller's role")
     address = serializers.SerializerMethodField(help_text="masked")
     check_method = serializers.CharField()
     checked_at = serializers.DateTimeField(allow_null=True)
@@ -74,7 +85,7 @@ class AccountMoneyOutput(serializers.Serializer):
 class CustomerSummaryOutput(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.CharField()
-    name = serializers.CharField()
+    name = NameField(help_text="in full or masked, by the caller's role")
     identity = IdentityOutput()
     contact_phone = serializers.SerializerMethodField(help_text="masked")
     classes = ClassOutput(many=True, source="active_classes")
@@ -107,10 +118,10 @@ class CustomerOutput(CustomerSummaryOutput):
         return AccountMoneyOutput(self._profile(customer).accounts, many=True).data
 
 
-def customer_output(customer) -> dict:
+def customer_output(customer, *, actor) -> dict:
     """The full customer body (classes, lines, accounts) in a fixed number of queries."""
     from customers.selectors import customer_profile
 
     profile = customer_profile(customer=customer, event_limit=0)
     customer.active_classes = profile.classes_active
-    return CustomerOutput(customer, context={"profile": profile}).data
+    return CustomerOutput(customer, context={"profile": profile, "actor": actor}).data

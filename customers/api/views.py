@@ -102,7 +102,7 @@ class CustomerCreateApi(APIView):
 
         def run():
             customer = customer_create(actor=request.user, **kwargs)
-            return status.HTTP_201_CREATED, customer_output(customer)
+            return status.HTTP_201_CREATED, customer_output(customer, actor=request.user)
 
         key = request.headers.get("Idempotency-Key")
         if key:
@@ -119,7 +119,7 @@ class CustomerDetailApi(APIView):
 
     @extend_schema(responses={200: CustomerOutput})
     def get(self, request, pk: int):
-        return Response(customer_output(customer_get_for_actor(actor=request.user, pk=pk)))
+        return Response(customer_output(customer_get_for_actor(actor=request.user, pk=pk), actor=request.user))
 
 
 class CustomerContactApi(APIView):
@@ -137,7 +137,7 @@ class CustomerContactApi(APIView):
         data.is_valid(raise_exception=True)
         customer = customer_get_for_actor(actor=request.user, pk=pk)
         customer = customer_update(actor=request.user, customer=customer, **data.validated_data)
-        return Response(customer_output(customer))
+        return Response(customer_output(customer, actor=request.user))
 
 
 class CustomerClassAddApi(APIView):
@@ -222,4 +222,4 @@ class CustomerSearchApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         result = customer_search(actor=request.user, query=data.validated_data["query"])
-        return Response(self.OutputSerializer({"results": result.customers}).data)
+        return Response(self.OutputSerializer({"results": result.customers}, context={"actor": request.user}).data)

@@ -17,11 +17,12 @@ from customers.selectors import CLASS_TONES, LINE_STATUS_TONES, customer_banner,
 register = template.Library()
 
 
-@register.inclusion_tag("customers/_banner.html", name="customer_banner")
-def customer_banner_tag(customer, line=None):
+@register.inclusion_tag("customers/_banner.html", name="customer_banner", takes_context=True)
+def customer_banner_tag(context, customer, line=None):
     """The banner of a customer, or of one of their lines (its state and its account's money); nothing
-    when the screen serves no customer yet."""
-    return {"banner": customer_banner(customer=customer, line=line) if customer is not None else None}
+    when the screen serves no customer yet. The user is passed on for the per-role name rule."""
+    return {"banner": customer_banner(customer=customer, line=line) if customer is not None else None,
+            "user": context.get("user")}
 
 
 @register.inclusion_tag("customers/_class_badges.html")

@@ -27,6 +27,7 @@ from inventory.errors import (
     ReservationCustomerMismatchError,
     ReservationNotFoundError,
     ReservationNotHolderError,
+    ReservationQuotaError,
     ReturnPriorityExpiredError,
 )
 from inventory.models import NumberReservation, NumberResource
@@ -104,8 +105,9 @@ def number_reserve(*, actor: Staff, msisdn: str, customer=None) -> NumberReserva
     inserted. Raises NumberNotFoundError, NumberUnavailableError, ReturnPriorityExpiredError.
     """
     msisdn = msisdn_normalize(msisdn)
-    number = _lock_number(msisdn, nowait=True)
     now = timezone.now()
+    _ensure_quota(actor=actor, now=now)
+    number = _lock_number(msisdn, nowait=True)
     status = number.effective_status(now)
     taking_back = status == Status.FROZEN and number.in_cool_down(now)
     if not taking_back and status != Status.FREE:
@@ -136,6 +138,32 @@ def number_reserve(*, actor: Staff, msisdn: str, customer=None) -> NumberReserva
                  | ({"in_cool_down_until": number.frozen_until.isoformat()}
                     if taking_back and number.frozen_until else {}))
     return reservation
+
+
+def _ensure_quota(*, actor: Staff, now) -> None:
+    """Live reservations per rep and per hall are capped (tariff parameters). The hall's row (else the
+    staff row) is locked first, so two counters of one hall cannot both take the last place.
+    Raises ReservationQuotaError."""
+    from boss.models import Hall
+
+    if actor.hall_id is not None:
+        lock(Hall.objects.filter(pk=actor.hall_id)).get()
+    else:
+        lock(Staff.objects.filter(pk=actor.pk)).get()
+    live = NumberReservation.objects.filter(state=NumberReservation.State.ACTIVE, reserved_until__gt=now)
+    per_rep = tariff("number.max_live_reservations_per_rep")
+    held = live.filter(reserved_by=actor).count()
+    if held >= per_rep:
+        raise ReservationQuotaError(
+            _("You already hold %(count)s live reservations, the most one person may: release some, or open the "
+              "accounts they are held for, first.") % {"count": held}, limit=per_rep)
+    if actor.hall_id is not None:
+        per_hall = tariff("number.max_live_reservations_per_hall")
+        held = live.filter(hall_id=actor.hall_id).count()
+        if held >= per_hall:
+            raise ReservationQuotaError(
+                _("This hall already holds %(count)s live reservations, the most it may: release some first.")
+                % {"count": held}, limit=per_hall)
 
 
 def _give_back(number: NumberResource, *, now) -> None:

@@ -71,8 +71,12 @@ def open_account_start(request):
     create = CustomerCreateForm(request.POST if request.POST.get("action") == "create" else None)
     result = None
     if find.is_bound and find.is_valid():
-        result = customer_search(actor=request.user, query=find.cleaned_data["q"])
-        find = CustomerFindForm()  # the typed ID number is not echoed back into the page
+        try:
+            result = customer_search(actor=request.user, query=find.cleaned_data["q"])
+        except DomainError as exc:
+            form_add_domain_error(find, exc)
+        else:
+            find = CustomerFindForm()  # the typed ID number is not echoed back into the page
     if create.is_bound and create.is_valid():
         data = dict(create.cleaned_data)
         key = data.pop("idempotency_key")
