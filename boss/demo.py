@@ -56,6 +56,29 @@ USERS = [
     ("admin1", "郭", "勇", "admin", None, None),
 ]
 
+def demo_totp_key(username: str) -> str:
+    """The demo users' authenticator keys are fixed (hex, 20 bytes), so a person can add them to an app from
+    the printed table; never used outside demo data."""
+    import hashlib
+
+    return hashlib.sha1(f"boss-demo-totp-{username}".encode()).hexdigest()
+
+
+def demo_totp_secret(username: str) -> str:
+    import base64
+
+    return base64.b32encode(bytes.fromhex(demo_totp_key(username))).decode()
+
+
+def _enrol_demo_mfa(user, role: str) -> None:
+    """Demo users of the roles that need MFA come enrolled (a confirmed authenticator with the fixed key)."""
+    from django.conf import settings
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if role in settings.BOSS_MFA_ROLES and not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True, key=demo_totp_key(user.username))
+
+
 @transaction.atomic
 def load(stdout=None) -> int:
     from django.contrib.auth.models import Group
@@ -81,6 +104,7 @@ def load(stdout=None) -> int:
             user.save(update_fields=["password"])
             user.groups.add(Group.objects.get(name=role))
             created += 1
+        _enrol_demo_mfa(user, role)
     return created
 
 
@@ -89,6 +113,14 @@ def logins_table() -> str:
 
     lines = ["", f"Demo logins (password for all: {DEMO_PASSWORD})",
              f"  {'user':<14}{'role':<22}workplace"]
+    from django.conf import settings
+
+    mfa = []
     for username, _family, _given, role, hall, dept in USERS:
         lines.append(f"  {username:<14}{role_label(role):<22}{hall or dept or '-'}")
+        if role in settings.BOSS_MFA_ROLES:
+            mfa.append(f"  {username:<14}{demo_totp_secret(username)}")
+    if mfa and settings.BOSS_MFA_REQUIRED:
+        lines += ["", "These roles also type a code from an authenticator app (TOTP key below), or run",
+                  "  .venv/bin/python manage.py demo_totp <user>   for the current code:", *mfa]
     return "\n".join(lines)

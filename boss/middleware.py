@@ -70,6 +70,30 @@ class LanguageMiddleware:
         return response
 
 
+class MfaRequiredMiddleware:
+    """Users of the roles that need a second factor (boss.mfa) reach nothing but the MFA screen, logout,
+    the language switch and static files until their session is verified; the API answers 403
+    `mfa_required` to such a session (API tokens are issued per user by the administrator)."""
+
+    ALLOWED = ("/mfa/", "/logout/", "/language/", "/static/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from boss.mfa import mfa_required
+
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated and not request.path.startswith(self.ALLOWED)
+                and not user.is_verified() and mfa_required(user)):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"code": "mfa_required", "params": {},
+                                     "message": _("Your role needs the second login step: open the counter and "
+                                                  "verify with your authenticator app first.")}, status=403)
+            return redirect(f"{reverse('mfa')}?next={request.path}")
+        return self.get_response(request)
+
+
 class SessionLifetimeMiddleware:
     """The idle timeout (30 minutes) slides with SESSION_SAVE_EVERY_REQUEST; this adds the absolute cap
     (12 hours after login, ASVS 3.3.2): past it the user logs in again."""

@@ -6,12 +6,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from boss.views import admin_screens, auth, home
+from boss.views import admin_screens, auth, home, mfa
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("mfa/", mfa.mfa_view, name="mfa"),
     path("language/", auth.language_switch, name="language_switch"),
     path("search/", home.search_view, name="search"),
     path("audit/", admin_screens.AuditListView.as_view(), name="audit_list"),

@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     *PROJECT_APPS,
 ]
 
@@ -67,8 +70,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "boss.middleware.SessionLifetimeMiddleware",
     "boss.middleware.LanguageMiddleware",
+    "boss.middleware.MfaRequiredMiddleware",
     "boss.middleware.RejectNulMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -140,6 +145,11 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 3600)
 SESSION_COOKIE_SAMESITE = "Lax"
+
+# MFA (ASVS 4.3.1, boss/mfa.py): a TOTP app and recovery codes for these roles (and superusers).
+BOSS_MFA_REQUIRED = env.bool("BOSS_MFA_REQUIRED", default=True)
+BOSS_MFA_ROLES = ("admin", "manager", "account_clerk")
+OTP_TOTP_ISSUER = "BOSS"
 
 # django-axes: one hall shares one IP, so lock the user name from that IP, not the whole hall.
 AXES_FAILURE_LIMIT = 5
