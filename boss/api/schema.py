@@ -8,7 +8,27 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
 
+# The refusals every operation may answer with the error body (issue 12 item 11): bad input, no or a bad
+# token, a missing permission (or the second login step), an object outside the caller's scope, a throttle;
+# 409 (a state or a key refused) for the operations that change something.
+ERROR_STATUSES = ("400", "401", "403", "404", "429")
+WRITE_ERROR_STATUSES = ("409",)
+
+
 class AutoSchema(BaseAutoSchema):
+    def _get_response_bodies(self, direction="response"):
+        """The operation's own answers plus its error answers, each `ErrorOutput` in JSON, so a client generated
+        from the schema handles them."""
+        responses = super()._get_response_bodies(direction)
+        if direction != "response":
+            return responses
+        statuses = ERROR_STATUSES + (WRITE_ERROR_STATUSES if self.method not in ("GET", "HEAD", "OPTIONS") else ())
+        for status in statuses:
+            if status not in responses:
+                responses[status] = self._get_response_for_code(ErrorOutput, status, ["application/json"], direction)
+                responses[status]["description"] = ERROR_DESCRIPTIONS[status]
+        return responses
+
     def _get_serializer_name(self, serializer, direction, bypass_extensions=False):
         name = super()._get_serializer_name(serializer, direction, bypass_extensions)
         qualname = type(serializer).__qualname__
@@ -37,6 +57,16 @@ class ErrorOutput(serializers.Serializer):
     code = serializers.CharField()
     message = serializers.CharField()
     params = serializers.DictField()
+
+
+ERROR_DESCRIPTIONS = {
+    "400": "Bad input (a field error, malformed JSON, a missing Idempotency-Key).",
+    "401": "No or an unknown token.",
+    "403": "The caller's role may not do this (or the second login step is pending).",
+    "404": "Not found, or outside the caller's hall.",
+    "409": "Refused by the state of what it acts on, or an Idempotency-Key reused with another body.",
+    "429": "Too many requests (a throttle or a quota).",
+}
 
 
 def error_responses(*statuses: int) -> dict:
