@@ -7,7 +7,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
-
 # The refusals every operation may answer with the error body (issue 12 item 11): bad input, no or a bad
 # token, a missing permission (or the second login step), an object outside the caller's scope, a throttle;
 # 409 (a state or a key refused) for the operations that change something.
