@@ -255,3 +255,47 @@ class IdempotencyKey(models.Model):
 
     def __str__(self):
         return f"{self.scope}:{self.key}"
+
+
+# --------------------------------------------------------------------------------------------------
+# Bulk exports of personal data (domain-rules A8: a second approver, audited)
+# --------------------------------------------------------------------------------------------------
+
+
+class ExportRequest(TimeStampedModel):
+    """A bulk export of personal data (a customer list, a report with names): asked for by one person,
+    approved by another (never the requester: service and database check), downloaded once by the
+    requester. Each step is audited; the file itself is never stored."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Waiting for approval")
+        APPROVED = "approved", _("Approved, ready to download")
+        REJECTED = "rejected", _("Rejected")
+        DOWNLOADED = "downloaded", _("Downloaded")
+
+    kind = models.CharField(_("export"), max_length=40)
+    params = models.JSONField(_("filters"), default=dict, blank=True)
+    reason = models.CharField(_("reason"), max_length=200)
+    requested_by = models.ForeignKey(Staff, verbose_name=_("requested by"), on_delete=models.PROTECT,
+                                     related_name="+")
+    hall = models.ForeignKey(Hall, verbose_name=_("service hall"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.REQUESTED)
+    decided_by = models.ForeignKey(Staff, verbose_name=_("decided by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    downloaded_at = models.DateTimeField(_("downloaded at"), null=True, blank=True)
+    rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export request")
+        verbose_name_plural = _("export requests")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(decided_by__isnull=True) | ~Q(decided_by=models.F("requested_by")),
+                                   name="export_second_approver"),
+        ]
+        permissions = [("approve_export", _("Can approve bulk exports of personal data"))]
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk}"

@@ -31,7 +31,7 @@ ROLES: dict[str, Role] = {
         Role("sales_rep", _("Sales rep"), _BASE + _FULL_NAME),
         Role("customer_manager", _("Customer manager"), _BASE + _FULL_NAME),
         Role("store_manager", _("Store manager"), _BASE + _FULL_NAME + (
-            "boss.view_auditevent",
+            "boss.view_auditevent", "boss.approve_export",
         )),
         Role("account_clerk", _("Account-room clerk"), _BASE + _FULL_NAME + (
             "boss.all_halls",
@@ -49,7 +49,7 @@ ROLES: dict[str, Role] = {
             "boss.all_halls",
         )),
         Role("manager", _("Manager"), _BASE + (
-            "boss.all_halls", "boss.view_auditevent",
+            "boss.all_halls", "boss.view_auditevent", "boss.approve_export",
         )),
         Role("admin", _("Administrator"), _BASE + (
             "boss.all_halls", "boss.view_auditevent",

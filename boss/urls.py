@@ -6,13 +6,17 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from boss.views import admin_screens, auth, home, mfa
+from boss.views import admin_screens, auth, exports, home, mfa
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("mfa/", mfa.mfa_view, name="mfa"),
+    path("exports/", exports.export_list, name="exports"),
+    path("exports/new/", exports.export_new, name="export_new"),
+    path("exports/<int:pk>/decide/", exports.export_decide_view, name="export_decide"),
+    path("exports/<int:pk>/download/", exports.export_download_view, name="export_download"),
     path("language/", auth.language_switch, name="language_switch"),
     path("search/", home.search_view, name="search"),
     path("audit/", admin_screens.AuditListView.as_view(), name="audit_list"),

@@ -11,3 +11,9 @@ class CustomersConfig(AppConfig):
         from customers.search import search_provider
 
         search.register(search_provider)
+
+        from boss.exports import Exporter, register
+        from customers.exports import customer_list_rows
+
+        register(Exporter(kind="customers.list", label=_("Customer list"), perm="customers.view_customer",
+                          rows=customer_list_rows))
