@@ -17,7 +17,7 @@ def backfill_hall(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('billing', '0017_daily_close'),
+        ('billing', '0018_points_redeem_return'),
         ('boss', '0002_audit_immutable'),
         ('customers', '0008_commitment_order_links'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
