@@ -886,7 +886,7 @@ class DrawerClose(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Difference awaiting approval")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("day close", "Closed")
         REOPENED = "reopened", _("Re-opened")
 
     staff = models.ForeignKey("boss.Staff", verbose_name=_("sales rep"), on_delete=models.PROTECT,
@@ -913,7 +913,7 @@ class DrawerClose(models.Model):
     receipts_total = models.DecimalField(_("receipts total"), **MONEY, default=ZERO)
     red_letters = models.PositiveIntegerField(_("red-letter documents"), default=0)
     red_letters_total = models.DecimalField(_("red-letter total"), **MONEY, default=ZERO)
-    closed_at = models.DateTimeField(_("closed at"), auto_now_add=True)
+    closed_at = models.DateTimeField(pgettext_lazy("day close", "closed at"), auto_now_add=True)
     approved_by = models.ForeignKey("boss.Staff", verbose_name=_("approved by"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
@@ -943,7 +943,7 @@ class HallDayClose(models.Model):
     booked on that day for the hall; a manager may re-open it with a reason (audited)."""
 
     class State(models.TextChoices):
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("day close", "Closed")
         REOPENED = "reopened", _("Re-opened")
 
     hall = models.ForeignKey("boss.Hall", verbose_name=_("service hall"), on_delete=models.PROTECT,
@@ -958,7 +958,7 @@ class HallDayClose(models.Model):
                                                related_name="hall_day_close")
     closed_by = models.ForeignKey("boss.Staff", verbose_name=_("closed by"), on_delete=models.PROTECT,
                                   related_name="+")
-    closed_at = models.DateTimeField(_("closed at"), auto_now_add=True)
+    closed_at = models.DateTimeField(pgettext_lazy("day close", "closed at"), auto_now_add=True)
     reopened_by = models.ForeignKey("boss.Staff", verbose_name=_("re-opened by"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
     reopened_at = models.DateTimeField(_("re-opened at"), null=True, blank=True)
