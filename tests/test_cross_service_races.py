@@ -300,7 +300,8 @@ def test_twenty_rounds_of_fee_collection_against_customer_contact_changes(live, 
     assert balance(line.account) == money_before + D("10.00") * ROUNDS
     assert Customer.objects.get(pk=line.customer_id).contact_phone == f"1380000{ROUNDS - 1:04d}"
     assert Order.objects.filter(kind=Order.Kind.CUSTOMER_DATA).count() == ROUNDS // 2
-    assert AuditEvent.objects.filter(action="customer.update_contact").count() == ROUNDS // 2
+    # Both ways change the contact through customers.customer_update, so each change audits it once.
+    assert AuditEvent.objects.filter(action="customer.update_contact").count() == ROUNDS
     assert ledger_check_balanced() == []
 
 

@@ -52,6 +52,7 @@ def test_bill_run_itemised_bill_and_a_refund_across_three_roles(live_server, bro
     clerk = make_staff("account_clerk", username="e2e_clerk", hall=None)
     other_clerk = make_staff("account_clerk", username="e2e_clerk2", hall=None)
     rep = make_staff("sales_rep", username="e2e_rep")
+    requester = make_staff("sales_rep", username="e2e_rep_requester")   # three people: request, approve, pay
 
     # The account room bills March and watches the report.
     page = login(browser, live_server, clerk)
@@ -85,7 +86,7 @@ def test_bill_run_itemised_bill_and_a_refund_across_three_roles(live_server, bro
     # The bank takes 20 yuan too much; the complaint opens a refund case.
     (batch,) = bank_collection_create(actor=clerk, period=date(2025, 3, 1))
     bank_collection_item_answer(actor=clerk, item=batch.items.get(), paid=True, amount=Decimal("85.60"))
-    case = refund_request(actor=rep, account=line.account, line=line, description="三月托收多扣了20元")
+    case = refund_request(actor=requester, account=line.account, line=line, description="三月托收多扣了20元")
     # the rep's drawer holds the day's cash (another customer's prepayment)
     payment_collect(actor=rep, account=Account.objects.create(customer=line.customer), amount=Decimal("200.00"),
                     method="cash")

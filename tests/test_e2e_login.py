@@ -19,7 +19,7 @@ def test_rep_logs_in_and_sees_the_chinese_counter_home(live_server, page, make_s
     page.wait_for_url(f"{live_server.url}/")
     assert page.locator("h1").inner_text() == "今日工作"
     assert page.get_by_test_id("workplace").inner_text() == rep.hall.name
-    assert page.locator(".sidenav").get_by_text("我的钱箱").is_visible()
+    assert page.locator(".sidenav").get_by_text("我的钱箱", exact=True).is_visible()
     shot(page, "counter-home")
     page.get_by_role("button", name="English").click()
     page.wait_for_load_state()

@@ -54,7 +54,12 @@ ADDED = {"orders_order": {"commitment_started_id", "commitment_ended_id"},
 DROPPED = {"customers_linecommitment": {"order_id", "ended_by_id"},
            "complaints_complaint": {"refund_reference"}, "billing_refundcase": {"complaint_id"}}
 # Tables whose rows the migration changes on purpose: checked one by one below.
-CHANGED_ON_PURPOSE = {"django_content_type", "django_migrations"}
+# The permission tables, the roles and the tariff parameters also gain those of every app and model added
+# since the layout change
+# (created after every migrate for all installed apps, and given to the roles); the moved models' grants are
+# compared on their own below.
+CHANGED_ON_PURPOSE = {"django_content_type", "django_migrations", "auth_permission", "auth_group_permissions",
+                      "auth_group", "boss_tariffparameter"}
 # The demo must really hold what the move has to keep.
 COUNTED = ["customers_line", "orders_order", "billing_payment", "billing_ledgerentry", "billing_ledgertransaction",
            "billing_bill", "billing_refundcase", "complaints_complaint", "customers_linecommitment",
@@ -227,6 +232,28 @@ def _counter_diff(a: Counter, b: Counter) -> tuple[list, list]:
     return sorted((a - b).elements(), key=str), sorted((b - a).elements(), key=str)
 
 
+# The layout change ends at these migrations (issue 10); later apps and later migrations add tables and
+# columns of their own, which are not this test's subject.
+LAYOUT_TARGETS = {
+    "boss": "0002_audit_immutable", "catalog": "0001_initial", "customers": "0008_commitment_order_links",
+    "inventory": "0001_initial", "provisioning": "0002_workorder_state_fsm", "billing": "0016_status_fields_fsm",
+    "orders": "0008_layers", "complaints": "0004_refund_case_link",
+}
+# `migrate` to all of them in one plan and one post_migrate, as a plain `migrate` did then (a migrate per app
+# would create the moved models' content types for their new apps before the moves that rename the old ones).
+MIGRATE_TO_LAYOUT = f"""
+from django.core.management.sql import emit_post_migrate_signal
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+targets = {sorted(LAYOUT_TARGETS.items())!r}
+executor = MigrationExecutor(connection)
+plan = executor.migration_plan(targets)
+print("No migrations to apply." if not plan else f"Applying {{len(plan)}} migrations.")
+if plan:
+    executor.migrate(targets, plan=plan)
+    emit_post_migrate_signal(0, False, "default")
+"""
+
 # --------------------------------------------------------------------------------------------------
 # The test
 # --------------------------------------------------------------------------------------------------
@@ -263,12 +290,12 @@ def test_migrating_the_old_layout_demo_keeps_everything(scratch):
         restored = time.monotonic()
 
         # ---- the migration, then a second one that must find nothing to do
-        result = scratch.manage("migrate", "--no-input")
+        result = scratch.manage("shell", "-c", MIGRATE_TO_LAYOUT)
         assert result.returncode == 0, result.stdout + result.stderr
         migrated = time.monotonic()
         new_layout = tables(cur)
         new = content(cur, new_layout)
-        again = scratch.manage("migrate", "--no-input")
+        again = scratch.manage("shell", "-c", MIGRATE_TO_LAYOUT)
         assert again.returncode == 0, again.stdout + again.stderr
         assert "No migrations to apply." in again.stdout
         assert content(cur, tables(cur)) == new, "a second migrate changed the database"
@@ -323,17 +350,21 @@ def test_migrating_the_old_layout_demo_keeps_everything(scratch):
         assert {k: v for k, v in new_grants.items() if k != "content_types"} == {
             k: v for k, v in old_grants.items() if k != "content_types"}
         # No other content type changed, none appeared (a moved model's under its old or new label).
-        assert dict((i, (a, m)) for i, a, m in _rows(cur, "SELECT id, app_label, model FROM django_content_type")) == {
+        new_cts = dict((i, (a, m)) for i, a, m in _rows(cur, "SELECT id, app_label, model FROM django_content_type"))
+        # every old content type kept its id (the moved ones under their new app); the later apps' are new ids
+        assert {i: new_cts.get(i) for i in old_cts} == {
             i: (MOVED_MODELS.get(key, key[0]), key[1]) for i, key in old_cts.items()}
         # The audit trail keeps the labels of its time: each one is still read as a model's own or former label.
         labels = {label for model in apps.get_models() for label in audit_target_labels(model._meta.label_lower)}
         unreadable = {t for (t,) in _rows(cur, "SELECT DISTINCT target_type FROM boss_auditevent")} - labels - {""}
         assert not unreadable
 
-        # ---- every migration applied, the old records kept
+        # ---- every migration up to the layout applied, the old records kept
         applied = set(_rows(cur, "SELECT app, name, applied FROM django_migrations"))
         assert old_applied <= applied
-        assert {(a, n) for a, n, _t in applied} == set(MigrationLoader(None, ignore_no_migrations=True).graph.nodes)
+        graph = MigrationLoader(None, ignore_no_migrations=True).graph
+        up_to_layout = {node for target in LAYOUT_TARGETS.items() for node in graph.forwards_plan(target)}
+        assert {(a, n) for a, n, _t in applied} == up_to_layout | {(a, n) for a, n, _t in old_applied}
 
         # ---- identities: the next row of a moved table gets a fresh key
         for table in MOVED_TABLES.values():
@@ -343,7 +374,11 @@ def test_migrating_the_old_layout_demo_keeps_everything(scratch):
                                     f"(SELECT coalesce(max(id), 0) FROM {_q(table)})")
             assert not behind, table
 
-        # ---- the schema is the one a fresh migrate builds (the test database), names aside
+        # ---- the later migrations apply on top, and the schema is then the one a fresh migrate builds (the
+        # test database), names aside
+        rest = scratch.manage("migrate", "--no-input")
+        assert rest.returncode == 0, rest.stdout + rest.stderr
+        assert ledger(cur) == old_ledger
         migrated_schema = schema(cur)
     finally:
         conn.close()
