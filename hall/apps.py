@@ -8,7 +8,12 @@ class HallConfig(AppConfig):
 
     def ready(self):
         from boss import home
+        from boss.labels import register_actions
         from hall.views.panels import announcement_panel, queue_panel
 
         home.register(queue_panel)
         home.register(announcement_panel)
+        register_actions({
+            "ticket.transfer": _("Queue ticket transferred"), "announcement.publish": _("Announcement published"),
+            "hall_device.add": _("Hall device added"), "hall_device.revoke": _("Hall device switched off"),
+        })

@@ -51,3 +51,14 @@ class TransferTargetInvalidError(InvalidInputError):
 
 class AnnouncementInvalidError(InvalidInputError):
     code = "announcement_invalid"
+
+
+class DeviceKindInvalidError(InvalidInputError):
+    code = "device_kind_invalid"
+
+    def default_message(self):
+        return _("Choose whether it is a ticket machine or a display.")
+
+
+class AnnouncementNotInForceError(NotFound):
+    code = "announcement_not_in_force"

@@ -95,3 +95,11 @@ def hall_choices_for(actor: Staff) -> QuerySet:
     if actor.spans_halls:
         return Hall.objects.filter(active=True)
     return Hall.objects.filter(pk=actor.hall_id) if actor.hall_id else Hall.objects.none()
+
+
+def announcement_list_for(actor: Staff) -> QuerySet:
+    """The announcements a publisher manages: every one for managers, else their hall's and those for all."""
+    qs = Announcement.objects.prefetch_related("halls").select_related("created_by", "offer")
+    if actor.spans_halls:
+        return qs
+    return qs.filter(Q(halls=actor.hall_id) | Q(halls__isnull=True)).distinct()

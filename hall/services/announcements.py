@@ -6,8 +6,9 @@ from django.utils.translation import gettext as _
 from boss.audit import audit_record
 from boss.models import Staff
 from catalog.models import Offer
-from hall.errors import AnnouncementInvalidError
+from hall.errors import AnnouncementInvalidError, AnnouncementNotInForceError
 from hall.models import Announcement, AnnouncementAcknowledgement
+from hall.selectors import announcements_for_staff
 
 
 def announcement_publish(*, actor: Staff, title: str, body: str, kind: str, audience: str, valid_from, valid_until,
@@ -36,8 +37,11 @@ def announcement_publish(*, actor: Staff, title: str, body: str, kind: str, audi
     return announcement
 
 
-def announcement_acknowledge(*, actor: Staff, announcement: Announcement) -> AnnouncementAcknowledgement:
-    """The rep has read it (idempotent: a second click changes nothing)."""
+def announcement_acknowledge(*, actor: Staff, announcement_id: int) -> AnnouncementAcknowledgement:
+    """The rep has read an announcement in force for them (idempotent: a second click changes nothing)."""
+    announcement = next((a for a in announcements_for_staff(actor=actor) if a.pk == announcement_id), None)
+    if announcement is None:
+        raise AnnouncementNotInForceError()
     existing = AnnouncementAcknowledgement.objects.filter(announcement=announcement, staff=actor).first()
     if existing:
         return existing
@@ -46,4 +50,3 @@ def announcement_acknowledge(*, actor: Staff, announcement: Announcement) -> Ann
             return AnnouncementAcknowledgement.objects.create(announcement=announcement, staff=actor)
     except IntegrityError:   # the same rep acknowledged in another tab at the same moment
         return AnnouncementAcknowledgement.objects.get(announcement=announcement, staff=actor)
-

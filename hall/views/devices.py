@@ -1,8 +1,6 @@
 """The hall's devices: the ticket machine (a touch page for customers) and the display screen (a page for
 the TV). They do not log in; each is reached by its secret address. And the store manager's list of them."""
 
-import secrets
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404
@@ -12,13 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from boss.audit import audit_record
-from boss.errors import DomainError
+from boss.errors import DomainError, NotFound
 from boss.forms import form_add_domain_error
 from boss.tariffs import tariff
 from hall.forms import TicketForm
 from hall.models import Business, HallDevice, Ticket
 from hall.selectors import announcements_for_customers, display_board
+from hall.services.devices import hall_device_add, hall_device_revoke
 from hall.services.tickets import ticket_people_ahead, ticket_take
 
 
@@ -75,15 +73,12 @@ def device_list(request):
 @login_required
 @permission_required("hall.manage_hall_devices", raise_exception=True)
 def device_add(request):
-    kind = request.POST.get("kind", "")
-    if request.user.hall_id is None or kind not in HallDevice.Kind.values:
-        messages.error(request, _("Choose whether it is a ticket machine or a display."))
-        return redirect("hall:device_list")
-    count = HallDevice.objects.filter(hall_id=request.user.hall_id, kind=kind).count() + 1
-    device = HallDevice.objects.create(hall_id=request.user.hall_id, kind=kind, token=secrets.token_urlsafe(32),
-                                       name=f"{HallDevice.Kind(kind).label} {count}")
-    audit_record(actor=request.user, action="hall_device.add", target=device, after={"kind": kind})
-    messages.success(request, _("%(name)s added. Open its address on the device.") % {"name": device.name})
+    try:
+        device = hall_device_add(actor=request.user, kind=request.POST.get("kind", ""))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("%(name)s added. Open its address on the device.") % {"name": device.name})
     return redirect("hall:device_list")
 
 
@@ -91,9 +86,9 @@ def device_add(request):
 @login_required
 @permission_required("hall.manage_hall_devices", raise_exception=True)
 def device_revoke(request, pk):
-    device = get_object_or_404(HallDevice, pk=pk, hall_id=request.user.hall_id, active=True)
-    device.active = False
-    device.save(update_fields=["active", "updated_at"])
-    audit_record(actor=request.user, action="hall_device.revoke", target=device)
+    try:
+        device = hall_device_revoke(actor=request.user, device_id=pk)
+    except NotFound as exc:
+        raise Http404 from exc
     messages.success(request, _("%(name)s switched off: its address no longer works.") % {"name": device.name})
     return redirect("hall:device_list")

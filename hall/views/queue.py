@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -18,11 +19,12 @@ SESSION_WINDOW = "hall_window"
 
 def queue_context(request) -> dict:
     user = request.user
-    waiting = tickets_waiting(hall=user.hall) if user.hall_id else None
+    waiting = (tickets_waiting(hall=user.hall).aggregate(all=Count("pk"), vip=Count("pk", filter=Q(vip_level__gt=0)))
+               if user.hall_id else {"all": 0, "vip": 0})
     return {
         "serving": ticket_serving(actor=user),
-        "waiting_count": waiting.count() if waiting is not None else 0,
-        "waiting_vip": waiting.filter(vip_level__gt=0).count() if waiting is not None else 0,
+        "waiting_count": waiting["all"],
+        "waiting_vip": waiting["vip"],
         "window_form": WindowForm(initial={"window": request.session.get(SESSION_WINDOW, "")}),
         "transfer_form": TransferForm(actor=user),
         "has_hall": user.hall_id is not None,
