@@ -10,8 +10,15 @@ import shutil
 
 import pytest
 from django.conf import settings
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # sync Playwright beside live_server
+
+# Property tests generate the same examples however busy the machine is: a slow data generation on a loaded
+# two-core box is not a finding (the health check would fail the run), nor is one slow example (deadline).
+hypothesis_settings.register_profile("boss", suppress_health_check=[HealthCheck.too_slow], deadline=None)
+hypothesis_settings.load_profile("boss")
 
 # Fixtures that several apps' tests share, kept beside the app they build on.
 pytest_plugins = ["inventory.tests.fixtures", "orders.tests.fixtures"]

@@ -5,6 +5,7 @@ minimum-spend commitments."""
 import django_fsm as fsm
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from boss.masking import mask, mask_name
@@ -438,3 +439,24 @@ class LineCommitment(TimeStampedModel):
     def running_on(self, day) -> bool:
         last = self.last_day
         return self.since <= day and (last is None or day <= last)
+
+
+class ServedCustomer(models.Model):
+    """A customer of another hall that a rep found by an exact identifier (mobile number, identity number):
+    the customer in front of the counter (issue 12 item 9). Lists and screens by id show other halls'
+    customers only to the rep who looked them up, until the rep signs out or tariff
+    customer.served_hours pass. Written once per look-up, never updated; deleted at sign-out."""
+
+    staff = models.ForeignKey("boss.Staff", verbose_name=_("staff"), on_delete=models.CASCADE,
+                              related_name="+")
+    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE,
+                                 related_name="+")
+    served_at = models.DateTimeField(_("looked up at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("customer served from another hall")
+        verbose_name_plural = _("customers served from another hall")
+        indexes = [models.Index(fields=["staff", "customer", "served_at"], name="served_customer_lookup")]
+
+    def __str__(self):
+        return f"{self.staff_id} → {self.customer_id}"

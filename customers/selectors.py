@@ -1,24 +1,38 @@
 """Reads of customers, their classes and lines.
 
-Scope: a customer is served at any hall (a customer walks into whichever hall is near), so customers and
-their lines are visible to every staff user holding `customers.view_customer`; what is personal is
-masked instead (boss.masking) and revealed only through the audited `identity_reveal`. Hall scope
-applies to what belongs to a hall (orders, drawers, reservations), in the apps that own them.
+Scope: a customer is served at any hall (a customer walks into whichever hall is near), so finding a
+customer by an exact identifier (a mobile number, an identity number) works from every hall. Browsing does
+not (issue 12 item 9): lists, name searches and the screens by id show a staff member whose role does not
+span halls the customers of their own hall (registered there or holding a line opened there) and the
+customers of other halls they looked up exactly themselves (`ServedCustomer`, audited, until sign-out or
+tariff customer.served_hours). What is personal is masked (boss.masking) and revealed only through the
+audited `identity_reveal`. Hall scope of what belongs to a hall (orders, drawers, reservations) lies in the
+apps that own them.
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, When
 from django.http import Http404
 from django.utils import timezone
 
 from boss.models import AuditEvent
 from boss.money import ZERO
+from boss.permissions import access_denied, actor_spans_halls
 from customers.errors import BadMobileNumberError, CustomerNotFoundError, LineNotFoundError
 from customers.external_blacklist import ExternalBlacklistHit, external_blacklist_hits
 from customers.identity import identity_lookup_numbers, msisdn_normalize, normalize
-from customers.models import Account, Customer, CustomerClass, CustomerIdentity, Line, LineCommitment
+from customers.models import (
+    Account,
+    Customer,
+    CustomerClass,
+    CustomerIdentity,
+    Line,
+    LineCommitment,
+    ServedCustomer,
+)
 from customers.money import AccountMoney, accounts_money
 
 # --------------------------------------------------------------------------------------------------
@@ -55,30 +69,83 @@ def customer_is_blacklisted(*, customer: Customer, on=None) -> bool:
 # --------------------------------------------------------------------------------------------------
 
 
+def customers_visible(qs: QuerySet, *, actor) -> QuerySet:
+    """Limit customers to those the actor may browse: every customer for a role spanning halls; else the
+    customers of the actor's hall (registered there or with a line opened there) and the customers the
+    actor looked up exactly (`customer_served_mark`) since signing in, within tariff customer.served_hours."""
+    from boss.tariffs import tariff
+
+    if actor_spans_halls(actor):
+        return qs
+    hall_id = getattr(actor, "hall_id", None)
+    if actor is None or not actor.is_authenticated or actor.pk is None:
+        return qs.none()
+    since = timezone.now() - timedelta(hours=tariff("customer.served_hours"))
+    served = ServedCustomer.objects.filter(staff_id=actor.pk, customer=OuterRef("pk"), served_at__gte=since)
+    own_hall = Q(pk__in=[])
+    if hall_id is not None:
+        own_hall = Q(created_hall_id=hall_id) | Q(Exists(Line.objects.filter(customer=OuterRef("pk"),
+                                                                             hall_id=hall_id)))
+    return qs.filter(own_hall | Q(Exists(served)))
+
+
 def customer_list_for_actor(*, actor) -> QuerySet:
     """Customers the actor may see, with identity and classes in force (no N+1 on list screens)."""
     if not actor.has_perm("customers.view_customer"):
         return Customer.objects.none()
-    return with_active_classes(Customer.objects.select_related("identity", "created_hall"))
+    return with_active_classes(customers_visible(Customer.objects.select_related("identity", "created_hall"),
+                                                 actor=actor))
 
 
 def customer_get_for_actor(*, actor, pk: int) -> Customer:
-    """One customer the actor may see (classes are read by the caller: the 360 page reads them all)."""
+    """One customer the actor may see (classes are read by the caller: the 360 page reads them all).
+    Another hall's customer not looked up by this actor is not found (404, the refusal audited)."""
     if not actor.has_perm("customers.view_customer"):
         raise Http404
-    customer = Customer.objects.select_related("identity", "created_hall").filter(pk=pk).first()
+    qs = Customer.objects.select_related("identity", "created_hall")
+    customer = customers_visible(qs, actor=actor).filter(pk=pk).first()
     if customer is None:
+        if qs.filter(pk=pk).exists():
+            access_denied(actor=actor, what=f"customers.customer {pk}")
         raise Http404
     return customer
 
 
-def customer_get(*, pk) -> "object":
-    """A customer by id, for the counter screens (customers are served at every hall). Raises
-    CustomerNotFoundError."""
-    customer = Customer.objects.select_related("identity").filter(pk=pk).first() if str(pk).isdigit() else None
+def customer_get(*, pk, actor) -> Customer:
+    """A customer by id, for the counter screens, among those the actor may see (`customers_visible`).
+    Raises CustomerNotFoundError (also for another hall's customer not looked up by the actor: the refusal
+    is audited)."""
+    qs = Customer.objects.select_related("identity")
+    customer = customers_visible(qs, actor=actor).filter(pk=pk).first() if str(pk).isdigit() else None
     if customer is None:
+        if str(pk).isdigit() and qs.filter(pk=pk).exists():
+            access_denied(actor=actor, what=f"customers.customer {pk}")
         raise CustomerNotFoundError(customer=str(pk)[:20])
     return customer
+
+
+SERVED_ACTION = "customer.served_other_hall"
+
+
+def customer_served_mark(*, actor, customers) -> None:
+    """Record the customers of other halls the actor found by an exact identifier: they may now open them
+    (the customer in front of the counter). One row and one audit event per customer and look-up."""
+    from boss.audit import audit_record
+
+    if actor_spans_halls(actor) or getattr(actor, "pk", None) is None:
+        return
+    hall_id = getattr(actor, "hall_id", None)
+    visible = set(customers_visible(Customer.objects.filter(pk__in=[c.pk for c in customers]), actor=actor)
+                  .values_list("pk", flat=True))
+    others = [c for c in customers if c.pk not in visible]
+    for customer in others:
+        ServedCustomer.objects.create(staff_id=actor.pk, customer=customer)
+        audit_record(actor=actor, action=SERVED_ACTION, target=customer, after={"hall": hall_id})
+
+
+def customer_served_forget(*, actor) -> None:
+    """At sign-out the customers looked up from other halls are no longer the rep's to open."""
+    ServedCustomer.objects.filter(staff_id=actor.pk).delete()
 
 
 def customer_class_get(*, customer: Customer, pk: int) -> CustomerClass:
@@ -118,7 +185,9 @@ def customer_search(*, actor, query: str, limit: int = 20) -> SearchResult:
     if not actor.has_perm("customers.view_customer"):
         return result
     query = (query or "").strip()
-    base = customer_list_for_actor(actor=actor)
+    # Exact identifiers find the customer whatever their hall (issue 12 item 9); a name browses only
+    # the customers the actor may see.
+    every = with_active_classes(Customer.objects.select_related("identity", "created_hall"))
     try:
         msisdn = msisdn_normalize(query)
     except BadMobileNumberError:
@@ -128,19 +197,22 @@ def customer_search(*, actor, query: str, limit: int = 20) -> SearchResult:
                             .order_by("-created_at")[:limit])
         owners = {line.customer_id for line in result.lines}
         if owners:
-            result.customers = list(base.filter(pk__in=owners)[:limit])
+            result.customers = list(every.filter(pk__in=owners)[:limit])
+            customer_served_mark(actor=actor, customers=result.customers)
         return result
     numbers = identity_lookup_numbers(query)
     if numbers:
         staff = actor.pk is not None     # a benchmark's unsaved actor is neither throttled nor audited
         if staff:
             _identity_search_allowed(actor=actor)
-        result.customers = list(base.filter(identity__number__in=numbers).order_by("pk")[:limit])
+        result.customers = list(every.filter(identity__number__in=numbers).order_by("pk")[:limit])
         if staff:
             identity_search_audit(actor=actor, number=numbers[0], found=len(result.customers))
+            customer_served_mark(actor=actor, customers=result.customers)
         if result.customers:
             return result
-    result.customers = list(base.filter(name__startswith=query).order_by("name", "pk")[:limit])
+    result.customers = list(customer_list_for_actor(actor=actor).filter(name__startswith=query)
+                            .order_by("name", "pk")[:limit])
     return result
 
 

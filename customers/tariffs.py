@@ -12,6 +12,10 @@ PARAMS = [
     # Issue 12 item 7: a look-up by full identity number is throttled and audited (no oracle for partners).
     Param("identity.searches_per_hour", "60", "int",
           _("Searches by full identity number one staff member may make per hour"), _("searches")),
+    # Issue 12 item 9: another hall's customer opens for the rep who looked them up exactly, until sign-out.
+    Param("customer.served_hours", "12", "int",
+          _("Hours another hall's customer, looked up exactly, stays open to the rep who looked them up"),
+          _("hours")),
     Param("privacy.reveal_reason_min_length", "2", "int",
           _("Shortest reason accepted for revealing personal data"), _("characters")),
 ]

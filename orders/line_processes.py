@@ -71,7 +71,7 @@ def _transfer(*, actor, line, data, request=None):
                                    or "", account_holder=data.get("bank_account_holder") or "",
                                    confirmed_by=data.get("bank_confirmed_by") or "")
     return line_transfer(
-        actor=actor, line=line, new_customer=customer_get(pk=data["new_customer"]),
+        actor=actor, line=line, new_customer=customer_get(pk=data["new_customer"], actor=actor),
         service_password=data["service_password"], documents_checked=data.get("documents_checked") or [],
         new_documents_checked=data.get("new_documents_checked") or [], old_agent=agent_of(data),
         new_agent=agent_of(data, "new_agent"), corporate=corporate, prepayment=data.get("prepayment"),

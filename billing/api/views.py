@@ -594,9 +594,9 @@ class CustomerPointsApi(APIView):
 
     @extend_schema(responses={200: OpenApiResponse(description="points")})
     def get(self, request, pk: int):
-        from customers.models import Customer
+        from customers.selectors import customer_get_for_actor
 
-        customer = get_object_or_404(Customer, pk=pk)
+        customer = customer_get_for_actor(actor=request.user, pk=pk)
         s = points_summary(customer=customer)
         return Response({
             "customer_id": customer.pk, "balance": s.balance, "expiring_within_three_months": s.expiring_soon,

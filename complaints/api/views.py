@@ -33,6 +33,7 @@ from complaints.services import (
     complaint_return,
 )
 from customers.models import Customer
+from customers.selectors import customers_visible
 
 IDEMPOTENCY_HEADER = OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
                                       description="A retried call with the same key replays the first answer.")
@@ -88,7 +89,7 @@ class ComplaintCollectionApi(generics.ListAPIView):
         values = dict(data.validated_data)
         customer, customer_id = None, values.pop("customer_id")
         if customer_id is not None:
-            customer = Customer.objects.filter(pk=customer_id).first()
+            customer = customers_visible(Customer.objects.filter(pk=customer_id), actor=request.user).first()
             if customer is None:
                 raise InvalidInputError(_("No customer has this id."), field="customer_id")
 

@@ -20,6 +20,7 @@ from boss.models import AuditEvent, Staff
 from boss.tariffs import tariff
 from customers.errors import ReasonRequiredError, RevealFieldError, RevealLimitError
 from customers.models import Customer
+from customers.selectors import customers_visible
 
 REVEAL_ACTION = "identity.reveal"
 
@@ -57,6 +58,10 @@ def identity_reveal(*, actor: Staff, customer: Customer, field: str, reason: str
     if recent >= limit:
         raise RevealLimitError(limit=limit)
 
+    # Another hall's customer is revealed only to the rep serving them (looked up exactly, issue 12 item 9).
+    if not customers_visible(Customer.objects.filter(pk=customer.pk), actor=actor).exists():
+        raise NotPermitted(_("Full personal data of another hall's customer is shown only to the rep who "
+                             "looked the customer up by mobile or identity number."))
     customer = Customer.objects.select_related("identity").get(pk=customer.pk)
     value = REVEALABLE_FIELDS[field][1](customer)
     audit_record(actor=actor, action=REVEAL_ACTION, target=customer, reason=reason, after={"field": field})

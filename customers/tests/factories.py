@@ -37,6 +37,8 @@ class CustomerFactory(factory.django.DjangoModelFactory):
     name = factory.LazyAttribute(lambda o: o.identity.name)
     contact_phone = factory.Sequence(lambda n: f"139{n:08d}")
     contact_address = "广州市天河区天河路2号"
+    # Registered at the tests' home hall (conftest `hall`): its reps browse them (issue 12 item 9).
+    created_hall = factory.SubFactory(HallFactory, code="HA", name="甲营业厅")
 
 
 class OrganizationFactory(CustomerFactory):

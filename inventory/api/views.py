@@ -127,7 +127,7 @@ class NumberReservationApi(APIView):
         data.is_valid(raise_exception=True)
         msisdn = msisdn_normalize(msisdn)
         customer_id = data.validated_data.get("customer_id")
-        customer = customer_get(pk=customer_id) if customer_id else None
+        customer = customer_get(pk=customer_id, actor=request.user) if customer_id else None
 
         def run():
             reservation = number_reserve(actor=request.user, msisdn=msisdn, customer=customer)

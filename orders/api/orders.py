@@ -137,7 +137,7 @@ class OpenAccountApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
-        customer = customer_get(pk=v.pop("customer_id"))
+        customer = customer_get(pk=v.pop("customer_id"), actor=request.user)
         generated = ""
         if not v["service_password"]:
             generated = v["service_password"] = service_password_suggest(identity_number=customer.identity.number)

@@ -99,7 +99,7 @@ class RecommendationListApi(APIView):
 
     @extend_schema(responses={200: OutputSerializer(many=True), **error_responses(404)})
     def get(self, request, customer_id: int):
-        customer = customer_get(pk=customer_id)
+        customer = customer_get(pk=customer_id, actor=request.user)
         return Response(self.OutputSerializer(recommendation_list(customer=customer), many=True).data)
 
 
@@ -126,7 +126,7 @@ class RecommendationOutcomeApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        customer = customer_get(pk=v["customer_id"])
+        customer = customer_get(pk=v["customer_id"], actor=request.user)
         offer = Offer.objects.filter(code=v["offer"]).first()
         if offer is None:
             raise OfferUnavailableError(offer=v["offer"])

@@ -78,7 +78,7 @@ def recommendation_outcome_view(request):
         return redirect(back)
     data = form.cleaned_data
     try:
-        customer = customer_get(pk=data["customer"])
+        customer = customer_get(pk=data["customer"], actor=request.user)
         offer = Offer.objects.filter(code=data["offer"]).first()
         if offer is None:
             raise DomainError(_("No such offer."))

@@ -21,7 +21,7 @@ def customer_from(request, *, param: str = "customer"):
     if not value:
         return None
     try:
-        return customer_get(pk=value)
+        return customer_get(pk=value, actor=request.user)
     except DomainError:
         raise Http404 from None
 

@@ -70,7 +70,8 @@ def number_reserve_view(request, msisdn: str):
     form = NumberReserveForm(request.POST or None, initial={"customer": customer.pk if customer else None})
     if request.method == "POST" and form.is_valid():
         try:
-            chosen = customer_get(pk=form.cleaned_data["customer"]) if form.cleaned_data["customer"] else None
+            chosen = (customer_get(pk=form.cleaned_data["customer"], actor=request.user)
+                      if form.cleaned_data["customer"] else None)
             result = idempotent(
                 actor=request.user, key=form.cleaned_data["idempotency_key"], scope="number.reserve",
                 params={"msisdn": number.msisdn, "customer": chosen.pk if chosen else None},

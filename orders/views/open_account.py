@@ -122,7 +122,7 @@ def _service_kwargs(data: dict) -> dict:
 @permission_required("orders.open_account", raise_exception=True)
 def open_account_product(request, customer_pk: int):
     try:
-        customer = customer_get(pk=customer_pk)
+        customer = customer_get(pk=customer_pk, actor=request.user)
     except DomainError:
         raise Http404 from None
     reservation = _my_live_reservation(request, customer)
@@ -169,7 +169,7 @@ def open_account_numbers(request, customer_pk: int):
     """htmx: free numbers matching the filters, each with a button that reserves it for this customer; a
     returning customer with priority sees their former numbers still in cool-down first (process 3.2)."""
     try:
-        customer = customer_get(pk=customer_pk)
+        customer = customer_get(pk=customer_pk, actor=request.user)
     except DomainError:
         raise Http404 from None
     filterset = NumberSearchFilterSet(request.GET, queryset=number_list_free())
@@ -195,7 +195,7 @@ def _former_number_rows(customer, priority, fees) -> list[dict]:
 @permission_required("inventory.reserve_number", raise_exception=True)
 def open_account_reserve(request, customer_pk: int):
     """htmx: reserve a number for this customer (or release the one held) and show it in the form."""
-    customer = customer_get(pk=customer_pk)
+    customer = customer_get(pk=customer_pk, actor=request.user)
     msisdn = request.POST.get("msisdn", "")
     error = None
     try:
