@@ -68,3 +68,15 @@ def _jsonable(params: dict) -> dict:
         else:
             out[key] = str(value)
     return out
+
+
+class DatabaseUnavailableError(DomainError):
+    """The database could not be reached during the request (restarted, failed over, network cut). The
+    request's transaction did not commit, or its outcome is unknown if the cut came at COMMIT: a retry with the
+    same Idempotency-Key either replays the first answer or does the work once."""
+
+    code, status = "database_unavailable", 503
+
+    def default_message(self):
+        return _("The system could not reach its database; the operation may not have been completed. "
+                 "Send it again in a moment with the same request key: it will not be done twice.")

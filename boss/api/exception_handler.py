@@ -4,15 +4,20 @@ DomainError → its own status and code. DRF's own errors get stable codes too, 
 sees Django's HTML error page for bad input.
 """
 
+import logging
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-from boss.errors import DomainError
+from boss.errors import DatabaseUnavailableError, DomainError
 from boss.logging import security_log
+
+log = logging.getLogger(__name__)
 
 
 def _flatten(detail):
@@ -31,6 +36,14 @@ def _flatten(detail):
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        # The database went away mid-request (restart, failover): a clean 503 the client may retry with the
+        # same key, not a 500. Logged without the path (it may carry a number).
+        match = getattr(context["request"], "resolver_match", None)
+        log.warning("database unavailable during %s %s: %s", context["request"].method,
+                    match.view_name if match else "?", type(exc).__name__)
+        exc = DatabaseUnavailableError()
+        return Response(exc.as_dict(), status=exc.status, headers={"Retry-After": "5"})
     if isinstance(exc, DomainError):
         set_rollback()
         if exc.status in (401, 403):
