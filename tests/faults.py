@@ -72,17 +72,19 @@ class Http:
 class Gunicorn:
     """`boss.wsgi` under gunicorn (sync workers) with the worker-test settings on database `db_name`."""
 
-    def __init__(self, db_name: str, *, workers: int = 1, env: dict | None = None, database_url: str | None = None):
+    def __init__(self, db_name: str, *, workers: int = 1, env: dict | None = None, database_url: str | None = None,
+                 args: tuple = ()):
         self.port = free_port()
         self.env = {**os.environ, "DJANGO_SETTINGS_MODULE": "boss.settings.worker_test", "BOSS_TEST_DB_NAME": db_name,
                     **({"DATABASE_URL": database_url} if database_url else {}), **(env or {})}
-        self.workers = workers
+        self.workers, self.args = workers, list(args)
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> "Gunicorn":
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "boss.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
-             "--workers", str(self.workers), "--worker-class", "sync", "--timeout", "120", "--graceful-timeout", "2"],
+             "--workers", str(self.workers), "--worker-class", "sync", "--timeout", "120", "--graceful-timeout", "2",
+             *self.args],
             cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
         wait_for(self._answers, 60, "gunicorn to answer")
         return self

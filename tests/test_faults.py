@@ -14,10 +14,12 @@
 import os
 import signal
 import subprocess
+import sys
 import threading
 import time
 import uuid
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.db import connection, transaction
@@ -153,8 +155,6 @@ def test_redis_down_while_an_opening_is_paid_the_payment_commits_and_the_outbox_
 
 
 def worker_celery() -> list[str]:
-    import sys
-
     return [sys.executable, "-m", "celery", "-A", "boss"]
 
 
@@ -229,3 +229,49 @@ def test_postgresql_restarted_mid_load_in_flight_requests_fail_cleanly_and_nothi
         if app:
             app.stop()
         database.stop()
+
+
+def test_a_full_disk_where_the_server_writes_files_neither_loses_the_payment_nor_its_receipt(live, tmp_path,
+                                                                                               settings):
+    """ENOSPC without root (no tmpfs or loop device to fill): tests/fixtures/full_disk.c, preloaded into the
+    server, opens /dev/full in place of every file opened for writing under the media folder, the temporary
+    folder and the cache folder, so the kernel answers each write there "No space left on device", as a full
+    file system does. The receipt's PDF is rendered in memory and streamed, never written to disk: the payment
+    commits and its receipt prints (and reprints) while the disk is full."""
+    library = tmp_path / "libfull_disk.so"
+    subprocess.run(["cc", "-shared", "-fPIC", "-o", str(library), str(Path(__file__).with_name("fixtures")
+                                                                        / "full_disk.c"), "-ldl"], check=True)
+    full = tmp_path / "full"
+    (full / "cache").mkdir(parents=True)
+    media = Path(settings.MEDIA_ROOT)
+    media.mkdir(parents=True, exist_ok=True)
+    env = {"LD_PRELOAD": str(library), "FULL_DIRS": f"{media}:{full}", "TMPDIR": str(full),
+           "XDG_CACHE_HOME": str(full / "cache")}
+    # The condition holds: in this environment a write under the media folder fails with ENOSPC.
+    write = f"with open({str(media / 'probe.pdf')!r}, 'wb') as f: f.write(b'%PDF')"
+    probe = subprocess.run([sys.executable, "-c", write],
+                           env={**os.environ, **env}, capture_output=True, text=True)
+    assert probe.returncode != 0 and "No space left on device" in probe.stderr
+    before = sorted(p.name for p in media.rglob("*"))
+
+    heartbeat = tmp_path / "gunicorn"          # gunicorn's worker heartbeat file stays off the full disk
+    heartbeat.mkdir()
+    app = Gunicorn(connection.settings_dict["NAME"], workers=1, env=env, args=("--worker-tmp-dir", str(heartbeat)))
+    app.start()
+    try:
+        (worker,) = app.worker_pids()
+        assert str(library) in Path(f"/proc/{worker}/maps").read_text()     # the server runs on the full disk
+        api = Http(app.port, Token.objects.create(user=live.rep).key)
+        status, paid, _ = api.request("POST", f"/api/v1/lines/{live.line.msisdn}/payments",
+                                      {"amount": "30.00", "method": "cash", "tendered": "50.00"}, key=str(uuid.uuid4()))
+        assert status == 201, paid
+        assert Payment.objects.filter(pk=paid["payment_id"], amount=D("30.00")).exists()
+        receipt = paid["documents"][0]
+        for _ in range(2):     # the print and a reprint (补打)
+            status, pdf, headers = api.request("GET", f"/api/v1/documents/{receipt['id']}/pdf", timeout=120)
+            assert status == 200 and headers["Content-Type"] == "application/pdf"
+            assert pdf["raw"].startswith(b"%PDF")
+    finally:
+        app.stop()
+    assert sorted(p.name for p in media.rglob("*")) == before
+    assert ledger_check_balanced() == []
