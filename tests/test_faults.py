@@ -25,7 +25,7 @@ import pytest
 from django.db import connection, transaction
 from rest_framework.authtoken.models import Token
 
-from billing.models import LedgerEntry, Payment
+from billing.models import DocumentPrint, LedgerEntry, Payment
 from billing.selectors import ledger_check_balanced
 from boss.locks import lock
 from boss.models import IdempotencyKey
@@ -237,7 +237,7 @@ def test_a_full_disk_where_the_server_writes_files_neither_loses_the_payment_nor
     server, opens /dev/full in place of every file opened for writing under the media folder, the temporary
     folder and the cache folder, so the kernel answers each write there "No space left on device", as a full
     file system does. The receipt's PDF is rendered in memory and streamed, never written to disk: the payment
-    commits and its receipt prints (and reprints) while the disk is full."""
+    commits and its receipt prints while the disk is full."""
     library = tmp_path / "libfull_disk.so"
     subprocess.run(["cc", "-shared", "-fPIC", "-o", str(library), str(Path(__file__).with_name("fixtures")
                                                                         / "full_disk.c"), "-ldl"], check=True)
@@ -267,10 +267,12 @@ def test_a_full_disk_where_the_server_writes_files_neither_loses_the_payment_nor
         assert status == 201, paid
         assert Payment.objects.filter(pk=paid["payment_id"], amount=D("30.00")).exists()
         receipt = paid["documents"][0]
-        for _ in range(2):     # the print and a reprint (补打)
-            status, pdf, headers = api.request("GET", f"/api/v1/documents/{receipt['id']}/pdf", timeout=120)
-            assert status == 200 and headers["Content-Type"] == "application/pdf"
-            assert pdf["raw"].startswith(b"%PDF")
+        # The receipt prints while the disk is full (once: a reprint takes the same road, and each rendering of
+        # the CJK font costs seconds of CI).
+        status, pdf, headers = api.request("GET", f"/api/v1/documents/{receipt['id']}/pdf", timeout=120)
+        assert status == 200 and headers["Content-Type"] == "application/pdf"
+        assert pdf["raw"].startswith(b"%PDF")
+        assert DocumentPrint.objects.filter(document_id=receipt["id"], copy=False).count() == 1
     finally:
         app.stop()
     assert sorted(p.name for p in media.rglob("*")) == before

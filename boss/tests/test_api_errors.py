@@ -1,6 +1,7 @@
 """The API's one error shape, its codes, and the language of its messages."""
 
 import pytest
+from django.db import OperationalError
 from django.urls import path
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -28,6 +29,8 @@ class _ProbeApi(APIView):
             raise _RuleError("negative", amount=str(data.validated_data["amount"]))
         if data.validated_data["amount"] == 13:
             raise NotPermitted()
+        if data.validated_data["amount"] == 503:
+            raise OperationalError("server closed the connection unexpectedly")
         return Response({"ok": True})
 
 
@@ -51,6 +54,14 @@ def test_domain_error_becomes_code_message_params(api):
 def test_not_permitted_is_403_with_its_code(api):
     response = api.post("/api/v1/probe", {"amount": "13"}, format="json")
     assert response.status_code == 403 and response.json()["code"] == "not_permitted"
+
+
+def test_a_lost_database_is_a_clean_translated_503_to_retry_not_a_500(api):
+    response = api.post("/api/v1/probe", {"amount": "503"}, format="json")
+    body = response.json()
+    assert response.status_code == 503 and response["Retry-After"] == "5"
+    assert body["code"] == "database_unavailable" and body["message"].startswith("系统暂时无法连接数据库")
+    assert "server closed" not in str(body)
 
 
 def test_validation_error_carries_fields_and_is_chinese_by_default(api):
