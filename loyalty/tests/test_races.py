@@ -1,0 +1,95 @@
+"""Two counters at once on PostgreSQL (real transactions on connections of their own): the last gift in stock
+goes to exactly one of two customers, and two counters spending the same customer's points never take the
+balance below zero. Forced interleavings (a third connection holds the contested row until both counters
+are seen waiting) and free races of many rounds."""
+
+import threading
+
+import pytest
+from django.db.models import Sum
+
+from billing.models import PointsEntry, PointsLot
+from boss.errors import DomainError
+from customers.tests.factories import CustomerFactory, IdentityFactory
+from inventory.models import GiftStock
+from loyalty.models import Redemption
+from loyalty.services.redemptions import redemption_start
+from tests.test_cross_service_races import Session, holding, waiting_for
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def _redeem(w, line, gift, actor):
+    def call():
+        return redemption_start(actor=actor, line=line, gift=gift, documents_checked=["id_original"],
+                                receipt_signed=True)
+    return call
+
+
+def test_two_counters_redeem_the_last_gift_exactly_one_wins(world):
+    w = world
+    other = CustomerFactory(identity=IdentityFactory())
+    other_line = w.make_line("13912340009", other)
+    w.lot(other, 1000)
+    stock = GiftStock.objects.get(gift=w.umbrella)   # one umbrella left
+    assert stock.quantity == 1
+    with holding(GiftStock.objects.filter(pk=stock.pk)) as holder:
+        a = Session("counter A", _redeem(w, w.line, w.umbrella, w.rep)).start()
+        b = Session("counter B", _redeem(w, other_line, w.umbrella, w.rep2)).start()
+        waiting_for(a, holder)
+        waiting_for(b, holder)
+    a.join(), b.join()
+    outcomes = sorted([type(s.error).__name__ if s.error else "ok" for s in (a, b)])
+    assert outcomes == ["GiftOutOfStockError", "ok"], (a.trace, b.trace)
+    assert GiftStock.objects.get(pk=stock.pk).quantity == 0
+    assert Redemption.objects.filter(state="completed").count() == 1
+    loser = b if b.error else a
+    loser_customer = other if loser is b else w.person
+    assert not PointsEntry.objects.filter(customer=loser_customer, kind="redeem").exists()   # nothing spent
+
+
+def test_two_counters_spend_the_same_points_the_balance_never_below_zero(world):
+    w = world   # 1000 points; the umbrella costs 800 and there are more in stock
+    GiftStock.objects.filter(gift=w.umbrella).update(quantity=5)
+    with holding(w.person.__class__.objects.filter(pk=w.person.pk)) as holder:
+        a = Session("counter A", _redeem(w, w.line, w.umbrella, w.rep)).start()
+        b = Session("counter B", _redeem(w, w.line, w.umbrella, w.rep2)).start()
+        waiting_for(a, holder)
+        waiting_for(b, holder)
+    a.join(), b.join()
+    outcomes = sorted([type(s.error).__name__ if s.error else "ok" for s in (a, b)])
+    assert outcomes == ["PointsInsufficientError", "ok"], (a.trace, b.trace)
+    assert PointsLot.objects.filter(customer=w.person).aggregate(s=Sum("remaining"))["s"] == 200
+    assert GiftStock.objects.get(gift=w.umbrella).quantity == 4
+
+
+def test_free_race_many_rounds_stock_and_points_stay_consistent(world):
+    """Two counters, 10 rounds each, started together: every outcome is a redemption or a clean refusal; the
+    stock and the points balance equal what the redemptions took."""
+    w = world
+    GiftStock.objects.filter(gift=w.mug).update(quantity=6)
+    w.lot(w.person, 4000)   # 5000 points: ten mugs' worth, six in stock
+    barrier = threading.Barrier(2)
+    results: dict[str, list] = {"A": [], "B": []}
+
+    def counter(name, actor):
+        def call():
+            for _ in range(10):
+                barrier.wait(10)
+                try:
+                    redemption_start(actor=actor, line=w.line, gift=w.mug, documents_checked=["id_original"],
+                                     receipt_signed=True)
+                    results[name].append("ok")
+                except DomainError as exc:
+                    results[name].append(exc.code)
+        return call
+
+    a = Session("A", counter("A", w.rep)).start()
+    b = Session("B", counter("B", w.rep2)).start()
+    a.join(), b.join()
+    assert a.error is None and b.error is None, (a.trace, b.trace)
+    done = results["A"].count("ok") + results["B"].count("ok")
+    assert done == 6 and set(results["A"] + results["B"]) <= {"ok", "gift_out_of_stock"}
+    assert GiftStock.objects.get(gift=w.mug).quantity == 0
+    assert PointsLot.objects.filter(customer=w.person).aggregate(s=Sum("remaining"))["s"] == 5000 - 6 * 500
+    assert -PointsEntry.objects.filter(customer=w.person, kind="redeem").aggregate(s=Sum("delta"))["s"] == 3000
