@@ -144,7 +144,7 @@ def holding(qs):
 
 def waiting_for(session: Session, blocker: Session) -> None:
     """Wait until `session` is blocked on a lock `blocker` holds (or is queued for ahead of it)."""
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 30     # a loaded CI machine may take seconds to get a thread to its lock
     while time.monotonic() < deadline:
         assert not session.done, f"{session.name} ended instead of waiting for {blocker.name}: " \
                                  f"{session.trace or session.result!r}"
