@@ -38,7 +38,8 @@ def load_history(stdout=None) -> int:
     from inventory.services.gifts import gift_stock_import
 
     hall = Hall.objects.filter(code=HALL, redemption_hall=True).first()
-    manager = Staff.objects.filter(hall=hall, is_active=True).order_by("pk").first()
+    manager = (Staff.objects.filter(hall=hall, groups__name="store_manager", is_active=True)
+               .order_by("username").first())
     if hall is None or manager is None:
         return 0
     today = timezone.localdate()
