@@ -7,10 +7,11 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from billing.models import PointsEntry
+from billing.models import PointsEntry, PointsLot
 from inventory.models import GiftStock
 from loyalty.models import Redemption
 from loyalty.tests.conftest import AGENT_ID, written
@@ -48,6 +49,39 @@ def test_a_rep_redeems_at_the_counter_and_a_double_submit_deducts_once(client, w
     assert PointsEntry.objects.filter(kind="redeem").count() == 2   # two lots, one redemption
     detail = client.get(response["Location"])
     assert "礼品已发放" in detail.content.decode()
+
+
+def test_the_form_brought_back_after_a_redemption_shows_the_first_and_deducts_nothing(client, world):
+    """The redeem form keeps its key per line in the session (boss.forms.form_key): Back or a reload brings
+    the form back with the key already used, says so, and sending it again shows the first redemption."""
+    client.force_login(world.rep)
+    first, key, body = _redeem_post(client, world)
+    assert first.status_code == 302
+    spent = PointsLot.objects.filter(customer=world.person).aggregate(s=Sum("remaining"))["s"]
+    back = client.get(reverse("loyalty:redeem"), {"msisdn": world.line.msisdn})
+    assert back.context["form"]["idempotency_key"].value() == key
+    assert 'data-testid="form-submitted"' in back.content.decode()
+    again = client.post(reverse("loyalty:redeem") + f"?msisdn={world.line.msisdn}", body)
+    assert again.status_code == 302 and again["Location"] == first["Location"]
+    assert Redemption.objects.count() == 1 and PointsEntry.objects.filter(kind="redeem").count() == 2
+    assert PointsLot.objects.filter(customer=world.person).aggregate(s=Sum("remaining"))["s"] == spent
+    assert GiftStock.objects.get(gift=world.mug).quantity == 4
+
+
+def test_a_new_redemption_form_has_a_new_key_and_redeems_again(client, world):
+    client.force_login(world.rep)
+    first, key, _body = _redeem_post(client, world)
+    url = reverse("loyalty:redeem") + f"?msisdn={world.line.msisdn}"
+    renewed = client.get(url + "&new_form=1")
+    assert renewed.status_code == 302 and "new_form" not in renewed["Location"]   # a reload renews nothing
+    page = client.get(renewed["Location"])
+    new_key = page.context["form"]["idempotency_key"].value()
+    assert new_key != key and 'data-testid="form-submitted"' not in page.content.decode()
+    second = client.post(url, {"idempotency_key": new_key, "gift": str(world.speaker.pk),
+                               "documents_checked": ["id_original"], "receipt_signed": "on", "method": "cash",
+                               "tendered": "20.00"})
+    assert second.status_code == 302 and second["Location"] != first["Location"]
+    assert Redemption.objects.count() == 2
 
 
 def test_a_refusal_is_shown_on_the_form_and_writes_nothing(client, world):

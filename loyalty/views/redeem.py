@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from billing.selectors import points_summary
 from boss.errors import DomainError
-from boss.forms import form_add_domain_error
+from boss.forms import form_add_domain_error, form_key, form_key_renew, form_submission, form_submission_key
 from boss.idempotency import idempotent
 from boss.pdf import pdf_response, render_pdf
 from customers.models import Customer
@@ -64,14 +64,26 @@ def redeem(request):
     if line is None:
         return render(request, "loyalty/redeem.html", {"lookup": lookup, "hall": hall},
                       status=400 if lookup.errors else 200)
+    subject = f"loyalty.redeem:{line.pk}"
+    if (renewed := form_key_renew(request, subject)) is not None:
+        return renewed
     points = points_summary(customer=line.customer, entries=0)
     if hall is not None and hall.redemption_hall:
         gifts = gifts_in_stock_at(hall=hall, today=timezone.localdate())
     organization = line.customer.kind == Customer.Kind.ORGANIZATION
-    form = RedeemForm(request.POST or None, gifts=gifts, organization=organization)
+    if request.method == "POST":
+        form = RedeemForm(request.POST, gifts=gifts, organization=organization)
+        submitted = form_submission(request, request.POST.get("idempotency_key"))
+    else:
+        # The key of this line's form is kept in the session: the form Back brings back replays the first
+        # redemption instead of deducting the points again.
+        fkey = form_key(request, subject)
+        form = RedeemForm(gifts=gifts, organization=organization, key=fkey.key)
+        submitted = fkey.submitted
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        key = data.pop("idempotency_key")
+        params = {"line": line.pk, **_params({k: v for k, v in data.items() if k != "idempotency_key"})}
+        key = form_submission_key(request, data.pop("idempotency_key"), scope="loyalty.redeem", params=params)
         gift = next(g for g in gifts if str(g.pk) == data["gift"])
 
         def run():
@@ -82,15 +94,14 @@ def redeem(request):
             return 201, {"redemption": redemption.pk}
 
         try:
-            result = idempotent(actor=request.user, key=key, scope="loyalty.redeem",
-                                params={"line": line.pk, **_params(data)}, run=run)
+            result = idempotent(actor=request.user, key=key, scope="loyalty.redeem", params=params, run=run)
         except DomainError as exc:
             form_add_domain_error(form, exc)
         else:
             return redirect("loyalty:redemption_detail", pk=result.body["redemption"])
     return render(request, "loyalty/redeem.html",
                   {"lookup": lookup, "hall": hall, "line": line, "customer": line.customer, "points": points,
-                   "gifts": gifts, "form": form, "organization": organization,
+                   "gifts": gifts, "form": form, "organization": organization, "submitted": submitted,
                    "today": timezone.localdate()},
                   status=400 if form.errors else 200)
 
