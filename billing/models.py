@@ -353,6 +353,8 @@ class FeeType(models.TextChoices):
     LONG_DISTANCE = "long_distance", _("International long distance")
     # What a premium number's minimum monthly spend (保底消费) adds when the month's charges fall short.
     MINIMUM_SPEND = "minimum_spend", _("Minimum spend top-up")
+    # Late fees (滞纳金) on the previous month's overdue bills (billing.services.late_fees).
+    LATE_FEE = "late_fee", _("Late fees")
 
 
 class LinePlanPeriod(TimeStampedModel):

@@ -52,6 +52,12 @@ prorated like the plan's fee (by the days it covers within the live days), again
 month net of discounts; the shortfall is a `minimum_spend` item added by the bill run only
 (billing.services.charges.minimum_spend_top_up), never by the real-time charges of prepaid lines.
 
+Late fees (滞纳金)
+-----------------
+Late fees on the previous month's overdue bills are a `late_fee` item of the next bill, added by the bill
+run only (billing/services/late_fees.py says how they accrue, are capped and waived); they are not
+spending and do not count toward a minimum spend.
+
 Prepaid (real-time) accounts
 ----------------------------
 Real time means: as soon as the BOSS knows a charge, it is taken from the balance. The month's fees

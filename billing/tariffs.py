@@ -7,6 +7,10 @@ from boss.tariffs import Param
 PARAMS = [
     Param("billing.huge_bill_min_months", "3", "int",
           _("Earlier bills needed before a bill can be flagged as huge"), _("months")),
+    Param("billing.payment_due_day", "20", "int",
+          _("Day of the next month by which a month's bill must be paid (late fees after it)"), _("day")),
+    Param("billing.late_fee_cap_ratio", "1", "decimal",
+          _("Late fees of a month never exceed this share of the overdue bills (1 = their amount)")),
     Param("billing.bill_run_day", "1", "int", _("Day of the month the bill run of the previous month starts"),
           _("day")),
 ]

@@ -34,6 +34,7 @@ from billing.errors import BillRunTooEarlyError
 from billing.models import Bill, BillLine, BillRun, BillRunChunk, FeeType
 from billing.services.bulk import insert_rows
 from billing.services.charges import (
+    ChargeItem,
     ids_q,
     line_months_load,
     month_charge_items,
@@ -41,6 +42,7 @@ from billing.services.charges import (
     revenue_accounts,
     still_to_charge,
 )
+from billing.services.late_fees import late_fees_for
 from billing.services.ledger import PlannedTransaction, ledger_accounts_customer_many, transactions_post_many
 from billing.services.points import bills_settle_accounts
 from billing.services.rating import lines_locked, rate_lines, unrated_line_ids
@@ -151,6 +153,7 @@ def bill_lines_for_period(*, actor: Staff, lines: list, period: date, run: BillR
     unrated = unrated_line_ids(ids, period)
     rate_lines([ln for ln in lines if ln.pk in unrated], period)
     months = line_months_load(lines, period)
+    late = late_fees_for(account_ids={ln.account_id for ln in lines}, period=period)
     history = _history(ids, period)
     customers = ledger_accounts_customer_many(account_ids={ln.account_id for ln in lines})
     revenue = revenue_accounts()
@@ -160,6 +163,9 @@ def bill_lines_for_period(*, actor: Staff, lines: list, period: date, run: BillR
             continue  # live at no day of the month (cancelled on its first day)
         try:
             items = month_charge_items(lm, month_over=True)   # the minimum spend top-up is known now
+            if lm.line.pk in late:   # after the top-up: a late fee is not spending
+                fee = late[lm.line.pk]
+                items.append(ChargeItem(FeeType.LATE_FEE, fee.amount, f"{fee.overdue:.2f}", fee.days))
             delta = still_to_charge(lm, items)
             posting = postings_for(customers[lm.line.account_id], delta, revenue) if delta else None
         except Exception as exc:  # one bad line must not stop the month: reported, billed in a later pass

@@ -24,6 +24,8 @@ def item_label(item) -> str:
         text = _("Discount: %(name)s") % {"name": item.name}
     elif item.fee_type == FeeType.MINIMUM_SPEND:   # `name` is the month's minimum, a language-free amount
         text = _("Minimum spend top-up (minimum this month %(minimum)s)") % {"minimum": _yuan(item.name)}
+    elif item.fee_type == FeeType.LATE_FEE:   # `name` is the overdue bills' amount
+        text = _("Late fee on the overdue bill of %(amount)s") % {"amount": _yuan(item.name)}
     else:
         text = str(FeeType(item.fee_type).label)
         if item.quantity:
