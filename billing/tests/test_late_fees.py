@@ -121,3 +121,16 @@ def test_the_late_fee_is_labelled_in_chinese_on_the_bill(system, postpaid):
     item = Bill.objects.get(line=line, period=MARCH).items.get(fee_type="late_fee")
     with translation.override("zh-hans"):
         assert "滞纳金" in item_label(item) and "58.00" in item_label(item)
+
+
+def test_the_month_billed_again_charges_the_late_fee_once(system, postpaid):
+    from billing.models import LedgerTransaction
+
+    line = postpaid("13800138000")
+    bill_month(system, FEB, datetime(2025, 3, 2, 2, tzinfo=SH))
+    bill_month(system, MARCH, APRIL_2)
+    pay(system, line.account, "58.00", datetime(2025, 4, 3, 10, tzinfo=SH))   # paid after the month: no change
+    postings = LedgerTransaction.objects.count()
+    bill_month(system, MARCH, datetime(2025, 4, 4, 2, tzinfo=SH))             # a second pass of the run
+    assert late_items(line) == [("58.00", 11, D("1.91"))]
+    assert LedgerTransaction.objects.count() == postings
