@@ -51,6 +51,12 @@ def test_a_rep_redeems_for_a_person_and_for_an_organization_the_room_confirming(
     shot(counter, "person-handed-over")
     assert _points(w.person) == 500 and GiftStock.objects.get(gift=w.mug).quantity == 4
 
+    # The big-customer room has its worklist open in another browser, empty for now.
+    room = browser.new_page()
+    _login(room, live_server, w.room)
+    room.get_by_role("link", name="待确认的积分兑换").first.click()
+    expect(room.get_by_test_id("confirm-rows")).not_to_contain_text(w.org.name)
+
     # An organization: licence with its seal, unit letter, the agent's ID; the request waits for the room.
     counter.get_by_role("link", name="积分兑换").first.click()
     _find(counter, w.org_line.msisdn)
@@ -69,13 +75,14 @@ def test_a_rep_redeems_for_a_person_and_for_an_organization_the_room_confirming(
     redemption = Redemption.objects.get(customer=w.org)
     assert _points(w.org) == 2000    # nothing spent while the room has not answered
 
-    room = browser.new_page()
-    _login(room, live_server, w.room)
-    room.get_by_role("link", name="待确认的积分兑换").first.click()
     row = room.get_by_test_id(f"confirm-{redemption.pk}")
-    expect(row).to_contain_text(w.org.name)
+    expect(row).to_contain_text(w.org.name, timeout=10000)    # the room's worklist showed it by itself
     row.locator("input[name=answer][value=yes]").check()
     row.locator("input[name=note]").fill("王经理可领取")
+    room.locator("h1").click()             # the room looks away: the worklist's reload keeps the answer
+    room.wait_for_timeout(5500)
+    expect(row.locator("input[name=note]")).to_have_value("王经理可领取")
+    expect(row.locator("input[name=answer][value=yes]")).to_be_checked()
     shot(room, "room-answers")
     row.get_by_role("button", name="发送答复").click()
     expect(room.get_by_test_id(f"confirm-{redemption.pk}")).to_have_count(0)

@@ -41,6 +41,19 @@
     out.classList.toggle("neg", short);
   });
 
+  // A list that reloads itself (data-hold-while-editing) is not reloaded while someone is writing in one of its
+  // forms (a field in use, a choice made, a text typed): the reload would wipe what they wrote. A listener, not
+  // an hx-trigger condition: the CSP forbids the eval htmx needs for those.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var list = event.detail.elt;
+    if (!list.matches || !list.matches("[data-hold-while-editing]")) { return; }
+    var typed = Array.prototype.some.call(list.querySelectorAll("form input[type=text], form textarea"),
+                                          function (field) { return field.value !== ""; });
+    if (typed || list.querySelector("form:focus-within, form input[type=radio]:checked")) {
+      event.preventDefault();
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () { focusFirstField(document); });
   document.addEventListener("htmx:afterSwap", function (event) { focusFirstField(event.target); });
 })();
