@@ -82,6 +82,16 @@ def test_demo_data_is_idempotent():
 
     for role in ROLES:
         assert Staff.objects.filter(groups__name=role).exists(), f"no demo user for {role}"
+    from billing.models import PointsEntry
+    from inventory.models import GiftStock
+    from loyalty import demo as loyalty_demo
+
+    # A newcomer can redeem at once: the four demo gifts in stock at the redemption hall, received by its store
+    # manager, and points for the demo customers (given once).
+    stock = GiftStock.objects.filter(hall__code=loyalty_demo.HALL, hall__redemption_hall=True, quantity__gt=0)
+    assert sorted(stock.values_list("gift__code", flat=True)) == ["MUG", "PWR", "SPK", "UMB"]
+    given = PointsEntry.objects.filter(reference=loyalty_demo.REFERENCE)
+    assert given.exists() and given.count() == given.values("customer").distinct().count()
 
 
 def test_beat_schedule_names_registered_tasks():
