@@ -4,13 +4,20 @@ Trivial means guessable by anyone who sees the customer or their card: one digit
 straight run up or down (123456, 654321, also 890123 wrapping over 9), short patterns repeated (121212,
 123123, 112233), and anything taken from the ID number: its last six digits or the birth date in it
 (YYMMDD, MMDDYY, DDMMYY). The opening stores the hash on the line with `service_password_hash`; a
-line's password is checked with `service_password_check`.
+line's password is checked with `service_password_check` (and converted by
+`customers.services.lines.line_service_password_check`).
+
+The hash is keyed (boss/keyed_hash.py: HMAC-SHA256 under a server key with a key id), not slow: a slow
+hash cannot protect a million possible passwords, the key kept out of the database does, and PBKDF2 cost
+225 ms of CPU per opening. Hashes made earlier with Django's password hasher still verify and are
+converted on their next successful check, like hashes under a rotated-out key.
 """
 
 import secrets
 
-from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.hashers import check_password
 
+from boss.keyed_hash import is_keyed, keyed_hash, keyed_hash_check, keyed_hash_stale
 from customers.errors import (
     ServicePasswordFormatError,
     ServicePasswordFromIdentityError,
@@ -19,6 +26,7 @@ from customers.errors import (
 from customers.identity import normalize
 
 LENGTH = 6
+PURPOSE = "customers.line.service_password"
 
 
 def _is_trivial(pw: str) -> bool:
@@ -70,15 +78,30 @@ def service_password_suggest(*, identity_number: str = "") -> str:
 
 
 def service_password_hash(password: str, *, identity_number: str = "") -> str:
-    """Validate and hash with Django's password hasher (what Line.service_password holds)."""
-    return make_password(service_password_validate(password, identity_number=identity_number))
+    """Validate and hash with the keyed hash (what Line.service_password holds)."""
+    return keyed_hash(PURPOSE, service_password_validate(password, identity_number=identity_number))
 
 
 def service_password_check(password: str, encoded: str) -> bool:
-    """True when `password` matches the stored hash. An empty hash never matches."""
+    """True when `password` matches the stored hash (keyed, or a Django password-hasher hash from before
+    the keyed hash). An empty hash never matches."""
     if not encoded or not password:
         return False
+    if is_keyed(encoded):
+        return keyed_hash_check(PURPOSE, password, encoded)
     return check_password(password, encoded)
+
+
+def service_password_stale(encoded: str) -> bool:
+    """True when the stored hash should be made again after a successful check: a Django password-hasher
+    hash (PBKDF2) or a keyed hash under a key other than the current one."""
+    return not is_keyed(encoded) or keyed_hash_stale(encoded)
+
+
+def service_password_rehash(password: str) -> str:
+    """The keyed hash of a password that has just been checked against its stored hash (no rules applied:
+    converting a hash never refuses)."""
+    return keyed_hash(PURPOSE, password)
 
 
 def validate_service_password_field(value: str) -> None:

@@ -282,6 +282,12 @@ BOSS_MASK_KEEP_END = env.int("BOSS_MASK_KEEP_END", default=4)
 # The joint blacklist's shared key (agreed with the other operators): identity numbers are exchanged as
 # HMAC-SHA256 under it, never in clear (partners.services.blacklist).
 BOSS_JOINT_BLACKLIST_KEY = env("BOSS_JOINT_BLACKLIST_KEY", default="boss-joint-blacklist-development-key")
+# Keyed hashes of short secrets (service passwords, recharge-card PINs; boss/keyed_hash.py): HMAC-SHA256
+# under a key kept outside the database. BOSS_HASH_KEYS is JSON {"key id": "secret"}; new hashes use
+# BOSS_HASH_KEY_ID. With none configured the one key is "s0" = SECRET_KEY; when configuring keys, keep
+# "s0" (the SECRET_KEY in force so far) until the hashes made under it have been converted.
+BOSS_HASH_KEYS: dict[str, str] = env.json("BOSS_HASH_KEYS", default={})
+BOSS_HASH_KEY_ID = env("BOSS_HASH_KEY_ID", default="s0")
 BOSS_IDEMPOTENCY_KEEP_DAYS = env.int("BOSS_IDEMPOTENCY_KEEP_DAYS", default=7)
 BOSS_PRODUCT_NAME = _("Service-hall BOSS")
 # The network element: the simulated HLR unless a real gateway class is configured.

@@ -11,7 +11,7 @@ from customers.services.classes import (
     customer_ensure_not_blacklisted,
 )
 from customers.services.customers import agent_identity_record, customer_create, customer_update, guardian_ensure
-from customers.services.lines import line_create
+from customers.services.lines import line_create, line_service_password_check
 from customers.services.privacy import REVEALABLE_FIELDS, identity_reveal
 
 __all__ = [
@@ -26,4 +26,5 @@ __all__ = [
     "guardian_ensure",
     "identity_reveal",
     "line_create",
+    "line_service_password_check",
 ]

@@ -27,7 +27,12 @@ from customers.errors import (
 from customers.identity import iccid_normalize, msisdn_normalize
 from customers.models import CustomerIdentity, Line
 from customers.national import NationalCount, identity_national_count
-from customers.passwords import service_password_hash
+from customers.passwords import (
+    service_password_check,
+    service_password_hash,
+    service_password_rehash,
+    service_password_stale,
+)
 from customers.selectors import line_count_for_identity
 
 log = logging.getLogger(__name__)
@@ -113,3 +118,15 @@ def line_service_password_set(*, line: Line, password: str) -> None:
     Raises ServicePasswordError."""
     line.service_password = service_password_hash(password, identity_number=line.customer.identity.number)
     line.save(update_fields=["service_password", "updated_at"])
+
+
+def line_service_password_check(*, line: Line, password: str) -> bool:
+    """Whether `password` is the line's service password. A hash from before the keyed hash (PBKDF2) or
+    under a rotated-out key is replaced by one under the current key on a successful check (its own
+    statement, no audit: the password itself did not change)."""
+    if not service_password_check(password, line.service_password):
+        return False
+    if service_password_stale(line.service_password):
+        line.service_password = service_password_rehash(password)
+        Line.objects.filter(pk=line.pk).update(service_password=line.service_password)
+    return True

@@ -24,15 +24,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.db import connections, router, transaction
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from stdnum import imei as stdnum_imei
 
 from boss.audit import audit_record
 from boss.errors import DomainError
+from boss.keyed_hash import keyed_hash, keyed_hash_check
 from boss.locks import lock
 from boss.models import Staff
 from boss.permissions import ensure_same_hall
@@ -89,21 +88,26 @@ class _Parsed:
 # --------------------------------------------------------------------------------------------------
 
 
+PIN_PURPOSE = "orders.recharge_card.pin"  # the HMAC's key salt since the first cards (keeps their hashes)
+
+
 def recharge_pin_hash(*, serial: str, pin: str) -> str:
-    """A keyed hash of the PIN (HMAC-SHA256 with a server key, the serial as salt).
+    """A keyed hash of the PIN (boss/keyed_hash.py: HMAC-SHA256 under a server key with a key id, the
+    serial as salt).
 
     Why not Django's password hasher: PBKDF2 costs ~0.3 s per card, hours for a batch of 100,000 cards.
     A recharge PIN is 16-19 random digits (more than 50 bits) chosen by the card factory, not a human
-    password, so a slow hash adds nothing; what protects it is the key, kept outside the database
-    (BOSS_RECHARGE_PIN_KEY, else SECRET_KEY): a stolen table cannot be checked against guesses.
+    password, so a slow hash adds nothing; what protects it is the key, kept outside the database: a
+    stolen table cannot be checked against guesses.
     """
-    key = getattr(settings, "BOSS_RECHARGE_PIN_KEY", None) or settings.SECRET_KEY
-    digest = salted_hmac("orders.recharge_card.pin", f"{serial}:{pin}", secret=key, algorithm="sha256").hexdigest()
-    return f"hmac_sha256${digest}"
+    return keyed_hash(PIN_PURPOSE, pin, salt=serial)
 
 
 def _pin_matches(card: RechargeCard, pin: str) -> bool:
-    return constant_time_compare(card.pin_hash, recharge_pin_hash(serial=card.serial, pin=pin))
+    encoded = card.pin_hash
+    if encoded.count("$") == 1:  # hmac_sha256$<digest>: made before key ids, under SECRET_KEY (key "s0")
+        encoded = encoded.replace("$", f"$s0${card.serial}$", 1)
+    return keyed_hash_check(PIN_PURPOSE, pin, encoded)
 
 
 # --------------------------------------------------------------------------------------------------

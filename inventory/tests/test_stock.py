@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 import time_machine
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from stdnum import luhn
 
 from boss.errors import NotPermitted
@@ -96,7 +97,7 @@ def test_recharge_cards_keep_only_a_keyed_hash_of_the_pin(rep):
     batch = stock_import(actor=rep, kind="recharge_card", data=csv)
     assert (batch.created_count, batch.error_count) == (1, 3)
     card = RechargeCard.objects.get()
-    assert "123456789012345678" not in card.pin_hash and card.pin_hash.startswith("hmac_sha256$")
+    assert "123456789012345678" not in card.pin_hash and card.pin_hash.startswith("hmac_sha256$s0$")
     assert card.pin_hash == recharge_pin_hash(serial=card.serial, pin="123456789012345678")
     assert "123456789012345678" not in str(batch.report) and "123456789012345678" not in str(
         AuditEvent.objects.get(action="stock.import").after)
@@ -166,6 +167,18 @@ def test_a_recharge_card_is_redeemed_exactly_once(rep, make_staff, card):
                              pin="1234567890123456")
     assert exc.value.code == "recharge_card_used" and exc.value.status == 409
     assert AuditEvent.objects.filter(action="recharge_card.redeem").count() == 1
+
+
+def test_a_card_hashed_before_key_ids_still_redeems(rep, settings):
+    """Cards imported before the keyed hash had key ids: hmac_sha256$<digest> under SECRET_KEY (key s0)."""
+    settings.BOSS_HASH_KEYS, settings.BOSS_HASH_KEY_ID = {}, "s0"
+    digest = salted_hmac("orders.recharge_card.pin", "10000000000000002:1234567890123456", secret=settings.SECRET_KEY,
+                         algorithm="sha256").hexdigest()
+    card = RechargeCard.objects.create(serial="10000000000000002", face_value="50.00", hall=rep.hall,
+                                       pin_hash=f"hmac_sha256${digest}", valid_until=date.today() + timedelta(days=30))
+    with pytest.raises(RechargeCardInvalidError):
+        recharge_card_redeem(actor=rep, serial=card.serial, pin="1234567890123450")
+    assert recharge_card_redeem(actor=rep, serial=card.serial, pin="1234567890123456").status == "redeemed"
 
 
 @pytest.mark.parametrize("serial, pin", [("10000000000000001", "1234567890123450"),
