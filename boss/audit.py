@@ -22,11 +22,11 @@ def _target_fields(target: Any) -> dict:
 def audit_record(*, actor, action: str, target: Any = None, before: dict | None = None,
                  after: dict | None = None, reason: str = "", hall=None) -> AuditEvent:
     """Write one audit event. `before`/`after` must hold masked or non-personal values only."""
-    if hall is None and actor is not None:
-        hall = getattr(actor, "hall", None)
+    # The hall's key, not the row: reading actor.hall would cost a query when it is not loaded yet.
+    hall_id = hall.pk if hall is not None else getattr(actor, "hall_id", None)
     return AuditEvent.objects.create(
         actor=actor if (actor is not None and actor.pk) else None,
-        hall=hall,
+        hall_id=hall_id,
         action=action,
         before=before,
         after=after,

@@ -96,9 +96,8 @@ def idempotent(*, actor, key: str | None, scope: str, params: dict,
     key = _check_key(key)
     digest = fingerprint(scope, params)
 
-    existing = IdempotencyKey.objects.filter(actor=actor, key=key).first()
-    if existing is not None:
-        return _replay(existing, scope, digest)
+    # The key row first (no read before it: a repeat is the rare case, and its INSERT fails on the unique
+    # index, then the stored answer is read).
     try:
         with transaction.atomic():
             row = IdempotencyKey.objects.create(actor=actor, key=key, scope=scope, request_hash=digest,

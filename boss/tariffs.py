@@ -6,6 +6,7 @@ lets the admin change it (Django admin → tariff parameters). Code reads a valu
 the missing rows so that every parameter is visible and editable.
 """
 
+import time
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -163,13 +164,25 @@ class _Registry(dict):
 REGISTRY: dict[str, Param] = _Registry()
 
 
+# The values in force are kept in the shared cache (60 s, emptied when the admin saves one) and, in front
+# of it, in this process for a few seconds: a request reads several parameters, and each read of the
+# shared cache is a round trip to Redis. A change made in another process is seen here within LOCAL_SECONDS.
+LOCAL_SECONDS = 5.0
+_local: tuple[float, dict[str, str]] | None = None
+
+
 def _raw_values() -> dict[str, str]:
+    global _local
+    now = time.monotonic()
+    if _local is not None and _local[0] > now:
+        return _local[1]
     values = cache.get(_CACHE_KEY)
     if values is None:
         from boss.models import TariffParameter
 
         values = dict(TariffParameter.objects.values_list("key", "value"))
         cache.set(_CACHE_KEY, values, 60)
+    _local = (now + LOCAL_SECONDS, values)
     return values
 
 
@@ -187,6 +200,8 @@ def tariff(key: str):
 
 
 def tariff_cache_clear() -> None:
+    global _local
+    _local = None
     cache.delete(_CACHE_KEY)
 
 

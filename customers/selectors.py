@@ -330,15 +330,16 @@ class Profile:
                       arrears=self.arrears)
 
 
-def customer_profile(*, customer: Customer, event_limit: int = 30) -> Profile:
-    """Everything the 360 page shows, in a fixed number of queries whatever the customer holds."""
+def customer_profile(*, customer: Customer, event_limit: int = 30, just_created: bool = False) -> Profile:
+    """Everything the 360 page shows, in a fixed number of queries whatever the customer holds.
+    `just_created`: the customer was created in this request, so holds no line and no account yet (not read)."""
     all_classes = list(customer.classes.select_related("set_by", "revoked_by").order_by("-since", "-pk"))
     today = timezone.localdate()
     active = sorted((c for c in all_classes if c.is_active(today)), key=lambda c: (c.kind, c.since))
     customer.active_classes = active  # what customer_classes_active() and the badges read
-    lines = list(customer.lines.select_related("plan", "hall").order_by("-created_at"))
-    accounts = list(Account.objects.filter(Q(customer=customer) | Q(lines__customer=customer)).distinct()
-                    .order_by("pk"))
+    lines = [] if just_created else list(customer.lines.select_related("plan", "hall").order_by("-created_at"))
+    accounts = [] if just_created else list(
+        Account.objects.filter(Q(customer=customer) | Q(lines__customer=customer)).distinct().order_by("pk"))
     money = accounts_money(accounts)
     rows = [AccountRow(a, money[a.pk], [ln for ln in lines if ln.account_id == a.pk]) for a in accounts]
     commitments = line_commitments_current(lines, today=today)

@@ -49,6 +49,12 @@ def order_get_for_actor(*, actor, pk: int):
     return order
 
 
+def order_get_to_pay(*, actor, pk: int):
+    """An order of the actor's hall (or any hall for roles that span halls) as the payment needs it: its
+    customer's identity (asked about before any lock), nothing else (the payment reads the rest under lock)."""
+    return get_for_actor(Order.objects.select_related("customer__identity"), actor, pk=pk)
+
+
 def line_get_by_msisdn_for_actor(*, actor, msisdn: str) -> Line:
     """The line of a number for the counter, at any hall: fees are collected everywhere."""
     return line_get_by_msisdn(msisdn=msisdn)

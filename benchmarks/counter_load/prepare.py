@@ -21,6 +21,7 @@ django.setup()
 
 from django.contrib.auth.models import Group  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
 from boss.models import Hall, Staff  # noqa: E402
@@ -49,6 +50,8 @@ def main():
     SimCard.objects.bulk_create([
         SimCard(iccid=f"898600999{n:011d}", imsi=f"46000999{n:07d}", capacity="usim", hall=hall)
         for n in range(have, max(have, 20000))], ignore_conflicts=True)
+    with connection.cursor() as cursor:  # fresh planner statistics after the bulk loads, as autovacuum would
+        cursor.execute("ANALYZE")
     rnd = random.Random(7)
     regions = ["440106", "440103", "440104", "110105", "310104", "510107", "330106"]
     identities = [resident_id_compose(rnd.choice(regions), date(1960 + rnd.randrange(45), 1 + rnd.randrange(12),

@@ -27,8 +27,12 @@ class DocLine:
 
 
 def _next_number(*, hall, kind: str, series: str) -> int:
-    DocumentSequence.objects.get_or_create(hall=hall, kind=kind, series=series)
-    seq = lock(DocumentSequence.objects.all()).get(hall=hall, kind=kind, series=series)
+    sequences = lock(DocumentSequence.objects.all())
+    try:  # the sequence exists but for a hall's very first document of a kind: lock it straight away
+        seq = sequences.get(hall=hall, kind=kind, series=series)
+    except DocumentSequence.DoesNotExist:
+        DocumentSequence.objects.get_or_create(hall=hall, kind=kind, series=series)
+        seq = lock(DocumentSequence.objects.all()).get(hall=hall, kind=kind, series=series)
     number = seq.next_number
     seq.next_number = number + 1
     seq.save(update_fields=["next_number"])

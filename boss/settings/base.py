@@ -128,7 +128,7 @@ else:
 # --- Authentication and sessions (OWASP ASVS 2.1, 2.2, 3.3) ------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # must be first
-    "django.contrib.auth.backends.ModelBackend",
+    "boss.backends.CachedPermissionsBackend",  # ModelBackend, permission sets kept per process (a few s)
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -198,7 +198,7 @@ CONTENT_SECURITY_POLICY = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that a call without credentials gets 401 with WWW-Authenticate.
-        "rest_framework.authentication.TokenAuthentication",
+        "boss.api.authentication.StaffTokenAuthentication",  # DRF's, with the staff member's hall joined
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -288,6 +288,8 @@ BOSS_JOINT_BLACKLIST_KEY = env("BOSS_JOINT_BLACKLIST_KEY", default="boss-joint-b
 # "s0" (the SECRET_KEY in force so far) until the hashes made under it have been converted.
 BOSS_HASH_KEYS: dict[str, str] = env.json("BOSS_HASH_KEYS", default={})
 BOSS_HASH_KEY_ID = env("BOSS_HASH_KEY_ID", default="s0")
+# How long a process keeps a staff member's permission set (boss/backends.py); 0: read it on every request.
+BOSS_PERMISSION_CACHE_SECONDS = env.int("BOSS_PERMISSION_CACHE_SECONDS", default=10)
 BOSS_IDEMPOTENCY_KEEP_DAYS = env.int("BOSS_IDEMPOTENCY_KEEP_DAYS", default=7)
 BOSS_PRODUCT_NAME = _("Service-hall BOSS")
 # The network element: the simulated HLR unless a real gateway class is configured.

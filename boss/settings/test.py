@@ -6,6 +6,9 @@ from .base import CELERY_BROKER_URL, DATABASES
 # The second factor is switched on by the MFA tests themselves (boss/tests/test_mfa.py); the other tests log
 # staff of every role in directly.
 BOSS_MFA_REQUIRED = False
+# Test databases reuse primary keys after a rollback (SQLite): no permission set kept between requests, except
+# in the tests of that cache (boss/tests/test_permission_cache.py).
+BOSS_PERMISSION_CACHE_SECONDS = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; never in production
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_TASK_ALWAYS_EAGER = False

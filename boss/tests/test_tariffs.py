@@ -48,3 +48,19 @@ def test_sync_is_idempotent_and_keeps_edited_values():
     TariffParameter.objects.filter(key="open.deposit").delete()
     assert tariff_sync() == 1
     assert TariffParameter.objects.get(key="open.deposit").value == "100.00"
+
+
+def test_a_process_keeps_the_values_a_few_seconds_and_sees_another_process_change_after(monkeypatch):
+    """Per process for LOCAL_SECONDS in front of the shared cache: no round trip per read; a change saved by
+    another process (which empties the shared cache) is in force here once those seconds are over."""
+    import boss.tariffs as tariffs
+
+    clock = [1000.0]
+    monkeypatch.setattr(tariffs.time, "monotonic", lambda: clock[0])
+    tariff_cache_clear()
+    assert tariff("open.deposit") == Decimal("100.00")
+    TariffParameter.objects.filter(key="open.deposit").update(value="120.00")
+    tariffs.cache.delete(tariffs._CACHE_KEY)  # what the other process's save does to the shared cache
+    assert tariff("open.deposit") == Decimal("100.00")  # still this process's copy
+    clock[0] += tariffs.LOCAL_SECONDS + 0.1
+    assert tariff("open.deposit") == Decimal("120.00")

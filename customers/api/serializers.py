@@ -118,10 +118,11 @@ class CustomerOutput(CustomerSummaryOutput):
         return AccountMoneyOutput(self._profile(customer).accounts, many=True).data
 
 
-def customer_output(customer, *, actor) -> dict:
-    """The full customer body (classes, lines, accounts) in a fixed number of queries."""
+def customer_output(customer, *, actor, just_created: bool = False) -> dict:
+    """The full customer body (classes, lines, accounts) in a fixed number of queries (fewer for a customer
+    created by this request: no lines and no accounts to read)."""
     from customers.selectors import customer_profile
 
-    profile = customer_profile(customer=customer, event_limit=0)
+    profile = customer_profile(customer=customer, event_limit=0, just_created=just_created)
     customer.active_classes = profile.classes_active
     return CustomerOutput(customer, context={"profile": profile, "actor": actor}).data

@@ -102,7 +102,7 @@ class CustomerCreateApi(APIView):
 
         def run():
             customer = customer_create(actor=request.user, **kwargs)
-            return status.HTTP_201_CREATED, customer_output(customer, actor=request.user)
+            return status.HTTP_201_CREATED, customer_output(customer, actor=request.user, just_created=True)
 
         key = request.headers.get("Idempotency-Key")
         if key:

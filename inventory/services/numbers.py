@@ -11,6 +11,7 @@ Two counters can never hold or sell the same number:
 from datetime import timedelta
 
 from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -151,15 +152,18 @@ def _ensure_quota(*, actor: Staff, now) -> None:
     else:
         lock(Staff.objects.filter(pk=actor.pk)).get()
     live = NumberReservation.objects.filter(state=NumberReservation.State.ACTIVE, reserved_until__gt=now)
+    mine, of_hall = Q(reserved_by=actor), Q(hall_id=actor.hall_id)
+    held_by = (live.filter(mine | of_hall) if actor.hall_id is not None else live.filter(mine)).aggregate(
+        rep=Count("pk", filter=mine), hall=Count("pk", filter=of_hall))  # both counts in one query
     per_rep = tariff("number.max_live_reservations_per_rep")
-    held = live.filter(reserved_by=actor).count()
+    held = held_by["rep"]
     if held >= per_rep:
         raise ReservationQuotaError(
             _("You already hold %(count)s live reservations, the most one person may: release some, or open the "
               "accounts they are held for, first.") % {"count": held}, limit=per_rep)
     if actor.hall_id is not None:
         per_hall = tariff("number.max_live_reservations_per_hall")
-        held = live.filter(hall_id=actor.hall_id).count()
+        held = held_by["hall"]
         if held >= per_hall:
             raise ReservationQuotaError(
                 _("This hall already holds %(count)s live reservations, the most it may: release some first.")

@@ -23,6 +23,7 @@ from orders.selectors import (
     document_get_for_actor,
     line_get_by_msisdn_for_actor,
     order_get_for_actor,
+    order_get_to_pay,
 )
 from orders.services.documents import AgentInput
 from orders.services.fee_collection import line_fee_collect
@@ -186,7 +187,7 @@ class OrderPaymentApi(APIView):
     def post(self, request, pk: int):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        order = order_get_for_actor(actor=request.user, pk=pk)
+        order = order_get_to_pay(actor=request.user, pk=pk)
 
         def run():
             paid = order_open_account_pay(actor=request.user, order=order, **data.validated_data)
@@ -195,7 +196,8 @@ class OrderPaymentApi(APIView):
                 "order_id": paid.pk, "state": paid.state,
                 "paid": f"{payment.amount:.2f}" if payment else "0.00",
                 "change": f"{payment.change:.2f}" if payment and payment.change is not None else None,
-                "documents": [document_output(request, d) for d in payment.documents.all()] if payment else []}
+                "documents": [document_output(request, d) for d in payment.documents.select_related("hall")]
+                if payment else []}
 
         return api_idempotent(request, scope="orders.payment", params={"order": pk, **request.data}, run=run)
 
