@@ -6,11 +6,16 @@ APPS   := notifications catalog customers inventory provisioning billing orders 
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_WORKERS ?= 2
+# gunicorn's rule of thumb: two sync workers per core, plus one.
+WEB_WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) * 2 + 1 )))
 BOSS_DEMO_DEPLOYMENT ?= false
 
-.PHONY: run test setup setup-dev migrate demo demo-history messages check-deploy lint clean
+.PHONY: run dev test setup setup-dev migrate demo demo-history messages check-deploy lint clean
 
-## make run: set everything up on the embedded default (SQLite, file-system broker) and serve the counter.
+## make run: set everything up on the embedded default (SQLite, file-system broker) and serve the counter the
+## way production does: gunicorn with sync workers for the cores (WEB_WORKERS), static files through
+## WhiteNoise, DEBUG off (DEBUG=true to have it on). The SQLite file is in WAL mode with a busy timeout and
+## IMMEDIATE transactions (boss/settings/base.py), so the workers, the Celery worker and beat write side by side.
 run: setup
 	@$(BIN)/python manage.py migrate --noinput -v 0
 	@$(BIN)/python manage.py demo_data
@@ -19,7 +24,18 @@ run: setup
 	@trap 'kill 0' INT TERM EXIT; export DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-boss.settings.local}; \
 	$(BIN)/celery -A boss worker --loglevel=INFO --concurrency=2 > var/worker.log 2>&1 & \
 	$(BIN)/celery -A boss beat --loglevel=INFO > var/beat.log 2>&1 & \
-	$(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload
+	$(BIN)/gunicorn boss.wsgi:application --bind $(HOST):$(PORT) --workers $(WEB_WORKERS) --preload \
+	  --access-logfile var/access.log
+
+## make dev: the same on Django's development server, for developers: the reloader and DEBUG's pages.
+dev: setup
+	@$(BIN)/python manage.py migrate --noinput -v 0
+	@$(BIN)/python manage.py demo_data
+	@trap 'kill 0' INT TERM EXIT; export DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-boss.settings.local}; \
+	export DEBUG=$${DEBUG:-true}; \
+	$(BIN)/celery -A boss worker --loglevel=INFO --concurrency=2 > var/worker.log 2>&1 & \
+	$(BIN)/celery -A boss beat --loglevel=INFO > var/beat.log 2>&1 & \
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## make lint: the linter, the type checker and the layer contract, each at zero findings (CI runs it).
 lint: setup-dev

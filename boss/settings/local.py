@@ -1,9 +1,11 @@
-"""The embedded default used by `make run`: SQLite, file-system broker, debug on."""
+"""The embedded default used by `make run` and `make dev`: SQLite, file-system broker. DEBUG is off unless
+asked for (DEBUG=true; `make dev` sets it), as `make run` serves the way production does."""
 
 from .base import *  # noqa: F403
 from .base import env
 
-DEBUG = env.bool("DEBUG", default=True)
-# Serve static files straight from the apps (no collectstatic step in `make run`).
+DEBUG = env.bool("DEBUG", default=False)
+# Serve static files straight from the apps (no collectstatic step): WhiteNoise indexes them once at start;
+# with DEBUG on it re-reads them on every request so that an edited file shows at once.
 WHITENOISE_USE_FINDERS = True
-WHITENOISE_AUTOREFRESH = True
+WHITENOISE_AUTOREFRESH = DEBUG
