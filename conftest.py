@@ -121,6 +121,22 @@ def start_worker(transactional_db):
             proc.wait(10)
 
 
+@pytest.fixture(scope="module")
+def module_committed_db(django_db_setup, django_db_blocker):
+    """The database open for a whole module with real commits (no wrapping transaction), for tests that
+    share one expensive setup across many test items, such as the API fuzz (one item per operation): the
+    setup is made once per module and worker instead of once per item. At the end the database is flushed
+    as a transactional test's teardown does, so the next module starts from the migrated state.
+
+    pytest-django sets the test database up only for a run holding a test that asks for it by fixture or
+    mark, and this fixture does neither: a module using it also holds a test asking for `db`."""
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        yield
+        call_command("flush", verbosity=0, interactive=False, database="default")
+
+
 @pytest.fixture
 def real_worker(start_worker):
     return start_worker()

@@ -2,7 +2,10 @@
 schema for every operation, valid and invalid, and sends them as a staff user holding every counter and
 back-office role (so most requests get past the permission check into the validation and the services).
 Any 5xx fails the test. The number of examples per operation is kept small for the CI budget; raise
-BOSS_FUZZ_EXAMPLES to fuzz longer by hand."""
+BOSS_FUZZ_EXAMPLES to fuzz longer by hand.
+
+The fuzzing user is made once per module and worker (module_committed_db): every request commits as in
+production, and the state the operations leave behind is shared by the ones after them."""
 
 import os
 import uuid
@@ -25,12 +28,13 @@ def _schema():
     return SchemaGenerator().get_schema(request=None, public=True)
 
 
-schema = schemathesis.openapi.from_dict(_schema())
+OPENAPI = _schema()
+schema = schemathesis.openapi.from_dict(OPENAPI)
 schema.app = get_wsgi_application()
 
 
-@pytest.fixture
-def token(transactional_db):
+@pytest.fixture(scope="module")
+def token(module_committed_db):
     from django.contrib.auth.models import Group
     from rest_framework.authtoken.models import Token
 
@@ -49,3 +53,14 @@ def token(transactional_db):
 def test_no_request_gets_a_server_error(case, token):
     case.call_and_validate(headers={"Authorization": f"Token {token}", "Idempotency-Key": str(uuid.uuid4())},
                            checks=[not_a_server_error])
+
+
+@pytest.mark.django_db
+def test_every_operation_is_fuzzed(request):
+    """Every operation of the staff API is one case of the fuzz. (The test also asks for the test database,
+    which module_committed_db does not.)"""
+    operations = {f"{method.upper()} {path}" for path, item in OPENAPI["paths"].items()
+                  for method in item if method in ("get", "post", "put", "patch", "delete")}
+    fuzzed = {item.name.split("[", 1)[1][:-1] for item in request.session.items
+              if item.originalname == "test_no_request_gets_a_server_error" and item.path == request.path}
+    assert operations and fuzzed == operations

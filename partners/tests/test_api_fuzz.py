@@ -21,14 +21,22 @@ def _schema():
     return SchemaGenerator().get_schema(request=None, public=True)
 
 
-schema = schemathesis.openapi.from_dict(_schema()).include(path_regex="^/api/v1/partner/")
+OPENAPI = _schema()
+schema = schemathesis.openapi.from_dict(OPENAPI).include(path_regex="^/api/v1/partner/")
 schema.app = get_wsgi_application()
 
 
-@pytest.fixture
-def partner_key(transactional_db):
+@pytest.fixture(scope="module")
+def partner_key(module_committed_db):
+    """One partner and key per module and worker (module_committed_db), with a rate limit the fuzz never
+    reaches."""
+    from boss.models import TariffParameter
+    from boss.tariffs import tariff_cache_clear
     from boss.tests.factories import StaffFactory
     from partners.services import partner_create, partner_key_issue
+
+    TariffParameter.objects.update_or_create(key="partner.api_calls_per_minute", defaults={"value": "100000"})
+    tariff_cache_clear()
 
     admin = StaffFactory(role="admin", username="fuzz_admin")
     partner = partner_create(actor=admin, name="联通", category="operator", interface_number="OP-FUZZ",
@@ -39,7 +47,18 @@ def partner_key(transactional_db):
 @pytest.mark.postgres
 @schema.parametrize()
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
-def test_no_partner_request_gets_a_server_error(case, partner_key, set_tariff):
-    set_tariff("partner.api_calls_per_minute", "100000")
+def test_no_partner_request_gets_a_server_error(case, partner_key):
     case.call_and_validate(headers={"Authorization": f"PartnerKey {partner_key}",
                                     "Idempotency-Key": str(uuid.uuid4())}, checks=[not_a_server_error])
+
+
+@pytest.mark.django_db
+def test_every_operation_is_fuzzed(request):
+    """Every operation of the partner API is one case of the fuzz. (The test also asks for the test database,
+    which module_committed_db does not.)"""
+    operations = {f"{method.upper()} {path}" for path, item in OPENAPI["paths"].items()
+                  if path.startswith("/api/v1/partner/")
+                  for method in item if method in ("get", "post", "put", "patch", "delete")}
+    fuzzed = {item.name.split("[", 1)[1][:-1] for item in request.session.items
+              if item.originalname == "test_no_partner_request_gets_a_server_error" and item.path == request.path}
+    assert operations and fuzzed == operations
