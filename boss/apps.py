@@ -11,6 +11,29 @@ def _sync_after_migrate(sender, **kwargs):
     tariff_sync()
 
 
+def _fsm_skip_historical_models() -> None:
+    """django-fsm-2 connects a class_prepared receiver for every FSM field of every model class made, the
+    historical models that `migrate` renders for each migration included. Those stay alive with the
+    migration states, and every model class made calls all of them: `migrate` grew quadratic, most of its
+    time (issue 20: the test databases, `make run`). A historical model has no transition methods to
+    collect, so its field's receiver is disconnected at once; the app's own models keep theirs."""
+    from django.apps import apps as global_apps
+    from django.db.models.signals import class_prepared
+    from django_fsm import FSMFieldMixin
+
+    if getattr(FSMFieldMixin, "_boss_historical_skip", False):
+        return
+    contribute = FSMFieldMixin.contribute_to_class
+
+    def contribute_to_class(self, cls, name, *args, **kwargs):
+        contribute(self, cls, name, *args, **kwargs)
+        if cls._meta.apps is not global_apps:
+            class_prepared.disconnect(self._collect_transitions)
+
+    FSMFieldMixin.contribute_to_class = contribute_to_class
+    FSMFieldMixin._boss_historical_skip = True
+
+
 class BossConfig(AppConfig):
     name = "boss"
     verbose_name = _("Service hall")
@@ -24,6 +47,7 @@ class BossConfig(AppConfig):
         # access and error logs, set up before the application loads).
         mask_every_handler()
         connect_signals()  # a change of roles empties the permission cache (boss/backends.py)
+        _fsm_skip_historical_models()
 
         # Once per migrate: runs after every app's tables exist (sender = this app).
         post_migrate.connect(_sync_after_migrate, sender=self, dispatch_uid="boss.sync_roles_tariffs")
