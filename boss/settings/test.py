@@ -19,6 +19,11 @@ STORAGES = {
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": None}  # in memory
+else:
+    # A test database need not survive a crash: a commit returns without waiting for the WAL to reach the
+    # disk (it is visible to the other connections at once all the same). The migrations, every transactional
+    # test's flush and every commit of the race tests stop waiting on the disk the machine shares.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 
