@@ -55,15 +55,15 @@ done
 
 # CPU seconds of one process tree's processes (utime + stime of each pid given), and of the whole machine.
 ticks=$(getconf CLK_TCK)
-proc_cpu() { local total=0 p; for p in "$@"; do [ -r /proc/$p/stat ] && total=$((total + $(awk '{print $14+$15}' /proc/$p/stat))); done; echo $total; }
+proc_cpu() { local total=0 p t; for p in "$@"; do t=$(awk '{print $14+$15}' /proc/$p/stat 2>/dev/null); total=$((total + ${t:-0})); done; echo $total; }
 machine_busy() { awk '/^cpu /{print $2+$3+$4+$7+$8+$9}' /proc/stat; }
 machine_all() { awk '/^cpu /{s=0; for(i=2;i<=9;i++) s+=$i; print s}' /proc/stat; }
 
-run_locust() {  # $1 users, $2 duration, $3 think time, $4 label
+run_locust() {  # $1 users, $2 duration, $3 think time, $4 label, $5 first identity to register, $6 users started a second
   local busy0 all0 start
   busy0=$(machine_busy); all0=$(machine_all); start=$(date +%s.%N)
-  THINK_TIME=$3 COUNTER_SUMMARY="$OUT/$4.json" "$LOCUST" -f benchmarks/counter_load/locustfile.py --headless \
-    -u "$1" -r "$1" -t "$2" --host "http://127.0.0.1:$PORT" --only-summary --csv "$OUT/$4" > "$OUT/$4.log" 2>&1 &
+  THINK_TIME=$3 IDENTITY_OFFSET=$5 COUNTER_SUMMARY="$OUT/$4.json" "$LOCUST" -f benchmarks/counter_load/locustfile.py \
+    --headless -u "$1" -r "$6" -t "$2" --host "http://127.0.0.1:$PORT" --only-summary --csv "$OUT/$4" > "$OUT/$4.log" 2>&1 &
   local locust_pid=$!
   local locust_ticks=0 now
   while kill -0 $locust_pid 2>/dev/null; do  # the generator's own CPU, sampled while it lives
@@ -80,10 +80,10 @@ run_locust() {  # $1 users, $2 duration, $3 think time, $4 label
 }
 
 echo "== counter mix: $USERS counters, $DURATION, think time 0"
-run_locust "$USERS" "$DURATION" 0 saturation
+run_locust "$USERS" "$DURATION" 0 saturation 0 "$USERS"
 if [ "$THINK_RUN" = 1 ]; then
   echo "== counter mix with think time: $THINK_USERS counters, one transaction each 30 s, $THINK_DURATION"
-  run_locust "$THINK_USERS" "$THINK_DURATION" 30 think
+  run_locust "$THINK_USERS" "$THINK_DURATION" 30 think 10000 $((THINK_USERS / 30 + 1))  # spread over 30 s
 fi
 sleep 5   # let the worker finish the last work orders
 kill $gunicorn_pid $worker_pid 2>/dev/null; wait $gunicorn_pid $worker_pid 2>/dev/null
