@@ -105,7 +105,7 @@ def test_the_full_identity_number_of_another_halls_customer_only_for_the_one_ser
     manager = make_staff("store_manager", username="sm_a")
     with pytest.raises(NotPermitted) as refused:
         identity_reveal(actor=manager, customer=theirs, field="number", reason="核对身份证原件")
-    assert "looked the customer up" in str(refused.value.message)
+    assert str(refused.value.message) == "外厅客户的完整个人信息仅向按手机号码或证件号码查到该客户的营业员显示。"
     assert not AuditEvent.objects.filter(action="identity.reveal").exists()
 
     customer_search(actor=manager, query=theirs.identity.number)
