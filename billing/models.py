@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from boss.labels import label as code_label
 from boss.models import ImmutableModel, TimeStampedModel
 from boss.money import MONEY, ZERO
 
@@ -62,9 +63,10 @@ class LedgerAccount(models.Model):
         kind = self.Kind
         if self.kind == kind.CASH_DRAWER:
             owner = self.staff.display_name if self.staff_id else "-"
-            return _("Drawer of %(staff)s (%(method)s)") % {"staff": owner, "method": self.subtype}
+            method = code_label("billing.PaymentMethod", self.subtype)
+            return _("Drawer of %(staff)s (%(method)s)") % {"staff": owner, "method": method}
         if self.kind == kind.REVENUE:
-            return _("Revenue: %(fee)s") % {"fee": self.subtype}
+            return _("Revenue: %(fee)s") % {"fee": code_label("billing.FeeType", self.subtype)}
         if self.kind == kind.BANK_CLEARING:
             return _("Bank clearing: %(bank)s") % {"bank": self.subtype}
         if self.name and self.name != self.code:
@@ -283,7 +285,7 @@ class UsageImport(fsm.ConcurrentTransitionMixin, models.Model):
     # From RUNNING and FAILED too: the task is run again after its worker died or to try a failed file again
     # (the records already in are skipped as duplicates). A finished import is never run again.
     def __str__(self):
-        return f"{self.file_name} ({self.status})"
+        return f"{self.file_name} ({self.get_status_display()})"
 
     @fsm.transition(field=status, source=[Status.QUEUED, Status.RUNNING, Status.FAILED], target=Status.RUNNING)
     def start(self) -> None:
@@ -332,7 +334,7 @@ class UsageRecord(models.Model):
         indexes = [models.Index(fields=["line", "started_at"], name="usage_line_time_idx")]
 
     def __str__(self):
-        return f"{self.msisdn} {self.kind} {self.started_at:%Y-%m-%d %H:%M}"
+        return f"{self.msisdn} {self.get_kind_display()} {self.started_at:%Y-%m-%d %H:%M}"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -355,6 +357,15 @@ class FeeType(models.TextChoices):
     MINIMUM_SPEND = "minimum_spend", _("Minimum spend top-up")
     # Late fees (滞纳金) on the previous month's overdue bills (billing.services.late_fees).
     LATE_FEE = "late_fee", _("Late fees")
+
+
+def revenue_kind_choices() -> list[tuple[str, str]]:
+    """What a revenue account (ledger subtype) is for, as a person reads it: the rated fee types, the
+    catalogue's one-time fees and the sales booked at the counter (boss.labels "billing.FeeType")."""
+    from catalog.models import OneTimeFee
+
+    return [*FeeType.choices, *OneTimeFee.Kind.choices, ("handset", _("Handset sales")),
+            ("points_gift", _("Points gifts: cash part")), ("other", _("Other fees"))]
 
 
 class LinePlanPeriod(TimeStampedModel):
@@ -475,7 +486,7 @@ class BillRunChunk(fsm.ConcurrentTransitionMixin, models.Model):
         indexes = [models.Index(fields=["run", "status"], name="billrun_chunk_status_idx")]
 
     def __str__(self):
-        return f"{self.run_id}: lines {self.first_line_id}-{self.last_line_id} ({self.status})"
+        return f"{self.run_id}: lines {self.first_line_id}-{self.last_line_id} ({self.get_status_display()})"
 
     @fsm.transition(field=status, source=Status.PENDING, target=Status.DONE)
     def bill(self, *, bills: int, total, errors: list, when) -> None:
@@ -671,7 +682,7 @@ class ArrearsCase(fsm.ConcurrentTransitionMixin, models.Model):
                                 name="arrears_due_idx")]
 
     def __str__(self):
-        return f"{self.account_id} {self.status}"
+        return f"{self.account_id} {self.get_status_display()}"
 
     @fsm.transition(field=status, source=Status.REMINDED, target=Status.SUSPENDED)
     def suspend(self, *, when, lines: list) -> None:

@@ -25,6 +25,9 @@ class LedgerAccountTable(tables.Table):
         attrs = {"class": "table"}
         empty_text = _("No ledger accounts yet: they appear with the first money movement.")
 
+    def render_code(self, value):
+        return format_html("<code>{}</code>", value)     # the ledger's own identifier, not a label
+
     def render_balance(self, record):
         value = record.normal(record.signed_sum or ZERO)
         css = "neg" if value < 0 else ""

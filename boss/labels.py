@@ -109,19 +109,29 @@ def register_actions(labels: dict) -> None:
     _APP_ACTIONS.update(labels)
 
 
-def action_label(action: str) -> str:
-    """What a person reads for an audit action code ("payment.collect" → 缴费): the table above, else the
-    label of a line's process (line.<kind>[.request]), else a neutral label (never the code)."""
+def _action_table() -> dict:
     global _ACTIONS
     if _ACTIONS is None:
         _ACTIONS = {**_actions(), **_APP_ACTIONS}
+    return _ACTIONS
+
+
+def action_choices() -> list[tuple[str, str]]:
+    """Every labelled audit action as (code, label), by label: what a person picks from (the audit filter)."""
+    return sorted(((code, str(text)) for code, text in _action_table().items()), key=lambda pair: pair[1])
+
+
+def action_label(action: str) -> str:
+    """What a person reads for an audit action code ("payment.collect" → 缴费): the table above, else the
+    label of a line's process (line.<kind>[.request]), else a neutral label (never the code)."""
     from django.utils.translation import gettext as _
 
-    if action in _ACTIONS:
-        return str(_ACTIONS[action])
+    table = _action_table()
+    if action in table:
+        return str(table[action])
     base = action.removesuffix(".request")
-    if base in _ACTIONS:
-        return str(_ACTIONS[base])
+    if base in table:
+        return str(table[base])
     if action.startswith("admin."):
         return _("Administration change")
     return _("Other business")

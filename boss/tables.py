@@ -1,6 +1,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from boss.labels import action_label
 from boss.models import AuditEvent
 
 
@@ -18,6 +19,9 @@ class AuditEventTable(tables.Table):
         fields = ["occurred_at", "actor", "hall", "action", "target_repr", "reason", "request_id"]
         attrs = {"class": "table"}
         empty_text = _("No audit events match these filters.")
+
+    def render_action(self, value):
+        return action_label(value)
 
     def render_actor(self, record):
         return record.actor.display_name if record.actor else _("anonymous")

@@ -13,7 +13,8 @@ def _allowance(value, unit):
 
 
 class PlanTable(tables.Table):
-    code = tables.Column(verbose_name=_("code"))
+    """The catalogue as a rep reads it: names and labels, never the product code (ui.md)."""
+
     name = tables.Column(verbose_name=_("name"))
     kind = tables.Column(verbose_name=_("product type"))
     network = tables.Column(verbose_name=_("network"))
@@ -27,7 +28,7 @@ class PlanTable(tables.Table):
 
     class Meta:
         model = Plan
-        fields = ["code", "name", "kind", "network", "monthly_fee", "voice_minutes", "data_mb", "sms_count",
+        fields = ["name", "kind", "network", "monthly_fee", "voice_minutes", "data_mb", "sms_count",
                   "overage", "validity", "active"]
         attrs = {"class": "table"}
         empty_text = _("No products match. Clear the filters, or ask the administrator to add products.")

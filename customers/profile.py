@@ -37,18 +37,6 @@ SLOTS = {
     "complaints": (_("Complaints"), _("No complaints on record for this customer.")),
 }
 
-# How the history panel names the audit actions about a customer; other actions show their code.
-ACTION_LABELS = {
-    "customer.create": _("Customer registered"),
-    "customer.update_contact": _("Contact data changed"),
-    "customer.classify": _("Class added"),
-    "customer.class_revoke": _("Class revoked"),
-    "customer.blacklist_override": _("Blacklist overridden by a manager"),
-    "identity.reveal": _("Personal data revealed"),
-    "identity.record_agent": _("Agent identity recorded"),
-    "line.create": _("Line created"),
-}
-
 _SECTIONS: dict[str, list[Callable]] = {}
 
 

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from boss.models import Hall
@@ -38,8 +39,13 @@ class HallLinkForm(forms.Form):
 
 
 class BlacklistUploadForm(forms.Form):
-    file = forms.FileField(label=_("blacklist file (CSV)"), help_text=_(
-        "UTF-8 with a header line: action, identity_type, number, number_hash, reason, since."))
+    file = forms.FileField(label=_("blacklist file (CSV)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # the column names are typed verbatim in the file: shown as such, not as words of the sentence
+        self.fields["file"].help_text = format_html(
+            "{} <code>action,identity_type,number,number_hash,reason,since</code>", _("UTF-8 with a header line:"))
 
 
 class SuspectFilterForm(forms.Form):

@@ -20,6 +20,7 @@ from django_tables2 import SingleTableMixin
 from boss.audit import audit_list_for_target
 from boss.errors import DomainError
 from boss.forms import form_add_domain_error
+from boss.labels import action_label
 from boss.pdf import pdf_response, render_pdf
 from partners.commissions import commission_statement, statement_xlsx
 from partners.filtersets import BlacklistEntryFilterSet, PartnerFilterSet
@@ -41,15 +42,7 @@ from partners.services import (
 from partners.services.keys import key_is_usable
 from partners.tables import BlacklistEntryTable, PartnerTable
 
-ACTION_LABELS = {
-    "partner.create": gettext_lazy("Partner added"), "partner.update": gettext_lazy("Partner changed"),
-    "partner.suspend": gettext_lazy("Partner suspended"), "partner.resume": gettext_lazy("Partner resumed"),
-    "partner.delete": gettext_lazy("Partner deleted"), "partner.hall_link": gettext_lazy("Agent hall linked"),
-    "partner.key_issue": gettext_lazy("API key issued"), "partner.key_rotate": gettext_lazy("API key rotated"),
-    "partner.key_revoke": gettext_lazy("API key revoked"),
-    "partner.blacklist_import": gettext_lazy("Blacklist entries received"),
-    "partner.api_call": gettext_lazy("API call"),
-}
+
 def _event_details(event) -> str:
     after = event.after or {}
     if event.action == "partner.api_call":
@@ -84,7 +77,7 @@ def partner_detail(request, pk: int):
     keys = list(PartnerKey.objects.filter(partner=partner).select_related("created_by", "revoked_by"))
     events = list(audit_list_for_target(partner).select_related("actor").order_by("-id")[:15])
     for event in events:
-        event.label = ACTION_LABELS.get(event.action, event.action)
+        event.label = action_label(event.action)
         event.details = _event_details(event)
     for key in keys:
         key.scope_labels = [PartnerKey.Scope(s).label for s in key.scopes if s in PartnerKey.Scope.values]

@@ -73,7 +73,7 @@ class WorkOrder(fsm.ConcurrentTransitionMixin, models.Model):
         return f"WO{self.pk:010d}"
 
     def audit_repr(self) -> str:
-        return f"{self.key} {self.action} {self.msisdn}"
+        return f"{self.key} {self.get_action_display()} {self.msisdn}"
 
     # The work order's machine: claimed from the queue, then done, back in the queue or failed; a failed one
     # is retried or rolled back by an operator. Services check can_proceed(); these methods only change fields.

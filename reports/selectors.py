@@ -12,7 +12,8 @@ from django.db.models import Count, Sum
 from django.db.models.functions import TruncDay, TruncMonth
 from django.utils import timezone
 
-from billing.models import LedgerAccount, LedgerEntry, Payment, PaymentMethod
+from billing.models import LedgerAccount, LedgerEntry, Payment
+from boss.labels import label
 from boss.money import ZERO
 from orders.models import Order
 
@@ -86,9 +87,8 @@ def payments_by_method(scope: Scope) -> list[Row]:
         qs = qs.filter(hall_id__in=scope.halls)
     if scope.staff_id:
         qs = qs.filter(actor_id=scope.staff_id)
-    labels = dict(PaymentMethod.choices)
     rows = qs.order_by().values_list("method").annotate(n=Count("id"), s=Sum("amount")).order_by("method")
-    return [Row(m, str(labels.get(m, m)), n, _money(s)) for m, n, s in rows]
+    return [Row(m, label("billing.PaymentMethod", m), n, _money(s)) for m, n, s in rows]
 
 
 def revenue_by_fee_type(scope: Scope) -> list[Row]:
@@ -107,12 +107,7 @@ def revenue_by_fee_type(scope: Scope) -> list[Row]:
 
 
 def fee_type_label(code: str) -> str:
-    from django.utils.translation import gettext_lazy as _
-
-    labels = {"monthly": _("Monthly fee"), "feature": _("Features"), "voice": _("Voice"), "sms": _("SMS"),
-              "data": _("Data"), "roaming": _("International roaming"), "long_distance": _("Long distance"),
-              "minimum_spend": _("Minimum spend top-up"), "discount": _("Discounts"), "other": _("Other fees")}
-    return str(labels.get(code, code))
+    return label("billing.FeeType", code)
 
 
 def total(rows: list[Row]) -> Row:

@@ -10,8 +10,8 @@ customers marked wherever they appear).
 from django import template
 from django.utils.html import format_html
 
+from boss import labels
 from boss.masking import mask_address
-from customers.profile import ACTION_LABELS
 from customers.selectors import CLASS_TONES, LINE_STATUS_TONES, customer_banner, customer_classes_active
 
 register = template.Library()
@@ -49,4 +49,4 @@ def address_masked(value) -> str:
 
 @register.filter
 def action_label(action: str) -> str:
-    return str(ACTION_LABELS.get(action, action))
+    return labels.action_label(action)

@@ -95,8 +95,9 @@ def stock_import_view(request):
                 "added": batch.created_count, "dup": batch.duplicate_count, "bad": batch.error_count})
             return redirect("inventory:stock_import_detail", pk=batch.pk)
     recent = _imports_visible(request.user).order_by("-created_at", "-id")[:20]
+    columns = {StockImport.Kind(k).label: v for k, v in COLUMNS.items()}   # the kind as its label
     return render(request, "inventory/stock_import.html",
-                  {"form": form, "recent": recent, "columns": COLUMNS}, status=400 if form.errors else 200)
+                  {"form": form, "recent": recent, "columns": columns}, status=400 if form.errors else 200)
 
 
 @never_cache
