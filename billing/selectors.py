@@ -146,7 +146,7 @@ def account_amount_due(account, *, today: date | None = None) -> list[DueItem]:
     billed yet (current charges, including those not posted yet for a monthly-paying account).
 
     The sum of the items is the amount due at the counter; the bill items and "other" sum to the arrears
-    not carried by unbilled months.
+    not carried by unbilled months; current charges the balance covers are not due.
     """
     from django.utils import timezone
 
@@ -154,7 +154,8 @@ def account_amount_due(account, *, today: date | None = None) -> list[DueItem]:
     from boss.months import month_start
 
     today = today or timezone.localdate()
-    arrears = account_money(account).arrears
+    money = account_money(account)
+    arrears = money.arrears
     newest = max(ZERO, unbilled_charges([account.pk]).get(account.pk, ZERO))
     on_bills = max(ZERO, arrears - newest)
     items: list[DueItem] = []
@@ -172,9 +173,22 @@ def account_amount_due(account, *, today: date | None = None) -> list[DueItem]:
     if taken_owed > ZERO:
         this_month = month_start(today)
         current[this_month] = current.get(this_month, ZERO) + taken_owed
-    items += [DueItem("current", period, amount.quantize(rules.CENT))
-              for period, amount in sorted(current.items()) if amount > ZERO]
+    # Charges not posted yet that the balance already covers are not due: the posting takes them from it.
+    covered = max(ZERO, money.balance)
+    for period, amount in sorted(current.items()):
+        amount, covered = max(ZERO, amount - covered), max(ZERO, covered - amount)
+        if amount > ZERO:
+            items.append(DueItem("current", period, amount.quantize(rules.CENT)))
     return items
+
+
+def payment_balance_after(payment) -> Decimal:
+    """The account's balance just after this payment (the ledger up to its transaction): what the receipt
+    states, the same on every reprint whatever happened to the account since."""
+    total = LedgerEntry.objects.filter(
+        account__billing_account=payment.account_id, account__kind=LedgerAccount.Kind.CUSTOMER,
+        transaction_id__lte=payment.ledger_transaction_id).aggregate(s=Sum("amount"))["s"] or ZERO
+    return (-total).quantize(Decimal("0.01"))
 
 
 def current_charges(account, *, today: date | None = None) -> dict[date, Decimal]:

@@ -26,6 +26,14 @@ def _money_fields(form) -> None:
                                                        required=False)
 
 
+def cash_block_hide(form) -> None:
+    """Nothing to pay: no payment method, tendered amount or change on the screen (the method posts its
+    default unseen)."""
+    for name in ("method", "tendered"):
+        if name in form.fields:
+            form.fields[name].widget = forms.HiddenInput()
+
+
 class LineChangeForm(IdempotentForm):
     """Documents checked, an agent when one acts, the signed agreement (免填单)."""
 

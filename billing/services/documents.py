@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from billing.errors import RedLetterTooLargeError
 from billing.models import Document, DocumentPrint, DocumentSequence
+from billing.selectors import payment_balance_after
 from billing.services.ledger import money
 from boss.audit import audit_record
 from boss.locks import lock
@@ -98,10 +99,12 @@ def document_pdf(*, document: Document, copy: bool) -> bytes:
     from boss.money import yuan_capital
     from boss.pdf import render_pdf
 
+    payment = document.payment
     with translation.override("zh-hans"):
         return render_pdf("billing/pdf/document.html", {
             "document": document, "copy": copy, "capital": yuan_capital(document.total),
             "title": _document_title(document),
+            "balance_after": payment_balance_after(payment) if payment and not document.reversal_of_id else None,
         })
 
 

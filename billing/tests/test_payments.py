@@ -110,6 +110,15 @@ def test_the_pdf_is_chinese_with_capital_numerals_masked_name_and_copy_mark(rep,
     assert document.display_number in text
     assert account.customer.name not in text  # masked: 客** only
     assert "找零" in text and "65.44" in text
+    # the balance just after this payment, the same on a reprint after a later payment (issue 11 item 8)
+    assert "本次缴费后余额：¥1,234.56" in text.replace(" ", "")
+    later = payment_collect(actor=rep, account=account, amount=D("10.00"), method="cash").documents[0]
+    path.write_bytes(document_pdf(document=document, copy=True))
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "本次缴费后余额：¥1,234.56" in text.replace(" ", "")
+    path.write_bytes(document_pdf(document=later, copy=False))
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "本次缴费后余额：¥1,244.56" in text.replace(" ", "")
 
 
 def test_the_drawer_day_matches_the_ledger_by_method(client, rep, make_account):

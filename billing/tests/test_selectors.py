@@ -81,3 +81,14 @@ def test_points_expire_at_the_end_of_their_month_and_leave_the_balance(make_line
         assert points_expire(actor=system) == 0                          # safe to run twice
     lot.refresh_from_db()
     assert lot.remaining == 0 and PointsEntry.objects.filter(kind="expire").get().delta == -58
+
+
+def test_current_charges_the_balance_covers_are_not_due(make_line, make_account, rep):
+    # issue 11 item 8: a monthly-paying account's charges not posted yet are taken from its balance
+    line = make_line("13800138000", account=make_account(realtime_prepaid=False))
+    charges = sum(i.amount for i in account_amount_due(line.account))
+    assert charges > D("20.00")
+    payment_collect(actor=rep, account=line.account, amount=D("20.00"), method="cash")
+    assert sum(i.amount for i in account_amount_due(line.account)) == charges - D("20.00")
+    payment_collect(actor=rep, account=line.account, amount=charges, method="cash")
+    assert account_amount_due(line.account) == []

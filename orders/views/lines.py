@@ -27,7 +27,7 @@ from boss.pdf import pdf_response
 from boss.tariffs import tariff
 from customers.selectors import line_commitments_current
 from orders.forms import FeeLookupForm
-from orders.line_forms import FORMS, ReprintForm
+from orders.line_forms import FORMS, ReprintForm, cash_block_hide
 from orders.line_processes import BY_SLUG, PROCESSES
 from orders.models import Order, RetentionAttempt
 from orders.selectors import line_get_by_msisdn_for_actor
@@ -153,6 +153,9 @@ def line_process(request, msisdn: str, slug: str):
         form, submitted = form_class(line=line, key=fkey.key, initial=initial), fkey.submitted
     else:
         form, submitted = form_class(line=line, initial=initial), None
+    known_free = bool(due) and not amount_due      # the preview says what is due, and it is nothing
+    if process.money and known_free:
+        cash_block_hide(form)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data.pop("confirm_repeat", None)
@@ -180,7 +183,7 @@ def line_process(request, msisdn: str, slug: str):
                              % {"process": process.label} if process.documents else _("The business is done."))
             return redirect("orders:order_detail", pk=order.pk)
     context = {"line": line, "customer": line.customer, "process": process, "form": form, "due": due,
-               "amount_due": amount_due, "submitted": submitted,
+               "amount_due": amount_due, "submitted": submitted, "cash_block": process.money and not known_free,
                "refund": next((d.amount for d in due if d.code == "refund"), None),
                "allowed": process.kind in services_allowed(line)}
     return render(request, "orders/line_process.html", context, status=400 if form.errors else 200)
