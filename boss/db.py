@@ -35,3 +35,31 @@ def immutable_table(table: str) -> migrations.RunPython:
     TRUNCATE (used only by the test suite's flush) is not affected.
     """
     return postgres_only_sql(*_immutable_sql(table))
+
+
+def one_snapshot(view):
+    """A screen's reads see the database at one moment (ui.md: one read per page, so the banner and the
+    body agree while the network completes a line): on PostgreSQL the view runs in a REPEATABLE READ
+    transaction, where every query sees the snapshot of the first. Elsewhere (SQLite: one writer at a
+    time) and inside a transaction already open, the view runs as it is."""
+    from functools import wraps
+
+    from django.core.exceptions import PermissionDenied
+    from django.db import connection, transaction
+    from django.http import Http404
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if connection.vendor != "postgresql" or connection.in_atomic_block:
+            return view(request, *args, **kwargs)
+        refused: Exception
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            try:
+                return view(request, *args, **kwargs)
+            except (Http404, PermissionDenied) as exc:
+                refused = exc      # raised after the commit: the audited refusal (access.denied) is kept
+        raise refused
+
+    return wrapped

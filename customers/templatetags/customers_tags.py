@@ -18,11 +18,13 @@ register = template.Library()
 
 
 @register.inclusion_tag("customers/_banner.html", name="customer_banner", takes_context=True)
-def customer_banner_tag(context, customer, line=None):
+def customer_banner_tag(context, customer, line=None, oob=False):
     """The banner of a customer, or of one of their lines (its state and its account's money); nothing
-    when the screen serves no customer yet. The user is passed on for the per-role name rule."""
+    when the screen serves no customer yet. The user is passed on for the per-role name rule. `oob`: a
+    fragment that updates part of the page (htmx polling) carries the banner too, out of band, so the
+    banner and the body come from the same read."""
     return {"banner": customer_banner(customer=customer, line=line) if customer is not None else None,
-            "user": context.get("user")}
+            "user": context.get("user"), "oob": oob}
 
 
 @register.inclusion_tag("customers/_class_badges.html")

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from billing.models import Document
 from billing.selectors import account_money
 from billing.services.documents import document_pdf
+from boss.db import one_snapshot
 from boss.errors import DomainError
 from boss.forms import form_add_domain_error, form_key, form_key_renew, form_submission, form_submission_key
 from boss.idempotency import idempotent
@@ -82,6 +83,7 @@ def line_lookup(request):
     return render(request, "orders/line_lookup.html", {"form": form}, status=400 if form.errors else 200)
 
 
+@one_snapshot
 @never_cache
 @login_required
 @permission_required("orders.serve_line", raise_exception=True)

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from boss.audit import audit_record
+from boss.db import one_snapshot
 from boss.errors import DomainError
 from boss.forms import form_add_domain_error, form_key
 from boss.idempotency import idempotent
@@ -306,6 +307,7 @@ def _features(order):
     return list(Feature.objects.filter(code__in=order.details.get("features", [])))
 
 
+@one_snapshot
 @never_cache
 @login_required
 @permission_required("orders.view_order", raise_exception=True)
