@@ -32,9 +32,10 @@ def _agreement_link(html: str) -> str:
 def test_the_document_link_names_the_document_it_opens(client, live, precancelled):
     client.force_login(live.rep)
     opening = Order.objects.get(line=live.line, kind="open_account")
-    assert _agreement_link(client.get(reverse("orders:order_detail", args=[opening.pk])).content.decode()) == "客户服务协议"
-    assert _agreement_link(client.get(reverse("orders:order_detail", args=[precancelled.pk])).content.decode()) == \
-        "业务受理单"
+    page = {o: client.get(reverse("orders:order_detail", args=[o.pk])).content.decode()
+            for o in (opening, precancelled)}
+    assert _agreement_link(page[opening]) == "客户服务协议"
+    assert _agreement_link(page[precancelled]) == "业务受理单"
 
 
 def test_a_pre_cancelled_lines_retention_record_says_so_and_names_the_balance(client, live, precancelled):
