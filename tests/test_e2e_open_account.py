@@ -78,9 +78,14 @@ def test_rep_opens_an_account_then_collects_a_fee(live_server, page, opening, sh
     shot(page, "tendered-and-change")
     page.get_by_test_id("pay").click()
     expect(page.get_by_test_id("order-state")).to_have_text("施工中")
+    banner = page.get_by_test_id("customer-banner")
+    expect(banner).to_contain_text("待竣工")
     shot(page, "provisioning")
     work_orders_run()  # what the Celery worker does; the page polls until the network has confirmed
     expect(page.get_by_test_id("order-state")).to_have_text("已竣工", timeout=10_000)
+    # the poll brings the banner along: banner and body agree without a reload (issue 11 items 6, 10)
+    expect(banner).to_contain_text("正常")
+    expect(page.get_by_test_id("order-line-state")).to_have_text("正常")
     expect(page.get_by_test_id("document-invoice")).to_be_visible()
     shot(page, "completed")
 

@@ -49,7 +49,13 @@ from inventory.errors import (
 )
 from inventory.models import NumberReservation, NumberResource, SimCard
 from inventory.selectors import number_grade
-from inventory.services.numbers import number_assign, number_release, number_unassign, reservation_may_act_for
+from inventory.services.numbers import (
+    number_assign,
+    number_release,
+    number_reserve,
+    number_unassign,
+    reservation_may_act_for,
+)
 from inventory.services.stock import sim_card_assign, sim_card_pick, sim_card_return
 from orders.errors import (
     AgreementNotSignedError,
@@ -80,6 +86,20 @@ class BankInput:
     holder_doc_type: str = ""
     holder_doc_number: str = ""
     confirmed_by: str = ""
+
+
+@transaction.atomic
+def opening_number_choose(*, actor: Staff, customer: Customer, msisdn: str) -> NumberReservation:
+    """The number of an opening, chosen again: the rep's live reservations for this customer of other
+    numbers (the one chosen before) are released in the same transaction as the new one is reserved, so
+    a refusal (the number taken meanwhile, the rep's quota) keeps the one held. Raises what
+    number_reserve raises."""
+    held = (NumberReservation.objects.filter(reserved_by=actor, customer=customer,
+                                             state=NumberReservation.State.ACTIVE, reserved_until__gt=timezone.now())
+            .exclude(number__msisdn=msisdn).values_list("number__msisdn", flat=True))
+    for previous in list(held):
+        number_release(actor=actor, msisdn=previous)
+    return number_reserve(actor=actor, msisdn=msisdn, customer=customer)
 
 
 def _fee_types() -> dict[str, str]:

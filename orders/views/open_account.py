@@ -37,13 +37,14 @@ from inventory.selectors import (
     return_priority_numbers,
     returning_customer_priority,
 )
-from inventory.services.numbers import number_release, number_reserve
+from inventory.services.numbers import number_release
 from orders.forms import CustomerFindForm, OpenAccountForm, OrderCancelForm, OrderPayForm, QuoteForm
 from orders.models import Order
 from orders.selectors import order_get_for_actor
 from orders.services.documents import AgentInput, documents_required
 from orders.services.open_account import (
     BankInput,
+    opening_number_choose,
     order_cancel_draft,
     order_open_account_create,
     order_open_account_pay,
@@ -195,19 +196,20 @@ def _former_number_rows(customer, priority, fees) -> list[dict]:
 @login_required
 @permission_required("inventory.reserve_number", raise_exception=True)
 def open_account_reserve(request, customer_pk: int):
-    """htmx: reserve a number for this customer (or release the one held) and show it in the form."""
+    """htmx: reserve a number for this customer instead of the one held before (or release it) and show it
+    in the form; the number list and the quote ask again (numberChosen)."""
     customer = customer_get(pk=customer_pk, actor=request.user)
     msisdn = request.POST.get("msisdn", "")
-    error = None
+    error, released = None, False
     try:
         if request.POST.get("release"):
             number_release(actor=request.user, msisdn=msisdn)
-            msisdn = ""
+            released = True
         else:
-            number_reserve(actor=request.user, msisdn=msisdn, customer=customer)
+            opening_number_choose(actor=request.user, customer=customer, msisdn=msisdn)
     except DomainError as exc:
-        error, msisdn = exc.message, ""
-    reservation = _my_live_reservation(request, customer) if msisdn else None
+        error = exc.message        # refused: the number held before stays held and shown
+    reservation = None if released else _my_live_reservation(request, customer)
     response = render(request, "orders/_open_account_reserved.html",
                       {"reservation": reservation, "error": error, "customer_pk": customer_pk})
     response["HX-Trigger"] = "numberChosen"  # the quote beside the form asks again
