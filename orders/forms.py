@@ -9,8 +9,18 @@ from catalog.selectors import feature_list, plan_list
 
 
 class NumberReserveForm(IdempotentForm):
-    customer = forms.IntegerField(label=_("customer number"), required=False, min_value=1,
-                                  help_text=_("Optional: the customer the number is held for."))
+    """The customer is the one the screen serves (carried, never typed: a rep cannot know an internal
+    number), or found by the ID number the customer shows."""
+
+    customer = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    identity_number = forms.CharField(
+        label=_("customer's ID number"), required=False, max_length=30,
+        help_text=_("Optional: the number on the customer's ID card; empty holds the number for nobody yet."))
+
+    def __init__(self, *args, served=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if served is not None:          # the banner names the customer: nothing to type
+            del self.fields["identity_number"]
 
 
 class QuoteForm(forms.Form):

@@ -65,7 +65,7 @@ def test_ticket_vip_first_display_and_statistics(live_server, browser, make_staf
     # The display updates itself (no reload).
     display.get_by_text("请 V001 号到 3 号窗口").wait_for(timeout=10000)
     shot(display, "display-calling")
-    counter.get_by_role("button", name="办结 (F)").click()
+    counter.get_by_role("button", name="办结").click()
     counter.get_by_test_id("call-next").wait_for()
 
     manager = browser.new_page()

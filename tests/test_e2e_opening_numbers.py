@@ -48,3 +48,20 @@ def test_taking_a_number_releases_the_one_held_and_the_list_follows(live_server,
     expect(page.get_by_test_id("chosen-msisdn")).to_have_value("13912358888")
     shot(page, "conflict-refused-list-refreshed")
     assert _held("13912358888")
+
+
+def test_the_openings_number_list_is_walked_with_the_arrow_keys(live_server, page, opening, shot):
+    _login(page, live_server, opening.rep)
+    page.goto(f"{live_server.url}/orders/open-account/{opening.customer.pk}/")
+    page.fill("input[name=ending]", "567")
+    page.fill("input[name=ending]", "")
+    page.locator("input[name=contains]").fill("1234567")
+    choices = page.locator("#number-choices")
+    expect(choices).to_contain_text("139 1234 5671")
+    page.locator("input[name=contains]").press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    focused = page.evaluate("document.activeElement.closest('tr').innerText")
+    assert "139 1234 5671" in focused
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("reserved-number")).to_contain_text("13912345671")
+    shot(page, "taken-with-the-keyboard")

@@ -64,6 +64,22 @@ def _codes() -> set[str]:
     return {c for c in codes if len(c) >= 3 and re.search(r"[A-Za-z]", c)}
 
 
+def _shortcut_problems(html: str) -> list[str]:
+    """Access keys of a page: each key for one thing (a link's address, else the control's name), each
+    shown beside its control (<kbd>KEY</kbd>) (issue 11 item 12)."""
+    targets: dict[str, set[str]] = {}
+    problems = []
+    for m in re.finditer(r"<(a|button|input)\b([^>]*)\baccesskey=\"(\w)\"([^>]*)>", html):
+        attrs, key = m.group(2) + m.group(4), m.group(3)
+        target = re.search(r'(?:href|data-testid|name|aria-label)="([^"]*)"', attrs)
+        targets.setdefault(key, set()).add(target.group(1) if target else attrs)
+        rest = html[m.end():m.end() + 400]
+        shown_in = rest[:30] if m.group(1) == "input" else rest.split(f"</{m.group(1)}>")[0]
+        if f"<kbd>{key.upper()}</kbd>" not in shown_in:
+            problems.append(f"key {key} not shown")
+    return problems + [f"key {k} opens {sorted(t)}" for k, t in targets.items() if len(t) > 1]
+
+
 def _links(html: str) -> list[str]:
     found = re.findall(r"""(?:href|hx-get|data-href)=["']([^"'#]+)["']""", html)
     return [u.replace("&amp;", "&") for u in found]
@@ -153,11 +169,12 @@ def _walk(client: Client, start: list[str], per_route: Counter) -> dict[str, str
     return pages
 
 
-def test_no_raw_code_on_any_screen_or_document_of_the_demo(client, demo):
+def test_no_raw_code_and_one_key_per_function_on_any_screen_or_document_of_the_demo(client, demo):
     codes = sorted(_codes(), key=len, reverse=True)
     pattern = re.compile(r"(?<![\w.\-/:=?&])(" + "|".join(map(re.escape, codes)) + r")(?![\w\-/]|\.\w)")
     per_route: Counter = Counter()
     found: dict[str, set[str]] = {}
+    keys: dict[str, list[str]] = {}
     visited = 0
     for username in ROLES:
         user = Staff.objects.get(username=username)
@@ -168,6 +185,9 @@ def test_no_raw_code_on_any_screen_or_document_of_the_demo(client, demo):
             hits = set(pattern.findall(_visible(html)))
             if hits:
                 found[f"{username} {url}"] = hits
+            if problems := _shortcut_problems(html):
+                keys[f"{username} {url}"] = problems
         client.logout()
     assert visited > 100, visited            # the walk reached the demo's screens, not just the home page
     assert not found, "\n".join(f"{page}: {sorted(hits)}" for page, hits in sorted(found.items()))
+    assert not keys, "\n".join(f"{page}: {problems}" for page, problems in sorted(keys.items()))

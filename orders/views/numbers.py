@@ -17,7 +17,8 @@ from boss.errors import DomainError
 from boss.forms import form_add_domain_error
 from boss.idempotency import idempotent
 from catalog.selectors import selection_fees_in_force
-from customers.selectors import customer_get
+from customers.errors import CustomerNotFoundError
+from customers.selectors import customer_get, customer_search
 from inventory.filtersets import NumberSearchFilterSet
 from inventory.selectors import (
     CappedPaginator,
@@ -67,11 +68,11 @@ def number_reserve_view(request, msisdn: str):
     except DomainError:
         raise Http404 from None
     customer = customer_from(request)
-    form = NumberReserveForm(request.POST or None, initial={"customer": customer.pk if customer else None})
+    form = NumberReserveForm(request.POST or None, initial={"customer": customer.pk if customer else None},
+                             served=customer)
     if request.method == "POST" and form.is_valid():
         try:
-            chosen = (customer_get(pk=form.cleaned_data["customer"], actor=request.user)
-                      if form.cleaned_data["customer"] else None)
+            chosen = _customer_chosen(request.user, form.cleaned_data)
             result = idempotent(
                 actor=request.user, key=form.cleaned_data["idempotency_key"], scope="number.reserve",
                 params={"msisdn": number.msisdn, "customer": chosen.pk if chosen else None},
@@ -91,6 +92,19 @@ def number_reserve_view(request, msisdn: str):
     if customer is not None and request.user.has_perm("catalog.view_offer"):
         context.update(recommendations=recommendation_list(customer=customer), outcome_business="open_account")
     return render(request, "orders/number_reserve.html", context, status=409 if form.errors else 200)
+
+
+def _customer_chosen(actor, data: dict):
+    """The customer the screen serves, or the one of the ID number typed (exactly one), or nobody."""
+    if data.get("customer"):
+        return customer_get(pk=data["customer"], actor=actor)
+    if not data.get("identity_number"):
+        return None
+    found = customer_search(actor=actor, query=data["identity_number"], limit=2).customers
+    if len(found) != 1 or not found[0].identity.number:
+        raise CustomerNotFoundError(_("No customer has this ID number: register the customer first, or leave the "
+                                      "field empty to hold the number for nobody yet."), field="identity_number")
+    return found[0]
 
 
 def _reserve(actor, msisdn, customer):

@@ -1,5 +1,6 @@
 """Number selection screens: search (full page and htmx), reserve (idempotent form), release."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -113,3 +114,20 @@ def test_the_home_panel_lists_my_reservations(logged_in, rep, premium):
 def test_the_global_search_finds_a_pool_number(logged_in, premium):
     html = logged_in.get(reverse("search"), {"q": premium.msisdn}).content.decode()
     assert "号码资源" in html and reverse("orders:number_reserve", args=[premium.msisdn]) in html
+
+
+def test_the_reserve_page_asks_for_no_internal_customer_number(logged_in, rep, premium, customer):
+    # issue 11 item 12: the customer is the one served (carried) or found by the ID number they show
+    url = reverse("orders:number_reserve", args=[premium.msisdn])
+    html = logged_in.get(url).content.decode()
+    assert 'type="hidden" name="customer"' in html and "客户编号" not in html
+    assert 'name="identity_number"' in html
+    served = logged_in.get(url, {"customer": customer.pk}).content.decode()
+    assert 'name="identity_number"' not in served            # the banner names the customer already
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', html).group(1)
+    refused = logged_in.post(url, {"idempotency_key": key, "identity_number": "110101199003070011"})
+    assert refused.status_code == 409 and "没有持此证件号码的客户" in refused.content.decode()
+    assert "has-error" in refused.content.decode() and not NumberReservation.objects.exists()
+    response = logged_in.post(url, {"idempotency_key": key, "identity_number": customer.identity.number})
+    assert response.status_code == 302
+    assert NumberReservation.objects.get(number=premium).customer == customer

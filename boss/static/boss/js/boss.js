@@ -11,11 +11,12 @@
     if (field && document.activeElement === document.body) { field.focus(); }
   }
 
-  // Arrow keys move through a list marked data-keynav; Enter follows the selected link.
+  // Arrow keys move through a list marked data-keynav; Enter follows the selected link or presses the
+  // selected button (the opening's number list: Enter takes the number).
   document.addEventListener("keydown", function (event) {
     var list = document.querySelector("[data-keynav]");
     if (!list || (event.key !== "ArrowDown" && event.key !== "ArrowUp")) { return; }
-    var links = Array.prototype.slice.call(list.querySelectorAll("a[data-hit]"));
+    var links = Array.prototype.slice.call(list.querySelectorAll("a[data-hit], button[data-hit]"));
     if (!links.length) { return; }
     var index = links.indexOf(document.activeElement);
     index = event.key === "ArrowDown" ? Math.min(index + 1, links.length - 1) : Math.max(index - 1, 0);
