@@ -29,14 +29,19 @@ class CustomerCreateForm(IdempotentForm, IdentityFields):
     contact_address = forms.CharField(label=_("contact address"), max_length=200, required=False)
 
     field_order = ["doc_type", "number", "name", "address", "check_method", "contact_phone", "contact_address"]
+    # Required by the service, which reports every missing one at once with the document's problems: marked
+    # on the screen (*) though the form itself lets them through.
+    marked_required = ("doc_type", "number", "name", "address", "contact_phone")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, opening=False, **kwargs):
         super().__init__(*args, **kwargs)
-        # Changing the type re-checks the number already typed (htmx, as the number field does).
-        self.fields["doc_type"].widget.attrs.update({
-            "hx-post": reverse("customers:identity_check"), "hx-trigger": "change", "hx-include": "[name=number]",
-            "hx-target": "#identity-check",
-        })
+        # The number is checked live as the rep leaves it, and changing the type checks it again (htmx);
+        # in the opening a customer already registered is offered to continue with.
+        check = {"hx-post": reverse("customers:identity_check"), "hx-trigger": "change", "hx-target": "#identity-check"}
+        if opening:
+            check["hx-vals"] = '{"opening": "1"}'
+        self.fields["doc_type"].widget.attrs.update({**check, "hx-include": "[name=number]"})
+        self.fields["number"].widget.attrs.update({**check, "hx-include": "[name=doc_type]", "autocomplete": "off"})
 
 
 class CustomerContactForm(forms.Form):

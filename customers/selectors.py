@@ -167,6 +167,12 @@ def identity_get(*, doc_type: str, number: str) -> CustomerIdentity | None:
     return CustomerIdentity.objects.filter(doc_type=doc_type, number=normalize(number)).first()
 
 
+def identity_customer(*, doc_type: str, number: str) -> int | None:
+    """The customer already registered with this document (its id), or None: a duplicate points to it."""
+    return (Customer.objects.filter(identity__doc_type=doc_type, identity__number=normalize(number))
+            .values_list("pk", flat=True).first())
+
+
 @dataclass
 class SearchResult:
     customers: list[Customer] = field(default_factory=list)

@@ -21,6 +21,7 @@ from django_tables2 import SingleTableMixin
 from boss.errors import DomainError
 from boss.forms import form_add_domain_error
 from boss.idempotency import idempotent
+from customers.errors import IdentityInUseError
 from customers.filtersets import CustomerFilterSet
 from customers.forms import (
     CustomerClassForm,
@@ -38,6 +39,7 @@ from customers.selectors import (
     customer_get_for_actor,
     customer_list_for_actor,
     customer_profile,
+    identity_customer,
     identity_is_minor,
 )
 from customers.services import (
@@ -119,6 +121,7 @@ class CustomerCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
             result = idempotent(actor=actor, key=key, scope="customers.create", params=data, run=run)
         except DomainError as exc:
             form_add_domain_error(form, exc)
+            form.duplicate_of = exc.params.get("customer") if isinstance(exc, IdentityInUseError) else None
             return self.form_invalid(form)
         messages.success(self.request, _("Customer registered."))
         return redirect("customers:detail", pk=result.body["id"])
@@ -138,7 +141,10 @@ def identity_check(request):
         except DomainError as exc:
             error = exc
     minor = identity_is_minor(info) if info else None
-    return render(request, "customers/_identity_check.html", {"info": info, "error": error, "minor": minor})
+    existing = identity_customer(doc_type=info.doc_type, number=info.number) if info else None
+    return render(request, "customers/_identity_check.html", {
+        "info": info, "error": error, "minor": minor, "existing": existing,
+        "opening": bool(request.POST.get("opening"))})
 
 
 @method_decorator(never_cache, name="dispatch")

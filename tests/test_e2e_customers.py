@@ -66,7 +66,7 @@ def test_rep_registers_a_customer_and_opens_the_360_page(live_server, page, make
     expect(banner).to_contain_text("张三丰")
     expect(page.get_by_test_id("banner-identity")).to_have_text("110**************X")
     expect(page.locator(".msg-success")).to_contain_text("客户已登记")
-    expect(page.get_by_test_id("history-panel")).to_contain_text("客户已登记")
+    expect(page.get_by_test_id("history-panel")).to_contain_text("新建客户")
     assert GOOD not in page.content()  # masked everywhere on the page
     shot(page, "customer-360")
 

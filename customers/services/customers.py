@@ -58,8 +58,9 @@ def _identity_bind(*, actor: Staff, info: IdentityInfo, name: str, address: str,
             # Another counter registered the same document a moment ago.
             raise IdentityInUseError() from None
         return identity, None
-    if for_customer and Customer.objects.filter(identity=identity).exists():
-        raise IdentityInUseError()
+    existing = Customer.objects.filter(identity=identity).values_list("pk", flat=True).first() if for_customer else None
+    if existing is not None:
+        raise IdentityInUseError(customer=existing)     # the screens link to it
     if identity.name != name:
         raise IdentityNameMismatchError()
     before = {"address": mask_address(identity.address), "checked_at": str(identity.checked_at or "")}

@@ -24,6 +24,7 @@ from boss.permissions import approver_authenticate
 from catalog.models import Feature, PaymentMethod, Plan
 from catalog.selectors import selection_fees_in_force
 from catalog.services.quote import quote_price
+from customers.errors import IdentityInUseError
 from customers.forms import CustomerCreateForm
 from customers.models import Customer
 from customers.selectors import customer_get, customer_search
@@ -70,7 +71,7 @@ def _steps(current: int) -> list[dict]:
 def open_account_start(request):
     """Find the customer (by POST: an ID number never goes into a URL) or register a new one."""
     find = CustomerFindForm(request.POST if request.POST.get("action") == "find" else None)
-    create = CustomerCreateForm(request.POST if request.POST.get("action") == "create" else None)
+    create = CustomerCreateForm(request.POST if request.POST.get("action") == "create" else None, opening=True)
     result = None
     if find.is_bound and find.is_valid():
         try:
@@ -87,6 +88,7 @@ def open_account_start(request):
                                  run=lambda: (201, {"id": customer_create(actor=request.user, **data).pk}))
         except DomainError as exc:
             form_add_domain_error(create, exc)
+            create.duplicate_of = exc.params.get("customer") if isinstance(exc, IdentityInUseError) else None
         else:
             return redirect("orders:open_account_product", customer_pk=created.body["id"])
     return render(request, "orders/open_account_start.html",

@@ -88,10 +88,15 @@ def test_a_double_submit_registers_once_and_lands_on_the_same_customer(rep_clien
     assert first.url == second.url and Customer.objects.count() == 1
 
 
-def test_a_registered_identity_is_refused_at_the_number(rep_client):
-    CustomerFactory(identity__number=ID, identity__name="张三")
+def test_a_registered_identity_is_refused_at_the_number_and_points_to_its_customer(rep_client):
+    existing = CustomerFactory(identity__number=ID, identity__name="张三")
     response = rep_client.post(reverse("customers:create"), _form())
-    assert "number" in response.context["form"].errors
+    assert "number" in response.context["form"].errors and Customer.objects.count() == 1
+    link = f'href="{reverse("customers:detail", args=[existing.pk])}" data-testid="duplicate-customer"'
+    assert link in response.content.decode()        # issue 11 item 11: a duplicate points to what it duplicates
+    live = rep_client.post(reverse("customers:identity_check"), {"doc_type": "resident_id", "number": ID},
+                           HTTP_HX_REQUEST="true").content.decode()
+    assert 'data-testid="identity-check-duplicate"' in live and link in live
 
 
 def test_live_identity_check_answers_with_the_code_or_what_the_number_says(rep_client):
@@ -188,7 +193,7 @@ def test_the_360_page_shows_everything_masked_in_a_fixed_number_of_queries(rep_c
     assert 'data-testid="customer-banner"' in html and "大客户 3 级" in html and "红名单" in html
     assert "¥80.00" in html
     assert "没有未完成的订单" in html and "没有投诉记录" in html  # empty slots of later apps
-    assert "联系方式已修改" in html
+    assert "修改联系方式" in html
     assert response["Cache-Control"].startswith("max-age=0")
 
 

@@ -3,9 +3,13 @@
   "use strict";
 
   function focusFirstField(root) {
-    // A field marked autofocus wins; else the first field of the page (a selector list would return
-    // whichever comes first in the document, so ask for autofocus on its own first).
+    // After a refusal the cursor goes to the first faulty field (every error is shown at once); else a
+    // field marked autofocus wins; else the first field of the page (a selector list would return
+    // whichever comes first in the document, so ask for each on its own in turn).
     var scope = root || document;
+    var faulty = "main .has-error input:not([type=hidden]), main .has-error select, main .has-error textarea";
+    var wrong = scope.querySelector(faulty);
+    if (wrong) { wrong.focus(); return; }     // over any autofocus the browser applied already
     var field = scope.querySelector("main [autofocus]") ||
       scope.querySelector("main form:not(.global-search) input:not([type=hidden]):not([disabled]), main select, main textarea");
     if (field && document.activeElement === document.body) { field.focus(); }
