@@ -173,6 +173,14 @@ def identity_customer(*, doc_type: str, number: str) -> int | None:
             .values_list("pk", flat=True).first())
 
 
+def duplicate_customer_served(*, actor, customer_id: int | None) -> int | None:
+    """The customer a duplicate document points to, found by its exact number: the actor may open them
+    (customer_served_mark, as an exact search would). Returns the id, or None."""
+    if customer_id is not None:
+        customer_served_mark(actor=actor, customers=list(Customer.objects.filter(pk=customer_id)))
+    return customer_id
+
+
 @dataclass
 class SearchResult:
     customers: list[Customer] = field(default_factory=list)

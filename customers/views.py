@@ -39,6 +39,7 @@ from customers.selectors import (
     customer_get_for_actor,
     customer_list_for_actor,
     customer_profile,
+    duplicate_customer_served,
     identity_customer,
     identity_is_minor,
 )
@@ -121,7 +122,8 @@ class CustomerCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
             result = idempotent(actor=actor, key=key, scope="customers.create", params=data, run=run)
         except DomainError as exc:
             form_add_domain_error(form, exc)
-            form.duplicate_of = exc.params.get("customer") if isinstance(exc, IdentityInUseError) else None
+            form.duplicate_of = duplicate_customer_served(
+                actor=actor, customer_id=exc.params.get("customer") if isinstance(exc, IdentityInUseError) else None)
             return self.form_invalid(form)
         messages.success(self.request, _("Customer registered."))
         return redirect("customers:detail", pk=result.body["id"])
@@ -141,7 +143,8 @@ def identity_check(request):
         except DomainError as exc:
             error = exc
     minor = identity_is_minor(info) if info else None
-    existing = identity_customer(doc_type=info.doc_type, number=info.number) if info else None
+    existing = duplicate_customer_served(
+        actor=request.user, customer_id=identity_customer(doc_type=info.doc_type, number=info.number) if info else None)
     return render(request, "customers/_identity_check.html", {
         "info": info, "error": error, "minor": minor, "existing": existing,
         "opening": bool(request.POST.get("opening"))})

@@ -27,7 +27,7 @@ from catalog.services.quote import quote_price
 from customers.errors import IdentityInUseError
 from customers.forms import CustomerCreateForm
 from customers.models import Customer
-from customers.selectors import customer_get, customer_search
+from customers.selectors import customer_get, customer_search, duplicate_customer_served
 from customers.services import customer_create
 from inventory.filtersets import NumberSearchFilterSet
 from inventory.models import NumberReservation
@@ -88,7 +88,9 @@ def open_account_start(request):
                                  run=lambda: (201, {"id": customer_create(actor=request.user, **data).pk}))
         except DomainError as exc:
             form_add_domain_error(create, exc)
-            create.duplicate_of = exc.params.get("customer") if isinstance(exc, IdentityInUseError) else None
+            create.duplicate_of = duplicate_customer_served(
+                actor=request.user,
+                customer_id=exc.params.get("customer") if isinstance(exc, IdentityInUseError) else None)
         else:
             return redirect("orders:open_account_product", customer_pk=created.body["id"])
     return render(request, "orders/open_account_start.html",
