@@ -35,6 +35,9 @@ def test_the_openings_new_customer_panel_shows_every_error_and_points_to_a_dupli
     page.locator("input[name=address]").focus()
     link = page.get_by_test_id("duplicate-customer")
     expect(link).to_be_visible()
+    number_field = panel.locator(".field", has=page.locator("input[name=number]"))
+    expect(number_field).not_to_contain_text("校验位")                     # the refusal of the number before
+    expect(number_field).not_to_have_class("field has-error")
     shot(page, "duplicate-points-to-the-customer")
     link.click()
     page.wait_for_url(f"**/orders/open-account/{existing.pk}/")

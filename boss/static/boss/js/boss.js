@@ -59,6 +59,17 @@
     }
   });
 
+  // The live document check answers for the number now typed: the refusal shown for the one sent before
+  // goes (its field's error text and mark), the check's answer takes its place.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var el = event.detail.elt;
+    if (!el || el.getAttribute("hx-target") !== "#identity-check") { return; }
+    var field = el.closest(".field");
+    if (!field) { return; }
+    field.classList.remove("has-error");
+    Array.prototype.forEach.call(field.querySelectorAll(".errorlist"), function (e) { e.remove(); });
+  });
+
   document.addEventListener("DOMContentLoaded", function () { focusFirstField(document); });
   document.addEventListener("htmx:afterSwap", function (event) { focusFirstField(event.target); });
 })();
