@@ -34,7 +34,7 @@ def test_plan_change_for_next_month(live_server, page, live, shot):
     page.get_by_test_id("submit").click()
     expect(page.get_by_test_id("order-state")).to_have_text("已竣工")
     with page.expect_popup() as popup:
-        page.get_by_role("link", name="客户服务协议").click()
+        page.get_by_role("link", name="业务受理单").click()
     assert popup.value.url.endswith("agreement.pdf")
     popup.value.close()
     shot(page, "plan-change-order")

@@ -59,15 +59,18 @@
     }
   });
 
-  // The live document check answers for the number now typed: the refusal shown for the one sent before
-  // goes (its field's error text and mark), the check's answer takes its place.
-  document.addEventListener("htmx:beforeRequest", function (event) {
-    var el = event.detail.elt;
+  // The live document check answers for the number now typed: once its answer is in, the refusal shown
+  // for the number sent before goes (its field's error text and mark). After the answer, not before the
+  // request: the request starts as the rep clicks elsewhere, and nothing may move under that click.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var el = event.detail.requestConfig && event.detail.requestConfig.elt;
     if (!el || el.getAttribute("hx-target") !== "#identity-check") { return; }
     var field = el.closest(".field");
     if (!field) { return; }
     field.classList.remove("has-error");
-    Array.prototype.forEach.call(field.querySelectorAll(".errorlist"), function (e) { e.remove(); });
+    Array.prototype.forEach.call(field.querySelectorAll(".errorlist"), function (e) {
+      if (!e.closest("#identity-check")) { e.remove(); }
+    });
   });
 
   document.addEventListener("DOMContentLoaded", function () { focusFirstField(document); });
