@@ -2,7 +2,7 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
-APPS   := notifications catalog customers inventory provisioning billing orders complaints partners hall loyalty reports
+APPS   := notifications catalog customers inventory provisioning billing orders complaints partners hall loyalty reports portal
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_WORKERS ?= 2
@@ -20,7 +20,7 @@ run: setup
 	@$(BIN)/python manage.py migrate --noinput -v 0
 	@$(BIN)/python manage.py demo_data
 	@echo ""
-	@echo "Counter: http://$(HOST):$(PORT)/   API docs: http://$(HOST):$(PORT)/api/docs/   (Ctrl-C stops everything)"
+	@echo "Counter: http://$(HOST):$(PORT)/   Customers' portal: http://$(HOST):$(PORT)/portal/   API docs: http://$(HOST):$(PORT)/api/docs/   (Ctrl-C stops everything)"
 	@trap 'kill 0' INT TERM EXIT; export DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-boss.settings.local}; \
 	$(BIN)/celery -A boss worker --loglevel=INFO --concurrency=2 > var/worker.log 2>&1 & \
 	$(BIN)/celery -A boss beat --loglevel=INFO > var/beat.log 2>&1 & \

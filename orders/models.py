@@ -105,6 +105,8 @@ class Order(fsm.ConcurrentTransitionMixin, TimeStampedModel):
         PASSBOOK = "passbook", _("Bank passbook")
         HOLDER_ID = "holder_id", _("Account holder's identity document")
         SEAL_CARD = "seal_card", _("Bank seal card (印鉴卡)")
+        # Not a paper: the customer proved who they are on the web portal (service password and SMS code).
+        WEB_SIGNIN = "web_signin", _("Signed in on the web portal with service password and SMS code")
 
     kind = models.CharField(_("business"), max_length=30, choices=Kind.choices)
     state = fsm.FSMField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT, protected=True,

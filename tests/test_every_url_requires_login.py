@@ -8,7 +8,10 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 PUBLIC = {"login/", "api/v1/auth/token"}
-SAMPLE = {"int": "1", "str": "13800138000", "month": "2026-10", "slug": "x", "path": "x"}
+# The customers' portal has its own sign-in (portal/tests/test_signin.py): its pages send a stranger there,
+# never to the staff login; its sign-in page and language switch are open to anyone.
+PORTAL_PUBLIC = {"portal/signin/", "portal/language/"}
+SAMPLE = {"int": "1", "str": "13800138000", "month": "2026-10", "portal_month": "2026-10", "slug": "x", "path": "x"}
 
 
 def _routes(patterns, prefix=""):
@@ -26,7 +29,8 @@ def _concrete(route: str) -> str:
     return "/" + route.lstrip("^").rstrip("$")
 
 
-ROUTES = sorted({r for r in _routes(get_resolver().url_patterns) if r not in PUBLIC and "(?P" not in r})
+ROUTES = sorted({r for r in _routes(get_resolver().url_patterns)
+                 if r not in PUBLIC | PORTAL_PUBLIC and "(?P" not in r})
 
 
 @pytest.mark.django_db
@@ -40,5 +44,6 @@ def test_anonymous_get_and_post_are_refused(client, route):
         else:
             assert status in (302, 403, 404, 405), f"{url}: {status}"
             if status == 302:
-                assert "/login/" in response.url, f"{url} redirects to {response.url}"
+                login = "/portal/signin/" if url.startswith("/portal/") else "/login/"
+                assert login in response.url, f"{url} redirects to {response.url}"
         assert status < 500

@@ -38,6 +38,7 @@ PROJECT_APPS = [
     "hall",
     "loyalty",
     "reports",
+    "portal",
 ]
 
 INSTALLED_APPS = [
@@ -66,7 +67,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "boss.middleware.RequestIdMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's SessionMiddleware, except under /portal/: the customers' own session (portal/middleware.py).
+    "portal.middleware.PortalSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -46,6 +46,14 @@ def documents_check(*, actor: Staff, customer: Customer, documents_checked: Iter
 
     Raises DocumentsMissingError, AgentNotAllowedError, AgentRequiredError, the agent's identity errors.
     """
+    signed_in = getattr(actor, "signed_in_customer_id", None)
+    if signed_in is not None:
+        # The web channel (portal.services.channel): the customer signed in with the line's service password
+        # and a one-time SMS code, which stands for the counter's documents, for their own business only.
+        if signed_in != customer.pk or agent is not None:
+            raise DocumentsMissingError(_("Check these documents first: %(docs)s.")
+                                        % {"docs": str(D.ID_ORIGINAL.label)}, missing=[D.ID_ORIGINAL])
+        return [D.WEB_SIGNIN], None
     organization = customer.kind == Customer.Kind.ORGANIZATION
     if agent is not None and not organization and not agent_allowed:
         raise AgentNotAllowedError()

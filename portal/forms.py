@@ -1,0 +1,51 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from boss.forms import IdempotentForm
+
+_DIGITS = {"inputmode": "numeric", "autocomplete": "off", "pattern": "[0-9]*"}
+
+
+class SignInForm(forms.Form):
+    msisdn = forms.CharField(label=_("Mobile number"), max_length=20,
+                             widget=forms.TextInput(attrs={**_DIGITS, "autocomplete": "tel", "data-numpad": "1"}))
+    password = forms.CharField(label=_("Service password"), max_length=20,
+                               widget=forms.PasswordInput(attrs={**_DIGITS, "data-numpad": "1"}))
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(label=_("SMS code"), max_length=10,
+                           widget=forms.TextInput(attrs={**_DIGITS, "autocomplete": "one-time-code",
+                                                         "data-numpad": "1"}))
+
+
+class RechargeForm(IdempotentForm):
+    serial = forms.CharField(label=_("Card serial number"), max_length=30,
+                             widget=forms.TextInput(attrs={**_DIGITS, "data-numpad": "1"}))
+    pin = forms.CharField(label=_("Card PIN"), max_length=30,
+                          widget=forms.PasswordInput(attrs={**_DIGITS, "data-numpad": "1"}))
+
+
+class AgreeForm(IdempotentForm):
+    agreed = forms.BooleanField(label=_("I have read the terms above and agree to them"), required=True)
+
+
+class PlanChangeForm(AgreeForm):
+    plan = forms.ChoiceField(label=_("New plan"), choices=())
+
+    def __init__(self, *args, plans=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # Nothing preselected: the customer chooses (ui.md).
+        self.fields["plan"].choices = [("", _("Choose a plan"))] + [
+            (p.code, f"{p.name} · ¥{p.monthly_fee}") for p in plans]
+        self.order_fields(["plan", "agreed", "idempotency_key"])
+
+
+class ComplaintForm(IdempotentForm):
+    category = forms.ModelChoiceField(label=_("About"), queryset=None, empty_label=_("Choose a topic"))
+    description = forms.CharField(label=_("Your complaint or suggestion"), max_length=2000,
+                                  widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, categories=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = categories

@@ -1,0 +1,148 @@
+"""What a signed-in customer does on the portal: the counter's own services, with the web channel as the
+operator (portal.services.channel) and the customer's sign-in standing for the documents. Each runs once
+per form key (boss.idempotency; the key is the customer's own: another customer's key is another key).
+
+Rules and refusals are the counter's (the same service functions); the portal adds only what the web
+cannot do: fees that the counter takes in cash (a plan change with a fee is done at a hall), and a limit on
+wrong recharge-card PINs per customer.
+"""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from billing.models import PaymentMethod
+from boss.audit import audit_record
+from boss.idempotency import IdempotentResult, idempotent
+from boss.money import format_yuan
+from boss.tariffs import tariff
+from complaints.models import Complaint, ComplaintCategory
+from complaints.services.workflow import complaint_open
+from customers.models import Customer, Line
+from inventory.errors import RechargeCardInvalidError
+from orders.services.fee_collection import line_fee_collect
+from orders.services.line_services import line_report_loss, line_unlock
+from orders.services.plan_change import line_plan_change, line_plan_change_cancel, plan_change_quote
+from portal.errors import PortalActionError, SignInLockedError
+from portal.models import SignInFailure
+from portal.services.channel import web_actor
+from portal.services.signin import _keyed
+
+
+def _key(customer: Customer, key: str) -> str:
+    return f"portal:{customer.pk}:{(key or '').strip()[:200]}"
+
+
+def _actor(line: Line):
+    return web_actor(hall=line.hall, customer_id=line.customer_id)
+
+
+def _card_subject(customer: Customer) -> str:
+    return _keyed(f"portal-card:{customer.pk}")
+
+
+def _card_locked(customer: Customer) -> None:
+    window = timedelta(minutes=tariff("portal.lockout_minutes"))
+    since = timezone.now() - window
+    times = list(SignInFailure.objects.filter(subject_kind=SignInFailure.Subject.CARD,
+                                              subject=_card_subject(customer), failed_at__gt=since)
+                 .values_list("failed_at", flat=True))
+    if len(times) >= tariff("portal.max_failures"):
+        until = timezone.localtime(max(times) + window)
+        raise SignInLockedError(_("Too many wrong recharge-card PINs: recharging is locked until %(time)s.")
+                                % {"time": f"{until:%H:%M}"}, until=until.isoformat())
+
+
+def portal_recharge(*, customer: Customer, line: Line, serial: str, pin: str, key: str) -> IdempotentResult:
+    """Recharge the line's account with a recharge card (the fee-collection service: the card used once).
+    Raises SignInLockedError (too many wrong PINs), the recharge card's refusals, LineNotServiceableError."""
+    _card_locked(customer)
+    serial = (serial or "").strip()
+    actor = _actor(line)
+
+    def run():
+        result = line_fee_collect(actor=actor, line=line, method=PaymentMethod.RECHARGE_CARD,
+                                  recharge_serial=serial, recharge_pin=pin)
+        return 201, {"payment": result.payment.pk, "amount": str(result.payment.amount)}
+
+    try:
+        return idempotent(actor=actor, key=_key(customer, key), scope="portal.recharge",
+                          params={"line": line.pk, "serial": serial}, run=run)
+    except RechargeCardInvalidError:
+        SignInFailure.objects.create(subject_kind=SignInFailure.Subject.CARD, subject=_card_subject(customer))
+        raise
+
+
+def portal_plan_change(*, customer: Customer, line: Line, plan: str, agreed: bool, key: str) -> IdempotentResult:
+    """Change the line's plan from the first of next month (the counter's plan change with its rules).
+    A change with a fee is refused here: the web takes no cash. Raises PortalActionError, the plan change's
+    refusals (pending change, not on sale, below the premium agreement's minimum, line state ...)."""
+    actor = _actor(line)
+
+    def run():
+        quote = plan_change_quote(line=line, plan_code=plan, immediate=False)
+        fees = sum((c.amount for c in quote.charges), start=0)
+        if fees:
+            raise PortalActionError(
+                _("This plan change has a fee of %(fee)s, which is paid at a service hall: change it there.")
+                % {"fee": format_yuan(fees)}, field="plan")
+        order = line_plan_change(actor=actor, line=line, plan=plan, immediate=False, agreement_signed=agreed)
+        return 201, {"order": order.reference, "plan": quote.plan.name,
+                     "effective_on": quote.effective_on.isoformat()}
+
+    return idempotent(actor=actor, key=_key(customer, key), scope="portal.plan_change",
+                      params={"line": line.pk, "plan": plan, "agreed": bool(agreed)}, run=run)
+
+
+def portal_plan_change_cancel(*, customer: Customer, line: Line, key: str) -> IdempotentResult:
+    actor = _actor(line)
+
+    def run():
+        order = line_plan_change_cancel(actor=actor, line=line, agreement_signed=True)
+        return 201, {"order": order.reference}
+
+    return idempotent(actor=actor, key=_key(customer, key), scope="portal.plan_change_cancel",
+                      params={"line": line.pk}, run=run)
+
+
+def portal_loss(*, customer: Customer, line: Line, agreed: bool, key: str, unlock: bool) -> IdempotentResult:
+    """Report the line lost (报失: the network suspends it) or unlock it (解挂): the counter's services with
+    their refusals (line state, a network change still running, the agreement not accepted)."""
+    actor = _actor(line)
+    service, scope = (line_unlock, "portal.unlock") if unlock else (line_report_loss, "portal.report_loss")
+
+    def run():
+        order = service(actor=actor, line=line, agreement_signed=agreed)
+        return 201, {"order": order.reference}
+
+    return idempotent(actor=actor, key=_key(customer, key), scope=scope,
+                      params={"line": line.pk, "agreed": bool(agreed)}, run=run)
+
+
+def portal_complaint_categories():
+    return ComplaintCategory.objects.filter(active=True, starts_refund=False).order_by("code")
+
+
+def portal_complaint(*, customer: Customer, line: Line, category: ComplaintCategory, description: str,
+                     key: str) -> IdempotentResult:
+    """File a complaint or a suggestion by the web channel: it goes to branch customer service's queue like
+    any other. Raises ComplaintInputError, ComplaintConfigurationError."""
+    actor = _actor(line)
+
+    def run():
+        complaint = complaint_open(actor=actor, channel=Complaint.Channel.WEB, category=category,
+                                   description=description, msisdn=line.msisdn, customer=customer)
+        return 201, {"complaint": complaint.pk, "number": complaint.number}
+
+    return idempotent(actor=actor, key=_key(customer, key), scope="portal.complaint",
+                      params={"line": line.pk, "category": category.pk, "description": description}, run=run)
+
+
+@transaction.atomic
+def portal_sign_out(*, customer: Customer, line_id: int | None) -> None:
+    """Audit the customer's sign-out (the session itself is flushed by the view)."""
+    line = Line.objects.filter(pk=line_id, customer=customer).select_related("hall").first()
+    audit_record(actor=web_actor(hall=line.hall if line else None), action="portal.signout",
+                 target=line or customer)

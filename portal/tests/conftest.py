@@ -1,0 +1,52 @@
+"""The portal's test world: two customers with a live line each (opened through the real process, service
+password 428571), and `portal_client(line)`: a test client signed in through the real sign-in (number and
+password, then the code read from the SMS outbox, as the phone would)."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from customers.tests.factories import CustomerFactory, IdentityFactory
+
+PASSWORD = "428571"
+OTHER_NUMBER = "13912358888"
+
+
+def sms_code(msisdn: str) -> str:
+    from notifications.models import SmsMessage
+
+    body = SmsMessage.objects.filter(msisdn=msisdn, template="portal.signin_code").order_by("-pk").first().body
+    return re.search(r"\d{6}", body).group(0)
+
+
+@pytest.fixture
+def mine(live):
+    """The signed-in customer's line."""
+    return live.line
+
+
+@pytest.fixture
+def theirs(live):
+    """Another customer's line (in the same hall)."""
+    from django.utils import timezone
+
+    other = CustomerFactory(identity=IdentityFactory(checked_at=timezone.now()))
+    return live.open_line(OTHER_NUMBER, customer=other)
+
+
+def sign_in(client: Client, line, password: str = PASSWORD) -> Client:
+    response = client.post(reverse("portal:signin"), {"msisdn": line.msisdn, "password": password})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    response = client.post(reverse("portal:signin_code"), {"code": sms_code(line.msisdn)})
+    assert response.status_code == 302 and response["Location"] == reverse("portal:home")
+    return client
+
+
+@pytest.fixture
+def portal_client(db):
+    def make(line, **kwargs) -> Client:
+        return sign_in(Client(**kwargs), line)
+
+    return make

@@ -1,0 +1,88 @@
+"""The portal on a phone-sized browser (390×844, touch), with screenshots: a demo customer signs in with the
+SMS code, reads the bill, recharges with a card, changes the plan for next month and files a complaint that
+the complaint queue receives; another customer's line is a 404."""
+
+from datetime import date, timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from boss.models import Department
+from complaints.models import Complaint
+from complaints.tests.factories import ComplaintCategoryFactory, department
+from conftest import e2e
+from inventory.models import RechargeCard
+from inventory.services.stock import recharge_pin_hash
+from notifications.services import notifications_run
+from orders.models import PlanChange
+from portal.tests.conftest import PASSWORD
+
+pytestmark = [*e2e, pytest.mark.django_db(transaction=True)]
+
+SERIAL, PIN = "10000000000000009", "9876543210987654"
+
+
+def test_phone_sign_in_bill_recharge_plan_change_complaint(live_server, browser, live, theirs, shot):
+    from catalog.tests.factories import PlanFactory
+
+    PlanFactory(code="5G58", name="5G畅享58元", monthly_fee="58.00", valid_from=date(2024, 1, 1))
+    RechargeCard.objects.create(serial=SERIAL, face_value="100.00", hall=live.rep.hall,
+                                pin_hash=recharge_pin_hash(serial=SERIAL, pin=PIN),
+                                valid_until=date.today() + timedelta(days=30))
+    department("CS", Department.Kind.CUSTOMER_SERVICE, name="客服中心")
+    ComplaintCategoryFactory(code="NET-SIGNAL", name="网络信号差")
+    line = live.line
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                  locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/portal/")
+    expect(page.get_by_role("heading", name="登录")).to_be_visible()
+    page.fill("input[name=msisdn]", line.msisdn)
+    page.fill("input[name=password]", PASSWORD)
+    shot(page, "sign-in")
+    page.get_by_test_id("signin-submit").click()
+    expect(page.get_by_role("heading", name="输入短信验证码")).to_be_visible()
+    notifications_run()          # the worker sends it through the simulated gateway
+    page.reload()
+    sms = page.get_by_test_id("simulated-sms").inner_text()
+    code = next(word for word in sms.replace("，", " ").split() if word.isdigit() and len(word) == 6)
+    page.fill("input[name=code]", code)
+    shot(page, "sms-code")
+    page.get_by_test_id("code-submit").click()
+    expect(page.get_by_test_id("line-card")).to_contain_text(line.msisdn)
+    shot(page, "my-lines")
+
+    page.get_by_test_id("line-card").click()
+    page.get_by_test_id("go-bills").click()
+    page.get_by_test_id("this-month").click()
+    expect(page.get_by_test_id("bill-summary")).to_be_visible()
+    shot(page, "bill")
+
+    page.goto(f"{live_server.url}/portal/lines/{line.pk}/recharge/")
+    page.fill("input[name=serial]", SERIAL)
+    page.fill("input[name=pin]", PIN)
+    page.get_by_test_id("recharge-submit").click()
+    expect(page.get_by_test_id("done-title")).to_have_text("充值成功")
+    shot(page, "recharged")
+
+    page.goto(f"{live_server.url}/portal/lines/{line.pk}/plan/")
+    page.select_option("select[name=plan]", "5G58")
+    page.check("input[name=agreed]")
+    shot(page, "plan-change")
+    page.get_by_test_id("plan-submit").click()
+    expect(page.get_by_test_id("done-title")).to_have_text("套餐变更已受理")
+    assert PlanChange.objects.get(line=line).new_plan.code == "5G58"
+
+    page.goto(f"{live_server.url}/portal/complaints/")
+    page.get_by_test_id("go-complaint").click()
+    page.select_option("select[name=category]", label="网络信号差")
+    page.fill("textarea[name=description]", "小区里信号时有时无")
+    page.get_by_test_id("complaint-submit").click()
+    expect(page.get_by_test_id("complaint-status")).to_be_visible()
+    shot(page, "complaint")
+    complaint = Complaint.objects.get()
+    assert complaint.channel == "web" and complaint.status == "to_review"
+
+    response = page.goto(f"{live_server.url}/portal/lines/{theirs.pk}/")
+    assert response.status == 404
+    context.close()

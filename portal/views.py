@@ -1,0 +1,330 @@
+"""The customers' web self-service portal (网上营业厅): thin views over portal.services and portal.selectors.
+
+Every page but sign-in goes through `customer_required`; every object is found through `request.customer`
+(404 for anyone else's). Refusals are shown at the field, translated, with a 4xx status.
+"""
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from billing.selectors import itemised_bill, points_summary
+from billing.services.itemised import itemised_bill_pdf
+from boss.errors import DomainError
+from boss.forms import form_add_domain_error
+from boss.months import month_start
+from boss.tariffs import tariff
+from catalog.models import Plan
+from catalog.selectors import plan_list
+from orders.services.plan_change import plan_change_effective_on, plan_change_pending
+from orders.services.portability import line_portability
+from portal import selectors
+from portal.forms import AgreeForm, CodeForm, ComplaintForm, PlanChangeForm, RechargeForm, SignInForm
+from portal.services import actions, signin
+from portal.session import KIOSK_COOKIE, PENDING, customer_required, is_kiosk, sign_in, sign_out
+
+RECORDS_PER_PAGE = 50
+
+
+def _ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _render(request, template: str, context: dict, status: int = 200):
+    context.setdefault("kiosk", is_kiosk(request))
+    if context["kiosk"]:
+        context["kiosk_idle_seconds"] = tariff("portal.kiosk_idle_seconds")
+    context.setdefault("customer", getattr(request, "customer", None))
+    return render(request, template, context, status=status)
+
+
+def _refused(request, template: str, form, exc: DomainError, context: dict):
+    form_add_domain_error(form, exc)
+    return _render(request, template, {"form": form, **context}, status=exc.status)
+
+
+def _next(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target.startswith("/portal/") and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse("portal:home")
+
+
+# --------------------------------------------------------------------------------------------------
+# Sign-in
+# --------------------------------------------------------------------------------------------------
+
+
+def signin_view(request):
+    form = SignInForm(request.POST or None)
+    context = {"next": _next(request), "expired": bool(request.GET.get("expired"))}
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = signin.signin_start(msisdn=form.cleaned_data["msisdn"], password=form.cleaned_data["password"],
+                                         client_ip=_ip(request), kiosk=is_kiosk(request))
+        except DomainError as exc:
+            return _refused(request, "portal/signin.html", form, exc, context)
+        request.session[PENDING] = record.pk
+        return redirect(f"{reverse('portal:signin_code')}?next={context['next']}")
+    return _render(request, "portal/signin.html", {"form": form, **context}, status=400 if form.errors else 200)
+
+
+def signin_code_view(request):
+    code_id = request.session.get(PENDING)
+    if code_id is None:
+        return redirect("portal:signin")
+    form = CodeForm(request.POST or None)
+    context = {"next": _next(request), "simulated": signin.signin_simulated_text(code_id=code_id)}
+    if request.method == "POST" and form.is_valid():
+        try:
+            line = signin.signin_verify(code_id=code_id, code=form.cleaned_data["code"], client_ip=_ip(request))
+        except DomainError as exc:
+            return _refused(request, "portal/signin_code.html", form, exc, context)
+        sign_in(request, line=line)
+        return redirect(context["next"])
+    return _render(request, "portal/signin_code.html", {"form": form, **context}, status=400 if form.errors else 200)
+
+
+@require_POST
+def signin_code_resend(request):
+    code_id = request.session.get(PENDING)
+    if code_id is None:
+        return redirect("portal:signin")
+    try:
+        record = signin.signin_code_resend(code_id=code_id, client_ip=_ip(request))
+    except DomainError as exc:
+        return _render(request, "portal/signin_code.html",
+                       {"form": CodeForm(), "error": exc.message, "next": _next(request),
+                        "simulated": signin.signin_simulated_text(code_id=code_id)}, status=exc.status)
+    request.session[PENDING] = record.pk
+    return redirect(f"{reverse('portal:signin_code')}?next={_next(request)}")
+
+
+@require_POST
+def signout_view(request):
+    from portal.session import CUSTOMER, LINE
+
+    customer_id = request.session.get(CUSTOMER)
+    if customer_id is not None:
+        from customers.models import Customer
+
+        customer = Customer.objects.filter(pk=customer_id).first()
+        if customer is not None:
+            actions.portal_sign_out(customer=customer, line_id=request.session.get(LINE))
+    sign_out(request)
+    return redirect("portal:signin")
+
+
+@require_POST
+def language_view(request):
+    from django.conf import settings
+
+    language = request.POST.get("language", "")
+    response = redirect(_next(request))
+    if language in dict(settings.LANGUAGES):
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax")
+    return response
+
+
+def kiosk_view(request):
+    """The hall's self-service terminal opens /portal/kiosk/ once: from then on this browser shows the portal
+    in kiosk mode (large keys, the on-screen number pad, a short inactivity sign-out). `?off=1` ends it."""
+    response = redirect("portal:signin")
+    if request.GET.get("off"):
+        response.delete_cookie(KIOSK_COOKIE, path="/portal/")
+    else:
+        response.set_cookie(KIOSK_COOKIE, "1", max_age=365 * 24 * 3600, path="/portal/", httponly=True,
+                            samesite="Lax")
+    sign_out(request)
+    return response
+
+
+# --------------------------------------------------------------------------------------------------
+# The customer's own lines, money and bills (read only)
+# --------------------------------------------------------------------------------------------------
+
+
+@customer_required
+def home(request):
+    rows = selectors.customer_overview(request.customer)
+    return _render(request, "portal/home.html", {"rows": rows})
+
+
+@customer_required
+def line_view(request, line_id: int):
+    line = selectors.customer_line(request.customer, line_id)
+    money = selectors.customer_overview_line(line)
+    return _render(request, "portal/line.html", {
+        "line": line, "money": money, "pending": plan_change_pending(line),
+        "payments": selectors.line_payments(line, limit=5), "bills": selectors.line_bills(line, limit=3)})
+
+
+@customer_required
+def payments_view(request, line_id: int):
+    line = selectors.customer_line(request.customer, line_id)
+    return _render(request, "portal/payments.html", {"line": line, "payments": selectors.line_payments(line)})
+
+
+@customer_required
+def bills_view(request, line_id: int):
+    line = selectors.customer_line(request.customer, line_id)
+    this_month = month_start(timezone.localdate())
+    return _render(request, "portal/bills.html", {"line": line, "bills": selectors.line_bills(line),
+                                                  "this_month": this_month})
+
+
+def _itemised_line(request, line_id: int, period):
+    line = selectors.customer_line(request.customer, line_id)
+    if not selectors.line_bill_period_allowed(line, period, today=timezone.localdate()):
+        raise Http404
+    return line
+
+
+@customer_required
+def itemised_view(request, line_id: int, period):
+    line = _itemised_line(request, line_id, period)
+    it = itemised_bill(line=line, period=period)
+    page = Paginator(it.records, RECORDS_PER_PAGE).get_page(request.GET.get("page"))
+    return _render(request, "portal/itemised.html", {
+        "line": line, "it": it, "page": page, "mask_other_party": tariff("portal.mask_other_party")})
+
+
+@customer_required
+def itemised_pdf_view(request, line_id: int, period):
+    line = _itemised_line(request, line_id, period)
+    pdf = itemised_bill_pdf(line=line, period=period)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="qingdan-{period:%Y%m}.pdf"'
+    return response
+
+
+@customer_required
+def points_view(request):
+    return _render(request, "portal/points.html", {"points": points_summary(customer=request.customer,
+                                                                            entries=20)})
+
+
+@customer_required
+def portability_view(request, line_id: int):
+    line = selectors.customer_line(request.customer, line_id)
+    return _render(request, "portal/portability.html", {"line": line, "check": line_portability(line=line)})
+
+
+# --------------------------------------------------------------------------------------------------
+# Self-service actions
+# --------------------------------------------------------------------------------------------------
+
+
+def _done(request, *, title: str, message: str, line=None):
+    return _render(request, "portal/done.html", {"title": title, "message": message, "line": line})
+
+
+@customer_required
+def recharge_view(request, line_id: int):
+    line = selectors.customer_line(request.customer, line_id)
+    form = RechargeForm(request.POST or None)
+    context = {"line": line}
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = actions.portal_recharge(customer=request.customer, line=line, serial=form.cleaned_data["serial"],
+                                             pin=form.cleaned_data["pin"],
+                                             key=form.cleaned_data["idempotency_key"])
+        except DomainError as exc:
+            return _refused(request, "portal/recharge.html", form, exc, context)
+        return _done(request, title=_("Recharged"), line=line,
+                     message=_("¥%(amount)s was added to the account of %(number)s.")
+                     % {"amount": result.body["amount"], "number": line.msisdn})
+    return _render(request, "portal/recharge.html", {"form": form, **context}, status=400 if form.errors else 200)
+
+
+@customer_required
+def plan_view(request, line_id: int):
+    line = selectors.customer_line(request.customer, line_id)
+    effective = plan_change_effective_on(immediate=False)
+    plans = [p for p in plan_list(on_date=effective, on_sale_only=True, kind=Plan.Kind.MAIN) if p.pk != line.plan_id]
+    form = PlanChangeForm(request.POST or None, plans=plans)
+    context = {"line": line, "effective_on": effective, "pending": plan_change_pending(line),
+               "cancel_form": AgreeForm()}
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = actions.portal_plan_change(customer=request.customer, line=line, plan=form.cleaned_data["plan"],
+                                                agreed=form.cleaned_data["agreed"],
+                                                key=form.cleaned_data["idempotency_key"])
+        except DomainError as exc:
+            return _refused(request, "portal/plan.html", form, exc, context)
+        return _done(request, title=_("Plan change agreed"), line=line,
+                     message=_("From %(day)s the line %(number)s is on %(plan)s.")
+                     % {"day": result.body["effective_on"], "number": line.msisdn, "plan": result.body["plan"]})
+    return _render(request, "portal/plan.html", {"form": form, **context}, status=400 if form.errors else 200)
+
+
+@require_POST
+@customer_required
+def plan_cancel_view(request, line_id: int):
+    line = selectors.customer_line(request.customer, line_id)
+    form = AgreeForm(request.POST)
+    if not form.is_valid():
+        return redirect("portal:plan", line_id=line.pk)
+    try:
+        actions.portal_plan_change_cancel(customer=request.customer, line=line,
+                                          key=form.cleaned_data["idempotency_key"])
+    except DomainError as exc:
+        return _render(request, "portal/done.html", {"title": _("Not done"), "message": exc.message, "line": line},
+                       status=exc.status)
+    return _done(request, title=_("Plan change cancelled"), line=line,
+                 message=_("The line stays on its plan."))
+
+
+@customer_required
+def loss_view(request, line_id: int):
+    """Report the line lost, or unlock it when it was reported lost (the same counter services)."""
+    line = selectors.customer_line(request.customer, line_id)
+    unlock = line.status == line.Status.SUSPENDED_LOSS
+    form = AgreeForm(request.POST or None)
+    context = {"line": line, "unlock": unlock}
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.portal_loss(customer=request.customer, line=line, agreed=form.cleaned_data["agreed"],
+                                key=form.cleaned_data["idempotency_key"], unlock=unlock)
+        except DomainError as exc:
+            return _refused(request, "portal/loss.html", form, exc, context)
+        message = (_("The line %(number)s will be unlocked in a few minutes.") if unlock else
+                   _("The line %(number)s is being suspended as lost: nobody can use it from now on."))
+        return _done(request, title=_("Unlocked") if unlock else _("Reported lost"), line=line,
+                     message=message % {"number": line.msisdn})
+    return _render(request, "portal/loss.html", {"form": form, **context}, status=400 if form.errors else 200)
+
+
+@customer_required
+def complaints_view(request):
+    return _render(request, "portal/complaints.html",
+                   {"complaints": list(selectors.customer_complaints(request.customer)[:30])})
+
+
+@customer_required
+def complaint_view(request, pk: int):
+    return _render(request, "portal/complaint.html",
+                   {"complaint": selectors.customer_complaint(request.customer, pk)})
+
+
+@customer_required
+def complaint_new_view(request):
+    line = selectors.customer_line(request.customer, request.signed_in_line_id or 0)
+    form = ComplaintForm(request.POST or None, categories=actions.portal_complaint_categories())
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = actions.portal_complaint(customer=request.customer, line=line,
+                                              category=form.cleaned_data["category"],
+                                              description=form.cleaned_data["description"],
+                                              key=form.cleaned_data["idempotency_key"])
+        except DomainError as exc:
+            return _refused(request, "portal/complaint_new.html", form, exc, {"line": line})
+        return redirect("portal:complaint", pk=result.body["complaint"])
+    return _render(request, "portal/complaint_new.html", {"form": form, "line": line},
+                   status=400 if form.errors else 200)
