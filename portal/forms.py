@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from boss.forms import IdempotentForm
+from customers.models import ForwardWhen
 
 _DIGITS = {"inputmode": "numeric", "autocomplete": "off", "pattern": "[0-9]*"}
 
@@ -49,3 +50,17 @@ class ComplaintForm(IdempotentForm):
     def __init__(self, *args, categories=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = categories
+
+
+class ForwardingForm(AgreeForm):
+    forward_to = forms.CharField(label=_("Forward calls to"), max_length=20,
+                                 widget=forms.TextInput(attrs={**_DIGITS, "autocomplete": "tel", "data-numpad": "1"}))
+    forward_when = forms.ChoiceField(label=_("When"), widget=forms.RadioSelect, choices=ForwardWhen.choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_fields(["forward_to", "forward_when", "agreed", "idempotency_key"])
+
+
+class ChatForm(forms.Form):
+    text = forms.CharField(label=_("Message"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))

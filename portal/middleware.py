@@ -4,7 +4,8 @@ Under /portal/ the request's session is the portal's own: its own cookie (`boss_
 HttpOnly), its own keys and a shorter idle timeout (tariff portal.idle_minutes; on a self-service terminal
 portal.kiosk_idle_seconds). The staff session cookie is never read there, so `request.user` is anonymous on
 every portal page: a signed-in rep is not a customer, and the portal's cookie is never sent to the staff
-screens (its path), so a customer is never a rep. Everywhere else this is Django's SessionMiddleware.
+screens (its path), so a customer is never a rep. Everywhere else this is Django's SessionMiddleware, also
+under /portal/desk/ (the staff's chat queue, a staff screen).
 """
 
 import time
@@ -17,11 +18,13 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
 PORTAL_PREFIX = "/portal/"
+# The staff's side of the portal (the chat queue) is a staff screen with the staff session.
+DESK_PREFIX = "/portal/desk/"
 PORTAL_COOKIE = "boss_portal"
 
 
 def is_portal_path(path: str) -> bool:
-    return path.startswith(PORTAL_PREFIX)
+    return path.startswith(PORTAL_PREFIX) and not path.startswith(DESK_PREFIX)
 
 
 class PortalSessionMiddleware(SessionMiddleware):

@@ -49,3 +49,32 @@ class SignInFailure(models.Model):
 
     def __str__(self):
         return f"{self.subject_kind} {self.failed_at:%Y-%m-%d %H:%M}"
+
+
+class ChatMessage(models.Model):
+    """One message of a customer's chat with customer service (在线客服): from the customer on the portal, or
+    a staff member's answer from the chat queue. Never edited."""
+
+    class Sender(models.TextChoices):
+        CUSTOMER = "customer", _("Customer")
+        STAFF = "staff", _("Customer service")
+
+    customer = models.ForeignKey("customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT,
+                                 related_name="+")
+    line = models.ForeignKey("customers.Line", verbose_name=_("line"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="+")
+    sender = models.CharField(_("written by"), max_length=10, choices=Sender.choices)
+    staff = models.ForeignKey("boss.Staff", verbose_name=_("answered by"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("message text"), max_length=1000)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("chat message")
+        verbose_name_plural = _("chat messages")
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["customer", "id"], name="portal_chat_customer_idx")]
+        permissions = [("answer_chat", _("Can answer customers' chat messages"))]
+
+    def __str__(self):
+        return f"ChatMessage {self.pk}"

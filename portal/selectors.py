@@ -73,3 +73,11 @@ def customer_complaint(customer: Customer, pk: int):
 
 def customer_overview_line(line: Line) -> AccountMoney:
     return accounts_money([line.account_id])[line.account_id]
+
+
+def announcements_for(customer: Customer, line_id: int | None) -> list:
+    """Announcements and campaigns in force for customers of the hall that keeps the signed-in line."""
+    from hall.selectors import announcements_for_customers
+
+    line = Line.objects.filter(pk=line_id, customer=customer).select_related("hall").first()
+    return announcements_for_customers(hall=line.hall) if line is not None else []

@@ -24,9 +24,16 @@ urlpatterns = [
     path("lines/<int:line_id>/plan/", views.plan_view, name="plan"),
     path("lines/<int:line_id>/plan/cancel/", views.plan_cancel_view, name="plan_cancel"),
     path("lines/<int:line_id>/loss/", views.loss_view, name="loss"),
+    path("lines/<int:line_id>/forwarding/", views.forwarding_view, name="forwarding"),
     path("lines/<int:line_id>/portability/", views.portability_view, name="portability"),
     path("points/", views.points_view, name="points"),
     path("complaints/", views.complaints_view, name="complaints"),
     path("complaints/new/", views.complaint_new_view, name="complaint_new"),
     path("complaints/<int:pk>/", views.complaint_view, name="complaint"),
+    path("chat/", views.chat_view, name="chat"),
+    path("chat/messages/", views.chat_messages_view, name="chat_messages"),
+    # The staff's chat queue (staff session: portal.middleware leaves /portal/desk/ to the staff's).
+    path("desk/chats/", views.desk_chats_view, name="desk_chats"),
+    path("desk/chats/<int:customer_id>/", views.desk_chat_view, name="desk_chat"),
+    path("desk/chats/<int:customer_id>/messages/", views.desk_chat_messages_view, name="desk_chat_messages"),
 ]

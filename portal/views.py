@@ -4,9 +4,10 @@ Every page but sign-in goes through `customer_required`; every object is found t
 (404 for anyone else's). Refusals are shown at the field, translated, with a 4xx status.
 """
 
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,8 +25,17 @@ from catalog.selectors import plan_list
 from orders.services.plan_change import plan_change_effective_on, plan_change_pending
 from orders.services.portability import line_portability
 from portal import selectors
-from portal.forms import AgreeForm, CodeForm, ComplaintForm, PlanChangeForm, RechargeForm, SignInForm
-from portal.services import actions, signin
+from portal.forms import (
+    AgreeForm,
+    ChatForm,
+    CodeForm,
+    ComplaintForm,
+    ForwardingForm,
+    PlanChangeForm,
+    RechargeForm,
+    SignInForm,
+)
+from portal.services import actions, chat, signin
 from portal.session import KIOSK_COOKIE, PENDING, customer_required, is_kiosk, sign_in, sign_out
 
 RECORDS_PER_PAGE = 50
@@ -153,7 +163,8 @@ def kiosk_view(request):
 @customer_required
 def home(request):
     rows = selectors.customer_overview(request.customer)
-    return _render(request, "portal/home.html", {"rows": rows})
+    return _render(request, "portal/home.html", {
+        "rows": rows, "announcements": selectors.announcements_for(request.customer, request.signed_in_line_id)})
 
 
 @customer_required
@@ -302,6 +313,40 @@ def loss_view(request, line_id: int):
 
 
 @customer_required
+def forwarding_view(request, line_id: int):
+    """Call forwarding (呼叫转移): start it or re-set its number and condition; stop it."""
+    line = selectors.customer_line(request.customer, line_id)
+    stopping = request.method == "POST" and request.POST.get("stop")
+    form = ForwardingForm(request.POST if request.method == "POST" and not stopping else None)
+    stop_form = AgreeForm(request.POST if stopping else None)
+    context = {"line": line, "state": actions.forwarding_state(line), "stop_form": stop_form}
+    if stopping and stop_form.is_valid():
+        try:
+            actions.portal_forwarding_stop(customer=request.customer, line=line,
+                                           agreed=stop_form.cleaned_data["agreed"],
+                                           key=stop_form.cleaned_data["idempotency_key"])
+        except DomainError as exc:
+            return _refused(request, "portal/forwarding.html", stop_form, exc, {**context, "form": ForwardingForm()})
+        return _done(request, title=_("Call forwarding stopped"), line=line,
+                     message=_("Calls to %(number)s ring on the phone again in a few minutes.")
+                     % {"number": line.msisdn})
+    if request.method == "POST" and not stopping and form.is_valid():
+        try:
+            actions.portal_forwarding_set(customer=request.customer, line=line,
+                                          forward_to=form.cleaned_data["forward_to"],
+                                          forward_when=form.cleaned_data["forward_when"],
+                                          agreed=form.cleaned_data["agreed"],
+                                          key=form.cleaned_data["idempotency_key"])
+        except DomainError as exc:
+            return _refused(request, "portal/forwarding.html", form, exc, context)
+        return _done(request, title=_("Call forwarding set"), line=line,
+                     message=_("Call forwarding of %(number)s takes effect in a few minutes.")
+                     % {"number": line.msisdn})
+    status = 400 if (form.errors or stop_form.errors) else 200
+    return _render(request, "portal/forwarding.html", {"form": form, **context}, status=status)
+
+
+@customer_required
 def complaints_view(request):
     return _render(request, "portal/complaints.html",
                    {"complaints": list(selectors.customer_complaints(request.customer)[:30])})
@@ -328,3 +373,65 @@ def complaint_new_view(request):
         return redirect("portal:complaint", pk=result.body["complaint"])
     return _render(request, "portal/complaint_new.html", {"form": form, "line": line},
                    status=400 if form.errors else 200)
+
+
+# --------------------------------------------------------------------------------------------------
+# Chat with customer service: the customer's side, and the staff's queue (/portal/desk/, staff session)
+# --------------------------------------------------------------------------------------------------
+
+
+@customer_required
+def chat_view(request):
+    form = ChatForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        line = selectors.customer_lines(request.customer).filter(pk=request.signed_in_line_id).first()
+        try:
+            chat.chat_customer_send(customer=request.customer, line=line, text=form.cleaned_data["text"])
+        except DomainError as exc:
+            return _refused(request, "portal/chat.html", form, exc,
+                            {"messages_": chat.chat_messages(customer=request.customer)})
+        return redirect("portal:chat")
+    return _render(request, "portal/chat.html", {"form": ChatForm() if form.is_valid() else form,
+                                                 "messages_": chat.chat_messages(customer=request.customer)},
+                   status=400 if form.errors else 200)
+
+
+@customer_required
+def chat_messages_view(request):
+    """The chat's messages (the page polls this every few seconds: answers appear without a reload)."""
+    return _render(request, "portal/_chat_messages.html", {"messages_": chat.chat_messages(customer=request.customer)})
+
+
+@login_required
+@permission_required("portal.answer_chat", raise_exception=True)
+def desk_chats_view(request):
+    return render(request, "portal/desk_chats.html", {"waiting": list(chat.chat_queue()[:100])})
+
+
+@login_required
+@permission_required("portal.answer_chat", raise_exception=True)
+def desk_chat_view(request, customer_id: int):
+    from customers.models import Customer
+
+    customer = get_object_or_404(Customer, pk=customer_id)
+    form = ChatForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            chat.chat_staff_answer(actor=request.user, customer=customer, text=form.cleaned_data["text"])
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            return redirect("portal:desk_chat", customer_id=customer.pk)
+    return render(request, "portal/desk_chat.html", {"chat_customer": customer, "form": form,
+                                                     "messages_": chat.chat_messages(customer=customer)},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@permission_required("portal.answer_chat", raise_exception=True)
+def desk_chat_messages_view(request, customer_id: int):
+    from customers.models import Customer
+
+    customer = get_object_or_404(Customer, pk=customer_id)
+    return render(request, "portal/_chat_messages.html", {"messages_": chat.chat_messages(customer=customer),
+                                                          "staff_side": True})

@@ -7,7 +7,9 @@ cannot do: fees that the counter takes in cash (a plan change with a fee is done
 wrong recharge-card PINs per customer.
 """
 
+from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,12 +20,14 @@ from boss.audit import audit_record
 from boss.idempotency import IdempotentResult, idempotent
 from boss.money import format_yuan
 from boss.tariffs import tariff
+from catalog.models import Business, Feature, in_force_q
+from catalog.services.quote import quote_price
 from complaints.models import Complaint, ComplaintCategory
 from complaints.services.workflow import complaint_open
-from customers.models import Customer, Line
+from customers.models import Customer, Line, LineFeature
 from inventory.errors import RechargeCardInvalidError
 from orders.services.fee_collection import line_fee_collect
-from orders.services.line_services import line_report_loss, line_unlock
+from orders.services.line_services import line_features_change, line_report_loss, line_unlock
 from orders.services.plan_change import line_plan_change, line_plan_change_cancel, plan_change_quote
 from portal.errors import PortalActionError, SignInLockedError
 from portal.models import SignInFailure
@@ -118,6 +122,69 @@ def portal_loss(*, customer: Customer, line: Line, agreed: bool, key: str, unloc
         return 201, {"order": order.reference}
 
     return idempotent(actor=actor, key=_key(customer, key), scope=scope,
+                      params={"line": line.pk, "agreed": bool(agreed)}, run=run)
+
+
+@dataclass(frozen=True)
+class Forwarding:
+    feature: Feature | None      # the catalogue's call forwarding on sale, None when there is none
+    held: LineFeature | None     # the line's call forwarding while it is on (settings: to, when)
+
+
+def forwarding_state(line: Line) -> Forwarding:
+    feature = (Feature.objects.filter(in_force_q(timezone.localdate()), kind=Feature.Kind.CALL_FORWARDING,
+                                      active=True).order_by("code").first())
+    held = (LineFeature.objects.filter(line=line, until__isnull=True, feature__kind=Feature.Kind.CALL_FORWARDING)
+            .select_related("feature").first())
+    return Forwarding(feature=feature, held=held)
+
+
+def _features_fee(line: Line, codes: list[str]) -> Decimal:
+    held = list(LineFeature.objects.filter(line=line, until__isnull=True).values_list("feature__code", flat=True))
+    quote = quote_price(business=Business.FEATURE_CHANGE, product_code=line.plan.code, features=codes, held=held)
+    return sum((q.amount for q in quote.lines if q.kind == "fee"), start=Decimal("0"))
+
+
+def portal_forwarding_set(*, customer: Customer, line: Line, forward_to: str, forward_when: str, agreed: bool,
+                          key: str) -> IdempotentResult:
+    """Start call forwarding (呼叫转移), or re-set its number and condition while it is on: the counter's
+    feature change with its work order. A start with a fee is refused here (paid at a hall). Raises
+    PortalActionError, the feature change's refusals (own number, no condition, line state, busy ...)."""
+    actor = _actor(line)
+
+    def run():
+        state = forwarding_state(line)
+        if state.feature is None and state.held is None:
+            raise PortalActionError(_("Call forwarding is not offered at the moment."), field="forward_to")
+        add = [] if state.held is not None else [state.feature.code]
+        fee = _features_fee(line, add) if add else Decimal("0")
+        if fee:
+            raise PortalActionError(
+                _("Starting this has a fee of %(fee)s, which is paid at a service hall: start it there.")
+                % {"fee": format_yuan(fee)}, field="forward_to")
+        order = line_features_change(actor=actor, line=line, add=add, forward_to=forward_to,
+                                     forward_when=forward_when, agreement_signed=agreed)
+        return 201, {"order": order.reference}
+
+    return idempotent(actor=actor, key=_key(customer, key), scope="portal.forwarding_set",
+                      params={"line": line.pk, "to": forward_to, "when": forward_when, "agreed": bool(agreed)},
+                      run=run)
+
+
+def portal_forwarding_stop(*, customer: Customer, line: Line, agreed: bool, key: str) -> IdempotentResult:
+    """Stop call forwarding (the counter's feature change). Raises PortalActionError when it is not on, and
+    the feature change's refusals."""
+    actor = _actor(line)
+
+    def run():
+        state = forwarding_state(line)
+        if state.held is None:
+            raise PortalActionError(_("Call forwarding is not on for this line."))
+        order = line_features_change(actor=actor, line=line, remove=[state.held.feature.code],
+                                     agreement_signed=agreed)
+        return 201, {"order": order.reference}
+
+    return idempotent(actor=actor, key=_key(customer, key), scope="portal.forwarding_stop",
                       params={"line": line.pk, "agreed": bool(agreed)}, run=run)
 
 

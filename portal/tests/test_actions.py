@@ -177,3 +177,50 @@ def test_web_sign_in_stands_for_documents_only_for_the_signed_in_customer(mine, 
         ["web_signin"], None)
     with pytest.raises(DocumentsMissingError):
         documents_check(actor=actor, customer=theirs.customer, documents_checked=(), agent=None)
+
+
+@pytest.fixture
+def forwarding_feature(db):
+    from catalog.models import Feature
+    from catalog.tests.factories import FeatureFactory
+
+    return FeatureFactory(code="CFW", name="呼叫转移", kind=Feature.Kind.CALL_FORWARDING, monthly_fee="0.00",
+                          valid_from=date(2024, 1, 1))
+
+
+def test_call_forwarding_start_and_stop(client, mine, forwarding_feature):
+    from customers.models import LineFeature
+    from provisioning.services import work_orders_run
+
+    sign_in(client, mine)
+    url = reverse("portal:forwarding", args=[mine.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and "checked" not in page.content.decode()   # no condition preselected
+    key = page.context["form"].initial["idempotency_key"]
+    data = {"forward_to": "13900139000", "forward_when": "busy", "agreed": "on", "idempotency_key": key}
+    assert client.post(url, data).status_code == 200
+    assert client.post(url, data).status_code == 200   # sent twice, done once
+    order = Order.objects.get(line=mine, kind="feature_change")
+    assert order.actor.username == "web" and order.documents_checked == ["web_signin"]
+    work_orders_run()
+    held = LineFeature.objects.get(line=mine, feature=forwarding_feature, until__isnull=True)
+    assert held.settings == {"to": "13900139000", "when": "busy"}
+    assert "13900139000" in client.get(url).content.decode()
+    stop = client.post(url, {"stop": "1", "agreed": "on", "idempotency_key": "s1"})
+    assert stop.status_code == 200
+    work_orders_run()
+    assert not LineFeature.objects.filter(line=mine, feature=forwarding_feature, until__isnull=True).exists()
+
+
+def test_call_forwarding_refusals_write_nothing(client, mine, forwarding_feature):
+    sign_in(client, mine)
+    url = reverse("portal:forwarding", args=[mine.pk])
+    orders = Order.objects.count()
+    own = client.post(url, {"forward_to": mine.msisdn, "forward_when": "busy", "agreed": "on",
+                            "idempotency_key": "o"})
+    assert own.status_code in (400, 409) and own.context["form"].errors["forward_to"]
+    no_when = client.post(url, {"forward_to": "13900139000", "agreed": "on", "idempotency_key": "w"})
+    assert no_when.status_code == 400 and no_when.context["form"].errors["forward_when"]
+    not_on = client.post(url, {"stop": "1", "agreed": "on", "idempotency_key": "n"})
+    assert not_on.status_code == 409
+    assert Order.objects.count() == orders

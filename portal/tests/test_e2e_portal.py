@@ -86,3 +86,27 @@ def test_phone_sign_in_bill_recharge_plan_change_complaint(live_server, browser,
     response = page.goto(f"{live_server.url}/portal/lines/{theirs.pk}/")
     assert response.status == 404
     context.close()
+
+
+def test_chat_answer_appears_without_reload(live_server, browser, live, make_staff, shot):
+    from django.test import Client
+
+    from portal.services.chat import chat_staff_answer
+    from portal.tests.conftest import sign_in
+
+    # Sign in through the real flow in a test client, then hand its cookie to the phone's browser.
+    client = sign_in(Client(), live.line)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                  locale="zh-CN")
+    context.add_cookies([{"name": "boss_portal", "value": client.cookies["boss_portal"].value,
+                          "url": f"{live_server.url}/portal/"}])
+    page = context.new_page()
+    page.goto(f"{live_server.url}/portal/chat/")
+    page.fill("textarea[name=text]", "请问怎么查流量？")
+    page.get_by_test_id("chat-send").click()
+    expect(page.get_by_test_id("chat")).to_contain_text("请问怎么查流量")
+    chat_staff_answer(actor=make_staff("complaint_reviewer", username="cs9"), customer=live.line.customer,
+                      text="您好，请在“我的号码”里查看详单。")
+    expect(page.get_by_test_id("chat")).to_contain_text("查看详单", timeout=10000)   # polled, no reload
+    shot(page, "chat-answered")
+    context.close()

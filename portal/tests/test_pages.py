@@ -38,6 +38,10 @@ def test_every_portal_url_with_another_customers_ids_is_404(client, mine, theirs
     for pattern in portal.urls.urlpatterns:
         if not pattern.pattern.converters:
             continue
+        if pattern.name.startswith("desk_"):   # the staff's chat queue: a customer is sent to the staff login
+            url = reverse(f"portal:{pattern.name}", args=[theirs.customer_id])
+            assert "/login/" in client.get(url)["Location"], url
+            continue
         url = _with_ids(pattern, line=theirs, complaint=their_complaint)
         assert client.get(url).status_code in (404, 405), url
         assert client.post(url, {"agreed": "on", "idempotency_key": "k1", "serial": "1", "pin": "1",
@@ -63,7 +67,7 @@ def test_a_cancelled_or_unknown_line_is_404(client, mine):
 
 def test_home_lists_own_lines_with_balance_in_chinese(client, mine, theirs, django_assert_max_num_queries):
     sign_in(client, mine)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):
         page = client.get("/portal/")
     text = page.content.decode()
     assert page.status_code == 200 and mine.msisdn in text and theirs.msisdn not in text
@@ -124,3 +128,21 @@ def test_kiosk_mode_has_the_number_pad_and_a_short_timeout(client, mine):
     home = client.get("/portal/").content.decode()
     assert 'data-idle-seconds="90"' in home
     assert "办理完毕，退出" in home
+
+
+def test_announcements_for_customers_of_the_lines_hall(client, mine, rep):
+    from datetime import timedelta
+
+    from hall.models import Announcement
+
+    now = timezone.now()
+    common = {"kind": "campaign", "valid_from": now - timedelta(days=1), "created_by": rep}
+    Announcement.objects.create(title="充值送流量", body="充100送1G", audience="customers",
+                                valid_until=now + timedelta(days=5), **common)
+    Announcement.objects.create(title="内部通知", body="员工培训", audience="reps",
+                                valid_until=now + timedelta(days=5), **common)
+    Announcement.objects.create(title="过期活动", body="已结束", audience="customers",
+                                valid_until=now - timedelta(hours=1), **common)
+    sign_in(client, mine)
+    text = client.get("/portal/").content.decode()
+    assert "充值送流量" in text and "内部通知" not in text and "过期活动" not in text
