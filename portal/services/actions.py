@@ -154,9 +154,12 @@ def portal_forwarding_set(*, customer: Customer, line: Line, forward_to: str, fo
 
     def run():
         state = forwarding_state(line)
-        if state.feature is None and state.held is None:
+        if state.held is not None:
+            add: list[str] = []
+        elif state.feature is not None:
+            add = [state.feature.code]
+        else:
             raise PortalActionError(_("Call forwarding is not offered at the moment."), field="forward_to")
-        add = [] if state.held is not None else [state.feature.code]
         fee = _features_fee(line, add) if add else Decimal("0")
         if fee:
             raise PortalActionError(
