@@ -146,3 +146,14 @@ def test_announcements_for_customers_of_the_lines_hall(client, mine, rep):
     sign_in(client, mine)
     text = client.get("/portal/").content.decode()
     assert "充值送流量" in text and "内部通知" not in text and "过期活动" not in text
+
+
+def test_demo_prints_the_portal_and_demo_customers_beside_the_staff_logins(mine):
+    import io
+
+    from portal import demo
+
+    out = io.StringIO()
+    demo.load(stdout=out)
+    text = out.getvalue()
+    assert "/portal/" in text and mine.msisdn in text and demo.DEMO_SERVICE_PASSWORD in text
