@@ -15,9 +15,17 @@ SHOWN_STATES = (Line.Status.ACTIVE, Line.Status.SUSPENDED_REQUEST, Line.Status.S
                 Line.Status.SUSPENDED_ARREARS, Line.Status.PENDING_CANCELLATION, Line.Status.PENDING_ACTIVATION)
 
 
+def _only_line(customer: Customer) -> int | None:
+    """An organization's line is used by its staff: who signs in with one line's password sees that line
+    only, never the organization's other lines or their complaints (portal.session sets it)."""
+    return getattr(customer, "portal_only_line_id", None)
+
+
 def customer_lines(customer: Customer) -> QuerySet:
-    return (Line.objects.filter(customer=customer, status__in=SHOWN_STATES)
-            .select_related("plan", "account").order_by("pk"))
+    qs = Line.objects.filter(customer=customer, status__in=SHOWN_STATES)
+    if _only_line(customer) is not None:
+        qs = qs.filter(pk=_only_line(customer))
+    return qs.select_related("plan", "account").order_by("pk")
 
 
 def customer_line(customer: Customer, line_id: int) -> Line:
@@ -61,7 +69,10 @@ def line_bill_period_allowed(line: Line, period: date, *, today: date) -> bool:
 def customer_complaints(customer: Customer) -> QuerySet:
     from complaints.models import Complaint
 
-    return Complaint.objects.filter(customer=customer).select_related("category").order_by("-received_at", "-pk")
+    qs = Complaint.objects.filter(customer=customer)
+    if _only_line(customer) is not None:
+        qs = qs.filter(line_id=_only_line(customer))
+    return qs.select_related("category").order_by("-received_at", "-pk")
 
 
 def customer_complaint(customer: Customer, pk: int):

@@ -72,6 +72,8 @@ def customer_required(view):
         session.set_expiry(idle_seconds(request))
         request.customer = Customer.objects.get(pk=customer_id)
         request.signed_in_line_id = session.get(LINE)
+        if request.customer.kind == Customer.Kind.ORGANIZATION:   # see portal.selectors._only_line
+            request.customer.portal_only_line_id = request.signed_in_line_id
         return view(request, *args, **kwargs)
 
     return wrapped

@@ -4,6 +4,8 @@ Every page but sign-in goes through `customer_required`; every object is found t
 (404 for anyone else's). Refusals are shown at the field, translated, with a 4xx status.
 """
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -81,7 +83,7 @@ def signin_view(request):
         except DomainError as exc:
             return _refused(request, "portal/signin.html", form, exc, context)
         request.session[PENDING] = record.pk
-        return redirect(f"{reverse('portal:signin_code')}?next={context['next']}")
+        return redirect(f"{reverse('portal:signin_code')}?{urlencode({'next': context['next']})}")
     return _render(request, "portal/signin.html", {"form": form, **context}, status=400 if form.errors else 200)
 
 
@@ -113,7 +115,7 @@ def signin_code_resend(request):
                        {"form": CodeForm(), "error": exc.message, "next": _next(request),
                         "simulated": signin.signin_simulated_text(code_id=code_id)}, status=exc.status)
     request.session[PENDING] = record.pk
-    return redirect(f"{reverse('portal:signin_code')}?next={_next(request)}")
+    return redirect(f"{reverse('portal:signin_code')}?{urlencode({'next': _next(request)})}")
 
 
 @require_POST

@@ -50,9 +50,12 @@ def documents_check(*, actor: Staff, customer: Customer, documents_checked: Iter
     if signed_in is not None:
         # The web channel (portal.services.channel): the customer signed in with the line's service password
         # and a one-time SMS code, which stands for the counter's documents, for their own business only.
-        if signed_in != customer.pk or agent is not None:
+        # An organization's business needs its papers and its agent at a hall, whoever holds the password.
+        if signed_in != customer.pk or agent is not None or customer.kind == Customer.Kind.ORGANIZATION:
+            missing = documents_required(customer_kind=customer.kind, payment_method=PaymentMethod.CASH,
+                                         agent=agent is not None)
             raise DocumentsMissingError(_("Check these documents first: %(docs)s.")
-                                        % {"docs": str(D.ID_ORIGINAL.label)}, missing=[D.ID_ORIGINAL])
+                                        % {"docs": "、".join(str(D(d).label) for d in missing)}, missing=missing)
         return [D.WEB_SIGNIN], None
     organization = customer.kind == Customer.Kind.ORGANIZATION
     if agent is not None and not organization and not agent_allowed:

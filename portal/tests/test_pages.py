@@ -157,3 +157,21 @@ def test_demo_prints_the_portal_and_demo_customers_beside_the_staff_logins(mine)
     demo.load(stdout=out)
     text = out.getvalue()
     assert "/portal/" in text and mine.msisdn in text and demo.DEMO_SERVICE_PASSWORD in text
+
+
+def test_an_organizations_line_sees_only_itself_and_changes_nothing(client, live):
+    from customers.tests.factories import IdentityFactory, OrganizationFactory
+    from orders.models import Order
+
+    org = OrganizationFactory(identity=IdentityFactory(doc_type="uscc", number="91350100M000200Y43",
+                                                       name="福州样例有限公司", checked_at=timezone.now()))
+    first = live.open_line("13912358888", customer=org)
+    second = live.open_line("13912345671", customer=org)
+    sign_in(client, first)
+    home = client.get("/portal/").content.decode()
+    assert first.msisdn in home and second.msisdn not in home
+    assert client.get(reverse("portal:line", args=[second.pk])).status_code == 404
+    orders = Order.objects.count()
+    response = client.post(reverse("portal:loss", args=[first.pk]), {"agreed": "on", "idempotency_key": "o1"})
+    assert response.status_code == 400 and "单位证明" in response.content.decode()
+    assert Order.objects.count() == orders
