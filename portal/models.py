@@ -78,3 +78,24 @@ class ChatMessage(models.Model):
 
     def __str__(self):
         return f"ChatMessage {self.pk}"
+
+
+class CustomerToken(models.Model):
+    """A mobile app's sign-in (the portal's API): the same two steps as the screens, then a bearer token.
+    Only its SHA-256 is kept; it dies after inactivity (portal.idle_minutes), at the session's longest life
+    (portal.absolute_hours) or at sign-out."""
+
+    key_hash = models.CharField(_("token (hash)"), max_length=64, unique=True)
+    customer = models.ForeignKey("customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT,
+                                 related_name="+")
+    line = models.ForeignKey("customers.Line", verbose_name=_("line"), on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("customer API token")
+        verbose_name_plural = _("customer API tokens")
+
+    def __str__(self):
+        return f"CustomerToken {self.pk}"

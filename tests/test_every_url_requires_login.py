@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 PUBLIC = {"login/", "api/v1/auth/token"}
 # The customers' portal has its own sign-in (portal/tests/test_signin.py): its pages send a stranger there,
 # never to the staff login; its sign-in page and language switch are open to anyone.
-PORTAL_PUBLIC = {"portal/signin/", "portal/language/"}
+PORTAL_PUBLIC = {"portal/signin/", "portal/language/", "api/v1/portal/signin", "api/v1/portal/signin/code"}
 SAMPLE = {"int": "1", "str": "13800138000", "month": "2026-10", "portal_month": "2026-10", "slug": "x", "path": "x"}
 
 
