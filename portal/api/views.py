@@ -75,7 +75,7 @@ class SignOutApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class LineOutput(serializers.Serializer):
+class PortalLineOutput(serializers.Serializer):
     id = serializers.IntegerField(source="line.pk")
     msisdn = serializers.CharField(source="line.msisdn")
     status = serializers.CharField(source="line.status")
@@ -91,9 +91,9 @@ class LinesApi(APIView):
     authentication_classes = [CustomerTokenAuthentication]
     permission_classes = [IsCustomer]
 
-    @extend_schema(responses={200: LineOutput(many=True)})
+    @extend_schema(responses={200: PortalLineOutput(many=True)})
     def get(self, request):
-        return Response(LineOutput(selectors.customer_overview(request.auth.customer), many=True).data)
+        return Response(PortalLineOutput(selectors.customer_overview(request.auth.customer), many=True).data)
 
 
 class BillsApi(APIView):
