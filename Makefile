@@ -2,7 +2,7 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
-APPS   := notifications catalog customers inventory provisioning billing orders complaints partners hall loyalty reports portal
+APPS   := notifications catalog customers inventory provisioning billing orders complaints partners hall loyalty groups reports portal
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_WORKERS ?= 2

@@ -34,6 +34,7 @@ PROJECT_APPS = [
     "billing",
     "orders",
     "complaints",
+    "groups",
     "partners",
     "hall",
     "loyalty",

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class GroupsConfig(AppConfig):
+    name = "groups"
+    verbose_name = _("Group business")
+
+    def ready(self):
+        from boss import home
+        from groups.panels import worklist_panel
+
+        home.register(worklist_panel)

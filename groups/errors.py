@@ -1,0 +1,102 @@
+from django.utils.translation import gettext_lazy as _
+
+from boss.errors import DomainError
+
+
+class GroupIndividualError(DomainError):
+    code, status, field = "group_individual_customer", 400, "customer"
+
+    def default_message(self):
+        return _("Group business is for organization customers only, never for individuals.")
+
+
+class GroupCreditCodeError(DomainError):
+    code, status, field = "group_credit_code", 400, "customer"
+
+    def default_message(self):
+        return _("A group customer needs a valid unified social credit code.")
+
+
+class VpmnCounterError(DomainError):
+    code, status = "vpmn_not_designated_counter", 403
+
+    def default_message(self):
+        return _("VPMN is accepted only at a designated counter.")
+
+
+class VpmnAlreadyError(DomainError):
+    code, status = "vpmn_already", 409
+
+    def default_message(self):
+        return _("This group already has VPMN: add members to it instead.")
+
+
+class VpmnNotYetError(DomainError):
+    code, status = "vpmn_not_yet", 409
+
+    def default_message(self):
+        return _("This group has no VPMN yet: apply for a new VPMN first.")
+
+
+class VpmnDuplicateError(DomainError):
+    code, status = "vpmn_duplicate_application", 409
+
+    def default_message(self):
+        return _("This group already has a VPMN application in progress.")
+
+
+class VpmnDocumentsError(DomainError):
+    code, status, field = "vpmn_documents_missing", 400, "documents_checked"
+
+
+class MemberListError(DomainError):
+    """Some rows of the member list are refused; `params["rows"]` says which and why. Nothing was written."""
+
+    code, status, field = "vpmn_member_list", 400, "members"
+
+    def default_message(self):
+        return _("Some numbers on the member list are refused: correct them and send the whole list again.")
+
+
+class VpmnStateError(DomainError):
+    code, status = "vpmn_state", 409
+
+    def default_message(self):
+        return _("The application is not at this step.")
+
+
+class VpmnCalloutPendingError(DomainError):
+    code, status = "vpmn_callout_pending", 409
+
+    def __init__(self, *, numbers: list[str]):
+        super().__init__(_("Call every number on the list first: %(numbers)s not called yet.")
+                         % {"numbers": "、".join(numbers)}, numbers=numbers)
+
+
+class VpmnNoConfirmedError(DomainError):
+    code, status = "vpmn_none_confirmed", 409
+
+    def default_message(self):
+        return _("No number confirmed on the call-out: there is nobody to join.")
+
+
+class VpmnApproverError(DomainError):
+    code, status, field = "vpmn_approver", 403, "override_password"
+
+    def default_message(self):
+        return _("Only the store manager of this hall can sign the VPMN agreement.")
+
+
+class VpmnNumberTakenError(DomainError):
+    code, status = "vpmn_number_in_other_group", 409
+
+    def __init__(self, *, msisdn: str):
+        super().__init__(_("Number %(msisdn)s is already a member of another VPMN group.") % {"msisdn": msisdn},
+                         msisdn=msisdn)
+
+
+class VpmnConfigurationError(DomainError):
+    code, status = "vpmn_configuration", 409
+
+    def default_message(self):
+        return _("The VPMN discount is not set up in the catalog.")

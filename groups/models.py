@@ -1,0 +1,186 @@
+"""Group customers (集团客户) and VPMN acceptance (集团 VPMN 受理, processes.md section 7).
+
+A group customer is an organization customer with a group number issued by the big-customer room. A VPMN
+application carries the member list the rep validated, the call-out result for every number, the store
+manager's signature, the room's group number and import, and the rep's opening of the discount. A line is a
+member of at most one VPMN group at a time (database constraint `one_vpmn_group_per_line`).
+"""
+
+import django_fsm as fsm
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from boss.masking import mask_msisdn
+from boss.models import TimeStampedModel
+
+
+class GroupCustomer(TimeStampedModel):
+    class Level(models.TextChoices):
+        A = "A", _("Level A (key group)")
+        B = "B", _("Level B")
+        C = "C", _("Level C")
+        D = "D", _("Level D")
+
+    customer = models.OneToOneField("customers.Customer", verbose_name=_("organization"), on_delete=models.PROTECT,
+                                    related_name="group")
+    group_number = models.CharField(_("group number"), max_length=20, unique=True, null=True, blank=True,
+                                    help_text=_("Issued by the big-customer room."))
+    level = models.CharField(_("group level"), max_length=1, choices=Level.choices, default=Level.C)
+    key_contact_name = models.CharField(_("key contact"), max_length=100)
+    key_contact_phone = models.CharField(_("key contact's phone"), max_length=20)
+    account_manager = models.ForeignKey("boss.Staff", verbose_name=_("account manager"), null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="managed_groups")
+    hall = models.ForeignKey("boss.Hall", verbose_name=_("service hall"), on_delete=models.PROTECT,
+                             related_name="group_customers")
+
+    class Meta:
+        verbose_name = _("group customer")
+        verbose_name_plural = _("group customers")
+        ordering = ["id"]
+        permissions = [("vpmn_counter", _("Designated VPMN counter"))]
+
+    def __str__(self):
+        return f"{self.group_number or '-'} {self.customer.name}"
+
+    def audit_repr(self) -> str:
+        return f"group {self.pk} {self.group_number or ''}"
+
+
+class VpmnApplication(fsm.ConcurrentTransitionMixin, TimeStampedModel):
+    class Kind(models.TextChoices):
+        NEW = "new", _("New VPMN")
+        ADD = "add", _("Add members")
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("At the counter: call-out")
+        SIGNED = "signed", _("Signed: with the big-customer room")
+        ISSUED = "issued", _("Group number issued: open the discounts")
+        OPEN = "open", _("Open")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Document(models.TextChoices):
+        APPLICATION_FORM = "application_form", _("Application form")
+        MEMBER_LIST = "member_list", _("Member list")
+        AGENT_ID = "agent_id", _("Agent's ID")
+        LICENCE_COPY = "licence_copy", _("Business licence copy")
+        AUTHORIZATION = "authorization", _("Company authorization")
+        CONTACT_ID = "contact_id", _("Contact person's ID")
+
+    ACTIVE_STATES = (State.DRAFT, State.SIGNED, State.ISSUED)
+
+    group = models.ForeignKey(GroupCustomer, verbose_name=_("group customer"), on_delete=models.PROTECT,
+                              related_name="vpmn_applications")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.NEW)
+    hall = models.ForeignKey("boss.Hall", verbose_name=_("service hall"), on_delete=models.PROTECT,
+                             related_name="vpmn_applications")
+    state = fsm.FSMField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT, protected=True)
+    documents_checked = models.JSONField(_("documents checked"), default=list)
+    created_by = models.ForeignKey("boss.Staff", verbose_name=_("accepted by"), on_delete=models.PROTECT,
+                                   related_name="+")
+    signed_by = models.ForeignKey("boss.Staff", verbose_name=_("signed by"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    issued_by = models.ForeignKey("boss.Staff", verbose_name=_("group number issued by"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(_("group number issued at"), null=True, blank=True)
+    import_file = models.TextField(_("big-customer system import file"), blank=True)
+    opened_by = models.ForeignKey("boss.Staff", verbose_name=_("discounts opened by"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("VPMN application")
+        verbose_name_plural = _("VPMN applications")
+        ordering = ["-id"]
+        constraints = [
+            # One application in progress per group: a second one is a duplicate.
+            models.UniqueConstraint(fields=["group"], condition=Q(state__in=["draft", "signed", "issued"]),
+                                    name="one_vpmn_application_in_progress"),
+        ]
+        permissions = [
+            ("accept_vpmn", _("Can accept VPMN applications")),
+            ("sign_vpmn", _("Can sign VPMN agreements")),
+            ("issue_vpmn", _("Can issue group numbers and import groups")),
+        ]
+
+    def __str__(self):
+        return f"VPMN{self.pk:06d}"
+
+    @property
+    def number(self) -> str:
+        return f"VPMN{self.pk:06d}"
+
+    def audit_repr(self) -> str:
+        return f"{self.number} {self.state}"
+
+    @fsm.transition(field=state, source=State.DRAFT, target=State.SIGNED)
+    def sign(self, *, by, when) -> None:
+        self.signed_by, self.signed_at = by, when
+
+    @fsm.transition(field=state, source=State.SIGNED, target=State.ISSUED)
+    def issue(self, *, by, when, import_file: str) -> None:
+        self.issued_by, self.issued_at, self.import_file = by, when, import_file
+
+    @fsm.transition(field=state, source=State.ISSUED, target=State.OPEN)
+    def open(self, *, by, when) -> None:
+        self.opened_by, self.opened_at = by, when
+
+    @fsm.transition(field=state, source=[State.DRAFT, State.SIGNED], target=State.CANCELLED)
+    def cancel(self) -> None:
+        pass
+
+
+class VpmnCandidate(models.Model):
+    """A number on the application's member list, with the rep's call-out result."""
+
+    class Callout(models.TextChoices):
+        PENDING = "pending", _("Not called yet")
+        CONFIRMED = "confirmed", _("Confirmed")
+        REFUSED = "refused", _("Refused")
+        NO_ANSWER = "no_answer", _("No answer")
+
+    application = models.ForeignKey(VpmnApplication, on_delete=models.CASCADE, related_name="candidates")
+    msisdn = models.CharField(_("mobile number"), max_length=11)
+    line = models.ForeignKey("customers.Line", verbose_name=_("line"), on_delete=models.PROTECT, related_name="+")
+    owner_consent = models.BooleanField(_("owner's consent recorded"), default=False)
+    callout = models.CharField(_("call-out result"), max_length=20, choices=Callout.choices,
+                               default=Callout.PENDING)
+    called_at = models.DateTimeField(_("called at"), null=True, blank=True)
+    called_by = models.ForeignKey("boss.Staff", verbose_name=_("called by"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("member list entry")
+        verbose_name_plural = _("member list entries")
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["application", "msisdn"], name="vpmn_candidate_once")]
+
+    def __str__(self):
+        return mask_msisdn(self.msisdn)
+
+
+class VpmnMember(models.Model):
+    """A line in a VPMN group: the discount runs from `since`; leaving sets `until` to the month's end."""
+
+    group = models.ForeignKey(GroupCustomer, verbose_name=_("group customer"), on_delete=models.PROTECT,
+                              related_name="vpmn_members")
+    line = models.ForeignKey("customers.Line", verbose_name=_("line"), on_delete=models.PROTECT,
+                             related_name="vpmn_memberships")
+    application = models.ForeignKey(VpmnApplication, verbose_name=_("application"), on_delete=models.PROTECT,
+                                    related_name="members")
+    since = models.DateField(_("since"))
+    until = models.DateField(_("until"), null=True, blank=True)
+    left_at = models.DateTimeField(_("left at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("VPMN member")
+        verbose_name_plural = _("VPMN members")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["line"], condition=Q(left_at__isnull=True),
+                                    name="one_vpmn_group_per_line"),
+        ]
+
+    def __str__(self):
+        return f"{self.group_id} {self.line_id}"

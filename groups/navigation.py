@@ -1,0 +1,7 @@
+from django.utils.translation import gettext_lazy as _
+
+from boss.navigation import NavItem
+
+NAV_ITEMS = [
+    NavItem("accept", _("VPMN applications"), "groups:vpmn_list", "groups.view_vpmnapplication"),
+]

@@ -1,0 +1,70 @@
+"""The VPMN screens: each role's step on the application page, the manager's password, the worklists on the
+home screens, and the permission matrix of the group screens."""
+
+import pytest
+from django.urls import reverse
+
+from boss.roles import ROLES
+from groups.models import VpmnApplication
+from groups.services import vpmn_application_create, vpmn_callout_record, vpmn_documents_required
+from groups.tests.conftest import rows
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "Ab1!correct-horse"
+
+VIEW = {"sales_rep", "customer_manager", "store_manager", "big_customer_room", "data_business_room", "manager"}
+ACCEPT = {"sales_rep", "customer_manager", "store_manager"}
+ISSUE = {"big_customer_room"}
+
+
+@pytest.fixture
+def application(counter_rep, group, own_lines):
+    return vpmn_application_create(actor=counter_rep, group=group, rows=rows(own_lines[0].msisdn),
+                                   documents_checked=vpmn_documents_required(agent=False))
+
+
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_permission_matrix(client, make_staff, application, role):
+    client.force_login(make_staff(role))
+    pages = {reverse("groups:vpmn_list"): VIEW, reverse("groups:vpmn_detail", args=[application.pk]): VIEW,
+             reverse("groups:vpmn_import_file", args=[application.pk]): ISSUE}
+    for url, allowed in pages.items():
+        assert client.get(url).status_code == (200 if role in allowed else 403), (role, url)
+    posts = {reverse("groups:vpmn_callout", args=[application.pk]): ACCEPT,
+             reverse("groups:vpmn_issue", args=[application.pk]): ISSUE}
+    for url, allowed in posts.items():
+        assert client.post(url).status_code == (302 if role in allowed else 403), (role, url)
+
+
+def test_the_manager_signs_with_their_own_password(client, counter_rep, make_staff, application, own_lines):
+    manager = make_staff("store_manager")
+    manager.set_password(PASSWORD)
+    manager.save()
+    client.force_login(counter_rep)
+    url = reverse("groups:vpmn_detail", args=[application.pk])
+    page = client.get(url).content.decode()
+    assert "尚未外呼" in page and own_lines[0].msisdn not in page and "138****0000" in page
+    client.post(reverse("groups:vpmn_callout", args=[application.pk]),
+                {"candidate": application.candidates.get().pk, "result": "confirmed"})
+    wrong = client.post(reverse("groups:vpmn_sign", args=[application.pk]),
+                        {"override_username": manager.username, "override_password": "wrong"}, follow=True)
+    assert "经理的用户名或密码不正确" in wrong.content.decode()
+    application.refresh_from_db()
+    assert application.state == "draft" and application.signed_by is None
+    client.post(reverse("groups:vpmn_sign", args=[application.pk]),
+                {"override_username": manager.username, "override_password": PASSWORD})
+    application.refresh_from_db()
+    assert application.state == VpmnApplication.State.SIGNED and application.signed_by == manager
+
+
+def test_the_big_customer_room_sees_its_queue_on_the_home_screen(client, room, counter_rep, store_manager,
+                                                                 application, own_lines,
+                                                                 django_assert_max_num_queries):
+    from groups.services import vpmn_application_sign
+
+    vpmn_callout_record(actor=counter_rep, application=application, msisdn=own_lines[0].msisdn, result="confirmed")
+    vpmn_application_sign(actor=counter_rep, application=application, approver=store_manager)
+    client.force_login(room)
+    with django_assert_max_num_queries(30):
+        page = client.get("/").content.decode()
+    assert "VPMN 待办" in page and application.number in page and "已签署：待大客户室处理" in page
