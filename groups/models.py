@@ -57,7 +57,7 @@ class VpmnApplication(fsm.ConcurrentTransitionMixin, TimeStampedModel):
         SIGNED = "signed", _("Signed: with the big-customer room")
         ISSUED = "issued", _("Group number issued: open the discounts")
         OPEN = "open", _("Open")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", _("Withdrawn")
 
     class Document(models.TextChoices):
         APPLICATION_FORM = "application_form", _("Application form")
@@ -87,7 +87,7 @@ class VpmnApplication(fsm.ConcurrentTransitionMixin, TimeStampedModel):
     import_file = models.TextField(_("big-customer system import file"), blank=True)
     opened_by = models.ForeignKey("boss.Staff", verbose_name=_("discounts opened by"), null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")
-    opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
+    opened_at = models.DateTimeField(_("discounts opened at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("VPMN application")
@@ -136,8 +136,8 @@ class VpmnCandidate(models.Model):
 
     class Callout(models.TextChoices):
         PENDING = "pending", _("Not called yet")
-        CONFIRMED = "confirmed", _("Confirmed")
-        REFUSED = "refused", _("Refused")
+        CONFIRMED = "confirmed", _("Confirmed to join")
+        REFUSED = "refused", _("Refused to join")
         NO_ANSWER = "no_answer", _("No answer")
 
     application = models.ForeignKey(VpmnApplication, on_delete=models.CASCADE, related_name="candidates")
@@ -146,8 +146,8 @@ class VpmnCandidate(models.Model):
     owner_consent = models.BooleanField(_("owner's consent recorded"), default=False)
     callout = models.CharField(_("call-out result"), max_length=20, choices=Callout.choices,
                                default=Callout.PENDING)
-    called_at = models.DateTimeField(_("called at"), null=True, blank=True)
-    called_by = models.ForeignKey("boss.Staff", verbose_name=_("called by"), null=True, blank=True,
+    called_at = models.DateTimeField(_("time of the call"), null=True, blank=True)
+    called_by = models.ForeignKey("boss.Staff", verbose_name=_("rep who called"), null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")
 
     class Meta:

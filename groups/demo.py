@@ -1,0 +1,46 @@
+"""Demo group business: rep1's counter is the designated VPMN counter; one group with VPMN open and one
+application signed and waiting on the big-customer room's worklist (bigcust1's home screen). Idempotent."""
+
+from django.contrib.auth.models import Permission
+
+from boss.models import Staff
+from customers.models import Customer, Line
+from groups.memberlist import MemberRow
+from groups.models import GroupCustomer, VpmnApplication
+from groups.services import (
+    group_customer_register,
+    vpmn_application_create,
+    vpmn_application_sign,
+    vpmn_callout_record,
+    vpmn_discounts_open,
+    vpmn_documents_required,
+    vpmn_group_issue,
+)
+
+
+def load_history(stdout=None) -> None:
+    rep, manager, room = (Staff.objects.filter(username=u).first() for u in ("rep1", "store1", "bigcust1"))
+    if rep is None or manager is None or room is None or VpmnApplication.objects.exists():
+        return
+    rep.user_permissions.add(Permission.objects.get(codename="vpmn_counter", content_type__app_label="groups"))
+    rep = Staff.objects.get(pk=rep.pk)
+    lines = list(Line.objects.filter(status=Line.Status.ACTIVE, hall=rep.hall).order_by("pk")[:6])
+    orgs = list(Customer.objects.filter(kind=Customer.Kind.ORGANIZATION).order_by("pk")[:2])
+    if len(lines) < 6 or len(orgs) < 2:
+        return
+    groups = [group_customer_register(actor=rep, customer=org, key_contact_name="周敏", key_contact_phone="13900001234",
+                                      level=level, account_manager=Staff.objects.filter(username="cmgr1").first())
+              for org, level in zip(orgs, ("A", "B"), strict=True)]
+    for group, members, finish in ((groups[0], lines[:3], True), (groups[1], lines[3:6], False)):
+        rows = [MemberRow(row=i, msisdn=ln.msisdn, owner_consent=True) for i, ln in enumerate(members, start=1)]
+        app = vpmn_application_create(actor=rep, group=group, rows=rows,
+                                      documents_checked=vpmn_documents_required(agent=False))
+        for ln in members:
+            vpmn_callout_record(actor=rep, application=app, msisdn=ln.msisdn, result="confirmed")
+        vpmn_application_sign(actor=rep, application=app, approver=manager)
+        if finish:
+            vpmn_group_issue(actor=room, application=app)
+            vpmn_discounts_open(actor=rep, application=app)
+    if stdout:
+        stdout.write(f"VPMN: {GroupCustomer.objects.count()} groups; rep1 is the designated VPMN counter, "
+                     "bigcust1 has a signed application on the worklist.\n")
