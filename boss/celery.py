@@ -88,3 +88,7 @@ app.conf.beat_schedule["drawers-open-remind"] = {"task": "reports.tasks.drawers_
 # Loyalty: the big-customer room's redemption confirmations past their deadline are closed every minute.
 app.conf.beat_schedule["loyalty-redemptions-expire"] = {
     "task": "loyalty.tasks.redemptions_expire", "schedule": 60.0}
+
+# Groups: group SMS applications still at the hall after the day they were taken are flagged (processes.md 8).
+app.conf.beat_schedule["group-sms-handover-overdue"] = {
+    "task": "groups.tasks.group_sms_handover_overdue_flag", "schedule": crontab(hour=0, minute=5)}

@@ -100,3 +100,63 @@ class VpmnConfigurationError(DomainError):
 
     def default_message(self):
         return _("The VPMN discount is not set up in the catalog.")
+
+
+class GroupNotRegisteredError(DomainError):
+    code, status, field = "group_not_registered", 409, "customer"
+
+    def default_message(self):
+        return _("This organization is not a group customer yet: register it as a group customer first.")
+
+
+class GroupSmsHallError(DomainError):
+    code, status = "group_sms_hall", 403
+
+    def default_message(self):
+        return _("Group SMS is pre-accepted only at self-operated halls that take it.")
+
+
+class GroupSmsDuplicateError(DomainError):
+    code, status = "group_sms_duplicate_application", 409
+
+    def default_message(self):
+        return _("This group already has a group SMS application in progress.")
+
+
+class GroupSmsDocumentsError(DomainError):
+    code, status, field = "group_sms_documents_missing", 400, "documents_checked"
+
+
+class GroupSmsLetterSealError(DomainError):
+    code, status, field = "group_sms_letter_seal", 400, "letter_seal_checked"
+
+    def default_message(self):
+        return _("The information security responsibility letter counts only with the official seal: check the "
+                 "seal and record it.")
+
+
+class GroupSmsMemberListError(MemberListError):
+    """Cluster-network numbers refused; `params["rows"]` says which and why. Nothing was written."""
+
+    code = "group_sms_member_list"
+
+    def default_message(self):
+        return _("Some cluster-network numbers are refused: correct them and send the whole list again.")
+
+
+class GroupSmsStateError(DomainError):
+    code, status = "group_sms_state", 409
+
+    def default_message(self):
+        return _("The group SMS application is not at this step.")
+
+
+class GroupSmsAccountError(DomainError):
+    code, status, field = "group_sms_platform_account", 400, "platform_account"
+
+
+class GroupSmsMailNumberError(DomainError):
+    code, status, field = "group_sms_mail_number", 400, "registered_mail_number"
+
+    def default_message(self):
+        return _("A registered mail number is two letters, nine digits and two letters, such as XA123456789CN.")

@@ -184,3 +184,124 @@ class VpmnMember(models.Model):
 
     def __str__(self):
         return f"{self.group_id} {self.line_id}"
+
+
+class GroupSmsApplication(fsm.ConcurrentTransitionMixin, TimeStampedModel):
+    """A group SMS pre-acceptance (集团短信, processes.md section 8): taken at a self-operated hall, handed to the
+    big-customer room the same day, built on the platform by the data-business room, opened by the room's
+    opening notice (registered mail) and phone confirmation."""
+
+    class State(models.TextChoices):
+        ACCEPTED = "accepted", _("Pre-accepted: hand over to the big-customer room today")
+        HANDED_OVER = "handed_over", _("Handed over: the big-customer room receives it")
+        BUILDING = "building", _("With the data-business room: platform data")
+        PLATFORM_READY = "platform_ready", _("Platform account ready: opening notice")
+        NOTICE_SENT = "notice_sent", _("Opening notice mailed: phone confirmation")
+        OPEN = "open", _("Open")
+
+    class Document(models.TextChoices):
+        SECURITY_LETTER = "security_letter", _("Information security responsibility letter")
+        LICENCE_COPY_SEALED = "licence_copy_sealed", _("Business licence copy with seal")
+        UNIT_LETTER_SEALED = "unit_letter_sealed", _("Unit letter with seal (government body)")
+        BANK_SEAL_CARD = "bank_seal_card", _("Bank seal card")
+        AGENT_ID = "agent_id", _("Agent's ID")
+
+    ACTIVE_STATES = (State.ACCEPTED, State.HANDED_OVER, State.BUILDING, State.PLATFORM_READY, State.NOTICE_SENT)
+
+    group = models.ForeignKey(GroupCustomer, verbose_name=_("group customer"), on_delete=models.PROTECT,
+                              related_name="sms_applications")
+    hall = models.ForeignKey("boss.Hall", verbose_name=_("service hall"), on_delete=models.PROTECT,
+                             related_name="group_sms_applications")
+    state = fsm.FSMField(_("state"), max_length=20, choices=State.choices, default=State.ACCEPTED, protected=True)
+    purpose = models.CharField(_("what the messages are for"), max_length=200)
+    government_body = models.BooleanField(_("government body"), default=False)
+    pays_cash = models.BooleanField(_("pays in cash"), default=False)
+    agent = models.BooleanField(_("an agent applies"), default=False)
+    documents_checked = models.JSONField(_("documents checked"), default=list)
+    letter_seal_checked = models.BooleanField(_("official seal on the letter checked"), default=False)
+    cluster_network = models.BooleanField(_("cluster-network tariff"), default=False)
+    created_by = models.ForeignKey("boss.Staff", verbose_name=_("accepted by"), on_delete=models.PROTECT,
+                                   related_name="+")
+    handed_over_at = models.DateTimeField(_("handed over at"), null=True, blank=True)
+    handed_over_by = models.ForeignKey("boss.Staff", verbose_name=_("handed over by"), null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="+")
+    handover_overdue_at = models.DateTimeField(_("flagged not handed over on the day"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received by the big-customer room at"), null=True, blank=True)
+    received_by = models.ForeignKey("boss.Staff", verbose_name=_("received by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    platform_account = models.CharField(_("platform account"), max_length=32, null=True, blank=True, unique=True)
+    platform_password = models.CharField(_("platform password (hashed)"), max_length=128, blank=True)
+    platform_built_at = models.DateTimeField(_("platform data built at"), null=True, blank=True)
+    platform_built_by = models.ForeignKey("boss.Staff", verbose_name=_("platform data built by"), null=True,
+                                          blank=True, on_delete=models.PROTECT, related_name="+")
+    registered_mail_number = models.CharField(_("registered mail number"), max_length=13, blank=True)
+    notice_sent_at = models.DateTimeField(_("opening notice mailed at"), null=True, blank=True)
+    notice_sent_by = models.ForeignKey("boss.Staff", verbose_name=_("opening notice mailed by"), null=True,
+                                       blank=True, on_delete=models.PROTECT, related_name="+")
+    confirmed_at = models.DateTimeField(_("confirmed by phone at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey("boss.Staff", verbose_name=_("confirmed by phone by"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    confirmation_note = models.CharField(_("phone confirmation"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("group SMS application")
+        verbose_name_plural = _("group SMS applications")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["group"], condition=Q(state__in=[
+                "accepted", "handed_over", "building", "platform_ready", "notice_sent"]),
+                name="one_group_sms_application_in_progress"),
+        ]
+        permissions = [
+            ("accept_group_sms", _("Can pre-accept group SMS")),
+            ("handle_group_sms", _("Can receive group SMS applications and send opening notices")),
+            ("build_group_sms_platform", _("Can build group SMS platform data")),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def number(self) -> str:
+        return f"JTDX{self.pk:06d}"
+
+    def audit_repr(self) -> str:
+        return f"{self.number} {self.state}"
+
+    @fsm.transition(field=state, source=State.ACCEPTED, target=State.HANDED_OVER)
+    def hand_over(self, *, by, when) -> None:
+        self.handed_over_by, self.handed_over_at = by, when
+
+    @fsm.transition(field=state, source=State.HANDED_OVER, target=State.BUILDING)
+    def receive(self, *, by, when) -> None:
+        self.received_by, self.received_at = by, when
+
+    @fsm.transition(field=state, source=State.BUILDING, target=State.PLATFORM_READY)
+    def build(self, *, by, when, account: str, password_hash: str) -> None:
+        self.platform_built_by, self.platform_built_at = by, when
+        self.platform_account, self.platform_password = account, password_hash
+
+    @fsm.transition(field=state, source=State.PLATFORM_READY, target=State.NOTICE_SENT)
+    def send_notice(self, *, by, when, mail_number: str) -> None:
+        self.notice_sent_by, self.notice_sent_at, self.registered_mail_number = by, when, mail_number
+
+    @fsm.transition(field=state, source=State.NOTICE_SENT, target=State.OPEN)
+    def confirm(self, *, by, when, note: str) -> None:
+        self.confirmed_by, self.confirmed_at, self.confirmation_note = by, when, note
+
+
+class GroupSmsMember(models.Model):
+    """A number of the cluster-network tariff (集群网), verified at the counter (ours, live, not barred)."""
+
+    application = models.ForeignKey(GroupSmsApplication, on_delete=models.CASCADE, related_name="members")
+    msisdn = models.CharField(_("mobile number"), max_length=11)
+    line = models.ForeignKey("customers.Line", verbose_name=_("line"), on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("cluster-network number")
+        verbose_name_plural = _("cluster-network numbers")
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["application", "msisdn"], name="group_sms_member_once")]
+
+    def __str__(self):
+        return mask_msisdn(self.msisdn)
