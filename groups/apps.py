@@ -8,6 +8,7 @@ class GroupsConfig(AppConfig):
 
     def ready(self):
         from boss import home
-        from groups.panels import worklist_panel
+        from groups.panels import group_sms_worklist_panel, worklist_panel
 
         home.register(worklist_panel)
+        home.register(group_sms_worklist_panel)

@@ -3,6 +3,7 @@ optional second column saying the number's owner consented ("1", "是", "yes", "
 
 import csv
 import io
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -64,3 +65,33 @@ def member_rows_from_file(*, name: str, content: bytes) -> list[MemberRow]:
             raise InvalidInputError(_("The CSV file is neither UTF-8 nor GB18030 text."), field="member_file")
         return _rows(list(csv.reader(io.StringIO(text))))
     raise InvalidInputError(_("Upload the member list as a CSV or XLSX file."), field="member_file")
+
+
+def rows_check(rows: Sequence[MemberRow], reason_for: Callable) -> tuple[list, list[dict]]:
+    """Each row's number checked (a mobile number, listed once, a line of ours), then `reason_for(row, line)`
+    gives the process's own reason to refuse it (or None). Returns the accepted (row, line) pairs and the
+    refused rows with their reasons; writes nothing."""
+    from customers.errors import BadMobileNumberError
+    from customers.identity import msisdn_normalize
+    from customers.models import Line
+
+    good: list = []
+    bad: list[dict] = []
+    seen: set[str] = set()
+    for row in rows:
+        try:
+            msisdn = msisdn_normalize(row.msisdn)
+        except BadMobileNumberError:
+            bad.append({"row": row.row, "msisdn": row.msisdn[:20], "reason": str(_("not a mobile number"))})
+            continue
+        if msisdn in seen:
+            bad.append({"row": row.row, "msisdn": msisdn, "reason": str(_("listed twice"))})
+            continue
+        seen.add(msisdn)
+        line = Line.objects.filter(msisdn=msisdn).exclude(status=Line.Status.CANCELLED).first()
+        reason = _("not a line of ours") if line is None else reason_for(row, line)
+        if reason is None:
+            good.append((row, line))
+        else:
+            bad.append({"row": row.row, "msisdn": msisdn, "reason": str(reason)})
+    return good, bad

@@ -4,4 +4,5 @@ from boss.navigation import NavItem
 
 NAV_ITEMS = [
     NavItem("accept", _("VPMN applications"), "groups:vpmn_list", "groups.view_vpmnapplication"),
+    NavItem("accept", _("Group SMS applications"), "groups:sms_list", "groups.view_groupsmsapplication"),
 ]

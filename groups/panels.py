@@ -1,4 +1,4 @@
-"""The home panel: the VPMN worklist of the user's role with each item's age and due time."""
+"""The home panels: the VPMN and group SMS worklists of the user's role with each item's age and due time."""
 
 from datetime import timedelta
 
@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from boss.home import Panel
-from groups.selectors import vpmn_worklist_for_actor
+from groups.selectors import group_sms_worklist_for_actor, vpmn_worklist_for_actor
 
 
 def worklist_panel(request):
@@ -23,3 +23,34 @@ def worklist_panel(request):
               "due": (a.signed_at or a.created_at) + timedelta(days=1)} for a in rows]
     return Panel(title=_("VPMN worklist"), template="groups/_worklist_panel.html",
                  context={"items": items, "now": now}, order=20)
+
+
+def _sms_waiting_since(app):
+    st = app.State
+    since = {st.ACCEPTED: app.created_at, st.HANDED_OVER: app.handed_over_at, st.BUILDING: app.received_at,
+             st.PLATFORM_READY: app.platform_built_at, st.NOTICE_SENT: app.notice_sent_at}.get(app.state)
+    return since or app.created_at
+
+
+def _sms_due(app, since):
+    """A pre-acceptance reaches the big-customer room the day it was taken; every later step within a day."""
+    if app.state == app.State.ACCEPTED:
+        local = timezone.localtime(app.created_at)
+        return local.replace(hour=23, minute=59, second=59, microsecond=0)
+    return since + timedelta(days=1)
+
+
+def group_sms_worklist_panel(request):
+    user = request.user
+    if not user.is_authenticated or not user.has_perm("groups.view_groupsmsapplication"):
+        return None
+    rows = list(group_sms_worklist_for_actor(actor=user)[:20])
+    rooms = user.has_perm("groups.handle_group_sms") or user.has_perm("groups.build_group_sms_platform")
+    if not rows and not rooms:
+        return None
+    items = []
+    for app in rows:
+        since = _sms_waiting_since(app)
+        items.append({"app": app, "since": since, "due": _sms_due(app, since)})
+    return Panel(title=_("Group SMS worklist"), template="groups/_sms_worklist_panel.html",
+                 context={"items": items, "now": timezone.now()}, order=21)

@@ -2,7 +2,7 @@ from django.db.models import QuerySet
 
 from boss.models import Staff
 from boss.permissions import restrict_to_actor
-from groups.models import GroupCustomer, VpmnApplication
+from groups.models import GroupCustomer, GroupSmsApplication, VpmnApplication
 
 
 def vpmn_applications_for_actor(*, actor: Staff) -> QuerySet[VpmnApplication]:
@@ -23,3 +23,23 @@ def vpmn_worklist_for_actor(*, actor: Staff) -> QuerySet[VpmnApplication]:
 
 def groups_for_actor(*, actor: Staff) -> QuerySet[GroupCustomer]:
     return restrict_to_actor(GroupCustomer.objects.select_related("customer"), actor, hall_field="hall")
+
+
+def group_sms_applications_for_actor(*, actor: Staff) -> QuerySet[GroupSmsApplication]:
+    return restrict_to_actor(GroupSmsApplication.objects.select_related("group__customer", "hall"), actor,
+                             hall_field="hall")
+
+
+def group_sms_worklist_for_actor(*, actor: Staff) -> QuerySet[GroupSmsApplication]:
+    """What waits for this user, oldest first: the data-business room the applications to build; the
+    big-customer room those to receive, to mail the notice for and to confirm; a counter those to hand over."""
+    st = GroupSmsApplication.State
+    qs = group_sms_applications_for_actor(actor=actor)
+    states: list[str] = []
+    if actor.has_perm("groups.build_group_sms_platform"):
+        states.append(st.BUILDING)
+    if actor.has_perm("groups.handle_group_sms"):
+        states += [st.HANDED_OVER, st.PLATFORM_READY, st.NOTICE_SENT]
+    if actor.has_perm("groups.accept_group_sms"):
+        states.append(st.ACCEPTED)
+    return qs.filter(state__in=states).order_by("updated_at", "id") if states else qs.none()

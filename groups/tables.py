@@ -2,7 +2,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from groups.models import VpmnApplication
+from groups.models import GroupSmsApplication, VpmnApplication
 
 
 class VpmnApplicationTable(tables.Table):
@@ -23,3 +23,22 @@ class VpmnApplicationTable(tables.Table):
         from django.urls import reverse
 
         return format_html('<a href="{}">{}</a>', reverse("groups:vpmn_detail", args=[record.pk]), record.number)
+
+
+class GroupSmsApplicationTable(tables.Table):
+    number = tables.Column(verbose_name=_("application"), empty_values=(), order_by=("id",))
+    group = tables.Column(verbose_name=_("group"), accessor="group__customer__name")
+    state = tables.Column(verbose_name=_("state"))
+    hall = tables.Column(verbose_name=_("service hall"), accessor="hall__name")
+    created_at = tables.DateTimeColumn(verbose_name=_("accepted at"), format="Y-m-d H:i")
+
+    class Meta:
+        model = GroupSmsApplication
+        fields = ["number", "group", "state", "hall", "created_at"]
+        attrs = {"class": "table"}
+        empty_text = _("No group SMS applications.")
+
+    def render_number(self, record):
+        from django.urls import reverse
+
+        return format_html('<a href="{}">{}</a>', reverse("groups:sms_detail", args=[record.pk]), record.number)

@@ -24,8 +24,6 @@ from boss.errors import NotPermitted
 from boss.locks import lock
 from boss.models import Hall, Staff
 from boss.permissions import ensure_same_hall
-from customers.errors import BadMobileNumberError
-from customers.identity import msisdn_normalize
 from customers.models import Customer, Line
 from groups.errors import (
     GroupIndividualError,
@@ -39,7 +37,7 @@ from groups.errors import (
     GroupSmsMemberListError,
     GroupSmsStateError,
 )
-from groups.memberlist import MemberRow
+from groups.memberlist import MemberRow, rows_check
 from groups.models import GroupCustomer, GroupSmsApplication, GroupSmsMember
 
 S = GroupSmsApplication.State
@@ -64,35 +62,20 @@ def cluster_numbers_check(rows: Sequence[MemberRow]) -> list[Line]:
     Raises GroupSmsMemberListError with every bad row's reason; writes nothing."""
     from django.utils.translation import gettext as _
 
-    bad: list[dict] = []
-    good: list[Line] = []
-    seen: set[str] = set()
     if not rows:
         raise GroupSmsMemberListError(_("The cluster-network tariff needs the member numbers."), rows=[])
-    for row in rows:
-        try:
-            msisdn = msisdn_normalize(row.msisdn)
-        except BadMobileNumberError:
-            bad.append({"row": row.row, "msisdn": row.msisdn[:20], "reason": str(_("not a mobile number"))})
-            continue
-        if msisdn in seen:
-            bad.append({"row": row.row, "msisdn": msisdn, "reason": str(_("listed twice"))})
-            continue
-        seen.add(msisdn)
-        line = Line.objects.filter(msisdn=msisdn).exclude(status=Line.Status.CANCELLED).first()
-        if line is None:
-            reason = _("not a line of ours")
-        elif line.status == Line.Status.PENDING_ACTIVATION:
-            reason = _("the line is not in service (%(state)s)") % {"state": line.get_status_display()}
-        elif line.status != Line.Status.ACTIVE:
-            reason = _("the line is barred (%(state)s)") % {"state": line.get_status_display()}
-        else:
-            good.append(line)
-            continue
-        bad.append({"row": row.row, "msisdn": msisdn, "reason": str(reason)})
+
+    def reason_for(row: MemberRow, line: Line):
+        if line.status == Line.Status.PENDING_ACTIVATION:
+            return _("the line is not in service (%(state)s)") % {"state": line.get_status_display()}
+        if line.status != Line.Status.ACTIVE:
+            return _("the line is barred (%(state)s)") % {"state": line.get_status_display()}
+        return None
+
+    good, bad = rows_check(rows, reason_for)
     if bad:
         raise GroupSmsMemberListError(rows=bad)
-    return good
+    return [line for _row, line in good]
 
 
 @transaction.atomic

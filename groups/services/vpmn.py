@@ -22,8 +22,7 @@ from boss.models import Staff
 from boss.months import month_end
 from boss.permissions import ensure_same_hall
 from catalog.models import Discount
-from customers.errors import BadMobileNumberError
-from customers.identity import identity_validate, msisdn_normalize
+from customers.identity import identity_validate
 from customers.models import Customer, CustomerIdentity, Line, LineDiscount
 from groups.errors import (
     GroupCreditCodeError,
@@ -41,7 +40,7 @@ from groups.errors import (
     VpmnNumberTakenError,
     VpmnStateError,
 )
-from groups.memberlist import MemberRow
+from groups.memberlist import MemberRow, rows_check
 from groups.models import GroupCustomer, VpmnApplication, VpmnCandidate, VpmnMember
 from notifications.services import notification_queue
 from provisioning.models import WorkOrder
@@ -108,34 +107,18 @@ def member_rows_check(*, group: GroupCustomer, rows: Sequence[MemberRow]) -> lis
     the line is not the group's own). Raises MemberListError with every bad row's reason; writes nothing."""
     from django.utils.translation import gettext as _
 
-    bad: list[dict] = []
-    good: list[tuple[MemberRow, Line]] = []
-    seen: set[str] = set()
-    for row in rows:
-        try:
-            msisdn = msisdn_normalize(row.msisdn)
-        except BadMobileNumberError:
-            bad.append({"row": row.row, "msisdn": row.msisdn[:20], "reason": str(_("not a mobile number"))})
-            continue
-        if msisdn in seen:
-            bad.append({"row": row.row, "msisdn": msisdn, "reason": str(_("listed twice"))})
-            continue
-        seen.add(msisdn)
-        line = Line.objects.filter(msisdn=msisdn).exclude(status=Line.Status.CANCELLED).first()
-        if line is None:
-            reason = _("not a line of ours")
-        elif line.status != Line.Status.ACTIVE:
-            reason = _("the line is not in service (%(state)s)") % {"state": line.get_status_display()}
-        elif VpmnMember.objects.filter(line=line, left_at__isnull=True).exclude(group=group).exists():
-            reason = _("already a member of another VPMN group")
-        elif VpmnMember.objects.filter(line=line, left_at__isnull=True, group=group).exists():
-            reason = _("already a member of this group")
-        elif line.customer_id != group.customer_id and not row.owner_consent:
-            reason = _("the owner's consent is needed")
-        else:
-            good.append((row, line))
-            continue
-        bad.append({"row": row.row, "msisdn": msisdn, "reason": str(reason)})
+    def reason_for(row: MemberRow, line: Line):
+        if line.status != Line.Status.ACTIVE:
+            return _("the line is not in service (%(state)s)") % {"state": line.get_status_display()}
+        if VpmnMember.objects.filter(line=line, left_at__isnull=True).exclude(group=group).exists():
+            return _("already a member of another VPMN group")
+        if VpmnMember.objects.filter(line=line, left_at__isnull=True, group=group).exists():
+            return _("already a member of this group")
+        if line.customer_id != group.customer_id and not row.owner_consent:
+            return _("the owner's consent is needed")
+        return None
+
+    good, bad = rows_check(rows, reason_for)
     if bad:
         raise MemberListError(rows=bad)
     return good
