@@ -1,14 +1,20 @@
 """Demo group business: rep1's counter is the designated VPMN counter; one group with VPMN open and one
-application signed and waiting on the big-customer room's worklist (bigcust1's home screen). Idempotent."""
+application signed and waiting on the big-customer room's worklist (bigcust1's home screen); two group SMS
+applications in progress, one handed over to the big-customer room, one with the data-business room
+(databiz1's home screen). Idempotent."""
 
 from django.contrib.auth.models import Permission
 
 from boss.models import Staff
 from customers.models import Customer, Line
 from groups.memberlist import MemberRow
-from groups.models import GroupCustomer, VpmnApplication
+from groups.models import GroupCustomer, GroupSmsApplication, VpmnApplication
 from groups.services import (
     group_customer_register,
+    group_sms_application_create,
+    group_sms_documents_required,
+    group_sms_hand_over,
+    group_sms_receive,
     vpmn_application_create,
     vpmn_application_sign,
     vpmn_callout_record,
@@ -41,6 +47,14 @@ def load_history(stdout=None) -> None:
         if finish:
             vpmn_group_issue(actor=room, application=app)
             vpmn_discounts_open(actor=rep, application=app)
+    for group, to_data_room in ((groups[0], True), (groups[1], False)):
+        app = group_sms_application_create(
+            actor=rep, customer=group.customer, purpose="员工通知和会议提醒", letter_seal_checked=True,
+            documents_checked=group_sms_documents_required(government_body=False, pays_cash=False, agent=False))
+        group_sms_hand_over(actor=rep, application=app)
+        if to_data_room:
+            group_sms_receive(actor=room, application=app)
     if stdout:
-        stdout.write(f"VPMN: {GroupCustomer.objects.count()} groups; rep1 is the designated VPMN counter, "
-                     "bigcust1 has a signed application on the worklist.\n")
+        stdout.write(f"Groups: {GroupCustomer.objects.count()} groups; rep1 is the designated VPMN counter; "
+                     f"bigcust1 and databiz1 have work on their worklists "
+                     f"({GroupSmsApplication.objects.count()} group SMS applications).\n")

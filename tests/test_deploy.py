@@ -92,10 +92,12 @@ def test_demo_data_is_idempotent():
     assert sorted(stock.values_list("gift__code", flat=True)) == ["MUG", "PWR", "SPK", "UMB"]
     given = PointsEntry.objects.filter(reference=loyalty_demo.REFERENCE)
     assert given.exists() and given.count() == given.values("customer").distinct().count()
-    from groups.models import VpmnApplication
+    from groups.models import GroupSmsApplication, VpmnApplication
 
-    # One group with VPMN open, one application signed and waiting on the big-customer room's worklist.
+    # One group with VPMN open, one application signed and waiting on the big-customer room's worklist; group
+    # SMS applications on the big-customer room's and the data-business room's worklists.
     assert sorted(VpmnApplication.objects.values_list("state", flat=True)) == ["open", "signed"]
+    assert sorted(GroupSmsApplication.objects.values_list("state", flat=True)) == ["building", "handed_over"]
 
 
 def test_beat_schedule_names_registered_tasks():
