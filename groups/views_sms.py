@@ -1,6 +1,6 @@
-"""Group SMS screens: the counter's pre-acceptance form (from the organization's 360 page), the application
-list, one application's page where each room does its step, the printed application (customer copy with the
-letter to the customer) and the opening notice."""
+"""Group screens: registering an organization as a group customer (from its 360 page); group SMS: the
+counter's pre-acceptance form, the application list, one application's page where each room does its step,
+the printed application (customer copy with the letter to the customer) and the opening notice."""
 
 from django import forms
 from django.contrib import messages
@@ -21,7 +21,7 @@ from boss.pdf import pdf_response, render_pdf
 from boss.permissions import get_for_actor
 from customers.models import Customer
 from groups.memberlist import member_rows_from_text
-from groups.models import GroupSmsApplication
+from groups.models import GroupCustomer, GroupSmsApplication
 from groups.selectors import group_sms_applications_for_actor
 from groups.services.sms import (
     group_sms_application_create,
@@ -31,6 +31,7 @@ from groups.services.sms import (
     group_sms_platform_build,
     group_sms_receive,
 )
+from groups.services.vpmn import group_customer_register
 from groups.tables import GroupSmsApplicationTable
 
 SD = GroupSmsApplication.Document
@@ -195,3 +196,31 @@ def group_sms_notice_pdf(request, pk):
     pdf = render_pdf("groups/pdf/sms_opening_notice.html", {"application": application,
                                                             "today": timezone.localdate()})
     return pdf_response(pdf, f"{application.number}-notice.pdf")
+
+
+class GroupRegisterForm(forms.Form):
+    key_contact_name = forms.CharField(label=gettext_lazy("key contact"), max_length=100)
+    key_contact_phone = forms.CharField(label=gettext_lazy("key contact's phone"), max_length=20)
+    level = forms.ChoiceField(label=gettext_lazy("group level"),
+                              choices=[("", "—")] + list(GroupCustomer.Level.choices))
+
+
+@never_cache
+@login_required
+@permission_required("groups.add_groupcustomer", raise_exception=True)
+def group_register(request, customer_pk):
+    """Make an organization a group customer (from its 360 page); the group number comes from the room."""
+    customer = get_object_or_404(Customer, pk=customer_pk)
+    form = GroupRegisterForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                group_customer_register(actor=request.user, customer=customer, **form.cleaned_data)
+            except DomainError as exc:
+                form_add_domain_error(form, exc)
+            else:
+                messages.success(request, _("Registered as a group customer."))
+                return redirect("customers:detail", pk=customer.pk)
+        status = 400
+    return render(request, "groups/group_register.html", {"customer": customer, "form": form}, status=status)
