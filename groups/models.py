@@ -222,7 +222,7 @@ class GroupSmsApplication(fsm.ConcurrentTransitionMixin, TimeStampedModel):
     cluster_network = models.BooleanField(_("cluster-network tariff"), default=False)
     created_by = models.ForeignKey("boss.Staff", verbose_name=_("accepted by"), on_delete=models.PROTECT,
                                    related_name="+")
-    handed_over_at = models.DateTimeField(_("handed over at"), null=True, blank=True)
+    handed_over_at = models.DateTimeField(_("handed over to the room at"), null=True, blank=True)
     handed_over_by = models.ForeignKey("boss.Staff", verbose_name=_("handed over by"), null=True, blank=True,
                                        on_delete=models.PROTECT, related_name="+")
     handover_overdue_at = models.DateTimeField(_("flagged not handed over on the day"), null=True, blank=True)

@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
                 ('documents_checked', models.JSONField(default=list, verbose_name='documents checked')),
                 ('letter_seal_checked', models.BooleanField(default=False, verbose_name='official seal on the letter checked')),
                 ('cluster_network', models.BooleanField(default=False, verbose_name='cluster-network tariff')),
-                ('handed_over_at', models.DateTimeField(blank=True, null=True, verbose_name='handed over at')),
+                ('handed_over_at', models.DateTimeField(blank=True, null=True, verbose_name='handed over to the room at')),
                 ('handover_overdue_at', models.DateTimeField(blank=True, null=True, verbose_name='flagged not handed over on the day')),
                 ('received_at', models.DateTimeField(blank=True, null=True, verbose_name='received by the big-customer room at')),
                 ('platform_account', models.CharField(blank=True, max_length=32, null=True, unique=True, verbose_name='platform account')),
