@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from boss.errors import DomainError
 from boss.forms import form_add_domain_error
 from boss.pdf import pdf_response, render_pdf
 from boss.permissions import get_for_actor
-from customers.models import Customer
+from customers.selectors import customer_get_for_actor
 from groups.memberlist import member_rows_from_text
 from groups.models import GroupCustomer, GroupSmsApplication
 from groups.selectors import group_sms_applications_for_actor
@@ -56,7 +56,7 @@ class GroupSmsForm(forms.Form):
 @login_required
 @permission_required("groups.accept_group_sms", raise_exception=True)
 def group_sms_new(request, customer_pk):
-    customer = get_object_or_404(Customer, pk=customer_pk)
+    customer = customer_get_for_actor(actor=request.user, pk=customer_pk)
     form = GroupSmsForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -210,7 +210,7 @@ class GroupRegisterForm(forms.Form):
 @permission_required("groups.add_groupcustomer", raise_exception=True)
 def group_register(request, customer_pk):
     """Make an organization a group customer (from its 360 page); the group number comes from the room."""
-    customer = get_object_or_404(Customer, pk=customer_pk)
+    customer = customer_get_for_actor(actor=request.user, pk=customer_pk)
     form = GroupRegisterForm(request.POST or None)
     status = 200
     if request.method == "POST":
