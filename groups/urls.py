@@ -6,6 +6,7 @@ app_name = "groups"
 
 urlpatterns = [
     path("vpmn/", views.VpmnListView.as_view(), name="vpmn_list"),
+    path("vpmn/new/<int:customer_pk>/", views.vpmn_new, name="vpmn_new"),
     path("vpmn/<int:pk>/", views.vpmn_detail, name="vpmn_detail"),
     path("vpmn/<int:pk>/callout/", views.vpmn_callout_view, name="vpmn_callout"),
     path("vpmn/<int:pk>/sign/", views.vpmn_sign_view, name="vpmn_sign"),

@@ -2,22 +2,33 @@
 call-out and opening, the store manager's signature with their own password, the big-customer room's group
 number and import)."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_tables2 import SingleTableView
 
 from boss.errors import DomainError
+from boss.forms import form_add_domain_error
 from boss.permissions import approver_authenticate, get_for_actor
-from groups.models import VpmnApplication, VpmnCandidate
+from customers.selectors import customer_get_for_actor
+from groups.memberlist import member_rows_from_file, member_rows_from_text
+from groups.models import GroupCustomer, VpmnApplication, VpmnCandidate
 from groups.selectors import vpmn_applications_for_actor
-from groups.services import vpmn_application_sign, vpmn_callout_record, vpmn_discounts_open, vpmn_group_issue
+from groups.services import (
+    vpmn_application_create,
+    vpmn_application_sign,
+    vpmn_callout_record,
+    vpmn_discounts_open,
+    vpmn_group_issue,
+)
 from groups.tables import VpmnApplicationTable
 
 
@@ -111,3 +122,51 @@ def vpmn_import_file(request, pk):
     response = HttpResponse(application.import_file, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{application.number}-import.csv"'
     return response
+
+
+class VpmnApplicationForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("kind"), choices=[("", "—")] + list(VpmnApplication.Kind.choices))
+    agent = forms.BooleanField(label=gettext_lazy("an agent applies"), required=False)
+    documents_checked = forms.MultipleChoiceField(
+        label=gettext_lazy("documents checked"), choices=VpmnApplication.Document.choices,
+        widget=forms.CheckboxSelectMultiple, required=False)
+    members = forms.CharField(label=gettext_lazy("member list"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 5}),
+                              help_text=gettext_lazy("One mobile number a line; add \",是\" when the number's owner "
+                                                     "consented. Or upload the list below."))
+    member_file = forms.FileField(label=gettext_lazy("member list file (CSV or XLSX)"), required=False)
+
+
+@never_cache
+@login_required
+@permission_required("groups.accept_vpmn", raise_exception=True)
+def vpmn_new(request, customer_pk):
+    """The designated counter's VPMN application (or member addition) for a group, from its 360 page."""
+    customer = customer_get_for_actor(actor=request.user, pk=customer_pk)
+    group = GroupCustomer.objects.filter(customer=customer).first()
+    if group is None:
+        raise Http404
+    form = VpmnApplicationForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                upload = data["member_file"]
+                rows = (member_rows_from_file(name=upload.name, content=upload.read()) if upload
+                        else member_rows_from_text(data["members"]))
+                application = vpmn_application_create(actor=request.user, group=group, rows=rows,
+                                                      documents_checked=data["documents_checked"],
+                                                      agent=data["agent"], kind=data["kind"])
+            except DomainError as exc:
+                status = exc.status
+                form_add_domain_error(form, exc)
+                for row in exc.params.get("rows") or ():
+                    form.add_error("members", _("Row %(row)s (%(msisdn)s): %(reason)s") % row)
+            else:
+                messages.success(request, _("%(number)s is accepted: call every number on the list.")
+                                 % {"number": application.number})
+                return redirect("groups:vpmn_detail", pk=application.pk)
+    return render(request, "groups/vpmn_new.html", {"customer": customer, "group": group, "form": form},
+                  status=status)

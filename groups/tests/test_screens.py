@@ -68,3 +68,34 @@ def test_the_big_customer_room_sees_its_queue_on_the_home_screen(client, room, c
     with django_assert_max_num_queries(30):
         page = client.get("/").content.decode()
     assert "VPMN 待办" in page and application.number in page and "已签署：待大客户室处理" in page
+
+
+def test_the_designated_counter_accepts_a_vpmn_application_typed_or_uploaded(client, counter_rep, make_staff, group,
+                                                                             own_lines, private_line):
+    import io
+
+    from openpyxl import Workbook
+
+    url = reverse("groups:vpmn_new", args=[group.customer_id])
+    docs = vpmn_documents_required(agent=False)
+    client.force_login(make_staff("sales_rep"))          # not a designated counter
+    refused = client.post(url, {"kind": "new", "documents_checked": docs, "members": own_lines[0].msisdn})
+    assert refused.status_code == 403 and "指定" in refused.content.decode()
+    client.force_login(counter_rep)
+    bad = client.post(url, {"kind": "new", "documents_checked": docs,
+                            "members": f"{own_lines[0].msisdn}\n{private_line.msisdn}\n12345"})
+    page = bad.content.decode()
+    assert bad.status_code == 400 and "第 2 行" in page and "第 3 行" in page
+    assert not VpmnApplication.objects.exists()
+    book = Workbook()
+    for ln in own_lines:
+        book.active.append([ln.msisdn])
+    book.active.append([private_line.msisdn, "是"])
+    upload = io.BytesIO()
+    book.save(upload)
+    upload.seek(0)
+    upload.name = "members.xlsx"
+    done = client.post(url, {"kind": "new", "documents_checked": docs, "member_file": upload})
+    app = VpmnApplication.objects.get()
+    assert done.status_code == 302 and done["Location"] == reverse("groups:vpmn_detail", args=[app.pk])
+    assert app.candidates.count() == 4 and app.candidates.get(msisdn=private_line.msisdn).owner_consent

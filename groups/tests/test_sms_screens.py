@@ -125,5 +125,5 @@ def test_each_room_sees_its_queue_on_the_home_screen(client, sms_rep, room, data
 def test_another_halls_organization_is_not_found(client, make_staff, other_hall, group):
     client.force_login(make_staff("sales_rep", hall=other_hall))
     assert client.get(reverse("groups:sms_new", args=[group.customer_id])).status_code == 404
-    assert client.post(reverse("groups:group_register", args=[group.customer_id]),
-                       {"key_contact_name": "周敏", "key_contact_phone": "13900001234", "level": "B"}).status_code == 404
+    data = {"key_contact_name": "周敏", "key_contact_phone": "13900001234", "level": "B"}
+    assert client.post(reverse("groups:group_register", args=[group.customer_id]), data).status_code == 404
