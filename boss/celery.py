@@ -92,3 +92,9 @@ app.conf.beat_schedule["loyalty-redemptions-expire"] = {
 # Groups: group SMS applications still at the hall after the day they were taken are flagged (processes.md 8).
 app.conf.beat_schedule["group-sms-handover-overdue"] = {
     "task": "groups.tasks.group_sms_handover_overdue_flag", "schedule": crontab(hour=0, minute=5)}
+# The VPMN archive goes to the big-customer room every month on the 25th; the group SMS qualification
+# documents every week (Monday).
+app.conf.beat_schedule["vpmn-archive"] = {
+    "task": "groups.tasks.vpmn_archive_build", "schedule": crontab(day_of_month=25, hour=1, minute=0)}
+app.conf.beat_schedule["group-sms-documents"] = {
+    "task": "groups.tasks.group_sms_documents_build", "schedule": crontab(day_of_week=1, hour=1, minute=15)}

@@ -160,3 +160,10 @@ class GroupSmsMailNumberError(DomainError):
 
     def default_message(self):
         return _("A registered mail number is two letters, nine digits and two letters, such as XA123456789CN.")
+
+
+class GroupBatchStateError(DomainError):
+    code, status = "group_batch_signed", 409
+
+    def default_message(self):
+        return _("This batch was already signed for.")

@@ -88,6 +88,8 @@ class VpmnApplication(fsm.ConcurrentTransitionMixin, TimeStampedModel):
     opened_by = models.ForeignKey("boss.Staff", verbose_name=_("discounts opened by"), null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")
     opened_at = models.DateTimeField(_("discounts opened at"), null=True, blank=True)
+    archive_batch = models.ForeignKey("groups.GroupDocumentBatch", verbose_name=_("archive batch"), null=True,
+                                      blank=True, on_delete=models.PROTECT, related_name="vpmn_applications")
 
     class Meta:
         verbose_name = _("VPMN application")
@@ -242,6 +244,9 @@ class GroupSmsApplication(fsm.ConcurrentTransitionMixin, TimeStampedModel):
     confirmed_by = models.ForeignKey("boss.Staff", verbose_name=_("confirmed by phone by"), null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+")
     confirmation_note = models.CharField(_("phone confirmation"), max_length=200, blank=True)
+    documents_batch = models.ForeignKey("groups.GroupDocumentBatch", verbose_name=_("qualification documents batch"),
+                                        null=True, blank=True, on_delete=models.PROTECT,
+                                        related_name="sms_applications")
 
     class Meta:
         verbose_name = _("group SMS application")
@@ -305,3 +310,32 @@ class GroupSmsMember(models.Model):
 
     def __str__(self):
         return mask_msisdn(self.msisdn)
+
+
+class GroupDocumentBatch(TimeStampedModel):
+    """A hall's batch of group paperwork handed to the big-customer room, built by a timed job: the month's VPMN
+    archive on the 25th (agreements, licences, authorizations, contact data, member lists) or the week's group
+    SMS qualification documents. One batch per kind, hall and period (a database constraint), so a job run
+    twice builds it once; the room receives it and signs for it."""
+
+    class Kind(models.TextChoices):
+        VPMN_ARCHIVE = "vpmn_archive", _("VPMN archive of the month")
+        SMS_QUALIFICATION = "sms_qualification", _("Group SMS qualification documents of the week")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    hall = models.ForeignKey("boss.Hall", verbose_name=_("service hall"), on_delete=models.PROTECT,
+                             related_name="group_document_batches")
+    period = models.DateField(_("period"), help_text=_("The 25th of the month, or the Monday of the week."))
+    manifest = models.TextField(_("list of documents"), blank=True)
+    received_at = models.DateTimeField(_("signed for at"), null=True, blank=True)
+    received_by = models.ForeignKey("boss.Staff", verbose_name=_("signed for by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("group document batch")
+        verbose_name_plural = _("group document batches")
+        ordering = ["-period", "id"]
+        constraints = [models.UniqueConstraint(fields=["kind", "hall", "period"], name="one_group_batch_per_period")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.hall_id} {self.period}"

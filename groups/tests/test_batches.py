@@ -1,0 +1,122 @@
+"""The VPMN archive of the 25th and the weekly group SMS qualification documents: one batch per hall and
+period, built once when the job runs twice, finished by the next run when killed half-way; the room signs."""
+
+from datetime import date, timedelta
+from unittest import mock
+
+import pytest
+from django.utils import timezone
+
+from boss.errors import NotPermitted
+from boss.models import AuditEvent, Hall
+from boss.permissions import system_actor
+from customers.tests.factories import LineFactory, OrganizationFactory
+from groups.errors import GroupBatchStateError
+from groups.models import GroupCustomer, GroupDocumentBatch, GroupSmsApplication, VpmnApplication
+from groups.services import (
+    group_sms_application_create,
+    group_sms_documents_required,
+    group_sms_hand_over,
+    vpmn_application_create,
+    vpmn_application_sign,
+    vpmn_callout_record,
+    vpmn_documents_required,
+)
+from groups.services.batches import (
+    archive_period,
+    group_batch_sign_for,
+    group_sms_documents_build,
+    vpmn_archive_build,
+)
+from groups.tests.conftest import designate, rows
+
+pytestmark = pytest.mark.django_db
+TODAY = date(2026, 12, 25)
+
+
+def _signed(rep, manager, hall, msisdn):
+    group = GroupCustomer.objects.create(customer=OrganizationFactory(), key_contact_name="李四",
+                                         key_contact_phone="13900001111", hall=hall)
+    LineFactory(customer=group.customer, hall=hall, msisdn=msisdn)
+    app = vpmn_application_create(actor=rep, group=group, rows=rows(msisdn),
+                                  documents_checked=vpmn_documents_required(agent=False))
+    vpmn_callout_record(actor=rep, application=app, msisdn=msisdn, result="confirmed")
+    return vpmn_application_sign(actor=rep, application=app, approver=manager)
+
+
+@pytest.fixture
+def two_halls_signed(make_staff, hall, other_hall):
+    apps = []
+    for i, h in enumerate((hall, hall, other_hall)):
+        rep = designate(make_staff("sales_rep", hall=h))
+        apps.append(_signed(rep, make_staff("store_manager", hall=h), h, f"1380000{i:04d}"))
+    return apps
+
+
+def test_the_archive_period_is_the_25th():
+    assert archive_period(date(2026, 12, 25)) == date(2026, 12, 25)
+    assert archive_period(date(2026, 12, 31)) == date(2026, 12, 25)
+    assert archive_period(date(2027, 1, 3)) == date(2026, 12, 25)
+
+
+def test_the_25th_job_run_twice_builds_each_halls_archive_once(two_halls_signed, hall):
+    actor = system_actor()
+    assert vpmn_archive_build(actor=actor, today=TODAY) == 2
+    assert vpmn_archive_build(actor=actor, today=TODAY) == 0
+    batches = GroupDocumentBatch.objects.filter(kind="vpmn_archive", period=TODAY)
+    assert batches.count() == 2
+    mine = batches.get(hall=hall)
+    assert mine.vpmn_applications.count() == 2 and "138****0000" in mine.manifest and "13800000000" not in mine.manifest
+    assert not VpmnApplication.objects.filter(archive_batch__isnull=True).exists()
+    assert AuditEvent.objects.filter(action="group_batch.build").count() == 2
+
+
+def test_the_25th_job_killed_half_way_is_finished_by_the_next_run(two_halls_signed):
+    from boss import audit
+
+    real = audit.audit_record
+    calls = []
+
+    def dies_on_second_hall(**kw):
+        calls.append(1)
+        if len(calls) == 2:
+            raise SystemExit("worker killed")
+        return real(**kw)
+
+    with mock.patch("groups.services.batches.audit_record", side_effect=dies_on_second_hall), \
+            pytest.raises(SystemExit):
+        vpmn_archive_build(actor=system_actor(), today=TODAY)
+    # The first hall's batch is whole; the second hall's was rolled back entirely.
+    assert GroupDocumentBatch.objects.count() == 1
+    assert VpmnApplication.objects.filter(archive_batch__isnull=True).count() == 1
+    assert vpmn_archive_build(actor=system_actor(), today=TODAY) == 1
+    assert GroupDocumentBatch.objects.count() == 2
+    assert not VpmnApplication.objects.filter(archive_batch__isnull=True).exists()
+
+
+def test_the_weekly_job_sends_what_was_handed_over_before_monday(make_staff, hall, group):
+    Hall.objects.filter(pk=hall.pk).update(group_sms_allowed=True)
+    rep = make_staff("sales_rep")
+    app = group_sms_application_create(
+        actor=rep, customer=group.customer, purpose="会议通知", letter_seal_checked=True,
+        documents_checked=group_sms_documents_required(government_body=False, pays_cash=False, agent=False))
+    group_sms_hand_over(actor=rep, application=app)
+    monday = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
+    assert group_sms_documents_build(actor=system_actor(), today=monday) == 0      # handed over this week
+    next_monday = monday + timedelta(days=7)
+    assert group_sms_documents_build(actor=system_actor(), today=next_monday) == 1
+    assert group_sms_documents_build(actor=system_actor(), today=next_monday) == 0
+    batch = GroupDocumentBatch.objects.get(kind="sms_qualification")
+    assert batch.period == next_monday and GroupSmsApplication.objects.get().documents_batch == batch
+
+
+def test_the_room_signs_for_a_batch_once(two_halls_signed, room, make_staff):
+    vpmn_archive_build(actor=system_actor(), today=TODAY)
+    batch = GroupDocumentBatch.objects.first()
+    with pytest.raises(NotPermitted):
+        group_batch_sign_for(actor=make_staff("sales_rep"), batch=batch)
+    group_batch_sign_for(actor=room, batch=batch)
+    with pytest.raises(GroupBatchStateError):
+        group_batch_sign_for(actor=room, batch=batch)
+    batch.refresh_from_db()
+    assert batch.received_by == room and AuditEvent.objects.filter(action="group_batch.sign_for").count() == 1
