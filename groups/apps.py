@@ -10,11 +10,12 @@ class GroupsConfig(AppConfig):
         from boss import home
         from boss.labels import register_actions
         from customers.profile import register_section
-        from groups.panels import group_sms_worklist_panel, worklist_panel
+        from groups.panels import batches_panel, group_sms_worklist_panel, worklist_panel
         from groups.profile import group_section
 
         home.register(worklist_panel)
         home.register(group_sms_worklist_panel)
+        home.register(batches_panel)
         register_section("group", group_section)
         register_actions({
             "group.register": _("Registered as a group customer"),
@@ -31,4 +32,6 @@ class GroupsConfig(AppConfig):
             "group_sms.notice_send": _("Group SMS opening notice mailed"),
             "group_sms.open": _("Group SMS opened"),
             "group_sms.handover_overdue": _("Group SMS not handed over on the day"),
+            "group_batch.build": _("Group paperwork batch built"),
+            "group_batch.sign_for": _("Group paperwork batch signed for"),
         })

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from boss.home import Panel
+from groups.models import GroupDocumentBatch
 from groups.selectors import group_sms_worklist_for_actor, vpmn_worklist_for_actor
 
 
@@ -54,3 +55,15 @@ def group_sms_worklist_panel(request):
         items.append({"app": app, "since": since, "due": _sms_due(app, since)})
     return Panel(title=_("Group SMS worklist"), template="groups/_sms_worklist_panel.html",
                  context={"items": items, "now": timezone.now()}, order=21)
+
+
+def batches_panel(request):
+    """The big-customer room's paperwork to sign for: each hall's VPMN archive and SMS qualification batches."""
+    user = request.user
+    room = user.is_authenticated and (user.has_perm("groups.issue_vpmn") or user.has_perm("groups.handle_group_sms"))
+    if not room:
+        return None
+    batches = list(GroupDocumentBatch.objects.filter(received_at__isnull=True).select_related("hall")
+                   .order_by("period", "id")[:20])
+    return Panel(title=_("Group paperwork to sign for"), template="groups/_batches_panel.html",
+                 context={"batches": batches}, order=22)

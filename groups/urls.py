@@ -14,6 +14,7 @@ urlpatterns = [
     path("vpmn/<int:pk>/open/", views.vpmn_open_view, name="vpmn_open"),
     path("vpmn/<int:pk>/import-file/", views.vpmn_import_file, name="vpmn_import_file"),
     path("register/<int:customer_pk>/", views_sms.group_register, name="group_register"),
+    path("batches/<int:pk>/sign-for/", views_sms.group_batch_sign_for_view, name="batch_sign_for"),
     path("sms/", views_sms.GroupSmsListView.as_view(), name="sms_list"),
     path("sms/new/<int:customer_pk>/", views_sms.group_sms_new, name="sms_new"),
     path("sms/<int:pk>/", views_sms.group_sms_detail, name="sms_detail"),

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -21,8 +21,9 @@ from boss.pdf import pdf_response, render_pdf
 from boss.permissions import get_for_actor
 from customers.selectors import customer_get_for_actor
 from groups.memberlist import member_rows_from_text
-from groups.models import GroupCustomer, GroupSmsApplication
+from groups.models import GroupCustomer, GroupDocumentBatch, GroupSmsApplication
 from groups.selectors import group_sms_applications_for_actor
+from groups.services.batches import group_batch_sign_for
 from groups.services.sms import (
     group_sms_application_create,
     group_sms_hand_over,
@@ -224,3 +225,17 @@ def group_register(request, customer_pk):
                 return redirect("customers:detail", pk=customer.pk)
         status = 400
     return render(request, "groups/group_register.html", {"customer": customer, "form": form}, status=status)
+
+
+@require_POST
+@login_required
+def group_batch_sign_for_view(request, pk):
+    """The big-customer room signs for a batch of group paperwork (from its home screen)."""
+    batch = get_object_or_404(GroupDocumentBatch, pk=pk)
+    try:
+        group_batch_sign_for(actor=request.user, batch=batch)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("home")
+    messages.success(request, _("Signed for: %(batch)s.") % {"batch": batch})
+    return redirect("home")

@@ -120,3 +120,22 @@ def test_the_room_signs_for_a_batch_once(two_halls_signed, room, make_staff):
         group_batch_sign_for(actor=room, batch=batch)
     batch.refresh_from_db()
     assert batch.received_by == room and AuditEvent.objects.filter(action="group_batch.sign_for").count() == 1
+
+
+def test_the_room_signs_for_from_its_home_screen(client, two_halls_signed, room, make_staff,
+                                                 django_assert_max_num_queries):
+    from django.urls import reverse
+
+    vpmn_archive_build(actor=system_actor(), today=TODAY)
+    first, second = GroupDocumentBatch.objects.order_by("id")
+    client.force_login(room)
+    with django_assert_max_num_queries(35):
+        page = client.get("/").content.decode()
+    assert "待签收的集团资料" in page and "当月 VPMN 归档资料" in page
+    assert client.post(reverse("groups:batch_sign_for", args=[first.pk])).status_code == 302
+    first.refresh_from_db()
+    assert first.received_by == room
+    client.force_login(make_staff("sales_rep"))
+    refused = client.post(reverse("groups:batch_sign_for", args=[second.pk]), follow=True)
+    second.refresh_from_db()
+    assert second.received_at is None and "操作被拒绝" in refused.content.decode()
