@@ -114,7 +114,7 @@ class VpmnApplication(fsm.ConcurrentTransitionMixin, TimeStampedModel):
         return f"VPMN{self.pk:06d}"
 
     def audit_repr(self) -> str:
-        return f"{self.number} {self.state}"
+        return f"{self.number} {self.get_state_display()}"
 
     @fsm.transition(field=state, source=State.DRAFT, target=State.SIGNED)
     def sign(self, *, by, when) -> None:
@@ -271,7 +271,7 @@ class GroupSmsApplication(fsm.ConcurrentTransitionMixin, TimeStampedModel):
         return f"JTDX{self.pk:06d}"
 
     def audit_repr(self) -> str:
-        return f"{self.number} {self.state}"
+        return f"{self.number} {self.get_state_display()}"
 
     @fsm.transition(field=state, source=State.ACCEPTED, target=State.HANDED_OVER)
     def hand_over(self, *, by, when) -> None:

@@ -49,10 +49,18 @@ def _backends_waiting_on_a_lock() -> int:
         return cur.fetchone()[0]
 
 
-def _other_backends() -> int:
+def _waiting_backend_pids() -> set[int]:
     with connection.cursor() as cur:
-        cur.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                    "AND backend_type = 'client backend' AND pid <> pg_backend_pid()")
+        cur.execute("SELECT pg_stat_clear_snapshot()")
+        cur.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()")
+        return {row[0] for row in cur.fetchall()}
+
+
+def _backends_alive(pids: set[int]) -> int:
+    """How many of these sessions still exist (other tests of this process may hold sessions of their own)."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(%s)", [list(pids)])
         return cur.fetchone()[0]
 
 
@@ -85,12 +93,13 @@ def test_a_worker_killed_mid_payment_rolls_back_and_the_retry_with_the_same_key_
         client.start()
         wait_for(lambda: _backends_waiting_on_a_lock() or answers, 120, "the payment to wait inside its transaction")
         assert not answers, answers
+        killed_sessions = _waiting_backend_pids()
         os.kill(worker, signal.SIGKILL)
         client.join(20)
     # The client got an error, not an answer.
     assert len(answers) == 1 and isinstance(answers[0], (ConnectionError, OSError)), answers
     # The dead worker's transaction is rolled back: nothing of the payment, not even its key.
-    wait_for(lambda: _other_backends() == 0, 20, "the killed worker's database session to end")
+    wait_for(lambda: _backends_alive(killed_sessions) == 0, 30, "the killed worker's database session to end")
     assert not IdempotencyKey.objects.filter(key=key).exists()
     assert (Payment.objects.count(), LedgerEntry.objects.count()) == (payments_before, entries_before)
 

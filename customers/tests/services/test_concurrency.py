@@ -52,8 +52,8 @@ def test_two_counters_registering_the_same_document_make_one_customer():
 def test_parallel_reveals_by_one_user_cannot_pass_the_hourly_limit():
     TariffParameter.objects.update_or_create(key="privacy.reveals_per_hour", defaults={"value": "3"})
     tariff_cache_clear()
-    manager = StaffFactory(role="store_manager", username="race_mgr")
     customer = CustomerFactory()
+    manager = StaffFactory(role="store_manager", username="race_mgr", hall=customer.created_hall)
 
     def reveal(i):
         return identity_reveal(actor=manager, customer=customer, field="number", reason="核对证件")
