@@ -31,6 +31,12 @@ WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
 _MSISDN = re.compile(r"1[3-9]\d{9}")
 
 
+def notification_number_ok(msisdn: str) -> bool:
+    """Whether a text message can go to this number (an 11-digit mainland mobile number): for a caller that
+    holds a contact number that may be a landline and sends only when it can."""
+    return bool(_MSISDN.fullmatch((msisdn or "").strip()))
+
+
 def notification_queue(*, template: str, msisdn: str, params: dict, key: str, hall=None,
                        reference: str = "") -> SmsMessage:
     """Queue one text message to `msisdn` from the SMS template `template` (a code of some app's

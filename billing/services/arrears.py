@@ -13,7 +13,6 @@ pk order, then the account, the global order line → account); an account that 
 simply left for the next scan, so a payment and a suspension can never deadlock or cross.
 """
 
-import logging
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 
@@ -29,9 +28,6 @@ from boss.models import Staff
 from boss.tariffs import tariff
 from customers.models import Account
 from customers.money import AccountMoney
-
-log = logging.getLogger(__name__)
-
 
 # --------------------------------------------------------------------------------------------------
 # The rule
@@ -113,9 +109,24 @@ def arrears_remind(*, actor: Staff, account: Account) -> ArrearsCase | None:
     audit_record(actor=actor, action="arrears.remind", target=account,
                  after={"balance": str(money.balance), "credit_limit": str(account.credit_limit),
                         "suspend_after": case.suspend_after.isoformat()})
-    # No SMS gateway is connected yet: the reminder is the case on the arrears screen, and this log line.
-    transaction.on_commit(lambda: log.info("arrears reminder for account %s (balance %s)", account.pk, money.balance))
+    _reminder_sms(account, case, owed=-money.balance)
     return case
+
+
+def _reminder_sms(account: Account, case: ArrearsCase, *, owed) -> None:
+    """The reminder goes by SMS to each active line of the account, in this transaction (the outbox sends it
+    after commit, once per case and number)."""
+    from django.utils.formats import date_format
+
+    from customers.models import Line
+    from notifications.services import notification_queue
+
+    deadline = date_format(timezone.localtime(case.suspend_after), "Y-m-d H:i")
+    for line in Line.objects.filter(account=account, status=Line.Status.ACTIVE).select_related("hall").order_by("pk"):
+        notification_queue(template="billing.arrears_reminder", msisdn=line.msisdn,
+                           params={"amount": f"{owed:.2f}", "deadline": deadline},
+                           key=f"billing.arrears-reminder:{case.pk}:{line.msisdn}", hall=line.hall,
+                           reference=f"arrears:{case.pk}")
 
 
 def _close(case: ArrearsCase, reason: str) -> None:

@@ -20,6 +20,7 @@ from billing.services.ledger import credit, debit, ledger_account_customer, ledg
 from billing.services.payments import payment_collect
 from boss.locks import lock
 from boss.models import AuditEvent
+from notifications.models import SmsMessage
 from provisioning.models import WorkOrder
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +51,13 @@ def test_a_line_below_its_credit_limit_is_reminded_then_suspended_after_the_remi
     assert (result.reminded, result.suspended) == (1, 0) and case.status == "reminded"
     assert case.balance_at_reminder == D("-30.00") and case.suspend_after == case.reminded_at + timedelta(hours=24)
     assert status(owing) == "active"
+    # The reminder is a text message to the line, queued with the case (the outbox sends it once).
+    sms = SmsMessage.objects.get()
+    assert (sms.template, sms.msisdn, sms.key) == ("billing.arrears_reminder", "13800138000",
+                                                   f"billing.arrears-reminder:{case.pk}:13800138000")
+    assert "欠费30.00元" in sms.body and "停机" in sms.body
     assert arrears_scan(actor=system).reminded == 0    # one case per account: not reminded twice
+    assert SmsMessage.objects.count() == 1
     with time_machine.travel(timezone.now() + timedelta(hours=25)):
         result = arrears_scan(actor=system)
     assert result.suspended == 1 and status(owing) == "suspended_arrears"
@@ -77,7 +84,7 @@ def test_redlisted_customers_are_never_reminded_nor_suspended(system, owing):
     result = arrears_scan(actor=system)
     with time_machine.travel(timezone.now() + timedelta(hours=25)):
         arrears_scan(actor=system)
-    assert result.reminded == 0 and not ArrearsCase.objects.exists()
+    assert result.reminded == 0 and not ArrearsCase.objects.exists() and not SmsMessage.objects.exists()
     assert status(owing) == "active" and not WorkOrder.objects.exists()
 
 

@@ -39,6 +39,7 @@ from groups.errors import (
 )
 from groups.memberlist import MemberRow, rows_check
 from groups.models import GroupCustomer, GroupSmsApplication, GroupSmsMember
+from notifications.services import notification_number_ok, notification_queue
 
 S = GroupSmsApplication.State
 SD = GroupSmsApplication.Document
@@ -234,8 +235,25 @@ def group_sms_phone_confirm(*, actor: Staff, application: GroupSmsApplication, n
         raise InvalidInputError(_("Record whom you spoke to and what they confirmed."), field="confirmation_note")
     application.confirm(by=actor, when=timezone.now(), note=note[:200])
     application.save()
-    audit_record(actor=actor, action="group_sms.open", target=application)
+    notified = _opened_sms(application)
+    audit_record(actor=actor, action="group_sms.open", target=application, after={"sms_to": notified})
     return application
+
+
+def _opened_sms(application: GroupSmsApplication) -> str:
+    """The group hears by SMS that the service is open: the key contact's mobile, else the organization's
+    contact mobile. Returns to whom ("key_contact", "customer" or "" when neither number is a mobile)."""
+    group = GroupCustomer.objects.select_related("customer").get(pk=application.group_id)
+    for who, number in (("key_contact", group.key_contact_phone), ("customer", group.customer.contact_phone)):
+        number = (number or "").strip()
+        if notification_number_ok(number):
+            notification_queue(template="groups.group_sms_open", msisdn=number,
+                               params={"group": group.customer.name, "number": application.number,
+                                       "account": application.platform_account or ""},
+                               key=f"groups.group-sms-open:{application.pk}", hall=application.hall,
+                               reference=f"group_sms:{application.pk}")
+            return who
+    return ""
 
 
 def group_sms_handover_overdue_flag(*, actor: Staff, now: datetime | None = None) -> int:

@@ -24,7 +24,7 @@ from groups.errors import (
     GroupSmsMemberListError,
     GroupSmsStateError,
 )
-from groups.models import GroupSmsApplication, GroupSmsMember
+from groups.models import GroupCustomer, GroupSmsApplication, GroupSmsMember
 from groups.services import (
     group_sms_application_create,
     group_sms_documents_required,
@@ -36,6 +36,7 @@ from groups.services import (
     group_sms_receive,
 )
 from groups.tests.conftest import rows
+from notifications.models import SmsMessage
 
 pytestmark = pytest.mark.django_db
 DOCS = group_sms_documents_required(government_body=False, pays_cash=False, agent=False)
@@ -92,6 +93,39 @@ def test_the_whole_flow_from_counter_to_open(sms_rep, room, databiz, group, own_
                 .values_list("action", flat=True)) == [
         "group_sms.apply", "group_sms.hand_over", "group_sms.receive", "group_sms.platform_build",
         "group_sms.notice_send", "group_sms.open"]
+    # The key contact hears by SMS that the service is open, once, through the outbox.
+    sms = SmsMessage.objects.get(template="groups.group_sms_open")
+    assert (sms.msisdn, sms.key, sms.reference) == ("13900001111", f"groups.group-sms-open:{app.pk}",
+                                                    f"group_sms:{app.pk}")
+    assert "集团短信业务已开通" in sms.body and app.number in sms.body and "corp_notice01" in sms.body
+    assert AuditEvent.objects.get(action="group_sms.open").after == {"sms_to": "key_contact"}
+
+
+def _to_notice_sent(app, rep, room, databiz, account):
+    group_sms_hand_over(actor=rep, application=app)
+    group_sms_receive(actor=room, application=app)
+    group_sms_platform_build(actor=databiz, application=app, account=account)
+    group_sms_notice_send(actor=room, application=app, registered_mail_number="XA123456789CN")
+    return app
+
+
+def test_the_open_sms_goes_to_the_organization_when_the_key_contact_has_a_landline(sms_rep, room, databiz, group):
+    from customers.models import Customer
+
+    GroupCustomer.objects.filter(pk=group.pk).update(key_contact_phone="020-83331234")
+    Customer.objects.filter(pk=group.customer_id).update(contact_phone="13700007777")
+    app = _to_notice_sent(_apply(sms_rep, group), sms_rep, room, databiz, "corp_a1")
+    group_sms_phone_confirm(actor=room, application=app, note="已确认")
+    assert list(SmsMessage.objects.values_list("msisdn", flat=True)) == ["13700007777"]
+    # Neither number a mobile: the service still opens, no message is written, the audit says so.
+    other = OrganizationFactory(contact_phone="020-83330001")
+    g2 = GroupCustomer.objects.create(customer=other, key_contact_name="赵六", key_contact_phone="83331235",
+                                      hall=group.hall)
+    app2 = _to_notice_sent(_apply(sms_rep, g2), sms_rep, room, databiz, "corp_a2")
+    group_sms_phone_confirm(actor=room, application=app2, note="已确认")
+    app2.refresh_from_db()
+    assert app2.state == "open" and SmsMessage.objects.count() == 1
+    assert AuditEvent.objects.filter(action="group_sms.open").order_by("id").last().after == {"sms_to": ""}
 
 
 def test_documents_depend_on_the_customer():
