@@ -87,3 +87,17 @@ class SuspectStateError(DomainError):
 
     def default_message(self):
         return _("This suspect has already been reviewed.")
+
+
+class SuspectNotConfirmedError(DomainError):
+    code, status = "suspect_not_confirmed", 409
+
+    def default_message(self):
+        return _("Only a confirmed case whose line has not been suspended for it can lead to a suspension.")
+
+
+class SuspensionHallError(DomainError):
+    code, status = "suspension_hall_required", 403
+
+    def default_message(self):
+        return _("A line is suspended from a service hall: sign in with a hall to do this.")

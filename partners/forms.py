@@ -60,3 +60,7 @@ class SuspectReviewForm(forms.Form):
     note = forms.CharField(label=_("review note"), max_length=200)
     blacklist = forms.BooleanField(label=_("put the owner on the blacklist"), required=False)
     report = forms.BooleanField(label=_("report to the public-security partner"), required=False)
+
+
+class SuspectSuspendForm(forms.Form):
+    note = forms.CharField(label=_("reason for the suspension"), max_length=150)

@@ -238,6 +238,9 @@ class Suspect(models.Model):
     review_note = models.CharField(_("review note"), max_length=200, blank=True)
     blacklisted = models.BooleanField(_("put on the blacklist"), default=False)
     reported = models.BooleanField(_("reported to public security"), default=False)
+    # The line suspended for the confirmed case (orders' line_suspend: its order and work order).
+    suspension_order = models.ForeignKey("orders.Order", verbose_name=_("suspension order"), null=True,
+                                         blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         verbose_name = _("tracing suspect")

@@ -18,9 +18,9 @@ from boss.audit import audit_record
 from boss.errors import DomainError
 from boss.forms import form_add_domain_error
 from boss.permissions import get_for_actor, restrict_to_actor
-from partners.forms import SuspectFilterForm, SuspectReviewForm
+from partners.forms import SuspectFilterForm, SuspectReviewForm, SuspectSuspendForm
 from partners.models import Suspect
-from partners.services.tracing import suspect_confirm, suspect_dismiss
+from partners.services.tracing import suspect_confirm, suspect_dismiss, suspect_line_suspend
 
 EVIDENCE = {
     Suspect.Rule.SMS_BULK: gettext_lazy("Peak hour %(peak_hour)s: %(peak_sms)s SMS to %(peak_recipients)s numbers; "
@@ -72,10 +72,15 @@ def suspect_list(request):
 @_review
 @never_cache
 def suspect_review(request, pk: int):
-    suspect = get_for_actor(Suspect.objects.select_related("line__customer__identity", "hall", "reviewed_by"),
+    suspect = get_for_actor(Suspect.objects.select_related("line__customer__identity", "hall", "reviewed_by",
+                                                           "suspension_order"),
                             request.user, pk=pk)
     form = SuspectReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    return _review_page(request, suspect, form, SuspectSuspendForm())
+
+
+def _review_page(request, suspect, form, suspend_form):
+    if request.method == "POST" and form.is_bound and form.is_valid():
         data = form.cleaned_data
         try:
             if data["decision"] == "confirm":
@@ -93,8 +98,30 @@ def suspect_review(request, pk: int):
     others = (_suspects(request.user).filter(msisdn=suspect.msisdn).exclude(pk=suspect.pk)
               .order_by("-day")[:10])
     return render(request, "partners/suspect_review.html",
-                  {"suspect": suspect, "form": form, "others": others, "customer": suspect.line.customer,
-                   "line": suspect.line}, status=400 if form.errors else 200)
+                  {"suspect": suspect, "form": form, "suspend_form": suspend_form, "others": others,
+                   "customer": suspect.line.customer, "line": suspect.line},
+                  status=400 if form.errors or suspend_form.errors else 200)
+
+
+@_review
+@never_cache
+def suspect_suspend(request, pk: int):
+    """Suspend a confirmed suspect's line (POST only; the form sits on the review page)."""
+    suspect = get_for_actor(Suspect.objects.select_related("line__customer__identity", "hall", "reviewed_by",
+                                                           "suspension_order"),
+                            request.user, pk=pk)
+    if request.method != "POST":
+        return redirect("partners:suspect_review", pk=suspect.pk)
+    suspend_form = SuspectSuspendForm(request.POST)
+    if suspend_form.is_valid():
+        try:
+            suspect_line_suspend(actor=request.user, suspect=suspect, note=suspend_form.cleaned_data["note"])
+        except DomainError as exc:
+            form_add_domain_error(suspend_form, exc)
+        else:
+            messages.success(request, _("The line's suspension was sent to the network with its work order."))
+            return redirect("partners:suspect_review", pk=suspect.pk)
+    return _review_page(request, suspect, SuspectReviewForm(), suspend_form)
 
 
 def _period(request) -> tuple[date, date]:

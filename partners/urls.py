@@ -23,6 +23,7 @@ urlpatterns = [
     path("blacklist/", views.BlacklistListView.as_view(), name="blacklist_list"),
     path("tracing/", tracing_views.suspect_list, name="suspect_list"),
     path("tracing/<int:pk>/", tracing_views.suspect_review, name="suspect_review"),
+    path("tracing/<int:pk>/suspend/", tracing_views.suspect_suspend, name="suspect_suspend"),
     path("tracing/statistics/", tracing_views.tracing_statistics, name="tracing_statistics"),
     path("tracing/report.csv", tracing_views.tracing_report_csv, name="tracing_report"),
 ]

@@ -93,18 +93,25 @@ def _open_features(line: Line) -> list[LineFeature]:
 
 def _network_change(*, actor: Staff, line: Line, kind: str, transition: str | None, action: str, payload: dict,
                     documents_checked, agent, agreement_signed: bool, charges: Sequence[Charge] = (),
-                    method: str = "cash", tendered=None, details: dict | None = None, prepare=None) -> Order:
+                    method: str = "cash", tendered=None, details: dict | None = None, prepare=None,
+                    operator_reason: str = "") -> Order:
     """The shape of every network change: lock, state, one change at a time, documents, order, money,
     work order, audit. `prepare(line, order)` takes what the change needs from stock (in the same
-    transaction) and may add to the work order's payload."""
+    transaction) and may add to the work order's payload. `operator_reason`: the operator's own decision
+    (a line confirmed as malicious, process 14): the customer is not at the counter, so no documents and
+    no agreement; the reason goes on the order."""
     line = line_lock(line)
     ensure_state(line, kind, getattr(line, transition) if transition else None)
     ensure_not_busy(line)
-    documents, agent_identity = documents_check(actor=actor, customer=line.customer, agent=agent,
-                                                documents_checked=documents_checked)
+    signed: bool | None = agreement_signed
+    if operator_reason:
+        documents, agent_identity, signed = [], None, None
+        details = {**(details or {}), "operator_reason": operator_reason}
+    else:
+        documents, agent_identity = documents_check(actor=actor, customer=line.customer, agent=agent,
+                                                    documents_checked=documents_checked)
     order = order_open(actor=actor, kind=kind, line=line, documents=documents, agent=agent_identity,
-                       agreement_signed=agreement_signed, charges=charges,
-                       details={"before": line.status, **(details or {})})
+                       agreement_signed=signed, charges=charges, details={"before": line.status, **(details or {})})
     if prepare is not None:
         payload = {**payload, **(prepare(line, order) or {})}
     payment = order_collect(actor=actor, order=order, account=line.account, line=line, charges=charges,
@@ -144,11 +151,13 @@ for _kind, (_transition, _action, _reason) in _TRANSITIONS.items():
     on_network_done(_kind)(_transition_applier(_transition))
 
 
-def _state_change(kind: str, *, actor, line, documents_checked, agent, agreement_signed) -> Order:
+def _state_change(kind: str, *, actor, line, documents_checked, agent, agreement_signed,
+                  operator_reason: str = "") -> Order:
     transition, action, reason = _TRANSITIONS[Order.Kind(kind)]
     return _network_change(actor=actor, line=line, kind=kind, transition=transition, action=action,
-                           payload={"reason": reason}, documents_checked=documents_checked, agent=agent,
-                           agreement_signed=agreement_signed)
+                           payload={"reason": "operator" if operator_reason else reason},
+                           documents_checked=documents_checked, agent=agent, agreement_signed=agreement_signed,
+                           operator_reason=operator_reason)
 
 
 @transaction.atomic
@@ -172,11 +181,13 @@ def line_unlock(*, actor: Staff, line: Line, documents_checked=(), agent: AgentI
 
 @transaction.atomic
 def line_suspend(*, actor: Staff, line: Line, documents_checked=(), agent: AgentInput | None = None,
-                 agreement_signed: bool = False) -> Order:
-    """Suspend an active line on the customer's request (报停).
+                 agreement_signed: bool = False, operator_reason: str = "") -> Order:
+    """Suspend an active line on the customer's request (报停), or on the operator's own decision with its
+    `operator_reason` (a line confirmed as malicious, partners' tracing): then without the customer's
+    documents or agreement; the customer resumes it at a hall with their documents.
     Raises LineStateError, LineBusyError, DocumentsMissingError, AgreementNotSignedError."""
     return _state_change(K.SUSPEND, actor=actor, line=line, documents_checked=documents_checked, agent=agent,
-                         agreement_signed=agreement_signed)
+                         agreement_signed=agreement_signed, operator_reason=operator_reason.strip()[:200])
 
 
 @transaction.atomic

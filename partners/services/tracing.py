@@ -23,7 +23,8 @@ from boss.models import Staff
 from boss.tariffs import tariff
 from customers.models import Customer, CustomerClass, Line
 from customers.services import customer_classify
-from partners.errors import SuspectStateError
+from orders.services.line_services import line_suspend
+from partners.errors import SuspectNotConfirmedError, SuspectStateError, SuspensionHallError
 from partners.models import Suspect, TracingRun
 
 Rule = Suspect.Rule
@@ -147,4 +148,29 @@ def suspect_dismiss(*, actor: Staff, suspect: Suspect, note: str) -> Suspect:
     suspect.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
     audit_record(actor=actor, action="tracing.dismiss", target=suspect, reason=suspect.review_note,
                  after={"msisdn": mask_msisdn(suspect.msisdn), "rule": suspect.rule})
+    return suspect
+
+
+@transaction.atomic
+def suspect_line_suspend(*, actor: Staff, suspect: Suspect, note: str) -> Suspect:
+    """Suspend the line of a confirmed suspect on the operator's decision, through orders' `line_suspend`
+    (its order and work order to the network; the line is suspended when the network completes it).
+    Once per case; the line's own state rules apply (an already suspended line is refused).
+    Raises NotPermitted, SuspectNotConfirmedError, SuspensionHallError, LineStateError, LineBusyError."""
+    if not actor.has_perm("partners.review_suspect"):
+        raise NotPermitted()
+    # The line first (the one lock order), then the case: one suspension per case.
+    lock(Line.objects.filter(pk=Suspect.objects.values_list("line_id", flat=True).get(pk=suspect.pk))).get()
+    suspect = lock(Suspect.objects.all()).get(pk=suspect.pk)
+    if suspect.status != Suspect.Status.CONFIRMED or suspect.suspension_order_id is not None:
+        raise SuspectNotConfirmedError()
+    if actor.hall_id is None:
+        raise SuspensionHallError()
+    note = " ".join((note or "").split())[:150]
+    reason = f"{Rule(suspect.rule).label} {suspect.day:%Y-%m-%d}" + (f" {note}" if note else "")
+    order = line_suspend(actor=actor, line=suspect.line, operator_reason=reason)
+    suspect.suspension_order = order
+    suspect.save(update_fields=["suspension_order"])
+    audit_record(actor=actor, action="tracing.suspend", target=suspect, reason=note,
+                 after={"msisdn": mask_msisdn(suspect.msisdn), "rule": suspect.rule, "order": order.reference})
     return suspect
