@@ -16,6 +16,11 @@ from django.core.wsgi import get_wsgi_application
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 EXAMPLES = int(os.environ.get("BOSS_FUZZ_EXAMPLES", "12"))
 RANDOM = os.environ.get("BOSS_FUZZ_RANDOM") == "1"
@@ -52,7 +57,8 @@ def token(module_committed_db):
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=not RANDOM, suppress_health_check=list(HealthCheck))
 def test_no_request_gets_a_server_error(case, token):
     case.call_and_validate(headers={"Authorization": f"Token {token}", "Idempotency-Key": str(uuid.uuid4())},
-                           checks=[not_a_server_error])
+                           checks=[not_a_server_error, status_code_conformance, content_type_conformance,
+                                   response_schema_conformance])
 
 
 @pytest.mark.django_db

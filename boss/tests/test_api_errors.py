@@ -94,3 +94,22 @@ def test_missing_permission_is_403(db, settings, make_staff):
     client.force_authenticate(make_staff(None, username="no_role"))
     response = client.post("/api/v1/probe", {"amount": "1"}, format="json")
     assert response.status_code == 403 and response.json()["code"] == "not_permitted"
+
+
+@pytest.mark.django_db
+def test_an_api_path_that_resolves_to_no_view_answers_404_in_the_error_shape_not_html(client, rep):
+    """A path under /api/ that no view matches (`null,null` for an account id) is answered by Django's 404
+    handler, not DRF's: it must still be JSON in the `{code, message, params}` shape the schema declares."""
+    client.force_login(rep)
+    response = client.get("/api/v1/accounts/null%2Cnull/amount-due")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json() == {"code": "not_found", "message": "未找到。", "params": {}}
+
+
+@pytest.mark.django_db
+def test_a_screen_path_that_resolves_to_no_view_keeps_the_html_error_page(client, rep):
+    client.force_login(rep)
+    response = client.get("/no-such-screen/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html") and "404" in response.content.decode()
