@@ -78,8 +78,11 @@ class OpenAccountForm(IdempotentForm):
     sim_capacity = forms.ChoiceField(label=_("SIM card"), choices=SimCapacity.choices, initial=SimCapacity.USIM)
     iccid = forms.CharField(label=_("ICCID (scan the card, or leave empty to take one from stock)"), max_length=20,
                             required=False)
+    # How the customer will pay is the customer's answer: nothing chosen for them (ui.md).
     payment_method = forms.ChoiceField(label=_("payment method"), choices=PaymentMethod.choices,
-                                       initial=PaymentMethod.CASH, widget=forms.RadioSelect)
+                                       widget=forms.RadioSelect,
+                                       error_messages={"required": _("Choose how the customer pays each month: "
+                                                                     "cash (prepaid) or bank collection.")})
     bank_code = forms.CharField(label=_("bank"), max_length=20, required=False)
     bank_account_number = forms.CharField(label=_("bank account number"), max_length=40, required=False)
     bank_account_holder = forms.CharField(label=_("account holder"), max_length=100, required=False)
@@ -117,13 +120,18 @@ class OpenAccountForm(IdempotentForm):
         self.fields["product"].queryset = plan_list(on_sale_only=True, kind="main")
 
 
+# How the customer pays is theirs to say: the payment forms start with no method chosen (ui.md).
+PAY_METHOD_REQUIRED = _("Choose how the customer pays.")
+
+
 class OrderPayForm(IdempotentForm):
     """Step 3: the customer signed, the money (唱收唱付)."""
 
     agreement_signed = forms.BooleanField(label=_("The customer has signed the printed service agreement"),
                                           required=False)
     method = forms.ChoiceField(label=_("payment method"), widget=forms.RadioSelect,
-                               choices=[("cash", _("Cash")), ("bank_card", _("Bank card (POS)"))], initial="cash")
+                               choices=[("cash", _("Cash")), ("bank_card", _("Bank card (POS)"))],
+                               error_messages={"required": PAY_METHOD_REQUIRED})
     tendered = forms.DecimalField(label=_("cash tendered"), max_digits=12, decimal_places=2, min_value=0,
                                   required=False, widget=forms.NumberInput(attrs={"step": "0.01", "data-tendered": ""}))
 
@@ -139,9 +147,10 @@ class FeeLookupForm(forms.Form):
 
 
 class FeeCollectForm(IdempotentForm):
-    method = forms.ChoiceField(label=_("payment method"), widget=forms.RadioSelect, initial="cash",
+    method = forms.ChoiceField(label=_("payment method"), widget=forms.RadioSelect,
                                choices=[("cash", _("Cash")), ("bank_card", _("Bank card (POS)")),
-                                        ("recharge_card", _("Recharge card"))])
+                                        ("recharge_card", _("Recharge card"))],
+                               error_messages={"required": PAY_METHOD_REQUIRED})
     amount = forms.DecimalField(label=_("amount"), max_digits=12, decimal_places=2, min_value=0, required=False,
                                 widget=forms.NumberInput(attrs={"step": "0.01"}))
     tendered = forms.DecimalField(label=_("cash tendered"), max_digits=12, decimal_places=2, min_value=0,

@@ -156,7 +156,7 @@ class CustomerDataForm(LineChangeForm):
 
 class PaymentMethodForm(LineChangeForm):
     payment_method = forms.ChoiceField(label=_("payment method"), choices=PaymentMethod.choices,
-                                       widget=forms.RadioSelect, initial=PaymentMethod.CASH)
+                                       widget=forms.RadioSelect)
     bank_code = forms.CharField(label=_("bank"), max_length=20, required=False)
     bank_account_number = forms.CharField(label=_("bank account number"), max_length=40, required=False)
     bank_account_holder = forms.CharField(label=_("account holder"), max_length=100, required=False)

@@ -71,7 +71,14 @@ def test_rep_opens_an_account_then_collects_a_fee(live_server, page, opening, sh
     assert agreement.url.endswith("agreement.pdf")
     agreement.close()
     shot(page, "confirm")
+    # Nothing is chosen for the customer: without a payment method the step is refused at the field.
+    expect(page.locator("input[name=method]:checked")).to_have_count(0)
     page.check("input[name=agreement_signed]")
+    page.get_by_test_id("pay").click()
+    expect(page.locator(".field.has-error")).to_contain_text("请选择客户的付款方式。")
+    shot(page, "confirm-no-method")
+    expect(page.locator("input[name=agreement_signed]")).to_be_checked()  # what was ticked is kept
+    page.check("input[name=method][value=cash]")
     tendered = int(due) + 100
     page.fill("#id_tendered", str(tendered))
     expect(page.get_by_test_id("change")).to_have_text(f"¥{tendered - due:.2f}")
@@ -95,6 +102,8 @@ def test_rep_opens_an_account_then_collects_a_fee(live_server, page, opening, sh
     page.fill("input[name=msisdn]", "13800138000")
     page.keyboard.press("Enter")
     expect(page.get_by_test_id("arrears")).to_be_visible()
+    expect(page.locator("input[name=method]:checked")).to_have_count(0)
+    page.check("input[name=method][value=cash]")
     page.fill("input[name=amount]", "50")
     page.fill("#id_tendered", "100")
     expect(page.get_by_test_id("change")).to_have_text("¥50.00")
