@@ -84,6 +84,9 @@ app.conf.beat_schedule["tickets-close-day"] = {
 
 # Reports: drawers still open after closing time are reminded on the store manager's home.
 app.conf.beat_schedule["drawers-open-remind"] = {"task": "reports.tasks.drawers_open_remind", "schedule": 900.0}
+# The reports' summary tables of the last days, rebuilt every night after the day's jobs (tickets closed 00:05).
+app.conf.beat_schedule["reports-summaries-build"] = {
+    "task": "reports.tasks.summaries_build", "schedule": crontab(hour=0, minute=40)}
 
 # Loyalty: the big-customer room's redemption confirmations past their deadline are closed every minute.
 app.conf.beat_schedule["loyalty-redemptions-expire"] = {

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils.translation import gettext as _
 
 from billing.models import ArrearsCase, Bill, BillSettlement
@@ -24,14 +24,19 @@ from boss.permissions import actor_spans_halls
 from customers.models import Line
 from orders.models import Order
 from reports.selectors import (
+    QueueFigures,
     Row,
     Scope,
-    _orders,
-    orders_by,
+    kind_figures,
+    orders_by_hall,
     orders_by_kind,
     orders_by_period,
     payments_by_method,
+    queue_figures,
+    rep_figures,
     revenue_by_fee_type,
+    scope_split,
+    staff_names,
     total,
 )
 
@@ -70,6 +75,7 @@ class BusinessReport:
     arrears_suspended: int = 0
     precancel: int = 0
     reopened: int = 0
+    queue: QueueFigures = field(default_factory=QueueFigures)
 
     @property
     def orders_total(self) -> Row:
@@ -106,37 +112,58 @@ def report_scope(*, actor, date_from: date, date_to: date, hall: Hall | None = N
     return Scope(date_from=date_from, date_to=date_to, halls=halls, staff_id=staff.pk if staff else None), hall
 
 
+STEPS = 9   # the report's figures, for a job's progress
+
+
 def business_report(*, actor, date_from: date, date_to: date, hall: Hall | None = None,
-                    staff: Staff | None = None) -> BusinessReport:
+                    staff: Staff | None = None, progress=None) -> BusinessReport:
+    """Every figure of the report (about twenty grouped queries whatever the period: the summary tables for
+    the days summarized, the rows for the others). `progress(done, steps)` is called after each figure."""
     scope, hall = report_scope(actor=actor, date_from=date_from, date_to=date_to, hall=hall, staff=staff)
+    scope = scope_split(scope)
     report = BusinessReport(scope=scope, hall=hall, staff=staff if scope.staff_id else None)
-    report.by_kind = orders_by_kind(scope)
-    report.by_hall = orders_by(scope, "hall_id", "hall__name")
+    step = 0
+
+    def done() -> None:
+        nonlocal step
+        step += 1
+        if progress is not None:
+            progress(step, STEPS)
+
+    kinds = kind_figures(scope)
+    report.by_kind = orders_by_kind(scope, kinds)
+    report.by_hall = orders_by_hall(scope, kinds)
+    done()
     report.monthly = (date_to - date_from).days > 62
     report.by_period = orders_by_period(scope, monthly=report.monthly)
+    done()
     report.productivity = _productivity(scope)
+    done()
     report.revenue = revenue_by_fee_type(scope)
+    done()
     report.payments = payments_by_method(scope)
-    kinds = {r.key: r.count for r in report.by_kind}
-    report.precancel, report.reopened = kinds.get(Order.Kind.PRECANCEL, 0), kinds.get(Order.Kind.REOPEN, 0)
+    done()
+    counts = {r.key: r.count for r in report.by_kind}
+    report.precancel, report.reopened = counts.get(Order.Kind.PRECANCEL, 0), counts.get(Order.Kind.REOPEN, 0)
     _bills(report, scope)
+    done()
     _arrears(report, scope)
+    done()
+    report.queue = queue_figures(scope)
+    done()
     return report
 
 
 def _productivity(scope: Scope) -> list[RepRow]:
-    """Orders and average handling time (creation to payment) per rep: one query."""
-    rows = (_orders(scope).values_list("actor_id", "actor__last_name", "actor__first_name", "actor__username")
-            .annotate(n=Count("id"), s=Sum("amount_due"), t=Avg(F("paid_at") - F("created_at")))
-            .order_by("-n", "actor_id"))
+    """Orders and average handling time (creation to payment) per rep."""
+    reps = rep_figures(scope)
+    names = staff_names(reps)
     out = []
-    for _pk, last, first, user, n, s, t in rows:
-        minutes = None
-        if t is not None:
-            seconds = t.total_seconds() if hasattr(t, "total_seconds") else float(t) / 1e6
-            minutes = Decimal(seconds / 60).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-        out.append(RepRow(f"{last}{first}".strip() or user, n, Decimal(s or 0).quantize(Decimal("0.01")), minutes))
-    return out
+    for pk, (n, amount, seconds, timed) in reps.items():
+        minutes = (Decimal(seconds) / Decimal(60 * timed)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) \
+            if timed else None
+        out.append((-n, pk, RepRow(names.get(pk, str(pk)), n, Decimal(amount).quantize(Decimal("0.01")), minutes)))
+    return [row for *_key, row in sorted(out, key=lambda item: (item[0], item[1]))]
 
 
 def _bills(report: BusinessReport, scope: Scope) -> None:
@@ -196,7 +223,21 @@ def sections(report: BusinessReport) -> list[tuple[str, list[str], list[list]]]:
             [_("retention rate (%)"), report.retention_rate if report.retention_rate is not None else ""],
         ]),
     ]
+    header = [_("tickets"), _("served"), _("no-shows"), _("VIP share (%)"), _("average wait (min)"),
+              _("average service (min)")]
+    for title, rows in report.queue.sections():
+        out.append((title, ["", *header], [[r.label, *queue_cells(r)] for r in rows]
+                    + ([[_("All tickets"), *queue_cells(report.queue.total)]] if report.queue.total else [])))
     return out
+
+
+def queue_cells(row) -> list:
+    return [row.tickets, row.served, row.no_shows, _blank(row.vip_share), _blank(row.avg_wait_minutes),
+            _blank(row.avg_service_minutes)]
+
+
+def _blank(value):
+    return "" if value is None else value
 
 
 def report_csv(report: BusinessReport) -> str:
@@ -225,13 +266,15 @@ def report_xlsx(report: BusinessReport) -> bytes:
         for row in rows:
             sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
         sheet.column_dimensions["A"].width = 24
-        body = [r for r in rows if r and r[0] != _("Total")]
-        if len(body) >= 1 and len(header) >= 2 and n <= 6:
+        body = [r for r in rows if r and r[0] not in (_("Total"), _("All tickets"))]
+        if len(body) >= 1 and len(header) >= 2 and n != 7:
             chart = BarChart()
             chart.title = title
-            chart.add_data(Reference(sheet, min_col=2, min_row=1, max_row=len(body) + 1), titles_from_data=True)
+            column = 6 if n > 7 else 2   # the queue's sheets chart the average wait
+            chart.add_data(Reference(sheet, min_col=column, min_row=1, max_row=len(body) + 1),
+                           titles_from_data=True)
             chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=len(body) + 1))
-            sheet.add_chart(chart, "E2")
+            sheet.add_chart(chart, "I2" if n > 7 else "E2")
     buf = io.BytesIO()
     book.save(buf)
     return buf.getvalue()

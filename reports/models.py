@@ -48,3 +48,88 @@ class OpenDrawerReminder(models.Model):
 
     def __str__(self):
         return f"{self.hall_id} {self.day} {self.staff_id}"
+
+
+# --------------------------------------------------------------------------------------------------
+# Summary tables: the report figures per business day, so a report over months reads a few hundred
+# thousand rows at most instead of every order, payment, ledger entry and ticket
+# --------------------------------------------------------------------------------------------------
+
+
+class SummaryDay(models.Model):
+    """A business day whose figures are in `DayFigure` and `QueueDayFigure`. A day without this row is read
+    from the orders, payments, ledger and tickets themselves (today, or a day not summarized yet)."""
+
+    day = models.DateField(_("business date"), unique=True)
+    built_at = models.DateTimeField(_("summarized at"))
+
+    class Meta:
+        verbose_name = _("summarized day")
+        verbose_name_plural = _("summarized days")
+        ordering = ["-day"]
+
+    def __str__(self):
+        return f"{self.day}"
+
+
+class DayFigure(models.Model):
+    """One figure of one day and hall, grouped by one key: business type (`kind`), rep (`rep`, with the
+    handling time), payment method (`method`) or fee type (`fee`, revenue less discounts; the hall is empty
+    for bills)."""
+
+    class Figure(models.TextChoices):
+        KIND = "kind", _("business")
+        REP = "rep", _("sales rep")
+        METHOD = "method", _("payment method")
+        FEE = "fee", _("fee type")
+
+    day = models.DateField(_("business date"))
+    hall = models.ForeignKey("boss.Hall", verbose_name=_("service hall"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="+")
+    figure = models.CharField(_("figure"), max_length=10, choices=Figure.choices)
+    key = models.CharField(_("key"), max_length=40)
+    count = models.BigIntegerField(_("count"), default=0)
+    amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2, default=0)
+    seconds = models.BigIntegerField(default=0)   # rep: seconds from the orders' creation to their payment
+    timed = models.BigIntegerField(default=0)     # rep: orders with both times
+
+    class Meta:
+        verbose_name = _("day figure")
+        verbose_name_plural = _("day figures")
+        indexes = [models.Index(fields=["figure", "day"], name="dayfigure_figure_day_idx"),
+                   models.Index(fields=["figure", "hall", "day"], name="dayfig_fig_hall_day_idx")]
+
+    def __str__(self):
+        return f"{self.day} {self.hall_id} {self.figure} {self.key}"
+
+
+class QueueDayFigure(models.Model):
+    """The queue figures of one day and hall, grouped by business (`business`), hour taken (`hour`) or the rep
+    who called (`rep`): sums, so the averages and shares of any period come out exact."""
+
+    class Figure(models.TextChoices):
+        BUSINESS = "business", _("business")
+        HOUR = "hour", _("hour taken")
+        REP = "rep", _("sales rep")
+
+    day = models.DateField(_("date"))
+    hall = models.ForeignKey("boss.Hall", verbose_name=_("service hall"), on_delete=models.PROTECT, related_name="+")
+    figure = models.CharField(_("figure"), max_length=10, choices=Figure.choices)
+    key = models.CharField(_("key"), max_length=40)
+    tickets = models.BigIntegerField(default=0)
+    served = models.BigIntegerField(default=0)
+    no_shows = models.BigIntegerField(default=0)
+    vip = models.BigIntegerField(default=0)
+    wait_seconds = models.BigIntegerField(default=0)
+    waited = models.BigIntegerField(default=0)        # tickets with a waiting time
+    service_seconds = models.BigIntegerField(default=0)
+    serviced = models.BigIntegerField(default=0)      # tickets with a service time
+
+    class Meta:
+        verbose_name = _("queue day figure")
+        verbose_name_plural = _("queue day figures")
+        indexes = [models.Index(fields=["figure", "day"], name="queuefigure_figure_day_idx"),
+                   models.Index(fields=["figure", "hall", "day"], name="queuefig_fig_hall_day_idx")]
+
+    def __str__(self):
+        return f"{self.day} {self.hall_id} {self.figure} {self.key}"

@@ -27,3 +27,11 @@ def drawers_open_remind(*, now=None) -> int:
 @shared_task(name="reports.tasks.drawers_open_remind")
 def drawers_open_remind_task() -> int:
     return drawers_open_remind()
+
+
+@shared_task(name="reports.tasks.summaries_build")
+def summaries_build_task() -> int:
+    """Nightly: the summary tables of the last days (reports.summaries), each day in its own transaction."""
+    from reports.summaries import summaries_build
+
+    return summaries_build()

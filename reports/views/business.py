@@ -37,12 +37,15 @@ def _report(request, export: str) -> tuple[ReportFilterForm, BusinessReport | No
 
 def chart_data(report: BusinessReport) -> dict:
     """What the screen's charts draw (json_script): labels and values, no codes."""
+    waits = [r for r in report.queue.by_hour if r.avg_wait_minutes is not None]
     return {
         "kinds": {"labels": [r.label for r in report.by_kind], "values": [r.count for r in report.by_kind]},
         "period": {"labels": [r.label for r in report.by_period], "values": [r.count for r in report.by_period]},
         "revenue": [{"name": r.label, "value": float(r.amount)} for r in report.revenue if r.amount > 0],
+        "queue": {"labels": [r.label for r in waits], "values": [float(r.avg_wait_minutes) for r in waits]},
         "titles": {"kinds": _("Business volume by type"), "period": _("Business volume by month") if report.monthly
-                   else _("Business volume by day"), "revenue": _("Revenue by fee type")},
+                   else _("Business volume by day"), "revenue": _("Revenue by fee type"),
+                   "queue": _("Average wait by hour taken (min)")},
     }
 
 
@@ -100,6 +103,8 @@ def business_pdf(request):
         if report.by_kind else None,
         "period": data_uri(line_svg(charts["titles"]["period"], charts["period"]["labels"],
                                     charts["period"]["values"])) if len(report.by_period) > 1 else None,
+        "queue": data_uri(bar_svg(charts["titles"]["queue"], charts["queue"]["labels"], charts["queue"]["values"],
+                                  horizontal=False)) if charts["queue"]["labels"] else None,
         "revenue": data_uri(pie_svg(charts["titles"]["revenue"], [r["name"] for r in charts["revenue"]],
                                     [r["value"] for r in charts["revenue"]])) if charts["revenue"] else None,
     }

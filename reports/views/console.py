@@ -1,10 +1,11 @@
 """The managers' console on the counter home (instead of raw action codes): today's business and cash so
-far, drawers still open, failed work orders, complaints near their time limit, refunds waiting, arrears
-suspensions, each with a link to act; and the rep's own work today in words a rep reads."""
+far, the queue (waiting now, tickets, average wait, no-shows, VIP), drawers still open, failed work orders,
+complaints near their time limit, refunds waiting, arrears suspensions, each with a link to act; and the rep's
+own work today in words a rep reads."""
 
 from datetime import timedelta
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Avg, Count, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from boss.masking import mask_msisdn
 from boss.permissions import actor_spans_halls
 from complaints.models import Complaint
 from customers.models import Line
+from hall.models import Ticket
 from orders.models import Order
 from provisioning.models import WorkOrder
 from reports.models import OpenDrawerReminder
@@ -48,7 +50,14 @@ def console_figures(actor) -> dict:
     arrears = ArrearsCase.objects.filter(closed_at__isnull=True, status=ArrearsCase.Status.SUSPENDED)
     if halls is not None:
         arrears = arrears.filter(account__in=Line.objects.filter(hall_id__in=halls).values("account_id"))
+    queue = scoped(Ticket.objects.filter(day=today)).aggregate(
+        n=Count("id"), waiting=Count("id", filter=Q(state=Ticket.State.WAITING)),
+        no_shows=Count("id", filter=Q(state=Ticket.State.NO_SHOW)), vip=Count("id", filter=Q(vip_level__gt=0)),
+        wait=Avg("wait_seconds"))
     figures = {
+        "queue_tickets": queue["n"] or 0, "queue_waiting": queue["waiting"] or 0,
+        "queue_no_shows": queue["no_shows"] or 0, "queue_vip": queue["vip"] or 0,
+        "queue_wait": round(queue["wait"] / 60, 1) if queue["wait"] is not None else None,
         "orders": orders["n"] or 0, "orders_amount": orders["s"] or 0, "payments": cash["n"] or 0,
         "payments_amount": cash["s"] or 0, "cash": cash["cash"] or 0, "failed_work_orders": failed,
         "complaints_near": near["n"] or 0, "complaints_late": near["late"] or 0, "refunds_waiting": refunds_n,
@@ -74,6 +83,7 @@ def console_panel(request):
         "work_orders": reverse("provisioning:work_order_list") + "?state=failed",
         "complaints": reverse("complaints:complaint_list"), "refunds": reverse("billing:refund_list"),
         "arrears": reverse("billing:arrears_list"),
+        "queue": reverse("hall:statistics") if user.has_perm("hall.view_queue_statistics") else None,
     }
     return Panel(title=_("Today at a glance"), template="reports/_console_panel.html",
                  context={"f": figures, "links": links}, order=5)

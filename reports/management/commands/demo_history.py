@@ -1,9 +1,17 @@
 """manage.py demo_history [--months 6]: months of demo business behind the demo halls (reports/history.py).
-Idempotent; run it after `demo_data`, in its own process (it moves the process's clock)."""
+Then the reports' summary tables of those days. Idempotent; run it after `demo_data`, in its own process (it
+moves the process's clock)."""
 
 import time
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from boss.months import month_add, month_start
+
+
+def first_day_of(months: int):
+    return month_start(month_add(timezone.localdate(), -months))
 
 
 class Command(BaseCommand):
@@ -17,4 +25,8 @@ class Command(BaseCommand):
 
         started = time.monotonic()
         counts = history_generate(months=months)
+        if counts["days"]:
+            from reports.summaries import summaries_build
+
+            counts["summary_rows"] = summaries_build(date_from=first_day_of(months))
         self.stdout.write(f"demo history: {counts} in {time.monotonic() - started:.1f} s")

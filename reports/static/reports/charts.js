@@ -15,11 +15,12 @@
       } else {
         var d = data[name];
         if (!d.labels.length) { el.remove(); return; }
+        var horizontal = name === "kinds";
         option = {title: title, tooltip: {trigger: "axis"}, textStyle: font, grid: {left: 110, right: 20, top: 40, bottom: 40},
-                  xAxis: name === "kinds" ? {type: "value"} : {type: "category", data: d.labels},
-                  yAxis: name === "kinds" ? {type: "category", data: d.labels.slice().reverse()} : {type: "value"},
-                  series: [{type: name === "kinds" ? "bar" : "line",
-                            data: name === "kinds" ? d.values.slice().reverse() : d.values, label: {show: name === "kinds"}}]};
+                  xAxis: horizontal ? {type: "value"} : {type: "category", data: d.labels},
+                  yAxis: horizontal ? {type: "category", data: d.labels.slice().reverse()} : {type: "value"},
+                  series: [{type: name === "period" ? "line" : "bar",
+                            data: horizontal ? d.values.slice().reverse() : d.values, label: {show: name !== "period"}}]};
       }
       window.echarts.init(el, null, {renderer: "svg"}).setOption(option);
     });

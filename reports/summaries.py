@@ -1,0 +1,76 @@
+"""The summary tables (`DayFigure`, `QueueDayFigure`): each business day's report figures, built from the
+orders, payments, ledger and tickets of that day, so a report over months reads a few rows per day and
+hall instead of scanning every order, ledger entry and ticket.
+
+A day is built in one transaction: its old rows are deleted and the new ones written, and its `SummaryDay`
+row (locked first) says it is done. Building a day twice gives the same rows, and two builders of one day
+wait for each other. The nightly beat job `reports.tasks.summaries_build` builds the last days (a few days
+back, so late changes such as an order paid before midnight and completed after it are caught up); the
+reports read a day from the summary only once it has its `SummaryDay`, and every other day (today, a day not
+built yet) from the rows themselves, so the figures are the same either way.
+"""
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from boss.locks import lock
+from reports.models import DayFigure, QueueDayFigure, SummaryDay
+from reports.selectors import (
+    Scope,
+    queue_rows_raw,
+    raw_fees,
+    raw_kinds,
+    raw_methods,
+    raw_reps,
+)
+
+DAYS_BACK = 7   # the nightly job rebuilds this many days before today
+
+
+@transaction.atomic
+def summary_day_build(*, day: date) -> int:
+    """Build (or rebuild) the summary rows of one business day, every hall. Safe to run twice and at once
+    (the day's `SummaryDay` row is locked first). Returns the number of rows written."""
+    SummaryDay.objects.get_or_create(day=day, defaults={"built_at": timezone.now()})
+    lock(SummaryDay.objects.filter(day=day)).get()
+    DayFigure.objects.filter(day=day).delete()
+    QueueDayFigure.objects.filter(day=day).delete()
+    scope = Scope(date_from=day, date_to=day, raw=((day, day),))
+    figures: list[DayFigure] = []
+    for (hall_id, key), (n, amount) in raw_kinds(scope, by_hall=True).items():
+        figures.append(DayFigure(day=day, hall_id=hall_id, figure=DayFigure.Figure.KIND, key=key, count=n,
+                                 amount=amount))
+    for (hall_id, key), (n, amount, seconds, timed) in raw_reps(scope, by_hall=True).items():
+        figures.append(DayFigure(day=day, hall_id=hall_id, figure=DayFigure.Figure.REP, key=str(key), count=n,
+                                 amount=amount, seconds=seconds, timed=timed))
+    for (hall_id, key), (n, amount) in raw_methods(scope, by_hall=True).items():
+        figures.append(DayFigure(day=day, hall_id=hall_id, figure=DayFigure.Figure.METHOD, key=key, count=n,
+                                 amount=amount))
+    for (hall_id, key), (n, amount) in raw_fees(scope, by_hall=True).items():
+        figures.append(DayFigure(day=day, hall_id=hall_id, figure=DayFigure.Figure.FEE, key=key, count=n,
+                                 amount=amount))
+    DayFigure.objects.bulk_create(figures, batch_size=2000)
+    queue: list[QueueDayFigure] = []
+    for figure in QueueDayFigure.Figure:
+        for (hall_id, key), m in queue_rows_raw(scope, figure.value).items():
+            queue.append(QueueDayFigure(day=day, hall_id=hall_id, figure=figure.value, key=str(key), **m))
+    QueueDayFigure.objects.bulk_create(queue, batch_size=2000)
+    SummaryDay.objects.filter(day=day).update(built_at=timezone.now())
+    return len(figures) + len(queue)
+
+
+def summary_days(days: Iterable[date]) -> int:
+    """Build each day in its own transaction (a run stopped half-way leaves whole days only)."""
+    return sum(summary_day_build(day=day) for day in days)
+
+
+def summaries_build(*, today: date | None = None, days_back: int = DAYS_BACK,
+                    date_from: date | None = None) -> int:
+    """The days before today: the last `days_back` ones, or every day from `date_from` on. Today is never
+    summarized (it is still being worked); the reports read it from the rows."""
+    today = today or timezone.localdate()
+    start = date_from or today - timedelta(days=days_back)
+    return summary_days(start + timedelta(days=n) for n in range((today - start).days))
