@@ -29,6 +29,9 @@ class SmsMessage(fsm.ConcurrentTransitionMixin, models.Model):
     template = models.CharField(_("template"), max_length=80)
     msisdn = models.CharField(_("mobile number"), max_length=11, db_index=True)
     body = models.TextField(_("text"))
+    # The text with its secret (a one-time code) masked, for a template with secrets: it replaces `body` as
+    # soon as the message is sent or has failed, so the outbox never keeps a code readable after the send.
+    redacted_body = models.TextField(_("text with the secret masked"), blank=True)
     hall = models.ForeignKey("boss.Hall", verbose_name=_("service hall"), null=True, blank=True,
                              on_delete=models.PROTECT, related_name="sms_messages")
     reference = models.CharField(_("reference"), max_length=60, blank=True, db_index=True)
@@ -62,6 +65,11 @@ class SmsMessage(fsm.ConcurrentTransitionMixin, models.Model):
     # queued -> sending (claimed) -> sent -> delivered / undelivered; back to queued while attempts are left;
     # failed when out of attempts or when a send may have happened and the gateway cannot tell (never twice).
 
+    def redact(self) -> None:
+        """The message is out (or never will be): keep only the text with its secret masked."""
+        if self.redacted_body:
+            self.body, self.redacted_body = self.redacted_body, ""
+
     @fsm.transition(field=state, source=State.QUEUED, target=State.SENDING)
     def claim(self, *, worker: str, lease_until) -> None:
         self.claimed_by, self.lease_until = worker, lease_until
@@ -70,6 +78,7 @@ class SmsMessage(fsm.ConcurrentTransitionMixin, models.Model):
     @fsm.transition(field=state, source=[State.SENDING, State.QUEUED], target=State.SENT)
     def mark_sent(self, *, gateway_id: str, when) -> None:
         self.gateway_id, self.sent_at, self.lease_until, self.last_error = gateway_id[:80], when, None, ""
+        self.redact()
 
     @fsm.transition(field=state, source=State.SENDING, target=State.QUEUED)
     def requeue(self, *, error: str, run_after=None) -> None:
@@ -80,6 +89,7 @@ class SmsMessage(fsm.ConcurrentTransitionMixin, models.Model):
     @fsm.transition(field=state, source=[State.SENDING, State.QUEUED], target=State.FAILED)
     def fail(self, *, error: str) -> None:
         self.last_error, self.lease_until, self.claimed_by = error[:300], None, ""
+        self.redact()
 
     @fsm.transition(field=state, source=State.SENT, target=State.DELIVERED)
     def delivered(self, *, when) -> None:

@@ -52,10 +52,12 @@ def notification_queue(*, template: str, msisdn: str, params: dict, key: str, ha
         raise NotificationNumberError()
     if not key or len(key) > 120:
         raise ValueError("a notification needs a key of at most 120 characters")
-    body = sms_template_get(template).render(params)
+    sms_template = sms_template_get(template)
+    body, redacted = sms_template.render(params), sms_template.render_redacted(params)
     # INSERT ... ON CONFLICT DO NOTHING: a repeated key neither raises nor breaks the caller's transaction.
     SmsMessage.objects.bulk_create(
-        [SmsMessage(key=key, template=template, msisdn=msisdn, body=body, hall=hall, reference=reference[:60],
+        [SmsMessage(key=key, template=template, msisdn=msisdn, body=body, redacted_body=redacted, hall=hall,
+                    reference=reference[:60],
                     max_attempts=settings.BOSS_SMS_MAX_ATTEMPTS)],
         ignore_conflicts=True)
     message = SmsMessage.objects.get(key=key)
@@ -109,7 +111,8 @@ def _sent(*, message: SmsMessage, gateway_id: str, delivered: bool | None) -> Sm
         msg.delivered(when=now)
     elif delivered is False:
         msg.undelivered(when=now)
-    msg.save(update_fields=["state", "gateway_id", "sent_at", "lease_until", "last_error", "delivered_at"])
+    msg.save(update_fields=["state", "gateway_id", "sent_at", "lease_until", "last_error", "delivered_at", "body",
+                            "redacted_body"])
     log.info("SMS %s sent (attempt %s)", msg.pk, msg.attempts)
     return msg
 
@@ -124,7 +127,8 @@ def _attempt_failed(*, message: SmsMessage, error: str, worker: str, may_retry: 
     else:
         msg.fail(error=error if may_retry else f"{error}; not sent again (the gateway cannot tell a repeat)")
         log.warning("SMS %s failed after %s attempts", msg.pk, msg.attempts)
-    msg.save(update_fields=["state", "last_error", "lease_until", "claimed_by", "run_after"])
+    msg.save(update_fields=["state", "last_error", "lease_until", "claimed_by", "run_after", "body",
+                            "redacted_body"])
     return msg
 
 
@@ -141,7 +145,8 @@ def notifications_sweep(*, now=None) -> int:
                 msg.requeue(error=msg.last_error or "lease expired")
             else:
                 msg.fail(error="the worker stopped during the send; not sent again")
-        SmsMessage.objects.bulk_update(rows, ["state", "lease_until", "claimed_by", "last_error"])
+        SmsMessage.objects.bulk_update(rows, ["state", "lease_until", "claimed_by", "last_error", "body",
+                                              "redacted_body"])
     return len(rows)
 
 

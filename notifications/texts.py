@@ -13,6 +13,7 @@ from django.conf import settings
 from django.utils import translation
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+SECRET_MASK = "******"
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,9 @@ class SmsTemplate:
     code: str      # "<app>.<event>", stable: the outbox stores it
     label: str     # what the screens call it (lazy translation)
     text: str      # lazy translation with %(name)s placeholders
+    # Placeholders that must not stay readable in the outbox once the message is out (a one-time code): the
+    # outbox keeps the text with these masked after the send (notifications.models.SmsMessage.redacted_body).
+    secret: tuple[str, ...] = ()
 
     @property
     def placeholders(self) -> frozenset[str]:
@@ -32,6 +36,13 @@ class SmsTemplate:
             raise ValueError(f"SMS template {self.code} needs {sorted(missing)}")
         with translation.override(settings.BOSS_SMS_LANGUAGE):
             return str(self.text) % {k: str(v) for k, v in params.items()}
+
+    def render_redacted(self, params: dict) -> str:
+        """The text with the secret placeholders masked ("" when the template has none): what the outbox
+        keeps after sending."""
+        if not self.secret:
+            return ""
+        return self.render({**params, **{name: SECRET_MASK for name in self.secret}})
 
 
 @cache

@@ -201,3 +201,70 @@ def test_screens_mask_the_number_and_answer_to_their_permission(client, make_sta
     assert "139****0003" in html and "13912340003" not in html and "已送达" in html
     page = client.get(reverse("notifications:simulated_list"))
     assert page.status_code == 200 and "这是甲营业厅发送的测试短信" in page.content.decode()
+
+
+# ---- secrets (a one-time code) are not kept readable once the message is out -------------------------------
+
+@pytest.fixture
+def secret_template(monkeypatch):
+    from notifications.texts import SmsTemplate, sms_templates
+
+    template = SmsTemplate("notifications.secret_test", "secret test", "Your code is %(code)s (%(minutes)s min).",
+                           secret=("code",))
+    monkeypatch.setitem(sms_templates(), template.code, template)
+    return template
+
+
+def _queue_secret(key="secret:1"):
+    return notification_queue(template="notifications.secret_test", msisdn=NUMBER,
+                              params={"code": "735190", "minutes": 5}, key=key)
+
+
+def test_a_secret_is_sent_in_clear_and_then_kept_only_masked(sms_gateway, secret_template):
+    msg = _queue_secret()
+    assert msg.body == "Your code is 735190 (5 min)."          # the worker needs it to send
+    assert msg.redacted_body == "Your code is ****** (5 min)."
+    assert notifications_run() == 1
+    assert SimulatedSms.objects.get(key=msg.key).body == "Your code is 735190 (5 min)."   # the phone has it
+    msg.refresh_from_db()
+    assert msg.state == SmsMessage.State.DELIVERED
+    assert msg.body == "Your code is ****** (5 min)." and msg.redacted_body == ""
+    assert not SmsMessage.objects.filter(body__contains="735190").exists()
+    assert not SmsMessage.objects.filter(redacted_body__contains="735190").exists()
+
+
+def test_a_secret_that_could_not_be_sent_is_masked_when_it_fails(sms_gateway, secret_template, settings):
+    settings.BOSS_SMS_MAX_ATTEMPTS = 1
+    sms_gateway.configure(failure_rate=1.0)
+    msg = _queue_secret()
+    notifications_run()
+    msg.refresh_from_db()
+    assert msg.state == SmsMessage.State.FAILED
+    assert "735190" not in msg.body and "******" in msg.body
+
+
+def test_a_secret_whose_worker_died_is_masked_when_the_sweep_fails_it(secret_template, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from notifications.backends import get_sender
+
+    settings.BOSS_SMS_BACKEND, settings.BOSS_SMS_BACKEND_OPTIONS = f"{__name__}._NonIdempotentSender", {}
+    get_sender.cache_clear()
+    try:
+        msg = _queue_secret()
+        notifications_claim(worker="dead")
+        assert notifications_sweep(now=timezone.now() + timedelta(hours=1)) == 1
+    finally:
+        get_sender.cache_clear()
+    msg.refresh_from_db()
+    assert msg.state == SmsMessage.State.FAILED and "735190" not in msg.body
+
+
+def test_a_text_without_secrets_is_kept_as_sent(sms_gateway):
+    msg = _queue()
+    assert msg.redacted_body == ""
+    notifications_run()
+    msg.refresh_from_db()
+    assert msg.body == "这是甲营业厅发送的测试短信，无需回复。"

@@ -194,6 +194,23 @@ def test_simulated_gateway_shows_the_code_in_development(client, mine):
     assert "simulated-sms" in page and sms_code(mine.msisdn) in page
 
 
+def test_the_outbox_keeps_no_code_once_it_is_sent(client, mine):
+    """The outbox row holds the code only while it waits to be sent; afterwards its text is masked (and the
+    sign-in still works with the code the phone received)."""
+    import re
+
+    from notifications.services import notifications_run
+
+    start(client, mine.msisdn)
+    notifications_run()
+    code = sms_code(mine.msisdn)          # from the phone (the simulated gateway)
+    row = SmsMessage.objects.get(template="portal.signin_code")
+    assert row.state == SmsMessage.State.DELIVERED
+    assert code not in row.body and code not in row.redacted_body
+    assert not re.search(r"\d{6}", row.body) and "******" in row.body
+    assert client.post(CODE, {"code": code}).status_code == 302
+
+
 def test_resend_waits_and_retires_the_first_code(client, mine):
     start(client, mine.msisdn)
     first = sms_code(mine.msisdn)
