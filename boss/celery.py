@@ -101,3 +101,8 @@ app.conf.beat_schedule["vpmn-archive"] = {
     "task": "groups.tasks.vpmn_archive_build", "schedule": crontab(day_of_month=25, hour=1, minute=0)}
 app.conf.beat_schedule["group-sms-documents"] = {
     "task": "groups.tasks.group_sms_documents_build", "schedule": crontab(day_of_week=1, hour=1, minute=15)}
+
+# Portal: expired sign-in codes, failures past the lockout window, dead customer API tokens and expired
+# sessions are deleted every hour (portal/services/cleanup.py).
+app.conf.beat_schedule["portal-records-prune"] = {
+    "task": "portal.tasks.portal_records_prune", "schedule": crontab(minute=25)}
