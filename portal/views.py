@@ -285,7 +285,7 @@ def plan_cancel_view(request, line_id: int):
     if not form.is_valid():
         return redirect("portal:plan", line_id=line.pk)
     try:
-        actions.portal_plan_change_cancel(customer=request.customer, line=line,
+        actions.portal_plan_change_cancel(customer=request.customer, line=line, agreed=form.cleaned_data["agreed"],
                                           key=form.cleaned_data["idempotency_key"])
     except DomainError as exc:
         return _render(request, "portal/done.html", {"title": _("Not done"), "message": exc.message, "line": line},

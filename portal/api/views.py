@@ -1,16 +1,26 @@
 """The portal's API for a future mobile app: the same two-step sign-in as the screens, then the customer's own
-lines, bills and payments, each looked up through the token's customer (another customer's id is a 404)."""
+lines, bills and payments, and the customer's actions (recharge, plan change, report loss / unlock, call
+forwarding, complaints), each looked up through the token's customer (another customer's id is a 404) and done
+by the same services as the portal's screens."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from boss.api.idempotency import idempotency_parameter
 from boss.api.schema import MONEY_FIELD, error_responses
+from boss.errors import InvalidInputError
+from boss.idempotency import new_key
+from catalog.models import Plan
+from catalog.selectors import plan_list
+from customers.models import ForwardWhen
+from orders.services.plan_change import plan_change_effective_on, plan_change_pending
 from portal import selectors
 from portal.api.auth import CustomerTokenAuthentication, IsCustomer
-from portal.services import signin, tokens
+from portal.services import actions, signin, tokens
 
 
 def _ip(request):
@@ -131,3 +141,260 @@ class PaymentsApi(APIView):
     def get(self, request, line_id: int):
         line = selectors.customer_line(request.auth.customer, line_id)
         return Response(self.OutputSerializer(selectors.line_payments(line), many=True).data)
+
+
+# --------------------------------------------------------------------------------------------------
+# The customer's actions (the same services as the portal's screens: portal.services.actions). Each runs
+# once per Idempotency-Key (the customer's own keys); a recharge moves money and needs one, the others
+# accept one. Each line is looked up through the token's customer: another customer's line is a 404.
+# --------------------------------------------------------------------------------------------------
+
+
+def _idempotency_key(request, *, required: bool) -> str | None:
+    """The request's Idempotency-Key; without one a request that moves no money runs as it is (a fresh key),
+    one that moves money is refused (idempotency_key_missing) by the service."""
+    key = request.headers.get("Idempotency-Key")
+    return key if key or required else new_key()
+
+
+def _answer(result) -> Response:
+    return Response(result.body, status=result.status_code)
+
+
+class _CustomerApi(APIView):
+    authentication_classes = [CustomerTokenAuthentication]
+    permission_classes = [IsCustomer]
+
+    def line(self, request, line_id: int):
+        return selectors.customer_line(request.auth.customer, line_id)
+
+    def valid(self, request, serializer_class) -> dict:
+        data = serializer_class(data=request.data)
+        data.is_valid(raise_exception=True)
+        return dict(data.validated_data)
+
+
+class AgreementInput(serializers.Serializer):
+    agreement_signed = serializers.BooleanField(
+        default=False, help_text="must be true: the customer accepted the terms shown (the counter's signed "
+                                 "agreement)")
+
+    def validate_agreement_signed(self, value: bool) -> bool:
+        if not value:   # refused here, with the web's words (the counter's would ask to print and sign)
+            raise serializers.ValidationError(_("Read the terms and agree to them first."))
+        return value
+
+
+class OrderDone(serializers.Serializer):
+    order = serializers.CharField(help_text="the order's reference")
+
+
+class RechargeApi(_CustomerApi):
+    """`POST /api/v1/portal/lines/{id}/recharge` (Idempotency-Key required): recharge the line's account with
+    a recharge card (used once). Wrong PINs count per customer and lock recharging like the sign-in (429)."""
+
+    class InputSerializer(serializers.Serializer):
+        serial = serializers.CharField(max_length=30)
+        pin = serializers.CharField(max_length=30)
+
+    class OutputSerializer(serializers.Serializer):
+        payment = serializers.IntegerField()
+        amount = serializers.DecimalField(**MONEY_FIELD)
+
+    @extend_schema(request=InputSerializer, responses={201: OutputSerializer},
+                   parameters=[idempotency_parameter(required=True)])
+    def post(self, request, line_id: int):
+        line = self.line(request, line_id)
+        data = self.valid(request, self.InputSerializer)
+        return _answer(actions.portal_recharge(customer=request.auth.customer, line=line, serial=data["serial"],
+                                               pin=data["pin"], key=_idempotency_key(request, required=True)))
+
+
+class PlansApi(_CustomerApi):
+    """`GET /api/v1/portal/lines/{id}/plans`: the main plans the line may change to from the first of next
+    month (the current one left out), and the change already agreed, if any."""
+
+    class PlanOutput(serializers.Serializer):
+        code = serializers.CharField()
+        name = serializers.CharField()
+        monthly_fee = serializers.DecimalField(**MONEY_FIELD)
+
+    class OutputSerializer(serializers.Serializer):
+        effective_on = serializers.DateField()
+        current = serializers.CharField()
+        pending = serializers.CharField(allow_null=True, help_text="the plan already agreed for next month")
+        plans = serializers.ListField(child=serializers.DictField())
+
+    @extend_schema(responses={200: OutputSerializer})
+    def get(self, request, line_id: int):
+        line = self.line(request, line_id)
+        effective = plan_change_effective_on(immediate=False)
+        plans = [p for p in plan_list(on_date=effective, on_sale_only=True, kind=Plan.Kind.MAIN)
+                 if p.pk != line.plan_id]
+        pending = plan_change_pending(line)
+        return Response({"effective_on": effective, "current": line.plan.name,
+                         "pending": pending.new_plan.name if pending else None,
+                         "plans": self.PlanOutput(plans, many=True).data})
+
+
+class PlanChangeApi(_CustomerApi):
+    """`POST /api/v1/portal/lines/{id}/plan-change`: change the plan from the first of next month (the
+    counter's plan change and its refusals; a change with a fee is refused: it is paid at a hall)."""
+
+    class InputSerializer(AgreementInput):
+        plan = serializers.CharField(max_length=30, help_text="a plan code from GET …/plans")
+
+    class OutputSerializer(OrderDone):
+        plan = serializers.CharField()
+        effective_on = serializers.DateField()
+
+    @extend_schema(request=InputSerializer, responses={201: OutputSerializer},
+                   parameters=[idempotency_parameter(required=False)])
+    def post(self, request, line_id: int):
+        line = self.line(request, line_id)
+        data = self.valid(request, self.InputSerializer)
+        return _answer(actions.portal_plan_change(customer=request.auth.customer, line=line, plan=data["plan"],
+                                                  agreed=data["agreement_signed"],
+                                                  key=_idempotency_key(request, required=False)))
+
+
+class PlanChangeCancelApi(_CustomerApi):
+    """`POST /api/v1/portal/lines/{id}/plan-change/cancel`: withdraw the change agreed for next month."""
+
+    @extend_schema(request=AgreementInput, responses={201: OrderDone},
+                   parameters=[idempotency_parameter(required=False)])
+    def post(self, request, line_id: int):
+        line = self.line(request, line_id)
+        data = self.valid(request, AgreementInput)
+        return _answer(actions.portal_plan_change_cancel(customer=request.auth.customer, line=line,
+                                                         agreed=data["agreement_signed"],
+                                                         key=_idempotency_key(request, required=False)))
+
+
+class _LossApi(_CustomerApi):
+    unlock = False
+
+    @extend_schema(request=AgreementInput, responses={201: OrderDone},
+                   parameters=[idempotency_parameter(required=False)])
+    def post(self, request, line_id: int):
+        line = self.line(request, line_id)
+        data = self.valid(request, AgreementInput)
+        return _answer(actions.portal_loss(customer=request.auth.customer, line=line, unlock=self.unlock,
+                                           agreed=data["agreement_signed"],
+                                           key=_idempotency_key(request, required=False)))
+
+
+class ReportLossApi(_LossApi):
+    """`POST /api/v1/portal/lines/{id}/report-loss`: report the line lost (the network suspends it)."""
+
+
+class UnlockApi(_LossApi):
+    """`POST /api/v1/portal/lines/{id}/unlock`: unlock a line reported lost."""
+
+    unlock = True
+
+
+class ForwardingApi(_CustomerApi):
+    """`GET /api/v1/portal/lines/{id}/forwarding`: whether call forwarding is offered and on (to, when).
+    `POST`: start it, or re-set its number and condition while it is on (the counter's feature change; a start
+    with a fee is refused: it is paid at a hall)."""
+
+    class OutputSerializer(serializers.Serializer):
+        offered = serializers.BooleanField()
+        on = serializers.BooleanField()
+        forward_to = serializers.CharField(allow_blank=True)
+        forward_when = serializers.CharField(allow_blank=True, help_text="always | busy | no_answer | unreachable")
+        forward_when_label = serializers.CharField(allow_blank=True)
+
+    class InputSerializer(AgreementInput):
+        forward_to = serializers.CharField(max_length=20)
+        forward_when = serializers.ChoiceField(choices=ForwardWhen.values,
+                                               help_text="always | busy | no_answer | unreachable")
+
+    @extend_schema(responses={200: OutputSerializer})
+    def get(self, request, line_id: int):
+        state = actions.forwarding_state(self.line(request, line_id))
+        settings = (state.held.settings or {}) if state.held else {}
+        when = settings.get("when", "")
+        return Response({"offered": state.feature is not None or state.held is not None, "on": state.held is not None,
+                         "forward_to": settings.get("to", ""), "forward_when": when,
+                         "forward_when_label": str(ForwardWhen(when).label) if when in ForwardWhen.values else ""})
+
+    @extend_schema(request=InputSerializer, responses={201: OrderDone},
+                   parameters=[idempotency_parameter(required=False)])
+    def post(self, request, line_id: int):
+        line = self.line(request, line_id)
+        data = self.valid(request, self.InputSerializer)
+        return _answer(actions.portal_forwarding_set(customer=request.auth.customer, line=line,
+                                                     forward_to=data["forward_to"], forward_when=data["forward_when"],
+                                                     agreed=data["agreement_signed"],
+                                                     key=_idempotency_key(request, required=False)))
+
+
+class ForwardingStopApi(_CustomerApi):
+    """`POST /api/v1/portal/lines/{id}/forwarding/stop`: stop call forwarding."""
+
+    @extend_schema(request=AgreementInput, responses={201: OrderDone},
+                   parameters=[idempotency_parameter(required=False)])
+    def post(self, request, line_id: int):
+        line = self.line(request, line_id)
+        data = self.valid(request, AgreementInput)
+        return _answer(actions.portal_forwarding_stop(customer=request.auth.customer, line=line,
+                                                      agreed=data["agreement_signed"],
+                                                      key=_idempotency_key(request, required=False)))
+
+
+class ComplaintCategoriesApi(_CustomerApi):
+    """`GET /api/v1/portal/complaint-categories`: what a complaint or suggestion may be about."""
+
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        name = serializers.CharField()
+
+    @extend_schema(responses={200: OutputSerializer(many=True)})
+    def get(self, request):
+        return Response(self.OutputSerializer(actions.portal_complaint_categories(), many=True).data)
+
+
+class ComplaintsApi(_CustomerApi):
+    """`GET /api/v1/portal/complaints`: the customer's complaints with their status and the answer.
+    `POST`: file a complaint or a suggestion (a work order by the web channel, into the complaint queue)."""
+
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        number = serializers.CharField()
+        category = serializers.CharField(source="category.name")
+        status = serializers.CharField()
+        status_label = serializers.CharField(source="get_status_display")
+        received_at = serializers.DateTimeField()
+        answer_due_at = serializers.DateTimeField(allow_null=True)
+        description = serializers.CharField()
+        answer = serializers.CharField(allow_blank=True, allow_null=True)
+
+    class InputSerializer(serializers.Serializer):
+        line = serializers.IntegerField(min_value=1, max_value=2**62, required=False,
+                                        help_text="one of the customer's lines; the signed-in line by default")
+        category = serializers.IntegerField(min_value=1, max_value=2**62,
+                                            help_text="an id from GET /api/v1/portal/complaint-categories")
+        description = serializers.CharField(max_length=2000)
+
+    class CreatedSerializer(serializers.Serializer):
+        complaint = serializers.IntegerField()
+        number = serializers.CharField()
+
+    @extend_schema(responses={200: OutputSerializer(many=True)})
+    def get(self, request):
+        return Response(self.OutputSerializer(selectors.customer_complaints(request.auth.customer)[:30],
+                                              many=True).data)
+
+    @extend_schema(request=InputSerializer, responses={201: CreatedSerializer},
+                   parameters=[idempotency_parameter(required=False)])
+    def post(self, request):
+        data = self.valid(request, self.InputSerializer)
+        line = self.line(request, data.get("line") or request.auth.line_id)
+        category = actions.portal_complaint_categories().filter(pk=data["category"]).first()
+        if category is None:
+            raise InvalidInputError(_("Choose one of the topics offered."), field="category")
+        return _answer(actions.portal_complaint(customer=request.auth.customer, line=line, category=category,
+                                                description=data["description"],
+                                                key=_idempotency_key(request, required=False)))

@@ -35,8 +35,10 @@ from portal.services.channel import web_actor
 from portal.services.signin import _keyed
 
 
-def _key(customer: Customer, key: str) -> str:
-    return f"portal:{customer.pk}:{(key or '').strip()[:200]}"
+def _key(customer: Customer, key: str | None) -> str:
+    """The customer's own key space; no key stays no key (the idempotency service refuses it)."""
+    key = (key or "").strip()
+    return f"portal:{customer.pk}:{key[:200]}" if key else ""
 
 
 def _actor(line: Line):
@@ -100,15 +102,16 @@ def portal_plan_change(*, customer: Customer, line: Line, plan: str, agreed: boo
                       params={"line": line.pk, "plan": plan, "agreed": bool(agreed)}, run=run)
 
 
-def portal_plan_change_cancel(*, customer: Customer, line: Line, key: str) -> IdempotentResult:
+def portal_plan_change_cancel(*, customer: Customer, line: Line, key: str, agreed: bool = True) -> IdempotentResult:
+    """Withdraw the plan change agreed for next month (the counter's service and its refusals)."""
     actor = _actor(line)
 
     def run():
-        order = line_plan_change_cancel(actor=actor, line=line, agreement_signed=True)
+        order = line_plan_change_cancel(actor=actor, line=line, agreement_signed=agreed)
         return 201, {"order": order.reference}
 
     return idempotent(actor=actor, key=_key(customer, key), scope="portal.plan_change_cancel",
-                      params={"line": line.pk}, run=run)
+                      params={"line": line.pk, "agreed": bool(agreed)}, run=run)
 
 
 def portal_loss(*, customer: Customer, line: Line, agreed: bool, key: str, unlock: bool) -> IdempotentResult:
