@@ -17,6 +17,7 @@ from django_tables2 import SingleTableView
 
 from boss.errors import DomainError
 from boss.forms import form_add_domain_error
+from boss.pdf import pdf_response, render_pdf
 from boss.permissions import approver_authenticate, get_for_actor
 from customers.selectors import customer_get_for_actor
 from groups.memberlist import member_rows_from_file, member_rows_from_text
@@ -122,6 +123,28 @@ def vpmn_import_file(request, pk):
     response = HttpResponse(application.import_file, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{application.number}-import.csv"'
     return response
+
+
+@never_cache
+@login_required
+@permission_required("groups.view_vpmnapplication", raise_exception=True)
+def vpmn_agreement_pdf(request, pk):
+    """The VPMN agreement with the member list (Chinese), for the group's seal and the store manager's signature;
+    before the signature it says it is not signed yet."""
+    from catalog.models import Discount
+    from customers.models import CustomerIdentity
+    from groups.services.vpmn import VPMN_DISCOUNT_CODE
+
+    application = _application(request, pk)
+    group = GroupCustomer.objects.select_related("customer").get(pk=application.group_id)
+    pdf = render_pdf("groups/pdf/vpmn_agreement.html", {
+        "application": application, "group": group,
+        "identity": CustomerIdentity.objects.filter(pk=group.customer.identity_id).first(),
+        "candidates": list(application.candidates.order_by("id")),
+        "discount": Discount.objects.filter(code=VPMN_DISCOUNT_CODE).first(),
+        "documents": [VpmnApplication.Document(d).label for d in application.documents_checked
+                      if d in VpmnApplication.Document.values]})
+    return pdf_response(pdf, f"{application.number}-agreement.pdf")
 
 
 class VpmnApplicationForm(forms.Form):

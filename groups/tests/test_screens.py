@@ -27,6 +27,7 @@ def application(counter_rep, group, own_lines):
 def test_permission_matrix(client, make_staff, application, role):
     client.force_login(make_staff(role))
     pages = {reverse("groups:vpmn_list"): VIEW, reverse("groups:vpmn_detail", args=[application.pk]): VIEW,
+             reverse("groups:vpmn_agreement_pdf", args=[application.pk]): VIEW,
              reverse("groups:vpmn_import_file", args=[application.pk]): ISSUE}
     for url, allowed in pages.items():
         assert client.get(url).status_code == (200 if role in allowed else 403), (role, url)
@@ -99,3 +100,42 @@ def test_the_designated_counter_accepts_a_vpmn_application_typed_or_uploaded(cli
     app = VpmnApplication.objects.get()
     assert done.status_code == 302 and done["Location"] == reverse("groups:vpmn_detail", args=[app.pk])
     assert app.candidates.count() == 4 and app.candidates.get(msisdn=private_line.msisdn).owner_consent
+
+
+
+def _printed(client, url) -> str:
+    """GET a PDF view: the answer is a PDF, and the text is the HTML it was rendered from."""
+    from unittest import mock
+
+    from boss.pdf import render_pdf
+
+    seen = []
+
+    def spy(template, context):
+        from django.template.loader import render_to_string
+
+        seen.append(render_to_string(template, context))
+        return render_pdf(template, context)
+
+    with mock.patch("groups.views.render_pdf", spy):
+        response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    return seen[0]
+
+
+def test_the_vpmn_agreement_prints_in_chinese_with_the_member_list(client, counter_rep, store_manager, application,
+                                                                    own_lines):
+    from groups.services import vpmn_application_sign
+
+    client.force_login(counter_rep)
+    url = reverse("groups:vpmn_agreement_pdf", args=[application.pk])
+    assert url in client.get(reverse("groups:vpmn_detail", args=[application.pk])).content.decode()
+    text = _printed(client, url)
+    assert "集团VPMN业务协议" in text and application.number in text and application.group.customer.name in text
+    assert own_lines[0].msisdn in text and "尚未外呼" in text and "店长尚未签署" in text
+    assert "当月月底终止" in text and "待大客户室分配" in text and "优惠 20%" in text
+    vpmn_callout_record(actor=counter_rep, application=application, msisdn=own_lines[0].msisdn, result="confirmed")
+    vpmn_application_sign(actor=counter_rep, application=application, approver=store_manager)
+    text = _printed(client, url)
+    assert "确认加入" in text and "店长尚未签署" not in text and f"店长签署：{store_manager.display_name}" in text
