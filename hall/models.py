@@ -39,6 +39,8 @@ class HallDevice(TimeStampedModel):
     name = models.CharField(_("name"), max_length=60)
     token = models.CharField(_("secret address"), max_length=64, unique=True)
     active = models.BooleanField(_("active"), default=True)
+    # The last call of the device API (at most one write a minute), so the store manager sees a machine gone quiet.
+    last_seen_at = models.DateTimeField(_("last seen by the device API"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("hall device")
@@ -95,6 +97,11 @@ class Ticket(TimeStampedModel):
     wait_seconds = models.PositiveIntegerField(_("waiting time (s)"), null=True, blank=True)
     service_seconds = models.PositiveIntegerField(_("service time (s)"), null=True, blank=True)
     orders = models.ManyToManyField("orders.Order", verbose_name=_("orders"), blank=True, related_name="tickets")
+    # The machine that printed it and, through the device API, the machine's Idempotency-Key: a repeated
+    # request (a lost answer) returns this ticket instead of printing a second one.
+    device = models.ForeignKey(HallDevice, verbose_name=_("ticket machine"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="tickets")
+    request_key = models.CharField(_("device request key"), max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("queue ticket")
@@ -106,6 +113,8 @@ class Ticket(TimeStampedModel):
         ]
         constraints = [
             models.UniqueConstraint(fields=["hall", "day", "number"], name="ticket_number_unique_per_day"),
+            models.UniqueConstraint(fields=["device", "request_key"], condition=~Q(request_key=""),
+                                    name="ticket_device_request_once"),
             # Only a ticket still waiting, or one that lapsed waiting (no-show at closing), was never called.
             models.CheckConstraint(condition=Q(state__in=["waiting", "no_show"]) | Q(called_at__isnull=False),
                                    name="ticket_called_has_time"),

@@ -8,12 +8,13 @@ so one ticket is never called twice.
 
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from boss.audit import audit_record
+from boss.errors import IdempotencyKeyReusedError, InvalidInputError
 from boss.locks import lock
 from boss.models import Staff
 from boss.tariffs import tariff
@@ -50,13 +51,30 @@ def _vip_recognised(msisdn: str):
     return line.customer, max(level or 1 for level in levels)
 
 
-def ticket_take(*, device: HallDevice, business: str, msisdn: str = "") -> Ticket:
-    """A customer takes a ticket at the hall's machine. The mobile number, if typed, only serves to
-    recognise a big customer; it is not kept."""
+def ticket_take(*, device: HallDevice, business: str, msisdn: str = "", request_key: str = "") -> Ticket:
+    """A customer takes a ticket at the hall's machine (see ticket_take_request)."""
+    return ticket_take_request(device=device, business=business, msisdn=msisdn, request_key=request_key)[0]
+
+
+def ticket_take_request(*, device: HallDevice, business: str, msisdn: str = "",
+                        request_key: str = "") -> tuple[Ticket, bool]:
+    """A customer takes a ticket at the hall's machine; returns (ticket, replayed). The mobile number, if
+    typed, only serves to recognise a big customer; it is not kept.
+
+    `request_key` (the device API's Idempotency-Key): the same key again returns the ticket it printed
+    (a machine that lost the answer does not print a second number); the same key for another business is
+    refused (IdempotencyKeyReusedError). Requests for one hall, day and business wait on the same sequence row,
+    so a repeat is seen after the lock. Raises TicketMachineUnknownError, VipNotRecognisedError,
+    MobileNumberInvalidError, InvalidInputError (a bad key)."""
     if not device.active or device.kind != HallDevice.Kind.TICKET_MACHINE:
         raise TicketMachineUnknownError()
     if business not in Business.values:
         raise TicketMachineUnknownError()
+    request_key = (request_key or "").strip()
+    if len(request_key) > 64 or not request_key.isprintable():
+        raise InvalidInputError(_("The request key is not valid."), field="idempotency_key")
+    if request_key and (first := _ticket_of_request(device, request_key, business)) is not None:
+        return first, True
     msisdn = (msisdn or "").strip()
     customer, level = _vip_recognised(msisdn) if msisdn else (None, 0)
     if business == Business.VIP and customer is None:
@@ -64,14 +82,29 @@ def ticket_take(*, device: HallDevice, business: str, msisdn: str = "") -> Ticke
     now = timezone.now()
     day = timezone.localdate(now)
     prefix = PREFIX[Business(business)]
-    with transaction.atomic():
-        TicketSequence.objects.get_or_create(hall=device.hall, day=day, prefix=prefix)
-        sequence = lock(TicketSequence.objects.filter(hall=device.hall, day=day, prefix=prefix)).get()
-        sequence.last += 1
-        sequence.save(update_fields=["last"])
-        return Ticket.objects.create(
-            hall=device.hall, day=day, number=f"{prefix}{sequence.last:03d}", business=business,
-            customer=customer, vip_level=level, taken_at=now)
+    try:
+        with transaction.atomic():
+            TicketSequence.objects.get_or_create(hall=device.hall, day=day, prefix=prefix)
+            sequence = lock(TicketSequence.objects.filter(hall=device.hall, day=day, prefix=prefix)).get()
+            if request_key and (first := _ticket_of_request(device, request_key, business)) is not None:
+                return first, True   # the same request, committed while this one waited for the lock
+            sequence.last += 1
+            sequence.save(update_fields=["last"])
+            return Ticket.objects.create(
+                hall=device.hall, day=day, number=f"{prefix}{sequence.last:03d}", business=business,
+                customer=customer, vip_level=level, taken_at=now, device=device, request_key=request_key), False
+    except IntegrityError:
+        # The key taken meanwhile by a request for another business (another sequence row): refused.
+        if request_key and Ticket.objects.filter(device=device, request_key=request_key).exists():
+            raise IdempotencyKeyReusedError() from None
+        raise
+
+
+def _ticket_of_request(device: HallDevice, request_key: str, business: str) -> Ticket | None:
+    ticket = Ticket.objects.filter(device=device, request_key=request_key).first()
+    if ticket is not None and ticket.business != business:
+        raise IdempotencyKeyReusedError()
+    return ticket
 
 
 def ticket_people_ahead(ticket: Ticket) -> int:

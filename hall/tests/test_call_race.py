@@ -34,3 +34,15 @@ def test_machines_giving_tickets_at_once_never_give_a_number_twice(machine):
     outcomes, errors = run_concurrently(6, lambda i: ticket_take(device=machine, business=Business.PAYMENT))
     assert not errors
     assert sorted(t.number for t in outcomes) == [f"B00{i}" for i in range(1, 7)]
+
+
+def test_a_machine_repeating_a_request_at_once_gets_one_ticket(machine):
+    """The device API's Idempotency-Key: the same request sent twice at the same moment (a retry racing the
+    first) prints one number; both answers are that ticket."""
+    from hall.services.tickets import ticket_take_request
+
+    outcomes, errors = run_concurrently(2, lambda i: ticket_take_request(device=machine, business=Business.COUNTER,
+                                                                         request_key="retry-1"))
+    assert not errors
+    assert len({t.pk for t, _replayed in outcomes}) == 1 and sorted(r for _t, r in outcomes) == [False, True]
+    assert Ticket.objects.count() == 1 and Ticket.objects.get().number == "A001"

@@ -134,7 +134,13 @@ def test_the_store_manager_adds_and_switches_off_a_device(client, make_staff):
     client.force_login(make_staff("store_manager", username="store_a"))
     client.post(reverse("hall:device_add"), {"kind": HallDevice.Kind.DISPLAY})
     device = HallDevice.objects.get()
-    assert len(device.token) >= 40 and device.token in client.get(reverse("hall:device_list")).content.decode()
+    page = client.get(reverse("hall:device_list")).content.decode()
+    assert len(device.token) >= 40 and device.token in page and "设备接口最近访问" in page
+    # The device API's calls show when the device was last heard of.
+    assert client.get("/api/v1/hall/device", HTTP_AUTHORIZATION=f"Device {device.token}").status_code == 200
+    device.refresh_from_db()
+    assert timezone.localtime(device.last_seen_at).strftime("%Y-%m-%d %H:%M") in client.get(
+        reverse("hall:device_list")).content.decode()
     client.post(reverse("hall:device_revoke", args=[device.pk]))
     assert client.get(reverse("hall:display", args=[device.token])).status_code == 404
 
