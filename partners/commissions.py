@@ -1,7 +1,9 @@
 """The monthly commission statement of a channel partner (process 13): its agent halls' openings (orders
 of the opening paid in the month and not cancelled) and recharges (payments taken at its halls in the
 month that are not an order's payment), each paid at the tariff parameters `partner.commission_per_opening`
-and `partner.commission_recharge_percent`. Read only; printed as PDF and XLSX."""
+and `partner.commission_recharge_percent`. The month's commission disputes are listed under it; the resolved
+ones' adjustments change what is payable (the counted rows stay as counted). Read only; printed as PDF and
+XLSX."""
 
 import io
 from dataclasses import dataclass, field
@@ -10,6 +12,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 
 from billing.models import Payment
@@ -17,7 +20,7 @@ from boss.money import CENT, ZERO
 from boss.months import period_bounds
 from boss.tariffs import tariff
 from orders.models import Order
-from partners.models import Partner
+from partners.models import CommissionDispute, Partner
 
 
 @dataclass
@@ -42,6 +45,20 @@ class Statement:
     per_opening: Decimal
     recharge_percent: Decimal
     rows: list[StatementRow] = field(default_factory=list)
+    disputes: list[CommissionDispute] = field(default_factory=list)
+
+    @property
+    def adjustments(self) -> Decimal:
+        """The resolved disputes' adjustments (open ones change nothing yet)."""
+        return sum((d.adjustment for d in self.disputes if d.status == CommissionDispute.Status.RESOLVED), ZERO)
+
+    @property
+    def open_disputes(self) -> int:
+        return sum(1 for d in self.disputes if d.status == CommissionDispute.Status.OPEN)
+
+    @property
+    def payable(self) -> Decimal:
+        return self.totals.total + self.adjustments
 
     def _sum(self, name):
         start = 0 if name in ("openings", "recharges") else ZERO
@@ -56,7 +73,7 @@ class Statement:
 
 
 def commission_statement(*, partner: Partner, month: date) -> Statement:
-    """Four queries, whatever the number of halls."""
+    """Five queries, whatever the number of halls and disputes."""
     month = month.replace(day=1)
     start, end = period_bounds(month)
     per_opening, percent = tariff("partner.commission_per_opening"), tariff("partner.commission_recharge_percent")
@@ -81,6 +98,8 @@ def commission_statement(*, partner: Partner, month: date) -> Statement:
             row.recharges, row.recharge_amount = paid["n"], paid["amount"]
             row.recharge_commission = (paid["amount"] * percent / 100).quantize(CENT)
         statement.rows.append(row)
+    statement.disputes = list(CommissionDispute.objects.filter(partner=partner, month=month)
+                              .select_related("hall", "raised_by", "resolved_by").order_by("pk"))
     return statement
 
 
@@ -99,6 +118,18 @@ def statement_xlsx(statement: Statement) -> bytes:
         for cell in line:
             if cell.column != 5:
                 cell.number_format = "0.00"
+    if statement.disputes:
+        sheet.append([])
+        sheet.append([_("Commission disputes"), _("service hall"), _("amount in dispute"), _("what is disputed"),
+                      _("status"), _("outcome"), _("commission adjustment"),
+                      pgettext("commission dispute", "resolution")])
+        for d in statement.disputes:
+            sheet.append([f"{statement.month:%Y-%m}", d.hall.name if d.hall else _("whole statement"), d.amount,
+                          d.description, d.get_status_display(), d.get_outcome_display(), d.adjustment,
+                          d.resolution])
+    sheet.append([])
+    sheet.append([_("adjustments from disputes"), "", "", "", "", "", "", statement.adjustments])
+    sheet.append([_("payable"), "", "", "", "", "", "", statement.payable])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

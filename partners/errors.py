@@ -101,3 +101,17 @@ class SuspensionHallError(DomainError):
 
     def default_message(self):
         return _("A line is suspended from a service hall: sign in with a hall to do this.")
+
+
+class DisputeFieldError(FieldError):
+    code = "dispute_invalid"
+
+    def default_message(self):
+        return _("This dispute is not valid.")
+
+
+class DisputeStateError(DomainError):
+    code, status = "dispute_state", 409
+
+    def default_message(self):
+        return _("This dispute has already been resolved.")

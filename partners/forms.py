@@ -3,7 +3,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from boss.models import Hall
-from partners.models import Partner, PartnerKey, Suspect
+from partners.models import CommissionDispute, Partner, PartnerKey, Suspect
 
 
 class PartnerForm(forms.Form):
@@ -64,3 +64,24 @@ class SuspectReviewForm(forms.Form):
 
 class SuspectSuspendForm(forms.Form):
     note = forms.CharField(label=_("reason for the suspension"), max_length=150)
+
+
+class DisputeForm(forms.Form):
+    hall = forms.ChoiceField(label=_("service hall"), required=False)
+    amount = forms.DecimalField(label=_("amount in dispute"), max_digits=12, decimal_places=2,
+                                help_text=_("Positive: the partner says it is owed more; negative: paid too much."))
+    description = forms.CharField(label=_("what is disputed"), max_length=500,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, halls=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["hall"].choices = [("", _("whole statement")),
+                                       *((str(link.hall_id), link.hall.name) for link in halls)]
+
+
+class DisputeResolveForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("outcome"), choices=CommissionDispute.Outcome.choices,
+                                widget=forms.RadioSelect)
+    adjustment = forms.DecimalField(label=_("accepted part"), max_digits=12, decimal_places=2, required=False,
+                                    help_text=_("Only when partly accepted."))
+    resolution = forms.CharField(label=_("reason for the outcome"), max_length=500)

@@ -7,6 +7,7 @@ malicious-user tracing (恶意用户追踪, process 14) whose confirmed cases ca
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from boss.masking import mask_msisdn
 from boss.models import TimeStampedModel
@@ -255,3 +256,65 @@ class Suspect(models.Model):
 
     def audit_repr(self) -> str:
         return str(self)
+
+
+class CommissionDispute(TimeStampedModel):
+    """A disagreement about a channel partner's monthly commission statement (process 13): what the partner
+    says is wrong (an amount it is owed more, or was paid too much, and why), then how the marketing manager
+    resolved it. A resolved dispute's adjustment is shown on that month's statement and changes what is
+    payable; the statement's counted rows are never changed."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", pgettext_lazy("commission dispute", "Open")
+        RESOLVED = "resolved", pgettext_lazy("commission dispute", "Resolved")
+
+    class Outcome(models.TextChoices):
+        ACCEPTED = "accepted", pgettext_lazy("commission dispute", "Accepted")
+        PARTLY = "partly", pgettext_lazy("commission dispute", "Partly accepted")
+        REJECTED = "rejected", pgettext_lazy("commission dispute", "Rejected")
+
+    partner = models.ForeignKey(Partner, verbose_name=_("partner"), on_delete=models.PROTECT,
+                                related_name="commission_disputes")
+    month = models.DateField(_("statement month"))
+    hall = models.ForeignKey("boss.Hall", verbose_name=_("service hall"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="+", help_text=_("Empty: the whole statement."))
+    amount = models.DecimalField(_("amount in dispute"), max_digits=12, decimal_places=2,
+                                 help_text=_("Positive: the partner says it is owed more; negative: paid too much."))
+    description = models.CharField(_("what is disputed"), max_length=500)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    raised_by = models.ForeignKey("boss.Staff", verbose_name=_("recorded by"), on_delete=models.PROTECT,
+                                  related_name="+")
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
+    adjustment = models.DecimalField(_("commission adjustment"), max_digits=12, decimal_places=2, default=0)
+    resolution = models.CharField(pgettext_lazy("commission dispute", "resolution"), max_length=500, blank=True)
+    resolved_by = models.ForeignKey("boss.Staff", verbose_name=_("resolved by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("commission dispute")
+        verbose_name_plural = _("commission disputes")
+        ordering = ["-month", "-id"]
+        permissions = [("resolve_commissiondispute", _("Can resolve commission disputes"))]
+        constraints = [
+            models.CheckConstraint(condition=~Q(amount=0), name="dispute_amount_not_zero"),
+            # An open dispute adjusts nothing; a resolved one has its outcome, who and when; the adjustment
+            # goes the claim's way and never beyond it.
+            models.CheckConstraint(
+                condition=(Q(status="open", adjustment=0, outcome="", resolved_by__isnull=True)
+                           | Q(status="resolved", resolved_by__isnull=False, resolved_at__isnull=False)
+                           & ~Q(outcome="")),
+                name="dispute_resolution_complete"),
+            models.CheckConstraint(
+                condition=(Q(adjustment=0)
+                           | Q(amount__gt=0, adjustment__gt=0, adjustment__lte=models.F("amount"))
+                           | Q(amount__lt=0, adjustment__lt=0, adjustment__gte=models.F("amount"))),
+                name="dispute_adjustment_within_claim"),
+        ]
+        indexes = [models.Index(fields=["partner", "month"], name="dispute_partner_month_idx")]
+
+    def __str__(self):
+        return f"{self.partner_id} {self.month:%Y-%m} {self.amount}"
+
+    def audit_repr(self) -> str:
+        return f"{self.month:%Y-%m} {self.amount}"

@@ -24,8 +24,16 @@ from boss.labels import action_label
 from boss.pdf import pdf_response, render_pdf
 from partners.commissions import commission_statement, statement_xlsx
 from partners.filtersets import BlacklistEntryFilterSet, PartnerFilterSet
-from partners.forms import BlacklistUploadForm, HallLinkForm, KeyIssueForm, PartnerForm, ReasonForm
-from partners.models import BlacklistEntry, PartnerKey
+from partners.forms import (
+    BlacklistUploadForm,
+    DisputeForm,
+    DisputeResolveForm,
+    HallLinkForm,
+    KeyIssueForm,
+    PartnerForm,
+    ReasonForm,
+)
+from partners.models import BlacklistEntry, CommissionDispute, PartnerKey
 from partners.selectors import actor_sees_all_partners, partner_get_for_actor, partner_list_for_actor
 from partners.services import (
     blacklist_file_import,
@@ -39,6 +47,7 @@ from partners.services import (
     partner_suspend,
     partner_update,
 )
+from partners.services.disputes import commission_dispute_open, commission_dispute_resolve
 from partners.services.keys import key_is_usable
 from partners.tables import BlacklistEntryTable, PartnerTable
 
@@ -267,7 +276,61 @@ def _statement(request, pk: int, month: str):
 @permission_required("partners.view_partner", raise_exception=True)
 def statement_view(request, pk: int, month: str):
     statement = _statement(request, pk, month)
-    return render(request, "partners/statement.html", {"statement": statement, "partner": statement.partner})
+    return _statement_page(request, statement)
+
+
+def _statement_page(request, statement, *, dispute_form=None, resolve_form=None, resolving=None):
+    halls = list(statement.partner.halls.select_related("hall").order_by("hall__code"))
+    for dispute in statement.disputes:   # one form per open dispute, the refused one as it was typed
+        dispute.resolve_form = (resolve_form if dispute.pk == resolving
+                                else DisputeResolveForm(prefix=f"d{dispute.pk}"))
+    return render(request, "partners/statement.html", {
+        "statement": statement, "partner": statement.partner, "screen": True,
+        "dispute_form": dispute_form or DisputeForm(halls=halls),
+        "can_resolve": request.user.has_perm("partners.resolve_commissiondispute"),
+    }, status=400 if (dispute_form and dispute_form.errors) or (resolve_form and resolve_form.errors) else 200)
+
+
+@login_required
+@permission_required("partners.view_partner", raise_exception=True)
+@require_POST
+def dispute_open_view(request, pk: int, month: str):
+    statement = _statement(request, pk, month)
+    halls = list(statement.partner.halls.select_related("hall").order_by("hall__code"))
+    form = DisputeForm(request.POST, halls=halls)
+    if form.is_valid():
+        data = form.cleaned_data
+        hall = next((link.hall for link in halls if str(link.hall_id) == data["hall"]), None)
+        try:
+            commission_dispute_open(actor=request.user, partner=statement.partner, month=statement.month,
+                                    amount=data["amount"], description=data["description"], hall=hall)
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            messages.success(request, _("The dispute is recorded on the statement."))
+            return redirect("partners:statement", pk=statement.partner.pk, month=month)
+    return _statement_page(request, statement, dispute_form=form)
+
+
+@login_required
+@permission_required("partners.resolve_commissiondispute", raise_exception=True)
+@require_POST
+def dispute_resolve_view(request, pk: int, dispute_pk: int):
+    partner = partner_get_for_actor(actor=request.user, pk=pk)
+    dispute = get_object_or_404(CommissionDispute, partner=partner, pk=dispute_pk)
+    month = f"{dispute.month:%Y-%m}"
+    form = DisputeResolveForm(request.POST, prefix=f"d{dispute.pk}")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            commission_dispute_resolve(actor=request.user, dispute=dispute, outcome=data["outcome"],
+                                       adjustment=data["adjustment"], resolution=data["resolution"])
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            messages.success(request, _("The dispute is resolved; the statement shows its adjustment."))
+            return redirect("partners:statement", pk=partner.pk, month=month)
+    return _statement_page(request, _statement(request, pk, month), resolve_form=form, resolving=dispute.pk)
 
 
 @login_required
