@@ -8,7 +8,10 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from boss import home
+        from boss.labels import register_actions
         from reports.views.console import console_panel, rep_today_panel
 
         home.register(console_panel)
         home.register(rep_today_panel)
+        register_actions({"report.view": _("Report viewed"), "report.export": _("Report exported"),
+                          "report.print": _("Report printed"), "report.download": _("Report file downloaded")})

@@ -278,3 +278,50 @@ def report_xlsx(report: BusinessReport) -> bytes:
     buf = io.BytesIO()
     book.save(buf)
     return buf.getvalue()
+
+
+# --------------------------------------------------------------------------------------------------
+# Charts and the printed report (the screen, the direct print and the background job share them)
+# --------------------------------------------------------------------------------------------------
+
+
+def chart_data(report: BusinessReport) -> dict:
+    """What the screen's charts draw (json_script): labels and values, no codes."""
+    waits = [(r.label, float(r.avg_wait_minutes)) for r in report.queue.by_hour if r.avg_wait_minutes is not None]
+    return {
+        "kinds": {"labels": [r.label for r in report.by_kind], "values": [r.count for r in report.by_kind]},
+        "period": {"labels": [r.label for r in report.by_period], "values": [r.count for r in report.by_period]},
+        "revenue": [{"name": r.label, "value": float(r.amount)} for r in report.revenue if r.amount > 0],
+        "queue": {"labels": [w[0] for w in waits], "values": [w[1] for w in waits]},
+        "titles": {"kinds": _("Business volume by type"), "period": _("Business volume by month") if report.monthly
+                   else _("Business volume by day"), "revenue": _("Revenue by fee type"),
+                   "queue": _("Average wait by hour taken (min)")},
+    }
+
+
+def report_file_name(report: BusinessReport, ext: str) -> str:
+    s = report.scope
+    where = report.hall.code if report.hall else "all"
+    return f"yewu-{where}-{s.date_from:%Y%m%d}-{s.date_to:%Y%m%d}.{ext}"
+
+
+def report_pdf(report: BusinessReport, *, printed_by) -> bytes:
+    """The printed report: the tables and pygal charts (SVG) in the CJK font."""
+    from django.utils import timezone
+
+    from boss.pdf import render_pdf
+    from reports.charts import bar_svg, data_uri, line_svg, pie_svg
+
+    charts = chart_data(report)
+    images = {
+        "kinds": data_uri(bar_svg(charts["titles"]["kinds"], charts["kinds"]["labels"], charts["kinds"]["values"]))
+        if report.by_kind else None,
+        "period": data_uri(line_svg(charts["titles"]["period"], charts["period"]["labels"],
+                                    charts["period"]["values"])) if len(report.by_period) > 1 else None,
+        "queue": data_uri(bar_svg(charts["titles"]["queue"], charts["queue"]["labels"], charts["queue"]["values"],
+                                  horizontal=False)) if charts["queue"]["labels"] else None,
+        "revenue": data_uri(pie_svg(charts["titles"]["revenue"], [r["name"] for r in charts["revenue"]],
+                                    [r["value"] for r in charts["revenue"]])) if charts["revenue"] else None,
+    }
+    return render_pdf("reports/business_pdf.html", {"report": report, "images": images, "now": timezone.localtime(),
+                                                   "printed_by": printed_by})

@@ -133,3 +133,55 @@ class QueueDayFigure(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.hall_id} {self.figure} {self.key}"
+
+
+class ReportJob(models.Model):
+    """A long report prepared by a Celery job (reports.jobs): the manager asks, the screen shows its progress
+    and offers the file when it is ready.
+
+    The status is a plain field, not a state machine: the worker takes the job with a conditional UPDATE
+    (queued, or running but left by a worker that died), so two runs of the task never both prepare it, and
+    writes its progress and result only while the attempt it took is still the job's."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Being prepared")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    class Format(models.TextChoices):
+        PDF = "pdf", "PDF"
+        XLSX = "xlsx", "XLSX"
+        CSV = "csv", "CSV"
+
+    fmt = models.CharField(_("file format"), max_length=5, choices=Format.choices)
+    params = models.JSONField(_("filters"), default=dict)   # {"date_from", "date_to", "hall", "staff"}
+    fingerprint = models.CharField(max_length=64)           # of the format and the filters
+    requested_by = models.ForeignKey("boss.Staff", verbose_name=_("requested by"), on_delete=models.PROTECT,
+                                     related_name="+")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    attempt = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    file_name = models.CharField(_("file"), max_length=100, blank=True)
+    content = models.BinaryField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report job")
+        verbose_name_plural = _("report jobs")
+        ordering = ["-id"]
+        constraints = [
+            # Asking again for the same report while it is being prepared gives the same job.
+            models.UniqueConstraint(fields=["requested_by", "fingerprint"],
+                                    condition=models.Q(status__in=["queued", "running"]),
+                                    name="report_job_one_at_a_time"),
+        ]
+
+    def __str__(self):
+        return f"{self.pk} {self.fmt} {self.status}"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)

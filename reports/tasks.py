@@ -35,3 +35,11 @@ def summaries_build_task() -> int:
     from reports.summaries import summaries_build
 
     return summaries_build()
+
+
+@shared_task(name="reports.tasks.report_job_run")
+def report_job_run_task(job_id: int) -> bool:
+    """A long report's file (reports.jobs); safe to run twice."""
+    from reports.jobs import report_job_run
+
+    return report_job_run(job_id=job_id) is not None

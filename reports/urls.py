@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports.views import business, close, plan
+from reports.views import business, close, jobs, plan
 
 app_name = "reports"
 
@@ -12,6 +12,10 @@ urlpatterns = [
     path("business.csv", business.business_export, {"fmt": "csv"}, name="business_csv"),
     path("business.xlsx", business.business_export, {"fmt": "xlsx"}, name="business_xlsx"),
     path("business.pdf", business.business_pdf, name="business_pdf"),
+    path("business/files/", jobs.job_create, name="job_create"),
+    path("files/", jobs.jobs_panel, name="jobs"),
+    path("files/<int:pk>/", jobs.job_detail, name="job_detail"),
+    path("files/<int:pk>/download", jobs.job_download, name="job_download"),
     path("month-plan/", plan.month_plan_view, name="month_plan"),
     path("month-plan.pdf", plan.month_plan_pdf, name="month_plan_pdf"),
 ]

@@ -5,16 +5,25 @@ audited (who looked at or printed what)."""
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from boss.audit import audit_record
-from boss.pdf import pdf_response, render_pdf
-from reports.business import BusinessReport, business_report, report_csv, report_xlsx
-from reports.charts import bar_svg, data_uri, line_svg, pie_svg
+from boss.pdf import pdf_response
+from reports.business import (
+    BusinessReport,
+    business_report,
+    chart_data,
+    report_csv,
+    report_file_name,
+    report_pdf,
+    report_xlsx,
+)
 from reports.forms import ReportFilterForm
+from reports.jobs import report_is_long, report_jobs_of
+from reports.views.jobs import jobs_context
 
 
 def _report(request, export: str) -> tuple[ReportFilterForm, BusinessReport | None]:
@@ -35,34 +44,18 @@ def _report(request, export: str) -> tuple[ReportFilterForm, BusinessReport | No
     return form, report
 
 
-def chart_data(report: BusinessReport) -> dict:
-    """What the screen's charts draw (json_script): labels and values, no codes."""
-    waits = [r for r in report.queue.by_hour if r.avg_wait_minutes is not None]
-    return {
-        "kinds": {"labels": [r.label for r in report.by_kind], "values": [r.count for r in report.by_kind]},
-        "period": {"labels": [r.label for r in report.by_period], "values": [r.count for r in report.by_period]},
-        "revenue": [{"name": r.label, "value": float(r.amount)} for r in report.revenue if r.amount > 0],
-        "queue": {"labels": [r.label for r in waits], "values": [float(r.avg_wait_minutes) for r in waits]},
-        "titles": {"kinds": _("Business volume by type"), "period": _("Business volume by month") if report.monthly
-                   else _("Business volume by day"), "revenue": _("Revenue by fee type"),
-                   "queue": _("Average wait by hour taken (min)")},
-    }
-
-
 @never_cache
 @login_required
 @permission_required("reports.view_reports", raise_exception=True)
 def business_view(request):
     form, report = _report(request, "view")
     context = {"form": form, "report": report, "charts": chart_data(report) if report else None,
-               "query": request.GET.urlencode()}
+               "query": request.GET.urlencode(),
+               "long": report is not None and report_is_long(date_from=report.scope.date_from,
+                                                              date_to=report.scope.date_to),
+               "filters": [(name, form.data.get(name, "")) for name in form.fields],
+               **jobs_context(report_jobs_of(request.user), reverse("reports:jobs"))}
     return render(request, "reports/business.html", context)
-
-
-def _name(report: BusinessReport, ext: str) -> str:
-    s = report.scope
-    where = report.hall.code if report.hall else "all"
-    return f"yewu-{where}-{s.date_from:%Y%m%d}-{s.date_to:%Y%m%d}.{ext}"
 
 
 def _bad(form) -> HttpResponse:
@@ -86,7 +79,7 @@ def business_export(request, fmt: str):
         return _bad(form)
     make, content_type = EXPORTS[fmt]
     response = HttpResponse(make(report), content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, _name(report, fmt))
+    response["Content-Disposition"] = content_disposition_header(True, report_file_name(report, fmt))
     return response
 
 
@@ -97,19 +90,7 @@ def business_pdf(request):
     form, report = _report(request, "print")
     if report is None:
         return _bad(form)
-    charts = chart_data(report)
-    images = {
-        "kinds": data_uri(bar_svg(charts["titles"]["kinds"], charts["kinds"]["labels"], charts["kinds"]["values"]))
-        if report.by_kind else None,
-        "period": data_uri(line_svg(charts["titles"]["period"], charts["period"]["labels"],
-                                    charts["period"]["values"])) if len(report.by_period) > 1 else None,
-        "queue": data_uri(bar_svg(charts["titles"]["queue"], charts["queue"]["labels"], charts["queue"]["values"],
-                                  horizontal=False)) if charts["queue"]["labels"] else None,
-        "revenue": data_uri(pie_svg(charts["titles"]["revenue"], [r["name"] for r in charts["revenue"]],
-                                    [r["value"] for r in charts["revenue"]])) if charts["revenue"] else None,
-    }
-    pdf = render_pdf("reports/business_pdf.html", {"report": report, "images": images, "now": timezone.localtime(),
-                                                   "printed_by": request.user})
-    return pdf_response(pdf, _name(report, "pdf"))
+    pdf = report_pdf(report, printed_by=request.user)
+    return pdf_response(pdf, report_file_name(report, "pdf"))
 
 
