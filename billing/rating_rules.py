@@ -45,6 +45,18 @@ Months, days and proration
   the allowances is rated at the rates of the plan in force on the month's last day, and percentage
   discounts on the monthly fee are of that plan's fee (never more than the month's fee).
 
+Secondary cards (主副卡)
+----------------------
+A secondary card (customers.SecondaryCard) shares its primary line's allowance from the day it is added
+through the day it is removed (Shanghai dates). Each of its records made on such a day is rated in the
+primary's pool: against the primary's allowances of the month (prorated as above, by the primary's plans)
+and, beyond them, at the primary's rates; its records of other days use its own plan. The pool is used in
+time order over all its lines' records together (then by record id), so whichever line uses the last
+minute gets it. While it shares, the secondary's own plan's allowances are not added to the pool; the
+secondary still pays its own plan's monthly fee (the catalogue's secondary-card plan, if chosen) and
+carries its own charges on its own bill. Lines that shared in a month are rated, and billed, together; a
+member whose month was billed keeps its rating, and what it took is no longer in the pool.
+
 Minimum monthly spend (保底消费) of premium numbers
 -------------------------------------------------
 A month covered by a line's LineCommitment costs at least its minimum: each commitment's monthly amount

@@ -35,6 +35,9 @@ PLANS = [
     ("FAM-FK-10", "主副卡 副卡10元/张", "family", "", "4g", "10.00", 0, 0, 0, "0", "0", "0", None),
 ]
 
+# How many secondary cards (主副卡) a main plan takes; the others take none.
+SECONDARY_CARDS = {"5G-ZX-128": 1, "5G-ZX-198": 2, "5G-ZX-298": 3, "QQT-ZX-388": 4}
+
 
 # code, name, kind, level, monthly fee, deposit parameter
 FEATURES = [
@@ -82,6 +85,7 @@ def _catalog() -> None:
             "voice_minutes": minutes, "sms_count": sms, "data_mb": data, "overage_per_minute": D(per_min),
             "overage_per_sms": D(per_sms), "overage_per_mb": D(per_mb), "roaming_per_minute": D("2.99"),
             "long_distance_per_minute": D("4.60"), "valid_until": until,
+            "max_secondary_cards": SECONDARY_CARDS.get(code, 0),
             "valid_from": SINCE if until is None or until >= SINCE else date(2021, 1, 1)})
     for code, name, kind, level, fee, deposit in FEATURES:
         Feature.objects.get_or_create(code=code, defaults={

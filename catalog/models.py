@@ -86,6 +86,9 @@ class Plan(TimeStampedModel):
     roaming_per_minute = models.DecimalField(_("international roaming, per minute"), **RATE, default=0)
     long_distance_per_minute = models.DecimalField(_("international long distance, per minute"), **RATE, default=0)
     description = models.CharField(_("product description"), max_length=300, blank=True)
+    max_secondary_cards = models.PositiveSmallIntegerField(
+        _("secondary cards at most"), default=0,
+        help_text=_("How many secondary cards (副卡) may share a line's allowance on this main plan; 0: none."))
     active = models.BooleanField(_("on sale"), default=True)
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)

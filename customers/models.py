@@ -365,6 +365,49 @@ class LineDiscount(TimeStampedModel):
         return str(self.discount)
 
 
+class SecondaryCard(TimeStampedModel):
+    """A secondary card (副卡) of a primary line (主卡): while it is attached, the secondary's usage is rated
+    against the primary's plan allowance (billing/rating_rules.py, "Secondary cards").
+
+    Days, like LineFeature: from `since` to `until` (both included; empty while attached). A line is the
+    secondary of at most one primary at a time (database constraint); the orders services decide the rest
+    (the plan's limit, the same owner, a secondary is never a primary) under the lines' locks. The order that
+    attached or detached it is named by its reference (orders are a layer above customers).
+    """
+
+    class EndReason(models.TextChoices):
+        REMOVED = "removed", _("Removed at the customer's request")
+        PRIMARY_LEFT = "primary_left", _("The primary line left")
+        PRIMARY_TRANSFERRED = "primary_transferred", _("The primary line changed owner")
+        SECONDARY_LEFT = "secondary_left", _("The secondary line left")
+        SECONDARY_TRANSFERRED = "secondary_transferred", _("The secondary line changed owner")
+
+    primary = models.ForeignKey(Line, verbose_name=_("primary line"), on_delete=models.PROTECT,
+                                related_name="secondary_cards")
+    secondary = models.ForeignKey(Line, verbose_name=_("secondary line"), on_delete=models.PROTECT,
+                                  related_name="secondary_of")
+    since = models.DateField(_("since"))
+    until = models.DateField(_("until"), null=True, blank=True)
+    added_by = models.CharField(_("added by order"), max_length=40, blank=True)
+    ended_by = models.CharField(_("ended by order"), max_length=40, blank=True)
+    end_reason = models.CharField(_("why it ended"), max_length=30, choices=EndReason.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("secondary card")
+        verbose_name_plural = _("secondary cards")
+        indexes = [models.Index(fields=["primary", "since"], name="secondary_card_primary_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["secondary"], condition=Q(until__isnull=True),
+                                    name="one_primary_per_secondary"),
+            models.CheckConstraint(condition=~Q(primary=models.F("secondary")), name="secondary_not_own_primary"),
+            models.CheckConstraint(condition=Q(until__isnull=True) | Q(until__gte=models.F("since")),
+                                   name="secondary_card_days_order"),
+        ]
+
+    def __str__(self):
+        return f"{self.secondary_id} → {self.primary_id}"
+
+
 class LineCommitment(TimeStampedModel):
     """A minimum monthly spend (保底消费) the line agreed to with a premium number (靓号, A10): at least
     `monthly_amount` a month, billed by the bill run as a top-up when the month's charges fall short.

@@ -29,3 +29,6 @@ class OrdersConfig(AppConfig):
         register_section("return_priority", return_priority_section)
         # The audit actions of a line's processes read as the process's name (boss.labels, issue 11).
         register_actions({f"line.{kind}": label for kind, label in Order.Kind.choices})
+        register_actions({"line.secondary.add": Order.Kind.SECONDARY_ADD.label,
+                           "line.secondary.remove": Order.Kind.SECONDARY_REMOVE.label,
+                           "line.secondary.detach": _("Secondary card detached")})

@@ -204,3 +204,19 @@ class AccountArrearsError(DomainError):
 
     def default_message(self):
         return _("The line moves to another account only when both accounts owe nothing.")
+
+
+class SecondaryCardError(DomainError):
+    """A secondary card (主副卡) that cannot be added or removed; the message says why."""
+
+    code, status, field = "secondary_card", 409, "secondary"
+
+    def default_message(self):
+        return _("This line cannot be a secondary card of this primary line.")
+
+
+class SecondaryCardLimitError(DomainError):
+    code, status, field = "secondary_card_limit", 409, "secondary"
+
+    def default_message(self):
+        return _("The primary line's plan takes no more secondary cards.")

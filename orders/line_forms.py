@@ -260,6 +260,41 @@ class AccountMoveForm(LineChangeForm):
         self.order_fields(["account"])
 
 
+class SecondaryAddForm(LineChangeForm):
+    """The number of the owner's line that becomes a secondary card (typed as the customer says)."""
+
+    def __init__(self, *args, line=None, **kwargs):
+        super().__init__(*args, line=line, **kwargs)
+        self.fields["secondary"] = forms.RegexField(
+            label=_("number of the secondary card"), regex=r"^1\d{10}$",
+            error_messages={"invalid": _("Enter an 11-digit mobile number.")},
+            widget=forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 11, "autocomplete": "off"}))
+        if line is not None:
+            from orders.services.secondary_cards import secondary_cards_of
+
+            held = len(secondary_cards_of(line))
+            self.fields["secondary"].help_text = _(
+                "The plan %(plan)s takes %(limit)s secondary cards; this line has %(count)s.") % {
+                "plan": line.plan.name, "limit": line.plan.max_secondary_cards, "count": held}
+        self.order_fields(["secondary"])
+
+
+class SecondaryRemoveForm(LineChangeForm):
+    """Which of the line's secondary cards is removed (nothing chosen for the customer)."""
+
+    def __init__(self, *args, line=None, **kwargs):
+        super().__init__(*args, line=line, **kwargs)
+        from orders.services.secondary_cards import secondary_cards_of
+
+        cards = secondary_cards_of(line) if line is not None else []
+        self.fields["secondary"] = forms.ChoiceField(
+            label=_("secondary card to remove"), choices=[("", _("— the card the customer names —"))] + [
+                (c.secondary.msisdn, _("%(msisdn)s (since %(since)s)") % {"msisdn": c.secondary.msisdn,
+                                                                         "since": c.since.isoformat()})
+                for c in cards])
+        self.order_fields(["secondary"])
+
+
 class ReprintForm(forms.Form):
     document = forms.TypedChoiceField(label=_("document to reprint"), coerce=int)
     reason = forms.CharField(label=_("reason for the reprint"), max_length=200)
@@ -278,4 +313,5 @@ FORMS = {
     "handset": HandsetForm, "precancel": PrecancelForm, "reopen": LineChangeForm, "cancel": CancelForm,
     "cancel-fee-recovery": MoneyForm, "port-out": PortOutForm, "transfer": TransferForm,
     "plan-change": PlanChangeForm, "plan-change-cancel": LineChangeForm, "account": AccountMoveForm,
+    "secondary-add": SecondaryAddForm, "secondary-remove": SecondaryRemoveForm,
 }

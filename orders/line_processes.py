@@ -32,6 +32,7 @@ from orders.services.line_services import (
 from orders.services.plan_change import line_plan_change, line_plan_change_cancel
 from orders.services.portability import line_port_out
 from orders.services.precancel import RetentionInput, line_precancel, line_reopen
+from orders.services.secondary_cards import line_secondary_add, line_secondary_remove
 from orders.services.transfer import CorporateInput, line_transfer
 
 K = Order.Kind
@@ -167,6 +168,13 @@ PROCESSES = [
         actor=actor, line=line, account=int(data["account"]) if str(data.get("account") or "").isdigit() else None,
         new_account=data.get("account") == "new" or bool(data.get("new_account")), **change(data)),
         hint=gettext_lazy("Another account of the same owner; neither account may owe anything.")),
+    Process("secondary-add", K.SECONDARY_ADD, SERVE,
+            lambda *, actor, line, data, request=None: line_secondary_add(
+        actor=actor, line=line, secondary=data["secondary"], **change(data)),
+        hint=gettext_lazy("Another active line of the same customer shares this line's plan allowance.")),
+    Process("secondary-remove", K.SECONDARY_REMOVE, SERVE,
+            lambda *, actor, line, data, request=None: line_secondary_remove(
+        actor=actor, line=line, secondary=data["secondary"], **change(data))),
     Process("precancel", K.PRECANCEL, "orders.precancel_line", _precancel, money=True,
             hint=gettext_lazy("Only at a designated hall, by a customer manager; the owner in person.")),
     Process("reopen", K.REOPEN, CANCEL,

@@ -84,6 +84,8 @@ class Order(fsm.ConcurrentTransitionMixin, TimeStampedModel):
         PLAN_CHANGE = "plan_change", _("Plan change")
         PLAN_CHANGE_CANCEL = "plan_change_cancel", _("Cancel a pending plan change")
         ACCOUNT_MOVE = "account_move", _("Move to another account")
+        SECONDARY_ADD = "secondary_add", _("Add a secondary card")
+        SECONDARY_REMOVE = "secondary_remove", _("Remove a secondary card")
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft (not paid)")

@@ -46,6 +46,7 @@ from billing.services.late_fees import late_fees_for
 from billing.services.ledger import PlannedTransaction, ledger_accounts_customer_many, transactions_post_many
 from billing.services.points import bills_settle_accounts
 from billing.services.rating import lines_locked, rate_lines, unrated_line_ids
+from billing.services.sharing import rating_group
 from boss.audit import audit_record
 from boss.locks import lock
 from boss.models import Staff
@@ -197,6 +198,31 @@ def bill_lines_for_period(*, actor: Staff, lines: list, period: date, run: BillR
     return result
 
 
+def chunk_line_ids(chunk: BillRunChunk, period: date) -> list[int]:
+    """The lines a chunk bills: its range's unbilled lines, except that lines sharing an allowance in the
+    month (secondary cards) are billed together, by the chunk whose range holds the group's lowest unbilled
+    line (rated as a whole, and never locked by two chunks). The month is over, so the groups are fixed."""
+    ids = list(billable_lines(period).filter(pk__gte=chunk.first_line_id, pk__lte=chunk.last_line_id)
+               .exclude(bills__period=period).values_list("pk", flat=True))
+    group, memberships = rating_group(ids, period)
+    if not memberships:
+        return ids
+    unbilled = set(billable_lines(period).filter(pk__in=group).exclude(bills__period=period)
+                   .values_list("pk", flat=True))
+    links: dict[int, set[int]] = {pk: {pk} for pk in unbilled}
+    for m in memberships:    # connected lines, joined by each membership (a small union of sets)
+        if m.primary_id in links and m.secondary_id in links:
+            joined = links[m.primary_id] | links[m.secondary_id]
+            for pk in joined:
+                links[pk] = joined
+    take: set[int] = set()
+    for pk in ids:
+        members = links.get(pk, {pk})
+        if min(members) >= chunk.first_line_id:
+            take |= members
+    return sorted(take)
+
+
 def bill_run_chunk_next(*, actor: Staff, run: BillRun) -> BillRunChunk | None:
     """Claim one pending chunk of the run (SKIP LOCKED) and bill it in one transaction. A chunk that
     fails is marked failed with the error and the run goes on (a later pass bills its lines).
@@ -210,7 +236,7 @@ def bill_run_chunk_next(*, actor: Staff, run: BillRun) -> BillRunChunk | None:
                 return None
             claimed = chunk.pk
             lines = lines_locked(
-                billable_lines(run.period).filter(pk__gte=chunk.first_line_id, pk__lte=chunk.last_line_id)
+                billable_lines(run.period).filter(pk__in=chunk_line_ids(chunk, run.period))
                 .exclude(bills__period=run.period).values_list("pk", flat=True))
             result = bill_lines_for_period(actor=actor, lines=lines, period=run.period, run=run)
             chunk.bill(bills=result.bills, total=result.total, errors=result.errors, when=timezone.now())

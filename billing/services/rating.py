@@ -10,7 +10,7 @@ billing/rating_rules.py. A billed line-month is never re-rated (its bill is fina
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.db import connection, transaction
@@ -21,12 +21,13 @@ from django.utils.translation import gettext as _
 
 from billing import rating_rules as rules
 from billing.errors import BillingInputError, MonthBilledError
-from billing.models import Bill, LinePlanPeriod, RatedRecord, UsageImport, UsageRecord
+from billing.models import Bill, FeeType, LinePlanPeriod, RatedRecord, UsageImport, UsageRecord
 from billing.services.charges import LineInfo, ids_q, plan_segments_for_month, plans_for_month
+from billing.services.sharing import pool_of, pools_by_day, rating_group, rating_group_ids
 from boss.audit import audit_record
 from boss.locks import lock
 from boss.models import Staff
-from boss.months import SHANGHAI, month_add, month_end, month_start, period_bounds
+from boss.months import SHANGHAI, local_date, month_add, month_end, month_start, period_bounds
 
 log = logging.getLogger(__name__)
 CHUNK_LINES = 2000
@@ -65,37 +66,75 @@ def unrated_line_ids(line_ids: list[int], period: date) -> set[int]:
 
 
 def rate_lines(lines: list, period: date) -> int:
-    """Rate the month of these (locked, unbilled) lines in the caller's transaction; returns records rated."""
+    """Rate the month of these (locked, unbilled) lines in the caller's transaction; returns records rated.
+
+    Lines that shared an allowance with them in the month (secondary cards, billing/rating_rules.py) are
+    rated with them: locked here when the caller did not (callers that can, expand first: `rating_group_ids`).
+    A member whose month is billed keeps its rating; what it took from a pool is no longer in that pool."""
     if not lines:
         return 0
-    segments = plan_segments_for_month(lines, period)
+    lines = list(lines)
+    group, memberships = rating_group({ln.pk for ln in lines}, period)
+    fixed: list = []
+    extra = group - {ln.pk for ln in lines}
+    if extra:
+        billed = billed_line_ids(extra, period)
+        for ln in lines_locked(extra):
+            (fixed if ln.pk in billed else lines).append(ln)
+    everyone = lines + fixed
+    segments = plan_segments_for_month(everyone, period)
     params = {}
-    for ln in lines:
+    for ln in everyone:
         span = rules.live_range(period, ln.activated_at, ln.cancelled_at)
         params[ln.pk] = rules.rating_params(
             line_id=ln.pk, plan=segments[ln.pk][-1][0], period=period, live_days=rules.overlap_days(span, None, None),
             shares=[(plan, rules.overlap_days(span, since, until)) for plan, since, until in segments[ln.pk]])
-    RatedRecord.objects.filter(line_id__in=list(params), period=period).delete()
+    pools = pools_by_day(memberships)
+    if fixed and pools:
+        params = _less_taken_by_billed(params, [ln.pk for ln in fixed], pools, period)
+    rate_ids = [ln.pk for ln in lines]
+    RatedRecord.objects.filter(line_id__in=rate_ids, period=period).delete()
     if connection.vendor == "postgresql":
-        return _rate_sql(params, period)
-    return _rate_python(params, period)
+        return _rate_sql(params, set(rate_ids), pools, period)
+    return _rate_python(params, set(rate_ids), pools, period)
 
 
-def _rate_python(params: dict[int, rules.RatingParams], period: date) -> int:
+_ALLOWANCE_FIELD: dict[str, str] = {FeeType.VOICE: "voice_allowance", FeeType.SMS: "sms_allowance",
+                                   FeeType.DATA: "data_allowance_kb"}
+
+
+def _less_taken_by_billed(params: dict, fixed: list[int], pools: dict, period: date) -> dict:
+    """A billed member's rating is final: the units it took from a pool are no longer in it."""
+    taken: dict[tuple[int, str], int] = defaultdict(int)
+    for line_id, fee_type, inside, started_at in (
+            RatedRecord.objects.filter(line_id__in=fixed, period=period, included_units__gt=0)
+            .values_list("line_id", "fee_type", "included_units", "usage_record__started_at")):
+        taken[(pool_of(line_id, local_date(started_at), pools), fee_type)] += inside
+    out = dict(params)
+    for (pool, fee_type), units in taken.items():
+        name = _ALLOWANCE_FIELD.get(fee_type)
+        if name and pool in out:
+            out[pool] = replace(out[pool], **{name: max(0, getattr(out[pool], name) - units)})
+    return out
+
+
+def _rate_python(params: dict[int, rules.RatingParams], rate_ids: set[int], pools: dict, period: date) -> int:
     start, end = period_bounds(period)
-    records = (UsageRecord.objects.filter(line_id__in=list(params), started_at__gte=start, started_at__lt=end)
-               .order_by("line_id", "started_at", "pk")
+    records = (UsageRecord.objects.filter(line_id__in=list(rate_ids), started_at__gte=start, started_at__lt=end)
+               .order_by(*(("started_at", "pk") if pools else ("line_id", "started_at", "pk")))
                .values_list("pk", "line_id", "kind", "direction", "roaming", "long_distance", "duration_seconds",
-                            "volume_kb"))
+                            "volume_kb", "started_at"))
     used: dict[tuple[int, str], int] = defaultdict(int)
     rows = []
-    for pk, line_id, kind, direction, roaming, long_distance, duration, volume in records.iterator(chunk_size=5000):
-        p = params[line_id]
+    for pk, line_id, kind, direction, roaming, long_distance, duration, volume, started_at in records.iterator(
+            chunk_size=5000):
+        pool = pool_of(line_id, local_date(started_at), pools) if pools else line_id
+        p = params[pool]
         c = rules.classify(kind=kind, direction=direction, roaming=roaming, long_distance=long_distance, p=p)
         n = rules.units(kind=kind, duration_seconds=duration, volume_kb=volume)
-        inside = rules.included(units_=n, allowance=c.allowance, used_before=used[(line_id, c.fee_type)])
+        inside = rules.included(units_=n, allowance=c.allowance, used_before=used[(pool, c.fee_type)])
         if c.allowance is not None:
-            used[(line_id, c.fee_type)] += n
+            used[(pool, c.fee_type)] += n
         rows.append(RatedRecord(usage_record_id=pk, line_id=line_id, period=period, fee_type=c.fee_type,
                                 plan_id=p.plan_id, units=n, included_units=inside, charged_units=n - inside,
                                 rate=c.rate,
@@ -107,7 +146,20 @@ def _rate_python(params: dict[int, rules.RatingParams], period: date) -> int:
 _PARAMS_TABLE = """CREATE TEMP TABLE IF NOT EXISTS rating_params (
     line_id bigint PRIMARY KEY, plan_id bigint, voice_allowance bigint, sms_allowance bigint,
     data_allowance_kb bigint, per_minute numeric(10,4), per_sms numeric(10,4), per_mb numeric(10,4),
-    roaming_per_minute numeric(10,4), long_distance_per_minute numeric(10,4)) ON COMMIT DELETE ROWS"""
+    roaming_per_minute numeric(10,4), long_distance_per_minute numeric(10,4), rate boolean)
+    ON COMMIT DELETE ROWS"""
+_POOLS_TABLE = """CREATE TEMP TABLE IF NOT EXISTS rating_pools (
+    line_id bigint, primary_id bigint, first_day date, last_day date, seq bigint) ON COMMIT DELETE ROWS"""
+
+# A record's pool: its own line, or the primary whose secondary card the line was on the record's day.
+_OWN_POOL = "JOIN rating_params p ON p.line_id = u.line_id AND p.rate"
+_SHARED_POOL = """JOIN rating_params r ON r.line_id = u.line_id AND r.rate
+                  CROSS JOIN LATERAL (SELECT COALESCE((
+                      SELECT s.primary_id FROM rating_pools s
+                       WHERE s.line_id = u.line_id
+                         AND (u.started_at AT TIME ZONE %(tz)s)::date BETWEEN s.first_day AND s.last_day
+                       ORDER BY s.seq DESC LIMIT 1), u.line_id) AS pool_id) x
+                  JOIN rating_params p ON p.line_id = x.pool_id"""
 
 _RATE = f"""
 INSERT INTO billing_ratedrecord (usage_record_id, line_id, period, fee_type, plan_id, units, included_units,
@@ -116,30 +168,40 @@ SELECT id, line_id, %(period)s, fee_type, plan_id, units, included, units - incl
   FROM (SELECT c.*,
                CASE WHEN c.allowance IS NULL THEN 0
                     ELSE GREATEST(0, LEAST(c.units, c.allowance - (SUM(c.units) OVER w - c.units))) END AS included
-          FROM (SELECT u.id, u.line_id, u.kind, u.started_at, p.plan_id,
+          FROM (SELECT u.id, u.line_id, u.kind, u.started_at, p.plan_id, p.line_id AS pool_id,
                        {rules.SQL_FEE_TYPE} AS fee_type, {rules.SQL_UNITS} AS units,
                        {rules.SQL_ALLOWANCE} AS allowance, {rules.SQL_RATE} AS rate
-                  FROM billing_usagerecord u JOIN rating_params p ON p.line_id = u.line_id
+                  FROM billing_usagerecord u {{pool}}
                  WHERE u.started_at >= %(start)s AND u.started_at < %(end)s) c
-        WINDOW w AS (PARTITION BY c.line_id, c.fee_type, (c.allowance IS NOT NULL)
+        WINDOW w AS (PARTITION BY c.pool_id, c.fee_type, (c.allowance IS NOT NULL)
                      ORDER BY c.started_at, c.id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)) x
 """
 
 
-def _rate_sql(params: dict[int, rules.RatingParams], period: date) -> int:
+def _rate_sql(params: dict[int, rules.RatingParams], rate_ids: set[int], pools: dict, period: date) -> int:
     from psycopg2.extras import execute_values
 
     start, end = period_bounds(period)
     rows = [(p.line_id, p.plan_id, p.voice_allowance, p.sms_allowance, p.data_allowance_kb, p.per_minute, p.per_sms,
-             p.per_mb, p.roaming_per_minute, p.long_distance_per_minute) for p in params.values()]
+             p.per_mb, p.roaming_per_minute, p.long_distance_per_minute, p.line_id in rate_ids)
+            for p in params.values()]
     with connection.cursor() as cursor:
         cursor.execute(_PARAMS_TABLE)
         cursor.execute("TRUNCATE rating_params")
         execute_values(cursor.cursor, "INSERT INTO rating_params VALUES %s", rows, page_size=5000)
         cursor.execute("ANALYZE rating_params")
-        cursor.execute(_RATE, {"period": period, "start": start, "end": end})
+        if pools:
+            cursor.execute(_POOLS_TABLE)
+            cursor.execute("TRUNCATE rating_pools")
+            execute_values(cursor.cursor, "INSERT INTO rating_pools VALUES %s",
+                           [(m.secondary_id, m.primary_id, m.first, m.last, m.seq)
+                            for ms in pools.values() for m in ms])
+        sql = _RATE.replace("{pool}", _SHARED_POOL if pools else _OWN_POOL)
+        cursor.execute(sql, {"period": period, "start": start, "end": end, "tz": str(SHANGHAI)})
         count = cursor.rowcount
         cursor.execute("TRUNCATE rating_params")
+        if pools:
+            cursor.execute("TRUNCATE rating_pools")
     return count
 
 
@@ -153,6 +215,7 @@ def _chunk_rate(*, actor: Staff, line_ids: list[int], period: date) -> tuple[int
     from billing.services.prepaid import prepaid_charge_lines
 
     with transaction.atomic():
+        line_ids = sorted(rating_group_ids(line_ids, period))   # lines sharing an allowance: locked together
         lines = lines_locked(line_ids)
         billed = billed_line_ids(line_ids, period)
         lines = [ln for ln in lines if ln.pk not in billed]

@@ -226,7 +226,7 @@ def test_the_sql_rating_equals_the_python_rating(system, make_line, plan, usage)
                                                  rules.live_range(MARCH, ln.activated_at, ln.cancelled_at),
                                                  None, None)) for ln in locked}
         RatedRecord.objects.all().delete()
-        rating._rate_python(params, MARCH)
+        rating._rate_python(params, set(params), {}, MARCH)
     assert sorted(RatedRecord.objects.values_list(*fields)) == sql_rows
     assert is_postgres()
 

@@ -25,7 +25,7 @@ class ProductListApi(generics.ListAPIView):
             model = Plan
             fields = ["code", "name", "kind", "brand", "network", "monthly_fee", "voice_minutes", "sms_count",
                       "data_mb", "overage_per_minute", "overage_per_sms", "overage_per_mb", "roaming_per_minute",
-                      "long_distance_per_minute", "active", "valid_from", "valid_until"]
+                      "long_distance_per_minute", "max_secondary_cards", "active", "valid_from", "valid_until"]
 
     serializer_class = OutputSerializer
 

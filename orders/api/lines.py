@@ -217,6 +217,10 @@ class AccountMoveInput(ChangeInput):
     new_account = serializers.BooleanField(default=False, help_text="a new cash account instead")
 
 
+class SecondaryInput(ChangeInput):
+    secondary = serializers.RegexField(regex=r"^1\d{10}$", help_text="the secondary card's mobile number")
+
+
 INPUTS = {
     "report-loss": ChangeInput, "unlock": ChangeInput, "suspension": ChangeInput, "resumption": ChangeInput,
     "features": FeaturesInput, "long-distance": LongDistanceInput, "roaming": RoamingInput,
@@ -224,7 +228,8 @@ INPUTS = {
     "payment-method": PaymentMethodInput, "discounts": DiscountsInput, "handset": HandsetInput,
     "precancel": PrecancelInput, "reopen": ChangeInput, "cancel": MoneyInput, "cancel-fee-recovery": FeeRecoveryInput,
     "port-out": PortOutInput, "transfer": TransferInput, "plan-change": PlanChangeInput,
-    "plan-change-cancel": ChangeInput, "account": AccountMoveInput,
+    "plan-change-cancel": ChangeInput, "account": AccountMoveInput, "secondary-add": SecondaryInput,
+    "secondary-remove": SecondaryInput,
 }
 APIS = {p.slug: _api(p.slug, INPUTS[p.slug], f"`POST /api/v1/lines/{{msisdn}}/{p.slug}`: {p.label}.")
         for p in PROCESSES}

@@ -38,6 +38,7 @@ from orders.services.lifecycle import (
 )
 from orders.services.order_links import order_commitments_link
 from orders.services.plan_change import plan_change_drop
+from orders.services.secondary_cards import secondary_cards_detach
 from provisioning.models import WorkOrder
 
 K = Order.Kind
@@ -88,6 +89,7 @@ def settle_and_end(*, actor: Staff, line: Line, order_kind: str, documents, agen
                        agreement_signed=agreement_signed, charges=charges,
                        details={**settlement_details(preview), **(details or {})})
     plan_change_drop(actor=actor, line=line, reason=str(Order.Kind(order_kind).label))
+    secondary_cards_detach(actor=actor, line=line, reason="left", reference=order.reference)
     result = (account_settle(actor=actor, account=account, line=line, method=method, tendered=tendered,
                              reference=order.reference) if preview is not None else None)
     end_line(line, timezone.now())

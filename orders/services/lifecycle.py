@@ -77,6 +77,8 @@ SERVICE_STATES: dict[str, frozenset] = {
     K.PLAN_CHANGE: frozenset({S.ACTIVE, S.SUSPENDED_REQUEST}),
     K.PLAN_CHANGE_CANCEL: IN_SERVICE,
     K.ACCOUNT_MOVE: frozenset({S.ACTIVE, S.SUSPENDED_REQUEST}),
+    K.SECONDARY_ADD: frozenset({S.ACTIVE}),
+    K.SECONDARY_REMOVE: IN_SERVICE,
 }
 
 # Counter decisions: the line changes at the counter, the network follows, no roll back.
@@ -114,6 +116,8 @@ def services_allowed(line: Line) -> list[str]:
     if K.PLAN_CHANGE_CANCEL in kinds and not line.plan_changes.filter(
             state="pending", effective_on__gt=timezone.localdate()).exists():
         pointless.add(K.PLAN_CHANGE_CANCEL)   # nothing pending to cancel
+    if K.SECONDARY_REMOVE in kinds and not line.secondary_cards.filter(until__isnull=True).exists():
+        pointless.add(K.SECONDARY_REMOVE)     # no secondary card to remove
     return [kind for kind in kinds if kind not in pointless]
 
 

@@ -55,6 +55,7 @@ from orders.services.lifecycle import (
     order_refund,
 )
 from orders.services.open_account import _fee_types
+from orders.services.secondary_cards import secondary_limit_check
 from provisioning.models import WorkOrder
 from provisioning.services import work_order_create
 
@@ -96,6 +97,7 @@ def plan_change_quote(*, line: Line, plan_code: str, immediate: bool = False) ->
         raise DomainError(_("Choose a main plan."), field="plan")
     if plan.pk == line.plan_id:
         raise NothingToDoError(_("The line is already on this plan."), field="plan")
+    secondary_limit_check(line=line, plan=plan)
     commitment = (LineCommitment.objects.filter(line=line, since__lte=effective, ended_on__isnull=True)
                   .filter(Q(until__isnull=True) | Q(until__gte=effective)).order_by("-monthly_amount").first())
     if commitment is not None and plan.monthly_fee < commitment.monthly_amount:
@@ -121,7 +123,8 @@ def line_plan_change(*, actor: Staff, line: Line, plan: str, immediate: bool = F
     """Change the line's main plan (套餐变更) from the first of next month, or from today where allowed.
 
     Raises LineStateError, PlanChangePendingError, ProductUnavailableError, DomainError (not a main plan),
-    NothingToDoError, PlanChangeImmediateError, PlanBelowMinimumSpendError, LineBusyError (at once only),
+    NothingToDoError, PlanChangeImmediateError, PlanBelowMinimumSpendError, SecondaryCardLimitError (the
+    new plan takes fewer secondary cards than the line has), LineBusyError (at once only),
     DocumentsMissingError, AgreementNotSignedError, TenderedTooLittleError.
     """
     line = line_lock(line)

@@ -40,6 +40,7 @@ from orders.services.lifecycle import (
     order_open,
 )
 from orders.services.plan_change import plan_change_drop
+from orders.services.secondary_cards import secondary_cards_detach
 from provisioning.models import WorkOrder
 
 K = Order.Kind
@@ -124,6 +125,7 @@ def line_precancel(*, actor: Staff, line: Line, retention: RetentionInput, docum
                             method=method, tendered=tendered)
     line.precancel(when=now, until=until)
     line.save(update_fields=["status", "precancelled_at", "precancel_until", "cancellation_due_at", "updated_at"])
+    secondary_cards_detach(actor=actor, line=line, reason="left", reference=order.reference)
     number_freeze(actor=actor, msisdn=line.msisdn, reason="precancel", until_cancelled=True)
     _retention(actor=actor, order=order, line=line, retention=retention, reason=reason)
     order_finish(order=order, payment=payment.payment if payment else None,

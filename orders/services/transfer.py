@@ -50,6 +50,7 @@ from orders.services.lifecycle import (
     order_finish,
     order_open,
 )
+from orders.services.secondary_cards import secondary_cards_detach
 
 K = Order.Kind
 D = Order.Document
@@ -152,6 +153,7 @@ def line_transfer(*, actor: Staff, line: Line, new_customer: Customer, service_p
                             tendered=tendered)
     line.customer, line.account, line.owner_since, line.service_password = new_customer, account, today, password_hash
     line.save(update_fields=["customer", "account", "owner_since", "service_password", "updated_at"])
+    secondary_cards_detach(actor=actor, line=line, reason="transferred", reference=order.reference)
     order_finish(order=order, payment=payment.payment if payment else None)
     line_audit(actor=actor, order=order, line=line, action="line.transfer",
                before={"customer": old_customer.pk, "account": old_account.pk},

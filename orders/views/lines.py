@@ -38,6 +38,7 @@ from orders.services.line_services import line_invoice_reprint
 from orders.services.plan_change import plan_change_pending
 from orders.services.portability import line_portability
 from orders.services.precancel import precancel_charges
+from orders.services.secondary_cards import primary_of, secondary_cards_of
 from orders.services.transfer import transfer_quote
 from orders.views.common import repeat_payment_refused
 
@@ -103,6 +104,7 @@ def line_detail(request, msisdn: str):
         "may_reprint": "invoice_reprint" in allowed, "itemised_bill_url": itemised_bill_url(line),
         "retention": RetentionAttempt.objects.filter(line=line).first(),
         "plan_change": plan_change_pending(line),
+        "secondary_cards": secondary_cards_of(line), "primary_card": primary_of(line),
     }
     return render(request, "orders/line_detail.html", context)
 

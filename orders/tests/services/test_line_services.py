@@ -84,8 +84,9 @@ def test_the_state_table_matches_the_line_transitions(live):
     assert "report_loss" in services_allowed(line) and "unlock" not in services_allowed(line)
     line.suspend_for_arrears()
     by_state = [k for k, states in SERVICE_STATES.items() if "suspended_arrears" in states]
-    # roaming is not open, no plan change is pending
-    assert services_allowed(line) == [k for k in by_state if k not in ("roaming_close", "plan_change_cancel")]
+    # roaming is not open, no plan change is pending, no secondary card attached
+    assert services_allowed(line) == [k for k in by_state
+                                      if k not in ("roaming_close", "plan_change_cancel", "secondary_remove")]
     assert "precancel" not in services_allowed(line) and "transfer" not in services_allowed(line)
 
 
