@@ -50,6 +50,14 @@ def primary_of(line: Line) -> SecondaryCard | None:
     return SecondaryCard.objects.filter(secondary=line, until__isnull=True).select_related("primary").first()
 
 
+def line_sharing(line: Line) -> tuple[list[SecondaryCard], SecondaryCard | None]:
+    """For the line's screen, in one query: its secondary cards now (as a primary), and the membership that
+    makes it a secondary card (or None)."""
+    rows = list(SecondaryCard.objects.filter(Q(primary=line) | Q(secondary=line), until__isnull=True)
+                .select_related("primary", "secondary").order_by("since", "pk"))
+    return [c for c in rows if c.primary_id == line.pk], next((c for c in rows if c.secondary_id == line.pk), None)
+
+
 def _lock_pair(first: Line, second: Line) -> tuple[Line, Line]:
     """Both lines under their row locks, in id order (one order everywhere), then read with what the rules
     need (not locked: boss/locks.py)."""

@@ -38,7 +38,7 @@ from orders.services.line_services import line_invoice_reprint
 from orders.services.plan_change import plan_change_pending
 from orders.services.portability import line_portability
 from orders.services.precancel import precancel_charges
-from orders.services.secondary_cards import primary_of, secondary_cards_of
+from orders.services.secondary_cards import line_sharing
 from orders.services.transfer import transfer_quote
 from orders.views.common import repeat_payment_refused
 
@@ -93,6 +93,7 @@ def line_detail(request, msisdn: str):
     allowed = set(services_allowed(line))
     processes = [p for p in PROCESSES if p.kind in allowed and request.user.has_perm(p.perm)]
     documents = _documents(line)
+    secondary_cards, primary_card = line_sharing(line)
     context = {
         "line": line, "customer": line.customer, "money": account_money(line.account),
         "features": [lf for lf in line.line_features.all() if lf.until is None],
@@ -104,7 +105,7 @@ def line_detail(request, msisdn: str):
         "may_reprint": "invoice_reprint" in allowed, "itemised_bill_url": itemised_bill_url(line),
         "retention": RetentionAttempt.objects.filter(line=line).first(),
         "plan_change": plan_change_pending(line),
-        "secondary_cards": secondary_cards_of(line), "primary_card": primary_of(line),
+        "secondary_cards": secondary_cards, "primary_card": primary_card,
     }
     return render(request, "orders/line_detail.html", context)
 

@@ -37,12 +37,13 @@ def test_the_line_screen_takes_a_bounded_number_of_queries(counter, live, django
     from orders.services.line_services import line_resume, line_suspend
 
     url = reverse("orders:line_detail", args=[live.line.msisdn])
-    with django_assert_max_num_queries(25):
+    # the secondary cards cost one query on the screen and one in what the state allows
+    with django_assert_max_num_queries(26):
         counter.get(url)
     for service in (line_suspend, line_resume):  # more orders and documents must not cost more queries
         service(actor=live.rep, line=live.line, documents_checked=["id_original"], agreement_signed=True)
         work_orders_run()
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(26):
         counter.get(url)
 
 
