@@ -26,7 +26,10 @@ SPAM = {"sms_bulk": 450, "short_calls": 150, "one_ring": 80, "night_calls": 90}
 def usage(hall, other_hall):
     normal = [LineFactory(hall=hall if i % 2 else other_hall, msisdn=f"1380000{i:04d}") for i in range(30)]
     spammers = {rule: LineFactory(hall=hall, msisdn=f"1390000{i:04d}") for i, rule in enumerate(SPAM)}
-    records = normal_usage(normal, month=date(2026, 10, 1), per_line=1500)   # ~50 a day each, all month
+    # ~50 a day each, as over a whole month; only the days around DAY are stored (the tracing reads one day,
+    # the neighbours show it reads no other): 6,000 rows instead of 45,000 for every test of the module.
+    records = [r for r in normal_usage(normal, month=date(2026, 10, 1), per_line=1500)
+               if abs((r.started_at.date() - DAY).days) <= 2]
     for rule, line in spammers.items():
         records += spam_usage(line, day=DAY, rule=rule, count=SPAM[rule])
         records += spam_usage(line, day=date(2026, 10, 13), rule=rule, count=SPAM[rule] // 10)   # below
