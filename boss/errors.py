@@ -64,7 +64,9 @@ def _jsonable(params: dict) -> dict:
         if isinstance(value, (str, int, float, bool)) or value is None:
             out[key] = value
         elif isinstance(value, (list, tuple)):
-            out[key] = [v if isinstance(v, (str, int, float, bool)) else str(v) for v in value]
+            # A list of rows (a refused member list: row, number, reason) stays a list of objects.
+            out[key] = [v if isinstance(v, (str, int, float, bool)) else _jsonable(v) if isinstance(v, dict)
+                        else str(v) for v in value]
         else:
             out[key] = str(value)
     return out
