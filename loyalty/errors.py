@@ -76,3 +76,17 @@ class ReturnPeriodOverError(DomainError):
 
     def default_message(self):
         return _("The return period of this gift is over: it cannot be taken back.")
+
+
+class PickupHallError(DomainError):
+    code, status = "pickup_hall", 409
+
+    def default_message(self):
+        return _("This gift was ordered for pick-up at another redemption hall: it is handed over there only.")
+
+
+class PickupExpiredError(DomainError):
+    code, status = "pickup_expired", 409
+
+    def default_message(self):
+        return _("This order was not collected in time: it is cancelled and the points are given back.")

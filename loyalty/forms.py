@@ -28,10 +28,11 @@ class RedeemForm(IdempotentForm):
     """The gift, the documents checked, who collects, the seal, the signature. Nothing the customer says is
     preselected: the gift, the documents and the signature start empty."""
 
-    def __init__(self, *args, gifts=(), organization=False, **kwargs):
+    def __init__(self, *args, gifts=(), organization=False, pickup=False, topup=True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["gift"] = forms.ChoiceField(label=_("gift"), widget=forms.RadioSelect,
-                                                choices=[(str(g.pk), g.name) for g in gifts])
+        if not pickup:   # the pick-up of an online order: the gift was chosen online
+            self.fields["gift"] = forms.ChoiceField(label=_("gift"), widget=forms.RadioSelect,
+                                                    choices=[(str(g.pk), g.name) for g in gifts])
         self.fields["documents_checked"] = forms.MultipleChoiceField(
             label=_("documents checked"), required=False, widget=forms.CheckboxSelectMultiple,
             choices=[(d.value, d.label) for d in (Order.Document.ID_ORIGINAL, Order.Document.UNIT_LETTER,
@@ -47,7 +48,8 @@ class RedeemForm(IdempotentForm):
         self.fields["receipt_signed"] = forms.BooleanField(
             label=_("The customer signed the redemption receipt (needed when no confirmation is asked)"),
             required=False)
-        _topup_fields(self)
+        if topup:   # the pick-up of an online order without a cash top-up asks for none
+            _topup_fields(self)
 
 
 class AnswerForm(forms.Form):

@@ -11,6 +11,7 @@ from boss.money import MONEY
 
 class Redemption(models.Model):
     class State(models.TextChoices):
+        ORDERED = "ordered", _("Ordered online: to be collected")
         AWAITING_ROOM = "awaiting_room", _("Waiting for the big-customer room")
         AWAITING_CALL = "awaiting_call", _("Waiting for the customer's call")
         CONFIRMED = "confirmed", _("Confirmed: hand over the gift")
@@ -18,6 +19,11 @@ class Redemption(models.Model):
         REFUSED = "refused", _("Refused")
         TIMED_OUT = "timed_out", _("No answer in time")
         RETURNED = "returned", _("Gift returned")
+        CANCELLED = "cancelled", _("Gift order cancelled")
+
+    class Channel(models.TextChoices):
+        COUNTER = "counter", _("At the counter")
+        WEB = "web", _("Ordered online")
 
     class Confirmation(models.TextChoices):
         NONE = "none", _("Not needed")
@@ -30,7 +36,7 @@ class Redemption(models.Model):
         BLUE_ROUND = "blue_round", _("Blue round seal")
         BLUE_OVAL = "blue_oval", _("Blue oval seal")
 
-    OPEN_STATES = (State.AWAITING_ROOM, State.AWAITING_CALL, State.CONFIRMED)
+    OPEN_STATES = (State.ORDERED, State.AWAITING_ROOM, State.AWAITING_CALL, State.CONFIRMED)
 
     hall = models.ForeignKey("boss.Hall", verbose_name=_("service hall"), on_delete=models.PROTECT,
                              related_name="redemptions")
@@ -52,6 +58,11 @@ class Redemption(models.Model):
     documents_checked = models.JSONField(_("documents checked"), default=list, blank=True)
     seal = models.CharField(_("seal on the licence"), max_length=12, choices=Seal.choices, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    # Ordered online (the portal) for pick-up at `hall`: the points and the gift are set aside at the order
+    # (reserved_at), given back when it is cancelled, not collected by pickup_until, or refused at the pick-up.
+    channel = models.CharField(_("ordered"), max_length=10, choices=Channel.choices, default=Channel.COUNTER)
+    reserved_at = models.DateTimeField(_("points and gift set aside at"), null=True, blank=True)
+    pickup_until = models.DateTimeField(_("to be collected by"), null=True, blank=True)
     # The confirmation: asked of the big-customer room (answer by the deadline) or of the customer by phone.
     confirm_deadline = models.DateTimeField(_("answer due by"), null=True, blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
@@ -80,7 +91,9 @@ class Redemption(models.Model):
             ("return_gift", _("Can take back a redeemed gift")),
         ]
         indexes = [models.Index(fields=["confirm_deadline"], condition=Q(state="awaiting_room"),
-                                name="redemption_room_open_idx")]
+                                name="redemption_room_open_idx"),
+                   models.Index(fields=["hall", "pickup_until"], condition=Q(state="ordered"),
+                                name="redemption_ordered_idx")]
         constraints = [
             models.CheckConstraint(condition=~Q(state="completed") | Q(completed_at__isnull=False,
                                                                        receipt_signed_at__isnull=False),
@@ -88,6 +101,9 @@ class Redemption(models.Model):
             models.CheckConstraint(condition=~Q(state="awaiting_room") | Q(confirm_deadline__isnull=False),
                                    name="redemption_room_has_deadline"),
             models.CheckConstraint(condition=Q(cash_topup__gte=0), name="redemption_topup_not_negative"),
+            models.CheckConstraint(condition=~Q(state="ordered") | Q(pickup_until__isnull=False,
+                                                                     reserved_at__isnull=False),
+                                   name="redemption_ordered_has_pickup"),
         ]
 
     def __str__(self):

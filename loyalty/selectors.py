@@ -20,3 +20,10 @@ def confirmations_open(*, actor) -> list[Redemption]:
     """The big-customer room's worklist: requests waiting for its answer, the most urgent first."""
     return list(redemption_list_for_actor(actor=actor).filter(state=Redemption.State.AWAITING_ROOM)
                 .order_by("confirm_deadline", "pk"))
+
+
+def orders_to_collect(*, actor) -> list[Redemption]:
+    """Gifts ordered online waiting at the actor's hall (every hall for the big-customer room), the soonest
+    due first."""
+    return list(redemption_list_for_actor(actor=actor).filter(state=Redemption.State.ORDERED)
+                .order_by("pickup_until", "pk")[:100])

@@ -8,4 +8,6 @@ from boss.tariffs import Param
 PARAMS = [
     Param("points.redeem_refuse_suspended", "true", "bool", _("Refuse a redemption on a suspended line")),
     Param("points.redeem_refuse_blacklisted", "true", "bool", _("Refuse a redemption for a blacklisted customer")),
+    Param("points.pickup_days", "7", "int", _("Gift ordered online: days to collect it at the hall"),
+          _("days")),
 ]

@@ -31,6 +31,10 @@ class AgreeForm(IdempotentForm):
     agreed = forms.BooleanField(label=_("I have read the terms above and agree to them"), required=True)
 
 
+class ConfirmForm(IdempotentForm):
+    """A button that does one thing once (its key): nothing to fill in."""
+
+
 class PlanChangeForm(AgreeForm):
     plan = forms.ChoiceField(label=_("New plan"), choices=())
 
@@ -64,3 +68,20 @@ class ForwardingForm(AgreeForm):
 
 class ChatForm(forms.Form):
     text = forms.CharField(label=_("Message"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class GiftOrderForm(IdempotentForm):
+    """A gift and the redemption hall to collect it at: nothing preselected (the customer chooses)."""
+
+    def __init__(self, *args, offers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["gift"] = forms.ChoiceField(
+            label=_("Gift"), widget=forms.RadioSelect,
+            choices=[(str(o.gift.pk), _("%(gift)s · %(points)s points") % {"gift": o.gift.name, "points": o.gift.points}
+                      + (_(" + ¥%(topup)s at the hall") % {"topup": o.gift.cash_topup} if o.gift.cash_topup else ""))
+                     for o in offers])
+        halls = {h.pk: h for o in offers for h in o.halls}
+        self.fields["hall"] = forms.ChoiceField(
+            label=_("Collect at"), choices=[("", _("Choose a redemption hall"))]
+            + [(str(h.pk), h.name) for h in sorted(halls.values(), key=lambda h: h.name)])
+        self.order_fields(["gift", "hall", "idempotency_key"])

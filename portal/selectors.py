@@ -92,3 +92,44 @@ def announcements_for(customer: Customer, line_id: int | None) -> list:
 
     line = Line.objects.filter(pk=line_id, customer=customer).select_related("hall").first()
     return announcements_for_customers(hall=line.hall) if line is not None else []
+
+
+# --------------------------------------------------------------------------------------------------
+# Points gifts ordered online (loyalty's redemptions, channel web)
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GiftOffer:
+    gift: object
+    halls: list   # the redemption halls holding it today
+
+
+def gift_offers(*, today: date) -> list[GiftOffer]:
+    """The gifts redeemable today with the redemption halls that hold at least one (one query)."""
+    from catalog.models import in_force_q
+    from inventory.models import GiftStock
+
+    offers: dict[int, GiftOffer] = {}
+    rows = (GiftStock.objects.filter(in_force_q(today, prefix="gift__"), gift__active=True, quantity__gt=0,
+                                     hall__redemption_hall=True)
+            .select_related("gift", "hall").defer("gift__picture").order_by("gift__points", "gift__code", "hall__name"))
+    for stock in rows:
+        offers.setdefault(stock.gift_id, GiftOffer(gift=stock.gift, halls=[])).halls.append(stock.hall)
+    return list(offers.values())
+
+
+def customer_redemptions(customer: Customer) -> QuerySet:
+    from loyalty.models import Redemption
+
+    qs = Redemption.objects.filter(customer=customer)
+    if _only_line(customer) is not None:
+        qs = qs.filter(line_id=_only_line(customer))
+    return qs.select_related("gift", "hall").defer("gift__picture").order_by("-created_at", "-pk")
+
+
+def customer_redemption(customer: Customer, pk: int):
+    redemption = customer_redemptions(customer).filter(pk=pk).first()
+    if redemption is None:
+        raise Http404
+    return redemption

@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -32,7 +33,9 @@ from portal.forms import (
     ChatForm,
     CodeForm,
     ComplaintForm,
+    ConfirmForm,
     ForwardingForm,
+    GiftOrderForm,
     PlanChangeForm,
     RechargeForm,
     SignInForm,
@@ -219,8 +222,55 @@ def itemised_pdf_view(request, line_id: int, period):
 
 @customer_required
 def points_view(request):
-    return _render(request, "portal/points.html", {"points": points_summary(customer=request.customer,
-                                                                            entries=20)})
+    orders = list(selectors.customer_redemptions(request.customer)[:20])
+    for order in orders:   # a form (and a key) per order
+        order.cancel_form = ConfirmForm() if order.state == order.State.ORDERED else None
+    return _render(request, "portal/points.html", {
+        "points": points_summary(customer=request.customer, entries=20), "orders": orders})
+
+
+@customer_required
+def gift_order_view(request):
+    """Order a points gift for pick-up at a redemption hall (loyalty's redemption service, channel web)."""
+    line = selectors.customer_line(request.customer, request.signed_in_line_id or 0)
+    offers = selectors.gift_offers(today=timezone.localdate())
+    form = GiftOrderForm(request.POST or None, offers=offers)
+    context = {"line": line, "offers": offers,
+               "points": points_summary(customer=request.customer, entries=0)}
+    if request.method == "POST" and form.is_valid():
+        gift = next(o.gift for o in offers if str(o.gift.pk) == form.cleaned_data["gift"])
+        hall = next(h for o in offers for h in o.halls if str(h.pk) == form.cleaned_data["hall"])
+        try:
+            result = actions.portal_gift_order(customer=request.customer, line=line, gift=gift, hall=hall,
+                                               key=form.cleaned_data["idempotency_key"])
+        except DomainError as exc:
+            return _refused(request, "portal/gift_order.html", form, exc, context)
+        until = timezone.localtime(parse_datetime(str(result.body["pickup_until"])))
+        return _done(request, title=_("Gift ordered"), points=True,
+                     message=_("Order %(number)s: collect %(gift)s at %(hall)s by %(day)s, with your identity "
+                               "document. The points are set aside until then.")
+                     % {"number": result.body["number"], "gift": gift.name, "hall": hall.name,
+                        "day": f"{until:%Y-%m-%d %H:%M}"})
+    return _render(request, "portal/gift_order.html", {"form": form, **context},
+                   status=400 if form.errors else 200)
+
+
+@require_POST
+@customer_required
+def gift_order_cancel_view(request, redemption_id: int):
+    redemption = selectors.customer_redemption(request.customer, redemption_id)
+    form = ConfirmForm(request.POST)
+    if not form.is_valid():
+        return redirect("portal:points")
+    try:
+        result = actions.portal_gift_order_cancel(customer=request.customer, redemption=redemption,
+                                                  key=form.cleaned_data["idempotency_key"])
+    except DomainError as exc:
+        return _render(request, "portal/done.html", {"title": _("Not done"), "message": exc.message},
+                       status=exc.status)
+    return _done(request, title=_("Gift order cancelled"), points=True,
+                 message=_("%(points)s points are back in your balance.")
+                 % {"points": result.body["points_given_back"] or 0})
 
 
 @customer_required
@@ -234,8 +284,9 @@ def portability_view(request, line_id: int):
 # --------------------------------------------------------------------------------------------------
 
 
-def _done(request, *, title: str, message: str, line=None):
-    return _render(request, "portal/done.html", {"title": title, "message": message, "line": line})
+def _done(request, *, title: str, message: str, line=None, points: bool = False):
+    return _render(request, "portal/done.html", {"title": title, "message": message, "line": line,
+                                                  "back_to_points": points})
 
 
 @customer_required

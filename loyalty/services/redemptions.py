@@ -12,7 +12,16 @@
                         stock movement, the cash top-up and the audit event in one transaction.
     redemption_return   the gift back within its return period: the same lots back (unless expired since),
                         the gift back in stock, the cash top-up reversed.
-    redemptions_expire  the timed job closing the room's requests past their deadline.
+    redemptions_expire  the timed job closing the room's requests past their deadline (and the online orders
+                        not collected in time).
+    redemption_order    a gift ordered online (the portal) for pick-up at a redemption hall the customer chose:
+                        the same refusals as the counter, then the points and the gift are set aside at once.
+    redemption_pickup   the hand-over of an online order at its hall: the documents, the seal, the confirmation
+                        (the room, the call) and the signature exactly as at the counter; the points and the gift
+                        were taken at the order, the cash top-up (if any) is paid here.
+    redemption_order_cancel  the customer cancels an order not collected yet (or the job, past `pickup_until`):
+                        the points and the gift go back. An order refused or timed out at the pick-up gives them
+                        back the same way.
 
 Locks, in the one order: the customer (two counters spending the same points meet here), the redemption,
 the points lots (billing), the gift stock row (inventory; two counters taking the last gift meet there).
@@ -33,7 +42,7 @@ from billing.services.payments import Allocation, payment_receive
 from billing.services.points import points_give_back, points_redeem, points_redeem_check
 from boss.audit import audit_record
 from boss.locks import lock
-from boss.models import Staff
+from boss.models import Hall, Staff
 from boss.money import ZERO
 from boss.tariffs import tariff
 from customers.models import Account, Customer, Line
@@ -48,6 +57,8 @@ from loyalty.errors import (
     GiftNotRedeemableError,
     LineNotServedError,
     LineSuspendedError,
+    PickupExpiredError,
+    PickupHallError,
     ReceiptNotSignedError,
     RedemptionStateError,
     ReturnPeriodOverError,
@@ -76,20 +87,26 @@ def confirmation_needed(*, customer: Customer, agent: bool) -> str:
     return Redemption.Confirmation.CALL if agent else Redemption.Confirmation.NONE
 
 
-def redemption_refusals(*, actor: Staff, line: Line, gift: Gift, today=None) -> None:
-    """Every refusal that does not depend on the documents, in the order the rep meets them. Writes nothing.
-    Raises NotRedemptionHallError, LineNotServedError, LineSuspendedError, CustomerBlacklistedError,
-    GiftNotRedeemableError, GiftOutOfStockError, PointsExpiredError, PointsInsufficientError."""
-    today = today or timezone.localdate()
-    hall = actor.hall
-    if hall is None or not hall.redemption_hall:
-        raise NotRedemptionHallError(hall=hall.name if hall else "")
+def _line_refusals(*, line: Line, today) -> None:
+    """The line's and the customer's refusals (also at the pick-up of an online order)."""
     if line.status in NOT_SERVED:
         raise LineNotServedError(msisdn=line.msisdn)
     if line.status in SUSPENDED and tariff("points.redeem_refuse_suspended"):
         raise LineSuspendedError(msisdn=line.msisdn)
     if tariff("points.redeem_refuse_blacklisted") and customer_is_blacklisted(customer=line.customer, on=today):
         raise CustomerBlacklistedError()
+
+
+def redemption_refusals(*, actor: Staff, line: Line, gift: Gift, today=None, hall: Hall | None = None) -> None:
+    """Every refusal that does not depend on the documents, in the order the rep meets them. Writes nothing.
+    `hall`: where the gift is collected (the actor's hall at the counter; the hall chosen for an online order).
+    Raises NotRedemptionHallError, LineNotServedError, LineSuspendedError, CustomerBlacklistedError,
+    GiftNotRedeemableError, GiftOutOfStockError, PointsExpiredError, PointsInsufficientError."""
+    today = today or timezone.localdate()
+    hall = hall or actor.hall
+    if hall is None or not hall.redemption_hall:
+        raise NotRedemptionHallError(hall=hall.name if hall else "")
+    _line_refusals(line=line, today=today)
     if not gift.redeemable_on(today):
         raise GiftNotRedeemableError(gift=gift.name)
     if not GiftStock.objects.filter(gift=gift, hall=hall, quantity__gt=0).exists():
@@ -148,9 +165,25 @@ def _timed_out(redemption: Redemption, now) -> bool:
             and now > redemption.confirm_deadline)
 
 
+def _release(*, actor: Staff, redemption: Redemption) -> int:
+    """An online order's points and gift back (the caller holds the customer's lock). Returns the points."""
+    if redemption.reserved_at is None:
+        return 0
+    given = points_give_back(customer_id=redemption.customer_id, redeemed_reference=redemption.reference,
+                             reference=f"release:{redemption.pk}")
+    assert redemption.hall is not None
+    gift_stock_put_back(actor=actor, gift=redemption.gift, hall=redemption.hall, reference=f"release:{redemption.pk}")
+    redemption.points_given_back = given
+    redemption.save(update_fields=["points_given_back"])
+    return given
+
+
 def _time_out(*, actor: Staff, redemption: Redemption) -> None:
+    """Close a request past the room's deadline (the caller holds the customer's lock when it is an online
+    order: its points and gift go back)."""
     redemption.state, redemption.refusal = State.TIMED_OUT, str(ConfirmationTimedOutError().message)[:200]
     redemption.save(update_fields=["state", "refusal"])
+    _release(actor=actor, redemption=redemption)
     audit_record(actor=actor, action="redemption.time_out", target=redemption, hall=redemption.hall,
                  after={"deadline": redemption.confirm_deadline.isoformat() if redemption.confirm_deadline else None})
 
@@ -161,6 +194,7 @@ def redemption_answer(*, actor: Staff, redemption: Redemption, confirmed: bool, 
     ConfirmationTimedOutError."""
     now = timezone.now()
     with transaction.atomic():
+        _lock_customer(redemption.customer_id)   # the one lock order (an online order's points may go back)
         redemption = lock(Redemption.objects.all()).get(pk=redemption.pk)
         if redemption.state != State.AWAITING_ROOM:
             raise RedemptionStateError(state=redemption.state)
@@ -174,6 +208,8 @@ def redemption_answer(*, actor: Staff, redemption: Redemption, confirmed: bool, 
             if not confirmed:
                 redemption.refusal = note[:200]
             redemption.save(update_fields=["state", "answered_at", "answered_by", "answer_note", "refusal"])
+            if not confirmed:
+                _release(actor=actor, redemption=redemption)
             audit_record(actor=actor, action="redemption.answer", target=redemption, hall=redemption.hall,
                          after={"confirmed": confirmed, "note": note[:200]})
     if timed_out:   # the closing is kept; the late answer is refused
@@ -184,6 +220,7 @@ def redemption_answer(*, actor: Staff, redemption: Redemption, confirmed: bool, 
 @transaction.atomic
 def redemption_call(*, actor: Staff, redemption: Redemption, confirmed: bool, note: str) -> Redemption:
     """The rep called the customer whose points an agent collects, and records the answer."""
+    _lock_customer(redemption.customer_id)
     redemption = lock(Redemption.objects.all()).get(pk=redemption.pk)
     if redemption.state != State.AWAITING_CALL:
         raise RedemptionStateError(state=redemption.state)
@@ -192,6 +229,8 @@ def redemption_call(*, actor: Staff, redemption: Redemption, confirmed: bool, no
     if not confirmed:
         redemption.refusal = note[:200] or _("The customer did not confirm on the phone.")
     redemption.save(update_fields=["state", "answered_at", "answered_by", "answer_note", "refusal"])
+    if not confirmed:
+        _release(actor=actor, redemption=redemption)
     audit_record(actor=actor, action="redemption.call", target=redemption, after={"confirmed": confirmed})
     return redemption
 
@@ -219,7 +258,10 @@ def redemption_complete(*, actor: Staff, redemption: Redemption, receipt_signed:
                 raise RedemptionStateError(state=redemption.state)
             if not receipt_signed:
                 raise ReceiptNotSignedError()
-            redemption_refusals(actor=actor, line=line, gift=redemption.gift)
+            if redemption.reserved_at is None:
+                redemption_refusals(actor=actor, line=line, gift=redemption.gift)
+            else:   # ordered online: the points and the gift are set aside already
+                _line_refusals(line=line, today=timezone.localdate())
             _complete(actor=actor, redemption=redemption, topup=topup)
     if timed_out:
         raise ConfirmationTimedOutError()
@@ -229,9 +271,10 @@ def redemption_complete(*, actor: Staff, redemption: Redemption, receipt_signed:
 def _complete(*, actor: Staff, redemption: Redemption, topup: Topup | None) -> None:
     """Points, stock, top-up and audit, in the caller's transaction (which holds the customer's lock)."""
     now = timezone.now()
-    points_redeem(customer_id=redemption.customer_id, points=redemption.points, reference=redemption.reference)
     assert redemption.hall is not None
-    gift_stock_take(actor=actor, gift=redemption.gift, hall=redemption.hall, reference=redemption.reference)
+    if redemption.reserved_at is None:   # an online order took them when it was ordered
+        points_redeem(customer_id=redemption.customer_id, points=redemption.points, reference=redemption.reference)
+        gift_stock_take(actor=actor, gift=redemption.gift, hall=redemption.hall, reference=redemption.reference)
     if redemption.cash_topup > ZERO:
         topup = topup or Topup()
         if topup.method not in (PaymentMethod.CASH, PaymentMethod.BANK_CARD):
@@ -284,6 +327,7 @@ def redemption_timeout_check(*, actor: Staff, redemption: Redemption) -> Redempt
     if not _timed_out(redemption, now):
         return redemption
     with transaction.atomic():
+        _lock_customer(redemption.customer_id)
         redemption = lock(Redemption.objects.all()).get(pk=redemption.pk)
         if _timed_out(redemption, now):
             _time_out(actor=actor, redemption=redemption)
@@ -296,8 +340,127 @@ def redemptions_expire(*, actor: Staff) -> int:
     now = timezone.now()
     closed = 0
     with transaction.atomic():
-        for redemption in lock(Redemption.objects.filter(state=State.AWAITING_ROOM, confirm_deadline__lt=now)
+        for redemption in lock(Redemption.objects.filter(state=State.AWAITING_ROOM, confirm_deadline__lt=now,
+                                                         reserved_at__isnull=True)
                                .order_by("pk"), skip_locked=True)[:500]:
             _time_out(actor=actor, redemption=redemption)
             closed += 1
+    # Online orders give their points back, under the customer's lock first: one at a time, each in its own
+    # transaction (a request being answered right now waits, then finds it closed or answered).
+    for redemption in list(Redemption.objects.filter(state=State.AWAITING_ROOM, confirm_deadline__lt=now,
+                                                     reserved_at__isnull=False).order_by("pk")[:500]):
+        if redemption_timeout_check(actor=actor, redemption=redemption).state == State.TIMED_OUT:
+            closed += 1
+    for redemption in list(Redemption.objects.filter(state=State.ORDERED, pickup_until__lt=now).order_by("pk")[:500]):
+        try:
+            redemption_order_cancel(actor=actor, redemption=redemption, reason=_("Not collected in time."))
+        except RedemptionStateError:
+            continue   # collected or cancelled meanwhile
+        closed += 1
     return closed
+
+
+# --------------------------------------------------------------------------------------------------
+# Ordered online (the portal), collected at a redemption hall
+# --------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def redemption_order(*, actor: Staff, line: Line, gift: Gift, hall: Hall) -> Redemption:
+    """A gift ordered online for pick-up at `hall` (a redemption hall holding it): the counter's refusals,
+    then the points and the gift set aside at once (nobody else can take them), to be collected within
+    `points.pickup_days`. `actor`: the web channel. Raises the refusals of `redemption_refusals`."""
+    redemption_refusals(actor=actor, line=line, gift=gift, hall=hall)   # the refusals first, before any lock
+    customer = _lock_customer(line.customer_id)
+    line = lock(Line.objects.all()).get(pk=line.pk)
+    if line.customer_id != customer.pk:
+        raise LineNotServedError(msisdn=line.msisdn)
+    redemption_refusals(actor=actor, line=line, gift=gift, hall=hall)
+    now = timezone.now()
+    redemption = Redemption.objects.create(
+        hall=hall, actor=actor, customer=customer, line=line, gift=gift, points=gift.points,
+        cash_topup=gift.cash_topup, state=State.ORDERED, channel=Redemption.Channel.WEB,
+        documents_checked=["web_signin"], reserved_at=now,
+        pickup_until=now + timedelta(days=tariff("points.pickup_days")))
+    points_redeem(customer_id=customer.pk, points=gift.points, reference=redemption.reference)
+    gift_stock_take(actor=actor, gift=gift, hall=hall, reference=redemption.reference)
+    audit_record(actor=actor, action="redemption.order", target=redemption, hall=hall,
+                 after={"gift": gift.code, "points": gift.points, "hall": hall.code,
+                        "pickup_until": redemption.pickup_until.isoformat() if redemption.pickup_until else None})
+    return redemption
+
+
+def redemption_pickup(*, actor: Staff, redemption: Redemption, documents_checked, agent: AgentInput | None = None,
+                      seal: str = "", receipt_signed: bool = False, topup: Topup | None = None) -> Redemption:
+    """Hand over an online order at its hall: the counter's documents, seal, confirmation and signature (an
+    individual in person: at once; an organization or corporate account: the big-customer room; an agent: the
+    call). Raises RedemptionStateError, PickupHallError, PickupExpiredError (the order is cancelled and its points
+    given back), the line's refusals, the documents' errors, SealRequiredError, ReceiptNotSignedError."""
+    now = timezone.now()
+    expired = False
+    with transaction.atomic():
+        # The customer's lock first (every service changing a redemption takes it), the agent's identity and
+        # the line next, the redemption's row last (the one lock order).
+        customer = _lock_customer(redemption.customer_id)
+        redemption = Redemption.objects.select_related("hall").get(pk=redemption.pk)
+        if redemption.state != State.ORDERED:
+            raise RedemptionStateError(state=redemption.state)
+        if actor.hall_id != redemption.hall_id:
+            raise PickupHallError(hall=redemption.hall.name)
+        if redemption.pickup_until is not None and now > redemption.pickup_until:
+            redemption = lock(Redemption.objects.all()).get(pk=redemption.pk)
+            _cancel(actor=actor, redemption=redemption, reason=str(PickupExpiredError().message))
+            expired = True
+        else:
+            organization = customer.kind == Customer.Kind.ORGANIZATION
+            if organization and seal not in Redemption.Seal.values:
+                raise SealRequiredError()
+            confirmation = confirmation_needed(customer=customer, agent=agent is not None)
+            if confirmation == Redemption.Confirmation.NONE and not receipt_signed:
+                raise ReceiptNotSignedError()
+            checked, agent_identity = documents_check(actor=actor, customer=customer,
+                                                      documents_checked=documents_checked, agent=agent,
+                                                      agent_allowed=not organization)
+            line = lock(Line.objects.all()).get(pk=redemption.line_id)
+            _line_refusals(line=line, today=timezone.localdate())
+            redemption = lock(Redemption.objects.all()).get(pk=redemption.pk)
+            if redemption.state != State.ORDERED:
+                raise RedemptionStateError(state=redemption.state)
+            redemption.actor, redemption.confirmation, redemption.agent = actor, confirmation, agent_identity
+            redemption.documents_checked, redemption.seal = checked, seal if organization else ""
+            initial: dict[str, str] = {Redemption.Confirmation.ROOM: State.AWAITING_ROOM,
+                                       Redemption.Confirmation.CALL: State.AWAITING_CALL,
+                                       Redemption.Confirmation.NONE: State.CONFIRMED}
+            redemption.state = initial[confirmation]
+            redemption.confirm_deadline = (now + timedelta(minutes=tariff("points.group_confirm_minutes"))
+                                           if confirmation == Redemption.Confirmation.ROOM else None)
+            redemption.save(update_fields=["actor", "confirmation", "agent", "documents_checked", "seal", "state",
+                                           "confirm_deadline"])
+            audit_record(actor=actor, action="redemption.pickup", target=redemption,
+                         after={"confirmation": confirmation, "agent": agent_identity is not None,
+                                "documents": checked, "seal": redemption.seal})
+            if confirmation == Redemption.Confirmation.NONE:
+                _complete(actor=actor, redemption=redemption, topup=topup)
+    if expired:   # the cancellation is kept; the hand-over is refused
+        raise PickupExpiredError()
+    return redemption
+
+
+def _cancel(*, actor: Staff, redemption: Redemption, reason: str) -> None:
+    redemption.state, redemption.refusal = State.CANCELLED, reason[:200]
+    redemption.save(update_fields=["state", "refusal"])
+    given = _release(actor=actor, redemption=redemption)
+    audit_record(actor=actor, action="redemption.cancel", target=redemption, hall=redemption.hall,
+                 reason=reason[:200], after={"points_given_back": given})
+
+
+@transaction.atomic
+def redemption_order_cancel(*, actor: Staff, redemption: Redemption, reason: str) -> Redemption:
+    """Cancel an online order not collected yet: the points (unless expired since) and the gift go back.
+    Raises RedemptionStateError."""
+    _lock_customer(redemption.customer_id)
+    redemption = lock(Redemption.objects.all()).get(pk=redemption.pk)
+    if redemption.state != State.ORDERED:
+        raise RedemptionStateError(state=redemption.state)
+    _cancel(actor=actor, redemption=redemption, reason=reason)
+    return redemption

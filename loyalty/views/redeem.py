@@ -24,12 +24,18 @@ from inventory.models import Gift
 from inventory.selectors import gifts_in_stock_at
 from loyalty.forms import AnswerForm, CompleteForm, LookupForm, RedeemForm, ReturnForm
 from loyalty.models import Redemption
-from loyalty.selectors import confirmations_open, redemption_get_for_actor, redemption_list_for_actor
+from loyalty.selectors import (
+    confirmations_open,
+    orders_to_collect,
+    redemption_get_for_actor,
+    redemption_list_for_actor,
+)
 from loyalty.services.redemptions import (
     Topup,
     redemption_answer,
     redemption_call,
     redemption_complete,
+    redemption_pickup,
     redemption_return,
     redemption_start,
     redemption_timeout_check,
@@ -106,6 +112,11 @@ def redeem(request):
                   status=400 if form.errors else 200)
 
 
+def _pickup_form(redemption: Redemption, data=None) -> RedeemForm:
+    return RedeemForm(data, pickup=True, organization=redemption.customer.kind == Customer.Kind.ORGANIZATION,
+                      topup=redemption.cash_topup > 0)
+
+
 def _detail_context(request, redemption: Redemption) -> dict:
     now = timezone.now()
     left = (max(0, int((redemption.confirm_deadline - now).total_seconds()))
@@ -113,6 +124,7 @@ def _detail_context(request, redemption: Redemption) -> dict:
     return {"redemption": redemption, "seconds_left": left, "minutes_left": (left or 0) // 60,
             "secs_left": (left or 0) % 60, "call_form": AnswerForm(prefix="call"),
             "complete_form": CompleteForm(), "return_form": ReturnForm(),
+            "pickup_form": (_pickup_form(redemption) if redemption.state == State.ORDERED else None),
             "may_return": request.user.has_perm("loyalty.return_gift") and redemption.state == State.COMPLETED}
 
 
@@ -176,6 +188,41 @@ def redemption_complete_view(request, pk: int):
 
 @require_POST
 @login_required
+@permission_required("loyalty.redeem_gift", raise_exception=True)
+def redemption_pickup_view(request, pk: int):
+    """Hand over a gift ordered online: the documents, who collects, the seal, the signature, as at the counter
+    (the points and the gift were set aside at the order)."""
+    redemption = redemption_get_for_actor(actor=request.user, pk=pk)
+    form = _pickup_form(redemption, request.POST)
+    status = 400
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        params = {"redemption": redemption.pk,
+                  **_params({k: v for k, v in data.items() if k != "idempotency_key"})}
+
+        def run():
+            done = redemption_pickup(actor=request.user, redemption=redemption,
+                                     documents_checked=data["documents_checked"], agent=agent_of(data),
+                                     seal=data.get("seal") or "", receipt_signed=data["receipt_signed"],
+                                     topup=_topup(data))
+            return 200, {"redemption": done.pk}
+
+        try:
+            idempotent(actor=request.user, key=data["idempotency_key"], scope="loyalty.pickup", params=params,
+                       run=run)
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+            status = exc.status
+        else:
+            messages.success(request, _("The online order is being handed over."))
+            return redirect("loyalty:redemption_detail", pk=redemption.pk)
+    redemption = redemption_get_for_actor(actor=request.user, pk=pk)
+    context = {**_detail_context(request, redemption), "pickup_form": form}
+    return render(request, "loyalty/redemption_detail.html", context, status=status)
+
+
+@require_POST
+@login_required
 @permission_required("loyalty.return_gift", raise_exception=True)
 def redemption_return_view(request, pk: int):
     return _act(request, pk, ReturnForm(request.POST),
@@ -203,7 +250,8 @@ def redemption_receipt(request, pk: int):
 @permission_required("loyalty.view_redemption", raise_exception=True)
 def redemption_list(request):
     rows = list(redemption_list_for_actor(actor=request.user)[:100])
-    return render(request, "loyalty/redemption_list.html", {"rows": rows})
+    return render(request, "loyalty/redemption_list.html", {"rows": rows,
+                                                             "orders": orders_to_collect(actor=request.user)})
 
 
 @never_cache

@@ -22,4 +22,8 @@ urlpatterns = [
     path("portal/complaint-categories", views.ComplaintCategoriesApi.as_view(),
          name="api_portal_complaint_categories"),
     path("portal/complaints", views.ComplaintsApi.as_view(), name="api_portal_complaints"),
+    path("portal/gifts", views.GiftsApi.as_view(), name="api_portal_gifts"),
+    path("portal/redemptions", views.RedemptionsApi.as_view(), name="api_portal_redemptions"),
+    path("portal/redemptions/<int:redemption_id>/cancel", views.RedemptionCancelApi.as_view(),
+         name="api_portal_redemption_cancel"),
 ]

@@ -3,6 +3,7 @@ lines, bills and payments, and the customer's actions (recharge, plan change, re
 forwarding, complaints), each looked up through the token's customer (another customer's id is a 404) and done
 by the same services as the portal's screens."""
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -10,13 +11,16 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from billing.selectors import points_summary
 from boss.api.idempotency import idempotency_parameter
 from boss.api.schema import MONEY_FIELD, error_responses
 from boss.errors import InvalidInputError
 from boss.idempotency import new_key
+from boss.models import Hall
 from catalog.models import Plan
 from catalog.selectors import plan_list
 from customers.models import ForwardWhen
+from inventory.models import Gift
 from orders.services.plan_change import plan_change_effective_on, plan_change_pending
 from portal import selectors
 from portal.api.auth import CustomerTokenAuthentication, IsCustomer
@@ -398,3 +402,103 @@ class ComplaintsApi(_CustomerApi):
         return _answer(actions.portal_complaint(customer=request.auth.customer, line=line, category=category,
                                                 description=data["description"],
                                                 key=_idempotency_key(request, required=False)))
+
+
+# --------------------------------------------------------------------------------------------------
+# Points gifts ordered online for pick-up at a redemption hall (loyalty's redemption service)
+# --------------------------------------------------------------------------------------------------
+
+
+class PortalHallOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class PortalGiftOutput(serializers.Serializer):
+    id = serializers.IntegerField(source="gift.pk")
+    name = serializers.CharField(source="gift.name")
+    points = serializers.IntegerField(source="gift.points")
+    cash_topup = serializers.DecimalField(source="gift.cash_topup", **MONEY_FIELD,
+                                          help_text="paid at the hall when collected")
+    halls = PortalHallOutput(many=True, help_text="the redemption halls holding one today")
+
+
+class GiftsApi(_CustomerApi):
+    """`GET /api/v1/portal/gifts`: the gifts redeemable today, each with the redemption halls holding one, and
+    the customer's points balance."""
+
+    class OutputSerializer(serializers.Serializer):
+        points_balance = serializers.IntegerField()
+        gifts = PortalGiftOutput(many=True)
+
+    @extend_schema(responses={200: OutputSerializer})
+    def get(self, request):
+        offers = selectors.gift_offers(today=timezone.localdate())
+        balance = points_summary(customer=request.auth.customer, entries=0).balance
+        return Response(self.OutputSerializer({"points_balance": balance, "gifts": offers}).data)
+
+
+class PortalRedemptionOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    gift = serializers.CharField(source="gift.name")
+    points = serializers.IntegerField()
+    hall = serializers.CharField(source="hall.name")
+    state = serializers.CharField()
+    state_label = serializers.CharField(source="get_state_display")
+    channel_label = serializers.CharField(source="get_channel_display")
+    created_at = serializers.DateTimeField()
+    pickup_until = serializers.DateTimeField(allow_null=True)
+    refusal = serializers.CharField(allow_blank=True)
+
+
+class RedemptionsApi(_CustomerApi):
+    """`GET /api/v1/portal/redemptions`: the customer's gift redemptions (online orders and the counter's).
+    `POST` (Idempotency-Key required: it takes points and a gift): order a gift for pick-up at a redemption
+    hall; the counter's refusals (points, stock at that hall, line state, blacklist ...)."""
+
+    class InputSerializer(serializers.Serializer):
+        gift = serializers.IntegerField(min_value=1, max_value=2**62, help_text="an id from GET …/portal/gifts")
+        hall = serializers.IntegerField(min_value=1, max_value=2**62, help_text="one of the gift's halls")
+        line = serializers.IntegerField(min_value=1, max_value=2**62, required=False,
+                                        help_text="one of the customer's lines; the signed-in line by default")
+
+    class CreatedSerializer(serializers.Serializer):
+        redemption = serializers.IntegerField()
+        number = serializers.CharField()
+        pickup_until = serializers.DateTimeField()
+
+    @extend_schema(responses={200: PortalRedemptionOutput(many=True)})
+    def get(self, request):
+        rows = selectors.customer_redemptions(request.auth.customer)[:30]
+        return Response(PortalRedemptionOutput(rows, many=True).data)
+
+    @extend_schema(request=InputSerializer, responses={201: CreatedSerializer},
+                   parameters=[idempotency_parameter(required=True)])
+    def post(self, request):
+        data = self.valid(request, self.InputSerializer)
+        line = self.line(request, data.get("line") or request.auth.line_id)
+        gift = Gift.objects.defer("picture").filter(pk=data["gift"]).first()
+        hall = Hall.objects.filter(pk=data["hall"]).first()
+        if gift is None:
+            raise InvalidInputError(_("Choose one of the gifts offered."), field="gift")
+        if hall is None:
+            raise InvalidInputError(_("Choose one of the gift's redemption halls."), field="hall")
+        return _answer(actions.portal_gift_order(customer=request.auth.customer, line=line, gift=gift, hall=hall,
+                                                 key=_idempotency_key(request, required=True)))
+
+
+class RedemptionCancelApi(_CustomerApi):
+    """`POST /api/v1/portal/redemptions/{id}/cancel`: cancel an order not collected yet (the points and the
+    gift go back). Another customer's redemption: 404."""
+
+    class OutputSerializer(serializers.Serializer):
+        redemption = serializers.IntegerField()
+        points_given_back = serializers.IntegerField(allow_null=True)
+
+    @extend_schema(request=None, responses={201: OutputSerializer},
+                   parameters=[idempotency_parameter(required=False)])
+    def post(self, request, redemption_id: int):
+        redemption = selectors.customer_redemption(request.auth.customer, redemption_id)
+        return _answer(actions.portal_gift_order_cancel(customer=request.auth.customer, redemption=redemption,
+                                                        key=_idempotency_key(request, required=False)))

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from billing.models import PaymentMethod
 from boss.audit import audit_record
 from boss.idempotency import IdempotentResult, idempotent
+from boss.models import Hall
 from boss.money import format_yuan
 from boss.tariffs import tariff
 from catalog.models import Business, Feature, in_force_q
@@ -26,6 +27,9 @@ from complaints.models import Complaint, ComplaintCategory
 from complaints.services.workflow import complaint_open
 from customers.models import Customer, Line, LineFeature
 from inventory.errors import RechargeCardInvalidError
+from inventory.models import Gift
+from loyalty.models import Redemption
+from loyalty.services.redemptions import redemption_order, redemption_order_cancel
 from orders.services.fee_collection import line_fee_collect
 from orders.services.line_services import line_features_change, line_report_loss, line_unlock
 from orders.services.plan_change import line_plan_change, line_plan_change_cancel, plan_change_quote
@@ -211,6 +215,34 @@ def portal_complaint(*, customer: Customer, line: Line, category: ComplaintCateg
 
     return idempotent(actor=actor, key=_key(customer, key), scope="portal.complaint",
                       params={"line": line.pk, "category": category.pk, "description": description}, run=run)
+
+
+def portal_gift_order(*, customer: Customer, line: Line, gift: Gift, hall: Hall, key: str) -> IdempotentResult:
+    """Order a points gift online for pick-up at a redemption hall: the counter's redemption service with its
+    refusals (redemption hall, line state, blacklist, the gift's dates and stock there, the points); the
+    points and the gift are set aside until `points.pickup_days` have passed."""
+    actor = _actor(line)
+
+    def run():
+        redemption = redemption_order(actor=actor, line=line, gift=gift, hall=hall)
+        return 201, {"redemption": redemption.pk, "number": redemption.number,
+                     "pickup_until": redemption.pickup_until}
+
+    return idempotent(actor=actor, key=_key(customer, key), scope="portal.gift_order",
+                      params={"line": line.pk, "gift": gift.pk, "hall": hall.pk}, run=run)
+
+
+def portal_gift_order_cancel(*, customer: Customer, redemption: Redemption, key: str) -> IdempotentResult:
+    """Cancel an order not collected yet: the points and the gift go back. Raises RedemptionStateError."""
+    actor = web_actor(hall=redemption.hall, customer_id=customer.pk)
+
+    def run():
+        done = redemption_order_cancel(actor=actor, redemption=redemption,
+                                       reason=_("Cancelled by the customer online."))
+        return 201, {"redemption": done.pk, "points_given_back": done.points_given_back}
+
+    return idempotent(actor=actor, key=_key(customer, key), scope="portal.gift_order_cancel",
+                      params={"redemption": redemption.pk}, run=run)
 
 
 @transaction.atomic

@@ -234,3 +234,46 @@ def test_the_schema_documents_the_actions():
     assert any(p["name"] == "Idempotency-Key" and p["required"] for p in recharge["parameters"])
     assert recharge["security"] == [{"customerToken": []}]
 
+
+
+def test_gift_ordered_through_the_api_once_per_key_read_back_and_cancelled(api, mine):
+    from loyalty.models import Redemption
+    from portal.tests.test_gift_order import gift_world
+
+    w = gift_world(mine)
+    offer = api.get("/api/v1/portal/gifts").json()
+    assert offer["points_balance"] == 1000
+    assert {"id": w.mug.pk, "name": "保温杯", "points": 500, "cash_topup": "0.00",
+            "halls": [{"id": w.hall.pk, "name": w.hall.name}]} in offer["gifts"]
+    body = {"gift": w.mug.pk, "hall": w.hall.pk}
+    missing = api.post("/api/v1/portal/redemptions", body, format="json")
+    assert missing.status_code == 400 and missing.json()["code"] == "idempotency_key_required"
+    first = api.post("/api/v1/portal/redemptions", body, format="json", HTTP_IDEMPOTENCY_KEY="g1")
+    again = api.post("/api/v1/portal/redemptions", body, format="json", HTTP_IDEMPOTENCY_KEY="g1")
+    assert first.status_code == again.status_code == 201 and first.json() == again.json()
+    assert Redemption.objects.count() == 1
+    [row] = api.get("/api/v1/portal/redemptions").json()
+    assert row["number"] == first.json()["number"] and row["state_label"] == "网上已下单，待领取"
+    cancelled = api.post(f"/api/v1/portal/redemptions/{row['id']}/cancel")
+    assert cancelled.status_code == 201 and cancelled.json()["points_given_back"] == 500
+    refused = api.post(f"/api/v1/portal/redemptions/{row['id']}/cancel")
+    assert refused.status_code == 409 and refused.json()["message"] == "该兑换单当前状态不允许此操作。"
+
+
+def test_gift_order_refusals_through_the_api_write_nothing(api, mine, theirs):
+    from loyalty.models import Redemption
+    from portal.tests.test_gift_order import gift_world
+
+    w = gift_world(mine)
+    unknown = api.post("/api/v1/portal/redemptions", {"gift": w.mug.pk + 999, "hall": w.hall.pk}, format="json",
+                       HTTP_IDEMPOTENCY_KEY="u1")
+    assert unknown.status_code == 400 and unknown.json()["message"] == "请选择列出的礼品之一。"
+    their_line = api.post("/api/v1/portal/redemptions", {"gift": w.mug.pk, "hall": w.hall.pk, "line": theirs.pk},
+                          format="json", HTTP_IDEMPOTENCY_KEY="t1")
+    assert their_line.status_code == 404
+    w2 = gift_world(theirs)
+    theirs_order = w2.order(theirs)
+    assert api.post(f"/api/v1/portal/redemptions/{theirs_order.pk}/cancel").status_code == 404
+    assert Redemption.objects.filter(customer=mine.customer).count() == 0
+    theirs_order.refresh_from_db()
+    assert theirs_order.state == "ordered"

@@ -110,3 +110,58 @@ def test_chat_answer_appears_without_reload(live_server, browser, live, make_sta
     expect(page.get_by_test_id("chat")).to_contain_text("查看详单", timeout=10000)   # polled, no reload
     shot(page, "chat-answered")
     context.close()
+
+
+def test_phone_gift_order_then_the_hall_hands_it_over(live_server, browser, live, make_staff, shot):
+    """On a phone: the points page, a gift ordered for pick-up at a redemption hall, the order on the points
+    page; then at the hall (the counter's screen): the order in the list of orders to collect, handed over."""
+    from django.test import Client
+
+    from portal.tests.conftest import sign_in
+    from portal.tests.test_gift_order import gift_world
+
+    line = live.line
+    w = gift_world(line)
+    client = sign_in(Client(), line)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                  locale="zh-CN")
+    context.add_cookies([{"name": "boss_portal", "value": client.cookies["boss_portal"].value,
+                          "url": f"{live_server.url}/portal/"}])
+    page = context.new_page()
+    page.goto(f"{live_server.url}/portal/points/")
+    page.get_by_test_id("go-gift-order").click()
+    page.get_by_label("保温杯 · 500 积分").check()
+    page.select_option("select[name=hall]", label=w.hall.name)
+    shot(page, "gift-order")
+    page.get_by_test_id("gift-order-submit").click()
+    expect(page.get_by_test_id("done-title")).to_have_text("礼品已预约")
+    shot(page, "gift-ordered")
+    page.goto(f"{live_server.url}/portal/points/")
+    expect(page.get_by_test_id("gift-order")).to_contain_text("网上已下单，待领取")
+    shot(page, "points-with-order")
+    context.close()
+
+    from loyalty.models import Redemption
+
+    order = Redemption.objects.get()
+    staff = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+    staff_page = staff.new_page()
+    rep = live.rep
+    rep.set_password("Counter-Demo-2026")
+    rep.save()
+    staff_page.goto(f"{live_server.url}/login/")
+    staff_page.fill("input[name=username]", rep.username)
+    staff_page.fill("input[name=password]", "Counter-Demo-2026")
+    staff_page.keyboard.press("Enter")
+    staff_page.wait_for_url(f"{live_server.url}/")
+    staff_page.goto(f"{live_server.url}/loyalty/redemptions/")
+    expect(staff_page.get_by_test_id("orders-to-collect")).to_contain_text(order.number)
+    shot(staff_page, "hall-orders-to-collect")
+    staff_page.goto(f"{live_server.url}/loyalty/redemptions/{order.pk}/")
+    staff_page.get_by_label("身份证件原件").check()
+    staff_page.locator("input[name=receipt_signed]").check()
+    shot(staff_page, "hall-pickup")
+    staff_page.get_by_test_id("pickup").click()
+    expect(staff_page.get_by_test_id("redemption-status")).to_have_attribute("data-state", "completed")
+    shot(staff_page, "hall-handed-over")
+    staff.close()

@@ -24,15 +24,24 @@ def their_complaint(theirs, rep):
                           msisdn=theirs.msisdn)
 
 
-def _with_ids(pattern: URLPattern, *, line, complaint) -> str:
+@pytest.fixture
+def their_order(theirs):
+    """Another customer's gift ordered online (waiting to be collected)."""
+    from portal.tests.test_gift_order import gift_world
+
+    world = gift_world(theirs)
+    return world.order(theirs)
+
+
+def _with_ids(pattern: URLPattern, *, line, complaint, order) -> str:
     kwargs = {}
     for name in pattern.pattern.converters:
-        kwargs[name] = {"line_id": line.pk, "pk": complaint.pk,
+        kwargs[name] = {"line_id": line.pk, "pk": complaint.pk, "redemption_id": order.pk,
                         "period": month_start(timezone.localdate())}[name]
     return reverse(f"portal:{pattern.name}", kwargs=kwargs)
 
 
-def test_every_portal_url_with_another_customers_ids_is_404(client, mine, theirs, their_complaint):
+def test_every_portal_url_with_another_customers_ids_is_404(client, mine, theirs, their_complaint, their_order):
     sign_in(client, mine)
     tried = 0
     for pattern in portal.urls.urlpatterns:
@@ -42,7 +51,7 @@ def test_every_portal_url_with_another_customers_ids_is_404(client, mine, theirs
             url = reverse(f"portal:{pattern.name}", args=[theirs.customer_id])
             assert "/login/" in client.get(url)["Location"], url
             continue
-        url = _with_ids(pattern, line=theirs, complaint=their_complaint)
+        url = _with_ids(pattern, line=theirs, complaint=their_complaint, order=their_order)
         assert client.get(url).status_code in (404, 405), url
         assert client.post(url, {"agreed": "on", "idempotency_key": "k1", "serial": "1", "pin": "1",
                                  "plan": "5G128"}).status_code in (404, 405), url
@@ -52,6 +61,8 @@ def test_every_portal_url_with_another_customers_ids_is_404(client, mine, theirs
     from orders.models import Order
 
     assert not Order.objects.filter(line=theirs).exclude(kind="open_account").exists()
+    their_order.refresh_from_db()
+    assert their_order.state == "ordered"
 
 
 def test_own_ids_work_on_the_same_urls(client, mine, theirs, their_complaint):

@@ -32,3 +32,9 @@
     else if (!target.maxLength || target.maxLength < 0 || target.value.length < target.maxLength) { target.value += key; }
   });
 })();
+
+// A form that undoes something asks first (data-confirm holds the question).
+document.addEventListener("submit", function (event) {
+  var question = event.target.getAttribute && event.target.getAttribute("data-confirm");
+  if (question && !window.confirm(question)) { event.preventDefault(); }
+});
