@@ -23,6 +23,7 @@ from boss.months import month_start
 from boss.permissions import actor_spans_halls
 from customers.models import Line
 from orders.models import Order
+from reports.routers import report_reads
 from reports.selectors import (
     QueueFigures,
     Row,
@@ -118,7 +119,15 @@ STEPS = 9   # the report's figures, for a job's progress
 def business_report(*, actor, date_from: date, date_to: date, hall: Hall | None = None,
                     staff: Staff | None = None, progress=None) -> BusinessReport:
     """Every figure of the report (about twenty grouped queries whatever the period: the summary tables for
-    the days summarized, the rows for the others). `progress(done, steps)` is called after each figure."""
+    the days summarized, the rows for the others), read from the reports' replica when there is one
+    (reports.routers). `progress(done, steps)` is called after each figure."""
+    with report_reads():
+        return _business_report(actor=actor, date_from=date_from, date_to=date_to, hall=hall, staff=staff,
+                                progress=progress)
+
+
+def _business_report(*, actor, date_from: date, date_to: date, hall: Hall | None, staff: Staff | None,
+                     progress) -> BusinessReport:
     scope, hall = report_scope(actor=actor, date_from=date_from, date_to=date_to, hall=hall, staff=staff)
     scope = scope_split(scope)
     report = BusinessReport(scope=scope, hall=hall, staff=staff if scope.staff_id else None)

@@ -119,6 +119,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+# Reports may read from a replica (reports/routers.py): off unless REPORTS_DATABASE_URL is set.
+REPORTS_DATABASE_URL = env("REPORTS_DATABASE_URL", default="")
+REPORTS_REPLICA_READS = bool(REPORTS_DATABASE_URL)
+if REPORTS_DATABASE_URL:
+    DATABASES["reports"] = env.db("REPORTS_DATABASE_URL")
+    DATABASES["reports"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    DATABASES["reports"].setdefault("CONN_HEALTH_CHECKS", True)
+DATABASE_ROUTERS = ["reports.routers.ReportsReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------------

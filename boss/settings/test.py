@@ -24,6 +24,10 @@ else:
     # disk (it is visible to the other connections at once all the same). The migrations, every transactional
     # test's flush and every commit of the race tests stop waiting on the disk the machine shares.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"
+# The reports' replica router runs against the same database under a second alias (a test mirror); the
+# router's own test switches REPORTS_REPLICA_READS on (reports/tests/test_replica_router.py).
+DATABASES["reports"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+REPORTS_REPLICA_READS = False
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 

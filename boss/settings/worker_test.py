@@ -6,3 +6,4 @@ from .test import *  # noqa: F403
 from .test import DATABASES
 
 DATABASES["default"]["NAME"] = os.environ["BOSS_TEST_DB_NAME"]
+DATABASES["reports"]["NAME"] = DATABASES["default"]["NAME"]
