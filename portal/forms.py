@@ -66,6 +66,23 @@ class ForwardingForm(AgreeForm):
         self.order_fields(["forward_to", "forward_when", "agreed", "idempotency_key"])
 
 
+class SecondaryAddForm(AgreeForm):
+    """One of the customer's own other lines (nothing preselected; no number typed, so no other customer's
+    number is ever looked up from the web)."""
+
+    secondary = forms.ChoiceField(label=_("Line that shares this plan"), choices=())
+
+    def __init__(self, *args, lines=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["secondary"].choices = [("", _("Choose one of your lines"))] + [
+            (str(ln.pk), ln.msisdn) for ln in lines]
+        self.order_fields(["secondary", "agreed", "idempotency_key"])
+
+
+class SecondaryRemoveForm(AgreeForm):
+    secondary = forms.CharField(widget=forms.HiddenInput, max_length=11)
+
+
 class ChatForm(forms.Form):
     text = forms.CharField(label=_("Message"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 

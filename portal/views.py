@@ -27,6 +27,7 @@ from catalog.models import Plan
 from catalog.selectors import plan_list
 from orders.services.plan_change import plan_change_effective_on, plan_change_pending
 from orders.services.portability import line_portability
+from orders.services.secondary_cards import primary_of, secondary_cards_of
 from portal import selectors
 from portal.forms import (
     AgreeForm,
@@ -38,6 +39,8 @@ from portal.forms import (
     GiftOrderForm,
     PlanChangeForm,
     RechargeForm,
+    SecondaryAddForm,
+    SecondaryRemoveForm,
     SignInForm,
 )
 from portal.services import actions, chat, signin
@@ -397,6 +400,48 @@ def forwarding_view(request, line_id: int):
                      % {"number": line.msisdn})
     status = 400 if (form.errors or stop_form.errors) else 200
     return _render(request, "portal/forwarding.html", {"form": form, **context}, status=status)
+
+
+@customer_required
+def secondary_view(request, line_id: int):
+    """Secondary cards (主副卡): the line's cards, and one of the customer's other lines added as one."""
+    line = selectors.customer_line(request.customer, line_id)
+    cards = secondary_cards_of(line)
+    # All the customer's other lines (one attached already is refused by the service with its reason; a form
+    # sent twice stays valid and replays the first result).
+    others = [ln for ln in selectors.customer_lines(request.customer) if ln.pk != line.pk]
+    form = SecondaryAddForm(request.POST or None, lines=others)
+    context = {"line": line, "cards": cards, "primary_card": primary_of(line), "others": others,
+               "remove_form": SecondaryRemoveForm()}
+    if request.method == "POST" and form.is_valid():
+        secondary = next(ln for ln in others if str(ln.pk) == form.cleaned_data["secondary"])
+        try:
+            actions.portal_secondary_add(customer=request.customer, line=line, secondary=secondary,
+                                         agreed=form.cleaned_data["agreed"], key=form.cleaned_data["idempotency_key"])
+        except DomainError as exc:
+            return _refused(request, "portal/secondary.html", form, exc, context)
+        return _done(request, title=_("Secondary card added"), line=line,
+                     message=_("From today %(secondary)s shares the plan of %(number)s.")
+                     % {"secondary": secondary.msisdn, "number": line.msisdn})
+    return _render(request, "portal/secondary.html", {"form": form, **context}, status=400 if form.errors else 200)
+
+
+@require_POST
+@customer_required
+def secondary_remove_view(request, line_id: int):
+    line = selectors.customer_line(request.customer, line_id)
+    form = SecondaryRemoveForm(request.POST)
+    if not form.is_valid():
+        return redirect("portal:secondary", line_id=line.pk)
+    try:
+        actions.portal_secondary_remove(customer=request.customer, line=line, secondary=form.cleaned_data["secondary"],
+                                        agreed=form.cleaned_data["agreed"], key=form.cleaned_data["idempotency_key"])
+    except DomainError as exc:
+        return _render(request, "portal/done.html", {"title": _("Not done"), "message": exc.message, "line": line},
+                       status=exc.status)
+    return _done(request, title=_("Secondary card removed"), line=line,
+                 message=_("From tomorrow %(secondary)s uses its own plan again.")
+                 % {"secondary": form.cleaned_data["secondary"]})
 
 
 @customer_required

@@ -33,6 +33,7 @@ from loyalty.services.redemptions import redemption_order, redemption_order_canc
 from orders.services.fee_collection import line_fee_collect
 from orders.services.line_services import line_features_change, line_report_loss, line_unlock
 from orders.services.plan_change import line_plan_change, line_plan_change_cancel, plan_change_quote
+from orders.services.secondary_cards import line_secondary_add, line_secondary_remove
 from portal.errors import PortalActionError, SignInLockedError
 from portal.models import SignInFailure
 from portal.services.channel import web_actor
@@ -196,6 +197,34 @@ def portal_forwarding_stop(*, customer: Customer, line: Line, agreed: bool, key:
 
     return idempotent(actor=actor, key=_key(customer, key), scope="portal.forwarding_stop",
                       params={"line": line.pk, "agreed": bool(agreed)}, run=run)
+
+
+def portal_secondary_add(*, customer: Customer, line: Line, secondary: Line, agreed: bool,
+                         key: str) -> IdempotentResult:
+    """Make another of the customer's own lines a secondary card of `line` (the counter's service and its
+    refusals: the plan's limit, the other line's state and payment, a card elsewhere ...). The view offers
+    only the customer's own lines, so no other customer's number is ever tried or named."""
+    actor = _actor(line)
+
+    def run():
+        order = line_secondary_add(actor=actor, line=line, secondary=secondary.msisdn, agreement_signed=agreed)
+        return 201, {"order": order.reference, "secondary": secondary.msisdn}
+
+    return idempotent(actor=actor, key=_key(customer, key), scope="portal.secondary_add",
+                      params={"line": line.pk, "secondary": secondary.pk, "agreed": bool(agreed)}, run=run)
+
+
+def portal_secondary_remove(*, customer: Customer, line: Line, secondary: str, agreed: bool,
+                            key: str) -> IdempotentResult:
+    """End a secondary card of `line` (the counter's service)."""
+    actor = _actor(line)
+
+    def run():
+        order = line_secondary_remove(actor=actor, line=line, secondary=secondary, agreement_signed=agreed)
+        return 201, {"order": order.reference, "secondary": secondary}
+
+    return idempotent(actor=actor, key=_key(customer, key), scope="portal.secondary_remove",
+                      params={"line": line.pk, "secondary": secondary, "agreed": bool(agreed)}, run=run)
 
 
 def portal_complaint_categories():
