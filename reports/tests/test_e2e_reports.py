@@ -86,3 +86,43 @@ def test_a_manager_reads_the_console_and_prints_the_years_report_in_the_backgrou
     book = load_workbook(io.BytesIO(open(download.value.path(), "rb").read()))
     values = [[c.value for c in row] for row in book.worksheets[0].iter_rows()]
     assert ["新开户", 2, 200.0] in values and ["合计", 4, 200.0] in values
+
+
+def test_a_rep_closes_the_drawer_and_the_store_manager_closes_the_hall_day(live_server, browser, make_staff,
+                                                                            shot):
+    from billing.models import DrawerClose, HallDayClose
+    from billing.services.payments import payment_collect
+    from customers.models import Account
+    from customers.tests.factories import CustomerFactory
+
+    rep = make_staff("sales_rep", username="rep_close", last_name="王", first_name="芳")
+    store = make_staff("store_manager", username="store_close", last_name="陈", first_name="店长")
+    payment_collect(actor=rep, account=Account.objects.create(customer=CustomerFactory()), amount=Decimal("120.00"),
+                    method="cash")
+
+    counter = browser.new_context().new_page()
+    _login(counter, live_server, rep)
+    counter.goto(f"{live_server.url}/reports/drawer/close/")
+    expect(counter.get_by_test_id("ledger-cash")).to_have_text("¥120.00")
+    counter.fill("input[name=d_100]", "1")
+    counter.fill("input[name=d_20]", "1")
+    expect(counter.get_by_test_id("counted")).to_have_text("¥120.00")
+    shot(counter, "rep-counts-the-drawer")
+    counter.get_by_test_id("close-drawer").click()
+    expect(counter.get_by_test_id("drawer-closed")).to_be_visible()
+    shot(counter, "rep-drawer-closed")
+    assert DrawerClose.objects.filter(staff=rep).count() == 1
+
+    office = browser.new_context().new_page()
+    _login(office, live_server, store)
+    office.goto(f"{live_server.url}/reports/day/")
+    expect(office.get_by_test_id("deposit-due")).to_have_text("¥120.00")
+    office.fill("input[name=deposit_amount]", "120.00")
+    office.fill("input[name=deposit_slip]", "YH20261206001")
+    office.fill("input[name=carried_by]", "陈店长")
+    shot(office, "store-manager-closes-the-day")
+    office.get_by_test_id("close-day").click()
+    expect(office.get_by_test_id("day-closed")).to_be_visible()
+    expect(office.get_by_test_id("print-day-report")).to_be_visible()
+    shot(office, "hall-day-closed")
+    assert HallDayClose.objects.filter(hall=store.hall, state=HallDayClose.State.CLOSED).count() == 1
