@@ -10,6 +10,7 @@ import shutil
 
 import pytest
 from django.conf import settings
+from django.test import TransactionTestCase
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -130,11 +131,40 @@ def module_committed_db(django_db_setup, django_db_blocker):
 
     pytest-django sets the test database up only for a run holding a test that asks for it by fixture or
     mark, and this fixture does neither: a module using it also holds a test asking for `db`."""
-    from django.core.management import call_command
-
     with django_db_blocker.unblock():
         yield
-        call_command("flush", verbosity=0, interactive=False, database="default")
+        database_empty("default")
+
+
+# Tables a flush keeps: what post_migrate makes (content types, permissions, the role groups with their
+# permissions) and no test changes. Flushing them made every transactional test's teardown run post_migrate
+# again: about 400 queries to recreate them, for ~200 transactional tests per run (issue 20, suite time).
+KEPT_BY_FLUSH = frozenset({"django_content_type", "auth_permission", "auth_group", "auth_group_permissions"})
+
+
+def database_empty(alias: str) -> None:
+    """Empty every table but KEPT_BY_FLUSH, then make the tariff parameters' default rows again (the rest
+    of what post_migrate does)."""
+    from django.core.management.color import no_style
+    from django.db import connections
+
+    from boss.tariffs import tariff_sync
+
+    connection = connections[alias]
+    tables = [t for t in connection.introspection.django_table_names(only_existing=True, include_views=False)
+              if t not in KEPT_BY_FLUSH]
+    connection.ops.execute_sql_flush(connection.ops.sql_flush(no_style(), tables, allow_cascade=False))
+    tariff_sync()
+
+
+def _transactional_teardown(self):
+    """TransactionTestCase's teardown (pytest-django's transactional_db and live_server use it) without
+    post_migrate: see KEPT_BY_FLUSH. The roles stay exactly as migrate made them: tests/test_roles_kept.py."""
+    for alias in self._databases_names(include_mirrors=False):
+        database_empty(alias)
+
+
+TransactionTestCase._fixture_teardown = _transactional_teardown
 
 
 @pytest.fixture

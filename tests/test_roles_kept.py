@@ -1,0 +1,28 @@
+"""The transactional tests' teardown (conftest.database_empty) empties every table but the ones post_migrate
+fills and no test changes: the role groups keep exactly their permissions, the tariff parameters come back
+with their defaults, and everything else is gone."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from boss.models import Hall, TariffParameter
+from boss.roles import role_permissions
+from boss.tariffs import REGISTRY
+from conftest import database_empty
+
+
+@pytest.mark.django_db(transaction=True)
+def test_emptying_keeps_the_roles_and_the_tariff_defaults_and_nothing_else(make_staff):
+    make_staff("sales_rep", username="kept_rep")
+    TariffParameter.objects.filter(key=next(iter(REGISTRY))).update(value="changed")
+    assert Hall.objects.exists()
+
+    database_empty("default")
+
+    assert not Hall.objects.exists()
+    for role, perms in role_permissions().items():
+        held = {f"{p.content_type.app_label}.{p.codename}"
+                for p in Group.objects.get(name=role).permissions.select_related("content_type")}
+        assert held == set(perms), role
+    defaults = {p.key: p.default for p in REGISTRY.values()}
+    assert dict(TariffParameter.objects.values_list("key", "value")) == defaults
