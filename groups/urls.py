@@ -14,6 +14,7 @@ urlpatterns = [
     path("vpmn/<int:pk>/open/", views.vpmn_open_view, name="vpmn_open"),
     path("vpmn/<int:pk>/agreement.pdf", views.vpmn_agreement_pdf, name="vpmn_agreement_pdf"),
     path("vpmn/<int:pk>/import-file/", views.vpmn_import_file, name="vpmn_import_file"),
+    path("vpmn/members/<int:customer_pk>/", views.vpmn_members, name="vpmn_members"),
     path("register/<int:customer_pk>/", views_sms.group_register, name="group_register"),
     path("batches/<int:pk>/sign-for/", views_sms.group_batch_sign_for_view, name="batch_sign_for"),
     path("sms/", views_sms.GroupSmsListView.as_view(), name="sms_list"),

@@ -15,13 +15,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_tables2 import SingleTableView
 
-from boss.errors import DomainError
+from boss.errors import DomainError, InvalidInputError
 from boss.forms import form_add_domain_error
+from boss.masking import mask_msisdn
 from boss.pdf import pdf_response, render_pdf
 from boss.permissions import approver_authenticate, get_for_actor
 from customers.selectors import customer_get_for_actor
 from groups.memberlist import member_rows_from_file, member_rows_from_text
-from groups.models import GroupCustomer, VpmnApplication, VpmnCandidate
+from groups.models import GroupCustomer, VpmnApplication, VpmnCandidate, VpmnMember
 from groups.selectors import vpmn_applications_for_actor
 from groups.services import (
     vpmn_application_create,
@@ -29,6 +30,7 @@ from groups.services import (
     vpmn_callout_record,
     vpmn_discounts_open,
     vpmn_group_issue,
+    vpmn_member_remove,
 )
 from groups.tables import VpmnApplicationTable
 
@@ -193,3 +195,36 @@ def vpmn_new(request, customer_pk):
                 return redirect("groups:vpmn_detail", pk=application.pk)
     return render(request, "groups/vpmn_new.html", {"customer": customer, "group": group, "form": form},
                   status=status)
+
+
+@never_cache
+@login_required
+@permission_required("groups.accept_vpmn", raise_exception=True)
+def vpmn_members(request, customer_pk):
+    """The group's current VPMN members (numbers masked); the designated counter takes one out of the group
+    (the discount ends with the month)."""
+    customer = customer_get_for_actor(actor=request.user, pk=customer_pk)
+    group = GroupCustomer.objects.filter(customer=customer).first()
+    if group is None:
+        raise Http404
+    status, error = 200, None
+    if request.method == "POST":
+        member = VpmnMember.objects.filter(group=group, pk=request.POST.get("member") or 0,
+                                           left_at__isnull=True).select_related("line").first()
+        reason = request.POST.get("reason", "").strip()
+        if member is None:
+            raise Http404
+        try:
+            if not reason:
+                raise InvalidInputError(_("Say why the number leaves the group."), field="reason")
+            left = vpmn_member_remove(actor=request.user, member=member, reason=reason)
+        except DomainError as exc:
+            status, error = exc.status, (member.pk, str(exc.message))
+        else:
+            messages.success(request, _("%(msisdn)s leaves the group: the discount ends on %(until)s.")
+                             % {"msisdn": mask_msisdn(member.line.msisdn), "until": left.until})
+            return redirect("groups:vpmn_members", customer_pk=customer.pk)
+    members = list(VpmnMember.objects.filter(group=group, left_at__isnull=True).select_related("line")
+                   .order_by("id"))
+    return render(request, "groups/vpmn_members.html", {"customer": customer, "group": group, "members": members,
+                                                        "error": error}, status=status)

@@ -6,6 +6,8 @@ urlpatterns = [
     path("groups", views.GroupCreateApi.as_view(), name="api_groups"),
     path("groups/<int:pk>", views.GroupDetailApi.as_view(), name="api_group_detail"),
     path("groups/<int:pk>/vpmn-applications", views.VpmnCreateApi.as_view(), name="api_vpmn_create"),
+    path("groups/<int:pk>/vpmn-members/<str:msisdn>/departure", views.VpmnMemberDepartureApi.as_view(),
+         name="api_vpmn_member_departure"),
     path("vpmn-applications/<int:pk>", views.VpmnDetailApi.as_view(), name="api_vpmn_detail"),
     path("vpmn-applications/<int:pk>/callouts", views.VpmnCalloutApi.as_view(), name="api_vpmn_callout"),
     path("vpmn-applications/<int:pk>/signature", views.VpmnSignatureApi.as_view(), name="api_vpmn_signature"),

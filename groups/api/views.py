@@ -304,6 +304,36 @@ class VpmnOpeningApi(APIView):
         return api_idempotent(request, scope="groups.vpmn_open", params={"application": application.pk}, run=run)
 
 
+class VpmnMemberDepartureApi(APIView):
+    """`POST /api/v1/groups/{id}/vpmn-members/{msisdn}/departure` (designated counter): the number leaves the
+    group; the discount ends with this month and the network is told. 404 when it is not a current member."""
+
+    permission_classes = [RequiresPerm("groups.accept_vpmn")]
+
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.CharField(max_length=200)
+
+    class OutputSerializer(serializers.Serializer):
+        msisdn = serializers.CharField()
+        until = serializers.DateField()
+
+    @extend_schema(request=InputSerializer, responses={200: OutputSerializer, **error_responses(400, 403, 404, 409)})
+    def post(self, request, pk: int, msisdn: str):
+        from django.http import Http404
+
+        from groups.models import VpmnMember
+        from groups.services import vpmn_member_remove
+
+        group = get_for_actor(groups_for_actor(actor=request.user), request.user, pk=pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        member = VpmnMember.objects.filter(group=group, line__msisdn=msisdn, left_at__isnull=True).first()
+        if member is None:
+            raise Http404
+        left = vpmn_member_remove(actor=request.user, member=member, reason=data.validated_data["reason"])
+        return Response({"msisdn": mask_msisdn(msisdn), "until": left.until})
+
+
 # --------------------------------------------------------------------------------------------------
 # Group SMS
 # --------------------------------------------------------------------------------------------------

@@ -310,7 +310,10 @@ def vpmn_discounts_open(*, actor: Staff, application: VpmnApplication) -> list[V
 @transaction.atomic
 def vpmn_member_remove(*, actor: Staff, member: VpmnMember, reason: str = "") -> VpmnMember:
     """A member leaves the group: the discount ends with this month (from the next month it is gone) and the
-    network is told. Raises VpmnStateError when it has already left."""
+    network is told. Only at a designated counter, as joining. Raises VpmnCounterError, VpmnStateError when it
+    has already left."""
+    if not actor.has_perm("groups.vpmn_counter"):
+        raise VpmnCounterError()
     line = lock(Line.objects.all()).get(pk=member.line_id)
     member = lock(VpmnMember.objects.all()).get(pk=member.pk)
     if member.left_at is not None:
@@ -324,6 +327,6 @@ def vpmn_member_remove(*, actor: Staff, member: VpmnMember, reason: str = "") ->
         until=end, updated_at=timezone.now())
     work_order_create(action=WorkOrder.Action.SET_FEATURES, msisdn=line.msisdn, line=line, hall=actor.hall,
                       payload=_features_payload(line, vpmn=None), reference=f"vpmn-leave:{member.pk}")
-    audit_record(actor=actor, action="vpmn.leave", target=group, reason=reason,
+    audit_record(actor=actor, action="vpmn.leave", target=group, reason=(reason or "").strip()[:200],
                  after={"msisdn": mask_msisdn(line.msisdn), "until": end.isoformat()})
     return member

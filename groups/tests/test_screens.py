@@ -141,3 +141,61 @@ def test_the_vpmn_agreement_prints_in_chinese_with_the_member_list(client, count
     vpmn_application_sign(actor=counter_rep, application=application, approver=store_manager)
     text = _printed(client, url)
     assert "确认加入" in text and "店长尚未签署" not in text and f"店长签署：{store_manager.display_name}" in text
+
+
+def test_a_member_leaves_the_group_from_the_members_page(client, counter_rep, make_staff, store_manager, room, group,
+                                                         own_lines):
+    from boss.models import AuditEvent
+    from groups.models import VpmnMember
+    from groups.tests.test_vpmn import _to_open
+    from groups.tests.test_vpmn_race import _vpmn_discount_in_the_catalogue
+
+    _vpmn_discount_in_the_catalogue()
+    _to_open(counter_rep, store_manager, room, group, [own_lines[0].msisdn, own_lines[1].msisdn])
+    member = VpmnMember.objects.get(line=own_lines[0])
+    url = reverse("groups:vpmn_members", args=[group.customer_id])
+    client.force_login(counter_rep)
+    assert url in client.get(reverse("customers:detail", args=[group.customer_id])).content.decode()
+    page = client.get(url).content.decode()
+    assert "138****0000" in page and own_lines[0].msisdn not in page
+    # No reason: refused at the field, nothing written.
+    refused = client.post(url, {"member": member.pk, "reason": " "})
+    assert refused.status_code == 400 and "请说明该号码退出集团的原因" in refused.content.decode()
+    member.refresh_from_db()
+    assert member.left_at is None and not AuditEvent.objects.filter(action="vpmn.leave").exists()
+    # A rep of a counter that is not designated: refused with the reason, nothing written.
+    client.force_login(make_staff("sales_rep"))
+    other = client.post(url, {"member": member.pk, "reason": "客户要求"})
+    assert other.status_code == 403 and "VPMN 只能在指定柜台受理" in other.content.decode()
+    member.refresh_from_db()
+    assert member.left_at is None
+    client.force_login(counter_rep)
+    done = client.post(url, {"member": member.pk, "reason": "客户要求"}, follow=True)
+    member.refresh_from_db()
+    page = done.content.decode()
+    assert member.left_at is not None and "138****0000 已退出集团：集团优惠于" in page
+    table = page.split('data-testid="vpmn-members"')[1]
+    assert "138****0000" not in table and "138****0001" in table
+    assert client.post(url, {"member": member.pk, "reason": "再次"}).status_code == 404   # already left
+
+
+def test_a_member_leaves_through_the_api(counter_rep, store_manager, room, group, own_lines, make_staff):
+    from rest_framework.test import APIClient
+
+    from groups.models import VpmnMember
+    from groups.tests.test_vpmn import _to_open
+    from groups.tests.test_vpmn_race import _vpmn_discount_in_the_catalogue
+
+    _vpmn_discount_in_the_catalogue()
+    _to_open(counter_rep, store_manager, room, group, [own_lines[0].msisdn])
+    api = APIClient()
+    api.force_authenticate(make_staff("sales_rep"))
+    path = f"/api/v1/groups/{group.pk}/vpmn-members/{own_lines[0].msisdn}/departure"
+    refused = api.post(path, {"reason": "客户要求"}, format="json")
+    assert refused.status_code == 403 and refused.json()["code"] == "vpmn_not_designated_counter"
+    api.force_authenticate(counter_rep)
+    assert api.post(path, {}, format="json").status_code == 400
+    assert VpmnMember.objects.get().left_at is None
+    left = api.post(path, {"reason": "客户要求"}, format="json")
+    assert left.status_code == 200 and left.json()["msisdn"] == "138****0000"
+    assert api.post(path, {"reason": "客户要求"}, format="json").status_code == 404
