@@ -164,7 +164,7 @@ def _transactional_teardown(self):
         database_empty(alias)
 
 
-TransactionTestCase._fixture_teardown = _transactional_teardown
+setattr(TransactionTestCase, "_fixture_teardown", _transactional_teardown)  # noqa: B010  (Django's private hook)
 
 
 @pytest.fixture
