@@ -65,6 +65,7 @@ from loyalty.errors import (
     SealRequiredError,
 )
 from loyalty.models import Redemption
+from notifications.services import notification_queue
 from orders.services.documents import AgentInput, documents_check
 
 State = Redemption.State
@@ -387,6 +388,12 @@ def redemption_order(*, actor: Staff, line: Line, gift: Gift, hall: Hall) -> Red
     audit_record(actor=actor, action="redemption.order", target=redemption, hall=hall,
                  after={"gift": gift.code, "points": gift.points, "hall": hall.code,
                         "pickup_until": redemption.pickup_until.isoformat() if redemption.pickup_until else None})
+    # The customer is told by SMS where and until when (the line's number; sent after the commit).
+    assert redemption.pickup_until is not None
+    notification_queue(template="loyalty.gift_ordered", msisdn=line.msisdn, key=f"loyalty.gift-ordered:{redemption.pk}",
+                       params={"gift": gift.name, "number": redemption.number, "hall": hall.name,
+                               "day": f"{timezone.localtime(redemption.pickup_until):%Y-%m-%d %H:%M}"},
+                       hall=hall, reference=redemption.reference)
     return redemption
 
 

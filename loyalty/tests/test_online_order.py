@@ -51,6 +51,13 @@ def test_an_order_sets_the_points_and_the_gift_aside_until_the_pickup_day(world,
     assert balance(w.person) == 500 and stock(w) == 4
     assert AuditEvent.objects.filter(action="redemption.order", target_id=str(r.pk)).count() == 1
     assert r.get_state_display() == "网上已下单，待领取"
+    from notifications.models import SmsMessage
+
+    sms = SmsMessage.objects.get(template="loyalty.gift_ordered")
+    day = timezone.localtime(r.pickup_until)
+    assert sms.msisdn == w.line.msisdn and sms.hall == w.hall and sms.body == (
+        f"您预约的积分礼品保温杯（订单 {r.number}）已在{w.hall.name}为您预留。"
+        f"请于 {day:%Y-%m-%d %H:%M} 前携带身份证件领取；逾期订单自动取消，积分退回。")
 
 
 @pytest.mark.parametrize("case", ["points", "stock", "hall"])
