@@ -60,6 +60,8 @@ app.conf.beat_schedule["tracing-nightly"] = {
     "task": "partners.tasks.tracing_nightly", "schedule": crontab(hour=4, minute=10)}
 
 # Orders: plan changes whose day has come take effect (the month's turn), before the prepaid charges at 00:30.
+app.conf.beat_schedule["line-drafts-expire"] = {
+    "task": "orders.tasks.line_drafts_expire", "schedule": crontab(minute=25)}
 app.conf.beat_schedule["plan-changes-apply"] = {
     "task": "orders.tasks.plan_changes_apply", "schedule": crontab(hour=0, minute=10)}
 

@@ -30,9 +30,18 @@ def font_face_css() -> str:
 
 def render_pdf(template_name: str, context: dict) -> bytes:
     """Render a template that extends pdf/base.html into PDF bytes."""
+    return html_pdf(render_to_string(template_name, pdf_context(context)))
+
+
+def pdf_context(context: dict) -> dict:
+    """The context a pdf/base.html template needs besides its own (the font)."""
+    return {**context, "font_face_css": font_face_css()}
+
+
+def html_pdf(html: str) -> bytes:
+    """PDF bytes of a page rendered with `pdf_context` (e.g. inside a transaction rolled back afterwards)."""
     from weasyprint import HTML
 
-    html = render_to_string(template_name, {**context, "font_face_css": font_face_css()})
     return HTML(string=html, base_url="/").write_pdf()
 
 

@@ -32,3 +32,5 @@ class OrdersConfig(AppConfig):
         register_actions({"line.secondary.add": Order.Kind.SECONDARY_ADD.label,
                            "line.secondary.remove": Order.Kind.SECONDARY_REMOVE.label,
                            "line.secondary.detach": _("Secondary card detached")})
+        register_actions({"order.draft": _("Business entered (draft)"),
+                          "order.draft_expire": _("Draft cancelled: not committed in time")})

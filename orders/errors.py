@@ -61,6 +61,14 @@ class AgreementNotSignedError(DomainError):
         return _("Print the service agreement and have the customer sign it before taking the money.")
 
 
+class FeesChangedError(DomainError):
+    code, status = "fees_changed", 409
+
+    def default_message(self):
+        return _("The fees have changed since the agreement was printed: print it again and have the customer "
+                 "sign the new one.")
+
+
 class LineNotServiceableError(DomainError):
     code, status = "line_not_serviceable", 409
 

@@ -9,6 +9,7 @@ from boss.forms import IdempotentForm
 from catalog.models import Discount, Feature, PaymentMethod, Plan, SimCapacity, in_force_q
 from customers.models import ForwardWhen
 from inventory.models import Operator
+from orders.forms import PAY_METHOD_REQUIRED
 from orders.models import Order, RetentionAttempt
 
 DOC_TYPES = [("", _("no agent")), ("resident_id", _("Resident ID card")), ("passport", _("Passport")),
@@ -16,7 +17,9 @@ DOC_TYPES = [("", _("no agent")), ("resident_id", _("Resident ID card")), ("pass
 
 
 def _money_fields(form) -> None:
-    form.fields["method"] = forms.ChoiceField(label=_("payment method"), widget=forms.RadioSelect, initial="cash",
+    # Nothing chosen for the customer (ui.md); the service refuses at this field when money is due and
+    # no method was chosen (the form cannot know whether anything is due).
+    form.fields["method"] = forms.ChoiceField(label=_("payment method"), widget=forms.RadioSelect, required=False,
                                               choices=[("cash", _("Cash")), ("bank_card", _("Bank card (POS)"))])
     form.fields["tendered"] = forms.DecimalField(
         label=_("cash tendered"), max_digits=12, decimal_places=2, min_value=0, required=False,
@@ -27,17 +30,18 @@ def _money_fields(form) -> None:
 
 
 def cash_block_hide(form) -> None:
-    """Nothing to pay: no payment method, tendered amount or change on the screen (the method posts its
-    default unseen)."""
+    """Nothing to pay: no payment method, tendered amount or change on the screen (the method posts cash
+    unseen: with nothing to pay there is no choice for the customer to make)."""
     for name in ("method", "tendered"):
         if name in form.fields:
             form.fields[name].widget = forms.HiddenInput()
+    if "method" in form.fields:
+        form.fields["method"].initial = "cash"
 
 
 class LineChangeForm(IdempotentForm):
-    """Documents checked, an agent when one acts, the signed agreement (免填单)."""
-
-    money = False
+    """Documents checked and an agent when one acts: the business is entered as a draft; the agreement
+    (免填单) is printed and signed, and the money taken, on the draft's screen (LineCommitForm)."""
 
     def __init__(self, *args, line=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,14 +53,24 @@ class LineChangeForm(IdempotentForm):
                                                           choices=DOC_TYPES)
         self.fields["agent_number"] = forms.CharField(label=_("agent's document number"), max_length=40, required=False)
         self.fields["agent_name"] = forms.CharField(label=_("agent's name"), max_length=100, required=False)
-        self.fields["agreement_signed"] = forms.BooleanField(
-            label=_("The customer agrees to sign the business agreement printed after confirming"), required=False)
-        if self.money:
+
+
+class LineCommitForm(IdempotentForm):
+    """The draft's last step: the customer signed the printed agreement; the money when something is due
+    (nothing chosen for the customer: ui.md)."""
+
+    agreement_signed = forms.BooleanField(label=_("The customer has signed the printed agreement"), required=False)
+
+    def __init__(self, *args, due=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if due:
             _money_fields(self)
+            del self.fields["confirm_repeat"]       # a draft is committed once: its own state says so
+            self.fields["method"].required = True
+            self.fields["method"].error_messages["required"] = PAY_METHOD_REQUIRED
 
 
 class MoneyForm(IdempotentForm):
-    money = True
 
     def __init__(self, *args, line=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -65,7 +79,6 @@ class MoneyForm(IdempotentForm):
 
 
 class PrecancelForm(LineChangeForm):
-    money = True
     # What the customer said starts empty and is required: an untouched form records nothing (issue 11).
     retention_reason = forms.ChoiceField(label=_("reason for leaving"),
                                          choices=[("", _("— what the customer says —"))]
@@ -79,18 +92,16 @@ class PrecancelForm(LineChangeForm):
 
 
 class CancelForm(LineChangeForm):
-    money = True
+    """The settlement is computed by the service and shown beside the form."""
 
 
 class PortOutForm(LineChangeForm):
-    money = True
     operator = forms.ChoiceField(label=_("operator the number moves to"),
                                  choices=[("", _("— what the customer says —"))]
                                  + [c for c in Operator.choices if c[0] != Operator.CMCC])
 
 
 class FeaturesForm(LineChangeForm):
-    money = True
 
     def __init__(self, *args, line=None, **kwargs):
         super().__init__(*args, line=line, **kwargs)
@@ -127,19 +138,16 @@ class LongDistanceForm(LineChangeForm):
 
 
 class RoamingForm(LineChangeForm):
-    money = True
     guarantee_signed = forms.BooleanField(label=_("The customer has signed the roaming guarantee"), required=False)
 
 
 class SimForm(LineChangeForm):
-    money = True
     sim_capacity = forms.ChoiceField(label=_("SIM card"), choices=SimCapacity.choices, initial=SimCapacity.USIM)
     iccid = forms.CharField(label=_("ICCID (scan the card, or leave empty to take one from stock)"), max_length=20,
                             required=False)
 
 
 class NumberForm(LineChangeForm):
-    money = True
     new_msisdn = forms.RegexField(label=_("new mobile number"), regex=r"^1\d{10}$",
                                   error_messages={"invalid": _("Enter an 11-digit mobile number.")},
                                   widget=forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 11}))
@@ -184,12 +192,10 @@ class DiscountsForm(LineChangeForm):
 
 
 class HandsetForm(LineChangeForm):
-    money = True
     imei = forms.CharField(label=_("IMEI (scan the handset)"), max_length=15)
 
 
 class TransferForm(LineChangeForm):
-    money = True
     new_customer = forms.IntegerField(label=_("new owner (customer number)"), min_value=1,
                                       help_text=_("Register the new owner as a customer first."))
     new_documents_checked = forms.MultipleChoiceField(label=_("new owner's documents checked"), required=False,
@@ -224,7 +230,6 @@ class TransferForm(LineChangeForm):
 class PlanChangeForm(LineChangeForm):
     """The new plan (nothing chosen for the customer: an accepted offer brings its plan in the link)."""
 
-    money = True
     prefill = ("plan",)
 
     def __init__(self, *args, line=None, **kwargs):

@@ -52,7 +52,7 @@ def change(data: dict) -> dict:
 
 
 def money(data: dict) -> dict:
-    return {"method": data.get("method") or "cash", "tendered": data.get("tendered")}
+    return {"method": data.get("method") or "", "tendered": data.get("tendered")}
 
 
 def _precancel(*, actor, line, data, request=None):

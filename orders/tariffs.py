@@ -14,6 +14,8 @@ PARAMS = [
           _("Months of bills in the average that decides the extra prepayment at pre-cancellation"), _("months")),
     Param("plan_change.immediate", "false", "bool",
           _("A plan change may take effect at once, the month prorated (else from the first of next month)")),
+    Param("order.draft_hours", "4", "int",
+          _("Hours after which a business entered and never committed (a draft) is cancelled"), _("hours")),
     Param("number.return_priority_days", "365", "int",
           _("Days a customer who left despite retention keeps priority number selection"), _("days")),
 ]

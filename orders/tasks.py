@@ -4,6 +4,7 @@ counters: rows locked right now are skipped and picked up by the next run."""
 from celery import shared_task
 
 from boss.permissions import system_actor
+from orders.services.drafts import line_drafts_expire
 from orders.services.plan_change import plan_changes_apply
 from orders.services.precancel import lines_mark_cancellation_due
 
@@ -20,3 +21,10 @@ def lines_cancellation_due() -> int:
 def plan_changes_due() -> int:
     """Apply the plan changes whose day has come (the month's turn); once each, however often it runs."""
     return plan_changes_apply(actor=system_actor())
+
+
+@shared_task(name="orders.tasks.line_drafts_expire")
+def line_drafts_expired() -> int:
+    """Cancel the drafts of processes on a line never committed (issue 16): they took nothing; their input
+    is erased."""
+    return line_drafts_expire(actor=system_actor())

@@ -26,9 +26,24 @@ def _to_line(page, msisdn):
 
 
 def _documents_and_agreement(page, *docs):
+    """The documents checked on the entry form (the agreement is printed and signed on the draft's screen)."""
     for value in docs or ("id_original",):
         page.check(f"input[name=documents_checked][value={value}]")
+
+
+def _sign_and_commit(page, *, method=None, tendered=None):
+    """The draft's screen (issue 16): print the agreement, the customer signs, the money, commit."""
+    expect(page.get_by_test_id("draft")).to_be_visible()
+    with page.expect_popup() as popup:
+        page.get_by_test_id("agreement-pdf").click()
+    assert popup.value.url.endswith("agreement.pdf")
+    popup.value.close()
     page.check("input[name=agreement_signed]")
+    if method:
+        page.check(f"input[name=method][value={method}]")
+    if tendered is not None:
+        page.fill("input[name=tendered]", str(tendered))
+    page.get_by_test_id("commit").click()
 
 
 def test_precancel_with_retention(live_server, page, live, shot):
@@ -44,6 +59,7 @@ def test_precancel_with_retention(live_server, page, live, shot):
     _documents_and_agreement(page)
     shot(page, "retention-offer")
     page.get_by_test_id("submit").click()
+    _sign_and_commit(page)
     expect(page.locator(".messages, .msg").first).to_contain_text("挽留")
     shot(page, "customer-stays")
     # Then another day the customer insists: an agent is refused for a private customer, then the owner.
@@ -63,10 +79,10 @@ def test_precancel_with_retention(live_server, page, live, shot):
     page.fill("input[name=agent_number]", "")
     page.fill("input[name=agent_name]", "")
     page.uncheck("input[name=documents_checked][value=agent_id]")
-    page.check("input[name=agreement_signed]")
     page.get_by_test_id("submit").click()
+    _sign_and_commit(page)
     expect(page.get_by_test_id("order-state")).to_have_text("施工中")
-    with page.expect_popup() as popup:   # a line's business prints its 业务受理单 (issue 11 item 9)
+    with page.expect_popup() as popup:   # a line's business keeps its 业务受理单 (issue 11 item 9)
         page.get_by_role("link", name="业务受理单").click()
     assert popup.value.url.endswith("agreement.pdf")
     popup.value.close()
@@ -90,6 +106,8 @@ def test_formal_cancellation_with_settlement(live_server, page, live, shot):
     shot(page, "settlement-preview")
     _documents_and_agreement(page)
     page.get_by_test_id("submit").click()
+    expect(page.get_by_test_id("refund")).to_have_text("¥100.00")          # said again on the draft's screen
+    _sign_and_commit(page)
     expect(page.get_by_test_id("document-receipt-red")).to_be_visible()
     shot(page, "cancelled-with-red-letter-receipt")
     work_orders_run()
@@ -113,10 +131,16 @@ def test_transfer_of_ownership(live_server, page, live, shot):
     page.check("input[name=new_documents_checked][value=id_original]")
     page.fill("input[name=service_password]", "582946")
     _documents_and_agreement(page)
-    page.fill("input[name=tendered]", "300")
-    expect(page.get_by_test_id("change")).to_have_text("¥100.00")
     shot(page, "transfer-form")
     page.get_by_test_id("submit").click()
+    expect(page.get_by_test_id("amount-due")).to_have_text("¥200.00")
+    expect(page.get_by_test_id("draft-entered")).to_contain_text("李新主")     # the new owner by name
+    expect(page.get_by_test_id("customer-banner")).not_to_contain_text("李新主")  # not the owner until committed
+    page.check("input[name=method][value=cash]")
+    page.fill("input[name=tendered]", "300")
+    expect(page.get_by_test_id("change")).to_have_text("¥100.00")
+    shot(page, "transfer-draft")
+    _sign_and_commit(page)
     expect(page.get_by_test_id("order-state")).to_have_text("已竣工")
     expect(page.get_by_test_id("customer-banner")).to_contain_text("李")
     expect(page.get_by_test_id("document-receipt")).to_be_visible()
@@ -131,9 +155,9 @@ def test_sim_replacement(live_server, page, live, shot):
     page.get_by_test_id("service-sim").click()
     page.select_option("select[name=sim_capacity]", "usim")
     _documents_and_agreement(page)
-    page.fill("input[name=tendered]", "50")
     shot(page, "sim-form")
     page.get_by_test_id("submit").click()
+    _sign_and_commit(page, method="cash", tendered=50)
     expect(page.get_by_test_id("order-state")).to_have_text("施工中")
     expect(page.get_by_test_id("document-invoice")).to_be_visible()
     shot(page, "sim-provisioning")

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from catalog.tests.factories import PlanFactory
 from conftest import e2e
 from orders.models import PlanChange
-from tests.test_e2e_lifecycle import _documents_and_agreement, _to_line
+from tests.test_e2e_lifecycle import _documents_and_agreement, _sign_and_commit, _to_line
 from tests.test_e2e_open_account import _login
 
 pytestmark = [*e2e, pytest.mark.django_db(transaction=True)]
@@ -25,13 +25,15 @@ def test_plan_change_for_next_month(live_server, page, live, shot):
     assert page.input_value("select[name=plan]") == ""          # nothing chosen for the customer
     shot(page, "plan-change-form")
     page.select_option("select[name=plan]", "4G68")
-    page.check("input[name=agreement_signed]")
     page.get_by_test_id("submit").click()                       # no document checked: refused at the field
     expect(page.locator(".has-error, .form-errors").first).to_be_visible()
     assert not PlanChange.objects.exists()
     shot(page, "plan-change-refused")
     _documents_and_agreement(page)
     page.get_by_test_id("submit").click()
+    assert not PlanChange.objects.exists()                      # the draft takes nothing
+    shot(page, "plan-change-draft")
+    _sign_and_commit(page)
     expect(page.get_by_test_id("order-state")).to_have_text("已竣工")
     with page.expect_popup() as popup:
         page.get_by_role("link", name="业务受理单").click()

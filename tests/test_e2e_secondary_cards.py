@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from conftest import e2e
 from customers.models import SecondaryCard
-from tests.test_e2e_lifecycle import _documents_and_agreement, _to_line
+from tests.test_e2e_lifecycle import _documents_and_agreement, _sign_and_commit, _to_line
 from tests.test_e2e_open_account import _login
 
 pytestmark = [*e2e, pytest.mark.django_db(transaction=True)]
@@ -31,6 +31,8 @@ def test_a_secondary_card_is_added_at_the_counter(live_server, page, live, shot)
     page.fill("input[name=secondary]", "13912358888")
     _documents_and_agreement(page)                               # kept by the refused form; checked again
     page.get_by_test_id("submit").click()
+    assert not SecondaryCard.objects.exists()                    # the draft takes nothing (issue 16)
+    _sign_and_commit(page)
     expect(page.get_by_test_id("order-state")).to_have_text("已竣工")
     with page.expect_popup() as popup:
         page.get_by_role("link", name="业务受理单").click()

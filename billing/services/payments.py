@@ -89,6 +89,8 @@ def payment_receive(*, actor: Staff, account: Account, method: str, allocations:
     `source` (a LedgerAccount) replaces the rep's drawer as the debited side, e.g. recharge cards sold
     earlier. Raises InvalidAmountError, TenderedTooLittleError.
     """
+    if not method:      # the screens choose no method for the customer (ui.md): they must say
+        raise InvalidAmountError(_("Choose how the customer pays."), field="method")
     if method not in PaymentMethod.values:
         raise InvalidAmountError(_("This payment method is not taken at the counter here."), field="method")
     allocations = [a for a in allocations if money(a.amount) != ZERO]

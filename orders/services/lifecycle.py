@@ -15,6 +15,8 @@ Two kinds of change (docs/line-states.md):
 """
 
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -37,6 +39,7 @@ from orders.errors import (
     AgreementNotSignedError,
     LineBusyError,
     LineStateError,
+    OrderStateError,
     RollbackNotPossibleError,
 )
 from orders.models import Order, OrderLine
@@ -171,19 +174,49 @@ class Charge:
     fee_type: str = ""
 
 
+# The draft (orders.services.drafts) a process run is carrying out: its order_open fills that draft's row
+# instead of creating an order, so the number printed on the agreement is the number of the business.
+_DRAFT: ContextVar[Order | None] = ContextVar("orders_draft", default=None)
+
+
+@contextmanager
+def order_into_draft(draft: Order | None):
+    """Within this block the process's order_open fills `draft` (same kind, same line) once."""
+    token = _DRAFT.set(draft)
+    try:
+        yield
+    finally:
+        _DRAFT.reset(token)
+
+
 def order_open(*, actor: Staff, kind: str, line: Line, customer: Customer | None = None, details: dict | None = None,
                documents: Iterable[str] = (), agent=None, agreement_signed: bool | None = None,
                charges: Iterable[Charge] = ()) -> Order:
-    """Create the order of a process on a line (in the caller's transaction), with its itemised charges.
-    `agreement_signed` None: a process without an agreement. Raises AgreementNotSignedError."""
+    """Create the order of a process on a line (in the caller's transaction), with its itemised charges;
+    inside `order_into_draft` fill the draft's row instead. `agreement_signed` None: a process without an
+    agreement. Raises AgreementNotSignedError."""
     if agreement_signed is False:
         raise AgreementNotSignedError()
     charges = [c for c in charges if c.amount]
-    order = Order.objects.create(
-        kind=kind, hall=actor.hall, actor=actor, customer=customer or line.customer, line=line, msisdn=line.msisdn,
-        agent=agent, documents_checked=list(documents), details=details or {},
-        amount_due=sum((c.amount for c in charges), ZERO),
-        agreement_signed_at=timezone.now() if agreement_signed else None)
+    fields = {"kind": kind, "hall": actor.hall, "actor": actor, "customer": customer or line.customer, "line": line,
+              "msisdn": line.msisdn, "agent": agent, "documents_checked": list(documents), "details": details or {},
+              "amount_due": sum((c.amount for c in charges), ZERO),
+              "agreement_signed_at": timezone.now() if agreement_signed else None}
+    draft = _DRAFT.get()
+    if draft is not None and draft.kind == kind and draft.line_id == line.pk:
+        _DRAFT.set(None)   # once: a process opens one order
+        # Locked after the process's own rows (the lock order): a second commit of the same draft waits here
+        # and then finds it carried out.
+        draft = lock(Order.objects.filter(pk=draft.pk)).get()
+        if draft.state != Order.State.DRAFT:
+            raise OrderStateError(state=draft.state)
+        for name, value in fields.items():
+            setattr(draft, name, value)
+        draft.save()
+        draft.lines.all().delete()      # the draft's preview of the fees, replaced by what is charged now
+        order = draft
+    else:
+        order = Order.objects.create(**fields)
     OrderLine.objects.bulk_create([OrderLine(order=order, code=c.code, item=c.item, kind=c.kind, amount=c.amount,
                                              fee_type=c.fee_type) for c in charges])
     return order

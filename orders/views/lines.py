@@ -12,8 +12,9 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -24,15 +25,24 @@ from boss.db import one_snapshot
 from boss.errors import DomainError
 from boss.forms import form_add_domain_error, form_key, form_key_renew, form_submission, form_submission_key
 from boss.idempotency import idempotent
-from boss.pdf import pdf_response
+from boss.masking import mask
+from boss.pdf import html_pdf, pdf_context, pdf_response
 from boss.tariffs import tariff
 from customers.selectors import line_commitments_current
-from orders.forms import FeeLookupForm
-from orders.line_forms import FORMS, ReprintForm, cash_block_hide
-from orders.line_processes import BY_SLUG, PROCESSES
+from orders.forms import FeeLookupForm, OrderCancelForm
+from orders.line_forms import FORMS, LineCommitForm, ReprintForm, cash_block_hide
+from orders.line_processes import BY_KIND, BY_SLUG, PROCESSES
 from orders.models import Order, RetentionAttempt
-from orders.selectors import line_get_by_msisdn_for_actor
+from orders.selectors import line_get_by_msisdn_for_actor, order_get_for_actor
 from orders.services.cancellation import cancel_preview
+from orders.services.drafts import (
+    draft_input,
+    is_line_draft,
+    line_draft_cancel,
+    line_process_agreement_html,
+    line_process_commit,
+    line_process_draft,
+)
 from orders.services.lifecycle import services_allowed
 from orders.services.line_services import line_invoice_reprint
 from orders.services.plan_change import plan_change_pending
@@ -132,9 +142,39 @@ def _preview(slug: str, line) -> list[Due]:
     return []
 
 
+def _params(data: dict) -> dict:
+    return {k: (v if isinstance(v, (list, str, int, bool)) or v is None else str(v)) for k, v in data.items()
+            if "password" not in k}
+
+
+def process_runner(request, process, line):
+    """run(data) -> Order: the process's service for this line with the screen's (or the draft's) input."""
+    return lambda data: process.run(actor=request.user, line=line, data=data, request=request)
+
+
+SECRETS = "orders.draft_secrets"
+
+
+def draft_secrets(request, order_pk: int) -> dict:
+    """What was typed as a password for a draft: kept in this rep's session only, never on the order."""
+    return dict((request.session.get(SECRETS) or {}).get(str(order_pk)) or {})
+
+
+def _draft_secrets_keep(request, order_pk: int, secrets: dict | None) -> None:
+    kept = dict(request.session.get(SECRETS) or {})
+    if secrets:
+        kept[str(order_pk)] = secrets
+    else:
+        kept.pop(str(order_pk), None)
+    request.session[SECRETS] = dict(list(kept.items())[-10:])
+
+
 @never_cache
 @login_required
 def line_process(request, msisdn: str, slug: str):
+    """Step 1 of a process on a line: enter it. A change with an agreement becomes a draft (every rule
+    checked, nothing taken) whose screen prints the agreement, takes the signature and the money; a process
+    without an agreement (fee recovery) is done here."""
     process = BY_SLUG.get(slug)
     if process is None:
         raise Http404
@@ -145,33 +185,48 @@ def line_process(request, msisdn: str, slug: str):
     # A link may fill in what the customer already chose elsewhere (an accepted offer's plan), never more.
     initial = {k: request.GET[k] for k in getattr(form_class, "prefill", ()) if request.GET.get(k)}
     subject = f"lines.{process.kind}:{line.pk}"
-    if process.money and (renewed := form_key_renew(request, subject)) is not None:
+    one_step = process.money and not process.documents
+    if one_step and (renewed := form_key_renew(request, subject)) is not None:
         return renewed
     due = _preview(slug, line)
     amount_due = sum((d.amount for d in due if d.pay), Decimal("0.00"))
     if request.method == "POST":
         form = form_class(request.POST, line=line)
-        submitted = form_submission(request, request.POST.get("idempotency_key"))
-    elif process.money:
+        submitted = form_submission(request, request.POST.get("idempotency_key")) if one_step else None
+    elif one_step:
         # A money form keeps its key in the session: the form Back brings back replays the first result.
         fkey = form_key(request, subject)
         form, submitted = form_class(line=line, key=fkey.key, initial=initial), fkey.submitted
     else:
         form, submitted = form_class(line=line, initial=initial), None
     known_free = bool(due) and not amount_due      # the preview says what is due, and it is nothing
-    if process.money and known_free:
+    if one_step and known_free:
         cash_block_hide(form)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data.pop("confirm_repeat", None)
         key = data.pop("idempotency_key")
-        params = {k: (v if isinstance(v, (list, str, int, bool)) or v is None else str(v)) for k, v in data.items()
-                  if "password" not in k}
-        if process.money:
+        params = _params(data)
+        if one_step:
             key = form_submission_key(request, key, scope=f"lines.{process.kind}", params={"line": line.pk, **params})
             if "confirm_repeat" in form.fields:
                 repeat_payment_refused(form, line=line, amount=amount_due, submitted=form_submission(request, key))
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and process.documents:
+        secrets = {k: v for k, v in data.items() if "password" in k and v}
+        try:
+            result = idempotent(
+                actor=request.user, key=key, scope=f"lines.{process.kind}.draft", params={"line": line.pk, **params},
+                run=lambda: (201, {"order": line_process_draft(
+                    actor=request.user, line=line, kind=process.kind, secrets=secrets,
+                    data={k: v for k, v in data.items() if "password" not in k},
+                    run=process_runner(request, process, line)).pk}))
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            if secrets:
+                _draft_secrets_keep(request, result.body["order"], secrets)
+            return redirect("orders:line_draft", pk=result.body["order"])
+    elif request.method == "POST" and form.is_valid():
         try:
             result = idempotent(actor=request.user, key=key, scope=f"lines.{process.kind}",
                                 params={"line": line.pk, **params},
@@ -180,18 +235,128 @@ def line_process(request, msisdn: str, slug: str):
         except DomainError as exc:
             form_add_domain_error(form, exc)
         else:
-            order = Order.objects.get(pk=result.body["order"])
-            if order.details.get("outcome") == "retained":
+            messages.success(request, _("The business is done."))
+            return redirect("orders:order_detail", pk=result.body["order"])
+    context = {"line": line, "customer": line.customer, "process": process, "form": form, "due": due,
+               "amount_due": amount_due, "submitted": submitted, "cash_block": one_step and not known_free,
+               "refund": next((d.amount for d in due if d.code == "refund"), None),
+               "allowed": process.kind in services_allowed(line),
+               "steps": draft_steps(0) if process.documents else None}
+    return render(request, "orders/line_process.html", context, status=400 if form.errors else 200)
+
+
+DRAFT_STEPS = [gettext_lazy("Enter the business"), gettext_lazy("Print, sign, pay and commit")]
+
+
+def draft_steps(current: int) -> list[dict]:
+    return [{"n": i + 1, "label": label, "state": "done" if i < current else ("current" if i == current else "")}
+            for i, label in enumerate(DRAFT_STEPS)]
+
+
+def _draft_order(request, pk: int):
+    order = order_get_for_actor(actor=request.user, pk=pk)
+    process = BY_KIND.get(order.kind)
+    if process is None or order.line is None:
+        raise Http404
+    if not request.user.has_perm(process.perm):
+        raise PermissionDenied
+    return order, process
+
+
+@never_cache
+@login_required
+def line_draft(request, pk: int):
+    """Step 2 of a process on a line (the opening's confirm step for every other business): the draft's fees,
+    the agreement to print (P), the customer-signed box, the money, commit; or cancel the draft."""
+    order, process = _draft_order(request, pk)
+    if not is_line_draft(order):
+        return redirect("orders:order_detail", pk=order.pk)
+    line = order.line
+    # The key is kept in the session: the form Back brings back replays the commit made.
+    form = LineCommitForm(request.POST or None, key=form_key(request, f"orders.commit:{order.pk}").key,
+                          due=order.amount_due)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = idempotent(
+                actor=request.user, key=data["idempotency_key"], scope="orders.line_commit",
+                params={"order": order.pk, "method": data.get("method") or "", "tendered": str(data.get("tendered")),
+                        "signed": data["agreement_signed"]},
+                run=lambda: (200, {"order": line_process_commit(
+                    actor=request.user, order=order, run=process_runner(request, process, line),
+                    agreement_signed=data["agreement_signed"], method=data.get("method") or "",
+                    tendered=data.get("tendered"), secrets=draft_secrets(request, order.pk)).pk}))
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            _draft_secrets_keep(request, order.pk, None)
+            done = Order.objects.get(pk=result.body["order"])
+            if done.details.get("outcome") == "retained":
                 messages.success(request, _("The customer stays: the retention is recorded and the line is unchanged."))
                 return redirect("orders:line_detail", msisdn=line.msisdn)
-            messages.success(request, _("%(process)s: done. Print the agreement for the customer to sign.")
-                             % {"process": process.label} if process.documents else _("The business is done."))
-            return redirect("orders:order_detail", pk=order.pk)
-    context = {"line": line, "customer": line.customer, "process": process, "form": form, "due": due,
-               "amount_due": amount_due, "submitted": submitted, "cash_block": process.money and not known_free,
-               "refund": next((d.amount for d in due if d.code == "refund"), None),
-               "allowed": process.kind in services_allowed(line)}
-    return render(request, "orders/line_process.html", context, status=400 if form.errors else 200)
+            messages.success(request, _("%(process)s: done.") % {"process": process.label})
+            return redirect("orders:order_detail", pk=done.pk)
+    return render(request, "orders/line_draft.html",
+                  {"order": order, "line": line, "customer": line.customer, "process": process, "form": form,
+                   "steps": draft_steps(1), "cancel_form": OrderCancelForm(),
+                   "entered": draft_summary(order),
+                   "refund": next((d.amount for d in _preview(process.slug, line) if d.code == "refund"), None)},
+                  status=400 if form.errors else 200)
+
+
+def draft_summary(order: Order) -> list[tuple[str, str]]:
+    """What the rep entered, as labels and values the customer can read (labels, never codes)."""
+    form = FORMS[BY_KIND[order.kind].slug](draft_input(order), line=order.line)
+    rows = []
+    for name, value in draft_input(order).items():
+        field = form.fields.get(name)
+        choices = {str(k): v for k, v in (getattr(field, "choices", None) or [])}
+        if field is None or value in (None, "", []) or (value is False and not choices):
+            continue
+        if isinstance(value, bool) and choices:      # a yes/no answer given as a choice (the customer stays)
+            value = "1" if value else "0"
+        if isinstance(value, list):
+            shown = "、".join(str(choices.get(str(v), v)) for v in value)
+        elif value is True:
+            shown = _("yes")
+        elif name == "new_customer":                  # the draft's customer is the new owner: named, not numbered
+            shown = order.customer.name
+        elif name.endswith("number") and name != "new_msisdn":    # identity and bank numbers: masked on screen
+            shown = mask(str(value))
+        else:
+            shown = str(choices.get(str(value), value))
+        rows.append((str(field.label), shown))
+    return rows
+
+
+@require_POST
+@login_required
+def line_draft_cancel_view(request, pk: int):
+    """Abandon a draft (the customer leaves): nothing was taken; the draft is cancelled and its input erased."""
+    order, _process = _draft_order(request, pk)
+    form = OrderCancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason for cancelling."))
+        return redirect("orders:line_draft", pk=order.pk)
+    try:
+        line_draft_cancel(actor=request.user, order=order, reason=form.cleaned_data["reason"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("orders:order_detail", pk=order.pk)
+    _draft_secrets_keep(request, order.pk, None)
+    messages.success(request, _("The draft was cancelled: nothing was charged or changed."))
+    return redirect("orders:line_detail", msisdn=order.line.msisdn)
+
+
+def line_draft_agreement_pdf(request, order: Order) -> bytes:
+    """The agreement of a draft as the commit will make it (orders.services.drafts). Raises the process's
+    refusals (the line changed since the draft was entered)."""
+    process = BY_KIND[order.kind]
+    with translation.override("zh-hans"):
+        html = line_process_agreement_html(
+            order=order, run=process_runner(request, process, order.line), template="orders/pdf/line_agreement.html",
+            context=lambda made: pdf_context(line_agreement_context(made)), secrets=draft_secrets(request, order.pk))
+    return html_pdf(html)
 
 
 @require_POST

@@ -43,6 +43,7 @@ from orders.forms import CustomerFindForm, OpenAccountForm, OrderCancelForm, Ord
 from orders.models import Order
 from orders.selectors import order_get_for_actor
 from orders.services.documents import AgentInput, documents_required
+from orders.services.drafts import is_line_draft
 from orders.services.open_account import (
     BankInput,
     opening_number_choose,
@@ -254,6 +255,8 @@ def open_account_quote(request, customer_pk: int):
 @permission_required("orders.open_account", raise_exception=True)
 def order_confirm(request, pk: int):
     order = order_get_for_actor(actor=request.user, pk=pk)
+    if is_line_draft(order):
+        return redirect("orders:line_draft", pk=order.pk)
     if order.state != Order.State.DRAFT:
         return redirect("orders:order_detail", pk=order.pk)
     # The key is kept in the session: the form Back brings back replays the payment made.
@@ -284,6 +287,16 @@ def order_confirm(request, pk: int):
 def order_agreement_pdf(request, pk: int):
     """The filled customer service agreement (客户服务协议, 免填单) to print and sign."""
     order = order_get_for_actor(actor=request.user, pk=pk)
+    if is_line_draft(order):
+        from orders.views.lines import line_draft_agreement_pdf
+
+        try:
+            pdf = line_draft_agreement_pdf(request, order)
+        except DomainError as exc:      # the line changed since the draft was entered: said on its screen
+            messages.error(request, exc.message)
+            return redirect("orders:line_draft", pk=order.pk)
+        audit_record(actor=request.user, action="order.agreement_print", target=order)
+        return pdf_response(pdf, f"agreement-{order.number}.pdf")
     audit_record(actor=request.user, action="order.agreement_print", target=order)
     if order.kind != Order.Kind.OPEN_ACCOUNT:
         from orders.views.lines import line_agreement_context

@@ -11,6 +11,7 @@ from billing.models import LedgerTransaction
 from billing.selectors import account_amount_due, account_money, current_charges
 from billing.services.payments import payment_collect
 from customers.models import Line
+from orders.tests.drafts import sign_and_commit
 from provisioning.services import work_orders_run
 
 pytestmark = pytest.mark.django_db
@@ -44,16 +45,24 @@ def test_a_screen_with_nothing_to_pay_shows_no_cash_block(client, live):
     url = reverse("orders:line_process", args=[live.line.msisdn, "cancel"])
     html = client.get(url).content.decode()
     assert 'data-testid="amount-due" data-due="0.00"' in html and 'data-testid="refund"' in html
-    assert 'data-testid="cash-block"' not in html and 'type="hidden" name="tendered"' in html
+    assert 'data-testid="cash-block"' not in html and 'name="tendered"' not in html
     assert not re.search(r'<input type="radio" name="method"', html)
     tx = LedgerTransaction.objects.count()
-    form = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', html))
-    response = client.post(url, {**form, "documents_checked": ["id_original"], "agreement_signed": "on"})
-    assert response.status_code == 302 and LedgerTransaction.objects.count() > tx   # the hidden method posts
+    entered = client.post(url, {"idempotency_key": "k-c", "documents_checked": ["id_original"]})
+    draft = client.get(entered.url).content.decode()      # the draft's screen: the refund, no money asked
+    assert 'data-testid="refund"' in draft and 'name="method"' not in draft and 'name="tendered"' not in draft
+    assert LedgerTransaction.objects.count() == tx
+    response = sign_and_commit(client, entered)
+    assert response.status_code == 302 and LedgerTransaction.objects.count() > tx
     assert Line.objects.get(pk=live.line.pk).status == "cancelled"
 
 
-def test_a_screen_with_something_to_pay_keeps_the_cash_block(client, live):
+def test_the_money_is_asked_on_the_draft_of_a_business_with_a_fee(client, live):
     client.force_login(live.rep)
-    html = client.get(reverse("orders:line_process", args=[live.line.msisdn, "features"])).content.decode()
-    assert 'data-testid="cash-block"' in html and re.search(r'<input type="number" name="tendered"', html)
+    url = reverse("orders:line_process", args=[live.line.msisdn, "sim"])
+    html = client.get(url).content.decode()
+    assert 'data-testid="cash-block"' not in html and 'name="tendered"' not in html   # entered first, paid after
+    entered = client.post(url, {"idempotency_key": "k-s", "sim_capacity": "usim", "documents_checked": ["id_original"]})
+    draft = client.get(entered.url).content.decode()
+    assert re.search(r'<input type="number" step="0.01" min="0" name="tendered"', draft)
+    assert 'data-testid="change"' in draft

@@ -10,6 +10,7 @@ from billing.models import LedgerTransaction
 from conftest import require_os
 from customers.models import Line
 from orders.models import Order
+from orders.tests.drafts import draft_of, sign_and_commit
 from provisioning.services import work_orders_run
 
 pytestmark = pytest.mark.django_db
@@ -65,11 +66,13 @@ def test_a_refusal_is_shown_at_the_form_and_nothing_is_written(counter, live):
 def test_a_process_posts_once_and_redirects_to_its_order(counter, live):
     url = reverse("orders:line_process", args=[live.line.msisdn, "suspension"])
     assert counter.get(url).status_code == 200
-    data = {"idempotency_key": "k-suspend", "documents_checked": ["id_original"], "agreement_signed": "on"}
+    data = {"idempotency_key": "k-suspend", "documents_checked": ["id_original"]}
     first = counter.post(url, data)
-    again = counter.post(url, data)  # a double click replays the first answer
+    again = counter.post(url, data)  # a double click replays the first answer: one draft
     assert first.status_code == again.status_code == 302 and first.url == again.url
     assert Order.objects.filter(kind="suspend").count() == 1
+    done = sign_and_commit(counter, first)
+    assert done.status_code == 302 and done.url == reverse("orders:order_detail", args=[draft_of(first).pk])
     work_orders_run()
     assert Line.objects.get(pk=live.line.pk).status == "suspended_request"
     html = counter.get(reverse("orders:line_detail", args=[live.line.msisdn])).content.decode()
@@ -101,9 +104,10 @@ def test_the_cancel_screen_shows_the_settlement(client, live):
     html = client.get(reverse("orders:line_process", args=[live.line.msisdn, "cancel"])).content.decode()
     assert 'data-testid="refund"' in html and "100.00" in html
     tx = LedgerTransaction.objects.count()
-    response = client.post(reverse("orders:line_process", args=[live.line.msisdn, "cancel"]),
-                           {"idempotency_key": "k-c", "documents_checked": ["id_original"], "agreement_signed": "on",
-                            "method": "cash"})
+    entered = client.post(reverse("orders:line_process", args=[live.line.msisdn, "cancel"]),
+                          {"idempotency_key": "k-c", "documents_checked": ["id_original"]})
+    assert LedgerTransaction.objects.count() == tx           # the draft takes nothing
+    response = sign_and_commit(client, entered)
     assert response.status_code == 302 and LedgerTransaction.objects.count() > tx
     assert Line.objects.get(pk=live.line.pk).status == "cancelled"
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from billing.models import Payment
 from boss.models import IdempotencyKey
 from customers.tests.factories import LineFactory
+from orders.tests.drafts import draft_of
 
 pytestmark = pytest.mark.django_db
 
@@ -79,11 +80,16 @@ def test_after_the_repeat_window_the_form_is_new_and_nothing_is_asked(counter, s
 
 
 def test_a_line_process_money_form_keeps_its_key_across_reloads(counter):
-    url = reverse("orders:line_process", args=["13800138000", "roaming"])
-    first = counter.get(url).content.decode()
-    assert _key(first) == _key(counter.get(url).content.decode())
-    assert _key(first) != _key(counter.get(reverse("orders:line_process", args=["13800138000", "sim"]))
-                               .content.decode())
+    """The money of a process on a line is taken on its draft's screen, whose key stays across reloads."""
+    drafts = []
+    for n in (1, 2):
+        entered = counter.post(reverse("orders:line_process", args=["13800138000", "sim"]),
+                               {"idempotency_key": f"k-sim-{n}", "documents_checked": ["id_original"],
+                                "sim_capacity": "usim"})
+        drafts.append(reverse("orders:line_draft", args=[draft_of(entered).pk]))
+    first = counter.get(drafts[0]).content.decode()
+    assert _key(first) == _key(counter.get(drafts[0]).content.decode())
+    assert _key(first) != _key(counter.get(drafts[1]).content.decode())
 
 
 def test_the_form_changed_after_back_is_a_new_payment_and_runs_once(counter):

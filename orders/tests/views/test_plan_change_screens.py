@@ -13,6 +13,7 @@ from catalog.models import Offer
 from catalog.tests.factories import PlanFactory
 from customers.models import Line
 from orders.models import Order, PlanChange
+from orders.tests.drafts import sign_and_commit
 
 pytestmark = pytest.mark.django_db
 DOCS = {"documents_checked": ["id_original"], "agreement_signed": True}
@@ -32,9 +33,10 @@ def test_the_line_screen_offers_a_plan_change_and_its_cancel_only_when_pending(c
     form = counter.get(reverse("orders:line_process", args=[live.line.msisdn, "plan-change"])).content.decode()
     assert "畅享68元" in form and 'value="4G68" selected' not in form   # nothing chosen for the customer
     assert 'name="immediate"' not in form                               # the tariff does not allow it
-    response = counter.post(reverse("orders:line_process", args=[live.line.msisdn, "plan-change"]),
-                            {"idempotency_key": "pc-1", "plan": "4G68", "method": "cash", **DOCS})
-    assert response.status_code == 302
+    entered = counter.post(reverse("orders:line_process", args=[live.line.msisdn, "plan-change"]),
+                           {"idempotency_key": "pc-1", "plan": "4G68", "documents_checked": ["id_original"]})
+    assert not PlanChange.objects.exists()                              # a draft takes nothing
+    response = sign_and_commit(counter, entered, method="cash")
     order = Order.objects.get(kind="plan_change")
     assert response.url == reverse("orders:order_detail", args=[order.pk])
     html = counter.get(url).content.decode()
@@ -47,10 +49,9 @@ def test_the_line_screen_offers_a_plan_change_and_its_cancel_only_when_pending(c
 
 def test_a_refused_plan_change_shows_at_the_field_and_writes_nothing(counter, live):
     url = reverse("orders:line_process", args=[live.line.msisdn, "plan-change"])
-    response = counter.post(url, {"idempotency_key": "pc-2", "plan": "4G68", "method": "cash",
-                                  "documents_checked": ["id_original"]})
+    response = counter.post(url, {"idempotency_key": "pc-2", "plan": "4G68"})     # no document checked
     assert response.status_code == 400 and "has-error" in response.content.decode()
-    response = counter.post(url, {"idempotency_key": "pc-3", "method": "cash", **DOCS})   # no plan chosen
+    response = counter.post(url, {"idempotency_key": "pc-3", "documents_checked": ["id_original"]})   # no plan
     assert response.status_code == 400
     assert not Order.objects.filter(kind="plan_change").exists() and not PlanChange.objects.exists()
 

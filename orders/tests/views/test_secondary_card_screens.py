@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 
 from customers.models import SecondaryCard
 from orders.models import Order
+from orders.tests.drafts import sign_and_commit
 
 pytestmark = pytest.mark.django_db
 DOCS = {"documents_checked": ["id_original"], "agreement_signed": True}
@@ -32,8 +33,9 @@ def test_a_card_is_added_at_the_counter_and_shown_on_both_lines(counter, live, d
     form_url = reverse("orders:line_process", args=[live.line.msisdn, "secondary-add"])
     form = counter.get(form_url).content.decode()
     assert "副卡号码" in form and "套餐“5G智享128元”可带 1 张副卡；本号码已有 0 张。" in form
-    response = counter.post(form_url, {"idempotency_key": "sc-1", "secondary": "13912358888", **DOCS})
-    assert response.status_code == 302
+    entered = counter.post(form_url, {"idempotency_key": "sc-1", "secondary": "13912358888", **DOCS})
+    assert not SecondaryCard.objects.exists()                   # a draft takes nothing (issue 16)
+    response = sign_and_commit(counter, entered)
     order = Order.objects.get(kind="secondary_add")
     assert response.url == reverse("orders:order_detail", args=[order.pk])
     with django_assert_max_num_queries(40):
@@ -45,13 +47,14 @@ def test_a_card_is_added_at_the_counter_and_shown_on_both_lines(counter, live, d
     remove_url = reverse("orders:line_process", args=[live.line.msisdn, "secondary-remove"])
     form = counter.get(remove_url).content.decode()
     assert "13912358888" in form and 'value="13912358888" selected' not in form
-    response = counter.post(remove_url, {"idempotency_key": "sc-2", "secondary": "13912358888", **DOCS})
+    entered = counter.post(remove_url, {"idempotency_key": "sc-2", "secondary": "13912358888", **DOCS})
+    response = sign_and_commit(counter, entered)
     assert response.status_code == 302 and SecondaryCard.objects.get().end_reason == "removed"
 
 
 def test_a_refused_card_shows_at_the_field_and_writes_nothing(counter, live):
     form_url = reverse("orders:line_process", args=[live.line.msisdn, "secondary-add"])
-    counter.post(form_url, {"idempotency_key": "sc-3", "secondary": "13912358888", **DOCS})
+    sign_and_commit(counter, counter.post(form_url, {"idempotency_key": "sc-3", "secondary": "13912358888", **DOCS}))
     response = counter.post(form_url, {"idempotency_key": "sc-4", "secondary": "13912345671", **DOCS})
     html = response.content.decode()
     assert response.status_code == 400 and "has-error" in html
