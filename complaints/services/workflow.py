@@ -300,8 +300,22 @@ def complaint_accept(*, actor: Staff, complaint: Complaint, answer: str) -> Comp
     complaint.accept(by=actor, answer=answer, when=now)
     complaint.save()
     _open(complaint, stage=Stage.CALLBACK, department=complaint.service_department, now=now)
+    _survey_sms(complaint)
     audit_record(actor=actor, action="complaint.accept", target=complaint, before=before, after=_snapshot(complaint))
     return complaint
+
+
+def _survey_sms(complaint: Complaint) -> None:
+    """The satisfaction survey's SMS to the complainant's mobile (none for a landline), in this transaction:
+    the complaint is handled and the callback will ask whether they are satisfied. Once per complaint."""
+    from notifications.services import notification_number_ok, notification_queue
+
+    phone = (complaint.contact_phone or "").strip()
+    if notification_number_ok(phone):
+        notification_queue(template="complaints.satisfaction_survey", msisdn=phone,
+                           params={"number": complaint.number or str(complaint.pk)},
+                           key=f"complaints.survey:{complaint.pk}", hall=complaint.hall,
+                           reference=f"complaint:{complaint.pk}")
 
 
 @transaction.atomic

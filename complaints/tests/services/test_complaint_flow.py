@@ -224,10 +224,26 @@ def test_accepting_needs_the_answer_given_to_the_customer_and_opens_the_callback
     complaint = walk(Complaint.Status.REPLIED)
     refused(lambda: complaint_accept(actor=reviewer, complaint=complaint, answer=""), ComplaintInputError, complaint,
             field="answer")
+    from notifications.models import SmsMessage
+
+    assert not SmsMessage.objects.exists()    # refused: no survey message either
     complaint = complaint_accept(actor=reviewer, complaint=complaint, answer="已答复客户")
     assert (complaint.answered_by, complaint.status) == (reviewer, Complaint.Status.ANSWERED)
     callback = complaint.steps.get(closed_at__isnull=True)
     assert (callback.stage, callback.department) == (Stage.CALLBACK, cs)
+    # The satisfaction survey is announced to the complainant by SMS, once, through the outbox.
+    sms = SmsMessage.objects.get(template="complaints.satisfaction_survey")
+    assert (sms.msisdn, sms.key) == ("13912345678", f"complaints.survey:{complaint.pk}")
+    assert complaint.number in sms.body and "满意" in sms.body
+
+
+def test_no_survey_sms_for_a_landline(walk, reviewer):
+    from notifications.models import SmsMessage
+
+    complaint = walk(Complaint.Status.REPLIED)
+    Complaint.objects.filter(pk=complaint.pk).update(contact_phone="020-83331234")
+    complaint = complaint_accept(actor=reviewer, complaint=complaint, answer="已答复客户")
+    assert complaint.status == Complaint.Status.ANSWERED and not SmsMessage.objects.exists()
 
 
 def test_a_reply_cannot_be_accepted_before_there_is_one(walk, reviewer):
