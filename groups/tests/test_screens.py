@@ -28,6 +28,7 @@ def test_permission_matrix(client, make_staff, application, role):
     client.force_login(make_staff(role))
     pages = {reverse("groups:vpmn_list"): VIEW, reverse("groups:vpmn_detail", args=[application.pk]): VIEW,
              reverse("groups:vpmn_agreement_pdf", args=[application.pk]): VIEW,
+             reverse("groups:vpmn_members", args=[application.group.customer_id]): ACCEPT,
              reverse("groups:vpmn_import_file", args=[application.pk]): ISSUE}
     for url, allowed in pages.items():
         assert client.get(url).status_code == (200 if role in allowed else 403), (role, url)
