@@ -22,8 +22,10 @@ def confirmations_open(*, actor) -> list[Redemption]:
                 .order_by("confirm_deadline", "pk"))
 
 
-def orders_to_collect(*, actor) -> list[Redemption]:
+def orders_to_collect(*, actor, customer=None) -> list[Redemption]:
     """Gifts ordered online waiting at the actor's hall (every hall for the big-customer room), the soonest
-    due first."""
-    return list(redemption_list_for_actor(actor=actor).filter(state=Redemption.State.ORDERED)
-                .order_by("pickup_until", "pk")[:100])
+    due first; `customer`: that customer's only."""
+    rows = redemption_list_for_actor(actor=actor).filter(state=Redemption.State.ORDERED)
+    if customer is not None:
+        rows = rows.filter(customer=customer)
+    return list(rows.order_by("pickup_until", "pk")[:100])

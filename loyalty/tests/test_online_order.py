@@ -172,3 +172,14 @@ def test_the_halls_list_shows_the_orders_to_collect_and_the_detail_the_pickup_fo
     assert response.status_code == 302
     r.refresh_from_db()
     assert r.state == State.COMPLETED
+
+
+def test_the_counters_redeem_screen_points_to_the_customers_orders_waiting_here(world, client):
+    w = world
+    r = order(w)
+    client.force_login(w.rep)
+    page = client.get(reverse("loyalty:redeem"), {"msisdn": w.line.msisdn}).content.decode()
+    assert 'data-testid="orders-here"' in page and r.number in page
+    assert reverse("loyalty:redemption_detail", args=[r.pk]) in page
+    other = client.get(reverse("loyalty:redeem"), {"msisdn": w.org_line.msisdn}).content.decode()
+    assert 'data-testid="orders-here"' not in other

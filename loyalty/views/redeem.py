@@ -107,6 +107,7 @@ def redeem(request):
             return redirect("loyalty:redemption_detail", pk=result.body["redemption"])
     return render(request, "loyalty/redeem.html",
                   {"lookup": lookup, "hall": hall, "line": line, "customer": line.customer, "points": points,
+                   "orders": orders_to_collect(actor=request.user, customer=line.customer),
                    "gifts": gifts, "form": form, "organization": organization, "submitted": submitted,
                    "today": timezone.localdate()},
                   status=400 if form.errors else 200)
