@@ -91,3 +91,27 @@ def test_free_race_many_rounds_stock_and_points_stay_consistent(world):
     assert GiftStock.objects.get(gift=w.mug).quantity == 0
     assert PointsLot.objects.filter(customer=w.person).aggregate(s=Sum("remaining"))["s"] == 5000 - 6 * 500
     assert -PointsEntry.objects.filter(customer=w.person, kind="redeem").aggregate(s=Sum("delta"))["s"] == 3000
+
+
+def test_an_online_order_and_a_counter_take_the_last_gift_exactly_one_wins(world):
+    """The portal's order (points and gift set aside at once) and a counter's redemption meet on the stock row:
+    the one first in line wins, the other is refused cleanly and spends nothing."""
+    from loyalty.services.redemptions import redemption_order
+
+    w = world
+    other = CustomerFactory(identity=IdentityFactory())
+    other_line = w.make_line("13912340009", other)
+    w.lot(other, 1000)
+    stock = GiftStock.objects.get(gift=w.umbrella)   # one umbrella left
+    with holding(GiftStock.objects.filter(pk=stock.pk)) as holder:
+        web = Session("web order", lambda: redemption_order(actor=w.rep2, line=w.line, gift=w.umbrella,
+                                                            hall=w.hall)).start()
+        counter = Session("counter", _redeem(w, other_line, w.umbrella, w.rep)).start()
+        waiting_for(web, holder)
+        waiting_for(counter, web)
+    web.join(), counter.join()
+    assert web.error is None and type(counter.error).__name__ == "GiftOutOfStockError", (web.trace, counter.trace)
+    assert GiftStock.objects.get(pk=stock.pk).quantity == 0
+    assert list(Redemption.objects.values_list("customer", "state")) == [(w.person.pk, "ordered")]
+    assert not PointsEntry.objects.filter(customer=other, kind="redeem").exists()
+    assert PointsLot.objects.filter(customer=w.person).aggregate(s=Sum("remaining"))["s"] == 200
