@@ -149,7 +149,9 @@ class Order(fsm.ConcurrentTransitionMixin, TimeStampedModel):
         verbose_name = _("order")
         verbose_name_plural = _("orders")
         ordering = ["-id"]
-        indexes = [models.Index(fields=["hall", "state"], name="order_hall_state_idx")]
+        # paid_at: the reports read the orders of the days not summarized yet (today) by their payment time.
+        indexes = [models.Index(fields=["hall", "state"], name="order_hall_state_idx"),
+                   models.Index(fields=["paid_at"], name="order_paid_at_idx")]
         permissions = [
             ("open_account", _("Can open accounts")),
             ("collect_fee", _("Can collect fees")),
