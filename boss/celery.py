@@ -90,7 +90,8 @@ app.conf.beat_schedule["drawers-open-remind"] = {"task": "reports.tasks.drawers_
 app.conf.beat_schedule["reports-summaries-build"] = {
     "task": "reports.tasks.summaries_build", "schedule": crontab(hour=0, minute=40)}
 
-# Loyalty: the big-customer room's redemption confirmations past their deadline are closed every minute.
+# Loyalty: the big-customer room's redemption confirmations past their deadline are closed every minute, and
+# gifts ordered online and not collected by their day are cancelled (points and gift back).
 app.conf.beat_schedule["loyalty-redemptions-expire"] = {
     "task": "loyalty.tasks.redemptions_expire", "schedule": 60.0}
 
