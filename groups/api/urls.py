@@ -13,6 +13,8 @@ urlpatterns = [
     path("vpmn-applications/<int:pk>/signature", views.VpmnSignatureApi.as_view(), name="api_vpmn_signature"),
     path("vpmn-applications/<int:pk>/issue", views.VpmnIssueApi.as_view(), name="api_vpmn_issue"),
     path("vpmn-applications/<int:pk>/opening", views.VpmnOpeningApi.as_view(), name="api_vpmn_opening"),
+    path("group-batches", views.BatchListApi.as_view(), name="api_group_batches"),
+    path("group-batches/<int:pk>/sign-for", views.BatchSignForApi.as_view(), name="api_group_batch_sign_for"),
     path("group-sms-applications", views.GroupSmsCreateApi.as_view(), name="api_group_sms_create"),
     path("group-sms-applications/<int:pk>", views.GroupSmsDetailApi.as_view(), name="api_group_sms_detail"),
     path("group-sms-applications/<int:pk>/hand-over", views.GroupSmsHandOverApi.as_view(),

@@ -8,6 +8,7 @@ same permissions and hall scoping; mobile numbers are masked in every answer."""
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -471,3 +472,59 @@ class GroupSmsConfirmationApi(APIView):
         data.is_valid(raise_exception=True)
         return Response(_sms(group_sms_phone_confirm(actor=request.user, application=application,
                                                      note=data.validated_data["note"])))
+
+
+# --------------------------------------------------------------------------------------------------
+# Group paperwork batches (the 25th's VPMN archive, the weekly SMS qualification documents)
+# --------------------------------------------------------------------------------------------------
+
+
+class GroupBatchOutput(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    kind = serializers.CharField()
+    kind_label = serializers.CharField(source="get_kind_display")
+    hall_name = serializers.CharField(source="hall.name")
+    period = serializers.DateField()
+    manifest = serializers.CharField()
+    received_at = serializers.DateTimeField(allow_null=True)
+
+
+class _BatchRoom(BasePermission):
+    """The big-customer room (who signs for the batches): either of its group permissions."""
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user and user.is_authenticated and (user.has_perm("groups.issue_vpmn")
+                                                        or user.has_perm("groups.handle_group_sms")))
+
+
+class BatchListApi(APIView):
+    """`GET /api/v1/group-batches`: the batches not signed for yet, oldest period first (the big-customer
+    room's worklist)."""
+
+    permission_classes = [_BatchRoom]
+
+    @extend_schema(responses={200: GroupBatchOutput(many=True), **error_responses(403)})
+    def get(self, request):
+        from groups.models import GroupDocumentBatch
+
+        batches = GroupDocumentBatch.objects.filter(received_at__isnull=True).select_related("hall").order_by(
+            "period", "id")[:200]
+        return Response(GroupBatchOutput(batches, many=True).data)
+
+
+class BatchSignForApi(APIView):
+    """`POST /api/v1/group-batches/{id}/sign-for`: the room receives the batch and signs for it (once: 409
+    group_batch_signed the second time)."""
+
+    permission_classes = [_BatchRoom]
+
+    @extend_schema(request=None, responses={200: GroupBatchOutput, **error_responses(403, 404, 409)})
+    def post(self, request, pk: int):
+        from django.shortcuts import get_object_or_404
+
+        from groups.models import GroupDocumentBatch
+        from groups.services.batches import group_batch_sign_for
+
+        batch = get_object_or_404(GroupDocumentBatch, pk=pk)
+        return Response(GroupBatchOutput(group_batch_sign_for(actor=request.user, batch=batch)).data)

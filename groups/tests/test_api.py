@@ -156,3 +156,22 @@ def test_registering_a_group_through_the_api(counter_rep, hall):
     assert post(as_(counter_rep), "groups", data).status_code == 200 and GroupCustomer.objects.count() == 1
     bad = post(as_(counter_rep), "groups", {**data, "level": "Z"})
     assert bad.status_code == 400 and "level" in bad.json()["fields"]
+
+
+def test_the_room_signs_for_a_paperwork_batch_through_the_api(room, counter_rep, hall):
+    import datetime
+
+    from groups.models import GroupDocumentBatch
+
+    batch = GroupDocumentBatch.objects.create(kind="vpmn_archive", hall=hall, period=datetime.date(2026, 11, 25),
+                                              manifest="VPMN000001")
+    assert as_(counter_rep).get("/api/v1/group-batches").status_code == 403
+    assert post(as_(counter_rep), f"group-batches/{batch.pk}/sign-for").status_code == 403
+    listed = as_(room).get("/api/v1/group-batches").json()
+    assert [(b["id"], b["kind_label"]) for b in listed] == [(batch.pk, "当月 VPMN 归档资料")]
+    signed = post(as_(room), f"group-batches/{batch.pk}/sign-for")
+    assert signed.status_code == 200 and signed.json()["received_at"]
+    again = post(as_(room), f"group-batches/{batch.pk}/sign-for")
+    assert again.status_code == 409 and again.json()["code"] == "group_batch_signed"
+    assert AuditEvent.objects.filter(action="group_batch.sign_for").count() == 1
+    assert as_(room).get("/api/v1/group-batches").json() == []
