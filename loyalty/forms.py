@@ -18,8 +18,11 @@ class LookupForm(forms.Form):
 
 
 def _topup_fields(form) -> None:
-    form.fields["method"] = forms.ChoiceField(label=_("top-up paid by"), required=False, initial="cash",
-                                              choices=[("cash", _("Cash")), ("bank_card", _("Bank card (POS)"))])
+    # How the customer pays the top-up is theirs to say: nothing chosen (ui.md); the service asks for it when a
+    # top-up is due.
+    form.fields["method"] = forms.ChoiceField(label=_("top-up paid by"), required=False,
+                                              choices=[("", "—"), ("cash", _("Cash")),
+                                                       ("bank_card", _("Bank card (POS)"))])
     form.fields["tendered"] = forms.DecimalField(label=_("cash tendered"), max_digits=12, decimal_places=2,
                                                  min_value=0, required=False)
 

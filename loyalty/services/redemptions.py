@@ -278,6 +278,8 @@ def _complete(*, actor: Staff, redemption: Redemption, topup: Topup | None) -> N
         gift_stock_take(actor=actor, gift=redemption.gift, hall=redemption.hall, reference=redemption.reference)
     if redemption.cash_topup > ZERO:
         topup = topup or Topup()
+        if not topup.method:    # the screen chooses nothing for the customer (ui.md)
+            raise InvalidAmountError(_("Choose how the customer pays."), field="method")
         if topup.method not in (PaymentMethod.CASH, PaymentMethod.BANK_CARD):
             raise InvalidAmountError(_("The cash top-up is paid in cash or by bank card."), field="method")
         line = redemption.line

@@ -84,6 +84,18 @@ def test_a_new_redemption_form_has_a_new_key_and_redeems_again(client, world):
     assert Redemption.objects.count() == 2
 
 
+def test_the_top_up_method_is_the_customer_s_answer(client, world):
+    client.force_login(world.rep)
+    html = client.get(reverse("loyalty:redeem"), {"msisdn": world.line.msisdn}).content.decode()
+    select = html.split('name="method"')[1].split("</select>")[0]
+    assert 'value="" selected' in select and 'value="cash" selected' not in select   # nothing chosen
+    before = written(world)
+    response, _key, _body = _redeem_post(client, world, gift=str(world.speaker.pk), method="", tendered="20")
+    html = response.content.decode()
+    assert response.status_code == 400 and "请选择客户的付款方式。" in html.split('name="method"')[1][:2000]
+    assert written(world) == before
+
+
 def test_a_refusal_is_shown_on_the_form_and_writes_nothing(client, world):
     client.force_login(world.rep)
     before = written(world)

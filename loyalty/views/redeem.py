@@ -46,7 +46,7 @@ State = Redemption.State
 
 
 def _topup(data: dict) -> Topup:
-    return Topup(method=data.get("method") or "cash", tendered=data.get("tendered"))
+    return Topup(method=data.get("method") or "", tendered=data.get("tendered"))
 
 
 def _params(data: dict) -> dict:
