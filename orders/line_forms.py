@@ -59,7 +59,9 @@ class LineCommitForm(IdempotentForm):
     """The draft's last step: the customer signed the printed agreement; the money when something is due
     (nothing chosen for the customer: ui.md)."""
 
-    agreement_signed = forms.BooleanField(label=_("The customer has signed the printed agreement"), required=False)
+    # The rep's next move on this screen (ui.md: focus starts where the work is, not on the cancel reason).
+    agreement_signed = forms.BooleanField(label=_("The customer has signed the printed agreement"), required=False,
+                                          widget=forms.CheckboxInput(attrs={"autofocus": True}))
 
     def __init__(self, *args, due=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -53,6 +53,7 @@ def test_a_process_with_a_fee_goes_draft_pdf_signed_commit(counter, live, tmp_pa
     assert "¥30.00" in page and 'data-testid="agreement-pdf"' in page and draft.number in page
     assert not re.search(r'<input type="radio" name="method"[^>]*checked', page)   # nothing chosen for them
     assert re.search(r'class="field field-check">\s*<label for="id_agreement_signed"><input type="checkbox"', page)
+    assert re.search(r'<input type="checkbox" name="agreement_signed" autofocus', page)   # the next move
 
     pdf = counter.get(reverse("orders:order_agreement", args=[draft.pk]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
