@@ -18,4 +18,10 @@ class PartnersConfig(AppConfig):
             "tracing.confirm": _("Tracing suspect confirmed"), "tracing.dismiss": _("Tracing suspect dismissed"),
             "tracing.report": _("Tracing report for public security"),
             "tracing.suspend": _("Malicious line suspended"),
+            "partner.dispute_open": _("Commission dispute recorded"),
+            "partner.dispute_resolve": _("Commission dispute resolved"),
+            "partner.discount_request": _("Partner discount requested"),
+            "partner.discount_approve": _("Partner discount approved"),
+            "partner.discount_refuse": _("Partner discount refused"),
+            "partner.discount_apply": _("Partner discount granted"),
         })

@@ -115,3 +115,17 @@ class DisputeStateError(DomainError):
 
     def default_message(self):
         return _("This dispute has already been resolved.")
+
+
+class DiscountRequestError(FieldError):
+    code = "discount_request_invalid"
+
+    def default_message(self):
+        return _("This discount request is not valid.")
+
+
+class DiscountRequestStateError(DomainError):
+    code, status = "discount_request_state", 409
+
+    def default_message(self):
+        return _("This request has already been decided.")

@@ -85,3 +85,24 @@ class DisputeResolveForm(forms.Form):
     adjustment = forms.DecimalField(label=_("accepted part"), max_digits=12, decimal_places=2, required=False,
                                     help_text=_("Only when partly accepted."))
     resolution = forms.CharField(label=_("reason for the outcome"), max_length=500)
+
+
+class DiscountRequestForm(forms.Form):
+    partner = forms.ChoiceField(label=_("partner"))
+    discount = forms.ChoiceField(label=_("discount"))
+    msisdn = forms.CharField(label=_("mobile number"), max_length=11, required=False)
+    order_reference = forms.CharField(label=_("or the order"), max_length=20, required=False,
+                                      help_text=_("The order's reference, when the discount is for an order."))
+    reason = forms.CharField(label=_("reason"), max_length=200)
+
+    def __init__(self, *args, partners=(), discounts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].choices = [("", "---------"), *((str(p.pk), p.name) for p in partners)]
+        self.fields["discount"].choices = [("", "---------"), *((d.code, d.name) for d in discounts)]
+
+
+class DiscountDecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("decision"), choices=[("approve", _("Approve")), ("refuse", _("Refuse"))],
+                                 widget=forms.RadioSelect)
+    note = forms.CharField(label=_("decision note"), max_length=200, required=False,
+                           help_text=_("Required when refusing: the partner reads it."))

@@ -105,6 +105,7 @@ class PartnerKey(models.Model):
     class Scope(models.TextChoices):
         BLACKLIST_PUSH = "blacklist.push", _("Send joint-blacklist entries")
         BLACKLIST_READ = "blacklist.read", _("Read our published blacklist")
+        DISCOUNT_REQUEST = "discount.request", _("Request discounts for customers")
 
     partner = models.ForeignKey(Partner, verbose_name=_("partner"), on_delete=models.PROTECT, related_name="keys")
     prefix = models.CharField(_("key prefix"), max_length=12, unique=True)
@@ -318,3 +319,66 @@ class CommissionDispute(TimeStampedModel):
 
     def audit_repr(self) -> str:
         return f"{self.month:%Y-%m} {self.amount}"
+
+
+class DiscountRequest(TimeStampedModel):
+    """A channel partner's request for a discount (优惠) of the catalogue for one of its customers' lines, or
+    for an order (then the order's line), through the discount interface (process 13): the marketing
+    manager approves or refuses it; an approved request is applied once, at the counter or through the
+    partner's API, as the line's discount change (its order)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting approval")
+        APPROVED = "approved", pgettext_lazy("discount request", "Approved")
+        REFUSED = "refused", pgettext_lazy("discount request", "Refused")
+        APPLIED = "applied", pgettext_lazy("discount request", "Applied")
+
+    class Channel(models.TextChoices):
+        API = "api", _("Partner system")
+        SCREEN = "screen", _("Screen")
+
+    partner = models.ForeignKey(Partner, verbose_name=_("partner"), on_delete=models.PROTECT,
+                                related_name="discount_requests")
+    discount = models.ForeignKey("catalog.Discount", verbose_name=_("discount"), on_delete=models.PROTECT,
+                                 related_name="+")
+    line = models.ForeignKey("customers.Line", verbose_name=_("line"), on_delete=models.PROTECT, related_name="+")
+    order = models.ForeignKey("orders.Order", verbose_name=_("order"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+", help_text=_("When asked for an order."))
+    reason = models.CharField(_("reason"), max_length=200)
+    reference = models.CharField(_("partner's reference"), max_length=40, blank=True)
+    channel = models.CharField(_("received through"), max_length=10, choices=Channel.choices)
+    requested_by = models.ForeignKey("boss.Staff", verbose_name=_("requested by"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey("boss.Staff", verbose_name=_("decided by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=200, blank=True)
+    applied_order = models.ForeignKey("orders.Order", verbose_name=_("discount change order"), null=True,
+                                      blank=True, on_delete=models.PROTECT, related_name="+")
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("discount request")
+        verbose_name_plural = _("discount requests")
+        ordering = ["-created_at", "-id"]
+        permissions = [("decide_discountrequest", _("Can approve or refuse partners' discount requests")),
+                       ("apply_discountrequest", _("Can apply an approved discount request to the line"))]
+        constraints = [
+            # The partner's own reference names one request (a request sent twice is the same request).
+            models.UniqueConstraint(fields=["partner", "reference"], condition=~Q(reference=""),
+                                    name="discount_request_partner_reference_unique"),
+            # One request at a time for a discount on a line, until it is refused or applied.
+            models.UniqueConstraint(fields=["line", "discount"], condition=Q(status__in=["pending", "approved"]),
+                                    name="discount_request_one_open_per_line"),
+            models.CheckConstraint(condition=Q(status="pending") | Q(decided_by__isnull=False),
+                                   name="discount_request_decided_by_someone"),
+            models.CheckConstraint(condition=~Q(status="applied") | Q(applied_order__isnull=False),
+                                   name="discount_request_applied_has_order"),
+        ]
+
+    def __str__(self):
+        return f"{self.partner_id} {self.discount_id} {self.line_id}"
+
+    def audit_repr(self) -> str:
+        return f"#{self.pk} {mask_msisdn(self.line.msisdn) if self.line_id else ''}"

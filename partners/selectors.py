@@ -63,3 +63,28 @@ def published_blacklist(*, changed_since=None) -> QuerySet[CustomerClass]:
     if changed_since is not None:
         qs = qs.filter(Q(updated_at__gt=changed_since))
     return qs
+
+
+def discount_requests_for_actor(*, actor) -> QuerySet:
+    """Discount requests the actor may see: all for the back office; at a hall, those of the partner running
+    the hall and those for lines kept at the hall (the rep applies approved ones at the counter)."""
+    from partners.models import DiscountRequest
+
+    qs = DiscountRequest.objects.select_related("partner", "discount", "line", "order", "decided_by",
+                                                "applied_order")
+    if actor_sees_all_partners(actor):
+        return qs
+    if actor.hall_id is None:
+        return qs.none()
+    return qs.filter(Q(partner__halls__hall_id=actor.hall_id) | Q(line__hall_id=actor.hall_id)).distinct()
+
+
+def discount_request_get_for_actor(*, actor, pk: int):
+    from partners.models import DiscountRequest
+
+    found = discount_requests_for_actor(actor=actor).filter(pk=pk).first()
+    if found is not None:
+        return found
+    if DiscountRequest.objects.filter(pk=pk).exists():
+        access_denied(actor=actor, what=f"partners.discountrequest {pk}")
+    raise Http404

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from partners import tracing_views, views
+from partners import discount_views, tracing_views, views
 
 app_name = "partners"
 
@@ -23,6 +23,11 @@ urlpatterns = [
     re_path(r"^(?P<pk>[0-9]+)/statement/(?P<month>[0-9]{4}-[0-9]{2})/disputes/new/$", views.dispute_open_view,
             name="dispute_open"),
     path("<int:pk>/disputes/<int:dispute_pk>/resolve/", views.dispute_resolve_view, name="dispute_resolve"),
+    path("discount-requests/", discount_views.discount_request_list, name="discount_request_list"),
+    path("discount-requests/new/", discount_views.discount_request_create_view, name="discount_request_create"),
+    path("discount-requests/<int:pk>/", discount_views.discount_request_detail, name="discount_request"),
+    path("discount-requests/<int:pk>/apply/", discount_views.discount_request_apply_view,
+         name="discount_request_apply"),
     path("blacklist/", views.BlacklistListView.as_view(), name="blacklist_list"),
     path("tracing/", tracing_views.suspect_list, name="suspect_list"),
     path("tracing/<int:pk>/", tracing_views.suspect_review, name="suspect_review"),

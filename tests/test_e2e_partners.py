@@ -75,3 +75,43 @@ def test_an_agents_commission_statement_shows_and_prints(browser, live_server, m
     form.get_by_role("button", name="处理").click()
     expect(marketing.get_by_test_id("statement-payable")).to_have_text("¥20.00")
     shot(marketing, "dispute-resolved")
+
+
+def test_a_discount_request_is_asked_approved_and_granted_at_the_counter(browser, live_server, live, make_staff,
+                                                                        shot):
+    from boss.models import Hall
+    from catalog.tests.factories import DiscountFactory
+    from customers.models import LineDiscount
+    from partners.services import partner_hall_link
+
+    admin = make_staff("admin", username="e2e_padmin3", hall=None)
+    partner = partner_create(actor=admin, name="天河代办商", category="agent", interface_number="AG-TH-02")
+    hall = live.rep.hall
+    Hall.objects.filter(pk=hall.pk).update(kind=Hall.Kind.PARTNER)
+    hall.refresh_from_db()
+    partner_hall_link(actor=admin, partner=partner, hall=hall)
+    DiscountFactory(code="AGENT-10", name="代理商九折", percent_off="10")
+    agent = login(browser, live_server, make_staff("store_manager", username="e2e_agent3", hall=hall))
+    agent.goto(f"{live_server.url}/partners/discount-requests/new/")
+    agent.get_by_label("合作伙伴").select_option(label="天河代办商")
+    agent.get_by_label("优惠").select_option(label="代理商九折")
+    agent.get_by_label("手机号码").fill(live.line.msisdn)
+    agent.get_by_label("原因").fill("老客户续约")
+    shot(agent, "discount-request-form")
+    agent.get_by_role("button", name="提交申请").click()
+    expect(agent.get_by_test_id("request-status")).to_have_text("待审批")
+
+    marketing = login(browser, live_server, make_staff("manager", username="e2e_mkt3", hall=None))
+    marketing.goto(agent.url)
+    marketing.get_by_label("批准").check()
+    marketing.get_by_label("审核意见").fill("同意")
+    shot(marketing, "discount-request-decision")
+    marketing.get_by_role("button", name="保存结论").click()
+    expect(marketing.get_by_test_id("request-status")).to_have_text("已批准")
+
+    counter = login(browser, live_server, live.rep)
+    counter.goto(agent.url)
+    counter.get_by_role("button", name="为号码执行优惠").click()
+    expect(counter.get_by_test_id("request-status")).to_have_text("已执行")
+    shot(counter, "discount-request-applied")
+    assert LineDiscount.objects.filter(line=live.line, discount__code="AGENT-10").exists()

@@ -528,14 +528,21 @@ def _number_not_changed(*, actor: Staff, order, line, reason):
 
 
 def _data_change(*, actor: Staff, line: Line, kind: str, documents_checked, agent, agreement_signed, extra_documents=(),
-                 details=None, charges=(), method="cash", tendered=None, account=None) -> tuple[Line, Order]:
-    """Lock, check and open the order of a change done at once (no network)."""
+                 details=None, charges=(), method="cash", tendered=None, account=None,
+                 operator_reason: str = "") -> tuple[Line, Order]:
+    """Lock, check and open the order of a change done at once (no network). `operator_reason`: as in
+    `_network_change`, a change on the operator's decision without the customer's documents or agreement."""
     line = line_lock(line)
     ensure_state(line, kind)
-    documents, agent_identity = documents_check(actor=actor, customer=line.customer, agent=agent,
-                                                documents_checked=documents_checked, extra=extra_documents)
+    signed: bool | None = agreement_signed
+    if operator_reason:
+        documents, agent_identity, signed = [], None, None
+        details = {**(details or {}), "operator_reason": operator_reason}
+    else:
+        documents, agent_identity = documents_check(actor=actor, customer=line.customer, agent=agent,
+                                                    documents_checked=documents_checked, extra=extra_documents)
     order = order_open(actor=actor, kind=kind, line=line, documents=documents, agent=agent_identity,
-                       agreement_signed=agreement_signed, charges=charges, details=details or {})
+                       agreement_signed=signed, charges=charges, details=details or {})
     return line, order
 
 
@@ -642,9 +649,10 @@ def line_payment_method_change(*, actor: Staff, line: Line, payment_method: str,
 @transaction.atomic
 def line_discounts_change(*, actor: Staff, line: Line, add: Sequence[str] = (), remove: Sequence[str] = (),
                           documents_checked=(), agent: AgentInput | None = None,
-                          agreement_signed: bool = False) -> Order:
+                          agreement_signed: bool = False, operator_reason: str = "") -> Order:
     """Grant or end discounts of the line (优惠变更): discounts on sale today for this plan; an ended one
-    keeps its history (until = today).
+    keeps its history (until = today). `operator_reason`: a discount granted on the operator's decision (a
+    partner's discount request the marketing manager approved), without the customer's documents.
     Raises NothingToDoError, DomainError (a discount not available), LineStateError,
     DocumentsMissingError, AgreementNotSignedError."""
     line_now = Line.objects.select_related("plan").get(pk=line.pk)
@@ -661,7 +669,8 @@ def line_discounts_change(*, actor: Staff, line: Line, add: Sequence[str] = (), 
         raise NothingToDoError()
     line, order = _data_change(actor=actor, line=line, kind=K.DISCOUNT_CHANGE, documents_checked=documents_checked,
                                agent=agent, agreement_signed=agreement_signed,
-                               details={"add": [d.code for d in adding], "remove": removing})
+                               details={"add": [d.code for d in adding], "remove": removing},
+                               operator_reason=operator_reason.strip()[:200])
     LineDiscount.objects.filter(line=line, discount__code__in=removing, until__isnull=True).update(
         until=today, updated_at=timezone.now())
     LineDiscount.objects.bulk_create([LineDiscount(line=line, discount=d, since=today) for d in adding])

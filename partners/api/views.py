@@ -12,12 +12,14 @@ from rest_framework.views import APIView
 
 from boss.api.schema import ErrorOutput
 from boss.audit import audit_record
-from boss.errors import InvalidInputError, NotPermitted
+from boss.errors import InvalidInputError, NotFound, NotPermitted
+from boss.masking import mask_msisdn
 from partners.api.auth import HasScope, PartnerKeyAuthentication, PartnerKeyThrottle
 from partners.hashing import identity_hash
-from partners.models import PartnerKey
+from partners.models import DiscountRequest, PartnerKey
 from partners.selectors import published_blacklist
 from partners.services import blacklist_rows_apply
+from partners.services.discounts import discount_request_apply, discount_request_create, partner_channel_actor
 
 
 class PartnerApiView(APIView):
@@ -132,3 +134,90 @@ class BlacklistPublishedApi(PartnerApiView):
                  else "removed",
                  "changed_at": c.updated_at} for c in page]
         return paginator.get_paginated_response(PublishedEntryOutput(rows, many=True).data)
+
+
+# --------------------------------------------------------------------------------------------------
+# The discount interface: a channel partner asks for a discount, reads the decision, applies it
+# --------------------------------------------------------------------------------------------------
+
+
+class DiscountRequestOutput(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    reference = serializers.CharField()
+    discount = serializers.CharField(source="discount.code")
+    msisdn = serializers.SerializerMethodField()
+    order = serializers.SerializerMethodField()
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+    decision_note = serializers.CharField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+    applied_order = serializers.SerializerMethodField()
+    applied_at = serializers.DateTimeField(allow_null=True)
+
+    def get_msisdn(self, obj) -> str:
+        return mask_msisdn(obj.line.msisdn)
+
+    def get_order(self, obj) -> str:
+        return obj.order.reference if obj.order_id else ""
+
+    def get_applied_order(self, obj) -> str:
+        return obj.applied_order.reference if obj.applied_order_id else ""
+
+
+def _own_request(request, pk: int) -> DiscountRequest:
+    found = (DiscountRequest.objects.select_related("discount", "line", "order", "applied_order")
+             .filter(pk=pk, partner=request.auth.partner).first())
+    if found is None:
+        raise NotFound(_("No such discount request of this partner."))
+    return found
+
+
+class DiscountRequestCreateApi(PartnerApiView):
+    """`POST /api/v1/partner/discount-requests`: ask for a discount (its catalogue code) for a line (`msisdn`)
+    or an order (`order`, its reference), with the reason; `reference` (the partner's own id) makes a repeat
+    return the first request. 201 with the request, awaiting the marketing manager's decision."""
+
+    scope = PartnerKey.Scope.DISCOUNT_REQUEST
+
+    class InputSerializer(serializers.Serializer):
+        discount = serializers.CharField(max_length=40)
+        msisdn = serializers.CharField(max_length=11, required=False, default="", allow_blank=True)
+        order = serializers.CharField(max_length=20, required=False, default="", allow_blank=True)
+        reason = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+        reference = serializers.CharField(max_length=40, required=False, default="", allow_blank=True)
+
+    @extend_schema(request=InputSerializer, responses={201: DiscountRequestOutput, 400: ErrorOutput,
+                                                       401: ErrorOutput, 403: ErrorOutput, 409: ErrorOutput})
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        created = discount_request_create(actor=None, partner=request.auth.partner, discount=v["discount"],
+                                          msisdn=v["msisdn"], order_reference=v["order"], reason=v["reason"],
+                                          reference=v["reference"], channel=DiscountRequest.Channel.API)
+        return Response(DiscountRequestOutput(_own_request(request, created.pk)).data, status=201)
+
+
+class DiscountRequestDetailApi(PartnerApiView):
+    """`GET /api/v1/partner/discount-requests/{id}`: one of the partner's requests with its decision (a
+    refusal's reason in `decision_note`)."""
+
+    scope = PartnerKey.Scope.DISCOUNT_REQUEST
+
+    @extend_schema(responses={200: DiscountRequestOutput, 401: ErrorOutput, 403: ErrorOutput, 404: ErrorOutput})
+    def get(self, request, pk: int):
+        return Response(DiscountRequestOutput(_own_request(request, pk)).data)
+
+
+class DiscountRequestApplyApi(PartnerApiView):
+    """`POST /api/v1/partner/discount-requests/{id}/apply`: grant an approved request's discount to the line
+    now (once; the line's discount change order is made by the partner channel at the line's hall)."""
+
+    scope = PartnerKey.Scope.DISCOUNT_REQUEST
+
+    @extend_schema(request=None, responses={200: DiscountRequestOutput, 401: ErrorOutput, 403: ErrorOutput,
+                                            404: ErrorOutput, 409: ErrorOutput})
+    def post(self, request, pk: int):
+        found = _own_request(request, pk)
+        discount_request_apply(actor=partner_channel_actor(hall=found.line.hall), request=found)
+        return Response(DiscountRequestOutput(_own_request(request, pk)).data)

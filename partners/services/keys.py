@@ -23,7 +23,7 @@ from partners.models import Partner, PartnerKey
 KEY_PREFIX = "bpk"
 SCOPES_OF_KIND = {
     Partner.Kind.INFO_EXCHANGE: {PartnerKey.Scope.BLACKLIST_PUSH, PartnerKey.Scope.BLACKLIST_READ},
-    Partner.Kind.CHANNEL: set(),
+    Partner.Kind.CHANNEL: {PartnerKey.Scope.DISCOUNT_REQUEST},
 }
 
 

@@ -28,8 +28,8 @@ schema.app = get_wsgi_application()
 
 @pytest.fixture(scope="module")
 def partner_key(module_committed_db):
-    """One partner and key per module and worker (module_committed_db), with a rate limit the fuzz never
-    reaches."""
+    """One partner of each kind and its key per module and worker (module_committed_db), with a rate limit
+    the fuzz never reaches."""
     from boss.models import TariffParameter
     from boss.tariffs import tariff_cache_clear
     from boss.tests.factories import StaffFactory
@@ -41,14 +41,18 @@ def partner_key(module_committed_db):
     admin = StaffFactory(role="admin", username="fuzz_admin")
     partner = partner_create(actor=admin, name="联通", category="operator", interface_number="OP-FUZZ",
                              receives_blacklist=True)
-    return partner_key_issue(actor=admin, partner=partner, scopes=["blacklist.push", "blacklist.read"])[1]
+    channel = partner_create(actor=admin, name="代办商", category="agent", interface_number="AG-FUZZ")
+    return {"blacklist": partner_key_issue(actor=admin, partner=partner,
+                                           scopes=["blacklist.push", "blacklist.read"])[1],
+            "discount": partner_key_issue(actor=admin, partner=channel, scopes=["discount.request"])[1]}
 
 
 @pytest.mark.postgres
 @schema.parametrize()
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_no_partner_request_gets_a_server_error(case, partner_key):
-    case.call_and_validate(headers={"Authorization": f"PartnerKey {partner_key}",
+    key = partner_key["discount" if "/discount-requests" in case.path else "blacklist"]
+    case.call_and_validate(headers={"Authorization": f"PartnerKey {key}",
                                     "Idempotency-Key": str(uuid.uuid4())}, checks=[not_a_server_error])
 
 

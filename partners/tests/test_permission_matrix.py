@@ -15,6 +15,8 @@ SCREENS = {
     "partners:blacklist_list": MANAGE,
     "partners:suspect_list": {"manager"},
     "partners:tracing_statistics": {"manager"},
+    "partners:discount_request_list": MANAGE | {"store_manager", "sales_rep", "customer_manager"},
+    "partners:discount_request_create": MANAGE | {"store_manager"},
 }
 
 
