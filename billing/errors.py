@@ -181,3 +181,10 @@ class PointsExpiredError(DomainError):
 
     def default_message(self):
         return _("The customer's points have all expired: nothing is left to redeem.")
+
+
+class AdjustmentStateError(DomainError):
+    code, status = "adjustment_state", 409
+
+    def default_message(self):
+        return _("This bill adjustment has already been decided.")

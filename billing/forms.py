@@ -2,11 +2,13 @@
 
 import re
 from datetime import date
+from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from billing.models import BankCollectionItem
+from billing.models import BankCollectionItem, BillAdjustment
 from billing.services.refunds import DOCUMENTS
 from boss.idempotency import new_key
 
@@ -99,3 +101,17 @@ class RefundPayForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("idempotency_key", new_key())
+
+
+class BillAdjustmentForm(forms.Form):
+    kind = forms.ChoiceField(label=pgettext_lazy("bill adjustment", "direction"),
+                             choices=BillAdjustment.Kind.choices, widget=forms.RadioSelect)
+    amount = forms.DecimalField(label=_("amount"), max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
+    reason = forms.CharField(label=_("reason"), max_length=200)
+
+
+class BillAdjustmentDecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("decision"), choices=[("approve", _("Approve")), ("reject", _("Reject"))],
+                                 widget=forms.RadioSelect)
+    note = forms.CharField(label=_("decision note"), max_length=200, required=False,
+                           help_text=_("Required when rejecting."))

@@ -365,7 +365,8 @@ def revenue_kind_choices() -> list[tuple[str, str]]:
     from catalog.models import OneTimeFee
 
     return [*FeeType.choices, *OneTimeFee.Kind.choices, ("handset", _("Handset sales")),
-            ("points_gift", _("Points gifts: cash part")), ("other", _("Other fees"))]
+            ("points_gift", _("Points gifts: cash part")), ("adjustment", _("Bill adjustments")),
+            ("other", _("Other fees"))]
 
 
 class LinePlanPeriod(TimeStampedModel):
@@ -990,3 +991,63 @@ class HallDayClose(models.Model):
 
     def __str__(self):
         return f"{self.hall_id} {self.day}"
+
+
+class BillAdjustment(TimeStampedModel):
+    """A bill adjustment after billing (调帐, issue 16): a credit (the customer owes less) or a debit (owes
+    more) on a billed month, requested at the counter or by the account room and approved by another
+    account-room clerk (four-eyes: the service and a database check). Approved, it is posted as its own
+    balanced ledger transaction (the billed rows never change) with a red-letter invoice where a credited
+    amount had been invoiced."""
+
+    class Kind(models.TextChoices):
+        CREDIT = "credit", pgettext_lazy("bill adjustment", "Credit")
+        DEBIT = "debit", pgettext_lazy("bill adjustment", "Debit")
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", pgettext_lazy("bill adjustment", "Awaiting approval")
+        APPROVED = "approved", pgettext_lazy("bill adjustment", "Approved")
+        REJECTED = "rejected", pgettext_lazy("bill adjustment", "Rejected")
+
+    bill = models.ForeignKey(Bill, verbose_name=_("bill"), on_delete=models.PROTECT, related_name="adjustments")
+    kind = models.CharField(pgettext_lazy("bill adjustment", "direction"), max_length=10, choices=Kind.choices)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    reason = models.CharField(_("reason"), max_length=200)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    requested_by = models.ForeignKey("boss.Staff", verbose_name=_("requested by"), on_delete=models.PROTECT,
+                                     related_name="+")
+    decided_by = models.ForeignKey("boss.Staff", verbose_name=_("decided by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=200, blank=True)
+    ledger_transaction = models.OneToOneField(LedgerTransaction, null=True, blank=True, on_delete=models.PROTECT,
+                                              related_name="bill_adjustment")
+
+    class Meta:
+        verbose_name = _("bill adjustment")
+        verbose_name_plural = _("bill adjustments")
+        ordering = ["-id"]
+        permissions = [("request_billadjustment", _("Can request bill adjustments")),
+                       ("approve_billadjustment", _("Can approve bill adjustments"))]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="bill_adjustment_amount_positive"),
+            # Four-eyes: whoever asked never decides.
+            models.CheckConstraint(condition=Q(decided_by__isnull=True) | ~Q(decided_by=models.F("requested_by")),
+                                   name="bill_adjustment_four_eyes"),
+            models.CheckConstraint(condition=~Q(status="approved") | Q(ledger_transaction__isnull=False),
+                                   name="bill_adjustment_approved_is_posted"),
+            models.CheckConstraint(condition=Q(status="requested") | Q(decided_by__isnull=False),
+                                   name="bill_adjustment_decided_by_someone"),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.kind} {self.amount}"
+
+    @property
+    def reference(self) -> str:
+        return f"adjustment:{self.pk}"
+
+    @property
+    def signed_amount(self) -> Decimal:
+        """What it does to what the customer owes: a credit lowers it."""
+        return -self.amount if self.kind == self.Kind.CREDIT else self.amount

@@ -6,7 +6,8 @@ pay cash at the counter; the service refuses the approver as payer whatever the 
 """
 
 _COUNTER = ("billing.view_own_drawer", "billing.view_bill", "billing.print_itemised_bill", "billing.view_pointslot",
-            "billing.view_refundcase", "billing.request_refund", "billing.pay_refund", "billing.close_own_drawer")
+            "billing.view_refundcase", "billing.request_refund", "billing.pay_refund", "billing.close_own_drawer",
+            "billing.request_billadjustment")
 
 ROLE_PERMISSIONS = {
     "sales_rep": _COUNTER,
@@ -21,6 +22,7 @@ ROLE_PERMISSIONS = {
         "billing.view_bankcollectionbatch", "billing.manage_bank_collection",
         "billing.view_refundcase", "billing.request_refund", "billing.decide_refund", "billing.pay_refund",
         "billing.view_pointslot",
+        "billing.request_billadjustment", "billing.approve_billadjustment", "billing.view_billadjustment",
     ),
     "big_customer_room": ("billing.view_bill", "billing.view_pointslot"),
     "complaint_reviewer": ("billing.view_bill", "billing.view_refundcase"),

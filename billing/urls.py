@@ -20,6 +20,9 @@ urlpatterns = [
     path("lines/<int:line_id>/itemised/<month:period>/", views.itemised, name="itemised"),
     path("lines/<int:line_id>/itemised/<month:period>/pdf/", views.itemised_pdf, name="itemised_pdf"),
     path("lines/<int:line_id>/plan-correction/", views.plan_correction, name="plan_correction"),
+    path("bills/<int:bill_id>/adjustments/new/", views.bill_adjustment_new, name="bill_adjustment_new"),
+    path("adjustments/", views.bill_adjustment_list, name="bill_adjustment_list"),
+    path("adjustments/<int:pk>/decide/", views.bill_adjustment_decide_view, name="bill_adjustment_decide"),
     path("arrears/", views.ArrearsCaseListView.as_view(), name="arrears_list"),
     path("customers/<int:customer_id>/points/", views.customer_points, name="customer_points"),
     # bank collection

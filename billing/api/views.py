@@ -20,7 +20,16 @@ from billing.filtersets import (
     LedgerAccountFilterSet,
     RefundCaseFilterSet,
 )
-from billing.models import ArrearsCase, BankCollectionBatch, BankCollectionItem, BillRun, LedgerAccount
+from billing.models import (
+    ArrearsCase,
+    BankCollectionBatch,
+    BankCollectionItem,
+    Bill,
+    BillAdjustment,
+    BillRun,
+    Document,
+    LedgerAccount,
+)
 from billing.selectors import (
     account_amount_due,
     bill_list_for_actor,
@@ -31,6 +40,7 @@ from billing.selectors import (
     refund_get_for_actor,
     refund_list_for_actor,
 )
+from billing.services.adjustments import bill_adjustment_decide, bill_adjustment_request
 from billing.services.bank_collection import (
     bank_collection_create,
     bank_collection_export,
@@ -48,7 +58,7 @@ from billing.services.refunds import (
     refund_request,
 )
 from billing.templatetags.billing_tags import item_label
-from boss.errors import InvalidInputError
+from boss.errors import InvalidInputError, NotFound
 from boss.idempotency import idempotent
 from boss.masking import mask, name_for
 from boss.money import ZERO
@@ -605,3 +615,79 @@ class CustomerPointsApi(APIView):
             "entries": [{"at": e.created_at, "kind": e.kind, "points": e.delta, "reference": e.reference}
                         for e in s.entries],
         })
+
+
+# --------------------------------------------------------------------------------------------------
+# Bill adjustments (调帐)
+# --------------------------------------------------------------------------------------------------
+
+
+class BillAdjustmentOutput(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    bill = serializers.IntegerField(source="bill_id")
+    msisdn = serializers.CharField(source="bill.line.msisdn")
+    period = serializers.SerializerMethodField()
+    kind = serializers.CharField()
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    reason = serializers.CharField()
+    status = serializers.CharField()
+    decision_note = serializers.CharField()
+    ledger_transaction = serializers.IntegerField(source="ledger_transaction_id", allow_null=True)
+    red_letters = serializers.SerializerMethodField()
+
+    def get_period(self, obj) -> str:
+        return f"{obj.bill.period:%Y-%m}"
+
+    def get_red_letters(self, obj) -> list[str]:
+        if obj.status != "approved":
+            return []
+        return [d.display_number for d in Document.objects.filter(reference=obj.reference).select_related("hall")]
+
+
+def _adjustment(pk: int):
+    found = BillAdjustment.objects.select_related("bill__line").filter(pk=pk).first()
+    if found is None:
+        raise NotFound(_("No such bill adjustment."))
+    return found
+
+
+class BillAdjustmentRequestApi(APIView):
+    """`POST /api/v1/bills/{id}/adjustments`: ask for a credit or debit on a billed month (another
+    account-room clerk approves it)."""
+
+    permission_classes = [RequiresPerm("billing.request_billadjustment")]
+
+    class InputSerializer(serializers.Serializer):
+        kind = serializers.ChoiceField(choices=["credit", "debit"])
+        amount = serializers.CharField(max_length=20)
+        reason = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+
+    @extend_schema(request=InputSerializer, responses={201: BillAdjustmentOutput})
+    def post(self, request, pk: int):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        bill = Bill.objects.filter(pk=pk).first()
+        if bill is None:
+            raise NotFound(_("No such bill."))
+        line_get_for_billing(actor=request.user, line_id=bill.line_id)
+        made = bill_adjustment_request(actor=request.user, bill=bill, **data.validated_data)
+        return Response(BillAdjustmentOutput(_adjustment(made.pk)).data, status=201)
+
+
+class BillAdjustmentDecisionApi(APIView):
+    """`POST /api/v1/bill-adjustments/{id}/decision`: another account-room clerk approves (posted, red-letters
+    where a credit was invoiced) or rejects (note = the reason). The requester is refused (403 four_eyes)."""
+
+    permission_classes = [RequiresPerm("billing.approve_billadjustment")]
+
+    class InputSerializer(serializers.Serializer):
+        decision = serializers.ChoiceField(choices=["approve", "reject"])
+        note = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+
+    @extend_schema(request=InputSerializer, responses={200: BillAdjustmentOutput})
+    def post(self, request, pk: int):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        bill_adjustment_decide(actor=request.user, adjustment=_adjustment(pk),
+                               approve=data.validated_data["decision"] == "approve", note=data.validated_data["note"])
+        return Response(BillAdjustmentOutput(_adjustment(pk)).data)

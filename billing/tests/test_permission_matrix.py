@@ -24,6 +24,8 @@ REFUND_VIEW = COUNTER | {"account_clerk", "complaint_reviewer", "department_hand
 REFUND_REQUEST = COUNTER | {"account_clerk"}
 REFUND_DECIDE = {"account_clerk"}
 REFUND_PAY = COUNTER | {"account_clerk"}
+ADJUST_REQUEST = COUNTER | {"account_clerk"}
+ADJUST_DECIDE = {"account_clerk"}
 
 # url name → roles that may open it
 SCREENS = {
@@ -40,6 +42,7 @@ SCREENS = {
     "billing:refund_list": REFUND_VIEW,
     "billing:refund_new": REFUND_REQUEST,
     "billing:refund_detail": REFUND_VIEW,
+    "billing:bill_adjustment_list": ADJUST_DECIDE,
 }
 
 # (method, path) → roles; POSTs carry an empty body, so a permitted role gets 400 (or 200)
@@ -64,6 +67,8 @@ API = {
     ("post", "/api/v1/refunds/{refund}/decision"): REFUND_DECIDE,
     ("post", "/api/v1/refunds/{refund}/payment"): REFUND_PAY,
     ("get", "/api/v1/customers/{customer}/points"): POINTS,
+    ("post", "/api/v1/bills/1/adjustments"): ADJUST_REQUEST,
+    ("post", "/api/v1/bill-adjustments/1/decision"): ADJUST_DECIDE,
 }
 
 
