@@ -123,3 +123,42 @@ def test_bill_run_itemised_bill_and_a_refund_across_three_roles(live_server, bro
     case.refresh_from_db()
     assert (case.status, case.paid_by, case.decided_by) == ("paid", rep, other_clerk)
     assert RefundCase.objects.count() == 1
+
+
+def test_a_bill_adjustment_asked_at_the_counter_and_approved_by_the_account_room(live_server, browser, hall, rep,
+                                                                               make_staff, shot):
+    """调帐: the rep asks for a credit from the itemised bill of a billed month; an account-room clerk approves
+    it on the worklist; the bill shows it (screenshots)."""
+    from billing.tests.factories import bill_record
+    from catalog.models import Plan
+    from customers.models import Customer, CustomerIdentity, Line
+
+    plan = Plan.objects.create(code="E2E38", name="4G飞享套餐 38元", monthly_fee="38.00", valid_from=date(2020, 1, 1))
+    identity = CustomerIdentity.objects.create(doc_type="passport", number="E2E000002", name="李小红")
+    customer = Customer.objects.create(kind="individual", name="李小红", identity=identity)
+    account = Account.objects.create(customer=customer)
+    line = Line.objects.create(msisdn="13800138002", customer=customer, account=account, plan=plan, hall=hall,
+                               status="active", activated_at=datetime(2024, 1, 1, tzinfo=SH))
+    bill_record(line=line, period=date(2025, 3, 1), total="88.00")
+
+    page = login(browser, live_server, rep)
+    page.goto(f"{live_server.url}/billing/lines/{line.pk}/itemised/2025-03/")
+    page.get_by_role("link", name="申请调帐").click()
+    page.get_by_label("调减").check()
+    page.get_by_label("金额").fill("20.00")
+    page.get_by_label("原因").fill("国际漫游费误计")
+    shot(page, "adjustment-request")
+    page.get_by_role("button", name="提交调帐申请").click()
+    expect(page.get_by_test_id("bill-adjustment")).to_contain_text("待审批")
+
+    clerk = login(browser, live_server, make_staff("account_clerk", username="e2e_clerk_adj", hall=None))
+    clerk.goto(f"{live_server.url}/billing/adjustments/")
+    form = clerk.locator("[data-testid^=decide-]")
+    form.get_by_label("批准").check()
+    shot(clerk, "adjustment-worklist")
+    form.get_by_role("button", name="保存结论").click()
+    expect(clerk.get_by_test_id("adjustments")).to_contain_text("已批准")
+    page.reload()
+    expect(page.get_by_test_id("bill-adjustment")).to_contain_text("调减 ¥20.00 · 已批准")
+    shot(page, "adjustment-on-the-bill")
+    assert Bill.objects.get(line=line).total == Decimal("88.00")
