@@ -9,11 +9,13 @@ PYTEST_WORKERS ?= 2
 # gunicorn's rule of thumb: two sync workers per core, plus one.
 WEB_WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) * 2 + 1 )))
 BOSS_DEMO_DEPLOYMENT ?= false
+# Months of demo history `make run` fills in behind the server once it is up (0: none; idempotent per hall).
+DEMO_HISTORY ?= 6
 
 .PHONY: run dev test setup setup-dev migrate demo demo-history messages check-deploy lint clean
 
 ## make run: set everything up on the embedded default (SQLite, file-system broker) and serve the counter the
-## way production does: gunicorn with sync workers for the cores (WEB_WORKERS), static files through
+## way production does (the demo's months of history are filled in behind it, DEMO_HISTORY): gunicorn with sync workers for the cores (WEB_WORKERS), static files through
 ## WhiteNoise, DEBUG off (DEBUG=true to have it on). The SQLite file is in WAL mode with a busy timeout and
 ## IMMEDIATE transactions (boss/settings/base.py), so the workers, the Celery worker and beat write side by side.
 run: setup
@@ -21,9 +23,12 @@ run: setup
 	@$(BIN)/python manage.py demo_data
 	@echo ""
 	@echo "Counter: http://$(HOST):$(PORT)/   Customers' portal: http://$(HOST):$(PORT)/portal/   API docs: http://$(HOST):$(PORT)/api/docs/   (Ctrl-C stops everything)"
+	@[ "$(DEMO_HISTORY)" = 0 ] || echo "演示历史 Demo history: $(DEMO_HISTORY) months of business are being filled in behind the server (var/demo_history.log; DEMO_HISTORY=0 to skip)"
 	@trap 'kill 0' INT TERM EXIT; export DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-boss.settings.local}; \
 	$(BIN)/celery -A boss worker --loglevel=INFO --concurrency=2 > var/worker.log 2>&1 & \
 	$(BIN)/celery -A boss beat --loglevel=INFO > var/beat.log 2>&1 & \
+	if [ "$(DEMO_HISTORY)" != 0 ]; then (sleep 10; nice -n 10 $(BIN)/python manage.py demo_history --months $(DEMO_HISTORY)) \
+	  > var/demo_history.log 2>&1 & fi; \
 	$(BIN)/gunicorn boss.wsgi:application --bind $(HOST):$(PORT) --workers $(WEB_WORKERS) --preload \
 	  --access-logfile var/access.log
 
@@ -73,7 +78,7 @@ demo: setup
 
 ## Months of history behind the demo halls (openings, payments, closed days, bills), made by the services
 ## with the clock set back (time-machine, from requirements-dev). Run after `make demo` or `make run`.
-demo-history: setup-dev
+demo-history: setup
 	$(BIN)/python manage.py demo_history --months $${MONTHS:-6}
 
 ## Regenerate the zh_Hans catalogues (needs GNU gettext) and compile them; the .mo files are committed
