@@ -69,6 +69,14 @@ class FeesChangedError(DomainError):
                  "sign the new one.")
 
 
+class DraftSecretsLostError(DomainError):
+    code, status = "draft_secrets_lost", 409
+
+    def default_message(self):
+        return _("The passwords typed for this business were not kept (another session, or signed in again): "
+                 "cancel this draft and enter the business again.")
+
+
 class LineNotServiceableError(DomainError):
     code, status = "line_not_serviceable", 409
 

@@ -34,7 +34,7 @@ from boss.locks import lock
 from boss.models import Staff
 from boss.tariffs import tariff
 from customers.models import Line
-from orders.errors import AgreementNotSignedError, FeesChangedError, OrderStateError
+from orders.errors import AgreementNotSignedError, DraftSecretsLostError, FeesChangedError, OrderStateError
 from orders.models import Order, OrderLine
 from orders.services.lifecycle import order_into_draft
 
@@ -52,6 +52,16 @@ def is_line_draft(order: Order) -> bool:
 
 def draft_input(order: Order) -> dict:
     return dict((order.details or {}).get(DRAFT_KEY, {}).get("input", {}))
+
+
+def _secrets_check(order: Order, secrets: dict | None) -> dict:
+    """The passwords the draft was entered with (their names are on the draft, never their values) must be
+    handed back: a draft continued in another session cannot be carried out. Raises DraftSecretsLostError."""
+    secrets = dict(secrets or {})
+    wanted = (order.details or {}).get(DRAFT_KEY, {}).get("secrets", [])
+    if any(not secrets.get(name) for name in wanted):
+        raise DraftSecretsLostError()
+    return secrets
 
 
 def _storable(data: dict) -> dict:
@@ -106,7 +116,8 @@ def line_process_draft(*, actor: Staff, line: Line, kind: str, data: dict, run: 
         order = Order.objects.create(
             kind=kind, hall=actor.hall, actor=actor, customer_id=preview.customer_id, line=line, msisdn=line.msisdn,
             documents_checked=preview.documents, amount_due=preview.amount_due,
-            details={**preview.details, DRAFT_KEY: {"input": _storable(data)}})
+            details={**preview.details, DRAFT_KEY: {"input": _storable(data),
+                                                    "secrets": sorted(k for k, v in (secrets or {}).items() if v)}})
         OrderLine.objects.bulk_create([OrderLine(order=order, code=code, item=item, kind=k, fee_type=fee_type,
                                                  amount=amount) for code, item, k, fee_type, amount in preview.lines])
         audit_record(actor=actor, action="order.draft", target=order,
@@ -120,7 +131,8 @@ def line_process_agreement_html(*, order: Order, run: Run, template: str, contex
     of the process filled into the draft's row. Raises the process's refusals (e.g. the line changed)."""
     if not is_line_draft(order):
         raise OrderStateError(state=order.state)
-    preview = _dry_run(run, {**draft_input(order), **(secrets or {})}, draft=order,
+    secrets = _secrets_check(order, secrets)
+    preview = _dry_run(run, {**draft_input(order), **secrets}, draft=order,
                        render=lambda made: render_to_string(template, context(made)))
     return preview.html
 
@@ -131,7 +143,8 @@ def line_process_commit(*, actor: Staff, order: Order, run: Run, agreement_signe
     """Carry out a draft the customer has signed: the process's service runs for real into the draft's row,
     takes the money and writes its work order and audit. Refused, with nothing written, without the signed
     box, for an order that is no draft any more, and when the fees differ from the printed agreement's.
-    Raises AgreementNotSignedError, OrderStateError, FeesChangedError and the process's refusals."""
+    Raises AgreementNotSignedError, OrderStateError, DraftSecretsLostError, FeesChangedError and the process's
+    refusals."""
     # Read, not locked: the process locks its rows first (customer, line, account) and then the draft, in
     # order_open, where a second commit of the same draft finds it carried out (boss/locks.py's order).
     order = Order.objects.get(pk=order.pk)
@@ -139,9 +152,10 @@ def line_process_commit(*, actor: Staff, order: Order, run: Run, agreement_signe
         raise OrderStateError(state=order.state)
     if not agreement_signed:
         raise AgreementNotSignedError()
+    secrets = _secrets_check(order, secrets)
     printed = order.amount_due
     with order_into_draft(order):
-        done = run({**draft_input(order), **(secrets or {}), "agreement_signed": True, "method": method,
+        done = run({**draft_input(order), **secrets, "agreement_signed": True, "method": method,
                     "tendered": tendered})
     if done.pk != order.pk:     # a process that did not open its order through order_open: a bug, not a refusal
         raise RuntimeError(f"process {order.kind} did not carry out its draft")

@@ -120,6 +120,20 @@ def test_passwords_never_go_into_the_draft(counter, live):
     assert service_password_check("135790", Line.objects.get(pk=live.line.pk).service_password)
 
 
+def test_a_draft_with_passwords_continued_in_another_session_is_refused_not_crashed(client, live, make_staff):
+    client.force_login(live.rep)
+    draft = _enter(client, live, "customer-data", contact_phone="13600136000", service_password="135790")
+    other = make_staff("sales_rep", username="rep_b")
+    client.force_login(other)                                  # another rep of the hall, another session
+    url = reverse("orders:line_draft", args=[draft.pk])
+    page = client.get(url).content.decode()
+    pdf = client.get(reverse("orders:order_agreement", args=[draft.pk]))
+    assert pdf.status_code == 302 and pdf.url == url            # said on the draft's screen, no 500
+    refused = client.post(url, {"idempotency_key": _key(page), "agreement_signed": "on"})
+    assert refused.status_code == 400 and "输入的密码未保留" in refused.content.decode()
+    assert Order.objects.get(pk=draft.pk).state == "draft"
+
+
 def test_the_draft_screen_takes_a_bounded_number_of_queries(counter, live, django_assert_max_num_queries):
     draft = _enter(counter, live, "sim", sim_capacity="usim")
     with django_assert_max_num_queries(30):
