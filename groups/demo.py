@@ -24,7 +24,17 @@ from groups.services import (
 )
 
 
+def _vpmn_discount() -> None:
+    """The VPMN discount its migration (0002) puts in the catalogue, again if a test database's flush removed it."""
+    import importlib
+
+    from django.apps import apps as django_apps
+
+    importlib.import_module("groups.migrations.0002_vpmn_discount").create(django_apps, None)
+
+
 def load_history(stdout=None) -> None:
+    _vpmn_discount()
     rep, manager, room = (Staff.objects.filter(username=u).first() for u in ("rep1", "store1", "bigcust1"))
     if rep is None or manager is None or room is None or VpmnApplication.objects.exists():
         return
