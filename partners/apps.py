@@ -18,6 +18,7 @@ class PartnersConfig(AppConfig):
             "tracing.confirm": _("Tracing suspect confirmed"), "tracing.dismiss": _("Tracing suspect dismissed"),
             "tracing.report": _("Tracing report for public security"),
             "tracing.suspend": _("Malicious line suspended"),
+            "partner.blacklist_export": _("Our blacklist given to a partner as a file"),
             "partner.dispute_open": _("Commission dispute recorded"),
             "partner.dispute_resolve": _("Commission dispute resolved"),
             "partner.discount_request": _("Partner discount requested"),

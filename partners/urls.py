@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/keys/<int:key_pk>/rotate/", views.key_rotate_view, name="key_rotate"),
     path("<int:pk>/keys/<int:key_pk>/revoke/", views.key_revoke_view, name="key_revoke"),
     path("<int:pk>/blacklist/upload/", views.blacklist_upload_view, name="blacklist_upload"),
+    path("<int:pk>/blacklist/published.csv", views.blacklist_published_csv, name="blacklist_published"),
     re_path(r"^(?P<pk>[0-9]+)/statement/(?P<month>[0-9]{4}-[0-9]{2})/$", views.statement_view, name="statement"),
     re_path(r"^(?P<pk>[0-9]+)/statement/(?P<month>[0-9]{4}-[0-9]{2})\.pdf$", views.statement_pdf,
             name="statement_pdf"),

@@ -1,11 +1,13 @@
 """Partner screens (process 13): the registry, a partner's page (halls, keys, interface-number history,
 blacklist imports and API calls), its forms, and the joint blacklist as received."""
 
+import csv
 from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,7 +19,7 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from boss.audit import audit_list_for_target
+from boss.audit import audit_list_for_target, audit_record
 from boss.errors import DomainError
 from boss.forms import form_add_domain_error
 from boss.labels import action_label
@@ -33,8 +35,14 @@ from partners.forms import (
     PartnerForm,
     ReasonForm,
 )
-from partners.models import BlacklistEntry, CommissionDispute, PartnerKey
-from partners.selectors import actor_sees_all_partners, partner_get_for_actor, partner_list_for_actor
+from partners.hashing import identity_hash
+from partners.models import BlacklistEntry, CommissionDispute, Partner, PartnerKey
+from partners.selectors import (
+    actor_sees_all_partners,
+    partner_get_for_actor,
+    partner_list_for_actor,
+    published_blacklist,
+)
 from partners.services import (
     blacklist_file_import,
     partner_create,
@@ -251,6 +259,34 @@ def blacklist_upload_view(request, pk: int):
 
     return _partner_form(request, partner, BlacklistUploadForm(request.POST or None, request.FILES or None),
                          title=_("Upload a blacklist file"), run=run, multipart=True)
+
+
+@_manage
+def blacklist_published_csv(request, pk: int):
+    """Our blacklist as a file for a partner whose agreement allows it (the same rows as the partner API's
+    GET /api/v1/partner/blacklist: document type, number hashed with the exchange's key, since, until,
+    in force or removed), for partners that take a file instead of calling the API. Audited: it leaves
+    the house."""
+    partner = partner_get_for_actor(actor=request.user, pk=pk)
+    if not partner.receives_blacklist or partner.status != Partner.Status.ACTIVE:
+        raise PermissionDenied
+    today = timezone.localdate()
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"blacklist-{partner.interface_number}-{today:%Y%m%d}.csv")
+    writer = csv.writer(response)
+    writer.writerow(["identity_type", "number_hash", "since", "until", "status"])
+    count = 0
+    for c in published_blacklist():
+        active = c.revoked_at is None and (c.until is None or c.until >= today)
+        writer.writerow([c.customer.identity.doc_type,
+                         identity_hash(c.customer.identity.doc_type, c.customer.identity.number),
+                         c.since.isoformat() if c.since else "", c.until.isoformat() if c.until else "",
+                         "active" if active else "removed"])
+        count += 1
+    audit_record(actor=request.user, action="partner.blacklist_export", target=partner,
+                 after={"interface_number": partner.interface_number, "rows": count})
+    return response
 
 
 class BlacklistListView(LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, FilterView):

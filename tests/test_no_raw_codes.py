@@ -23,6 +23,9 @@ pytestmark = pytest.mark.django_db(transaction=False)
 ROLES = ("rep1", "store1", "manager1", "account1")
 PER_ROUTE = 2            # concrete URLs visited per route (the first ones linked)
 SKIP = ("/static/", "/logout/", "/language/", "/admin/", "/api/", "/mfa/", "/login/")
+# Files for another system, not read by a person: the same rows as the partner API (skipped above), codes by
+# design (the joint-blacklist exchange file of partners).
+MACHINE_FILES = ("/blacklist/published.csv",)
 CODE_MODELS = ("catalog.Plan", "catalog.Feature", "catalog.OneTimeFee", "catalog.Discount", "catalog.Offer",
                "catalog.NumberGrade", "complaints.ComplaintCategory", "complaints.ArticleCategory",
                "inventory.HandsetModel", "inventory.Gift")
@@ -147,7 +150,7 @@ def _walk(client: Client, start: list[str], per_route: Counter) -> dict[str, str
     while queue:
         url, always = queue.popleft()
         path = urlsplit(url).path
-        if path.startswith(SKIP) or not path.startswith("/") or url in seen:
+        if path.startswith(SKIP) or path.endswith(MACHINE_FILES) or not path.startswith("/") or url in seen:
             continue
         seen.add(url)
         match = _match(path)

@@ -156,3 +156,25 @@ def test_the_opening_screen_shows_the_entry_on_the_banner(opening, operator_part
     client.force_login(opening.rep)
     page = client.get(f"/orders/open-account/{opening.customer.pk}/").content.decode()
     assert 'data-testid="joint-blacklist"' in page and "联合黑名单：联通广州分公司（恶意欠费）" in page
+
+
+def test_our_blacklist_is_given_as_a_hashed_file_only_where_the_agreement_allows(
+        admin_user, operator_partner, agent_partner, customer, client, rep):
+    from django.urls import reverse
+
+    CustomerClassFactory(customer=customer, kind="blacklist", reason="恶意欠费")
+    client.force_login(admin_user)
+    response = client.get(reverse("partners:blacklist_published", args=[operator_partner.pk]))
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    rows = response.content.decode().strip().splitlines()
+    assert rows[0] == "identity_type,number_hash,since,until,status" and len(rows) == 2
+    assert identity_hash(customer.identity.doc_type, customer.identity.number) in rows[1]
+    assert customer.identity.number not in response.content.decode() and "恶意欠费" not in response.content.decode()
+    assert rows[1].endswith(",active")
+    event = AuditEvent.objects.get(action="partner.blacklist_export")
+    assert event.after == {"interface_number": "OP-GZ-01", "rows": 1}
+    # no agreement (the agent), or not a manager (a rep): refused, nothing audited
+    assert client.get(reverse("partners:blacklist_published", args=[agent_partner.pk])).status_code == 403
+    client.force_login(rep)
+    assert client.get(reverse("partners:blacklist_published", args=[operator_partner.pk])).status_code == 403
+    assert AuditEvent.objects.filter(action="partner.blacklist_export").count() == 1
