@@ -1,7 +1,7 @@
 """The portal's API for a future mobile app: the same two-step sign-in as the screens, then the customer's own
 lines, bills and payments, and the customer's actions (recharge, plan change, report loss / unlock, call
-forwarding, complaints), each looked up through the token's customer (another customer's id is a 404) and done
-by the same services as the portal's screens."""
+forwarding, secondary cards, complaints), each looked up through the token's customer (another customer's id is
+a 404) and done by the same services as the portal's screens."""
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from catalog.selectors import plan_list
 from customers.models import ForwardWhen
 from inventory.models import Gift
 from orders.services.plan_change import plan_change_effective_on, plan_change_pending
+from orders.services.secondary_cards import line_sharing
 from portal import selectors
 from portal.api.auth import CustomerTokenAuthentication, IsCustomer
 from portal.services import actions, signin, tokens
@@ -346,6 +347,74 @@ class ForwardingStopApi(_CustomerApi):
         return _answer(actions.portal_forwarding_stop(customer=request.auth.customer, line=line,
                                                       agreed=data["agreement_signed"],
                                                       key=_idempotency_key(request, required=False)))
+
+
+class SecondaryCardsApi(_CustomerApi):
+    """`GET /api/v1/portal/lines/{id}/secondary-cards`: the line's secondary cards (主副卡), the primary it is
+    itself a secondary card of (if any), and the customer's own other lines that may be offered as one.
+    `POST`: make one of the customer's own other lines (by its id) a secondary card of this line from today
+    (the counter's service with its refusals: the plan's limit, the other line's state and payment ...).
+    Only the customer's own lines are taken: another customer's line id is a 404, never looked up or named."""
+
+    class CardOutput(serializers.Serializer):
+        msisdn = serializers.CharField(source="secondary.msisdn")
+        since = serializers.DateField()
+
+    class OwnLineOutput(serializers.Serializer):
+        id = serializers.IntegerField()
+        msisdn = serializers.CharField()
+
+    class OutputSerializer(serializers.Serializer):
+        primary = serializers.CharField(allow_null=True,
+                                        help_text="the number this line is a secondary card of, or null")
+        cards = serializers.ListField(child=serializers.DictField(), help_text="[{msisdn, since}]")
+        own_lines = serializers.ListField(child=serializers.DictField(),
+                                          help_text="[{id, msisdn}]: the customer's other lines, to add by id")
+
+    class InputSerializer(AgreementInput):
+        secondary = serializers.IntegerField(min_value=1, max_value=2**62,
+                                             help_text="the id of another of the customer's own lines "
+                                                       "(own_lines of GET)")
+
+    class CreatedSerializer(OrderDone):
+        secondary = serializers.CharField(help_text="the secondary card's number")
+
+    @extend_schema(responses={200: OutputSerializer})
+    def get(self, request, line_id: int):
+        line = self.line(request, line_id)
+        cards, primary = line_sharing(line)
+        others = [ln for ln in selectors.customer_lines(request.auth.customer) if ln.pk != line.pk]
+        return Response({"primary": primary.primary.msisdn if primary else None,
+                         "cards": self.CardOutput(cards, many=True).data,
+                         "own_lines": self.OwnLineOutput(others, many=True).data})
+
+    @extend_schema(request=InputSerializer, responses={201: CreatedSerializer, **error_responses(400, 404, 409)},
+                   parameters=[idempotency_parameter(required=False)])
+    def post(self, request, line_id: int):
+        line = self.line(request, line_id)
+        data = self.valid(request, self.InputSerializer)
+        secondary = self.line(request, data["secondary"])
+        return _answer(actions.portal_secondary_add(customer=request.auth.customer, line=line, secondary=secondary,
+                                                    agreed=data["agreement_signed"],
+                                                    key=_idempotency_key(request, required=False)))
+
+
+class SecondaryCardRemoveApi(_CustomerApi):
+    """`POST /api/v1/portal/lines/{id}/secondary-cards/remove`: end a secondary card of this line (it shares
+    through today; the counter's service and its refusals)."""
+
+    class InputSerializer(AgreementInput):
+        secondary = serializers.CharField(max_length=11, help_text="the number of one of the line's secondary cards")
+
+    @extend_schema(request=InputSerializer, responses={201: SecondaryCardsApi.CreatedSerializer,
+                                                       **error_responses(400, 404, 409)},
+                   parameters=[idempotency_parameter(required=False)])
+    def post(self, request, line_id: int):
+        line = self.line(request, line_id)
+        data = self.valid(request, self.InputSerializer)
+        return _answer(actions.portal_secondary_remove(customer=request.auth.customer, line=line,
+                                                       secondary=data["secondary"], agreed=data["agreement_signed"],
+                                                       key=_idempotency_key(request, required=False)))
 
 
 class ComplaintCategoriesApi(_CustomerApi):

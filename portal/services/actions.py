@@ -25,11 +25,12 @@ from catalog.models import Business, Feature, in_force_q
 from catalog.services.quote import quote_price
 from complaints.models import Complaint, ComplaintCategory
 from complaints.services.workflow import complaint_open
-from customers.models import Customer, Line, LineFeature
+from customers.models import Customer, Line, LineFeature, SecondaryCard
 from inventory.errors import RechargeCardInvalidError
 from inventory.models import Gift
 from loyalty.models import Redemption
 from loyalty.services.redemptions import redemption_order, redemption_order_cancel
+from orders.errors import SecondaryCardError
 from orders.services.fee_collection import line_fee_collect
 from orders.services.line_services import line_features_change, line_report_loss, line_unlock
 from orders.services.plan_change import line_plan_change, line_plan_change_cancel, plan_change_quote
@@ -216,10 +217,14 @@ def portal_secondary_add(*, customer: Customer, line: Line, secondary: Line, agr
 
 def portal_secondary_remove(*, customer: Customer, line: Line, secondary: str, agreed: bool,
                             key: str) -> IdempotentResult:
-    """End a secondary card of `line` (the counter's service)."""
+    """End a secondary card of `line` (the counter's service). A number that is not one of the line's cards
+    now gets one answer whether or not it exists (the web looks up no other number), then the service."""
     actor = _actor(line)
 
     def run():
+        if not SecondaryCard.objects.filter(primary=line, secondary__msisdn=secondary, until__isnull=True).exists():
+            raise SecondaryCardError(_("%(msisdn)s is not a secondary card of this line.") % {"msisdn": secondary},
+                                     msisdn=secondary)
         order = line_secondary_remove(actor=actor, line=line, secondary=secondary, agreement_signed=agreed)
         return 201, {"order": order.reference, "secondary": secondary}
 
