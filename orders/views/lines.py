@@ -27,6 +27,7 @@ from boss.forms import form_add_domain_error, form_key, form_key_renew, form_sub
 from boss.idempotency import idempotent
 from boss.masking import mask
 from boss.pdf import html_pdf, pdf_context, pdf_response
+from boss.selfservice import terminal_processes
 from boss.tariffs import tariff
 from customers.selectors import line_commitments_current
 from orders.forms import FeeLookupForm, OrderCancelForm
@@ -116,6 +117,7 @@ def line_detail(request, msisdn: str):
         "retention": RetentionAttempt.objects.filter(line=line).first(),
         "plan_change": plan_change_pending(line),
         "secondary_cards": secondary_cards, "primary_card": primary_card,
+        "terminal_processes": terminal_processes(),
     }
     return render(request, "orders/line_detail.html", context)
 
