@@ -88,3 +88,17 @@ def discount_request_get_for_actor(*, actor, pk: int):
     if DiscountRequest.objects.filter(pk=pk).exists():
         access_denied(actor=actor, what=f"partners.discountrequest {pk}")
     raise Http404
+
+
+def tracing_statistics_by_day(suspects: QuerySet, *, start, end) -> QuerySet:
+    """Malicious-user tracing by usage day and hall (process 14): suspects found, by rule, and how they were
+    reviewed. `suspects` is already scoped to the reader (the tracing screen) or to the report's halls."""
+    from partners.models import Suspect
+
+    return (suspects.filter(day__gte=start, day__lte=end)
+            .values("day", "hall__code", "hall__name")
+            .annotate(total=Count("pk"), **{r: Count("pk", filter=Q(rule=r)) for r in Suspect.Rule.values},
+                      confirmed=Count("pk", filter=Q(status=Suspect.Status.CONFIRMED)),
+                      dismissed=Count("pk", filter=Q(status=Suspect.Status.DISMISSED)),
+                      pending=Count("pk", filter=Q(status=Suspect.Status.PENDING)))
+            .order_by("-day", "hall__code"))

@@ -6,7 +6,6 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,6 +19,7 @@ from boss.forms import form_add_domain_error
 from boss.permissions import get_for_actor, restrict_to_actor
 from partners.forms import SuspectFilterForm, SuspectReviewForm, SuspectSuspendForm
 from partners.models import Suspect
+from partners.selectors import tracing_statistics_by_day
 from partners.services.tracing import suspect_confirm, suspect_dismiss, suspect_line_suspend
 
 EVIDENCE = {
@@ -137,13 +137,7 @@ def _period(request) -> tuple[date, date]:
 @_review
 def tracing_statistics(request):
     start, end = _period(request)
-    rows = (_suspects(request.user).filter(day__gte=start, day__lte=end)
-            .values("day", "hall__code", "hall__name")
-            .annotate(total=Count("pk"), **{r: Count("pk", filter=Q(rule=r)) for r in Suspect.Rule.values},
-                      confirmed=Count("pk", filter=Q(status=Suspect.Status.CONFIRMED)),
-                      dismissed=Count("pk", filter=Q(status=Suspect.Status.DISMISSED)),
-                      pending=Count("pk", filter=Q(status=Suspect.Status.PENDING)))
-            .order_by("-day", "hall__code"))
+    rows = tracing_statistics_by_day(_suspects(request.user), start=start, end=end)
     return render(request, "partners/tracing_statistics.html",
                   {"rows": rows, "start": start, "end": end, "rules": Suspect.Rule.choices})
 

@@ -23,6 +23,8 @@ from boss.months import month_start
 from boss.permissions import actor_spans_halls
 from customers.models import Line
 from orders.models import Order
+from partners.models import Suspect
+from partners.selectors import tracing_statistics_by_day
 from reports.routers import report_reads
 from reports.selectors import (
     QueueFigures,
@@ -77,6 +79,7 @@ class BusinessReport:
     precancel: int = 0
     reopened: int = 0
     queue: QueueFigures = field(default_factory=QueueFigures)
+    tracing: list[dict] = field(default_factory=list)
 
     @property
     def orders_total(self) -> Row:
@@ -113,7 +116,7 @@ def report_scope(*, actor, date_from: date, date_to: date, hall: Hall | None = N
     return Scope(date_from=date_from, date_to=date_to, halls=halls, staff_id=staff.pk if staff else None), hall
 
 
-STEPS = 9   # the report's figures, for a job's progress
+STEPS = 10   # the report's figures, for a job's progress
 
 
 def business_report(*, actor, date_from: date, date_to: date, hall: Hall | None = None,
@@ -160,7 +163,18 @@ def _business_report(*, actor, date_from: date, date_to: date, hall: Hall | None
     done()
     report.queue = queue_figures(scope)
     done()
+    report.tracing = _tracing(scope)
+    done()
     return report
+
+
+def _tracing(scope: Scope) -> list[dict]:
+    """Malicious-user tracing by usage day and hall in the report's halls (issue 19: on a screen and in the
+    reports); not per rep: no rep does the tracing."""
+    if scope.staff_id is not None:
+        return []
+    suspects = Suspect.objects.all() if scope.halls is None else Suspect.objects.filter(hall_id__in=scope.halls)
+    return list(tracing_statistics_by_day(suspects, start=scope.date_from, end=scope.date_to))
 
 
 def _productivity(scope: Scope) -> list[RepRow]:
@@ -234,6 +248,10 @@ def sections(report: BusinessReport) -> list[tuple[str, list[str], list[list]]]:
     ]
     header = [_("tickets"), _("served"), _("no-shows"), _("VIP share (%)"), _("average wait (min)"),
               _("average service (min)")]
+    out.append((_("Malicious-user tracing by day and hall"),
+                [_("usage day"), _("service hall"), _("suspects"), _("confirmed"), _("dismissed"), _("to review")],
+                [[r["day"].isoformat(), r["hall__name"], r["total"], r["confirmed"], r["dismissed"], r["pending"]]
+                 for r in report.tracing]))
     for title, rows in report.queue.sections():
         out.append((title, ["", *header], [[r.label, *queue_cells(r)] for r in rows]
                     + ([[_("All tickets"), *queue_cells(report.queue.total)]] if report.queue.total else [])))

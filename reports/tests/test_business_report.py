@@ -184,3 +184,36 @@ def test_the_reps_home_lists_todays_business_in_words(client, world):
     html = client.get(reverse("home")).content.decode()
     assert 'data-testid="my-business-today"' in html and "开户 138****8000" in html
     assert 'data-testid="console"' not in html
+
+
+def _suspects(world):
+    from customers.tests.factories import LineFactory
+    from partners.models import Suspect
+
+    day = _today()[0]
+    for n, (hall, rule, status) in enumerate([(world["hall"], "sms_bulk", "confirmed"),
+                                              (world["hall"], "one_ring", "pending"),
+                                              (world["other_hall"], "short_calls", "dismissed")]):
+        line = LineFactory(hall=hall, msisdn=f"1390000{n:04d}")
+        Suspect.objects.create(day=day, msisdn=line.msisdn, line=line, hall=hall, rule=rule, status=status)
+    return day
+
+
+def test_the_tracing_by_day_and_hall_is_in_the_report_within_the_readers_halls(world, make_staff):
+    """Issue 19: the tracing's statistics by day and hall on a screen (partners) and in the reports."""
+    from reports.business import sections
+
+    day = _suspects(world)
+    start, end = _today()
+    report = business_report(actor=make_staff("manager", username="boss", hall=None), date_from=start, date_to=end)
+    rows = {r["hall__name"]: (r["day"], r["total"], r["confirmed"], r["dismissed"], r["pending"])
+            for r in report.tracing}
+    assert rows == {world["hall"].name: (day, 2, 1, 0, 1), world["other_hall"].name: (day, 1, 0, 1, 0)}
+    title, header, table = next(s for s in sections(report) if s[0] == "恶意用户追踪（按日、营业厅）")
+    assert header[2:] == ["可疑号码", "已确认", "已排除", "待审核"] and len(table) == 2
+
+    store = business_report(actor=make_staff("store_manager", username="store"), date_from=start, date_to=end)
+    assert [(r["hall__name"], r["total"]) for r in store.tracing] == [(world["hall"].name, 2)]
+    one_rep = business_report(actor=make_staff("manager", username="boss2", hall=None), date_from=start,
+                              date_to=end, staff=world["rep_a"])
+    assert one_rep.tracing == []
