@@ -30,6 +30,7 @@ urlpatterns = [
     path("lines/<int:line_id>/portability/", views.portability_view, name="portability"),
     path("points/", views.points_view, name="points"),
     path("points/gifts/", views.gift_order_view, name="gift_order"),
+    path("points/gifts/<int:gift_id>/picture/", views.gift_picture_view, name="gift_picture"),
     path("points/orders/<int:redemption_id>/cancel/", views.gift_order_cancel_view, name="gift_order_cancel"),
     path("complaints/", views.complaints_view, name="complaints"),
     path("complaints/new/", views.complaint_new_view, name="complaint_new"),

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from billing.selectors import itemised_bill, points_summary
 from billing.services.itemised import itemised_bill_pdf
@@ -25,6 +25,7 @@ from boss.months import month_start
 from boss.tariffs import tariff
 from catalog.models import Plan
 from catalog.selectors import plan_list
+from inventory.views.gifts import gift_picture_response
 from orders.services.plan_change import plan_change_effective_on, plan_change_pending
 from orders.services.portability import line_portability
 from orders.services.secondary_cards import primary_of, secondary_cards_of
@@ -239,6 +240,7 @@ def gift_order_view(request):
     offers = selectors.gift_offers(today=timezone.localdate())
     form = GiftOrderForm(request.POST or None, offers=offers)
     context = {"line": line, "offers": offers,
+               "pictures": {str(o.gift.pk) for o in offers if o.gift.picture_type},
                "points": points_summary(customer=request.customer, entries=0)}
     if request.method == "POST" and form.is_valid():
         gift = next(o.gift for o in offers if str(o.gift.pk) == form.cleaned_data["gift"])
@@ -256,6 +258,13 @@ def gift_order_view(request):
                         "day": f"{until:%Y-%m-%d %H:%M}"})
     return _render(request, "portal/gift_order.html", {"form": form, **context},
                    status=400 if form.errors else 200)
+
+
+@require_GET
+@customer_required
+def gift_picture_view(request, gift_id: int):
+    """A gift's picture for the gift page, served the counter's way (catalogue, not personal data)."""
+    return gift_picture_response(gift_id)
 
 
 @require_POST

@@ -57,13 +57,19 @@ def gift_stock_detail(request, pk: int):
                   status=400 if form is not None and form.errors else 200)
 
 
-@require_GET
-@login_required
-def gift_picture(request, pk: int):
-    """The gift's picture (anyone logged in at the counter: it is catalogue, not personal data)."""
+def gift_picture_response(pk: int) -> HttpResponse:
+    """The gift's picture as stored (404 when it has none): served by the counter's screens and by the portal's
+    gift page (its own door for a signed-in customer)."""
     gift = get_object_or_404(Gift.objects.only("picture", "picture_type"), pk=pk)
     if not gift.picture or not gift.picture_type:
         raise Http404
     response = HttpResponse(bytes(gift.picture), content_type=gift.picture_type)
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+@require_GET
+@login_required
+def gift_picture(request, pk: int):
+    """The gift's picture (anyone logged in at the counter: it is catalogue, not personal data)."""
+    return gift_picture_response(pk)

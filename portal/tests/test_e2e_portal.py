@@ -117,11 +117,14 @@ def test_phone_gift_order_then_the_hall_hands_it_over(live_server, browser, live
     page; then at the hall (the counter's screen): the order in the list of orders to collect, handed over."""
     from django.test import Client
 
+    from inventory.models import Gift
+    from loyalty.demo import _picture
     from portal.tests.conftest import sign_in
     from portal.tests.test_gift_order import gift_world
 
     line = live.line
     w = gift_world(line)
+    Gift.objects.filter(pk=w.mug.pk).update(picture=_picture((200, 60, 60)), picture_type="image/png")
     client = sign_in(Client(), line)
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
                                   locale="zh-CN")
@@ -132,6 +135,9 @@ def test_phone_gift_order_then_the_hall_hands_it_over(live_server, browser, live
     page.get_by_test_id("go-gift-order").click()
     page.get_by_label("保温杯 · 500 积分").check()
     page.select_option("select[name=hall]", label=w.hall.name)
+    picture = page.get_by_test_id("gifts").locator("img")
+    expect(picture).to_have_count(1)
+    assert picture.evaluate("img => img.complete && img.naturalWidth") == 160      # the picture was served
     shot(page, "gift-order")
     page.get_by_test_id("gift-order-submit").click()
     expect(page.get_by_test_id("done-title")).to_have_text("礼品已预约")

@@ -115,3 +115,29 @@ def test_another_customers_order_cannot_be_cancelled(client, mine, theirs, metho
     assert response.status_code == (405 if method == "get" else 404)
     r.refresh_from_db()
     assert r.state == "ordered"
+
+
+def test_the_gift_page_shows_the_gifts_pictures_served_to_the_signed_in_customer_only(
+        client, mine, django_assert_max_num_queries):
+    from django.test import Client
+
+    from loyalty.demo import _picture
+
+    w = gift_world(mine)
+    png = _picture((200, 60, 60))
+    Gift.objects.filter(pk=w.mug.pk).update(picture=png, picture_type="image/png")
+    plain = Gift.objects.create(code="PEN", name="签字笔", points=100, valid_from=w.mug.valid_from)
+    GiftStock.objects.create(gift=plain, hall=w.hall, quantity=3)
+    picture_url = reverse("portal:gift_picture", args=[w.mug.pk])
+    assert Client().get(picture_url).status_code == 302                  # not signed in: to the sign-in
+    sign_in(client, mine)
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("portal:gift_order"))
+    html = page.content.decode()
+    assert page.status_code == 200 and f'src="{picture_url}"' in html
+    assert reverse("portal:gift_picture", args=[plain.pk]) not in html and "签字笔 · 100 积分" in html
+    with django_assert_max_num_queries(6):
+        picture = client.get(picture_url)
+    assert picture.status_code == 200 and picture["Content-Type"] == "image/png" and picture.content == png
+    assert client.get(reverse("portal:gift_picture", args=[plain.pk])).status_code == 404
+    assert client.get(reverse("portal:gift_picture", args=[plain.pk + 999])).status_code == 404
