@@ -23,6 +23,7 @@ urlpatterns = [
     path("bills/<int:bill_id>/adjustments/new/", views.bill_adjustment_new, name="bill_adjustment_new"),
     path("adjustments/", views.bill_adjustment_list, name="bill_adjustment_list"),
     path("adjustments/<int:pk>/decide/", views.bill_adjustment_decide_view, name="bill_adjustment_decide"),
+    path("adjustments/<int:pk>/pdf/", views.bill_adjustment_pdf_view, name="bill_adjustment_pdf"),
     path("arrears/", views.ArrearsCaseListView.as_view(), name="arrears_list"),
     path("customers/<int:customer_id>/points/", views.customer_points, name="customer_points"),
     # bank collection

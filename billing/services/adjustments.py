@@ -136,3 +136,17 @@ def bill_adjustment_decide(*, actor: Staff, adjustment: BillAdjustment, approve:
                                                   "amount": str(adjustment.amount),
                                                   "red_letters": [d.display_number for d in documents]})
     return adjustment
+
+
+def bill_adjustment_pdf(*, adjustment: BillAdjustment) -> bytes:
+    """The adjustment slip (调帐单) of issue 16, always in Chinese: the bill, the direction and amount in figures
+    and in capital numerals, the reason, who asked and who decided, and the ledger transaction it posted."""
+    from django.utils import translation
+
+    from boss.money import yuan_capital
+    from boss.pdf import render_pdf
+
+    with translation.override("zh-hans"):
+        return render_pdf("billing/pdf/bill_adjustment.html", {
+            "a": adjustment, "line": adjustment.bill.line, "customer": adjustment.bill.line.customer,
+            "capital": yuan_capital(adjustment.amount)})

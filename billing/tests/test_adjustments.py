@@ -20,6 +20,7 @@ from billing.services.payments import payment_collect
 from billing.tests.factories import bill_record
 from boss.errors import NotPermitted
 from boss.models import AuditEvent
+from conftest import require_os
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -176,3 +177,25 @@ def test_the_screens_ask_from_the_bill_and_decide_on_the_worklist(billed, rep, c
     assert client.post(decide, {f"a{asked.pk}-decision": "approve"}).status_code == 302
     page = client.get(reverse("billing:itemised", args=[billed.line_id, "2026-10"])).content.decode()
     assert 'data-testid="bill-adjustment"' in page and "调减 ¥30.00" in page
+
+
+@require_os(binaries=["pdftotext"])
+@pytest.mark.needs_os
+def test_the_adjustment_slip_is_a_chinese_pdf_for_the_account_room(billed, rep, clerk_b, client, tmp_path):
+    import subprocess
+
+    asked = bill_adjustment_request(actor=rep, bill=billed, kind="credit", amount="30.00", reason="漫游费误计")
+    bill_adjustment_decide(actor=clerk_b, adjustment=asked, approve=True, note="核实属实")
+    url = reverse("billing:bill_adjustment_pdf", args=[asked.pk])
+
+    client.force_login(clerk_b)
+    assert url in client.get(reverse("billing:bill_adjustment_list")).content.decode()   # linked from the worklist
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    (tmp_path / "a.pdf").write_bytes(response.content)
+    text = subprocess.run(["pdftotext", str(tmp_path / "a.pdf"), "-"], capture_output=True, text=True).stdout
+    assert "调帐单" in text and "叁拾元整" in text and "漫游费误计" in text and billed.line.msisdn in text
+    assert billed.line.customer.name not in text                                        # masked
+
+    client.force_login(rep)
+    assert client.get(url).status_code == 403            # the account room's paper: a rep asks, never reads it

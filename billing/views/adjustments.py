@@ -11,11 +11,12 @@ from django.views.decorators.http import require_POST
 from billing.forms import BillAdjustmentDecisionForm, BillAdjustmentForm
 from billing.models import Bill, BillAdjustment
 from billing.selectors import line_get_for_billing
-from billing.services.adjustments import bill_adjustment_decide, bill_adjustment_request
+from billing.services.adjustments import bill_adjustment_decide, bill_adjustment_pdf, bill_adjustment_request
 from boss.errors import DomainError
 from boss.forms import form_add_domain_error
+from boss.pdf import pdf_response
 
-__all__ = ["bill_adjustment_list", "bill_adjustment_new", "bill_adjustment_decide_view"]
+__all__ = ["bill_adjustment_list", "bill_adjustment_new", "bill_adjustment_decide_view", "bill_adjustment_pdf_view"]
 
 
 @never_cache
@@ -72,3 +73,14 @@ def bill_adjustment_decide_view(request, pk: int):
             messages.success(request, _("Bill adjustment decided."))
             return redirect("billing:bill_adjustment_list")
     return _worklist(request, failed=pk, failed_form=form, status=status)
+
+
+@never_cache
+@login_required
+@permission_required("billing.view_billadjustment", raise_exception=True)
+def bill_adjustment_pdf_view(request, pk: int):
+    """The adjustment slip (调帐单), for whoever sees the worklist and reaches the bill's line."""
+    adjustment = get_object_or_404(BillAdjustment.objects.select_related(
+        "bill__line__customer", "requested_by", "decided_by"), pk=pk)
+    line_get_for_billing(actor=request.user, line_id=adjustment.bill.line_id)   # the same reach as the bill
+    return pdf_response(bill_adjustment_pdf(adjustment=adjustment), f"tiaozhang-{adjustment.pk}.pdf")
