@@ -11,7 +11,7 @@ def test_every_operation_declares_its_error_answers():
     missing = []
     for path, item in schema["paths"].items():
         for method, operation in item.items():
-            expected = {"400", "401", "403", "404", "429"} | ({"409"} if method != "get" else set())
+            expected = {"400", "401", "403", "404", "429"} | ({"409", "415"} if method != "get" else set())
             declared = set(operation["responses"])
             if not expected <= declared:
                 missing.append((method, path, sorted(expected - declared)))

@@ -9,9 +9,10 @@ from rest_framework import serializers
 
 # The refusals every operation may answer with the error body (issue 12 item 11): bad input, no or a bad
 # token, a missing permission (or the second login step), an object outside the caller's scope, a throttle;
-# 409 (a state or a key refused) for the operations that change something.
+# 409 (a state or a key refused) and 415 (a body neither JSON nor form data) for the operations that change
+# something.
 ERROR_STATUSES = ("400", "401", "403", "404", "429")
-WRITE_ERROR_STATUSES = ("409",)
+WRITE_ERROR_STATUSES = ("409", "415")
 
 
 class AutoSchema(BaseAutoSchema):
@@ -64,6 +65,7 @@ ERROR_DESCRIPTIONS = {
     "403": "The caller's role may not do this (or the second login step is pending).",
     "404": "Not found, or outside the caller's hall.",
     "409": "Refused by the state of what it acts on, or an Idempotency-Key reused with another body.",
+    "415": "The body's media type is not accepted (send JSON).",
     "429": "Too many requests (a throttle or a quota).",
 }
 
