@@ -22,7 +22,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-EXAMPLES = int(os.environ.get("BOSS_FUZZ_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("BOSS_FUZZ_EXAMPLES", "8"))
 RANDOM = os.environ.get("BOSS_FUZZ_RANDOM") == "1"
 
 
