@@ -35,8 +35,8 @@ def test_two_counters_redeem_the_last_gift_exactly_one_wins(world):
     assert stock.quantity == 1
     with holding(GiftStock.objects.filter(pk=stock.pk)) as holder:
         a = Session("counter A", _redeem(w, w.line, w.umbrella, w.rep)).start()
+        waiting_for(a, holder)  # B starts only now, so A is certainly first in the row's queue
         b = Session("counter B", _redeem(w, other_line, w.umbrella, w.rep2)).start()
-        waiting_for(a, holder)
         waiting_for(b, a)       # queued behind A for the same row
     a.join(), b.join()
     # A took the row first, so A wins; B, queued behind it, finds the stock empty and is refused cleanly.
@@ -51,8 +51,8 @@ def test_two_counters_spend_the_same_points_the_balance_never_below_zero(world):
     GiftStock.objects.filter(gift=w.umbrella).update(quantity=5)
     with holding(w.person.__class__.objects.filter(pk=w.person.pk)) as holder:
         a = Session("counter A", _redeem(w, w.line, w.umbrella, w.rep)).start()
+        waiting_for(a, holder)  # B starts only now, so A is certainly first in the row's queue
         b = Session("counter B", _redeem(w, w.line, w.umbrella, w.rep2)).start()
-        waiting_for(a, holder)
         waiting_for(b, a)       # queued behind A for the same row
     a.join(), b.join()
     assert a.error is None and type(b.error).__name__ == "PointsInsufficientError", (a.trace, b.trace)
