@@ -77,9 +77,23 @@ def service_password_suggest(*, identity_number: str = "") -> str:
             return candidate
 
 
+class ServicePasswordHash(str):
+    """A service password already validated and hashed (`service_password_seal`): what a draft keeps in the
+    counter's session until its commit, in place of the digits (the session is a database row)."""
+
+
 def service_password_hash(password: str, *, identity_number: str = "") -> str:
-    """Validate and hash with the keyed hash (what Line.service_password holds)."""
+    """Validate and hash with the keyed hash (what Line.service_password holds). A `ServicePasswordHash`
+    is taken as it is: it was validated when the draft was entered (the draft's dry run)."""
+    if isinstance(password, ServicePasswordHash):
+        return str(password)
     return keyed_hash(PURPOSE, service_password_validate(password, identity_number=identity_number))
+
+
+def service_password_seal(password: str) -> ServicePasswordHash:
+    """The keyed hash a line will hold for `password`, made now so that the digits need not be kept (no rules
+    applied: the caller has just had them checked by the service, in the draft's dry run)."""
+    return ServicePasswordHash(keyed_hash(PURPOSE, password))
 
 
 def service_password_check(password: str, encoded: str) -> bool:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy
 
+from boss.models import Staff
 from boss.permissions import approver_authenticate
 from orders.models import Order
 from orders.services.account_move import line_account_change
@@ -63,6 +64,18 @@ def _precancel(*, actor, line, data, request=None):
     return line_precancel(actor=actor, line=line, retention=retention, **change(data), **money(data)).order
 
 
+def _override_approver(request, data):
+    """The manager who overrides a blacklist: authenticated now, or when the draft was entered (the counter's
+    session keeps who approved, `override_approved_by`, never the password: orders.views.lines). Their
+    permission is checked by the service either way."""
+    if data.get("override_approved_by"):
+        return Staff.objects.get(pk=data["override_approved_by"])
+    if data.get("override_username"):
+        return approver_authenticate(request, username=data["override_username"],
+                                     password=data.get("override_password") or "")
+    return None
+
+
 def _transfer(*, actor, line, data, request=None):
     from customers.selectors import customer_get
 
@@ -76,9 +89,7 @@ def _transfer(*, actor, line, data, request=None):
         service_password=data["service_password"], documents_checked=data.get("documents_checked") or [],
         new_documents_checked=data.get("new_documents_checked") or [], old_agent=agent_of(data),
         new_agent=agent_of(data, "new_agent"), corporate=corporate, prepayment=data.get("prepayment"),
-        blacklist_override_by=(approver_authenticate(request, username=data["override_username"],
-                                                     password=data.get("override_password") or "")
-                               if data.get("override_username") else None),
+        blacklist_override_by=_override_approver(request, data),
         override_reason=data.get("override_reason") or "",
         agreement_signed=bool(data.get("agreement_signed")), **money(data))
 

@@ -15,7 +15,9 @@ agreement goes through, the way the opening does.
 
 An abandoned draft is cancelled by the rep or, after `order.draft_hours`, by the timed job
 `line_drafts_expire`; its input is erased either way. Secrets typed by the customer or a manager
-(passwords) never go into the draft: the caller keeps them (the counter's session) and hands them back.
+(passwords) never go into the draft: the caller keeps what the commit needs of them and hands it back. The
+counter's session (a database row) keeps no password readable (orders.views.lines): a new service password
+as the keyed hash the line will hold, a manager's approval as who approved (checked once, at entry).
 """
 
 from collections.abc import Callable

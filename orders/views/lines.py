@@ -27,8 +27,10 @@ from boss.forms import form_add_domain_error, form_key, form_key_renew, form_sub
 from boss.idempotency import idempotent
 from boss.masking import mask
 from boss.pdf import html_pdf, pdf_context, pdf_response
+from boss.permissions import approver_authenticate
 from boss.selfservice import terminal_processes
 from boss.tariffs import tariff
+from customers.passwords import ServicePasswordHash, service_password_seal
 from customers.selectors import line_commitments_current
 from orders.forms import FeeLookupForm, OrderCancelForm
 from orders.line_forms import FORMS, LineCommitForm, ReprintForm, cash_block_hide
@@ -155,19 +157,47 @@ def process_runner(request, process, line):
 
 
 SECRETS = "orders.draft_secrets"
+# What the counter's session keeps of a password typed for a draft, in its place: the session is a row of the
+# database, so never the digits. A new service password is kept as the keyed hash the line will hold (its key
+# is not in the database); a manager's password is checked once, when the draft is entered, and the session
+# keeps who approved (`override_approved_by`).
+_SEAL = {"service_password": service_password_seal}
+_UNSEAL = {"service_password": ServicePasswordHash}
 
 
 def draft_secrets(request, order_pk: int) -> dict:
-    """What was typed as a password for a draft: kept in this rep's session only, never on the order."""
-    return dict((request.session.get(SECRETS) or {}).get(str(order_pk)) or {})
+    """What a draft's commit needs of the passwords typed for it: kept in this rep's session only, never on the
+    order."""
+    kept = (request.session.get(SECRETS) or {}).get(str(order_pk)) or {}
+    return {name: _UNSEAL[name](value) if name in _UNSEAL else value for name, value in kept.items()}
+
+
+def _draft_secrets_approve(request, data: dict, secrets: dict) -> dict:
+    """A manager's approval typed for a draft is checked now, once: the draft carries who approved, not the
+    password. Raises DomainError (a wrong user name or password, at the password field)."""
+    secrets = dict(secrets)
+    password = secrets.pop("override_password", "")
+    if data.get("override_username"):
+        secrets["override_approved_by"] = approver_authenticate(request, username=data["override_username"],
+                                                                password=password).pk
+    return secrets
 
 
 def _draft_secrets_keep(request, order_pk: int, secrets: dict | None) -> None:
+    """Keep (or, with none, drop) a draft's secrets in the session, sealed (`_SEAL`); the entries of drafts
+    carried out, cancelled or expired meanwhile go too."""
     kept = dict(request.session.get(SECRETS) or {})
+    kept.pop(str(order_pk), None)
+    if kept:
+        drafts = set(Order.objects.filter(pk__in=[int(pk) for pk in kept], state=Order.State.DRAFT)
+                     .values_list("pk", flat=True))
+        kept = {pk: value for pk, value in kept.items() if int(pk) in drafts}
     if secrets:
-        kept[str(order_pk)] = secrets
-    else:
-        kept.pop(str(order_pk), None)
+        unsealed = [name for name in secrets if "password" in name and name not in _SEAL]
+        if unsealed:    # a new password field: say how its draft keeps it (_SEAL), never the value itself
+            raise ValueError(f"no seal for the draft secret {unsealed}")
+        kept[str(order_pk)] = {name: _SEAL[name](value) if name in _SEAL else value
+                               for name, value in secrets.items()}
     request.session[SECRETS] = dict(list(kept.items())[-10:])
 
 
@@ -214,8 +244,8 @@ def line_process(request, msisdn: str, slug: str):
             if "confirm_repeat" in form.fields:
                 repeat_payment_refused(form, line=line, amount=amount_due, submitted=form_submission(request, key))
     if request.method == "POST" and form.is_valid() and process.documents:
-        secrets = {k: v for k, v in data.items() if "password" in k and v}
         try:
+            secrets = _draft_secrets_approve(request, data, {k: v for k, v in data.items() if "password" in k and v})
             result = idempotent(
                 actor=request.user, key=key, scope=f"lines.{process.kind}.draft", params={"line": line.pk, **params},
                 run=lambda: (201, {"order": line_process_draft(

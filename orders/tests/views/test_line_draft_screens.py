@@ -5,14 +5,24 @@ cancelled with nothing taken; passwords never go into the draft."""
 
 import re
 import subprocess
+import zlib
+from datetime import timedelta
 
 import pytest
+from django.contrib.sessions.models import Session
+from django.core import signing
 from django.urls import reverse
+from django.utils import timezone
 
 from billing.models import LedgerTransaction, Payment
+from boss.tariffs import tariff
+from boss.tests.factories import TEST_PASSWORD
 from conftest import require_os
-from customers.models import Line
+from customers.models import CustomerClass, Line
+from customers.passwords import service_password_check
+from customers.tests.factories import CustomerFactory, IdentityFactory
 from orders.models import Order
+from orders.services.drafts import line_drafts_expire
 from provisioning.models import WorkOrder
 from provisioning.services import work_orders_run
 
@@ -115,9 +125,81 @@ def test_passwords_never_go_into_the_draft(counter, live):
     done = counter.post(reverse("orders:line_draft", args=[draft.pk]),
                         {"idempotency_key": _key(page), "agreement_signed": "on"})
     assert done.status_code == 302
-    from customers.passwords import service_password_check
-
     assert service_password_check("135790", Line.objects.get(pk=live.line.pk).service_password)
+
+
+def _session_as_stored(client) -> str:
+    """The counter's session as its database row holds it and as anyone reading the table sees it: decoded
+    and decompressed without any key (the signature guards against changes, it hides nothing)."""
+    raw = Session.objects.get(session_key=client.session.session_key).session_data
+    payload = raw.split(":")[0]
+    data = signing.b64_decode(payload.lstrip(".").encode())
+    return raw + (zlib.decompress(data) if payload.startswith(".") else data).decode()
+
+
+def _kept(client, draft) -> dict:
+    return (client.session.get("orders.draft_secrets") or {}).get(str(draft.pk), {})
+
+
+def test_a_new_service_password_never_rests_readable_in_the_session_and_the_commit_sets_it(counter, live):
+    draft = _enter(counter, live, "customer-data", contact_phone="13600136000", service_password="135790")
+    stored = _session_as_stored(counter)
+    assert "135790" not in stored and "hmac_sha256$" in stored     # its keyed hash (the key is not in the database)
+    assert not service_password_check("135790", Line.objects.get(pk=live.line.pk).service_password)
+    page = counter.get(reverse("orders:line_draft", args=[draft.pk])).content.decode()
+    assert counter.get(reverse("orders:order_agreement", args=[draft.pk])).status_code == 200
+    done = counter.post(reverse("orders:line_draft", args=[draft.pk]),
+                        {"idempotency_key": _key(page), "agreement_signed": "on"})
+    assert done.status_code == 302 and Order.objects.get(pk=draft.pk).state == "completed"
+    assert service_password_check("135790", Line.objects.get(pk=live.line.pk).service_password)
+    assert _kept(counter, draft) == {} and "135790" not in _session_as_stored(counter)
+
+
+def test_a_manager_s_override_keeps_who_approved_never_the_password(counter, live, make_staff):
+    buyer = CustomerFactory(identity=IdentityFactory(checked_at=timezone.now() - timedelta(minutes=5)))
+    CustomerClass.objects.create(customer=buyer, kind="blacklist", reason="测试", since=timezone.localdate())
+    manager = make_staff("store_manager", username="sm_a")
+    draft = _enter(counter, live, "transfer", new_customer=buyer.pk, new_documents_checked=["id_original"],
+                   service_password="582946", override_username="sm_a", override_password=TEST_PASSWORD,
+                   override_reason="欠费已结清，经理批准")
+    stored = _session_as_stored(counter)
+    assert TEST_PASSWORD not in stored and "582946" not in stored
+    assert _kept(counter, draft)["override_approved_by"] == manager.pk
+    page = counter.get(reverse("orders:line_draft", args=[draft.pk])).content.decode()
+    done = counter.post(reverse("orders:line_draft", args=[draft.pk]),
+                        {"idempotency_key": _key(page), "agreement_signed": "on", "method": "cash",
+                         "tendered": str(draft.amount_due)})
+    assert done.status_code == 302, done.content.decode()[:3000]
+    order = Order.objects.get(pk=draft.pk)
+    assert order.state == "completed" and order.blacklist_override_by == manager
+    line = Line.objects.get(pk=live.line.pk)
+    assert line.customer_id == buyer.pk and service_password_check("582946", line.service_password)
+
+
+def test_a_wrong_manager_password_is_refused_at_entry_and_no_draft_is_made(counter, live, make_staff):
+    buyer = CustomerFactory(identity=IdentityFactory(checked_at=timezone.now() - timedelta(minutes=5)))
+    make_staff("store_manager", username="sm_a")
+    orders = Order.objects.count()
+    response = counter.post(reverse("orders:line_process", args=[live.line.msisdn, "transfer"]), {
+        "idempotency_key": "k-t", **DOCS, "new_customer": buyer.pk, "new_documents_checked": ["id_original"],
+        "service_password": "582946", "override_username": "sm_a", "override_password": "wrong-password",
+        "override_reason": "经理批准"})
+    assert response.status_code == 400 and "经理的用户名或密码不正确" in response.content.decode()
+    assert Order.objects.count() == orders
+
+
+def test_a_cancelled_or_expired_draft_s_secrets_leave_the_session(counter, live):
+    cancelled = _enter(counter, live, "customer-data", contact_phone="13600136000", service_password="135790")
+    assert _kept(counter, cancelled)
+    counter.post(reverse("orders:line_draft_cancel", args=[cancelled.pk]), {"reason": "客户离开"})
+    assert _kept(counter, cancelled) == {}
+    abandoned = _enter(counter, live, "customer-data", contact_phone="13600136001", service_password="135791",
+                       idempotency_key="k-2")
+    line_drafts_expire(actor=live.rep, now=timezone.now() + timedelta(hours=tariff("order.draft_hours") + 1))
+    assert Order.objects.get(pk=abandoned.pk).state == "cancelled"
+    later = _enter(counter, live, "customer-data", contact_phone="13600136002", service_password="135792",
+                   idempotency_key="k-3")
+    assert _kept(counter, abandoned) == {} and _kept(counter, later)
 
 
 def test_a_draft_with_passwords_continued_in_another_session_is_refused_not_crashed(client, live, make_staff):
