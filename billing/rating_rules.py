@@ -53,9 +53,14 @@ primary's pool: against the primary's allowances of the month (prorated as above
 and, beyond them, at the primary's rates; its records of other days use its own plan. The pool is used in
 time order over all its lines' records together (then by record id), so whichever line uses the last
 minute gets it. While it shares, the secondary's own plan's allowances are not added to the pool; the
-secondary still pays its own plan's monthly fee (the catalogue's secondary-card plan, if chosen) and
-carries its own charges on its own bill. Lines that shared in a month are rated, and billed, together; a
-member whose month was billed keeps its rating, and what it took is no longer in the pool.
+secondary still pays its own plan's monthly fee and carries its own charges on its own bill. Each card
+costs its primary line the monthly fee of the catalogue add-on the tariff names
+(`billing.secondary_card_addon`: FAM-FK-10, 主副卡 副卡10元/张; none, or a code the catalogue lacks: free),
+prorated like a feature by the days the card was attached (both ends included) within the primary's live
+days: a `feature` item of the primary's bill named with the card's number, taken in advance from a prepaid
+primary like its other monthly fees (a card removed gives back its days after the removal). Lines that
+shared in a month are rated, and billed, together; a member whose month was billed keeps its rating, and
+what it took is no longer in the pool.
 
 Minimum monthly spend (保底消费) of premium numbers
 -------------------------------------------------

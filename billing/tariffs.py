@@ -11,6 +11,10 @@ PARAMS = [
           _("Day of the next month by which a month's bill must be paid (late fees after it)"), _("day")),
     Param("billing.late_fee_cap_ratio", "1", "decimal",
           _("Late fees of a month never exceed this share of the overdue bills (1 = their amount)")),
+    # Secondary cards (主副卡): each card costs its primary line the monthly fee of this catalogue add-on
+    # (billing/rating_rules.py, "Secondary cards").
+    Param("billing.secondary_card_addon", "FAM-FK-10", "code",
+          _("Catalogue add-on whose monthly fee each secondary card costs its primary line (its code; empty: free)")),
     Param("billing.bill_run_day", "1", "int", _("Day of the month the bill run of the previous month starts"),
           _("day")),
 ]

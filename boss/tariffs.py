@@ -21,7 +21,7 @@ _CACHE_KEY = "boss:tariffs:v1"
 class Param:
     key: str
     default: str
-    kind: str  # money | int | bool | decimal | list
+    kind: str  # money | int | bool | decimal | list | code
     label: str
     unit: str = ""
 
@@ -56,6 +56,8 @@ class Param:
             raise ValueError(_("Enter true or false."))
         if self.kind == "list":
             return tuple(item.strip() for item in raw.split(",") if item.strip())
+        if self.kind == "code":     # a catalogue code (empty: none)
+            return raw
         raise ValueError(f"unknown kind {self.kind}")
 
 

@@ -5,6 +5,7 @@ month here, from state loaded for many lines at once (a fixed number of queries 
 its size). The rules (proration, plan of a month) are in billing/rating_rules.py.
 """
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -17,9 +18,11 @@ from billing import rating_rules as rules
 from billing.models import FeeType, LinePlanPeriod, PrepaidCharge, RatedRecord
 from boss.money import ZERO
 from boss.months import month_end
+from boss.tariffs import tariff
 from catalog.models import Plan
 from catalog.services.quote import discount_amount
 
+log = logging.getLogger(__name__)
 USAGE_TYPES = (FeeType.VOICE, FeeType.SMS, FeeType.DATA, FeeType.ROAMING, FeeType.LONG_DISTANCE)
 
 
@@ -68,6 +71,7 @@ class LineMonth:
     discounts: list = field(default_factory=list)   # [(Discount, since, until)]
     usage: dict = field(default_factory=dict)       # fee_type -> (charge, records)
     commitments: list = field(default_factory=list)  # [(monthly minimum, since, last day or None)]
+    secondary_cards: list = field(default_factory=list)  # [(add-on Plan, secondary msisdn, since, until)]
     charged: dict = field(default_factory=dict)     # fee_type -> already taken in real time
 
     @property
@@ -120,11 +124,21 @@ def plans_for_month(lines: Iterable, period: date) -> dict[int, Plan]:
     return {line_id: segments[-1][0] for line_id, segments in plan_segments_for_month(lines, period).items()}
 
 
+def secondary_card_addon() -> Plan | None:
+    """The catalogue add-on each secondary card costs (tariff `billing.secondary_card_addon`), or None: the
+    tariff names none, or a code the catalogue does not have (logged: the cards are then free)."""
+    code = tariff("billing.secondary_card_addon")
+    addon = Plan.objects.filter(code=code).first() if code else None
+    if code and addon is None:
+        log.warning("billing.secondary_card_addon %r is not in the catalogue: secondary cards cost nothing", code)
+    return addon
+
+
 def line_months_load(lines: Iterable[LineInfo], period: date, *, usage: bool = True,
                      charged: bool = True) -> dict[int, LineMonth]:
-    """LineMonth for each line, in at most nine queries whatever the number of lines."""
+    """LineMonth for each line, in at most eleven queries whatever the number of lines."""
     from catalog.models import Discount
-    from customers.models import LineCommitment, LineDiscount, LineFeature
+    from customers.models import LineCommitment, LineDiscount, LineFeature, SecondaryCard
 
     lines = list(lines)
     ids = [ln.pk for ln in lines]
@@ -155,6 +169,16 @@ def line_months_load(lines: Iterable[LineInfo], period: date, *, usage: bool = T
         if line_id in out:
             stop = ended_on - timedelta(days=1) if ended_on is not None else None
             out[line_id].commitments.append((amount, since, _earlier(until, stop)))
+    # The secondary cards each line carried as a primary on some day of the month (one query, and one for the
+    # add-on's fee when there are any).
+    cards = [row for row in (SecondaryCard.objects.filter(ids_q("primary_id", ids), since__lte=last)
+                             .filter(Q(until__isnull=True) | Q(until__gte=first)).order_by("since", "pk")
+                             .values_list("primary_id", "secondary__msisdn", "since", "until"))
+             if row[0] in out]
+    addon = secondary_card_addon() if cards else None
+    if addon is not None:
+        for primary_id, msisdn, since, until in cards:
+            out[primary_id].secondary_cards.append((addon, msisdn, since, until))
     # Standing catalog discounts on the monthly fee: for every business (not an opening offer), every
     # line of their plan (or of any plan), within their own validity.
     standing = list(Discount.objects.filter(active=True, business="", target=Discount.Target.MONTHLY_FEE,
@@ -219,6 +243,11 @@ def line_month_items(lm: LineMonth) -> list[ChargeItem]:
         amount = rules.prorate_money(feature.monthly_fee, days, period) if days else ZERO
         if amount > 0:
             items.append(ChargeItem(FeeType.FEATURE, amount, feature.name, days))
+    for addon, msisdn, since, until in lm.secondary_cards:     # prorated like a feature, for each card
+        days = rules.overlap_days(span, since, until)
+        amount = rules.prorate_money(addon.monthly_fee, days, period) if days else ZERO
+        if amount > 0:
+            items.append(ChargeItem(FeeType.FEATURE, amount, f"{addon.name}（{msisdn}）", days))
     left = plan_fee
     for discount, since, until in sorted(lm.discounts, key=lambda d: d[0].code):
         days = rules.overlap_days(span, since, until)

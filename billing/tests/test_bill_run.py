@@ -327,12 +327,14 @@ def test_prepaid_bills_covered_by_the_balance_are_settled_by_the_run(system, mak
 @pytest.mark.parametrize("n", [3])
 def test_a_chunk_costs_the_same_number_of_queries_whatever_its_number_of_lines(system, postpaid, usage, settings, n,
                                                                               make_commitment):
-    from catalog.models import Feature
-    from customers.models import LineFeature
+    from catalog.models import Feature, Plan
+    from customers.models import LineFeature, SecondaryCard
 
     settings.BOSS_BILL_RUN_CHUNK = 1000
     clip = Feature.objects.create(code="CLIP-Q", name="来电显示", kind="caller_id", monthly_fee="5.00",
                                   valid_from=date(2020, 1, 1))
+    Plan.objects.create(code="FAM-FK-10", name="主副卡 副卡10元/张", kind="family", monthly_fee="10.00",
+                        valid_from=date(2020, 1, 1))
 
     def measure(period, count, prefix):
         lines = [postpaid(f"{prefix}{i:04d}") for i in range(count)]
@@ -340,6 +342,8 @@ def test_a_chunk_costs_the_same_number_of_queries_whatever_its_number_of_lines(s
             LineFeature.objects.create(line=ln, feature=clip, since=date(2024, 1, 1))
             usage(ln, datetime.combine(period, datetime.min.time(), tzinfo=SH).replace(day=2), seconds=150 * 60)
             make_commitment(ln, "88.00", date(2024, 1, 1))     # premium numbers: their minimums load in bulk
+        for primary, card in zip(lines[::2], lines[1::2], strict=False):   # secondary cards: their fees in bulk
+            SecondaryCard.objects.create(primary=primary, secondary=card, since=period)
         run = bill_run_start(actor=system, period=period)
         with CaptureQueriesContext(connection) as ctx:
             bill_run_module.bill_run_chunk_next(actor=system, run=run)

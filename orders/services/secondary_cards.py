@@ -2,8 +2,9 @@
 primary line's plan allowance.
 
 - Added and removed at the counter on the primary line's screen (or by the API), with the documents and
-  the signed agreement like every change; no fee; the sharing is a billing matter (rating), so no work
-  order goes to the network.
+  the signed agreement like every change; no counter fee; the sharing is a billing matter (rating, and
+  each card's monthly fee on the primary's bill: billing/rating_rules.py), so no work order goes to the
+  network.
 - The primary's main plan says how many secondary cards it takes (`Plan.max_secondary_cards`; 0: none).
 - Who may be a secondary card: another line **of the same customer** (the owner adds their own lines; a
   family member's line is transferred to the owner first, so the one who pays for the allowance is the one
