@@ -13,10 +13,13 @@ payment sent twice at once with one Idempotency-Key — then checks the invarian
 - every accepted Idempotency-Key had exactly one effect: one key row per accepted request, one payment /
   order / complaint / refund per key, and a replay of a key gives back the first answer.
 
-Used by tests/test_mixed_run.py (20 × 100, in CI) and benchmarks/soak.py (20 × 5,000, by hand). Outcomes
+Used by tests/test_mixed_run.py (20 × 20 in CI, the counters threads of the test's process) and
+benchmarks/soak.py (20 × 5,000 by hand, the counters spread over spawned processes: one process's GIL held
+20 threads to one core); `run` is the one implementation of both. Outcomes
 other than success must be clean refusals (4xx with a `code`): a 5xx or an exception is a failure.
 """
 
+import queue
 import random
 import threading
 import time
@@ -68,6 +71,23 @@ class Stats:
             self.outcomes[(op, status)] += 1
             if seconds is not None:
                 self.latencies[op].append(seconds)
+
+    def done(self) -> int:
+        return sum(n for (op, status), n in self.outcomes.items() if status == "done")
+
+    def portable(self) -> dict:
+        """What a counter process sends back to the parent (plain data: picklable)."""
+        return {"outcomes": dict(self.outcomes), "failures": self.failures, "accepted": self.accepted,
+                "fee_paid": dict(self.fee_paid), "latencies": dict(self.latencies)}
+
+    def merge(self, part: dict) -> None:
+        self.outcomes.update(part["outcomes"])
+        self.failures += part["failures"]
+        self.accepted += part["accepted"]
+        for msisdn, amount in part["fee_paid"].items():
+            self.fee_paid[msisdn] += amount
+        for op, seconds in part["latencies"].items():
+            self.latencies[op] += seconds
 
 
 # --------------------------------------------------------------------------------------------------
@@ -187,14 +207,20 @@ class Desk:
         with self.stats.lock:
             self.stats.accepted.append((actor.pk, key, scope, effect))
 
-    def run(self):
+    def run(self, stop, progress):
+        """Up to `ops` operations; a set `stop` (the time limit, Ctrl-C) ends the counter between two
+        operations, so every operation is whole and the invariants hold over what was done."""
         ops, weights = zip(*MIX.items(), strict=True)
         try:
             for _ in range(self.ops):
+                if stop.is_set():
+                    break
                 op = self.rnd.choices(ops, weights)[0]
                 started = time.perf_counter()
                 getattr(self, op)()
                 self.stats.record(op, "done", time.perf_counter() - started)
+                with progress.get_lock():
+                    progress.value += 1
         finally:
             connection.close()
 
@@ -331,24 +357,121 @@ def _json(response):
         return {"body": response.content[:200]}
 
 
-def run(world: World, *, counters: int, ops: int, seed: int = 12) -> Stats:
+def run(world: World, *, counters: int, ops: int, seed: int = 12, processes: int = 0,
+        deadline: float | None = None, report=None, report_every: float = 60.0) -> Stats:
+    """The counters at work, while a provisioning thread here drains the outbox. processes=0: every counter a
+    thread of this process (the CI-sized test: no start-up cost). processes=P: the counters split over P
+    processes (spawned, each with its own Django set-up and connections: the soak, which one process's GIL
+    held to one core), which send back their Stats. `deadline` (time.monotonic()) or a Ctrl-C sets `stop`:
+    the counters end after their current operation and the run returns what was done. `report(done,
+    seconds)` is called every `report_every` seconds (progress)."""
+    import multiprocessing
+
     stats = Stats()
-    identities = list(world.identities)
-    per = len(identities) // counters
-    workers = [Desk(world, stats, i, ops, seed, identities[i * per:(i + 1) * per]) for i in range(counters)]
-    threads = [threading.Thread(target=w.run, name=f"counter{i}") for i, w in enumerate(workers)]
+    context = multiprocessing.get_context("spawn")
+    stop, progress = context.Event(), context.Value("q", 0)
     finished = threading.Event()
     network = threading.Thread(target=_network, args=(finished, stats), name="provisioning")
     started = time.perf_counter()
     network.start()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    if processes:
+        from django.conf import settings
+
+        groups = [list(range(counters))[p::processes] for p in range(processes)]
+        results = context.Queue()
+        portable = world_portable(world)
+        options = {"database": connection.settings_dict["NAME"],
+                   "settings": {name: getattr(settings, name) for name in _CHILD_SETTINGS}}
+        workers = [context.Process(target=_process_main, name=f"counters{p}", daemon=True,
+                                   args=(portable, group, ops, seed, options, stop, progress, results))
+                   for p, group in enumerate(groups) if group]
+    else:
+        workers = [threading.Thread(target=counters_run, name="counters",
+                                    args=(world, stats, range(counters), ops, seed, stop, progress))]
+    for worker in workers:
+        worker.start()
+    waiting, last_report = len(workers), time.monotonic()
+    while waiting:
+        try:
+            if processes:
+                try:
+                    part = results.get(timeout=1.0)
+                except queue.Empty:
+                    dead = [w for w in workers if w.exitcode not in (None, 0)]
+                    for w in dead:
+                        stats.failures.append(f"counter process {w.name} died (exit code {w.exitcode})")
+                        workers.remove(w)
+                        waiting -= 1
+                else:
+                    stats.merge(part)
+                    waiting -= 1
+            else:
+                workers[0].join(1.0)
+                waiting = int(workers[0].is_alive())
+            if deadline is not None and time.monotonic() >= deadline:
+                stop.set()
+            if report is not None and time.monotonic() - last_report >= report_every:
+                last_report = time.monotonic()
+                report(progress.value, time.perf_counter() - started)
+        except KeyboardInterrupt:
+            stop.set()   # the counters finish their operation; their figures are still collected
+    for worker in workers:
+        worker.join()
     stats.seconds = time.perf_counter() - started
     finished.set()
     network.join()
     return stats
+
+
+def counters_run(world: World, stats: Stats, indices, ops: int, seed: int, stop, progress) -> None:
+    """The counters `indices` as threads of this process, each with its own connection and API client."""
+    identities = list(world.identities)
+    per = len(identities) // len(world.reps)
+    desks = [Desk(world, stats, i, ops, seed, identities[i * per:(i + 1) * per]) for i in indices]
+    threads = [threading.Thread(target=d.run, args=(stop, progress), name=f"counter{d.index}") for d in desks]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
+# settings a counter process takes over from its parent (the overrides of the soak and of the test fixtures)
+_CHILD_SETTINGS = ("ALLOWED_HOSTS", "BOSS_NETWORK_ADAPTER_OPTIONS")
+
+
+def world_portable(world: World) -> dict:
+    return {"hall": world.hall.pk, "reps": [r.pk for r in world.reps], "clerk": world.clerk.pk,
+            "numbers": world.numbers, "fee_lines": world.fee_lines, "bank_lines": world.bank_lines,
+            "category": world.category, "identities": world.identities, "started_at": world.started_at}
+
+
+def _process_main(portable: dict, indices, ops: int, seed: int, options: dict, stop, progress, results) -> None:
+    """A counter process: its own Django set-up and connections, its counters as threads, its Stats sent back.
+    Ctrl-C reaches the whole process group: the parent alone answers it (by setting `stop`)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    for name, value in options["settings"].items():
+        setattr(settings, name, value)
+    connection.settings_dict["NAME"] = options["database"]
+    from boss.models import Hall, Staff
+
+    staff = Staff.objects.in_bulk([*portable["reps"], portable["clerk"]])
+    world = World(hall=Hall.objects.get(pk=portable["hall"]), reps=[staff[pk] for pk in portable["reps"]],
+                  clerk=staff[portable["clerk"]], **{k: portable[k] for k in (
+                      "numbers", "fee_lines", "bank_lines", "category", "identities", "started_at")})
+    connection.close()
+    stats = Stats()
+    try:
+        counters_run(world, stats, indices, ops, seed, stop, progress)
+    except Exception as exc:  # noqa: BLE001  reported as a failure of the run
+        stats.failures.append(f"counter process {indices}: {type(exc).__name__}: {exc}")
+    results.put(stats.portable())
 
 
 def _network(finished: threading.Event, stats: Stats) -> None:
@@ -452,7 +575,7 @@ def invariants(world: World, stats: Stats) -> list[str]:
 
 
 def summary(stats: Stats) -> str:
-    done = sum(n for (op, status), n in stats.outcomes.items() if status == "done")
+    done = stats.done()
     lines = [f"{done} operations in {stats.seconds:.1f} s ({done / max(stats.seconds, 0.001):.1f}/s)"]
     for op in MIX:
         times = sorted(stats.latencies.get(op, []))
