@@ -1,5 +1,6 @@
 """Grading numbers by the pattern rules of the grade table (domain-rules A10), and turning a searchable
-rule into the endings it stands for (so that a pattern search uses the reversed-number index).
+rule into the endings it stands for and the shapes of the last four digits they have (so that a pattern
+search reads one index range of the numbers of that shape, in number order).
 
 The rules are data (NumberGradeRule); this module compiles them once into regular expressions. A
 number is graded when it enters the pool and the grade is stored on it.
@@ -60,6 +61,53 @@ def rule_endings(kind: str, pattern: str) -> tuple[str, ...]:
         mapping = dict(zip(letters, combo, strict=True))
         out.append("".join(mapping.get(ch, ch) for ch in pattern))
     return tuple(sorted(out))
+
+
+# The shape of a number's last four digits: each digit a letter, the same digit the same letter, letters in
+# order of first appearance (1122 -> AABB, 8888 -> AAAA, 1231 -> ABCA). The pool stores it on every number
+# (inventory: NumberResource.ending_shape) and indexes the narrow shapes.
+SHAPE_DIGITS = 4
+
+
+def ending_shape(digits: str) -> str:
+    letters: dict[str, str] = {}
+    return "".join(letters.setdefault(d, "ABCD"[len(letters)]) for d in digits[-SHAPE_DIGITS:])
+
+
+_TAILS = tuple(f"{n:0{SHAPE_DIGITS}d}" for n in range(10 ** SHAPE_DIGITS))
+SHAPES = tuple(sorted({ending_shape(t) for t in _TAILS}))  # the 15 shapes of four digits
+SHAPE_TAILS = {shape: sum(ending_shape(t) == shape for t in _TAILS) for shape in SHAPES}
+# Shapes that at most two digits make (AAAA, AABB, ABAB, AAAB ...): 640 of the 10,000 endings, the only ones a
+# shape narrows a search to (the rest hold 720 endings or more each: ABCD alone 5,040).
+NARROW_SHAPES = tuple(s for s in SHAPES if len(set(s)) <= 2)
+NARROW_SHAPE_MAX_TAILS = 100  # a search uses the shape column when its shapes hold at most 1 % of the endings
+
+
+@dataclass(frozen=True)
+class TailShapes:
+    """The shapes of the last four digits of every number that ends with one of some endings; `exact` when
+    having one of those shapes is all it takes (AABB: the 90 endings are exactly the shape AABB)."""
+
+    shapes: tuple[str, ...]
+    exact: bool
+
+    @property
+    def narrow(self) -> bool:
+        return sum(SHAPE_TAILS[s] for s in self.shapes) <= NARROW_SHAPE_MAX_TAILS
+
+
+@lru_cache(maxsize=256)
+def endings_shapes(endings: tuple[str, ...]) -> TailShapes:
+    tails = set()
+    for ending in endings:
+        if len(ending) >= SHAPE_DIGITS:
+            tails.add(ending[-SHAPE_DIGITS:])
+        else:
+            tails.update(t for t in _TAILS if t.endswith(ending))
+    shapes = tuple(sorted({ending_shape(t) for t in tails}))
+    exact = (all(len(e) <= SHAPE_DIGITS for e in endings)
+             and len(tails) == sum(SHAPE_TAILS[s] for s in shapes))
+    return TailShapes(shapes=shapes, exact=exact)
 
 
 @dataclass(frozen=True)

@@ -5,13 +5,16 @@ behind row locks and database constraints.
 
 import django_fsm as fsm
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Right, Substr
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from boss.models import ImmutableModel, TimeStampedModel
 from boss.money import MONEY
+from catalog.grading import NARROW_SHAPES, SHAPE_DIGITS, SHAPES
 from catalog.models import Network, NumberGrade, SimCapacity
 
 
@@ -83,6 +86,19 @@ class StockImport(models.Model):
         return f"{self.get_kind_display()} #{self.pk}"
 
 
+def _ending_shape_expression(field: str) -> Case:
+    """catalog.grading.ending_shape in SQL (PostgreSQL and SQLite): which of the digits of the last four are
+    equal picks the shape, one WHEN per shape."""
+    digits = [Substr(Right(field, SHAPE_DIGITS), i + 1, 1) for i in range(SHAPE_DIGITS)]
+
+    def condition(shape: str) -> Q:
+        pairs = [(i, j) for i in range(SHAPE_DIGITS) for j in range(i + 1, SHAPE_DIGITS)]
+        return Q(*(Exact(digits[i], digits[j]) if shape[i] == shape[j] else ~Q(Exact(digits[i], digits[j]))
+                   for i, j in pairs))
+
+    return Case(*(When(condition(shape), then=Value(shape)) for shape in SHAPES), default=Value(""))
+
+
 class NumberResource(fsm.ConcurrentTransitionMixin, TimeStampedModel):
     """A number in the pool (号码资源) with its segment, its grade (computed once when it entered the pool,
     so that quotes are deterministic) and its status.
@@ -113,6 +129,10 @@ class NumberResource(fsm.ConcurrentTransitionMixin, TimeStampedModel):
     assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
     batch = models.ForeignKey(StockImport, verbose_name=_("import"), null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="+", db_index=False)
+    # Computed by the database from the number, so that no way into the pool can leave it unset or wrong.
+    ending_shape = models.GeneratedField(
+        verbose_name=_("shape of the ending"), expression=_ending_shape_expression("msisdn"),
+        output_field=models.CharField(max_length=SHAPE_DIGITS), db_persist=True)
 
     class Meta:
         verbose_name = _("number")
@@ -122,13 +142,21 @@ class NumberResource(fsm.ConcurrentTransitionMixin, TimeStampedModel):
             ("reserve_number", _("Can reserve numbers")),
             ("release_any_reservation", _("Can release number reservations of other staff")),
         ]
-        # Search indexes: segment and grade browse in number order (and serve their foreign keys);
+        # Search indexes: segment and grade browse in number order (and serve their foreign keys); so do
+        # the numbers whose ending has a narrow shape (AABB ..., 6 % of a random pool), by shape for a
+        # pattern search (one range in number order, however many endings the pattern stands for) and by
+        # last four digits for an ending such as 8888 (a shape and an ending are too correlated for the
+        # planner to combine two indexes well: it expects a few rows and sorts thousands);
         # the cool-down job reads a small partial index. The indexes for `ending` (reversed text) and
         # `contains` (trigrams) are PostgreSQL-only: see migration 0003. The unique constraint (not
         # unique=True) spares the varchar_pattern_ops index Django would add, which no query uses.
         indexes = [
             models.Index(fields=["segment", "msisdn"], name="number_segment_idx"),
             models.Index(fields=["grade", "msisdn"], name="number_grade_idx"),
+            models.Index(fields=["ending_shape", "msisdn"], condition=Q(ending_shape__in=NARROW_SHAPES),
+                         name="number_ending_shape_idx"),
+            models.Index(Right("msisdn", SHAPE_DIGITS), F("msisdn"), condition=Q(ending_shape__in=NARROW_SHAPES),
+                         name="number_narrow_ending_idx"),
             models.Index(fields=["frozen_until"], condition=Q(status="frozen"), name="number_frozen_idx"),
         ]
         constraints = [

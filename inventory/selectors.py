@@ -12,7 +12,7 @@ from django.db.models.functions import Reverse, Right
 from django.utils import timezone
 
 from boss.permissions import actor_spans_halls, restrict_to_actor
-from catalog.grading import rule_endings
+from catalog.grading import SHAPE_DIGITS, endings_shapes, rule_endings
 from catalog.models import NumberGrade, NumberGradeRule, SimCapacity, in_force_q
 from inventory.errors import NumberNotFoundError
 from inventory.models import (
@@ -58,13 +58,25 @@ def _reversed_index_usable(qs: QuerySet) -> bool:
     return connections[qs.db].vendor == "postgresql"
 
 
-def _endings_q(qs: QuerySet, endings) -> tuple[QuerySet, Q]:
-    """Numbers ending with any of `endings`.
+def _endings_q(qs: QuerySet, endings: tuple[str, ...]) -> tuple[QuerySet, Q]:
+    """Numbers ending with any of `endings`, in conditions that one index range in number order answers
+    where it can.
 
-    PostgreSQL: each ending is a prefix range of reverse(msisdn), one scan of the reversed-text index
-    each (a BitmapOr for several). Elsewhere (SQLite): the last digits compared in C (LIKE, or an IN list
-    of the tails), since reverse() there is a Python function called on every row.
+    - Endings that are exactly the numbers of some narrow shapes (AABB: the 90 endings are the shape AABB):
+      the stored shape (the shape index; AAA is two shapes).
+    - One ending of four digits with a narrow shape (8888): the shape and the last four digits (the
+      narrow-ending index). A longer ending (18888) is rare enough for the reversed index below.
+    - Otherwise, on PostgreSQL each ending is a prefix range of reverse(msisdn), one scan of the reversed-text
+      index each (a BitmapOr for several); the planner reads the number index in order instead when matches
+      are dense (ending 8). Elsewhere (SQLite): the last digits compared in C (LIKE, or an IN list of the
+      tails), since reverse() there is a Python function called on every row.
     """
+    tail = endings_shapes(endings)
+    if tail.narrow and tail.exact:
+        return qs, Q(ending_shape__in=tail.shapes) if len(tail.shapes) > 1 else Q(ending_shape=tail.shapes[0])
+    if tail.narrow and len(endings) == 1 and len(endings[0]) == SHAPE_DIGITS:
+        qs = qs.alias(msisdn_last4=Right("msisdn", SHAPE_DIGITS))
+        return qs, Q(ending_shape=tail.shapes[0], msisdn_last4=endings[0])
     if _reversed_index_usable(qs):
         qs = qs.alias(msisdn_reversed=Reverse("msisdn"))
         return qs, reduce(or_, (Q(msisdn_reversed__startswith=e[::-1]) for e in endings))
@@ -80,7 +92,7 @@ def _endings_q(qs: QuerySet, endings) -> tuple[QuerySet, Q]:
 
 def numbers_ending(qs: QuerySet, ending: str) -> QuerySet:
     """Numbers ending with `ending` (`ending 8888`)."""
-    qs, condition = _endings_q(qs, [ending])
+    qs, condition = _endings_q(qs, (ending,))
     return qs.filter(condition)
 
 
@@ -216,10 +228,14 @@ class CappedPaginator(Paginator):
 
     cap = SEARCH_COUNT_CAP
 
+    def count_queryset(self) -> QuerySet:
+        # Without the ordering: counting in number order would walk the whole number index. Nor the joins of
+        # the page: the count needs the numbers only.
+        return self.object_list.order_by().select_related(None).values("pk")[: self.cap + 1]
+
     @cached_property
     def count(self) -> int:
-        # Without the ordering: counting in number order would walk the whole number index.
-        found = self.object_list.order_by()[: self.cap + 1].count()
+        found = self.count_queryset().count()
         self.capped = found > self.cap
         return min(found, self.cap)
 
