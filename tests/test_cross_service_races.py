@@ -4,7 +4,8 @@ pair ends with both done, or one done and the other refused with a clean domain 
 
 The pairs: fee collection × customer data change; fee collection × pre-cancellation; transfer of
 ownership × fee collection (and × pre-cancellation: a line process waiting for a transfer); bank collection
-answer (bill settlement) × refund payment, and refunds × payments with the bill settlement job.
+answer (bill settlement) × refund payment, and refunds × payments with the bill settlement job; an immediate
+plan change of a line with a secondary card × secondary-card add and × fee collection.
 
 Two kinds of test per pair:
 - Forced interleavings. A third connection holds one row with `boss.locks.lock` so that one service stops
@@ -34,6 +35,7 @@ from billing.models import (
     LedgerTransaction,
     Payment,
     PointsLot,
+    PrepaidCharge,
     RefundCase,
 )
 from billing.selectors import account_money, ledger_check_balanced
@@ -613,3 +615,110 @@ def hotline():
     from boss.tests.factories import StaffFactory
 
     return StaffFactory(role="complaint_reviewer", username="hotline_a", hall=None)
+
+
+# --------------------------------------------------------------------------------------------------
+# 5. Immediate plan change of a line with a secondary card × secondary-card add, × fee collection
+# --------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sharing(live, add_numbers):
+    """A prepaid primary line whose secondary card is the older line (the lower id: the line a removal or a
+    collection of both lines locks first), a third line of the owner to add, both plans taking two cards;
+    plan changes at once allowed, for a 5-yuan counter fee (its ledger posting locks the rep's cash drawer)."""
+    from boss.models import TariffParameter
+    from boss.tariffs import tariff_cache_clear
+    from catalog.models import OneTimeFee, Plan
+    from catalog.tests.factories import PlanFactory
+    from orders.services.secondary_cards import line_secondary_add
+
+    Plan.objects.filter(code="5G128").update(max_secondary_cards=2)
+    PlanFactory(code="4G68", name="畅享68元", monthly_fee="68.00", valid_from=date(2024, 1, 1), max_secondary_cards=2)
+    OneTimeFee.objects.create(code="PLANCHG", name="套餐变更手续费", business="plan_change", kind="service",
+                              amount="5.00", valid_from=date(2020, 1, 1))
+    TariffParameter.objects.update_or_create(key="plan_change.immediate", defaults={"value": "true"})
+    tariff_cache_clear()
+    card = live.line
+    add_numbers("13912345672")
+    primary = live.open_line("13912345671")     # not the premium number (its minimum spend would refuse 68)
+    line_secondary_add(actor=live.rep, line=primary, secondary=card.msisdn, **DOCS)
+    live.card, live.primary, live.third = card, fresh(primary), live.open_line("13912345672")
+    assert live.card.pk < live.primary.pk < live.third.pk and live.primary.account.realtime_prepaid
+    return live
+
+
+def drawer_of(rep):
+    from billing.models import LedgerAccount
+    from billing.services.ledger import ledger_account_cash_drawer
+
+    return LedgerAccount.objects.filter(pk=ledger_account_cash_drawer(staff=rep, method="cash").pk)
+
+
+def change_at_once(live, line):
+    from orders.services.plan_change import line_plan_change
+
+    return lambda: line_plan_change(actor=live.rep, line=line, plan="4G68", immediate=True, tendered=D("5.00"),
+                                    **DOCS)
+
+
+def test_an_immediate_plan_change_locks_the_card_with_the_primary_and_the_card_add_waits(sharing, rep_b):
+    """Rule: an immediate plan change rates the month again with the lines sharing the allowance; it locks
+    them with the primary, in id order, before the ledger its fee is posted to (the one lock order; before, it
+    locked the secondary card last, after the drawer and the ledger: a removal of that card, locking it first,
+    deadlocked with it). A card add on the same primary, started while the change waits for the rep's drawer,
+    waits for the primary and goes through after it."""
+    from customers.models import SecondaryCard
+    from orders.services.secondary_cards import line_secondary_add
+
+    w, primary = sharing, sharing.primary
+    with holding(drawer_of(w.rep)) as holder:
+        change = Session("plan change", change_at_once(w, primary)).start()
+        waiting_for(change, holder)       # holds both lines, waits for the drawer
+        add = Session("card add", lambda: line_secondary_add(actor=rep_b, line=primary, secondary=w.third.msisdn,
+                                                             **DOCS)).start()
+        waiting_for(add, change)          # waits for the primary
+    succeeded(change, add)
+    assert fresh(primary).plan.code == "4G68" and change.result.payment.amount == D("5.00")
+    assert sorted(SecondaryCard.objects.filter(primary=primary, until__isnull=True)
+                  .values_list("secondary_id", flat=True)) == [w.card.pk, w.third.pk]
+    assert ledger_check_balanced() == []
+
+
+def test_a_card_added_while_the_immediate_plan_change_waits_for_the_primary_is_locked_with_the_lines(sharing, rep_b):
+    """Rule: the other way round, a card add holding the primary (and waiting for the new card's line) is
+    served first; the plan change that waited for the primary finds the new card in the month's group under
+    the locks and locks its line too, still before the account, then rates the three lines together."""
+    from customers.models import SecondaryCard
+    from orders.services.secondary_cards import line_secondary_add
+
+    w, primary = sharing, sharing.primary
+    with holding(Line.objects.filter(pk=w.third.pk)) as holder:
+        add = Session("card add", lambda: line_secondary_add(actor=rep_b, line=primary, secondary=w.third.msisdn,
+                                                             **DOCS)).start()
+        waiting_for(add, holder)          # holds the primary, waits for the new card's line
+        change = Session("plan change", change_at_once(w, primary)).start()
+        waiting_for(change, add)          # holds the old card's line (the lowest id), waits for the primary
+    succeeded(change, add)
+    assert fresh(primary).plan.code == "4G68"
+    assert SecondaryCard.objects.filter(primary=primary, until__isnull=True).count() == 2
+    assert ledger_check_balanced() == []
+
+
+def test_an_immediate_plan_change_and_a_fee_collection_on_the_line_are_served_one_after_the_other(sharing):
+    """Rule: a fee collection on the primary (its lines, then its account) started while the immediate plan
+    change holds the lines and waits for the rep's drawer waits for the change, then goes through: the account
+    gets the payment and pays the month's fees once."""
+    w, primary = sharing, sharing.primary
+    money_before = balance(primary.account)
+    taken_before = set(PrepaidCharge.objects.filter(line=primary).values_list("pk", flat=True))
+    with holding(drawer_of(w.rep)) as holder:
+        change = Session("plan change", change_at_once(w, primary)).start()
+        waiting_for(change, holder)       # holds both lines, waits for the drawer
+        fee = Session("fee collection", collect(w.rep, primary, "30.00")).start()
+        waiting_for(fee, change)          # waits for the primary
+    succeeded(change, fee)
+    assert fresh(primary).plan.code == "4G68" and fee.result.payment.amount == D("30.00")
+    taken = sum(c.amount for c in PrepaidCharge.objects.filter(line=primary).exclude(pk__in=taken_before))
+    assert taken > 0 and balance(primary.account) == money_before + D("30.00") - taken   # the month, once
+    assert ledger_check_balanced() == []

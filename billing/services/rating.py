@@ -48,6 +48,19 @@ def lines_locked(line_ids: Iterable[int]) -> list[LineInfo]:
     return [LineInfo(*row) for row in qs.values_list(*LineInfo.FIELDS)]
 
 
+def sharing_lines_locked(line_ids: Iterable[int], period: date) -> set[int]:
+    """Lock these lines and every line sharing an allowance with them in the month (secondary cards: rated
+    together), in id order, before the caller locks anything else. The group is read again under the locks
+    until it holds still: a card added while this waited for a line is locked too. Returns the group."""
+    locked: set[int] = set()
+    while True:
+        group = rating_group_ids(line_ids, period)
+        if group <= locked:
+            return locked
+        lines_locked(group - locked)
+        locked |= group
+
+
 def billed_line_ids(line_ids: Iterable[int], period: date) -> set[int]:
     return set(Bill.objects.filter(line_id__in=list(line_ids), period=period).values_list("line_id", flat=True))
 

@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from billing.services.plans import line_plan_pin, line_plan_schedule, line_plan_unschedule
+from billing.services.rating import sharing_lines_locked
 from boss.audit import audit_record
 from boss.errors import DomainError
 from boss.locks import lock
@@ -127,6 +128,11 @@ def line_plan_change(*, actor: Staff, line: Line, plan: str, immediate: bool = F
     new plan takes fewer secondary cards than the line has), LineBusyError (at once only),
     DocumentsMissingError, AgreementNotSignedError, TenderedTooLittleError.
     """
+    if immediate:
+        # The month is rated again at once (_prepaid_recharge), with every line that shares an allowance with
+        # this one (secondary cards): those lines are locked now, with it, in id order, and not after the
+        # account that pays the fee, the draft and the ledger (the one lock order: the lines first).
+        sharing_lines_locked([line.pk], month_start(plan_change_effective_on(immediate=True)))
     line = line_lock(line)
     ensure_state(line, K.PLAN_CHANGE)
     pending = plan_change_pending(line)
