@@ -6,12 +6,14 @@ refund, bill run ...), which own the audit event of the whole operation; the led
 append-only trail (actor, hall, time, reference).
 """
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
@@ -185,9 +187,29 @@ def transaction_reverse(*, actor: Staff, tx: LedgerTransaction, memo: str = "", 
 # --------------------------------------------------------------------------------------------------
 
 
+# Ledger accounts are never changed once created (the defaults apply at creation only) nor deleted (their
+# entries protect them): a process keeps each one it has read, by code, for BOSS_LEDGER_ACCOUNT_CACHE_SECONDS
+# (default 60; 0 reads it each time). A drawer, a customer's balance and a revenue account were three
+# queries of every payment (issue 20). Kept only once the reading transaction has committed, so an account
+# created by a transaction that then rolled back is never remembered.
+_accounts: dict[str, tuple[float, tuple]] = {}
+_ACCOUNT_FIELDS = tuple(f.attname for f in LedgerAccount._meta.concrete_fields)
+
+
+def ledger_account_cache_clear() -> None:
+    _accounts.clear()
+
+
 def _account(code: str, **defaults) -> LedgerAccount:
+    seconds = settings.BOSS_LEDGER_ACCOUNT_CACHE_SECONDS
+    hit = _accounts.get(code) if seconds > 0 else None
+    if hit is not None and hit[0] > time.monotonic():
+        return LedgerAccount.from_db("default", _ACCOUNT_FIELDS, hit[1])  # a fresh instance for each caller
     defaults.setdefault("name", code)  # shown through LedgerAccount.label, translated at display time
     account, _created = LedgerAccount.objects.get_or_create(code=code, defaults=defaults)
+    if seconds > 0:
+        row = tuple(getattr(account, name) for name in _ACCOUNT_FIELDS)
+        transaction.on_commit(lambda: _accounts.__setitem__(code, (time.monotonic() + seconds, row)))
     return account
 
 

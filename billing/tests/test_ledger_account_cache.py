@@ -1,0 +1,64 @@
+"""Ledger accounts kept per process by their code (issue 20): read once, then served without a query until the
+time runs out; never kept from a transaction that rolled back."""
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from billing.models import LedgerAccount
+from billing.services import ledger
+from billing.services.ledger import ledger_account_cache_clear, ledger_account_cash_drawer, ledger_account_revenue
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def kept(settings):
+    settings.BOSS_LEDGER_ACCOUNT_CACHE_SECONDS = 60
+    ledger_account_cache_clear()
+    yield
+    ledger_account_cache_clear()
+
+
+def test_an_account_read_in_a_committed_transaction_is_served_without_a_query(
+        kept, rep, django_capture_on_commit_callbacks, django_assert_num_queries):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = ledger_account_cash_drawer(staff=rep)
+    with django_assert_num_queries(0):
+        again = ledger_account_cash_drawer(staff=rep)
+    assert again is not first  # each caller gets its own instance
+    assert (again.pk, again.code, again.kind, again.staff_id, again.hall_id, again.non_negative) == (
+        first.pk, first.code, first.kind, first.staff_id, first.hall_id, first.non_negative)
+    assert again._state.adding is False and again._state.db == "default"
+
+
+def test_an_account_created_in_a_transaction_that_rolled_back_is_not_kept(
+        kept, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            ledger_account_revenue(fee_type="cached_fee")
+            raise RuntimeError("rolled back")
+    assert not LedgerAccount.objects.filter(code="revenue:cached_fee").exists()
+    with CaptureQueriesContext(connection) as queries:
+        created = ledger_account_revenue(fee_type="cached_fee")
+    assert any(q["sql"].startswith("INSERT") for q in queries)  # read and created again, not served kept
+    assert LedgerAccount.objects.filter(pk=created.pk).exists()
+
+
+def test_the_kept_account_is_read_again_once_its_time_runs_out(
+        kept, rep, monkeypatch, django_capture_on_commit_callbacks, django_assert_num_queries):
+    with django_capture_on_commit_callbacks(execute=True):
+        ledger_account_cash_drawer(staff=rep)
+    clock = ledger.time.monotonic() + 61
+    monkeypatch.setattr(ledger.time, "monotonic", lambda: clock)
+    with django_assert_num_queries(1):
+        ledger_account_cash_drawer(staff=rep)
+
+
+def test_with_no_time_set_every_read_queries(rep, settings, django_capture_on_commit_callbacks,
+                                             django_assert_num_queries):
+    settings.BOSS_LEDGER_ACCOUNT_CACHE_SECONDS = 0
+    with django_capture_on_commit_callbacks(execute=True):
+        ledger_account_cash_drawer(staff=rep)
+    with django_assert_num_queries(1):
+        ledger_account_cash_drawer(staff=rep)
