@@ -227,7 +227,7 @@ def line_output(line, *, actor) -> dict:
         "owner": {"id": customer.pk, "name": name_for(actor, customer.name), "kind": customer.kind,
                   "identity": mask(customer.identity.number)},
         "product": {"code": line.plan.code, "name": line.plan.name},
-        "features": [lf.feature.code for lf in line.line_features.all() if lf.until is None],
+        "features": [lf.feature.code for lf in line.line_features.select_related("feature").filter(until=None)],
         "balance": f"{money.balance:.2f}", "arrears": f"{money.arrears:.2f}", "deposit": f"{money.deposit:.2f}",
         "payment_method": line.account.payment_method,
     }

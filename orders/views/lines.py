@@ -109,7 +109,7 @@ def line_detail(request, msisdn: str):
     secondary_cards, primary_card = line_sharing(line)
     context = {
         "line": line, "customer": line.customer, "money": account_money(line.account),
-        "features": [lf for lf in line.line_features.all() if lf.until is None],
+        "features": list(line.line_features.select_related("feature").filter(until=None)),
         "discounts": list(line.line_discounts.filter(until__isnull=True).select_related("discount")),
         "commitment": line_commitments_current([line]).get(line.pk),
         "processes": processes, "portability": line_portability(line=line),
