@@ -169,16 +169,17 @@ def arrears_suspend(*, actor: Staff, case: ArrearsCase) -> ArrearsCase | None:
     return case
 
 
-def arrears_lines_restore(*, actor: Staff, account: Account) -> list:
+def arrears_lines_restore(*, actor: Staff, account: Account, money: AccountMoney | None = None) -> list:
     """In the CALLER's transaction (it audits): if the account is no longer below its limit, restore its
     lines suspended for arrears (RESUME work orders) and close its open case. Lines are locked in pk
     order; call it after locking the served line and before or after the account (payment_collect).
-    Returns the lines restored."""
+    `money` is the account's money when the caller holds the account's lock and knows it (a payment just
+    made); else it is read from the ledger. Returns the lines restored."""
     from customers.models import Line
     from provisioning.models import WorkOrder
     from provisioning.services import work_order_create
 
-    if account_below_limit(account):
+    if account_below_limit(account, money):
         return []
     qs = Line.objects.filter(account_id=account.pk, status=Line.Status.SUSPENDED_ARREARS).order_by("pk")
     lines = list(lock(qs))

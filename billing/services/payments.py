@@ -35,6 +35,7 @@ from boss.locks import lock
 from boss.models import Staff
 from boss.money import ZERO
 from customers.models import Account
+from customers.money import AccountMoney
 
 COUNTER_METHODS = (PaymentMethod.CASH, PaymentMethod.BANK_CARD)
 
@@ -58,6 +59,7 @@ class PaymentResult:
     documents: list[Document] = field(default_factory=list)
     applied_to_arrears: Decimal = ZERO
     prepaid: Decimal = ZERO
+    money_after: AccountMoney | None = None  # the account's money once paid (fee collection), under its lock
 
     @property
     def change(self) -> Decimal | None:
@@ -142,5 +144,8 @@ def payment_collect(*, actor: Staff, account: Account, amount, method: str, tend
                  before={"balance": str(before.balance)},
                  after={"amount": str(amount), "method": method, "arrears_cleared": str(applied),
                         "prepaid": str(prepaid), "documents": [d.display_number for d in result.documents]})
+    # The whole amount went to the account's balance (arrears, then prepayment): its money now, without
+    # summing the ledger again.
     return PaymentResult(payment=result.payment, documents=result.documents, applied_to_arrears=applied,
-                         prepaid=prepaid)
+                         prepaid=prepaid, money_after=AccountMoney(balance=before.balance + amount,
+                                                                   deposit=before.deposit))

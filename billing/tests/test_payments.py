@@ -12,6 +12,7 @@ from billing.services.ledger import (
     debit,
     ledger_account_cash_drawer,
     ledger_account_customer,
+    ledger_account_deposit,
     ledger_account_revenue,
     transaction_post,
 )
@@ -50,6 +51,17 @@ def test_a_payment_clears_arrears_first_with_an_invoice_and_prepays_the_rest(rep
     assert result.payment.tendered is None and result.change is None
     assert account_balance(ledger_account_cash_drawer(staff=rep, method="bank_card")) == D("100.00")
     assert account_money(account).balance == D("70.00")
+
+
+def test_the_result_carries_the_accounts_money_as_the_ledger_has_it_after_the_payment(rep, make_account):
+    account = make_account()
+    _bill(rep, account, D("80.00"))
+    transaction_post(actor=rep, kind="deposit", postings=[
+        debit(ledger_account_cash_drawer(staff=rep), D("100.00")), credit(ledger_account_deposit(account=account),
+                                                                        D("100.00"))])
+    result = payment_collect(actor=rep, account=account, amount=D("50.00"), method="cash")
+    assert result.money_after == account_money(account)
+    assert (result.money_after.balance, result.money_after.deposit) == (D("-30.00"), D("100.00"))
 
 
 def _nothing_written():

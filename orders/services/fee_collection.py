@@ -48,7 +48,7 @@ def line_fee_collect(*, actor: Staff, line: Line, method: str, amount=None, tend
                              line=line, reference=f"line:{line.pk}", source=source, item=item)
     # One rule and one way to restore (billing's arrears module): every line of the account suspended for
     # arrears comes back with its resume work order once the account is within its credit limit.
-    restored = arrears_lines_restore(actor=actor, account=line.account)
+    restored = arrears_lines_restore(actor=actor, account=line.account, money=result.money_after)
     if restored:
         audit_record(actor=actor, action="line.restore_requested", target=line,
                      after={"payment": result.payment.pk, "lines": [ln.msisdn for ln in restored]})
