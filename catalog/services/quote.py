@@ -34,6 +34,7 @@ class QuoteLine:
     item: str
     amount: Decimal
     kind: str  # fee | deposit | discount | monthly
+    fee_type: str = ""  # a fee's kind of one-time fee (OneTimeFee.Kind): the revenue account it is booked to
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,7 @@ def quote_price(*, business: str, product_code: str, on_date: date | None = None
     bases: dict[str, Decimal] = {}
     for fee in _latest_per_key(fees):
         if fee.amount > 0:
-            lines.append(QuoteLine(fee.code, fee.name, fee.amount, "fee"))
+            lines.append(QuoteLine(fee.code, fee.name, fee.amount, "fee", fee.kind))
             bases[fee.kind] = bases.get(fee.kind, ZERO) + fee.amount
 
     # Deposits (tariff parameters; the premium number's pre-deposit from its grade).

@@ -78,7 +78,7 @@ from orders.services.lifecycle import (
     order_finish,
     order_open,
 )
-from orders.services.open_account import _fee_types, _live_reservation
+from orders.services.open_account import _live_reservation
 from orders.services.order_links import order_commitments_link
 from provisioning.models import WorkOrder
 
@@ -315,8 +315,7 @@ def line_features_change(*, actor: Staff, line: Line, add: Sequence[str] = (), r
     with translation.override("zh-hans"):
         quote = quote_price(business=Business.FEATURE_CHANGE, product_code=line_now.plan.code,
                             features=[f.code for f in adding], held=list(held))
-    fee_types = _fee_types()
-    charges = [Charge(q.code, q.item, "fee", q.amount, fee_type=fee_types.get(q.code, "service"))
+    charges = [Charge(q.code, q.item, "fee", q.amount, fee_type=q.fee_type)
                for q in quote.lines if q.kind == "fee"]
     return _feature_change(actor=actor, line=line, kind=K.FEATURE_CHANGE, add=adding, remove=removing,
                            documents_checked=documents_checked, agent=agent, agreement_signed=agreement_signed,
@@ -410,8 +409,7 @@ def line_sim_replace(*, actor: Staff, line: Line, sim_capacity: str, iccid: str 
     with translation.override("zh-hans"):
         quote = quote_price(business=Business.SIM_REPLACEMENT, product_code=line_now.plan.code,
                             sim_capacity=sim_capacity)
-    fee_types = _fee_types()
-    charges = [Charge(q.code, q.item, "fee", q.amount, fee_type=fee_types.get(q.code, "sim_card"))
+    charges = [Charge(q.code, q.item, "fee", q.amount, fee_type=q.fee_type)
                for q in quote.lines if q.kind == "fee"]
     discount = -sum((q.amount for q in quote.lines if q.kind == "discount"), Decimal("0.00"))
     charges = _discounted(charges, discount)
@@ -473,8 +471,7 @@ def line_number_change(*, actor: Staff, line: Line, new_msisdn: str, documents_c
     with translation.override("zh-hans"):
         quote = quote_price(business=Business.NUMBER_CHANGE, product_code=line_now.plan.code,
                             grade=number_grade(msisdn=new_msisdn))
-    fee_types = _fee_types()
-    charges = [Charge(q.code, q.item, "fee", q.amount, fee_type=fee_types.get(q.code, "number_selection"))
+    charges = [Charge(q.code, q.item, "fee", q.amount, fee_type=q.fee_type)
                for q in quote.lines if q.kind == "fee"]
 
     def take_number(line, order):

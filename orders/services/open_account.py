@@ -24,7 +24,7 @@ from boss.models import Staff
 from boss.permissions import ensure_same_hall
 from boss.tariffs import tariff
 from catalog.errors import MainPlanRequiredError
-from catalog.models import Business, Discount, Feature, OneTimeFee, PaymentMethod, Plan
+from catalog.models import Business, Discount, Feature, PaymentMethod, Plan
 from catalog.services.quote import quote_price
 from customers.errors import IdentityLineLimitError
 from customers.identity import msisdn_normalize
@@ -102,12 +102,7 @@ def opening_number_choose(*, actor: Staff, customer: Customer, msisdn: str) -> N
     return number_reserve(actor=actor, msisdn=msisdn, customer=customer)
 
 
-def _fee_types() -> dict[str, str]:
-    return dict(OneTimeFee.objects.values_list("code", "kind"))
-
-
 def _order_lines(quote) -> list[OrderLine]:
-    fee_types = _fee_types()
     lines = []
     for q in quote.lines:
         if q.kind == "deposit":
@@ -118,7 +113,7 @@ def _order_lines(quote) -> list[OrderLine]:
                                    fee_type="discount"))
         else:
             lines.append(OrderLine(code=q.code, item=q.item, kind=OrderLine.Kind.FEE, amount=q.amount,
-                                   fee_type=fee_types.get(q.code, "service")))
+                                   fee_type=q.fee_type))
     return lines
 
 

@@ -55,7 +55,6 @@ from orders.services.lifecycle import (
     order_open,
     order_refund,
 )
-from orders.services.open_account import _fee_types
 from orders.services.secondary_cards import secondary_limit_check
 from provisioning.models import WorkOrder
 from provisioning.services import work_order_create
@@ -110,8 +109,7 @@ def plan_change_quote(*, line: Line, plan_code: str, immediate: bool = False) ->
                                          until=commitment.until.isoformat() if commitment.until else "")
     with translation.override("zh-hans"):
         quote = quote_price(business=Business.PLAN_CHANGE, product_code=plan.code, on_date=effective)
-    fee_types = _fee_types()
-    charges = [Charge(q.code, q.item, "fee", q.amount, fee_type=fee_types.get(q.code, "plan_change"))
+    charges = [Charge(q.code, q.item, "fee", q.amount, fee_type=q.fee_type)
                for q in quote.lines if q.kind == "fee" and q.amount > 0]
     return PlanChangeQuote(plan=plan, effective_on=effective, charges=charges,
                            minimum_spend=commitment.monthly_amount if commitment else None)
