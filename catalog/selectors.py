@@ -51,6 +51,8 @@ def plan_in_force(*, code: str, on_date: date) -> Plan:
 
 def features_in_force(*, codes: Sequence[str], on_date: date) -> list[Feature]:
     codes = list(dict.fromkeys(codes or ()))
+    if not codes:  # most orders add none: no query to build (an empty IN is compiled before it is skipped)
+        return []
     found = {f.code: f for f in Feature.objects.filter(in_force_q(on_date), code__in=codes, active=True)}
     for code in codes:
         if code not in found:

@@ -146,7 +146,8 @@ def quote_price(*, business: str, product_code: str, on_date: date | None = None
             raise ProductUnavailableError(product_code=product_code, date=on_date.isoformat())
         plan = held_plan
     chosen = features_in_force(codes=features, on_date=on_date)
-    chosen += list(Feature.objects.filter(code__in=[c for c in held if c not in features]).order_by("code"))
+    kept = [c for c in held if c not in features]
+    chosen += list(Feature.objects.filter(code__in=kept).order_by("code")) if kept else []
     exempt = payment_method == PaymentMethod.CORPORATE and tariff("deposit.corporate_exempt")
 
     # One-time fees of this business that apply to what was chosen.
