@@ -262,15 +262,17 @@ def order_open_account_pay(*, actor: Staff, order: Order, method: str, tendered=
     national = identity_national_count(identity=order.customer.identity)
     # The one lock order: the customer's identity (the per-identity line limit) before the order.
     lock(CustomerIdentity.objects.filter(pk=order.customer.identity_id)).get()
-    lock(Order.objects.filter(pk=order.pk)).get()
-    order = Order.objects.select_related("customer__identity").get(pk=order.pk)
+    customer = order.customer  # with its identity, read by the caller: an order's customer never changes
+    order = lock(Order.objects.filter(pk=order.pk)).get()
+    order.customer = customer
     ensure_same_hall(actor=actor, hall_id=order.hall_id)
+    if order.hall_id == actor.hall_id and actor.hall is not None:
+        order.hall = actor.hall  # the rep's own hall, read with the rep
     if order.kind != Order.Kind.OPEN_ACCOUNT or order.state != Order.State.DRAFT:
         raise OrderStateError(_("This order has already been paid or cancelled."), state=order.state)
     if not agreement_signed:
         raise AgreementNotSignedError()
     details, now = order.details, timezone.now()
-    customer = order.customer
     plan = Plan.objects.get(code=details["plan"])
     bank = details.get("bank") or {}
     account = account_open(customer=customer, corporate=details["payment_method"] == PaymentMethod.CORPORATE,
@@ -295,10 +297,12 @@ def order_open_account_pay(*, actor: Staff, order: Order, method: str, tendered=
                                        monthly_amount=Decimal(details.get("min_monthly_spend") or "0"),
                                        grade_name=details.get("grade", ""))
     order_commitments_link(order, started=commitment)
-    features = list(Feature.objects.filter(code__in=details.get("features", [])))
+    # Most openings add no feature and grant no discount: no query is built for none.
+    features = list(Feature.objects.filter(code__in=details["features"])) if details.get("features") else []
     LineFeature.objects.bulk_create([LineFeature(line=line, feature=f, since=timezone.localdate()) for f in features])
     # The monthly-fee discounts of the quote the customer signed, so the bills charge the same net price.
-    granted = Discount.objects.filter(code__in=details.get("monthly_discounts", []))
+    granted = (list(Discount.objects.filter(code__in=details["monthly_discounts"]))
+               if details.get("monthly_discounts") else [])
     LineDiscount.objects.bulk_create([LineDiscount(line=line, discount=d, since=timezone.localdate(),
                                                    until=d.valid_until) for d in granted])
 
