@@ -165,12 +165,12 @@ def bank_collection_item_answer(*, actor: Staff, item: BankCollectionItem, paid:
         if hall is not None:
             invoiced = min(amount, item.amount)
             with translation.override("zh-hans"):  # printed documents are in Chinese
-                document_issue(actor=actor, kind=Document.Kind.INVOICE, hall=hall, customer=account.customer,
+                document_issue(actor=actor, kind=Document.Kind.INVOICE, hall=hall, customer_id=account.customer_id,
                                msisdn=msisdn, payment=payment, reference=f"collection:{item.pk}",
                                lines=[DocLine(_("Telecommunication charges (bank collection %(month)s)")
                                               % {"month": f"{item.period:%Y-%m}"}, invoiced)])
                 if amount > invoiced:
-                    document_issue(actor=actor, kind=Document.Kind.RECEIPT, hall=hall, customer=account.customer,
+                    document_issue(actor=actor, kind=Document.Kind.RECEIPT, hall=hall, customer_id=account.customer_id,
                                    msisdn=msisdn, payment=payment, reference=f"collection:{item.pk}",
                                    lines=[DocLine(_("Prepaid charges (collected beyond the amount due)"),
                                                   amount - invoiced)])

@@ -46,15 +46,16 @@ def _next_number(*, hall, kind: str, series: str) -> int:
     return row[0]
 
 
-def document_issue(*, actor: Staff, kind: str, lines: list[DocLine], hall=None, customer=None, msisdn: str = "",
-                   payment=None, reference: str = "", reversal_of: Document | None = None,
+def document_issue(*, actor: Staff, kind: str, lines: list[DocLine], hall=None, customer_id: int | None = None,
+                   msisdn: str = "", payment=None, reference: str = "", reversal_of: Document | None = None,
                    series: str = DEFAULT_SERIES) -> Document:
-    """Issue a document in the caller's transaction (the calling process audits the whole operation)."""
+    """Issue a document in the caller's transaction (the calling process audits the whole operation). The
+    customer is given by id: the document only points at it (no read of the customer row)."""
     hall = hall or actor.hall
     total = sum((money(line.amount) for line in lines), ZERO)
     return Document.objects.create(
         kind=kind, hall=hall, series=series, number=_next_number(hall=hall, kind=kind, series=series),
-        customer=customer, msisdn=msisdn, payment=payment, reference=reference, reversal_of=reversal_of,
+        customer_id=customer_id, msisdn=msisdn, payment=payment, reference=reference, reversal_of=reversal_of,
         lines=[{"item": line.item, "amount": f"{money(line.amount):.2f}"} for line in lines], total=total,
         actor=actor,
     )
@@ -85,7 +86,8 @@ def _red_letter(*, actor: Staff, original: Document, amount: Decimal, item: str,
     already = -sum((d.total for d in original.reversals.all()), ZERO)
     if amount <= ZERO or already + amount > original.total:
         raise RedLetterTooLargeError(original=original.display_number, available=str(original.total - already))
-    return document_issue(actor=actor, kind=original.kind, lines=[DocLine(item, -amount)], customer=original.customer,
+    return document_issue(actor=actor, kind=original.kind, lines=[DocLine(item, -amount)],
+                          customer_id=original.customer_id,
                           msisdn=original.msisdn, payment=payment, reference=reference or original.reference,
                           reversal_of=original, hall=hall)
 

@@ -112,7 +112,7 @@ def payment_receive(*, actor: Staff, account: Account, method: str, allocations:
     for kind, wanted in ((Document.Kind.INVOICE, True), (Document.Kind.RECEIPT, False)):
         lines = [DocLine(a.item, a.amount) for a in allocations if (a.kind in Allocation.INVOICED) == wanted]
         if lines:
-            documents.append(document_issue(actor=actor, kind=kind, customer=account.customer, msisdn=msisdn,
+            documents.append(document_issue(actor=actor, kind=kind, customer_id=account.customer_id, msisdn=msisdn,
                                             payment=payment, reference=reference, lines=lines))
     return PaymentResult(payment=payment, documents=documents)
 

@@ -140,7 +140,7 @@ def account_settle(*, actor: Staff, account: Account, line=None, method: str = "
                                                    open_receipts=open_receipts)
             result.documents += lettered
             result.documents.append(document_issue(
-                actor=actor, kind=Document.Kind.INVOICE, customer=account.customer, msisdn=msisdn,
+                actor=actor, kind=Document.Kind.INVOICE, customer_id=account.customer_id, msisdn=msisdn,
                 reference=reference, lines=[DocLine(_("Telecommunication charges paid from the deposit"),
                                                     preview.deposit_applied)]))
         if preview.refund > 0:
