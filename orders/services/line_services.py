@@ -52,7 +52,6 @@ from customers.services.customers import customer_rename, customer_update
 from customers.services.lines import line_service_password_set
 from inventory.errors import HandsetUnavailableError
 from inventory.models import Handset, SimCard
-from inventory.selectors import number_grade
 from inventory.services.numbers import number_assign, number_freeze, number_unassign
 from inventory.services.stock import sim_card_assign, sim_card_pick, sim_card_return
 from orders.errors import (
@@ -467,10 +466,10 @@ def line_number_change(*, actor: Staff, line: Line, new_msisdn: str, documents_c
     LineStateError, LineBusyError, DocumentsMissingError, AgreementNotSignedError, TenderedTooLittleError."""
     new_msisdn = msisdn_normalize(new_msisdn)
     line_now = Line.objects.select_related("plan", "customer").get(pk=line.pk)
-    _live_reservation(actor=actor, msisdn=new_msisdn, customer=line_now.customer)
+    reservation = _live_reservation(actor=actor, msisdn=new_msisdn, customer=line_now.customer)
     with translation.override("zh-hans"):
         quote = quote_price(business=Business.NUMBER_CHANGE, product_code=line_now.plan.code,
-                            grade=number_grade(msisdn=new_msisdn))
+                            grade=reservation.number.grade)
     charges = [Charge(q.code, q.item, "fee", q.amount, fee_type=q.fee_type)
                for q in quote.lines if q.kind == "fee"]
 

@@ -48,7 +48,6 @@ from inventory.errors import (
     SimCardUnavailableError,
 )
 from inventory.models import NumberReservation, NumberResource, SimCard
-from inventory.selectors import number_grade
 from inventory.services.numbers import (
     number_assign,
     number_release,
@@ -118,7 +117,9 @@ def _order_lines(quote) -> list[OrderLine]:
 
 
 def _live_reservation(*, actor: Staff, msisdn: str, customer) -> NumberReservation:
-    number = NumberResource.objects.filter(msisdn=msisdn).first()
+    """The actor's live reservation of the number for this customer, with the number and its grade (what the
+    quote prices it by) read once."""
+    number = NumberResource.objects.select_related("grade").filter(msisdn=msisdn).first()
     now = timezone.now()
     reservation = (NumberReservation.objects.filter(number=number, state=NumberReservation.State.ACTIVE,
                                                     reserved_until__gt=now).first() if number else None)
@@ -129,6 +130,7 @@ def _live_reservation(*, actor: Staff, msisdn: str, customer) -> NumberReservati
         raise ReservationNotHolderError(field="msisdn", msisdn=msisdn)
     if reservation.customer_id not in (None, customer.pk):
         raise ReservationCustomerMismatchError(field="msisdn", msisdn=msisdn)
+    reservation.number = number
     return reservation
 
 
@@ -203,7 +205,7 @@ def order_open_account_create(*, actor: Staff, customer: Customer, msisdn: str, 
 
     with translation.override("zh-hans"):  # the fee items are printed on Chinese documents
         quote = quote_price(business=Business.OPEN_ACCOUNT, product_code=product_code,
-                            grade=number_grade(msisdn=msisdn),
+                            grade=reservation.number.grade,
                             sim_capacity=sim_capacity, features=list(features), payment_method=payment_method,
                             customer_kind=customer.kind)
     order = Order.objects.create(
