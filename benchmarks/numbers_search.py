@@ -1,7 +1,7 @@
 """Number search over the pool loaded by numbers_load.py: median and p95 of GET /api/v1/numbers (the full
-request: authentication, filterset, capped count, page, selection fees, JSON) per kind of search, and the
-PostgreSQL plans of a few searches' page and count queries. Every pattern the screen offers is timed (the
-searchable rules of the grade table), and endings and contents from 1 to 5 digits.
+request: authentication, filterset, capped count, page, selection fees, JSON; and of its time in the database)
+per kind of search, and the PostgreSQL plans of a few searches' page and count queries. Every pattern the
+screen offers is timed (the searchable rules of the grade table), and endings and contents of 1 to 5 digits.
 
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/boss_inventory_bench
     .venv/bin/python benchmarks/numbers_search.py
@@ -55,6 +55,21 @@ def pattern_cases() -> list:
             for rule in number_pattern_rules() if number_pattern_searchable(rule)]
 
 
+class DbTimer:
+    """Time spent in the database during a request (an execute wrapper): what the search itself costs, apart
+    from the framework's share, which a loaded machine inflates as much."""
+
+    def __init__(self):
+        self.ms = 0.0
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.ms += (time.perf_counter() - started) * 1000
+
+
 def plan(qs) -> list[str]:
     with connection.cursor() as cursor:
         sql, sql_params = qs.query.sql_with_params()
@@ -80,18 +95,22 @@ def main() -> None:
     api = client()
     api.get("/api/v1/numbers", {"ending": "0000"})  # warm up connections and caches
     cases = CASES[:6] + pattern_cases() + CASES[6:]
-    print(f"{'search':<28}{'median ms':>10}{'p95 ms':>10}{'matches':>10}")
+    print(f"{'search':<28}{'median ms':>10}{'p95 ms':>10}{'db median':>10}{'db p95':>10}{'matches':>10}")
     for name, params in cases:
-        times, counts = [], []
+        times, db_times, counts = [], [], []
         for _ in range(RUNS):
             query = params()
+            timer = DbTimer()
             t = time.perf_counter()
-            response = api.get("/api/v1/numbers", query)
+            with connection.execute_wrapper(timer):
+                response = api.get("/api/v1/numbers", query)
             times.append((time.perf_counter() - t) * 1000)
+            db_times.append(timer.ms)
             assert response.status_code == 200, response.content
             counts.append(response.json()["count"])
         shown = f"{statistics.median(counts):,.0f}" + ("+" if max(counts) >= SEARCH_COUNT_CAP else "")
-        print(f"{name:<28}{statistics.median(times):>10.1f}{percentile(times, 95):>10.1f}{shown:>10}")
+        print(f"{name:<28}{statistics.median(times):>10.1f}{percentile(times, 95):>10.1f}"
+              f"{statistics.median(db_times):>10.1f}{percentile(db_times, 95):>10.1f}{shown:>10}")
     print()
     for name, params in cases:
         if name not in EXPLAIN:
