@@ -6,6 +6,10 @@ memory of the Python process (ru_maxrss). Each phase runs in a process of its ow
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/boss_billing_bench
     .venv/bin/python benchmarks/billing_bench.py all          # setup, generate, import, rate, billrun, rerun
     .venv/bin/python benchmarks/billing_bench.py billrun      # one phase again (billrun drops the month's bills first)
+    .venv/bin/python benchmarks/billing_bench.py profile      # a few bill-run chunks profiled (see phase_profile)
+
+Each phase prints the CPU seconds of its Python process and of its PostgreSQL backend beside the wall time:
+on the shared machine the wall time follows the load, the CPU far less.
 
 Lines: 70 % prepaid (charged in real time while rated), 30 % paying by bank collection over four banks;
 five plans with allowances; 20 % with a feature, 10 % with a discount. Usage: billing/usage_generator.py
@@ -17,6 +21,7 @@ import resource
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -34,9 +39,29 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def report(phase: str, seconds: float, count: int, unit: str) -> None:
-    print(f"{phase}: {seconds:.1f} s, {count:,} {unit}, {count / seconds:,.0f} {unit}/s, peak {peak_mb():.0f} MB",
-          flush=True)
+def cpu_seconds() -> tuple[float, float]:
+    """CPU time of this process and of its PostgreSQL backend (same machine: /proc), so that a figure taken on
+    the loaded shared machine can be told apart from the load."""
+    from django.db import connection
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    connection.ensure_connection()
+    try:
+        with open(f"/proc/{connection.connection.info.backend_pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        backend = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, AttributeError):
+        backend = float("nan")
+    return own.ru_utime + own.ru_stime, backend
+
+
+def report(phase: str, seconds: float, count: int, unit: str, cpu: tuple[float, float] | None = None) -> None:
+    used = ""
+    if cpu is not None:
+        now = cpu_seconds()
+        used = f", cpu python {now[0] - cpu[0]:.1f} s + postgres {now[1] - cpu[1]:.1f} s"
+    print(f"{phase}: {seconds:.1f} s, {count:,} {unit}, {count / seconds:,.0f} {unit}/s, peak {peak_mb():.0f} MB"
+          f"{used}", flush=True)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -134,14 +159,14 @@ def phase_rate() -> None:
     if Bill.objects.filter(period=PERIOD).exists():
         _drop_month()    # billed months are never re-rated: measure a re-rating on an unbilled month
     again = RatedRecord.objects.filter(period=PERIOD).exists()
-    start = time.monotonic()
+    cpu, start = cpu_seconds(), time.monotonic()
     result = usage_rate(actor=system_actor(), period=PERIOD)
     seconds = time.monotonic() - start
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE billing_ratedrecord")
     print(f"  line-months {result.line_months:,}; prepaid charges posted {PrepaidCharge.objects.count():,}")
     report("re-rating (replaces the rating)" if again else "rating (with real-time prepaid charges)", seconds,
-           result.records, "records")
+           result.records, "records", cpu)
 
 
 def _drop_month() -> None:
@@ -181,7 +206,7 @@ def phase_billrun(workers: int = 1) -> None:
     if Bill.objects.filter(period=PERIOD).exists():
         _drop_month()
     actor = system_actor()
-    start = time.monotonic()
+    cpu, start = cpu_seconds(), time.monotonic()
     run = bill_run_start(actor=actor, period=PERIOD)
     if workers == 1:
         run = bill_run_execute(actor=actor, run=run)
@@ -195,7 +220,7 @@ def phase_billrun(workers: int = 1) -> None:
     r = bill_run_report(run)
     print(f"  status {run.status}, bills {r.bills:,}, total ¥{r.total:,.2f}, huge {r.huge_bills}, "
           f"errors {len(r.errors)}, chunks {r.chunks_done}/{r.chunks_total}")
-    report(f"bill run ({workers} worker{'s' if workers > 1 else ''})", seconds, r.bills, "lines")
+    report(f"bill run ({workers} worker{'s' if workers > 1 else ''})", seconds, r.bills, "lines", cpu)
     check = time.monotonic()
     unbalanced = ledger_check_balanced()
     print(f"  ledger check: {len(unbalanced)} unbalanced transactions ({time.monotonic() - check:.1f} s)")
@@ -206,8 +231,12 @@ def phase_worker() -> None:
     from billing.services.bill_run import bill_run_execute
     from boss.permissions import system_actor
 
-    bill_run_execute(actor=system_actor(), run=BillRun.objects.get(pk=int(os.environ["BENCH_RUN_ID"])))
-    print(f"  worker {os.getpid()}: peak {peak_mb():.0f} MB", flush=True)
+    run = BillRun.objects.get(pk=int(os.environ["BENCH_RUN_ID"]))
+    cpu = cpu_seconds()
+    bill_run_execute(actor=system_actor(), run=run)
+    now = cpu_seconds()
+    print(f"  worker {os.getpid()}: peak {peak_mb():.0f} MB, cpu python {now[0] - cpu[0]:.1f} s "
+          f"+ postgres {now[1] - cpu[1]:.1f} s", flush=True)
 
 
 def phase_rerun() -> None:
@@ -224,9 +253,85 @@ def phase_rerun() -> None:
     report("bill run again (nothing to do)", time.monotonic() - start, run.passes, "passes")
 
 
+@contextmanager
+def _profiling(profile):
+    if profile is not None:
+        profile.enable()
+    try:
+        yield
+    finally:
+        if profile is not None:
+            profile.disable()
+
+
+def phase_profile() -> None:
+    """Where a bill-run chunk (or, with BENCH_PROFILE=rate, a rating chunk) spends its time: cProfile's top
+    functions (BENCH_CPROFILE=0: none, for the CPU figures) and each SQL statement's time, over
+    BENCH_PROFILE_CHUNKS chunks rolled back at the end. The key checks run in their statements, not at the
+    commit; BENCH_PROFILE_NO_TRIGGERS=1 turns them and the triggers off (benchmark database only) to
+    measure what they cost. Run it alone: a billed month is dropped first."""
+    import cProfile
+    import pstats
+    from collections import defaultdict
+
+    from django.db import connection, transaction
+
+    from billing.models import Bill, BillRun
+    from billing.services.bill_run import bill_run_chunk_next, bill_run_start
+    from billing.services.rating import _chunk_rate
+    from boss.permissions import system_actor
+
+    chunks = int(os.environ.get("BENCH_PROFILE_CHUNKS", "3"))
+    what = os.environ.get("BENCH_PROFILE", "billrun")
+    statements: dict[str, list[float]] = defaultdict(list)
+
+    def timed(execute, sql, params, many, context):
+        t = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            statements[" ".join(sql.split())[:150]].append(time.perf_counter() - t)
+
+    actor = system_actor()
+    if what == "billrun" and Bill.objects.filter(period=PERIOD).exists():
+        _drop_month()
+    profile = cProfile.Profile() if os.environ.get("BENCH_CPROFILE", "1") == "1" else None
+    cpu, start = cpu_seconds(), time.monotonic()
+    with transaction.atomic(), connection.execute_wrapper(timed):
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")   # key checks in their statement, not in the COMMIT
+            if os.environ.get("BENCH_PROFILE_NO_TRIGGERS"):   # what the key checks and triggers cost
+                cursor.execute("SET session_replication_role = replica")
+        if what == "billrun":
+            run = bill_run_start(actor=actor, period=PERIOD)
+            run = BillRun.objects.get(pk=run.pk)
+            for _ in range(chunks):
+                with _profiling(profile), transaction.atomic():
+                    bill_run_chunk_next(actor=actor, run=run)
+        else:
+            from billing.models import UsageRecord
+
+            first = UsageRecord.objects.order_by("line_id").values_list("line_id", flat=True).first()
+            for i in range(chunks):
+                with _profiling(profile):
+                    _chunk_rate(actor=actor, line_ids=list(range(first + 2000 * i, first + 2000 * (i + 1))),
+                                period=PERIOD)
+        seconds, used = time.monotonic() - start, cpu_seconds()
+        transaction.set_rollback(True)
+    print(f"{what}: {chunks} chunks in {seconds:.2f} s (rolled back), cpu python {used[0] - cpu[0]:.1f} s "
+          f"+ postgres {used[1] - cpu[1]:.1f} s")
+    if profile is not None:
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(45)
+        pstats.Stats(profile).sort_stats("tottime").print_stats(30)
+    total = sum(sum(v) for v in statements.values())
+    print(f"SQL: {sum(len(v) for v in statements.values())} statements, {total:.2f} s")
+    for sql, times in sorted(statements.items(), key=lambda kv: -sum(kv[1]))[:25]:
+        print(f"{sum(times):7.3f} s {len(times):4d}x  {sql}")
+
+
 PHASES = {"setup": phase_setup, "generate": phase_generate, "import": phase_import, "rate": phase_rate,
           "billrun": phase_billrun, "billrun2": lambda: phase_billrun(2), "worker": phase_worker,
-          "rerun": phase_rerun}
+          "rerun": phase_rerun, "profile": phase_profile}
 
 
 def main() -> None:
