@@ -400,10 +400,16 @@ class RatedRecord(models.Model):
 
     usage_record = models.OneToOneField(UsageRecord, primary_key=True, on_delete=models.CASCADE,
                                         related_name="rating")
-    line = models.ForeignKey("customers.Line", on_delete=models.PROTECT, related_name="+", db_index=False)
+    # No database constraint on line and plan: rating writes these rows only, in one statement that takes the
+    # line from the usage record (itself checked against the line) and the plan from the catalogue, and lines
+    # and plans are never deleted (PROTECT elsewhere). Checking the two keys of every rated record took 40 %
+    # of the rating statement (60,000 row lookups each per chunk).
+    line = models.ForeignKey("customers.Line", on_delete=models.PROTECT, related_name="+", db_index=False,
+                             db_constraint=False)
     period = models.DateField(_("month"))
     fee_type = models.CharField(_("fee type"), max_length=16, choices=FeeType.choices)
-    plan = models.ForeignKey("catalog.Plan", on_delete=models.PROTECT, related_name="+", db_index=False)
+    plan = models.ForeignKey("catalog.Plan", on_delete=models.PROTECT, related_name="+", db_index=False,
+                             db_constraint=False)
     units = models.BigIntegerField(_("units"))
     included_units = models.BigIntegerField(_("units in the allowance"))
     charged_units = models.BigIntegerField(_("units charged"))
