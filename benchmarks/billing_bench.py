@@ -7,6 +7,7 @@ memory of the Python process (ru_maxrss). Each phase runs in a process of its ow
     .venv/bin/python benchmarks/billing_bench.py all          # setup, generate, import, rate, billrun, rerun
     .venv/bin/python benchmarks/billing_bench.py billrun      # one phase again (billrun drops the month's bills first)
     .venv/bin/python benchmarks/billing_bench.py profile      # a few bill-run chunks profiled (see phase_profile)
+    .venv/bin/python benchmarks/billing_bench.py unrate       # then `rate` is a first rating again
 
 Each phase prints the CPU seconds of its Python process and of its PostgreSQL backend beside the wall time:
 on the shared machine the wall time follows the load, the CPU far less.
@@ -197,6 +198,26 @@ def _drop_month() -> None:
         cursor.execute("SET session_replication_role = DEFAULT")
 
 
+def phase_unrate() -> None:
+    """Make the month unrated again, so that `rate` measures a first rating with its real-time prepaid postings:
+    drops its bills, ratings and prepaid charges with their ledger transactions (bypasses the immutability
+    triggers: benchmark database only)."""
+    from django.db import connection
+
+    _drop_month()
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")
+        cursor.execute("SELECT DISTINCT ledger_transaction_id FROM billing_prepaidcharge WHERE period = %s", [PERIOD])
+        txs = [r[0] for r in cursor.fetchall()]
+        cursor.execute("DELETE FROM billing_prepaidcharge WHERE period = %s", [PERIOD])
+        cursor.execute("DELETE FROM billing_ledgerentry WHERE transaction_id = ANY(%s)", [txs])
+        cursor.execute("DELETE FROM billing_ledgertransaction WHERE id = ANY(%s)", [txs])
+        cursor.execute("DELETE FROM billing_ratedrecord WHERE period = %s", [PERIOD])
+        cursor.execute("SET session_replication_role = DEFAULT")
+        cursor.execute("VACUUM ANALYZE billing_ratedrecord")
+    print(f"  month unrated: {len(txs):,} prepaid ledger transactions dropped")
+
+
 def phase_billrun(workers: int = 1) -> None:
     from billing.models import Bill
     from billing.selectors import ledger_check_balanced
@@ -331,7 +352,7 @@ def phase_profile() -> None:
 
 PHASES = {"setup": phase_setup, "generate": phase_generate, "import": phase_import, "rate": phase_rate,
           "billrun": phase_billrun, "billrun2": lambda: phase_billrun(2), "worker": phase_worker,
-          "rerun": phase_rerun, "profile": phase_profile}
+          "rerun": phase_rerun, "profile": phase_profile, "unrate": phase_unrate}
 
 
 def main() -> None:
