@@ -57,10 +57,11 @@ secondary still pays its own plan's monthly fee and carries its own charges on i
 costs its primary line the monthly fee of the catalogue add-on the tariff names
 (`billing.secondary_card_addon`: FAM-FK-10, 主副卡 副卡10元/张; none, or a code the catalogue lacks: free),
 prorated like a feature by the days the card was attached (both ends included) within the primary's live
-days: a `feature` item of the primary's bill named with the card's number, taken in advance from a prepaid
-primary like its other monthly fees (a card removed gives back its days after the removal). Lines that
-shared in a month are rated, and billed, together; a member whose month was billed keeps its rating, and
-what it took is no longer in the pool.
+days and the add-on's own validity (valid_from, valid_until; an add-on off sale costs nothing): a `feature`
+item of the primary's bill named with the card's number, taken in advance from a prepaid primary like its
+other monthly fees (a card removed gives back its days after the removal). Lines that shared in a month are
+rated, and billed, together; a member whose month was billed keeps its rating, and what it took is no longer
+in the pool.
 
 Minimum monthly spend (保底消费) of premium numbers
 -------------------------------------------------

@@ -124,13 +124,19 @@ def plans_for_month(lines: Iterable, period: date) -> dict[int, Plan]:
     return {line_id: segments[-1][0] for line_id, segments in plan_segments_for_month(lines, period).items()}
 
 
-def secondary_card_addon() -> Plan | None:
-    """The catalogue add-on each secondary card costs (tariff `billing.secondary_card_addon`), or None: the
-    tariff names none, or a code the catalogue does not have (logged: the cards are then free)."""
+def secondary_card_addon(*, first: date, last: date | None = None) -> Plan | None:
+    """The catalogue add-on each secondary card costs (tariff `billing.secondary_card_addon`), if it is on sale
+    and in force on some day from `first` to `last` (default: `first` alone; the caller clips the cards' days to
+    its validity), or None: the tariff names none, the add-on is off sale or out of force then (the cards are
+    then free), or the catalogue lacks the code (logged). The bill, the counter's quote, the agreement and the
+    portal all read the fee here."""
     code = tariff("billing.secondary_card_addon")
     addon = Plan.objects.filter(code=code).first() if code else None
     if code and addon is None:
         log.warning("billing.secondary_card_addon %r is not in the catalogue: secondary cards cost nothing", code)
+    if (addon is None or not addon.active or addon.valid_from > (last or first)
+            or (addon.valid_until is not None and addon.valid_until < first)):
+        return None
     return addon
 
 
@@ -175,10 +181,11 @@ def line_months_load(lines: Iterable[LineInfo], period: date, *, usage: bool = T
                              .filter(Q(until__isnull=True) | Q(until__gte=first)).order_by("since", "pk")
                              .values_list("primary_id", "secondary__msisdn", "since", "until"))
              if row[0] in out]
-    addon = secondary_card_addon() if cards else None
-    if addon is not None:
+    addon = secondary_card_addon(first=first, last=last) if cards else None
+    if addon is not None:       # charged on the days the add-on is in force only
         for primary_id, msisdn, since, until in cards:
-            out[primary_id].secondary_cards.append((addon, msisdn, since, until))
+            out[primary_id].secondary_cards.append((addon, msisdn, _later(since, addon.valid_from),
+                                                    _earlier(until, addon.valid_until)))
     # Standing catalog discounts on the monthly fee: for every business (not an opening offer), every
     # line of their plan (or of any plan), within their own validity.
     standing = list(Discount.objects.filter(active=True, business="", target=Discount.Target.MONTHLY_FEE,

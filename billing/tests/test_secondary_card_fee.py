@@ -101,3 +101,22 @@ def test_the_itemised_bill_shows_the_card_fee_with_its_chinese_label(client, cle
     client.force_login(clerk)
     page = client.get(reverse("billing:itemised", args=[primary.pk, "2025-03"])).content.decode()
     assert f"功能费：{ADDON}（13800138002）（22 天）" in page and "7.10" in page
+
+
+@pytest.mark.parametrize(("valid_from", "valid_until", "active", "days", "amount"), [
+    (date(2020, 1, 1), date(2025, 3, 15), True, 15, D("4.84")),     # withdrawn mid-month: 10 × 15/31
+    (date(2025, 3, 16), None, True, 16, D("5.16")),                 # in force from mid-month: 10 × 16/31
+    (date(2020, 1, 1), date(2025, 3, 1), True, 1, D("0.32")),       # its last day the month's first
+    (date(2025, 3, 31), None, True, 1, D("0.32")),                  # its first day the month's last
+    (date(2020, 1, 1), date(2025, 2, 28), True, 0, None),           # ended the day before the month
+    (date(2025, 4, 1), None, True, 0, None),                        # starts the day after it
+    (date(2020, 1, 1), None, False, 0, None),                       # off sale
+])
+def test_a_card_is_charged_only_on_the_days_the_add_on_is_in_force(system, family, addon, valid_from, valid_until,
+                                                                   active, days, amount):
+    Plan.objects.filter(pk=addon.pk).update(valid_from=valid_from, valid_until=valid_until, active=active)
+    primary, cards = family(prepaid=False)
+    SecondaryCard.objects.exclude(secondary=cards[0]).delete()      # one card, attached all month
+    bill_run_execute(actor=system, run=bill_run_start(actor=system, period=MARCH))
+    expected = [(f"{ADDON}（13800138001）", days, amount)] if amount else []
+    assert _card_items(Bill.objects.get(line=primary)) == expected
