@@ -9,8 +9,9 @@ class ReportsConfig(AppConfig):
     def ready(self):
         from boss import home
         from boss.labels import register_actions
-        from reports.views.console import console_panel, rep_today_panel
+        from reports.views.console import console_panel, demo_history_panel, rep_today_panel
 
+        home.register(demo_history_panel)
         home.register(console_panel)
         home.register(rep_today_panel)
         register_actions({"report.view": _("Report viewed"), "report.export": _("Report exported"),

@@ -9,7 +9,8 @@ month: its bill run, and the arrears scan. Idempotent: a hall that already has a
 left alone.
 
 It runs as its own command (`manage.py demo_history`, `make demo-history`), never inside a web server:
-time-machine moves the clock of the whole process.
+time-machine moves the clock of the whole process. While it runs (`make run` starts it behind the server) its
+`DemoHistoryRun` row is open and every staff home shows a note (`demo_history_running`).
 """
 
 import random
@@ -22,6 +23,7 @@ from billing.models import BillRun, HallDayClose
 from boss.models import Hall, Staff
 from boss.months import month_add, month_start
 
+STALE = timedelta(hours=6)   # a run killed without clearing its row (kill -9) stops showing after this
 OPENINGS_PER_DAY = 1
 PAYMENTS_PER_DAY = 3
 PLANS = ["5G-ZX-128", "DGDD-MG-39", "4G-FX-58", "5G-ZX-198"]
@@ -37,6 +39,13 @@ def _weekdays(start: date, end: date):
         if day.weekday() < 5:
             yield day
         day += timedelta(days=1)
+
+
+def demo_history_running() -> bool:
+    """Is `manage.py demo_history` still filling the history (one query)?"""
+    from reports.models import DemoHistoryRun
+
+    return DemoHistoryRun.objects.filter(finished_at__isnull=True, started_at__gte=timezone.now() - STALE).exists()
 
 
 def history_generate(*, months: int = 6, days: int | None = None, stdout=None) -> dict:

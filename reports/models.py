@@ -185,3 +185,21 @@ class ReportJob(models.Model):
     @property
     def in_progress(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+class DemoHistoryRun(models.Model):
+    """`manage.py demo_history` at work (`make run` fills the history behind the running server): a row
+    made when it starts and marked finished when it ends, so every staff home says the history is still
+    being generated (issue 15). A run killed without its `finally` (kill -9) is shown for `STALE` at most."""
+
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    months = models.PositiveSmallIntegerField(_("months"), default=6)
+
+    class Meta:
+        verbose_name = _("demo history run")
+        verbose_name_plural = _("demo history runs")
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.months}"

@@ -28,3 +28,50 @@ def test_history_is_made_by_the_services_balances_and_is_idempotent(monkeypatch)
     assert ledger_check_balanced() == []
     assert history_generate(months=1, days=3)["days"] == 0
     call_command("demo_history", months=1)   # the command: nothing more to do
+
+
+@pytest.mark.django_db
+def test_every_staff_home_notes_the_demo_history_while_it_runs(rep, make_staff, client, monkeypatch):
+    from datetime import timedelta
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    import reports.history
+    from reports.models import DemoHistoryRun
+
+    seen = []
+
+    def generate(**kwargs):
+        for user in (rep, make_staff("store_manager", username="store")):
+            client.force_login(user)
+            seen.append(client.get(reverse("home")).content.decode())
+        return {"days": 0}
+
+    monkeypatch.setattr(reports.history, "history_generate", generate)
+    call_command("demo_history", months=1)
+    assert all('data-testid="demo-history-note"' in html and "演示历史数据正在生成…" in html for html in seen)
+    assert len(seen) == 2
+    assert 'data-testid="demo-history-note"' not in client.get(reverse("home")).content.decode()
+    assert DemoHistoryRun.objects.get().finished_at is not None
+    # a run killed without clearing its row (kill -9) stops showing after a while
+    DemoHistoryRun.objects.create(months=6)
+    assert 'data-testid="demo-history-note"' in client.get(reverse("home")).content.decode()
+    DemoHistoryRun.objects.update(started_at=timezone.now() - reports.history.STALE - timedelta(minutes=1))
+    assert 'data-testid="demo-history-note"' not in client.get(reverse("home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_failed_demo_history_clears_the_note(monkeypatch):
+    import reports.history
+    from reports.models import DemoHistoryRun
+
+    def generate(**kwargs):
+        assert reports.history.demo_history_running()
+        raise RuntimeError("stopped")
+
+    monkeypatch.setattr(reports.history, "history_generate", generate)
+    with pytest.raises(RuntimeError):
+        call_command("demo_history", months=1)
+    assert not reports.history.demo_history_running()
+    assert DemoHistoryRun.objects.filter(finished_at__isnull=False).count() == 1

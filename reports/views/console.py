@@ -20,6 +20,7 @@ from customers.models import Line
 from hall.models import Ticket
 from orders.models import Order
 from provisioning.models import WorkOrder
+from reports.history import demo_history_running
 from reports.models import OpenDrawerReminder
 from reports.selectors import DONE_STATES
 
@@ -101,3 +102,10 @@ def rep_today_panel(request):
              "state": o.get_state_display(), "amount": o.amount_due} for o in orders]
     return Panel(title=_("My business today"), template="reports/_rep_today_panel.html",
                  context={"rows": rows}, order=6)
+
+
+def demo_history_panel(request):
+    """A note on every staff home while `make run` fills the demo history behind the server."""
+    if not demo_history_running():
+        return None
+    return Panel(title=_("Demo history"), template="reports/_demo_history_note.html", order=0)

@@ -1,7 +1,10 @@
 """manage.py demo_history [--months 6]: months of demo business behind the demo halls (reports/history.py).
 Then the reports' summary tables of those days. Idempotent; run it after `demo_data`, in its own process (it
-moves the process's clock)."""
+moves the process's clock). While it runs, every staff home says so (its `DemoHistoryRun` row, closed at the
+end, also when stopped: `make run`'s Ctrl-C sends SIGTERM)."""
 
+import signal
+import sys
 import time
 
 from django.core.management.base import BaseCommand
@@ -22,11 +25,18 @@ class Command(BaseCommand):
 
     def handle(self, *args, months, **options):
         from reports.history import history_generate
+        from reports.models import DemoHistoryRun
 
         started = time.monotonic()
-        counts = history_generate(months=months)
-        if counts["days"]:
-            from reports.summaries import summaries_build
+        run = DemoHistoryRun.objects.create(months=months)
+        previous = signal.signal(signal.SIGTERM, lambda *_args: sys.exit(143))   # so `finally` closes the row
+        try:
+            counts = history_generate(months=months)
+            if counts["days"]:
+                from reports.summaries import summaries_build
 
-            counts["summary_rows"] = summaries_build(date_from=first_day_of(months))
+                counts["summary_rows"] = summaries_build(date_from=first_day_of(months))
+        finally:
+            DemoHistoryRun.objects.filter(pk=run.pk).update(finished_at=timezone.now())
+            signal.signal(signal.SIGTERM, previous)
         self.stdout.write(f"demo history: {counts} in {time.monotonic() - started:.1f} s")
