@@ -6,6 +6,7 @@ tickets), and the day report of a hall with 2,000 transactions.
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/boss_reports_bench
     .venv/bin/python benchmarks/reports_bench.py all        # setup, generate, summarize, measure
     .venv/bin/python benchmarks/reports_bench.py measure    # the timings again
+    .venv/bin/python benchmarks/reports_bench.py day        # the hall's day report alone
     BENCH_ORDERS=200000 .venv/bin/python benchmarks/reports_bench.py all   # a smaller run on a busy machine
 
 The rows are written by bulk inserts (INSERT ... SELECT over generate_series, one statement per table; the
@@ -230,13 +231,15 @@ def phase_summarize() -> None:
 
 def _time(label: str, fn, runs: int = RUNS) -> None:
     fn()   # warm-up
-    times = []
+    times, cpu = [], []
     for _ in range(runs):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         fn()
         times.append((time.perf_counter() - t) * 1000)
+        cpu.append((time.process_time() - c) * 1000)
+    # the CPU time of this process (not the database's): what the wall time is on a machine not shared
     print(f"{label}: median {statistics.median(times):.0f} ms, p95 {percentile(times, 95):.0f} ms "
-          f"({runs} runs)", flush=True)
+          f"({runs} runs; this process's CPU median {statistics.median(cpu):.0f} ms)", flush=True)
 
 
 def phase_measure() -> None:
@@ -250,7 +253,6 @@ def phase_measure() -> None:
     from orders.models import Order
     from reports.business import business_report
     from reports.models import SummaryDay
-    from reports.views.close import day_report_context
 
     manager = Staff.objects.get(username="rb_manager")
     if not manager.groups.exists():
@@ -278,13 +280,7 @@ def phase_measure() -> None:
     hall = Hall.objects.get(code="RB00")
     _time("  one hall, 12 months (summaries)",
           lambda: business_report(actor=manager, date_from=start, date_to=today, hall=hall))
-    yesterday = today - timedelta(days=1)
-    _time(f"hall day report, {hall.code} on {yesterday} (context)",
-          lambda: day_report_context(hall=hall, day=yesterday))
-    pdf = client.post(reverse("reports:day_report_pdf"), {"hall": hall.pk, "day": yesterday})
-    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
-    _time("  the same printed (PDF through the view)",
-          lambda: client.post(reverse("reports:day_report_pdf"), {"hall": hall.pk, "day": yesterday}), runs=5)
+    _day_report(client, hall)
     with transaction.atomic():   # the rows alone, for comparison (the summaries' marks rolled back after)
         SummaryDay.objects.all().delete()
         _time("business report, 12 months, all halls, from the rows alone (no summaries)",
@@ -292,11 +288,47 @@ def phase_measure() -> None:
         transaction.set_rollback(True)
 
 
+def _day_report(client, hall) -> None:
+    """The hall's day report of the busy day (yesterday: 2,000 orders and 2,000 payments): from the summary
+    tables once the day is summarized, and from the rows (the day not summarized yet, as at the close)."""
+    from django.db import transaction
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from reports.models import SummaryDay
+    from reports.views.close import day_report_context
+
+    yesterday = timezone.localdate() - timedelta(days=1)
+    url = reverse("reports:day_report_pdf")
+    for summarized in (True, False):
+        with transaction.atomic():
+            if not summarized:   # rolled back after: the day read from its rows, as on the day itself
+                SummaryDay.objects.filter(day=yesterday).delete()
+            where = "summaries" if summarized else "rows"
+            _time(f"hall day report, {hall.code} on {yesterday}, {where} (context)",
+                  lambda: day_report_context(hall=hall, day=yesterday))
+            pdf = client.post(url, {"hall": hall.pk, "day": yesterday})
+            assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+            _time("  the same printed (PDF through the view)",
+                  lambda: client.post(url, {"hall": hall.pk, "day": yesterday}), runs=RUNS if summarized else 5)
+            transaction.set_rollback(True)
+
+
+def phase_day() -> None:
+    from django.test import Client
+
+    from boss.models import Hall, Staff
+
+    client = Client()
+    client.force_login(Staff.objects.get(username="rb_manager"))
+    _day_report(client, Hall.objects.get(code="RB00"))
+
+
 def main() -> None:
     setup()
     phase = sys.argv[1] if len(sys.argv) > 1 else "all"
     phases = {"setup": [phase_setup], "generate": [phase_generate], "summarize": [phase_summarize],
-              "measure": [phase_measure],
+              "measure": [phase_measure], "day": [phase_day],
               "all": [phase_setup, phase_generate, phase_summarize, phase_measure]}[phase]
     for run in phases:
         run()

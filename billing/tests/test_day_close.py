@@ -238,3 +238,25 @@ def test_a_past_day_is_closed_on_what_the_ledger_held_at_its_end(rep, take):
     close = drawer_close(actor=rep, denominations={"20": 1, "10": 1}, day=yesterday)
     assert (close.ledger_cash, close.difference) == (Decimal("30.00"), Decimal("0.00"))
     assert hall_day_state(hall=rep.hall, day=yesterday).deposit_due == Decimal("30.00")
+
+
+def test_the_drawers_to_close_are_those_with_a_posting_that_day_or_cash_at_its_end(rep, make_staff, take):
+    today = timezone.localdate()
+    yesterday, before = today - timedelta(days=1), today - timedelta(days=2)
+    card, late = make_staff("sales_rep", username="rep_card"), make_staff("sales_rep", username="rep_late")
+
+    def book(person, day, amount, method="cash"):
+        transaction_post(actor=person, kind="test.cash", booked_on=day, postings=[
+            debit(ledger_account_cash_drawer(staff=person, method=method), amount),
+            credit(ledger_account_suspense(), amount)])
+
+    book(rep, before, "30.00")                     # cash carried over: still to close yesterday
+    book(card, yesterday, "50.00", "bank_card")    # no cash, but a posting that day
+    take(late, "20.00")                            # cash booked after yesterday only
+
+    def open_on(day):
+        return {s.username for s in hall_day_state(hall=rep.hall, day=day).open_staff}
+
+    assert open_on(yesterday) == {rep.username, "rep_card"}
+    assert open_on(before) == {rep.username}
+    assert open_on(today) == {rep.username, "rep_late"}

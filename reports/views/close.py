@@ -32,7 +32,7 @@ from boss.models import Hall
 from boss.pdf import pdf_response, render_pdf
 from boss.permissions import restrict_to_actor
 from reports.forms import DrawerCloseForm, HallDayCloseForm, ReopenForm
-from reports.selectors import Scope, orders_by_kind, payments_by_method, total
+from reports.selectors import Scope, orders_by_kind, payments_by_method, scope_split, total
 
 
 def _day(value) -> date:
@@ -140,7 +140,9 @@ def _url(hall: Hall, day: date) -> str:
 
 
 def day_report_context(*, hall: Hall, day: date) -> dict:
-    scope = Scope(date_from=day, date_to=day, halls=[hall.pk])
+    """The day report's figures: the hall's drawers, and its business and money read like the business report's
+    (from the summary tables once the day is summarized, from the rows before: today, at the close)."""
+    scope = scope_split(Scope(date_from=day, date_to=day, halls=[hall.pk]))
     state = hall_day_state(hall=hall, day=day)
     business = orders_by_kind(scope)
     payments = payments_by_method(scope)
