@@ -1,6 +1,7 @@
 """Complaint statistics for managers (process 11 and 16): by channel, category, department and hall;
 on-time rate per stage and per department; answered within the regulatory limit; re-dispatch rate;
-satisfaction. Exported as CSV and printed as PDF.
+satisfaction; escalations of late steps. Exported as CSV and XLSX (a chart on each sheet) and printed as
+PDF with the charts (pygal SVG, Chinese labels).
 
 The period selects complaints by the day they were received (local time), and everything is counted
 over those complaints' whole life, so a report of a closed month does not change when next month's
@@ -19,7 +20,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from complaints.models import TIMED_STAGES, Complaint, ComplaintStep, Stage
+from complaints.models import TIMED_STAGES, Complaint, ComplaintStep, Escalation, Stage
 from complaints.selectors import complaint_scope
 
 
@@ -60,6 +61,7 @@ class ComplaintStatistics:
     redispatch: RateRow | None = None
     satisfaction: list[CountRow] = field(default_factory=list)
     satisfaction_rate: RateRow | None = None
+    escalations: list[CountRow] = field(default_factory=list)   # late steps raised to a level, by level
 
     @property
     def quality(self) -> list[RateRow]:
@@ -135,6 +137,11 @@ def complaint_statistics(*, actor, date_from: date, date_to: date, now: datetime
     good = surveyed.get(sat.SATISFIED, 0) + surveyed.get(sat.FAIRLY, 0)
     reached = survey_total - surveyed.get(sat.UNREACHABLE, 0)
     stats.satisfaction_rate = RateRow(_("Satisfied or fairly satisfied (of customers reached)"), good, reached)
+
+    raised = dict(Escalation.objects.filter(step__complaint__in=base.values("pk")).values_list("level")
+                  .annotate(n=Count("pk")).order_by())
+    stats.escalations = [CountRow(str(label), raised.get(level, 0), sum(raised.values()))
+                         for level, label in Escalation.Level.choices]
     return stats
 
 
@@ -164,7 +171,65 @@ def statistics_csv(stats: ComplaintStatistics) -> str:
     rates(_("Re-dispatch"), [stats.redispatch])
     counts(_("Satisfaction"), stats.satisfaction)
     rates(_("Satisfaction"), [stats.satisfaction_rate])
+    counts(_("Escalations"), stats.escalations)
     return out.getvalue()
+
+
+def _sections(stats: ComplaintStatistics) -> list[tuple[str, list[str], list[list], str]]:
+    """(title, header, rows, chart) of the charted tables: counts charted by their count, rates by their rate."""
+    count, share, rate = _("Count"), _("Share (%)"), _("Rate (%)")
+
+    def counts(title, rows):
+        return (title, [_("Item"), count, share], [[r.label, r.count, _num(r.share)] for r in rows], "count")
+
+    def rates(title, rows):
+        return (title, [_("Item"), rate, _("Count"), _("Of")], [[r.label, _num(r.rate), r.hits, r.total]
+                                                              for r in rows], "rate")
+
+    return [counts(_("By category"), stats.by_category), counts(_("By department"), stats.by_department),
+            counts(_("By channel"), stats.by_channel), counts(_("By service hall"), stats.by_hall),
+            rates(_("On time by stage"), stats.on_time_by_stage),
+            rates(_("On time by department"), stats.on_time_by_department),
+            rates(_("Quality"), stats.quality), counts(_("Escalations"), stats.escalations),
+            counts(_("Satisfaction"), stats.satisfaction)]
+
+
+def _num(value: Decimal | None):
+    return "" if value is None else value
+
+
+def statistics_xlsx(stats: ComplaintStatistics) -> bytes:
+    """One sheet per table with openpyxl's own chart of it (the satisfaction a pie)."""
+    from openpyxl import Workbook
+
+    from boss.charts import xlsx_sheet
+
+    book = Workbook()
+    book.remove(book.active)
+    for n, (title, header, rows, _kind) in enumerate(_sections(stats), start=1):
+        xlsx_sheet(book, f"{n} {title}", header, rows, pie=(title == _("Satisfaction")))
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+def statistics_charts(stats: ComplaintStatistics) -> list[str]:
+    """The printed statistics' charts as SVG data URIs (pygal, Chinese labels): a bar chart of each table with
+    something in it, the rates in per cent, the satisfaction a pie."""
+    from boss.charts import bar_svg, data_uri, pie_svg
+
+    out = []
+    for title, _header, rows, kind in _sections(stats):
+        values = [(row[0], row[1]) for row in rows if row[1] != ""]
+        if not any(v for _label, v in values):
+            continue
+        if title == _("Satisfaction"):
+            out.append(data_uri(pie_svg(title, [label for label, v in values if v],
+                                        [v for _label, v in values if v])))
+        else:
+            shown = title if kind == "count" else f"{title} (%)"
+            out.append(data_uri(bar_svg(shown, [label for label, _v in values], [v for _label, v in values])))
+    return out
 
 
 def _fmt(value: Decimal | None) -> str:

@@ -23,6 +23,7 @@ urlpatterns = [
     path("escalations/<int:pk>/acknowledge/", queues.escalation_acknowledge_view, name="escalation_acknowledge"),
     path("statistics/", statistics.statistics_view, name="statistics"),
     path("statistics.csv", statistics.statistics_csv_view, name="statistics_csv"),
+    path("statistics.xlsx", statistics.statistics_xlsx_view, name="statistics_xlsx"),
     path("statistics.pdf", statistics.statistics_pdf_view, name="statistics_pdf"),
     path("kb/", knowledge.article_list, name="article_list"),
     path("kb/new/", knowledge.ArticleCreateView.as_view(), name="article_create"),

@@ -283,25 +283,16 @@ def report_csv(report: BusinessReport) -> str:
 def report_xlsx(report: BusinessReport) -> bytes:
     """One sheet per section with a bar chart of its first numeric column (openpyxl's own charts)."""
     from openpyxl import Workbook
-    from openpyxl.chart import BarChart, Reference
+
+    from boss.charts import xlsx_sheet
 
     book = Workbook()
     book.remove(book.active)
     for n, (title, header, rows) in enumerate(sections(report), start=1):
-        sheet = book.create_sheet(title=f"{n} {title}"[:31])
-        sheet.append(header)
-        for row in rows:
-            sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
-        sheet.column_dimensions["A"].width = 24
         body = [r for r in rows if r and r[0] not in (_("Total"), _("All tickets"))]
-        if len(body) >= 1 and len(header) >= 2 and n != 7:
-            chart = BarChart()
-            chart.title = title
-            column = 6 if n > 7 else 2   # the queue's sheets chart the average wait
-            chart.add_data(Reference(sheet, min_col=column, min_row=1, max_row=len(body) + 1),
-                           titles_from_data=True)
-            chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=len(body) + 1))
-            sheet.add_chart(chart, "I2" if n > 7 else "E2")
+        # the queue's sheets chart the average wait; the bills' figures are no series
+        xlsx_sheet(book, f"{n} {title}", header, rows, chart_column=None if n == 7 else 6 if n > 7 else 2,
+                   charted=len(body), anchor="I2" if n > 7 else "E2")
     buf = io.BytesIO()
     book.save(buf)
     return buf.getvalue()
@@ -336,8 +327,8 @@ def report_pdf(report: BusinessReport, *, printed_by) -> bytes:
     """The printed report: the tables and pygal charts (SVG) in the CJK font."""
     from django.utils import timezone
 
+    from boss.charts import bar_svg, data_uri, line_svg, pie_svg
     from boss.pdf import render_pdf
-    from reports.charts import bar_svg, data_uri, line_svg, pie_svg
 
     charts = chart_data(report)
     images = {

@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.utils import translation
 
-from complaints.figures import complaint_statistics, statistics_csv
+from complaints.figures import complaint_statistics, statistics_charts, statistics_csv, statistics_xlsx
 from complaints.services import (
     complaint_accept,
     complaint_callback,
@@ -127,3 +127,45 @@ def test_the_csv_holds_the_same_figures(march, manager):
     assert ["Re-dispatch", "Re-dispatched after an ineffective reply", "1", "2", "50.0"] in table
     assert ["Satisfaction", "Dissatisfied", "1", "2", "50.0"] in table
 
+
+
+def test_escalations_are_counted_by_level(march, manager):
+    from boss.permissions import system_actor
+    from complaints.services.timelimits import complaint_steps_escalate_overdue
+
+    # D's review step is the only open late step of March (E's is February's: outside the period)
+    assert complaint_steps_escalate_overdue(actor=system_actor(), now=NOW) == 2
+    with translation.override("en"):
+        stats = complaint_statistics(actor=manager, now=NOW, **MARCH)
+    assert [(r.label, r.count, r.total) for r in stats.escalations] == [("Department head", 1, 1), ("Manager", 0, 1)]
+
+
+def test_the_printed_charts_are_svg_with_the_chinese_labels(march, manager):
+    import base64
+
+    stats = complaint_statistics(actor=manager, now=NOW, **MARCH)
+    svgs = [base64.b64decode(uri.removeprefix("data:image/svg+xml;base64,")).decode()
+            for uri in statistics_charts(stats)]
+    by_title = {svg.split("<title>", 1)[1].split("</title>", 1)[0]: svg for svg in svgs if "<title>" in svg}
+    assert all(svg.lstrip().startswith("<svg") and "Noto Sans CJK SC" in svg for svg in svgs)
+    assert {"按类别", "按部门", "各环节及时率 (%)", "满意度"} <= set(by_title), sorted(by_title)
+    assert "网络信号差" in by_title["按类别"] and "话费争议" in by_title["按类别"]
+    assert "计费部" in by_title["按部门"] and "回访" in by_title["各环节及时率 (%)"]
+    assert "不满意" in by_title["满意度"]
+    assert "超时督办" not in by_title   # no escalation in March before the job: no empty chart
+
+
+def test_the_xlsx_has_each_table_with_its_chart(march, manager):
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(statistics_xlsx(complaint_statistics(actor=manager, now=NOW, **MARCH))))
+    assert book.sheetnames[:2] == ["1 按类别", "2 按部门"]
+    category = book["1 按类别"]
+    assert [[c.value for c in row] for row in category.iter_rows(min_row=1)] == [
+        ["项目", "数量", "占比（%）"], ["网络信号差", 3, 75], ["话费争议", 1, 25]]
+    charts = {name: book[name]._charts for name in book.sheetnames}
+    assert all(len(found) == 1 for found in charts.values()), {k: len(v) for k, v in charts.items()}
+    assert type(charts["1 按类别"][0]).__name__ == "BarChart"
+    assert type(charts[book.sheetnames[-1]][0]).__name__ == "PieChart" and book.sheetnames[-1].endswith("满意度")
+    stage = [[c.value for c in row] for row in book[book.sheetnames[4]].iter_rows(min_row=2)]
+    assert ["部门处理", 66.7, 2, 3] in stage

@@ -343,6 +343,8 @@ def test_statistics_print_as_a_chinese_pdf(client, walk, manager, tmp_path):
     path.write_bytes(response.content)
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert "投诉统计" in text and "网络信号差" in text and "按渠道" in text
+    # the charts (pygal SVG drawn as text in the CJK font): the category in the chart's axis and in the table
+    assert text.count("网络信号差") >= 2 and text.count("按类别") >= 2
 
 
 # --- knowledge base -------------------------------------------------------------------------------------

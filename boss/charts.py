@@ -1,6 +1,6 @@
-"""Charts of the printed reports: SVG drawn by pygal (no chart drawing by hand), Chinese labels in the CJK
-font, embedded in the PDF as images. The screen draws the same data with Apache ECharts (vendored static
-file, reports/static/reports/vendor)."""
+"""Charts of the printed reports (the business report, the complaint statistics): SVG drawn by pygal (no chart
+drawing by hand), Chinese labels in the CJK font, embedded in the PDF as images. The business report's screen
+draws the same data with Apache ECharts (vendored static file, reports/static/reports/vendor)."""
 
 import base64
 from decimal import Decimal
@@ -52,3 +52,25 @@ def pie_svg(title: str, labels: list[str], values: list) -> str:
 
 def data_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+def xlsx_sheet(book, title: str, header: list[str], rows: list[list], *, chart_column: int | None = 2,
+               charted: int | None = None, anchor: str = "E2", pie: bool = False):
+    """A sheet of the workbook with the table and openpyxl's own chart (a bar chart, or a pie) of one column
+    (1-based, `chart_column`) against the labels of the first, over the first `charted` rows (all when None;
+    leave out total lines). No chart when `chart_column` is None or there is nothing to chart."""
+    from openpyxl.chart import BarChart, PieChart, Reference
+
+    sheet = book.create_sheet(title=title[:31])
+    sheet.append(header)
+    for row in rows:
+        sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
+    sheet.column_dimensions["A"].width = 24
+    n = len(rows) if charted is None else charted
+    if chart_column is not None and n >= 1 and len(header) >= chart_column:
+        chart = PieChart() if pie else BarChart()
+        chart.title = title
+        chart.add_data(Reference(sheet, min_col=chart_column, min_row=1, max_row=n + 1), titles_from_data=True)
+        chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=n + 1))
+        sheet.add_chart(chart, anchor)
+    return sheet
