@@ -13,18 +13,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from billing.models import ArrearsCase, Bill, BillSettlement
 from boss.models import Hall, Staff
 from boss.money import ZERO
-from boss.months import month_start
+from boss.months import month_add, month_start
 from boss.permissions import actor_spans_halls
-from customers.models import Line
 from orders.models import Order
 from partners.models import Suspect
 from partners.selectors import tracing_statistics_by_day
+from reports.models import ArrearsFigure, BillMonth
 from reports.routers import report_reads
 from reports.selectors import (
     QueueFigures,
@@ -36,10 +35,13 @@ from reports.selectors import (
     orders_by_period,
     payments_by_method,
     queue_figures,
+    raw_arrears,
+    raw_bills,
     rep_figures,
     revenue_by_fee_type,
     scope_split,
     staff_names,
+    summed_bills,
     total,
 )
 
@@ -190,26 +192,40 @@ def _productivity(scope: Scope) -> list[RepRow]:
 
 
 def _bills(report: BusinessReport, scope: Scope) -> None:
-    """Bills of the months the period touches, and how much of them is paid (collection rate): one query."""
-    qs = Bill.objects.filter(period__gte=month_start(scope.date_from), period__lte=scope.date_to)
-    if scope.halls is not None:
-        qs = qs.filter(line__hall_id__in=scope.halls)
-    paid = Exists(BillSettlement.objects.filter(bill_id=OuterRef("pk")))
-    row = qs.order_by().annotate(paid=paid).aggregate(
-        n=Count("id"), billed=Sum("total"), paid_n=Count("id", filter=Q(paid=True)),
-        paid_total=Sum("total", filter=Q(paid=True)))
-    report.bills, report.paid_bills = row["n"] or 0, row["paid_n"] or 0
-    report.billed = Decimal(row["billed"] or 0).quantize(Decimal("0.01"))
-    report.paid_total = Decimal(row["paid_total"] or 0).quantize(Decimal("0.01"))
+    """Bills of the months the period touches, and how much of them is paid (collection rate): the nightly
+    job's counts (`BillFigure`, as of its last run) for the months it counted, the bills themselves for the
+    others (two queries at most, plus the months')."""
+    months, month = [], month_start(scope.date_from)
+    while month <= scope.date_to:
+        months.append(month)
+        month = month_add(month, 1)
+    built = set(BillMonth.objects.filter(period__in=months).values_list("period", flat=True))
+    parts = _add_bills(summed_bills(built, scope.halls), raw_bills([m for m in months if m not in built], scope.halls))
+    report.bills, report.billed, report.paid_bills, report.paid_total = parts
+
+
+def _add_bills(*parts: dict) -> tuple[int, Decimal, int, Decimal]:
+    n, billed, pn, paid = 0, ZERO, 0, ZERO
+    for part in parts:
+        for a, b, c, d in part.values():
+            n, billed, pn, paid = n + a, billed + b, pn + c, paid + d
+    return n, billed.quantize(Decimal("0.01")), pn, paid.quantize(Decimal("0.01"))
 
 
 def _arrears(report: BusinessReport, scope: Scope) -> None:
-    """Arrears cases open now (and how many have their lines suspended): one query."""
-    qs = ArrearsCase.objects.filter(closed_at__isnull=True)
-    if scope.halls is not None:  # the hall where the account's lines were opened
-        qs = qs.filter(Exists(Line.objects.filter(account_id=OuterRef("account_id"), hall_id__in=scope.halls)))
-    row = qs.order_by().aggregate(n=Count("id"), s=Count("id", filter=Q(status=ArrearsCase.Status.SUSPENDED)))
-    report.arrears_open, report.arrears_suspended = row["n"] or 0, row["s"] or 0
+    """Arrears cases open (and how many have their lines suspended): the nightly job's count (as of its last
+    run) for every hall or one hall, else the cases themselves (one query)."""
+    halls = scope.halls
+    if halls is None or len(halls) == 1:
+        wanted = None if halls is None else halls[0]
+        # the row for every hall is always written: without it nothing is counted yet; with it, a hall without
+        # its own row had no open case
+        counted = {f.hall_id: (f.open, f.suspended) for f in ArrearsFigure.objects.filter(
+            Q(hall__isnull=True) | Q(hall_id=wanted))}
+        if counted:
+            report.arrears_open, report.arrears_suspended = counted.get(wanted, (0, 0))
+            return
+    report.arrears_open, report.arrears_suspended = raw_arrears(halls)
 
 
 # --------------------------------------------------------------------------------------------------

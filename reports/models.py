@@ -203,3 +203,59 @@ class DemoHistoryRun(models.Model):
 
     def __str__(self):
         return f"{self.started_at:%Y-%m-%d %H:%M} {self.months}"
+
+
+class BillFigure(models.Model):
+    """The bills of one month (`period`, its first day) by the hall where their lines were opened, and how many
+    of them are paid (the collection rate): counted again by the nightly job for the last months, since bills
+    are paid late. A month without its `BillMonth` row is read from the bills themselves."""
+
+    period = models.DateField(_("billing month"))
+    hall = models.ForeignKey("boss.Hall", verbose_name=_("service hall"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="+")   # none: bills without a line
+    bills = models.BigIntegerField(default=0)
+    billed = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    paid_bills = models.BigIntegerField(default=0)
+    paid = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("bill figure")
+        verbose_name_plural = _("bill figures")
+        constraints = [models.UniqueConstraint(fields=["period", "hall"], name="bill_figure_once")]
+
+    def __str__(self):
+        return f"{self.period:%Y-%m} {self.hall_id}"
+
+
+class BillMonth(models.Model):
+    """A month whose `BillFigure` rows are built (and when: its collection is as of then)."""
+
+    period = models.DateField(_("billing month"), unique=True)
+    built_at = models.DateTimeField(_("summarized at"))
+
+    class Meta:
+        verbose_name = _("summarized billing month")
+        verbose_name_plural = _("summarized billing months")
+        ordering = ["-period"]
+
+    def __str__(self):
+        return f"{self.period:%Y-%m}"
+
+
+class ArrearsFigure(models.Model):
+    """The open arrears cases and those with their lines suspended, as the nightly job counted them: per hall
+    (the halls where the account's lines were opened: an account with lines in two halls counts in both) and
+    one row with no hall for every hall (each case once)."""
+
+    hall = models.ForeignKey("boss.Hall", verbose_name=_("service hall"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="+")
+    open = models.BigIntegerField(default=0)
+    suspended = models.BigIntegerField(default=0)
+    built_at = models.DateTimeField(_("summarized at"))
+
+    class Meta:
+        verbose_name = _("arrears figure")
+        verbose_name_plural = _("arrears figures")
+
+    def __str__(self):
+        return f"{self.hall_id} {self.open}"

@@ -14,15 +14,16 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import ExtractHour, TruncDay, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing.models import LedgerAccount, LedgerEntry, Payment
+from billing.models import ArrearsCase, Bill, BillSettlement, LedgerAccount, LedgerEntry, Payment
 from boss.labels import label
 from boss.models import Hall, Staff
 from boss.money import ZERO
+from customers.models import Line
 from hall.models import Business, Ticket
 from orders.models import Order
 
@@ -440,3 +441,57 @@ def queue_figures(scope: Scope) -> QueueFigures:
                          key=lambda row: row[0])
     return QueueFigures(total=total_rows[0][1], by_hall=[r for _g, r in by_hall], by_rep=[r for _g, r in by_rep],
                         by_hour=[r for _g, r in by_hour], by_business=[r for _g, r in by_business])
+
+
+# --------------------------------------------------------------------------------------------------
+# Bills, collection and arrears: counted by the nightly job (reports.summaries.bill_arrears_build), read
+# from the bills and cases themselves for a month (or a scope) it has not counted
+# --------------------------------------------------------------------------------------------------
+
+
+def raw_bills(periods, halls: list[int] | None) -> dict:
+    """{(month, hall id of the bill's line): (bills, billed, bills paid, paid)} of those months (one query)."""
+    if not periods:
+        return {}
+    qs = Bill.objects.filter(period__in=list(periods))
+    if halls is not None:
+        qs = qs.filter(line__hall_id__in=halls)
+    paid = Exists(BillSettlement.objects.filter(bill_id=OuterRef("pk")))
+    rows = (qs.order_by().annotate(paid=paid).values_list("period", "line__hall_id")
+            .annotate(n=Count("id"), s=Sum("total"), pn=Count("id", filter=Q(paid=True)),
+                      ps=Sum("total", filter=Q(paid=True))))
+    return {(p, h): (n, _money(s), pn, _money(ps)) for p, h, n, s, pn, ps in rows}
+
+
+def summed_bills(periods, halls: list[int] | None) -> dict:
+    """The same from the `BillFigure` rows of those months (one query)."""
+    from reports.models import BillFigure
+
+    if not periods:
+        return {}
+    qs = BillFigure.objects.filter(period__in=list(periods))
+    if halls is not None:
+        qs = qs.filter(hall_id__in=halls)
+    return {(f.period, f.hall_id): (f.bills, f.billed, f.paid_bills, f.paid) for f in qs.order_by()}
+
+
+def raw_arrears(halls: list[int] | None) -> tuple[int, int]:
+    """(open arrears cases, of them suspended) now, of the accounts with a line opened at one of the halls."""
+    qs = ArrearsCase.objects.filter(closed_at__isnull=True)
+    if halls is not None:
+        qs = qs.filter(Exists(Line.objects.filter(account_id=OuterRef("account_id"), hall_id__in=halls)))
+    row = qs.order_by().aggregate(n=Count("id"), s=Count("id", filter=Q(status=ArrearsCase.Status.SUSPENDED)))
+    return row["n"] or 0, row["s"] or 0
+
+
+def raw_arrears_by_hall() -> dict:
+    """{hall id or None for every hall: (open, suspended)}: an account with lines at two halls counts at both,
+    once in the total (two queries)."""
+    cases = dict(ArrearsCase.objects.filter(closed_at__isnull=True).values_list("account_id", "status"))
+    suspended = ArrearsCase.Status.SUSPENDED
+    out = {None: (len(cases), sum(1 for s in cases.values() if s == suspended))}
+    pairs = set(Line.objects.filter(account_id__in=list(cases)).values_list("hall_id", "account_id")) if cases else ()
+    for hall_id, account_id in pairs:
+        n, s = out.get(hall_id, (0, 0))
+        out[hall_id] = (n + 1, s + (cases[account_id] == suspended))
+    return out

@@ -17,10 +17,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from boss.locks import lock
-from reports.models import DayFigure, QueueDayFigure, SummaryDay
+from boss.months import month_add, month_start
+from reports.models import ArrearsFigure, BillFigure, BillMonth, DayFigure, QueueDayFigure, SummaryDay
 from reports.selectors import (
     Scope,
     queue_rows_raw,
+    raw_arrears_by_hall,
+    raw_bills,
     raw_fees,
     raw_kinds,
     raw_methods,
@@ -28,6 +31,7 @@ from reports.selectors import (
 )
 
 DAYS_BACK = 7   # the nightly job rebuilds this many days before today
+BILL_MONTHS_BACK = 12   # and the bills and collection of this many months before this one (bills are paid late)
 
 
 @transaction.atomic
@@ -74,3 +78,25 @@ def summaries_build(*, today: date | None = None, days_back: int = DAYS_BACK,
     today = today or timezone.localdate()
     start = date_from or today - timedelta(days=days_back)
     return summary_days(start + timedelta(days=n) for n in range((today - start).days))
+
+
+@transaction.atomic
+def bill_arrears_build(*, today: date | None = None, months_back: int = BILL_MONTHS_BACK) -> int:
+    """Count the bills and their collection of this month and the `months_back` before it (`BillFigure`, each
+    month marked by its `BillMonth`), and the open arrears cases now (`ArrearsFigure`, replaced whole). One
+    transaction, the `BillMonth` rows locked first: a build run twice, or twice at once, leaves one set."""
+    now = timezone.now()
+    this = month_start(today or timezone.localdate())
+    periods = [month_add(this, -n) for n in range(months_back, -1, -1)]
+    for period in periods:
+        BillMonth.objects.get_or_create(period=period, defaults={"built_at": now})
+    list(lock(BillMonth.objects.filter(period__in=periods).order_by("pk")))
+    BillFigure.objects.filter(period__in=periods).delete()
+    BillFigure.objects.bulk_create([BillFigure(period=p, hall_id=h, bills=n, billed=s, paid_bills=pn, paid=ps)
+                                    for (p, h), (n, s, pn, ps) in raw_bills(periods, None).items()])
+    BillMonth.objects.filter(period__in=periods).update(built_at=now)
+    ArrearsFigure.objects.all().delete()
+    arrears = [ArrearsFigure(hall_id=h, open=n, suspended=s, built_at=now)
+               for h, (n, s) in raw_arrears_by_hall().items()]
+    ArrearsFigure.objects.bulk_create(arrears)
+    return BillFigure.objects.filter(period__in=periods).count() + len(arrears)

@@ -31,10 +31,11 @@ def drawers_open_remind_task() -> int:
 
 @shared_task(name="reports.tasks.summaries_build")
 def summaries_build_task() -> int:
-    """Nightly: the summary tables of the last days (reports.summaries), each day in its own transaction."""
-    from reports.summaries import summaries_build
+    """Nightly: the summary tables of the last days (reports.summaries), each day in its own transaction, then
+    the bills, collection and arrears counts."""
+    from reports.summaries import bill_arrears_build, summaries_build
 
-    return summaries_build()
+    return summaries_build() + bill_arrears_build()
 
 
 @shared_task(name="reports.tasks.report_job_run")

@@ -27,7 +27,7 @@ from conftest import require_os
 from customers.models import Account, Line
 from customers.tests.factories import CustomerFactory
 from orders.models import Order
-from reports.business import business_report
+from reports.business import _arrears, _bills, business_report, report_scope
 
 D = Decimal
 
@@ -217,3 +217,48 @@ def test_the_tracing_by_day_and_hall_is_in_the_report_within_the_readers_halls(w
     one_rep = business_report(actor=make_staff("manager", username="boss2", hall=None), date_from=start,
                               date_to=end, staff=world["rep_a"])
     assert one_rep.tracing == []
+
+
+def test_bills_collection_and_arrears_come_from_the_nightly_counts(world, make_staff, django_assert_max_num_queries):
+    from billing.models import ArrearsCase
+    from boss.months import month_add
+    from reports.summaries import bill_arrears_build
+
+    manager = make_staff("manager", username="boss", hall=None)
+    store = make_staff("store_manager", username="store")   # hall A
+    start, end = _today()
+    line = Line.objects.filter(hall=world["hall"]).first()
+    now = timezone.now()
+    ArrearsCase.objects.create(account=line.account, balance_at_reminder=D("-20.00"), reminded_at=now,
+                               suspend_after=now)
+    assert bill_arrears_build() == 1 + 2   # this month's bills at hall A; arrears at hall A and for every hall
+
+    def bill(period, total):
+        other = Line.objects.create(msisdn=f"1380013{Line.objects.count():04d}", customer=line.customer,
+                                    account=line.account, plan=line.plan, hall=line.hall, activated_at=now)
+        return Bill.objects.create(line=other, account=line.account, customer=line.customer, plan=line.plan,
+                                   period=period, total=D(total))
+
+    bill(start, "30.00")   # after the count: not in the report until the next one
+    for actor in (manager, store):
+        report = business_report(actor=actor, date_from=start, date_to=end)
+        scope, _hall = report_scope(actor=actor, date_from=start, date_to=end)
+        with django_assert_max_num_queries(3):   # the months counted, their figures, the arrears
+            _bills(report, scope)
+            _arrears(report, scope)
+        assert (report.bills, report.billed, report.paid_bills, report.paid_total) == (2, D("150.00"), 1, D("100.00"))
+        assert (report.arrears_open, report.arrears_suspended, report.collection_rate) == (1, 0, D("66.7"))
+    other = business_report(actor=manager, date_from=start, date_to=end, hall=world["other_hall"])
+    assert (other.bills, other.billed, other.arrears_open) == (0, D("0.00"), 0)
+    bill_arrears_build()
+    report = business_report(actor=manager, date_from=start, date_to=end)
+    assert (report.bills, report.billed, report.paid_bills) == (3, D("180.00"), 1)
+    # a month the nightly job does not count (older than its 12) is read from the bills themselves
+    old = month_add(start, -14)
+    bill(old, "40.00")
+    report = business_report(actor=manager, date_from=old, date_to=end)
+    assert (report.bills, report.billed, report.paid_bills, report.paid_total) == (4, D("220.00"), 1, D("100.00"))
+    ArrearsCase.objects.update(closed_at=now)
+    assert business_report(actor=manager, date_from=start, date_to=end).arrears_open == 1   # as counted
+    bill_arrears_build()
+    assert business_report(actor=store, date_from=start, date_to=end).arrears_open == 0

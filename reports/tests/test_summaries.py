@@ -167,7 +167,7 @@ def test_the_screen_csv_and_xlsx_carry_the_queue(client, world, manager, days, d
     summary_day_build(day=yesterday)
     client.force_login(manager)
     query = {"date_from": yesterday.isoformat(), "date_to": today.isoformat()}
-    with django_assert_max_num_queries(36):
+    with django_assert_max_num_queries(38):   # 36 before the bills and arrears read their counts (issue 15)
         html = client.get(reverse("reports:business"), query).content.decode()
     assert 'data-testid="queue-tickets">5<' in html and 'data-testid="queue-wait">10.3<' in html
     assert "排队·按业务" in html and "chart-queue" in html

@@ -33,9 +33,9 @@ class Command(BaseCommand):
         try:
             counts = history_generate(months=months)
             if counts["days"]:
-                from reports.summaries import summaries_build
+                from reports.summaries import bill_arrears_build, summaries_build
 
-                counts["summary_rows"] = summaries_build(date_from=first_day_of(months))
+                counts["summary_rows"] = summaries_build(date_from=first_day_of(months)) + bill_arrears_build()
         finally:
             DemoHistoryRun.objects.filter(pk=run.pk).update(finished_at=timezone.now())
             signal.signal(signal.SIGTERM, previous)

@@ -1,12 +1,13 @@
 """manage.py reports_summarize [--from YYYY-MM-DD | --days N]: build (or rebuild) the reports' summary tables
-of past days (reports/summaries.py), each day in its own transaction. The nightly beat job does the last
+of past days (reports/summaries.py), each day in its own transaction, and the bills, collection and arrears
+counts. The nightly beat job does the last
 days; this is for a first fill or after a correction of older data."""
 
 from datetime import date
 
 from django.core.management.base import BaseCommand
 
-from reports.summaries import DAYS_BACK, summaries_build
+from reports.summaries import DAYS_BACK, bill_arrears_build, summaries_build
 
 
 class Command(BaseCommand):
@@ -17,5 +18,5 @@ class Command(BaseCommand):
         parser.add_argument("--days", type=int, default=DAYS_BACK)
 
     def handle(self, *args, date_from, days, **options):
-        rows = summaries_build(date_from=date_from, days_back=days)
+        rows = summaries_build(date_from=date_from, days_back=days) + bill_arrears_build()
         self.stdout.write(f"summary rows written: {rows}")
