@@ -34,6 +34,31 @@ def _fsm_skip_historical_models() -> None:
     FSMFieldMixin._boss_historical_skip = True
 
 
+def _migrate_new_models_render_alone() -> None:
+    """When a migration creates a model, Django re-renders it together with every model related to the models
+    it points to, recursively: here nearly all of them, since almost every model points to the staff member
+    or the hall. `migrate` of a new database made some 150 models about 150 times over (a quarter of its
+    time: issue 20, the test databases and `make run`). A model that did not exist has nothing pointing to
+    it yet, so it is rendered alone: its foreign keys bind to the models already rendered, whose reverse
+    relations the registry refreshes as it does for any new model (boss/tests/test_migrate_render.py: the
+    schema is the same). Every change to an existing model keeps Django's own re-rendering."""
+    from django.db.migrations.state import ProjectState
+
+    if getattr(ProjectState, "_boss_new_model_alone", False):
+        return
+    find_reload_model = ProjectState._find_reload_model
+
+    def _find_reload_model(self, app_label, model_name, delay=False):
+        try:
+            self.apps.get_model(app_label, model_name)
+        except LookupError:
+            return {(app_label, model_name)}
+        return find_reload_model(self, app_label, model_name, delay)
+
+    ProjectState._find_reload_model = _find_reload_model
+    ProjectState._boss_new_model_alone = True
+
+
 class BossConfig(AppConfig):
     name = "boss"
     verbose_name = _("Service hall")
@@ -48,6 +73,7 @@ class BossConfig(AppConfig):
         mask_every_handler()
         connect_signals()  # a change of roles empties the permission cache (boss/backends.py)
         _fsm_skip_historical_models()
+        _migrate_new_models_render_alone()
 
         # Once per migrate: runs after every app's tables exist (sender = this app).
         post_migrate.connect(_sync_after_migrate, sender=self, dispatch_uid="boss.sync_roles_tariffs")
