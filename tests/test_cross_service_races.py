@@ -5,7 +5,8 @@ pair ends with both done, or one done and the other refused with a clean domain 
 The pairs: fee collection × customer data change; fee collection × pre-cancellation; transfer of
 ownership × fee collection (and × pre-cancellation: a line process waiting for a transfer); bank collection
 answer (bill settlement) × refund payment, and refunds × payments with the bill settlement job; an immediate
-plan change of a line with a secondary card × secondary-card add and × fee collection.
+plan change of a line with a secondary card × secondary-card add and × fee collection; a plan correction of
+the line × a removal of its card.
 
 Two kinds of test per pair:
 - Forced interleavings. A third connection holds one row with `boss.locks.lock` so that one service stops
@@ -43,6 +44,7 @@ from billing.services.bank_collection import bank_collection_create, bank_collec
 from billing.services.ledger import credit, debit, ledger_account_customer, ledger_account_revenue, transaction_post
 from billing.services.payments import payment_collect
 from billing.services.points import bills_settle
+from billing.services.rating import line_plan_correct
 from billing.services.refunds import refund_decide, refund_form_print, refund_pay, refund_request
 from billing.tests import conftest as billing_fixtures
 from boss.errors import DomainError
@@ -721,4 +723,29 @@ def test_an_immediate_plan_change_and_a_fee_collection_on_the_line_are_served_on
     assert fresh(primary).plan.code == "4G68" and fee.result.payment.amount == D("30.00")
     taken = sum(c.amount for c in PrepaidCharge.objects.filter(line=primary).exclude(pk__in=taken_before))
     assert taken > 0 and balance(primary.account) == money_before + D("30.00") - taken   # the month, once
+    assert ledger_check_balanced() == []
+
+
+def test_a_plan_correction_locks_the_card_before_the_primary_and_goes_through_after_a_card_removal(sharing, rep_b):
+    """Rule: a plan correction rates the month again with the lines sharing the allowance; it locks them in id
+    order (the card, the older line, before the primary) before anything else. Before, it locked the primary,
+    then the card when rating: a removal of that card (the card, then the primary) waiting for the card with
+    it deadlocked. Both wait for the card held by a third session, the removal first; the removal goes
+    through, then the correction, which still rates the card's shared days with the primary."""
+    from catalog.models import Plan
+    from customers.models import SecondaryCard
+    from orders.services.secondary_cards import line_secondary_remove
+
+    w, primary = sharing, sharing.primary
+    with holding(Line.objects.filter(pk=w.card.pk)) as holder:
+        remove = Session("card removal", lambda: line_secondary_remove(actor=rep_b, line=primary,
+                                                                       secondary=w.card.msisdn, **DOCS)).start()
+        waiting_for(remove, holder)       # waits for the card's line
+        correct = Session("plan correction", lambda: line_plan_correct(
+            actor=system_actor(), line=primary, plan=Plan.objects.get(code="4G68"), period=timezone.localdate(),
+            reason="wrong plan keyed")).start()
+        waiting_for(correct, remove)      # queued for the card's line behind it, holding nothing (before: the primary)
+    succeeded(correct, remove)
+    assert correct.result.plan.code == "4G68"
+    assert not SecondaryCard.objects.filter(primary=primary, until__isnull=True).exists()
     assert ledger_check_balanced() == []

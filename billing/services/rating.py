@@ -82,7 +82,7 @@ def rate_lines(lines: list, period: date) -> int:
     """Rate the month of these (locked, unbilled) lines in the caller's transaction; returns records rated.
 
     Lines that shared an allowance with them in the month (secondary cards, billing/rating_rules.py) are
-    rated with them: locked here when the caller did not (callers that can, expand first: `rating_group_ids`).
+    rated with them: locked here when the caller did not (callers that can, lock them first: `sharing_lines_locked`).
     A member whose month is billed keeps its rating; what it took from a pool is no longer in that pool."""
     if not lines:
         return 0
@@ -228,8 +228,10 @@ def _chunk_rate(*, actor: Staff, line_ids: list[int], period: date) -> tuple[int
     from billing.services.prepaid import prepaid_charge_lines
 
     with transaction.atomic():
-        line_ids = sorted(rating_group_ids(line_ids, period))   # lines sharing an allowance: locked together
-        lines = lines_locked(line_ids)
+        # The lines sharing an allowance are locked together, in id order, the group read again under the
+        # locks (a card added between a read and the locks would be locked last, out of order).
+        line_ids = sorted(sharing_lines_locked(line_ids, period))
+        lines = lines_locked(line_ids)     # held already: read as LineInfo
         billed = billed_line_ids(line_ids, period)
         lines = [ln for ln in lines if ln.pk not in billed]
         count = rate_lines(lines, period)
@@ -337,7 +339,10 @@ def line_plan_correct(*, actor: Staff, line, plan, period: date, reason: str) ->
                                   "is a plan change at the counter."), field="period")
     if plan.kind != Plan.Kind.MAIN:
         raise BillingInputError(_("Choose a main plan."), field="plan")
-    line = lock(Line.objects.all()).get(pk=line.pk)
+    # The month is rated again with the lines sharing its allowance: all of them locked first, in id order
+    # (the primary locked before a card of a lower id would deadlock with a removal of that card).
+    sharing_lines_locked([line.pk], period)
+    line = lock(Line.objects.all()).get(pk=line.pk)     # held already
     info = LineInfo.of(line)
     if Bill.objects.filter(line=line, period=period).exists():
         raise MonthBilledError(msisdn=line.msisdn, period=f"{period:%Y-%m}")
