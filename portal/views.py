@@ -28,7 +28,7 @@ from catalog.selectors import plan_list
 from inventory.views.gifts import gift_picture_response
 from orders.services.plan_change import plan_change_effective_on, plan_change_pending
 from orders.services.portability import line_portability
-from orders.services.secondary_cards import primary_of, secondary_cards_of
+from orders.services.secondary_cards import card_fee, primary_of, secondary_cards_of
 from portal import selectors
 from portal.forms import (
     AgreeForm,
@@ -421,7 +421,7 @@ def secondary_view(request, line_id: int):
     others = [ln for ln in selectors.customer_lines(request.customer) if ln.pk != line.pk]
     form = SecondaryAddForm(request.POST or None, lines=others)
     context = {"line": line, "cards": cards, "primary_card": primary_of(line), "others": others,
-               "remove_form": SecondaryRemoveForm()}
+               "remove_form": SecondaryRemoveForm(), **card_fee(on_date=timezone.localdate())}
     if request.method == "POST" and form.is_valid():
         secondary = next(ln for ln in others if str(ln.pk) == form.cleaned_data["secondary"])
         try:

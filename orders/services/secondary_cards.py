@@ -4,7 +4,9 @@ primary line's plan allowance.
 - Added and removed at the counter on the primary line's screen (or by the API), with the documents and
   the signed agreement like every change; no counter fee; the sharing is a billing matter (rating, and
   each card's monthly fee on the primary's bill: billing/rating_rules.py), so no work order goes to the
-  network.
+  network. The customer is told that monthly fee before signing (`card_fee`: the quote beside the form, the
+  draft's screen, the agreement, the portal), read from the add-on the bill charges
+  (billing.services.charges.secondary_card_addon).
 - The primary's main plan says how many secondary cards it takes (`Plan.max_secondary_cards`; 0: none).
 - Who may be a secondary card: another line **of the same customer** (the owner adds their own lines; a
   family member's line is transferred to the owner first, so the one who pays for the allowance is the one
@@ -24,6 +26,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from billing.services.charges import secondary_card_addon
 from boss.audit import audit_record
 from boss.errors import DomainError
 from boss.locks import lock
@@ -57,6 +60,16 @@ def line_sharing(line: Line) -> tuple[list[SecondaryCard], SecondaryCard | None]
     rows = list(SecondaryCard.objects.filter(Q(primary=line) | Q(secondary=line), until__isnull=True)
                 .select_related("primary", "secondary").order_by("since", "pk"))
     return [c for c in rows if c.primary_id == line.pk], next((c for c in rows if c.secondary_id == line.pk), None)
+
+
+def card_fee(*, on_date) -> dict:
+    """The monthly fee each secondary card costs its primary line from `on_date`, as the agreement and the
+    screens show it: {"card_fee": "10.00", "card_fee_name": add-on name}, or {} when the cards cost nothing
+    (no add-on in force, or a free one)."""
+    addon = secondary_card_addon(first=on_date)
+    if addon is None or addon.monthly_fee <= 0:
+        return {}
+    return {"card_fee": str(addon.monthly_fee), "card_fee_name": addon.name}
 
 
 def _lock_pair(first: Line, second: Line) -> tuple[Line, Line]:
@@ -139,7 +152,8 @@ def line_secondary_add(*, actor: Staff, line: Line, secondary: str, documents_ch
     order = order_open(actor=actor, kind=K.SECONDARY_ADD, line=primary, documents=documents, agent=agent_identity,
                        agreement_signed=agreement_signed,
                        details={"secondary": other.msisdn, "plan": primary.plan.code, "plan_name": primary.plan.name,
-                                "since": today.isoformat(), "limit": primary.plan.max_secondary_cards})
+                                "since": today.isoformat(), "limit": primary.plan.max_secondary_cards,
+                                **card_fee(on_date=today)})
     card = SecondaryCard.objects.create(primary=primary, secondary=other, since=today, added_by=order.reference)
     order_finish(order=order)
     line_audit(actor=actor, order=order, line=primary, action="line.secondary.add",

@@ -51,7 +51,7 @@ from orders.services.line_services import line_invoice_reprint
 from orders.services.plan_change import plan_change_pending
 from orders.services.portability import line_portability
 from orders.services.precancel import precancel_charges
-from orders.services.secondary_cards import line_sharing
+from orders.services.secondary_cards import card_fee, line_sharing
 from orders.services.transfer import transfer_quote
 from orders.views.common import repeat_payment_refused
 
@@ -141,6 +141,10 @@ def _preview(slug: str, line) -> list[Due]:
         return [Due(q.item, q.amount) for q in transfer_quote(line=line, corporate=False).lines]
     if slug == "roaming" and not line.account.corporate:
         return [Due(_("Deposit for international roaming"), tariff("roaming.deposit"))]
+    if slug == "secondary-add":
+        fee = card_fee(on_date=timezone.localdate())
+        return [Due(_("Monthly fee of each secondary card, on this line's bill: %(name)s")
+                    % {"name": fee["card_fee_name"]}, Decimal(fee["card_fee"]), False, code="card_fee")] if fee else []
     if slug == "cancel-fee-recovery":
         return [Due(_("Arrears now"), account_money(line.account).arrears)]
     return []

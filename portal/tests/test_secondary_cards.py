@@ -81,3 +81,17 @@ def test_the_secondary_cards_page_takes_a_bounded_number_of_queries(client, mine
     sign_in(client, mine)
     with django_assert_max_num_queries(20):
         assert client.get(reverse("portal:secondary", args=[mine.pk])).status_code == 200
+
+
+def test_the_page_tells_each_card_s_monthly_fee_from_the_add_on_the_bill_charges(client, mine, family, set_tariff):
+    from datetime import date
+
+    from catalog.models import Plan
+
+    Plan.objects.create(code="FAM-FK-10", name="主副卡 副卡10元/张", kind=Plan.Kind.FAMILY, monthly_fee="10.00",
+                        valid_from=date(2020, 1, 1))
+    sign_in(client, mine)
+    url = reverse("portal:secondary", args=[mine.pk])
+    assert "每张副卡每月 ¥10.00（主副卡 副卡10元/张），计入本号码帐单" in client.get(url).content.decode()
+    set_tariff("billing.secondary_card_addon", "")
+    assert 'data-testid="card-fee"' not in client.get(url).content.decode()

@@ -95,3 +95,44 @@ def test_secondary_cards_through_the_api(counter, live):
     gone = api.post(f"/api/v1/lines/{live.line.msisdn}/secondary-remove", {"secondary": "13912358888", **DOCS},
                     format="json")
     assert gone.status_code == 409 and gone.json()["code"] == "secondary_card"
+
+
+@pytest.fixture
+def addon(db):
+    """The catalogue add-on the tariff names for secondary cards (billing.secondary_card_addon)."""
+    from datetime import date
+
+    from catalog.models import Plan
+
+    return Plan.objects.create(code="FAM-FK-10", name="主副卡 副卡10元/张", kind=Plan.Kind.FAMILY, monthly_fee="10.00",
+                               valid_from=date(2020, 1, 1))
+
+
+def test_the_quote_the_draft_and_the_agreement_tell_each_card_s_monthly_fee(counter, live, addon):
+    from orders.views.lines import line_agreement_context
+
+    form_url = reverse("orders:line_process", args=[live.line.msisdn, "secondary-add"])
+    quote = counter.get(form_url).content.decode()
+    assert "每张副卡的月费，计入本号码帐单：主副卡 副卡10元/张" in quote and "¥10.00" in quote
+    assert 'data-due="0.00"' in quote                           # told, not taken at the counter
+    entered = counter.post(form_url, {"idempotency_key": "sc-6", "secondary": "13912358888", **DOCS})
+    draft = counter.get(entered.url).content.decode()
+    assert "每张副卡月费" in draft and "¥10.00（主副卡 副卡10元/张），自共享当日起按天折算，计入主卡帐单" in draft
+    sign_and_commit(counter, entered)
+    order = Order.objects.get(kind="secondary_add")
+    html = render_to_string("orders/pdf/line_agreement.html", line_agreement_context(order))
+    assert "副卡月功能费" in html and "每张副卡每月 ¥10.00（主副卡 副卡10元/张）" in html
+
+
+def test_no_add_on_in_the_tariff_shows_no_card_fee(counter, live, addon, set_tariff):
+    from orders.views.lines import line_agreement_context
+
+    set_tariff("billing.secondary_card_addon", "")
+    form_url = reverse("orders:line_process", args=[live.line.msisdn, "secondary-add"])
+    assert "每张副卡的月费" not in counter.get(form_url).content.decode()
+    entered = counter.post(form_url, {"idempotency_key": "sc-7", "secondary": "13912358888", **DOCS})
+    assert "每张副卡月费" not in counter.get(entered.url).content.decode()
+    sign_and_commit(counter, entered)
+    order = Order.objects.get(kind="secondary_add")
+    assert "card_fee" not in order.details
+    assert "副卡月功能费" not in render_to_string("orders/pdf/line_agreement.html", line_agreement_context(order))
