@@ -1,6 +1,7 @@
 """Charts of the printed reports (the business report, the complaint statistics): SVG drawn by pygal (no chart
 drawing by hand), Chinese labels in the CJK font, embedded in the PDF as images. The business report's screen
-draws the same data with Apache ECharts (vendored static file, reports/static/reports/vendor)."""
+and the complaint statistics' screens draw the same data with Apache ECharts (vendored static file,
+boss/static/boss/vendor; boss/static/boss/charts.js draws the charts of `chart_specs`)."""
 
 import base64
 from decimal import Decimal

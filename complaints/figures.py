@@ -213,23 +213,32 @@ def statistics_xlsx(stats: ComplaintStatistics) -> bytes:
     return buf.getvalue()
 
 
-def statistics_charts(stats: ComplaintStatistics) -> list[str]:
-    """The printed statistics' charts as SVG data URIs (pygal, Chinese labels): a bar chart of each table with
-    something in it, the rates in per cent, the satisfaction a pie."""
-    from boss.charts import bar_svg, data_uri, pie_svg
-
-    out = []
+def statistics_chart_specs(stats: ComplaintStatistics) -> list[dict]:
+    """The statistics' charts as data, one source for the screen (ECharts, boss/static/boss/charts.js) and the
+    printed statistics (pygal): a bar chart of each table with something in it, the rates in per cent, the
+    satisfaction a pie."""
+    specs = []
     for title, _header, rows, kind in _sections(stats):
-        values = [(row[0], row[1]) for row in rows if row[1] != ""]
+        values = [(str(row[0]), row[1]) for row in rows if row[1] != ""]
         if not any(v for _label, v in values):
             continue
         if title == _("Satisfaction"):
-            out.append(data_uri(pie_svg(title, [label for label, v in values if v],
-                                        [v for _label, v in values if v])))
+            values = [(label, v) for label, v in values if v]
+            specs.append({"title": str(title), "kind": "pie", "labels": [label for label, _v in values],
+                          "values": [float(v) for _label, v in values]})
         else:
-            shown = title if kind == "count" else f"{title} (%)"
-            out.append(data_uri(bar_svg(shown, [label for label, _v in values], [v for _label, v in values])))
-    return out
+            specs.append({"title": str(title) if kind == "count" else f"{title} (%)", "kind": "bar",
+                          "labels": [label for label, _v in values], "values": [float(v) for _label, v in values]})
+    return specs
+
+
+def statistics_charts(stats: ComplaintStatistics) -> list[str]:
+    """The printed statistics' charts as SVG data URIs (pygal, Chinese labels)."""
+    from boss.charts import bar_svg, data_uri, pie_svg
+
+    draw = {"bar": bar_svg, "pie": pie_svg}
+    return [data_uri(draw[spec["kind"]](spec["title"], spec["labels"], spec["values"]))
+            for spec in statistics_chart_specs(stats)]
 
 
 def _fmt(value: Decimal | None) -> str:

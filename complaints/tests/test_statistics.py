@@ -169,3 +169,24 @@ def test_the_xlsx_has_each_table_with_its_chart(march, manager):
     assert type(charts[book.sheetnames[-1]][0]).__name__ == "PieChart" and book.sheetnames[-1].endswith("满意度")
     stage = [[c.value for c in row] for row in book[book.sheetnames[4]].iter_rows(min_row=2)]
     assert ["部门处理", 66.7, 2, 3] in stage
+
+
+def test_the_screen_draws_the_charts_of_the_print_from_the_same_figures(march, manager, client):
+    import json
+
+    from django.urls import reverse
+
+    client.force_login(manager)
+    with time_machine.travel(NOW, tick=False):
+        html = client.get(reverse("complaints:statistics"), {"date_from": "2026-03-01", "date_to": "2026-03-31"},
+                          HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        printed = statistics_charts(complaint_statistics(actor=manager, **MARCH))
+    specs = json.loads(html.split('<script id="complaint-charts" type="application/json">', 1)[1]
+                       .split("</script>", 1)[0])
+    by_title = {spec["title"]: spec for spec in specs}
+    assert by_title["按类别"] == {"title": "按类别", "kind": "bar", "labels": ["网络信号差", "话费争议"],
+                                  "values": [3, 1]}
+    assert by_title["满意度"]["kind"] == "pie" and "不满意" in by_title["满意度"]["labels"]
+    assert "超时督办" not in by_title and len(specs) == len(printed)   # no empty chart, the print's charts
+    assert 'data-charts="complaint-charts"' in html
+    assert "boss/vendor/echarts-6.1.0.min.js" in html and "boss/charts.js" in html

@@ -7,7 +7,13 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from boss.forms import period_from_request
-from complaints.figures import complaint_statistics, statistics_charts, statistics_csv, statistics_xlsx
+from complaints.figures import (
+    complaint_statistics,
+    statistics_chart_specs,
+    statistics_charts,
+    statistics_csv,
+    statistics_xlsx,
+)
 from complaints.pdf import render_pdf
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -24,6 +30,7 @@ def _stats(request):
 def statistics_view(request):
     form, stats = _stats(request)
     return render(request, "complaints/statistics.html", {"form": form, "stats": stats,
+                                                          "chart_specs": statistics_chart_specs(stats),
                                                           "query": request.GET.urlencode()})
 
 
