@@ -112,9 +112,9 @@ def _seeds(user) -> list[str]:
     from orders.models import Order
 
     lines = Line.objects.filter(hall=user.hall) if user.hall_id else Line.objects.all()
-    urls = [reverse("orders:line_detail", args=[ln.msisdn])
-            for ln in {ln.status: ln for ln in lines.order_by("-pk")}.values()]
-    orders = {o.kind: o for o in Order.objects.order_by("-pk")}.values()
+    oldest = [lines.filter(status=status).order_by("pk").first() for status in Line.Status.values]
+    urls = [reverse("orders:line_detail", args=[ln.msisdn]) for ln in oldest if ln is not None]
+    orders = [o for kind in Order.Kind.values if (o := Order.objects.filter(kind=kind).order_by("pk").first())]
     urls += [reverse("orders:order_detail", args=[o.pk]) for o in orders]
     urls += [reverse("orders:order_agreement", args=[o.pk]) for o in orders if o.kind == "open_account"][:1]
     urls += [reverse("orders:payment_result", args=[p.pk]) for p in Payment.objects.order_by("-pk")[:2]]
@@ -139,10 +139,12 @@ def demo(monkeypatch):
     call_command("demo_data", "--quiet")
 
 
-def _walk(client: Client, start: list[str], per_route: Counter) -> dict[str, str]:
+def _walk(client: Client, start: list[str], per_route: Counter, get=None) -> dict[str, str]:
     """Breadth first from `start` (the home page and the seeds): a screen without arguments (a list, a
     form) once per role (each role sees its own), a screen of an object at most PER_ROUTE times over all
-    the roles."""
+    the roles. `get(url)` fetches a page (the client's GET in Chinese unless given: benchmarks/screen_crawl.py
+    times each one)."""
+    get = get or (lambda url: client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans"))
     pages: dict[str, str] = {}
     seen: set[str] = set()
     mine: Counter = Counter()
@@ -160,7 +162,7 @@ def _walk(client: Client, start: list[str], per_route: Counter) -> dict[str, str
         counter = per_route if match.kwargs else mine
         if not always and counter[route] >= PER_ROUTE:
             continue
-        response = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+        response = get(url)
         assert response.status_code < 500, f"{url}: {response.status_code}"
         if response.status_code != 200 or getattr(response, "streaming", False):
             continue
