@@ -113,6 +113,31 @@ def test_numbers_enter_the_pool_graded_once_and_foreign_segments_are_refused(rep
     assert graded == {"13912358888": "special", "13912351122": "level3"}
 
 
+@pytest.mark.postgres
+def test_the_duplicate_check_looks_numbers_up_without_bitmap_scans_and_restores_them(rep, reference):
+    """The trigram index answers `=` too and is very slow for a long IN list: the duplicate check runs with
+    bitmap scans off (the only way to read a GIN index), and they are on again after it."""
+    from django.db import connection
+
+    seen = []
+
+    def watch(execute, sql, params, many, context):
+        if "inventory_numberresource" in sql and '"msisdn" IN' in sql:
+            with context["connection"].connection.cursor() as raw:
+                raw.execute("SHOW enable_bitmapscan")
+                seen.append(raw.fetchone()[0])
+        return execute(sql, params, many, context)
+
+    stock_import(actor=rep, kind="number", data="msisdn\n13912358888\n")
+    with connection.execute_wrapper(watch):
+        batch = stock_import(actor=rep, kind="number", data="msisdn\n13912358888\n13912351122\n")
+    assert batch.created_count == 1 and batch.duplicate_count == 1
+    assert seen == ["off"]
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_bitmapscan")
+        assert cursor.fetchone()[0] == "on"
+
+
 def test_stock_goes_to_the_actors_hall_and_not_to_another_one(rep, other_hall):
     with pytest.raises(NotPermitted):
         stock_import(actor=rep, kind="sim", data="iccid,imsi,capacity\n" + _sim(1), hall=other_hall)
