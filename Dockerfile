@@ -8,7 +8,7 @@ COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
 ENV DJANGO_SETTINGS_MODULE=boss.settings.production PYTHONUNBUFFERED=1
-RUN SECRET_KEY=build-only-collectstatic-key-not-used-at-runtime-0123456789abcdef ALLOWED_HOSTS=x \
+RUN SECRET_KEY=build-only-collectstatic-key-not-used-at-runtime-0123456789abcdef ALLOWED_HOSTS=x BOSS_DEMO_DEPLOYMENT=true \
     python manage.py collectstatic --noinput
 EXPOSE 8000
 CMD ["gunicorn", "boss.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "4", "--worker-class", "sync", "--access-logfile", "-"]

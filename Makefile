@@ -95,7 +95,8 @@ messages:
 	@for app in $(APPS); do (cd $$app && $(abspath $(BIN))/python ../manage.py makemessages -l zh_Hans --no-obsolete --no-location) || exit 1; done
 	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
 
-## check-deploy fails while an outside party is simulated (boss/checks.py): configure the real backends, or
+## check-deploy fails while an outside party is simulated (boss/checks.py; on the simulated SMS gateway the
+## production settings refuse to load at all): configure the real backends, or
 ## `make check-deploy BOSS_DEMO_DEPLOYMENT=true` for a demonstration deployment on the simulators.
 check-deploy: setup
 	BOSS_DEMO_DEPLOYMENT=$(BOSS_DEMO_DEPLOYMENT) \

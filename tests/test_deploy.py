@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _check_deploy(**extra):
-    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "BOSS_DEMO_DEPLOYMENT")}
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "BOSS_DEMO_DEPLOYMENT", "BOSS_SMS_BACKEND")}
     env.update({"DJANGO_SETTINGS_MODULE": "boss.settings.production",
            "SECRET_KEY": "x7!Qm2#vL9$pR4&tW8*zN1^cB5(hJ3)kF6@dS0%gY-Lq8+Vd3~Ea6=Ro1?Ui4",
            "ALLOWED_HOSTS": "boss.example.cn",
@@ -28,11 +29,40 @@ def test_production_settings_pass_check_deploy_as_a_declared_demo():
 
 
 def test_check_deploy_fails_on_a_simulator_in_production():
-    """Issue 12 item 10: the simulated HLR and national count service are refused by `check --deploy`."""
+    """Issue 12 item 10: the simulated HLR and national count service are refused by `check --deploy`; the
+    simulated SMS sender is refused before the check runs (issue 13: the settings do not load on it)."""
     result = _check_deploy()
+    out = result.stdout + result.stderr
+    assert result.returncode != 0 and "BOSS_SMS_BACKEND" in out and "SimulatedSmsGateway" in out
+    result = _check_deploy(BOSS_SMS_BACKEND="notifications.backends.SmppSmsGateway")
     out = result.stdout + result.stderr
     assert result.returncode != 0 and "boss.E001" in out
     assert "BOSS_NETWORK_ADAPTER" in out and "BOSS_NATIONAL_COUNT_BACKEND" in out
+
+
+LOAD = "import django; django.setup(); from django.conf import settings; print('LOADED', settings.BOSS_SMS_BACKEND)"
+
+
+def _load_production(**extra):
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "BOSS_DEMO_DEPLOYMENT", "BOSS_SMS_BACKEND")}
+    env.update({"DJANGO_SETTINGS_MODULE": "boss.settings.production", "SECRET_KEY": "k" * 60,
+                "ALLOWED_HOSTS": "boss.example.cn", "DATABASE_URL": "sqlite:////tmp/boss-check.sqlite3", **extra})
+    return subprocess.run([sys.executable, "-c", LOAD], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_production_settings_refuse_to_start_on_the_simulated_sms_sender():
+    """Issue 13: what gunicorn, Celery or any command loads, not only `check --deploy`, refuses the simulated
+    SMS gateway unless BOSS_DEMO_DEPLOYMENT says the deployment is a demonstration."""
+    refused = _load_production()
+    assert refused.returncode != 0 and "LOADED" not in refused.stdout
+    assert "ImproperlyConfigured" in refused.stderr and "BOSS_SMS_BACKEND" in refused.stderr
+    assert "BOSS_DEMO_DEPLOYMENT=true" in refused.stderr
+    demo = _load_production(BOSS_DEMO_DEPLOYMENT="true")
+    assert demo.returncode == 0 and "LOADED notifications.backends.SimulatedSmsGateway" in demo.stdout, demo.stderr
+    real = _load_production(BOSS_SMS_BACKEND="notifications.backends.SmppSmsGateway")
+    assert real.returncode == 0 and "LOADED notifications.backends.SmppSmsGateway" in real.stdout, real.stderr
 
 
 def test_the_simulator_table_covers_every_outside_party(settings):

@@ -78,7 +78,7 @@ def test_gunicorns_access_and_error_logs_are_masked(tmp_path):
     access, error = tmp_path / "access.log", tmp_path / "error.log"
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     env.update({"SECRET_KEY": "log-test-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ",
-                "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "false",
+                "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "false", "BOSS_DEMO_DEPLOYMENT": "true",
                 "DATABASE_URL": env.get("DATABASE_URL", "sqlite:////tmp/boss-logtest.sqlite3")})
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "boss.wsgi:application", "-b", f"127.0.0.1:{port}",
                              "-w", "1", "--access-logfile", str(access), "--error-logfile", str(error)],

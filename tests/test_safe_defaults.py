@@ -24,6 +24,7 @@ if sys.argv[1] == "boss.wsgi":
 def _probe(module: str) -> str:
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DEBUG")}
     env.update({"SECRET_KEY": "probe-secret-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGH",
+                "BOSS_DEMO_DEPLOYMENT": "true",  # the entry points load the production settings, on the simulators
                 "ALLOWED_HOSTS": "boss.example.cn", "DATABASE_URL": "sqlite:////tmp/boss-probe.sqlite3"})
     result = subprocess.run([sys.executable, "-c", PROBE, module], cwd=ROOT, env=env, capture_output=True, text=True,
                             timeout=120)

@@ -18,6 +18,7 @@ export DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/boss_benc
 export CELERY_BROKER_URL=${CELERY_BROKER_URL:-redis://127.0.0.1:6379/9} CELERY_QUEUE=bench
 export DJANGO_SETTINGS_MODULE=boss.settings.production SECRET_KEY=bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz
 export ALLOWED_HOSTS=127.0.0.1,localhost,testserver SECURE_SSL_REDIRECT=false SECURE_HSTS_SECONDS=0
+export BOSS_DEMO_DEPLOYMENT=true   # the simulators (HLR, SMS gateway): production settings refuse them otherwise
 export BOSS_HLR_LATENCY_MS=${BOSS_HLR_LATENCY_MS:-50}
 PY=.venv/bin/python
 OUT=${OUT:-var/counter-bench}; mkdir -p "$OUT"

@@ -1,5 +1,6 @@
 """Channel partners' discount requests through the discount interface (process 13): a partner asks, by its
-API key or on the screen, for a discount of the catalogue for a customer's line or for an order; the
+API key or on the screen, for a discount of the catalogue for a customer's line kept at one of its agent halls or
+for an order of one of them; the
 marketing manager approves or refuses it (a refusal with its reason); an approved request is applied once,
 at the counter or through the partner's API, as the line's discount change (orders' line_discounts_change:
 its order and audit). Every step audited."""
@@ -59,9 +60,13 @@ def _target(*, partner: Partner, msisdn: str, order_reference: str) -> tuple[Lin
         line = order.line
     else:
         order = None
-        line = Line.objects.exclude(status__in=_LIVE).filter(msisdn=msisdn).first()
+        # the same rule as an order: only a line kept at one of the partner's agent halls, and one answer for
+        # an unknown number and another hall's line (a partner learns nothing of numbers that are not its own)
+        line = (Line.objects.exclude(status__in=_LIVE)
+                .filter(msisdn=msisdn, hall__partner_link__partner=partner).first())
         if line is None:
-            raise DiscountRequestError(_("No line in service has this number."), field="msisdn")
+            raise DiscountRequestError(_("No line in service at this partner's agent halls has this number."),
+                                       field="msisdn")
     if line.status in _LIVE:
         raise DiscountRequestError(_("The line is not in service."), field="msisdn")
     return line, order
