@@ -154,3 +154,19 @@ def test_ticket_time_window_demo_is_idempotent(db):
         Command().handle(quiet=True)
         assert Ticket.objects.count() == first > 0
         assert Ticket.objects.filter(state=Ticket.State.WAITING).exists()
+
+
+def test_no_device_page_has_an_inline_script_or_handler(client, machine, screen):
+    """The site's CSP (script-src 'self') blocks inline scripts and on* handlers: the ticket would never print."""
+    import re
+
+    ticket = ticket_take(device=machine, business=Business.COUNTER)
+    pages = {"machine": reverse("hall:ticket_machine", args=[machine.token]),
+             "print": reverse("hall:ticket_print", args=[machine.token, ticket.pk]),
+             "display": reverse("hall:display", args=[screen.token])}
+    for name, url in pages.items():
+        page = client.get(url).content.decode()
+        assert page.count("<script") == len(re.findall(r"<script[^>]*\ssrc=", page)), name
+        assert not re.search(r"<[^>]+\son[a-z]+\s*=", page), name
+    printed = client.get(pages["print"]).content.decode()
+    assert "hall/ticket_print" in printed and ".js" in printed
