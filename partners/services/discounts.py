@@ -1,9 +1,8 @@
 """Channel partners' discount requests through the discount interface (process 13): a partner asks, by its
-API key or on the screen, for a discount of the catalogue for a customer's line kept at one of its agent halls or
-for an order of one of them; the
-marketing manager approves or refuses it (a refusal with its reason); an approved request is applied once,
-at the counter or through the partner's API, as the line's discount change (orders' line_discounts_change:
-its order and audit). Every step audited."""
+API key or on the screen, for a discount of the catalogue for a customer's line kept at one of its agent halls
+or for an order of one of them; the marketing manager approves or refuses it (a refusal with its reason); an
+approved request is applied once, at the counter or through the partner's API, as the line's discount change
+(orders' line_discounts_change: its order and audit). Every step audited."""
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from boss.models import AuditEvent, Hall
+from boss.tests.factories import HallFactory
 from catalog.tests.factories import DiscountFactory, PlanFactory
 from customers.models import LineDiscount
 from orders.models import Order
@@ -72,7 +73,7 @@ def test_the_partner_asks_by_api_the_manager_approves_and_the_partner_applies(wo
 
 
 @pytest.mark.parametrize("change,field,message", [
-    ({"msisdn": "13900000000"}, "msisdn", "没有使用中的线路是这个号码。"),
+    ({"msisdn": "13900000000"}, "msisdn", "该合作伙伴的代办点没有使用中的线路是这个号码。"),
     ({"discount": "OTHER-PLAN"}, "discount", "该优惠今天不适用于此号码的套餐。"),
     ({"discount": "NOPE"}, "discount", "该优惠今天不适用于此号码的套餐。"),
     ({"order": "ORD-1"}, "msisdn", "请填写手机号码或受理单，二者只填其一。"),
@@ -83,6 +84,36 @@ def test_a_bad_request_is_refused_with_its_reason_and_nothing_written(world, par
     response = partner_api.post(PATH, body, world.key)
     assert response.status_code == 400 and response.json()["message"] == message, response.json()
     assert response.json()["params"].get("field", field) == field
+    _nothing_written()
+
+
+NOT_HERE = "该合作伙伴的代办点没有使用中的线路是这个号码。"
+
+
+@pytest.fixture
+def elsewhere(world):
+    """A line in service kept at another hall (an ordinary hall, not the partner's)."""
+    line = world.open_line("13912358888")
+    other = HallFactory(code="ELSE1", name="鼓楼营业厅")
+    type(line).objects.filter(pk=line.pk).update(hall=other)
+    return line
+
+
+def test_a_line_at_another_hall_is_refused_by_api_like_an_unknown_number(world, partner_api, elsewhere):
+    for msisdn in (elsewhere.msisdn, "13900000000"):
+        response = partner_api.post(PATH, {"discount": "AGENT-10", "msisdn": msisdn, "reason": "老客户"}, world.key)
+        assert response.status_code == 400, response.json()
+        assert response.json()["message"] == NOT_HERE and response.json()["params"].get("field", "msisdn") == "msisdn"
+    _nothing_written()
+    assert not AuditEvent.objects.filter(action="partner.discount_request").exists()
+
+
+def test_a_line_at_another_hall_is_refused_on_the_screen(world, client, elsewhere):
+    for actor in (world.agent, world.marketing):   # the agent's own partner, and the marketing manager for it
+        client.force_login(actor)
+        refused = client.post(reverse("partners:discount_request_create"), {
+            "partner": str(world.partner.pk), "discount": "AGENT-10", "msisdn": elsewhere.msisdn, "reason": "续约"})
+        assert refused.status_code == 400 and NOT_HERE in refused.content.decode()
     _nothing_written()
 
 
@@ -125,7 +156,7 @@ def test_the_screens_ask_decide_and_apply_at_the_counter(world, client, django_a
     create = reverse("partners:discount_request_create")
     bad = client.post(create, {"partner": str(world.partner.pk), "discount": "AGENT-10", "msisdn": "13900000000",
                                "reason": "续约"})
-    assert bad.status_code == 400 and "没有使用中的线路是这个号码。" in bad.content.decode()
+    assert bad.status_code == 400 and "该合作伙伴的代办点没有使用中的线路是这个号码。" in bad.content.decode()
     _nothing_written()
     done = client.post(create, {"partner": str(world.partner.pk), "discount": "AGENT-10",
                                 "msisdn": world.line.msisdn, "reason": "续约"})
