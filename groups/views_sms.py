@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -230,7 +231,10 @@ def group_register(request, customer_pk):
 @require_POST
 @login_required
 def group_batch_sign_for_view(request, pk):
-    """The big-customer room signs for a batch of group paperwork (from its home screen)."""
+    """The big-customer room signs for a batch of group paperwork (from its home screen); anyone else gets 403,
+    as from the API."""
+    if not (request.user.has_perm("groups.issue_vpmn") or request.user.has_perm("groups.handle_group_sms")):
+        raise PermissionDenied
     batch = get_object_or_404(GroupDocumentBatch, pk=pk)
     try:
         group_batch_sign_for(actor=request.user, batch=batch)

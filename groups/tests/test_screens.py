@@ -24,18 +24,35 @@ def application(counter_rep, group, own_lines):
 
 
 @pytest.mark.parametrize("role", sorted(ROLES))
-def test_permission_matrix(client, make_staff, application, role):
+def test_permission_matrix(client, make_staff, hall, application, role):
+    """Every group screen, GET and POST, for every role: the allowed roles reach it (a POST without its data
+    is refused with a message and a redirect, writing nothing), the others get 403."""
+    from groups.models import GroupDocumentBatch
+
+    batch = GroupDocumentBatch.objects.create(kind=GroupDocumentBatch.Kind.VPMN_ARCHIVE, hall=hall,
+                                              period="2026-11-25")
     client.force_login(make_staff(role))
+    customer_pk = application.group.customer_id
     pages = {reverse("groups:vpmn_list"): VIEW, reverse("groups:vpmn_detail", args=[application.pk]): VIEW,
              reverse("groups:vpmn_agreement_pdf", args=[application.pk]): VIEW,
-             reverse("groups:vpmn_members", args=[application.group.customer_id]): ACCEPT,
+             reverse("groups:vpmn_members", args=[customer_pk]): ACCEPT,
+             reverse("groups:vpmn_new", args=[customer_pk]): ACCEPT,
+             reverse("groups:group_register", args=[customer_pk]): ACCEPT,
              reverse("groups:vpmn_import_file", args=[application.pk]): ISSUE}
     for url, allowed in pages.items():
         assert client.get(url).status_code == (200 if role in allowed else 403), (role, url)
     posts = {reverse("groups:vpmn_callout", args=[application.pk]): ACCEPT,
-             reverse("groups:vpmn_issue", args=[application.pk]): ISSUE}
+             reverse("groups:vpmn_sign", args=[application.pk]): ACCEPT,     # no manager's password: refused
+             reverse("groups:vpmn_open", args=[application.pk]): ACCEPT,     # not issued yet: refused
+             reverse("groups:vpmn_issue", args=[application.pk]): ISSUE}     # not signed yet: refused
     for url, allowed in posts.items():
         assert client.post(url).status_code == (302 if role in allowed else 403), (role, url)
+    application.refresh_from_db()
+    assert application.state == VpmnApplication.State.DRAFT and application.signed_by is None
+    signed = client.post(reverse("groups:batch_sign_for", args=[batch.pk]))
+    assert signed.status_code == (302 if role in ISSUE else 403), role
+    batch.refresh_from_db()
+    assert (batch.received_at is not None) == (role in ISSUE), role
 
 
 def test_the_manager_signs_with_their_own_password(client, counter_rep, make_staff, application, own_lines):

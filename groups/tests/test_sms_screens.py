@@ -13,6 +13,7 @@ from groups.services import (
     group_sms_application_create,
     group_sms_documents_required,
     group_sms_hand_over,
+    group_sms_platform_build,
     group_sms_receive,
 )
 
@@ -41,18 +42,37 @@ def application(sms_rep, group):
 
 
 @pytest.mark.parametrize("role", sorted(ROLES))
-def test_permission_matrix(client, make_staff, application, role):
+def test_permission_matrix(client, make_staff, hall, sms_rep, room, databiz, application, role):
+    """Every group SMS screen, GET and POST, and both PDFs, for every role."""
+    from customers.tests.factories import OrganizationFactory
+    from groups.models import GroupCustomer
+
+    other = GroupCustomer.objects.create(customer=OrganizationFactory(), key_contact_name="周五",
+                                         key_contact_phone="13900002222", hall=hall)
+    built = group_sms_application_create(actor=sms_rep, customer=other.customer, purpose="促销通知",
+                                         documents_checked=DOCS, letter_seal_checked=True)
+    group_sms_hand_over(actor=sms_rep, application=built)
+    group_sms_receive(actor=room, application=built)
+    group_sms_platform_build(actor=databiz, application=built, account="corp07")
     client.force_login(make_staff(role))
     pages = {reverse("groups:sms_list"): VIEW, reverse("groups:sms_detail", args=[application.pk]): VIEW,
-             reverse("groups:sms_new", args=[application.group.customer_id]): ACCEPT}
+             reverse("groups:sms_new", args=[application.group.customer_id]): ACCEPT,
+             reverse("groups:sms_application_pdf", args=[application.pk]): VIEW,
+             reverse("groups:sms_notice_pdf", args=[built.pk]): {"big_customer_room"}}
     for url, allowed in pages.items():
         assert client.get(url).status_code == (200 if role in allowed else 403), (role, url)
     posts = {reverse("groups:sms_receive", args=[application.pk]): {"big_customer_room"},
-             reverse("groups:sms_platform", args=[application.pk]): {"data_business_room"}}
+             reverse("groups:sms_platform", args=[application.pk]): {"data_business_room"},
+             reverse("groups:sms_notice", args=[application.pk]): {"big_customer_room"},
+             reverse("groups:sms_confirm", args=[application.pk]): {"big_customer_room"}}
     for url, allowed in posts.items():   # the application is not at these steps: a refusal, not a write
         assert client.post(url).status_code == (409 if role in allowed else 403), (role, url)
     application.refresh_from_db()
     assert application.state == "accepted"
+    handed = client.post(reverse("groups:sms_hand_over", args=[application.pk]))
+    assert handed.status_code == (302 if role in ACCEPT else 403), role
+    application.refresh_from_db()
+    assert application.state == ("handed_over" if role in ACCEPT else "accepted"), role
 
 
 def test_the_counter_form_pre_accepts_and_refuses_with_the_reason(client, sms_rep, group):
