@@ -245,8 +245,10 @@ def test_a_full_disk_where_the_server_writes_files_neither_loses_the_payment_nor
     """ENOSPC without root (no tmpfs or loop device to fill): tests/fixtures/full_disk.c, preloaded into the
     server, opens /dev/full in place of every file opened for writing under the media folder, the temporary
     folder and the cache folder, so the kernel answers each write there "No space left on device", as a full
-    file system does. The receipt's PDF is rendered in memory and streamed, never written to disk: the payment
-    commits and its receipt prints while the disk is full."""
+    file system does. The product writes no file when it prints: the receipt's PDF is rendered in memory and
+    streamed (boss.pdf, no cache or temporary file), so there is no write on the print's road to fail and no
+    error to answer; the payment commits and its receipt prints while the disk is full, and the media folder is
+    left as it was. With the disk back (a server without the shim) the receipt reprints: a copy (补打)."""
     library = tmp_path / "libfull_disk.so"
     subprocess.run(["cc", "-shared", "-fPIC", "-o", str(library), str(Path(__file__).with_name("fixtures")
                                                                         / "full_disk.c"), "-ldl"], check=True)
@@ -285,4 +287,19 @@ def test_a_full_disk_where_the_server_writes_files_neither_loses_the_payment_nor
     finally:
         app.stop()
     assert sorted(p.name for p in media.rglob("*")) == before
+
+    # Later, the disk back: the same receipt reprints, as a copy.
+    app = Gunicorn(connection.settings_dict["NAME"], workers=1).start()
+    try:
+        (worker,) = app.worker_pids()
+        assert str(library) not in Path(f"/proc/{worker}/maps").read_text()
+        api = Http(app.port, api.token)
+        status, pdf, headers = api.request("GET", f"/api/v1/documents/{receipt['id']}/pdf", timeout=120)
+        assert status == 200 and headers["Content-Type"] == "application/pdf"
+        assert pdf["raw"].startswith(b"%PDF")
+    finally:
+        app.stop()
+    assert list(DocumentPrint.objects.filter(document_id=receipt["id"]).order_by("pk").values_list("copy", flat=True)) \
+        == [False, True]
+    assert Payment.objects.filter(pk=paid["payment_id"], amount=D("30.00")).exists()
     assert ledger_check_balanced() == []
