@@ -107,6 +107,7 @@ class BlacklistPublishedApi(PartnerApiView):
     in force (`active` or `removed`), oldest change first; only for partners whose agreement allows it."""
 
     scope = PartnerKey.Scope.BLACKLIST_READ
+    pagination_class = PublishedPage       # the schema declares the page (count, next, previous, results)
 
     @extend_schema(parameters=[OpenApiParameter("changed_since", str, description="ISO 8601 time"),
                                OpenApiParameter("page", int)],
@@ -124,7 +125,7 @@ class BlacklistPublishedApi(PartnerApiView):
                 since = None
             if since is None:
                 raise InvalidInputError(_("Give changed_since as an ISO 8601 time."), field="changed_since")
-        paginator = PublishedPage()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(published_blacklist(changed_since=since), request, view=self)
         today = timezone.localdate()
         rows = [{"identity_type": c.customer.identity.doc_type,

@@ -1,5 +1,6 @@
 """The partner API fuzzed like the staff API (tests/test_api_fuzz.py), but with a partner key holding
-every scope: no generated request, valid or not, gets a 5xx."""
+every scope: no generated request, valid or not, gets a 5xx, and every answer has a status, a content type
+and a body the schema declares for its operation."""
 
 import os
 import uuid
@@ -10,6 +11,11 @@ from django.core.wsgi import get_wsgi_application
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 EXAMPLES = int(os.environ.get("BOSS_FUZZ_EXAMPLES", "25"))
 
@@ -53,7 +59,9 @@ def partner_key(module_committed_db):
 def test_no_partner_request_gets_a_server_error(case, partner_key):
     key = partner_key["discount" if "/discount-requests" in case.path else "blacklist"]
     case.call_and_validate(headers={"Authorization": f"PartnerKey {key}",
-                                    "Idempotency-Key": str(uuid.uuid4())}, checks=[not_a_server_error])
+                                    "Idempotency-Key": str(uuid.uuid4())},
+                        checks=[not_a_server_error, status_code_conformance, content_type_conformance,
+                                response_schema_conformance])
 
 
 @pytest.mark.django_db
