@@ -29,3 +29,26 @@ def test_emptying_keeps_the_roles_and_the_tariff_defaults_and_nothing_else(make_
     defaults = {p.key: p.default for p in REGISTRY.values()}
     assert dict(TariffParameter.objects.values_list("key", "value")) == defaults
     assert Discount.objects.filter(code=VPMN_DISCOUNT_CODE, active=True).exists()   # the demo needs it
+
+
+@pytest.mark.django_db(transaction=True)
+def test_emptying_empties_the_append_only_tables_and_leaves_their_triggers_on(make_staff):
+    """On PostgreSQL the rows are deleted with triggers off for that one transaction (conftest): the audit's
+    append-only rows go too, and the trigger refuses a delete again afterwards."""
+    from django.db import DatabaseError, connection, transaction
+
+    from boss.audit import audit_record
+    from boss.models import AuditEvent
+
+    rep = make_staff("sales_rep", username="kept_rep2")
+    audit_record(actor=rep, action="test.emptying")
+    database_empty("default")
+    assert not AuditEvent.objects.exists()
+
+    from boss.tests.factories import HallFactory, StaffFactory
+
+    audit_record(actor=StaffFactory(hall=HallFactory(code="KEPT02")), action="test.emptying")
+    if connection.vendor == "postgresql":
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("DELETE FROM boss_auditevent")
+    assert AuditEvent.objects.count() == 1
