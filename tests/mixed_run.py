@@ -11,7 +11,8 @@ payment sent twice at once with one Idempotency-Key — then checks the invarian
 - no document number twice; no number sold twice (no msisdn on two live lines, every opening's number on
   exactly one line);
 - every accepted Idempotency-Key had exactly one effect: one key row per accepted request, one payment /
-  order / complaint / refund per key, and a replay of a key gives back the first answer.
+  order / complaint / refund / reservation / customer / line-service order per key (every scope the run
+  accepts keys for is counted), and a replay of a key gives back the first answer.
 
 Used by tests/test_mixed_run.py (20 × 20 in CI, the counters threads of the test's process) and
 benchmarks/soak.py (20 × 5,000 by hand, the counters spread over spawned processes: one process's GIL held
@@ -41,6 +42,8 @@ DOCS = {"documents_checked": ["id_original"], "agreement_signed": True}
 NAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 # operation -> weight (per 100 operations)
 MIX = {"opening": 12, "fee": 38, "service": 20, "refund": 8, "complaint": 12, "duplicate": 10}
+# the line services' idempotency scopes and the kind of order each key makes
+SERVICE_SCOPES = {"lines.suspend": "suspend", "lines.resume": "resume", "lines.long_distance": "long_distance"}
 
 
 @dataclass
@@ -500,8 +503,8 @@ def invariants(world: World, stats: Stats) -> list[str]:
     from billing.selectors import accounts_money, ledger_check_balanced
     from boss.models import IdempotencyKey
     from complaints.models import Complaint
-    from customers.models import Line
-    from inventory.models import NumberResource
+    from customers.models import Customer, Line
+    from inventory.models import NumberReservation, NumberResource
     from orders.models import Order
 
     problems = list(stats.failures)
@@ -567,7 +570,15 @@ def invariants(world: World, stats: Stats) -> list[str]:
         "orders.payment": Order.objects.filter(paid_at__gte=since, actor__in=reps, kind="open_account").count(),
         "complaints.open": Complaint.objects.count(),
         "billing.refund_pay": RefundCase.objects.filter(status=RefundCase.Status.PAID, paid_at__gte=since).count(),
+        "number.reserve": NumberReservation.objects.filter(created_at__gte=since, reserved_by__in=reps,
+                                                           number__msisdn__in=world.numbers).count(),
+        "customers.create": Customer.objects.filter(created_at__gte=since, created_by__in=reps).count(),
     }
+    service_orders = (Order.objects.filter(created_at__gte=since, actor__in=reps, line__msisdn__in=world.fee_lines)
+                      .values_list("kind").annotate(n=Count("id")))
+    by_kind = dict(service_orders)
+    for scope, kind in SERVICE_SCOPES.items():
+        counted[scope] = by_kind.get(kind, 0)
     for scope, n in counted.items():
         if per_scope.get(scope, 0) != n:
             problems.append(f"{scope}: {per_scope.get(scope, 0)} accepted keys, {n} effects")

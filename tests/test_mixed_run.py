@@ -7,8 +7,10 @@ The soak's time limit is run here small (its processes' figures added up: tests/
 
 import os
 import time
+from collections import Counter
 
 import pytest
+from django.utils import timezone
 
 from tests import mixed_run
 
@@ -51,3 +53,30 @@ def test_the_invariants_catch_lost_money_and_a_key_without_its_effect(hall, sett
     assert f"line {world.fee_lines[1]}: payments hold" in problems
     assert "accepted key never-sent (lines.payment) has no key row" in problems
     assert "lines.payment:" in problems and "accepted keys" in problems
+
+
+def test_the_invariants_count_the_effects_of_every_scope(hall, settings):
+    """Every scope the run accepts keys for has its effects counted, not only its key rows: a second
+    reservation, customer or line-service order made by a counter's rep (one key, two effects) is reported."""
+    from customers.models import Customer, CustomerIdentity, Line
+    from inventory.models import NumberReservation, NumberResource
+    from orders.models import Order
+
+    settings.BOSS_NETWORK_ADAPTER_OPTIONS = {"latency_ms": 0, "failure_rate": 0.0, "lost_reply_rate": 0.0}
+    world = mixed_run.world_build(hall=hall, counters=2, ops=5)
+    stats = mixed_run.run(world, counters=2, ops=5)
+    assert mixed_run.invariants(world, stats) == []
+    accepted = Counter(scope for _, _, scope, _ in stats.accepted)
+    rep = world.reps[0]
+    NumberReservation.objects.create(number=NumberResource.objects.get(msisdn=world.numbers[-1]), reserved_by=rep,
+                                     hall=rep.hall, state=NumberReservation.State.RELEASED,
+                                     reserved_until=timezone.now(), closed_at=timezone.now())
+    identity = CustomerIdentity.objects.create(doc_type="passport", number="M99999999", name="多出")
+    Customer.objects.create(kind="individual", name="多出", identity=identity, created_by=rep)
+    line = Line.objects.get(msisdn=world.fee_lines[0])
+    for kind in mixed_run.SERVICE_SCOPES.values():
+        Order.objects.create(kind=kind, hall=hall, actor=rep, customer=line.customer, line=line, msisdn=line.msisdn)
+    problems = mixed_run.invariants(world, stats)
+    for scope in ("number.reserve", "customers.create", *mixed_run.SERVICE_SCOPES):
+        assert f"{scope}: {accepted[scope]} accepted keys, {accepted[scope] + 1} effects" in problems, problems
+    assert set(mixed_run.SERVICE_SCOPES.values()) <= set(Order.Kind.values)
