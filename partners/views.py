@@ -56,7 +56,7 @@ from partners.services import (
     partner_update,
 )
 from partners.services.disputes import commission_dispute_open, commission_dispute_resolve
-from partners.services.keys import key_is_usable
+from partners.services.keys import KeyRefusal, key_is_usable
 from partners.tables import BlacklistEntryTable, PartnerTable
 
 
@@ -64,6 +64,10 @@ def _event_details(event) -> str:
     after = event.after or {}
     if event.action == "partner.api_call":
         return f"{after.get('method', '')} {after.get('path', '')} → {after.get('status', '')}"
+    if event.action == "partner.api_refused":
+        refusal = after.get("refusal", "")
+        why = KeyRefusal(refusal).label if refusal in KeyRefusal.values else ""
+        return f"{after.get('method', '')} {after.get('path', '')} {after.get('key', '')}: {why}"
     if event.action == "partner.blacklist_import":
         return _("%(created)s added, %(updated)s corrected, %(removed)s removed, %(unchanged)s unchanged, "
                  "%(refused)s refused") % {k: after.get(k, 0) for k in

@@ -9,7 +9,7 @@ from rest_framework import authentication, exceptions, permissions, throttling
 from boss.logging import security_log
 from boss.tariffs import tariff
 from partners.models import PartnerKey
-from partners.services.keys import partner_key_authenticate
+from partners.services.keys import partner_key_check, partner_key_refusal_record
 
 
 class PartnerPrincipal:
@@ -50,8 +50,10 @@ class PartnerKeyAuthentication(authentication.BaseAuthentication):
             raw = header[1].decode()
         except UnicodeError:
             raise exceptions.AuthenticationFailed(_("Invalid partner key header.")) from None
-        key = partner_key_authenticate(raw=raw, client_ip=request.META.get("REMOTE_ADDR"))
+        check = partner_key_check(raw=raw, client_ip=request.META.get("REMOTE_ADDR"))
+        key = check.key
         if key is None:
+            partner_key_refusal_record(actor=None, check=check, method=request.method, path=request.path)
             security_log.warning("partner key refused: prefix=%s path=%s", raw.split("_")[1][:8] if raw.count("_") >= 2
                                  else "-", request.path)
             raise exceptions.AuthenticationFailed(_("The partner key is not valid, revoked or expired, or not "

@@ -7,10 +7,12 @@ import hashlib
 import hmac
 import ipaddress
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from boss.audit import audit_record
 from boss.errors import NotPermitted
@@ -123,23 +125,71 @@ def key_is_usable(key: PartnerKey, *, now=None) -> bool:
             and key.partner.status == Partner.Status.ACTIVE)
 
 
-def partner_key_authenticate(*, raw: str, client_ip: str | None) -> PartnerKey | None:
-    """The usable key for a presented secret from this address, or None (no detail to the caller). Read
-    fresh on every call, so a revocation or a suspension refuses the very next request."""
+class KeyRefusal(models.TextChoices):
+    """Why a presented key was refused (recorded in the audit, never told to the caller)."""
+
+    WRONG_SECRET = "wrong_secret", _("wrong secret for this key")
+    REVOKED = "revoked", _("key revoked")
+    EXPIRED = "expired", _("key expired")
+    PARTNER_NOT_ACTIVE = "partner_not_active", _("partner suspended or deleted")
+    ADDRESS = "address_not_allowed", _("client address not allowed")
+
+
+@dataclass(frozen=True)
+class KeyCheck:
+    """A presented secret checked: `key` when usable; otherwise `refused` (the key its prefix names, when
+    there is one) and `reason`."""
+
+    key: PartnerKey | None = None
+    refused: PartnerKey | None = None
+    reason: str = ""
+
+
+def partner_key_check(*, raw: str, client_ip: str | None) -> KeyCheck:
+    """Check a presented secret from this address. Read fresh on every call, so a revocation or a suspension
+    refuses the very next request. A refusal names the key its prefix identifies (if any) and why."""
     parts = (raw or "").split("_", 2)
     if len(parts) != 3 or parts[0] != KEY_PREFIX:
-        return None
+        return KeyCheck()
     key = PartnerKey.objects.select_related("partner").filter(prefix=parts[1]).first()
-    if key is None or not hmac.compare_digest(key.key_hash, _digest(raw)) or not key_is_usable(key):
-        return None
-    if key.allowed_ips:
+    if key is None:
+        return KeyCheck()
+    now = timezone.now()
+    reason = ""
+    if not hmac.compare_digest(key.key_hash, _digest(raw)):
+        reason = KeyRefusal.WRONG_SECRET
+    elif key.revoked_at is not None:
+        reason = KeyRefusal.REVOKED
+    elif key.expires_at is not None and key.expires_at <= now:
+        reason = KeyRefusal.EXPIRED
+    elif key.partner.status != Partner.Status.ACTIVE:
+        reason = KeyRefusal.PARTNER_NOT_ACTIVE
+    elif key.allowed_ips:
         try:
             ip = ipaddress.ip_address(client_ip or "")
         except ValueError:
-            return None
-        if not any(ip in ipaddress.ip_network(net) for net in key.allowed_ips):
-            return None
-    now = timezone.now()
+            ip = None
+        if ip is None or not any(ip in ipaddress.ip_network(net) for net in key.allowed_ips):
+            reason = KeyRefusal.ADDRESS
+    if reason:
+        return KeyCheck(refused=key, reason=str(reason))
     if key.last_used_at is None or now - key.last_used_at > timedelta(minutes=1):
         PartnerKey.objects.filter(pk=key.pk).update(last_used_at=now)
-    return key
+    return KeyCheck(key=key)
+
+
+def partner_key_authenticate(*, raw: str, client_ip: str | None) -> PartnerKey | None:
+    """The usable key for a presented secret from this address, or None (no detail to the caller)."""
+    return partner_key_check(raw=raw, client_ip=client_ip).key
+
+
+@transaction.atomic
+def partner_key_refusal_record(*, actor: None, check: KeyCheck, method: str, path: str) -> None:
+    """Audit a call refused at key authentication, when the presented prefix identifies a key: the partner's
+    interface number, the key's prefix and why (never the secret). `actor` is None: nobody signed in."""
+    key = check.refused
+    if key is None:
+        return
+    audit_record(actor=actor, action="partner.api_refused", target=key.partner, hall=None,
+                 after={"interface_number": key.partner.interface_number, "key": key.prefix,
+                        "refusal": check.reason, "method": method, "path": path[:100]})

@@ -118,3 +118,52 @@ def test_staff_tokens_and_partner_keys_never_mix(client, partner_api, push_key, 
 def test_malformed_keys_are_refused(client, header, push_key):
     response = client.get("/api/v1/partner/blacklist", HTTP_AUTHORIZATION=header)
     assert response.status_code == 401 and response.json()["code"]
+
+
+def _refusals():
+    return list(AuditEvent.objects.filter(action="partner.api_refused").order_by("id"))
+
+
+def test_a_call_refused_at_key_authentication_is_audited_with_the_interface_number_and_why(
+        partner_api, admin_user, operator_partner, push_key, client):
+    """Revoked, expired, from another address, the partner suspended, or the prefix with a wrong secret: each
+    refused call is one audit event naming the interface number, the key's prefix and the reason, without
+    the secret; nothing else is written, and the caller is told nothing more than before."""
+    key = PartnerKey.objects.get()
+    limited, limited_raw = partner_key_issue(actor=admin_user, partner=operator_partner, scopes=["blacklist.push"],
+                                             allowed_ips=["10.1.0.0/16"])
+    assert _push(partner_api, limited_raw).status_code == 401                       # from 127.0.0.1
+    assert _push(partner_api, f"bpk_{key.prefix}_{'x' * 30}").status_code == 401     # the prefix, a wrong secret
+    partner_suspend(actor=admin_user, partner=operator_partner, reason="协议到期")
+    assert _push(partner_api, push_key).status_code == 401
+    partner_resume(actor=admin_user, partner=operator_partner, reason="续签")
+    PartnerKey.objects.filter(pk=key.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert _push(partner_api, push_key).status_code == 401
+    PartnerKey.objects.filter(pk=key.pk).update(expires_at=None)
+    partner_key_revoke(actor=admin_user, key=key, reason="泄露")
+    response = _push(partner_api, push_key)
+    assert response.status_code == 401
+    assert response.json()["message"] == "合作伙伴密钥无效、已吊销或已过期，或不允许从此地址调用。"
+    assert client.get("/api/v1/partner/blacklist", HTTP_AUTHORIZATION="PartnerKey bpk_nosuchkey_zz").status_code == 401
+
+    refused = _refusals()   # the unknown prefix names no key: not audited (the security log has it)
+    assert [(e.after["key"], e.after["refusal"]) for e in refused] == [
+        (limited.prefix, "address_not_allowed"), (key.prefix, "wrong_secret"), (key.prefix, "partner_not_active"),
+        (key.prefix, "expired"), (key.prefix, "revoked")]
+    for event in refused:
+        assert event.after["interface_number"] == "OP-GZ-01" and event.actor is None
+        assert event.after["path"] == "/api/v1/partner/blacklist/entries" and event.after["method"] == "POST"
+        assert event.target_id == str(operator_partner.pk)
+        assert push_key not in str(event.after) and limited_raw not in str(event.after) and "x" * 30 not in str(
+            event.after)
+    assert not AuditEvent.objects.filter(action="partner.api_call").exists()
+    assert not BlacklistEntry.objects.exists()
+
+
+def test_the_partner_page_shows_refused_calls_in_chinese(partner_api, admin_user, operator_partner, push_key,
+                                                         client):
+    partner_key_revoke(actor=admin_user, key=PartnerKey.objects.get(), reason="泄露")
+    assert _push(partner_api, push_key).status_code == 401
+    client.force_login(admin_user)
+    page = client.get(f"/partners/{operator_partner.pk}/").content.decode()
+    assert "合作方系统调用被拒绝" in page and "密钥已吊销" in page and "revoked" not in page
