@@ -59,3 +59,11 @@ def keyed_hash_check(purpose: str, secret: str, encoded: str) -> bool:
 def keyed_hash_stale(encoded: str) -> bool:
     """True when `encoded` is under another key than the current one: hash again after a successful check."""
     return encoded.split("$")[1] != settings.BOSS_HASH_KEY_ID
+
+
+def keyed_hash_lookups(purpose: str, secret: str, *, salt: str) -> list[str]:
+    """The stored forms of `secret` under every configured key, with a fixed `salt`: for a secret that is
+    itself the look-up (a device's address), `filter(hash__in=keyed_hash_lookups(...))` finds its row
+    whichever key hashed it."""
+    keys = settings.BOSS_HASH_KEYS or {"s0": settings.SECRET_KEY}
+    return [f"{ALGORITHM}${key_id}${salt}${_digest(purpose, secret, salt, key)}" for key_id, key in keys.items()]

@@ -7,7 +7,7 @@ from hall.models import Announcement, HallDevice
 class HallDeviceAdmin(admin.ModelAdmin):
     list_display = ("name", "hall", "kind", "active")
     list_filter = ("kind", "active", "hall")
-    readonly_fields = ("token",)
+    # The secret address is shown once on 取号机和显示屏; only its keyed hash is kept (not editable, not shown).
 
 
 @admin.register(Announcement)

@@ -16,4 +16,5 @@ class HallConfig(AppConfig):
         register_actions({
             "ticket.transfer": _("Queue ticket transferred"), "announcement.publish": _("Announcement published"),
             "hall_device.add": _("Hall device added"), "hall_device.revoke": _("Hall device switched off"),
+            "hall_device.reissue": _("Hall device address re-issued"),
         })

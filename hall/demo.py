@@ -10,6 +10,7 @@ from django.utils import timezone
 from boss.models import Hall, Staff
 from customers.models import CustomerClass
 from hall.models import PREFIX, Announcement, Business, HallDevice, Ticket, TicketSequence
+from hall.services.devices import device_secret_hash, hall_device_install
 
 HALL = "GZ-ZS01"
 DEVICES = [(HallDevice.Kind.TICKET_MACHINE, "取号机 1", "demo-ticket-machine-zs01"),
@@ -31,8 +32,9 @@ def load(stdout=None) -> int:
     rep = Staff.objects.filter(username="rep1").first()
     if hall is None or rep is None:
         return 0
-    for kind, name, token in DEVICES:
-        HallDevice.objects.get_or_create(token=token, defaults={"hall": hall, "kind": kind, "name": name})
+    for kind, name, secret in DEVICES:   # fixed demo addresses, printed below (only their hashes are kept)
+        if not HallDevice.objects.filter(token_hash=device_secret_hash(secret)).exists():
+            hall_device_install(hall_id=hall.pk, kind=kind, name=name, secret=secret)
     now = timezone.now()
     today = timezone.localdate(now)
     created = 0

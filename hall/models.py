@@ -27,7 +27,9 @@ PREFIX = {Business.COUNTER: "A", Business.PAYMENT: "B", Business.COMPLAINT: "C",
 
 class HallDevice(TimeStampedModel):
     """A ticket machine or a display screen of one hall. It is not a person and does not log in: it is
-    reached by its secret address (a long random token), which the store manager can revoke."""
+    reached by its secret address (a long random token, also its device API secret), which the store manager
+    sees once when adding the device or re-issuing its address, and can revoke. Only a keyed hash of the
+    secret is kept (boss.keyed_hash, under a fixed salt so the address can be looked up)."""
 
     class Kind(models.TextChoices):
         TICKET_MACHINE = "ticket_machine", _("Ticket machine")
@@ -37,7 +39,7 @@ class HallDevice(TimeStampedModel):
                              related_name="devices")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=60)
-    token = models.CharField(_("secret address"), max_length=64, unique=True)
+    token_hash = models.CharField(_("secret address (keyed hash)"), max_length=128, unique=True, editable=False)
     active = models.BooleanField(_("active"), default=True)
     # The last call of the device API (at most one write a minute), so the store manager sees a machine gone quiet.
     last_seen_at = models.DateTimeField(_("last seen by the device API"), null=True, blank=True)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("devices/", devices.device_list, name="device_list"),
     path("devices/add/", devices.device_add, name="device_add"),
     path("devices/<int:pk>/revoke/", devices.device_revoke, name="device_revoke"),
+    path("devices/<int:pk>/reissue/", devices.device_reissue, name="device_reissue"),
     # The devices themselves (no login: the secret address is the key).
     path("d/<str:token>/", devices.ticket_machine, name="ticket_machine"),
     path("d/<str:token>/ticket/<int:pk>/", devices.ticket_print, name="ticket_print"),

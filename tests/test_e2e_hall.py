@@ -11,6 +11,7 @@ from boss.tests.factories import TEST_PASSWORD
 from conftest import e2e
 from customers.models import CustomerClass
 from hall.models import Announcement, HallDevice
+from hall.tests.conftest import make_device
 
 pytestmark = [*e2e, pytest.mark.django_db(transaction=True)]
 
@@ -25,8 +26,8 @@ def _login(page, live_server, user):
 
 def test_ticket_vip_first_display_and_statistics(live_server, browser, make_staff, live, shot):
     hall = live.rep.hall
-    machine = HallDevice.objects.create(hall=hall, kind=HallDevice.Kind.TICKET_MACHINE, name="取号机", token="e2e-tm")
-    screen = HallDevice.objects.create(hall=hall, kind=HallDevice.Kind.DISPLAY, name="显示屏", token="e2e-display")
+    machine = make_device(hall, HallDevice.Kind.TICKET_MACHINE, "取号机", "e2e-tm")
+    screen = make_device(hall, HallDevice.Kind.DISPLAY, "显示屏", "e2e-display")
     CustomerClass.objects.create(customer=live.line.customer, kind=CustomerClass.Kind.VIP, vip_level=2, reason="测试",
                                  since=date(2020, 1, 1))
     store = make_staff("store_manager", username="e2e_store")

@@ -1,18 +1,22 @@
 import pytest
 
 
+def make_device(hall, kind, name, secret):
+    """A device with a known secret, kept on the object as `.token` for the tests (the table has its hash only)."""
+    from hall.services.devices import hall_device_install
+
+    device, device.token = hall_device_install(hall_id=hall.pk, kind=kind, name=name, secret=secret)
+    return device
+
+
 @pytest.fixture
 def machine(hall):
-    from hall.models import HallDevice
-
-    return HallDevice.objects.create(hall=hall, kind=HallDevice.Kind.TICKET_MACHINE, name="取号机", token="tm-token-1")
+    return make_device(hall, "ticket_machine", "取号机", "tm-token-1")
 
 
 @pytest.fixture
 def screen(hall):
-    from hall.models import HallDevice
-
-    return HallDevice.objects.create(hall=hall, kind=HallDevice.Kind.DISPLAY, name="显示屏", token="display-token-1")
+    return make_device(hall, "display", "显示屏", "display-token-1")
 
 
 @pytest.fixture

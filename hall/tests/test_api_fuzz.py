@@ -38,13 +38,13 @@ def secrets(module_committed_db):
     from boss.demo import load as load_kernel_demo
     from boss.models import Hall, TariffParameter
     from boss.tariffs import tariff_cache_clear
-    from hall.models import HallDevice
+    from hall.services.devices import hall_device_install
 
     load_kernel_demo()
     TariffParameter.objects.update_or_create(key="queue.device_api_calls_per_minute", defaults={"value": "100000"})
     tariff_cache_clear()
     hall = Hall.objects.get(code="GZ-ZS01")
-    return [HallDevice.objects.create(hall=hall, kind=kind, name=f"fuzz {kind}", token=f"fuzz-{kind}-secret").token
+    return [hall_device_install(hall_id=hall.pk, kind=kind, name=f"fuzz {kind}", secret=f"fuzz-{kind}-secret")[1]
             for kind in ("ticket_machine", "display")]
 
 

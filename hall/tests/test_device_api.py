@@ -10,9 +10,10 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from customers.tests.factories import CustomerFactory, LineFactory
-from hall.models import HallDevice, Ticket, TicketSequence
+from hall.models import Ticket, TicketSequence
 from hall.services import ticket_call_next, ticket_take
 from hall.services.devices import hall_device_revoke
+from hall.tests.conftest import make_device
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/hall/device"
@@ -76,7 +77,7 @@ def test_a_repeated_request_returns_the_same_ticket(client, machine):
     assert other.json()["message"] == "此请求编号已用于另一笔不同的请求。"
     assert Ticket.objects.count() == 1 and not TicketSequence.objects.filter(prefix="A", last__gt=0).exists()
     # Another machine may use the same key: keys are per device.
-    second = HallDevice.objects.create(hall=machine.hall, kind="ticket_machine", name="取号机2", token="tm-token-2")
+    second = make_device(machine.hall, "ticket_machine", "取号机2", "tm-token-2")
     assert call(client, "post", "/tickets", second, {"business": "payment"}, HTTP_IDEMPOTENCY_KEY=key).json()[
         "number"] == "B002"
 
@@ -127,7 +128,7 @@ def test_each_kind_calls_only_its_own_interfaces(client, machine, screen):
 
 
 def test_a_machine_sees_only_todays_tickets_of_its_hall(client, machine, other_hall):
-    elsewhere = HallDevice.objects.create(hall=other_hall, kind="ticket_machine", name="取号机", token="tm-other")
+    elsewhere = make_device(other_hall, "ticket_machine", "取号机", "tm-other")
     theirs = ticket_take(device=elsewhere, business="counter")
     answer = call(client, "get", f"/tickets/{theirs.pk}", machine)
     assert answer.status_code == 404 and answer.json()["code"] == "not_found"

@@ -1,6 +1,7 @@
 """The hall floor's screens: the ticket machine and the display without login (by their secret address), the
 counter's queue panel, the statistics, announcements on the home and the display, within their validity."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -134,15 +135,71 @@ def test_the_store_manager_adds_and_switches_off_a_device(client, make_staff):
     client.force_login(make_staff("store_manager", username="store_a"))
     client.post(reverse("hall:device_add"), {"kind": HallDevice.Kind.DISPLAY})
     device = HallDevice.objects.get()
-    page = client.get(reverse("hall:device_list")).content.decode()
-    assert len(device.token) >= 40 and device.token in page and "设备接口最近访问" in page
+    page = client.get(reverse("hall:device_list")).content.decode()   # the address, this once
+    secret = re.search(r"/hall/d/([A-Za-z0-9_-]{40,})/display/", page).group(1)
+    assert "设备接口最近访问" in page and "仅此一次显示" in page
+    assert AuditEvent.objects.filter(action="hall_device.add").count() == 1
+    # Only a keyed hash is kept; the address is not shown again.
+    assert secret not in device.token_hash and device.token_hash.startswith("hmac_sha256$")
+    assert secret not in client.get(reverse("hall:device_list")).content.decode()
     # The device API's calls show when the device was last heard of.
-    assert client.get("/api/v1/hall/device", HTTP_AUTHORIZATION=f"Device {device.token}").status_code == 200
+    assert client.get("/api/v1/hall/device", HTTP_AUTHORIZATION=f"Device {secret}").status_code == 200
     device.refresh_from_db()
     assert timezone.localtime(device.last_seen_at).strftime("%Y-%m-%d %H:%M") in client.get(
         reverse("hall:device_list")).content.decode()
     client.post(reverse("hall:device_revoke", args=[device.pk]))
-    assert client.get(reverse("hall:display", args=[device.token])).status_code == 404
+    assert client.get(reverse("hall:display", args=[secret])).status_code == 404
+    assert client.get("/api/v1/hall/device", HTTP_AUTHORIZATION=f"Device {secret}").status_code == 401
+
+
+def test_no_device_secret_is_stored_or_shown(client, admin_client, machine, screen, make_staff):
+    """The table holds keyed hashes only; the device list and the admin show no secret."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM hall_halldevice")
+        rows = " ".join(str(value) for row in cursor.fetchall() for value in row)
+    columns = [c.name for c in connection.introspection.get_table_description(connection.cursor(), "hall_halldevice")]
+    assert "token" not in columns and "token_hash" in columns
+    assert "tm-token-1" not in rows and "display-token-1" not in rows
+    store = make_staff("store_manager", username="store_s", hall=machine.hall)
+    client.force_login(store)
+    pages = [client.get(reverse("hall:device_list")).content.decode(),
+             admin_client.get(reverse("admin:hall_halldevice_change", args=[machine.pk])).content.decode(),
+             admin_client.get(reverse("admin:hall_halldevice_changelist")).content.decode()]
+    for page in pages:
+        assert "tm-token-1" not in page and "display-token-1" not in page and machine.token_hash not in page
+
+
+def test_a_reissued_address_kills_the_old_one(client, machine, make_staff):
+    old = machine.token
+    store = make_staff("store_manager", username="store_r", hall=machine.hall)
+    client.force_login(store)
+    assert Client().get(reverse("hall:ticket_machine", args=[old])).status_code == 200
+    response = client.post(reverse("hall:device_reissue", args=[machine.pk]))
+    assert response.status_code == 302
+    page = client.get(reverse("hall:device_list")).content.decode()
+    new = re.search(r"/hall/d/([A-Za-z0-9_-]{40,})/", page).group(1)
+    assert "新地址" in page and new != old
+    device = Client()
+    assert device.get(reverse("hall:ticket_machine", args=[old])).status_code == 404
+    assert device.get("/api/v1/hall/device", HTTP_AUTHORIZATION=f"Device {old}").status_code == 401
+    assert device.get(reverse("hall:ticket_machine", args=[new])).status_code == 200
+    assert device.get("/api/v1/hall/device", HTTP_AUTHORIZATION=f"Device {new}").status_code == 200
+    event = AuditEvent.objects.get(action="hall_device.reissue")
+    assert event.actor_id == store.pk and new not in str(event.after) and old not in str(event.after)
+
+
+def test_a_switched_off_device_cannot_be_reissued_nor_another_halls(client, machine, screen, make_staff, other_hall):
+    HallDevice.objects.filter(pk=screen.pk).update(active=False)
+    before = {d.pk: d.token_hash for d in HallDevice.objects.all()}
+    client.force_login(make_staff("store_manager", username="store_o", hall=other_hall))
+    assert client.post(reverse("hall:device_reissue", args=[machine.pk])).status_code == 404
+    client.force_login(make_staff("store_manager", username="store_h", hall=machine.hall))
+    assert client.post(reverse("hall:device_reissue", args=[screen.pk])).status_code == 404
+    assert client.get(reverse("hall:display", args=[screen.token])).status_code == 404
+    assert {d.pk: d.token_hash for d in HallDevice.objects.all()} == before
+    assert not AuditEvent.objects.filter(action="hall_device.reissue").exists()
 
 
 def test_ticket_time_window_demo_is_idempotent(db):
@@ -158,8 +215,6 @@ def test_ticket_time_window_demo_is_idempotent(db):
 
 def test_no_device_page_has_an_inline_script_or_handler(client, machine, screen):
     """The site's CSP (script-src 'self') blocks inline scripts and on* handlers: the ticket would never print."""
-    import re
-
     ticket = ticket_take(device=machine, business=Business.COUNTER)
     pages = {"machine": reverse("hall:ticket_machine", args=[machine.token]),
              "print": reverse("hall:ticket_print", args=[machine.token, ticket.pk]),
