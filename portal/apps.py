@@ -1,11 +1,14 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-# The counter's line processes that the portal, and so the hall's terminal in kiosk mode, offers the customer
-# (portal/urls.py: loss and unlock, plan change and its cancellation, secondary cards). The counter's line
-# screen marks them "the terminal can do this" (boss.selfservice).
-TERMINAL_PROCESSES = ("report-loss", "unlock", "plan-change", "plan-change-cancel", "secondary-add",
-                      "secondary-remove")
+# What the hall's self-service terminal (the portal in kiosk mode) offers the customer, as the issue lists it
+# (6.10.7): the balance, the bills, recharging with a card and printing the itemised bill, each with the
+# test id of its link (or figure) on the kiosk's line page. Loss and unlock, plan changes and secondary cards
+# are the web portal's, not the terminal's (the kiosk line page hides them). The counter's line screen marks
+# these "the terminal can do this" (boss.selfservice) and the rep guides the customer there.
+TERMINAL_SERVICES = {"balance": "balance", "bills": "go-bills", "itemised-bill": "go-bills",
+                     "recharge-card": "go-recharge"}
+TERMINAL_PROCESSES = tuple(TERMINAL_SERVICES)
 
 
 class PortalConfig(AppConfig):
