@@ -9,7 +9,7 @@ so one ticket is never called twice.
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -147,8 +147,11 @@ def ticket_call_next(*, actor: Staff, window: str, now=None) -> Ticket | None:
                       .annotate(mine=Case(When(for_staff=actor, then=Value(1)), default=Value(0),
                                           output_field=IntegerField()),
                                 overdue=Case(When(taken_at__lte=overdue_since, then=Value(1)), default=Value(0),
-                                             output_field=IntegerField()))
-                      .order_by("-mine", "-overdue", "-vip_level", "taken_at", "pk"))
+                                             output_field=IntegerField()),
+                                # Among the overdue ones the oldest first, whatever their VIP level.
+                                priority=Case(When(taken_at__lte=overdue_since, then=Value(0)),
+                                              default=F("vip_level"), output_field=IntegerField()))
+                      .order_by("-mine", "-overdue", "-priority", "taken_at", "pk"))
         ticket = lock(candidates, skip_locked=True).first()
         if ticket is None:
             return None

@@ -97,6 +97,31 @@ def test_the_longest_wait_is_called_before_any_priority(machine, rep, live, make
     assert ticket_call_next(actor=rep, window="1") == old
 
 
+def test_among_overdue_tickets_the_oldest_is_called_first_whatever_its_vip_level(machine, rep, live, make_vip,
+                                                                                 make_staff, set_tariff):
+    set_tariff("queue.max_wait_minutes", "20")
+    older = _take(machine, minutes_ago=28)                  # an ordinary customer, overdue the longest
+    make_vip(live.line.customer, 5)
+    vip = _take(machine, msisdn=live.line.msisdn, minutes_ago=26)   # a big customer, overdue too
+    fresh_vip = _take(machine, msisdn=live.line.msisdn, minutes_ago=1)
+    reps = (rep, make_staff("sales_rep", username="rep_o1"), make_staff("sales_rep", username="rep_o2"))
+    called = [ticket_call_next(actor=actor, window="1") for actor in reps]
+    assert called == [older, vip, fresh_vip]
+
+
+def test_a_higher_vip_level_is_called_first(machine, rep, live, make_vip, make_staff):
+    from customers.tests.factories import LineFactory
+
+    make_vip(live.line.customer, 1)
+    low = _take(machine, msisdn=live.line.msisdn, minutes_ago=10)
+    gold = LineFactory(msisdn="13912345690", hall=machine.hall)
+    make_vip(gold.customer, 3)
+    high = _take(machine, msisdn=gold.msisdn, minutes_ago=2)
+    assert (low.vip_level, high.vip_level) == (1, 3)
+    assert [ticket_call_next(actor=rep, window="1"),
+            ticket_call_next(actor=make_staff("sales_rep", username="rep_v2"), window="2")] == [high, low]
+
+
 def test_call_measures_the_wait_and_finish_the_service_and_links_the_orders(machine, live):
     rep = live.rep
     ticket = _take(machine, minutes_ago=7)
