@@ -63,7 +63,20 @@ def batches_panel(request):
     room = user.is_authenticated and (user.has_perm("groups.issue_vpmn") or user.has_perm("groups.handle_group_sms"))
     if not room:
         return None
+    from django.db.models import Prefetch
+
+    from groups.models import GroupSmsApplication, VpmnApplication
+    from groups.services.batches import batch_due_at
+
     batches = list(GroupDocumentBatch.objects.filter(received_at__isnull=True).select_related("hall")
+                   .prefetch_related(
+                       Prefetch("vpmn_applications", VpmnApplication.objects.select_related("group__customer")
+                                .annotate(numbers=Count("candidates", filter=Q(candidates__callout="confirmed")))
+                                .order_by("id")),
+                       Prefetch("sms_applications", GroupSmsApplication.objects.select_related("group__customer")
+                                .order_by("id")))
                    .order_by("period", "id")[:20])
+    items = [{"batch": b, "due": batch_due_at(b),
+              "vpmn": list(b.vpmn_applications.all()), "sms": list(b.sms_applications.all())} for b in batches]
     return Panel(title=_("Group paperwork to sign for"), template="groups/_batches_panel.html",
-                 context={"batches": batches}, order=22)
+                 context={"items": items, "now": timezone.now()}, order=22)

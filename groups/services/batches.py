@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from boss.audit import audit_record
@@ -38,15 +39,34 @@ def _cutoff(day: date) -> datetime:
 
 
 def _vpmn_manifest(apps: list[VpmnApplication]) -> str:
+    """The archive of 6.7.5: per application the signed agreement (the printed PDF's address: the same
+    document, made from the application, with its member list), whether the licence copy, the company
+    authorization and the contact person's ID copy were checked, the key contact's data (the phone masked like
+    every number here; the group's page shows it to whoever may see it) and the confirmed members."""
+    doc = VpmnApplication.Document
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["application", "group", "group_number", "documents", "members"])
+    writer.writerow(["application", "group", "group_number", "agreement", "agreement_signed_at",
+                     "agreement_signed_by", "licence_copy", "authorization", "contact_id", "key_contact",
+                     "key_contact_phone", "account_manager", "documents", "members"])
     for app in apps:
-        labels = "、".join(str(VpmnApplication.Document(d).label) for d in app.documents_checked
-                          if d in VpmnApplication.Document.values)
+        checked = set(app.documents_checked)
+        labels = "、".join(str(doc(d).label) for d in app.documents_checked if d in doc.values)
         members = " ".join(mask_msisdn(c.msisdn) for c in app.candidates.all() if c.callout == "confirmed")
-        writer.writerow([app.number, app.group.customer.name, app.group.group_number or "", labels, members])
+        group = app.group
+        manager = group.account_manager
+        writer.writerow([
+            app.number, group.customer.name, group.group_number or "",
+            reverse("groups:vpmn_agreement_pdf", args=[app.pk]),
+            timezone.localtime(app.signed_at).strftime("%Y-%m-%d %H:%M") if app.signed_at else "",
+            _staff_name(app.signed_by),
+            *("yes" if d in checked else "no" for d in (doc.LICENCE_COPY, doc.AUTHORIZATION, doc.CONTACT_ID)),
+            group.key_contact_name, mask_msisdn(group.key_contact_phone), _staff_name(manager), labels, members])
     return out.getvalue()
+
+
+def _staff_name(staff: Staff | None) -> str:
+    return staff.display_name if staff else ""
 
 
 def _sms_manifest(apps: list[GroupSmsApplication]) -> str:
@@ -61,7 +81,7 @@ def _sms_manifest(apps: list[GroupSmsApplication]) -> str:
 
 
 def _build(*, actor: Staff, kind: str, hall_id: int, period: date, pending: QuerySet, field: str,
-           manifest, related: tuple[str, ...] = ()) -> GroupDocumentBatch | None:
+           manifest, related: tuple[str, ...] = (), select: tuple[str, ...] = ()) -> GroupDocumentBatch | None:
     with transaction.atomic():
         hall = lock(Hall.objects.filter(pk=hall_id)).get()
         if GroupDocumentBatch.objects.filter(kind=kind, hall=hall, period=period).exists():
@@ -70,7 +90,7 @@ def _build(*, actor: Staff, kind: str, hall_id: int, period: date, pending: Quer
         if not ids:
             return None
         apps = list(pending.model.objects.filter(pk__in=ids).order_by("id")
-                    .select_related("group__customer").prefetch_related(*related))
+                    .select_related("group__customer", *select).prefetch_related(*related))
         batch = GroupDocumentBatch.objects.create(kind=kind, hall=hall, period=period)
         pending.model.objects.filter(pk__in=ids).update(**{field: batch})
         batch.manifest = manifest(apps)
@@ -89,7 +109,8 @@ def vpmn_archive_build(*, actor: Staff, today: date | None = None) -> int:
     built = 0
     for hall_id in sorted(set(pending.values_list("hall_id", flat=True))):
         if _build(actor=actor, kind=K.VPMN_ARCHIVE, hall_id=hall_id, period=period, pending=pending,
-                  field="archive_batch", manifest=_vpmn_manifest, related=("candidates",)):
+                  field="archive_batch", manifest=_vpmn_manifest, related=("candidates",),
+                  select=("signed_by", "group__account_manager")):
             built += 1
     return built
 
@@ -108,6 +129,16 @@ def group_sms_documents_build(*, actor: Staff, today: date | None = None) -> int
                   field="documents_batch", manifest=_sms_manifest):
             built += 1
     return built
+
+
+def batch_due_at(batch: GroupDocumentBatch) -> datetime:
+    """When the room should have signed for a batch: the VPMN archive of the 25th by the end of that month, the
+    week's qualification documents by the end of that week (Sunday)."""
+    if batch.kind == K.VPMN_ARCHIVE:
+        last = (batch.period.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    else:
+        last = batch.period + timedelta(days=6)
+    return _cutoff(last) - timedelta(seconds=1)
 
 
 @transaction.atomic

@@ -139,3 +139,39 @@ def test_the_room_signs_for_from_its_home_screen(client, two_halls_signed, room,
     refused = client.post(reverse("groups:batch_sign_for", args=[second.pk]))
     second.refresh_from_db()
     assert second.received_at is None and refused.status_code == 403
+
+
+def test_the_archive_holds_the_agreement_licence_authorization_contact_data_and_members(two_halls_signed, hall):
+    """6.7.5: the month's archive is the VPMN agreement, the licence copy, the company authorization, the contact
+    person's ID copy and data, and the member lists."""
+    import csv
+    import io
+
+    from django.urls import reverse
+
+    vpmn_archive_build(actor=system_actor(), today=TODAY)
+    batch = GroupDocumentBatch.objects.get(hall=hall)
+    rows = list(csv.DictReader(io.StringIO(batch.manifest)))
+    first = two_halls_signed[0]
+    row = next(r for r in rows if r["application"] == first.number)
+    assert row["agreement"] == reverse("groups:vpmn_agreement_pdf", args=[first.pk])
+    assert row["agreement_signed_by"] == str(first.signed_by) and row["agreement_signed_at"]
+    assert (row["licence_copy"], row["authorization"], row["contact_id"]) == ("yes", "yes", "yes")
+    assert row["key_contact"] == "李四" and row["key_contact_phone"] == "139****1111"
+    assert row["members"] == "138****0000" and "13900001111" not in batch.manifest
+
+
+def test_the_rooms_panel_shows_each_batchs_contents_age_and_due_time(client, two_halls_signed, room, hall):
+    from django.urls import reverse
+
+    vpmn_archive_build(actor=system_actor(), today=TODAY)
+    batch = GroupDocumentBatch.objects.get(hall=hall)
+    client.force_login(room)
+    page = client.get("/").content.decode()
+    panel = page.split('id="group-batches"')[1].split("</table>")[0]
+    for app in two_halls_signed[:2]:
+        assert app.number in panel and reverse("groups:vpmn_agreement_pdf", args=[app.pk]) in panel
+    assert "VPMN 协议" in panel and "营业执照复印件 ✓" in panel and "单位授权书 ✓" in panel and "李四" in panel
+    assert "确认号码数 1" in panel
+    assert "2026-12-31 23:59" in panel                  # due by the end of the archive's month
+    assert "已等待" in panel and batch.hall.name in panel
