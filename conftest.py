@@ -131,9 +131,23 @@ def module_committed_db(django_db_setup, django_db_blocker):
 
     pytest-django sets the test database up only for a run holding a test that asks for it by fixture or
     mark, and this fixture does neither: a module using it also holds a test asking for `db`."""
+    from django.db import connections
+
+    # Requests through a WSGI application (the fuzzes') end with Django's close_old_connections: with the
+    # test settings' CONN_MAX_AGE = 0 each one connected anew (about 15 ms on PostgreSQL, most of a small
+    # request), and with health checks on each request began with a SELECT 1. The module keeps its
+    # connection without checks (nothing in a test breaks it), as production keeps it (CONN_MAX_AGE 60).
+    kept = {alias: (connections[alias].settings_dict["CONN_MAX_AGE"],
+                    connections[alias].settings_dict["CONN_HEALTH_CHECKS"]) for alias in connections}
     with django_db_blocker.unblock():
-        yield
-        database_empty("default")
+        for alias in kept:
+            connections[alias].settings_dict.update(CONN_MAX_AGE=None, CONN_HEALTH_CHECKS=False)
+        try:
+            yield
+        finally:
+            for alias, (age, checks) in kept.items():
+                connections[alias].settings_dict.update(CONN_MAX_AGE=age, CONN_HEALTH_CHECKS=checks)
+            database_empty("default")
 
 
 # Tables a flush keeps: what post_migrate makes (content types, permissions, the role groups with their
