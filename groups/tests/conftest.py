@@ -46,3 +46,28 @@ def private_line(hall):
 
 def rows(*numbers, consent=()):
     return [MemberRow(row=i, msisdn=n, owner_consent=n in consent) for i, n in enumerate(numbers, start=1)]
+
+
+def writes_besides_failed_logins() -> dict:
+    """Every row a VPMN or group SMS step could write, counted, and the audit trail without its failed-login
+    records; with the failed logins (the audit's and the lockout's) apart, for a wrong manager's password."""
+    from axes.models import AccessAttempt
+
+    from boss.models import AuditEvent
+    from customers.models import LineDiscount
+    from groups.models import GroupCustomer, GroupSmsApplication, VpmnApplication, VpmnCandidate, VpmnMember
+    from notifications.models import SmsMessage
+    from provisioning.models import WorkOrder
+
+    return {
+        "applications": list(VpmnApplication.objects.order_by("pk").values_list("pk", "state", "signed_by_id",
+                                                                                 "signed_at")),
+        "candidates": list(VpmnCandidate.objects.order_by("pk").values_list("pk", "callout", "called_at")),
+        "members": VpmnMember.objects.count(), "discounts": LineDiscount.objects.count(),
+        "work_orders": WorkOrder.objects.count(), "sms": SmsMessage.objects.count(),
+        "groups": list(GroupCustomer.objects.order_by("pk").values_list("pk", "group_number")),
+        "sms_applications": GroupSmsApplication.objects.count(),
+        "audit": AuditEvent.objects.exclude(action="auth.login_failed").count(),
+        "failed_logins": AuditEvent.objects.filter(action="auth.login_failed").count(),
+        "lockout_attempts": sum(AccessAttempt.objects.values_list("failures_since_start", flat=True)),
+    }

@@ -12,6 +12,7 @@ from boss.models import AuditEvent, Hall
 from customers.tests.factories import CustomerFactory
 from groups.models import GroupCustomer, GroupSmsApplication, VpmnApplication, VpmnCandidate, VpmnMember
 from groups.services import group_sms_documents_required, vpmn_documents_required
+from groups.tests.conftest import writes_besides_failed_logins
 from notifications.models import SmsMessage
 
 pytestmark = pytest.mark.django_db
@@ -63,10 +64,16 @@ def test_a_vpmn_application_goes_to_open_through_the_api(counter_rep, manager, r
     assert unsigned.status_code == 409 and unsigned.json()["code"] == "vpmn_callout_pending"
     for n, result in zip(numbers, ("confirmed", "refused"), strict=True):
         assert post(rep, f"vpmn-applications/{pk}/callouts", {"msisdn": n, "result": result}).status_code == 200
+    before = writes_besides_failed_logins()
     wrong = post(rep, f"vpmn-applications/{pk}/signature", {"approver_username": manager.username,
                                                              "approver_password": "wrong"})
     assert wrong.status_code == 400 and wrong.json()["message"] == "经理的用户名或密码不正确。"
     assert VpmnApplication.objects.get(pk=pk).state == "draft"
+    after = writes_besides_failed_logins()    # nothing written but the failed login, counted once
+    apart = ("failed_logins", "lockout_attempts")
+    assert (after["failed_logins"], after["lockout_attempts"]) == (before["failed_logins"] + 1,
+                                                                   before["lockout_attempts"] + 1)
+    assert {k: v for k, v in after.items() if k not in apart} == {k: v for k, v in before.items() if k not in apart}
     signed = post(rep, f"vpmn-applications/{pk}/signature", {"approver_username": manager.username,
                                                               "approver_password": PASSWORD})
     assert signed.status_code == 200 and signed.json()["state"] == "signed"

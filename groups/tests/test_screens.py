@@ -7,7 +7,7 @@ from django.urls import reverse
 from boss.roles import ROLES
 from groups.models import VpmnApplication
 from groups.services import vpmn_application_create, vpmn_callout_record, vpmn_documents_required
-from groups.tests.conftest import rows
+from groups.tests.conftest import rows, writes_besides_failed_logins
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "Ab1!correct-horse"
@@ -65,11 +65,18 @@ def test_the_manager_signs_with_their_own_password(client, counter_rep, make_sta
     assert "尚未外呼" in page and own_lines[0].msisdn not in page and "138****0000" in page
     client.post(reverse("groups:vpmn_callout", args=[application.pk]),
                 {"candidate": application.candidates.get().pk, "result": "confirmed"})
+    before = writes_besides_failed_logins()
     wrong = client.post(reverse("groups:vpmn_sign", args=[application.pk]),
                         {"override_username": manager.username, "override_password": "wrong"}, follow=True)
     assert "经理的用户名或密码不正确" in wrong.content.decode()
     application.refresh_from_db()
     assert application.state == "draft" and application.signed_by is None
+    # Nothing is written but the failed login (the audit's record and the lockout's count, one each).
+    after = writes_besides_failed_logins()
+    assert after["failed_logins"] == before["failed_logins"] + 1
+    assert after["lockout_attempts"] == before["lockout_attempts"] + 1
+    assert {k: v for k, v in after.items() if k not in ("failed_logins", "lockout_attempts")} == \
+        {k: v for k, v in before.items() if k not in ("failed_logins", "lockout_attempts")}
     client.post(reverse("groups:vpmn_sign", args=[application.pk]),
                 {"override_username": manager.username, "override_password": PASSWORD})
     application.refresh_from_db()
