@@ -14,6 +14,14 @@ class PartnersConfig(AppConfig):
         # The joint blacklist answers the banner and the opening's and transfer's checks (customers
         # defines the hook, so neither customers nor orders imports this app).
         external_blacklist_source_set(joint_blacklist_hits)
+
+        from boss.exports import Exporter, register
+        from partners.exports import tracing_report_rows
+
+        # Full mobile numbers with what they did, for the public-security partner: a bulk export of personal
+        # data, so a second person approves it (issue 12).
+        register(Exporter(kind="tracing.report", label=_("Tracing report for public security"),
+                          perm="partners.review_suspect", rows=tracing_report_rows))
         register_actions({
             "tracing.confirm": _("Tracing suspect confirmed"), "tracing.dismiss": _("Tracing suspect dismissed"),
             "tracing.report": _("Tracing report for public security"),

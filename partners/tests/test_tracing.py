@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from billing.models import UsageRecord
 from boss.errors import NotPermitted
-from boss.models import AuditEvent
+from boss.exports import SecondApproverError, export_decide, export_request
+from boss.models import AuditEvent, ExportRequest
 from customers.models import CustomerClass
 from customers.tests.factories import LineFactory
 from partners.models import Suspect, TracingRun
@@ -104,10 +105,44 @@ def test_the_worklist_statistics_and_report(usage, reviewer, client, django_asse
     assert "群发短信" in page and "响一声" in page and usage["night_calls"].msisdn in page
     stats = client.get(reverse("partners:tracing_statistics"), {"from": "2026-10-01", "to": "2026-10-31"})
     assert stats.status_code == 200 and "2026-10-14" in stats.content.decode()
-    report = client.get(reverse("partners:tracing_report"), {"from": "2026-10-01", "to": "2026-10-31"})
+
+
+def test_the_public_security_report_is_a_bulk_export_a_second_person_approves(usage, reviewer, client, make_staff):
+    """Full mobile numbers with what they did leave the house: the report is asked for with a reason, approved
+    by a second person with boss.approve_export (never the requester), downloaded once; each step audited."""
+    tracing_run(day=DAY)
+    suspect_confirm(actor=reviewer, suspect=Suspect.objects.get(rule="sms_bulk"), note="群发", report=True)
+    client.force_login(reviewer)
+    period = {"from": "2026-10-01", "to": "2026-10-31"}
+    page = client.get(reverse("partners:tracing_statistics"), period).content.decode()
+    assert 'value="tracing.report"' in page and "report.csv" not in page
+    assert client.get("/partners/tracing/report.csv", period).status_code == 404      # no download without it
+    ask = {"kind": "tracing.report", "f_from": period["from"], "f_to": period["to"],
+           "back": reverse("partners:tracing_statistics")}
+    refused = client.post(reverse("export_new"), {**ask, "reason": " "}, follow=True)
+    assert "请说明导出的原因。" in refused.content.decode() and not ExportRequest.objects.exists()
+    assert client.post(reverse("export_new"), {**ask, "reason": "公安协查函第12号"}).status_code == 302
+    req = ExportRequest.objects.get()
+    assert (req.kind, req.params, req.status) == ("tracing.report", {"from": "2026-10-01", "to": "2026-10-31"},
+                                                  "requested")
+    assert client.post(reverse("export_download", args=[req.pk])).status_code == 302   # not before approval
+    with pytest.raises(SecondApproverError):
+        export_decide(actor=reviewer, request=req, approve=True)
+    export_decide(actor=make_staff("manager", username="tracing_mgr_b", hall=None), request=req, approve=True)
+    report = client.post(reverse("export_download", args=[req.pk]))
     lines = report.content.decode("utf-8-sig").strip().splitlines()
-    assert len(lines) == 2 and usage["sms_bulk"].msisdn in lines[1]
-    assert AuditEvent.objects.filter(action="tracing.report").exists()
+    assert report.status_code == 200 and len(lines) == 2 and usage["sms_bulk"].msisdn in lines[1]
+    assert lines[0].startswith("话单日期,")
+    assert client.post(reverse("export_download", args=[req.pk])).status_code == 302   # once
+    assert list(AuditEvent.objects.filter(action__startswith="export.").order_by("pk")
+                .values_list("action", flat=True)) == ["export.request", "export.approve", "export.download"]
+    assert usage["sms_bulk"].msisdn not in str(AuditEvent.objects.get(action="export.download").after)
+
+
+def test_only_a_tracing_reviewer_asks_for_the_public_security_report(rep):
+    with pytest.raises(NotPermitted):
+        export_request(actor=rep, kind="tracing.report", params={}, reason="好奇")
+    assert not ExportRequest.objects.exists()
 
 
 def test_a_review_form_without_a_note_is_refused_and_nothing_changes(usage, reviewer, client):
