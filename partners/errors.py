@@ -43,8 +43,18 @@ class PartnerHasActivityError(DomainError):
     code, status = "partner_has_activity", 409
 
     def default_message(self):
-        return _("The partner still has live activity (keys, halls or blacklist entries in force); "
-                 "revoke or end them first, or suspend the partner instead.")
+        return _("The partner still has live activity (usable keys, agent halls, blacklist entries in force, "
+                 "pending or approved discount requests, or open commission disputes); end them first, or "
+                 "suspend the partner instead.")
+
+
+class PartnerHallHasActivityError(DomainError):
+    code, status = "partner_hall_has_activity", 409
+
+    def default_message(self):
+        return _("This agent hall still has live activity for the partner (pending or approved discount "
+                 "requests, open commission disputes, or openings and recharges this month or last month, whose "
+                 "commission is still being settled); it can be unlinked once they are over.")
 
 
 class PartnerReasonRequiredError(FieldError):

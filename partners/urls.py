@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.partner_edit_view, name="partner_edit"),
     re_path(r"^(?P<pk>[0-9]+)/(?P<action>suspend|resume|delete)/$", views.partner_status_view, name="partner_status"),
     path("<int:pk>/halls/new/", views.partner_hall_view, name="partner_hall"),
+    path("<int:pk>/halls/<int:hall_pk>/unlink/", views.partner_hall_unlink_view, name="partner_hall_unlink"),
     path("<int:pk>/keys/new/", views.key_issue_view, name="key_issue"),
     path("<int:pk>/keys/<int:key_pk>/rotate/", views.key_rotate_view, name="key_rotate"),
     path("<int:pk>/keys/<int:key_pk>/revoke/", views.key_revoke_view, name="key_revoke"),

@@ -36,7 +36,7 @@ from partners.forms import (
     ReasonForm,
 )
 from partners.hashing import identity_hash
-from partners.models import BlacklistEntry, CommissionDispute, Partner, PartnerKey
+from partners.models import BlacklistEntry, CommissionDispute, Partner, PartnerHall, PartnerKey
 from partners.selectors import (
     actor_sees_all_partners,
     partner_get_for_actor,
@@ -48,6 +48,7 @@ from partners.services import (
     partner_create,
     partner_delete,
     partner_hall_link,
+    partner_hall_unlink,
     partner_key_issue,
     partner_key_revoke,
     partner_key_rotate,
@@ -205,6 +206,20 @@ def partner_hall_view(request, pk: int):
 
     return _partner_form(request, partner, HallLinkForm(request.POST or None), title=_("Link an agent hall"),
                          run=run)
+
+
+@_manage
+def partner_hall_unlink_view(request, pk: int, hall_pk: int):
+    partner = partner_get_for_actor(actor=request.user, pk=pk)
+    link = get_object_or_404(PartnerHall.objects.select_related("hall"), partner=partner, hall_id=hall_pk)
+
+    def run(data):
+        partner_hall_unlink(actor=request.user, partner=partner, hall=link.hall, reason=data["reason"])
+        messages.success(request, _("Agent hall unlinked."))
+        return _to_partner(partner)
+
+    return _partner_form(request, partner, ReasonForm(request.POST or None),
+                         title=_("Unlink agent hall %(hall)s") % {"hall": link.hall.name}, run=run)
 
 
 @_manage

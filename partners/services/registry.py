@@ -4,22 +4,36 @@ resume, delete (only without live activity), and the agent halls a channel partn
 import re
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from billing.models import Payment
 from boss.audit import audit_record
 from boss.errors import NotPermitted
 from boss.locks import lock
 from boss.models import Hall, Staff
+from boss.months import month_add, period_bounds
+from orders.models import Order
 from partners.errors import (
     InterfaceNumberInvalidError,
     InterfaceNumberTakenError,
     PartnerCategoryError,
+    PartnerHallHasActivityError,
     PartnerHasActivityError,
     PartnerReasonRequiredError,
     PartnerStateError,
 )
-from partners.models import BlacklistEntry, InterfaceNumberChange, Partner, PartnerHall, PartnerKey
+from partners.models import (
+    BlacklistEntry,
+    CommissionDispute,
+    DiscountRequest,
+    InterfaceNumberChange,
+    Partner,
+    PartnerHall,
+    PartnerKey,
+)
 
+_OPEN_REQUESTS = (DiscountRequest.Status.PENDING, DiscountRequest.Status.APPROVED)
 _NUMBER = re.compile(r"^[A-Z0-9-]{4,20}$")
 _FIELDS = ("name", "category", "contact_name", "contact_phone", "receives_blacklist")
 
@@ -138,7 +152,8 @@ def partner_resume(*, actor: Staff, partner: Partner, reason: str) -> Partner:
 @transaction.atomic
 def partner_delete(*, actor: Staff, partner: Partner, reason: str) -> Partner:
     """Delete a partner that has no live activity: no usable key, no agent hall, no blacklist entry in
-    force. The row stays (marked deleted) for the history; its interface number becomes free.
+    force, no pending or approved discount request, no open commission dispute. The row stays (marked deleted)
+    for the history; its interface number becomes free.
 
     Raises NotPermitted, PartnerReasonRequiredError, PartnerStateError, PartnerHasActivityError.
     """
@@ -151,7 +166,9 @@ def partner_delete(*, actor: Staff, partner: Partner, reason: str) -> Partner:
     now = timezone.now()
     live_keys = PartnerKey.objects.filter(partner=partner, revoked_at__isnull=True).exclude(expires_at__lte=now)
     if (live_keys.exists() or PartnerHall.objects.filter(partner=partner).exists()
-            or BlacklistEntry.objects.filter(partner=partner, status=BlacklistEntry.Status.ACTIVE).exists()):
+            or BlacklistEntry.objects.filter(partner=partner, status=BlacklistEntry.Status.ACTIVE).exists()
+            or DiscountRequest.objects.filter(partner=partner, status__in=_OPEN_REQUESTS).exists()
+            or CommissionDispute.objects.filter(partner=partner, status=CommissionDispute.Status.OPEN).exists()):
         raise PartnerHasActivityError()
     before = partner.status
     partner.status = Partner.Status.DELETED
@@ -176,3 +193,42 @@ def partner_hall_link(*, actor: Staff, partner: Partner, hall: Hall) -> PartnerH
     link = PartnerHall.objects.create(partner=partner, hall=hall)
     audit_record(actor=actor, action="partner.hall_link", target=partner, after={"hall": hall.code})
     return link
+
+
+def _hall_has_live_activity(*, partner: Partner, hall: Hall) -> bool:
+    """What unlinking would cut off or rewrite: the partner's pending or approved discount requests on the
+    hall's lines or orders (the partner could no longer reach them), its open disputes naming the hall, and
+    the hall's openings and recharges this month and last month (statements are read from the linked halls,
+    so unlinking would drop them from commission still being settled)."""
+    if DiscountRequest.objects.filter(Q(line__hall=hall) | Q(order__hall=hall), partner=partner,
+                                      status__in=_OPEN_REQUESTS).exists():
+        return True
+    if CommissionDispute.objects.filter(partner=partner, hall=hall, status=CommissionDispute.Status.OPEN).exists():
+        return True
+    since = period_bounds(month_add(timezone.localdate().replace(day=1), -1))[0]
+    return (Order.objects.filter(hall=hall, kind=Order.Kind.OPEN_ACCOUNT, paid_at__gte=since).exists()
+            or Payment.objects.filter(hall=hall, created_at__gte=since)   # a recharge: not an order's payment
+            .exclude(pk__in=Order.objects.filter(payment__isnull=False).values("payment_id")).exists())
+
+
+@transaction.atomic
+def partner_hall_unlink(*, actor: Staff, partner: Partner, hall: Hall, reason: str) -> Partner:
+    """An agent hall stops acting for the partner (it can be linked again, to it or to another partner), only
+    without live activity there (`_hall_has_live_activity`).
+
+    Raises NotPermitted, PartnerReasonRequiredError, PartnerStateError (not this partner's hall),
+    PartnerHallHasActivityError.
+    """
+    _ensure_may_manage(actor)
+    if not (reason or "").strip():
+        raise PartnerReasonRequiredError()
+    partner = lock(Partner.objects.all()).get(pk=partner.pk)
+    link = lock(PartnerHall.objects.filter(partner=partner, hall=hall)).first()
+    if link is None:
+        raise PartnerStateError()
+    if _hall_has_live_activity(partner=partner, hall=hall):
+        raise PartnerHallHasActivityError()
+    link.delete()
+    audit_record(actor=actor, action="partner.hall_unlink", target=partner, before={"hall": hall.code},
+                 reason=reason.strip())
+    return partner
