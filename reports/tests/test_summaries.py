@@ -200,6 +200,22 @@ def test_the_console_shows_the_queue_today(client, world, make_staff):
     assert 'data-testid="console-queue-waiting">1 人等候<' in html
 
 
+def test_the_console_shows_todays_average_service_and_vip_share(client, world, hall, make_staff):
+    """Today in the hall: the world's waiting ticket, two served (one a big customer), one no-show."""
+    now = timezone.localtime()
+    for number, vip, state, wait, service in (("A002", 0, Ticket.State.DONE, 120, 300),
+                                              ("V001", 2, Ticket.State.DONE, 60, 900),
+                                              ("B001", 0, Ticket.State.NO_SHOW, None, None)):
+        t = Ticket.objects.create(hall=hall, day=now.date(), number=number, business=Business.COUNTER,
+                                  vip_level=vip, taken_at=now)
+        Ticket.objects.filter(pk=t.pk).update(state=state, wait_seconds=wait, service_seconds=service,
+                                              called_at=now if wait else None)
+    client.force_login(make_staff("store_manager", username="store"))
+    html = client.get(reverse("home")).content.decode()
+    # 4 tickets, wait (120 + 60) / 2 s = 1.5 min, service (300 + 900) / 2 s = 10.0 min, 1 of 4 VIP = 25.0 %.
+    assert "取号 4，平均等候 1.5 分钟，平均办理 10.0 分钟，过号 1，VIP 1（占 25.0%）" in html
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_builds_of_one_day_at_once_leave_one_set_of_rows(world, days):

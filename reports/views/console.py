@@ -1,7 +1,7 @@
 """The managers' console on the counter home (instead of raw action codes): today's business and cash so
-far, the queue (waiting now, tickets, average wait, no-shows, VIP), drawers still open, failed work orders,
-complaints near their time limit, refunds waiting, arrears suspensions, each with a link to act; and the rep's
-own work today in words a rep reads."""
+far, the queue (waiting now, tickets, average wait and service, no-shows, VIP and their share), drawers
+still open, failed work orders, complaints near their time limit, refunds waiting, arrears suspensions, each
+with a link to act; and the rep's own work today in words a rep reads."""
 
 from datetime import timedelta
 
@@ -54,11 +54,13 @@ def console_figures(actor) -> dict:
     queue = scoped(Ticket.objects.filter(day=today)).aggregate(
         n=Count("id"), waiting=Count("id", filter=Q(state=Ticket.State.WAITING)),
         no_shows=Count("id", filter=Q(state=Ticket.State.NO_SHOW)), vip=Count("id", filter=Q(vip_level__gt=0)),
-        wait=Avg("wait_seconds"))
+        wait=Avg("wait_seconds"), service=Avg("service_seconds"))
     figures = {
         "queue_tickets": queue["n"] or 0, "queue_waiting": queue["waiting"] or 0,
         "queue_no_shows": queue["no_shows"] or 0, "queue_vip": queue["vip"] or 0,
         "queue_wait": round(queue["wait"] / 60, 1) if queue["wait"] is not None else None,
+        "queue_service": round(queue["service"] / 60, 1) if queue["service"] is not None else None,
+        "queue_vip_share": round(100 * (queue["vip"] or 0) / queue["n"], 1) if queue["n"] else None,
         "orders": orders["n"] or 0, "orders_amount": orders["s"] or 0, "payments": cash["n"] or 0,
         "payments_amount": cash["s"] or 0, "cash": cash["cash"] or 0, "failed_work_orders": failed,
         "complaints_near": near["n"] or 0, "complaints_late": near["late"] or 0, "refunds_waiting": refunds_n,
