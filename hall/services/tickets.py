@@ -210,7 +210,8 @@ def ticket_transfer(*, actor: Staff, ticket_id: int, to_staff: Staff) -> Ticket:
 
 
 def ticket_finish(*, actor: Staff, ticket_id: int, now=None) -> Ticket:
-    """Served. The orders the rep took in this hall while serving the ticket are linked to it."""
+    """Served. The orders the rep took in this hall while serving the ticket are linked to it: those paid (so
+    done for the customer), not a print-and-sign draft left unpaid or abandoned."""
     now = now or timezone.now()
     with transaction.atomic():
         ticket = _my_serving(actor, ticket_id)
@@ -218,7 +219,7 @@ def ticket_finish(*, actor: Staff, ticket_id: int, now=None) -> Ticket:
         ticket.finished_at = now
         ticket.service_seconds = max(0, int((now - ticket.called_at).total_seconds()))
         ticket.save()
-        ticket.orders.add(*Order.objects.filter(actor=actor, hall_id=ticket.hall_id,
+        ticket.orders.add(*Order.objects.filter(actor=actor, hall_id=ticket.hall_id, paid_at__isnull=False,
                                                 created_at__gte=ticket.called_at, created_at__lte=now))
         return ticket
 

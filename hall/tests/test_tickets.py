@@ -135,6 +135,26 @@ def test_call_measures_the_wait_and_finish_the_service_and_links_the_orders(mach
     assert list(done.orders.all()) == list(line.orders.all()) and done.orders.count() == 1
 
 
+def test_finish_links_only_the_orders_done_not_abandoned_drafts(machine, live):
+    from orders.models import Order
+
+    rep = live.rep
+    ticket = _take(machine, minutes_ago=3)
+    ticket_call_next(actor=rep, window="2")
+    line = live.open_line("13912345671")     # paid and done while serving the ticket
+    done_orders = set(line.orders.values_list("pk", flat=True))
+    drafts = []
+    for state in (Order.State.DRAFT, Order.State.CANCELLED):   # printed for signing, then left or abandoned
+        draft = Order.objects.create(kind=Order.Kind.OPEN_ACCOUNT, hall=rep.hall, actor=rep, customer=line.customer,
+                                     msisdn="13912345673")
+        Order.objects.filter(pk=draft.pk).update(state=state)
+        drafts.append(draft.pk)
+    with time_machine.travel(timezone.now() + timedelta(minutes=1), tick=False):
+        finished = ticket_finish(actor=rep, ticket_id=ticket.pk)
+    linked = set(finished.orders.values_list("pk", flat=True))
+    assert linked == done_orders and done_orders and not linked & set(drafts)
+
+
 def test_one_ticket_at_a_time_per_counter(machine, rep):
     serving = _take(machine)
     waiting = _take(machine)
