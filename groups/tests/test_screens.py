@@ -166,6 +166,25 @@ def test_the_vpmn_agreement_prints_in_chinese_with_the_member_list(client, count
     vpmn_application_sign(actor=counter_rep, application=application, approver=store_manager)
     text = _printed(client, url)
     assert "确认加入" in text and "店长尚未签署" not in text and f"店长签署：{store_manager.display_name}" in text
+    # People by their names, never their user names.
+    assert f"营业员：{counter_rep.display_name}" in text
+    assert counter_rep.username not in text and store_manager.username not in text
+
+
+def test_the_call_out_column_names_the_rep_and_the_day(client, make_staff, group, own_lines):
+    from django.utils import timezone
+
+    from groups.tests.conftest import designate
+
+    rep = designate(make_staff("sales_rep", username="rep_zhang", first_name="伟", last_name="张"))
+    application = vpmn_application_create(actor=rep, group=group, rows=rows(own_lines[0].msisdn),
+                                          documents_checked=vpmn_documents_required(agent=False))
+    vpmn_callout_record(actor=rep, application=application, msisdn=own_lines[0].msisdn, result="confirmed")
+    called = application.candidates.get().called_at
+    client.force_login(rep)
+    page = client.get(reverse("groups:vpmn_detail", args=[application.pk])).content.decode()
+    assert f"{timezone.localtime(called):%Y-%m-%d %H:%M} 张伟" in page
+    assert "rep_zhang" not in page.split("<main")[-1].split("</table>")[0]
 
 
 def test_a_member_leaves_the_group_from_the_members_page(client, counter_rep, make_staff, store_manager, room, group,
