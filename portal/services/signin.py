@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
@@ -29,7 +28,7 @@ from boss.masking import mask_msisdn
 from boss.tariffs import tariff
 from customers.identity import msisdn_normalize
 from customers.models import Line
-from customers.passwords import service_password_check
+from customers.passwords import service_password_check, service_password_seal
 from notifications.services import notification_queue
 from portal.errors import (
     CodeResendTooSoonError,
@@ -45,7 +44,8 @@ CODE_DIGITS = 6
 # Lines that may sign in: every state in which the customer still holds the number.
 SIGNIN_STATES = (Line.Status.ACTIVE, Line.Status.SUSPENDED_REQUEST, Line.Status.SUSPENDED_LOSS,
                  Line.Status.SUSPENDED_ARREARS, Line.Status.PENDING_CANCELLATION)
-_DUMMY_HASH: list[str] = []   # made once: the work done for an unknown number (no timing difference)
+# Made once per hash key: what an unknown number's password is checked against (see _dummy_hash).
+_DUMMY_HASH: dict[str, str] = {}
 
 
 def _keyed(value: str) -> str:
@@ -102,11 +102,20 @@ def _fail(*, msisdn: str, client_ip: str | None, action: str, line: Line | None)
                      after={"number": mask_msisdn(msisdn)})
 
 
+def _dummy_hash() -> str:
+    """A service-password hash of the kind a real line holds now (the keyed hash under the current key, from
+    `customers.passwords`), of a random password nobody knows: checking against it is the same work as checking
+    a real line's password, so an unknown number answers as fast as a known one (no timing enumeration). It
+    follows the key: a rotation makes a new one."""
+    key_id = settings.BOSS_HASH_KEY_ID
+    if key_id not in _DUMMY_HASH:
+        _DUMMY_HASH[key_id] = service_password_seal(secrets.token_hex(16))
+    return _DUMMY_HASH[key_id]
+
+
 def _check_password_or_waste_time(line: Line | None, password: str) -> bool:
     if line is None or not line.service_password:
-        if not _DUMMY_HASH:
-            _DUMMY_HASH.append(make_password("portal-dummy-password"))
-        service_password_check(password or "000000", _DUMMY_HASH[0])
+        service_password_check(password, _dummy_hash())
         return False
     return service_password_check(password, line.service_password)
 

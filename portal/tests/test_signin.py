@@ -235,3 +235,48 @@ def test_sign_out(client, mine):
 def test_bad_numbers_are_refused_clearly(client, db, msisdn):
     response = start(client, msisdn)
     assert response.status_code == 400 and response.context["form"].errors
+
+
+def _hash_work(call) -> dict[str, int]:
+    """How many times each password-hash primitive runs during `call()`: the keyed hash's HMAC (what a line's
+    service password is stored as), Django's password check and PBKDF2 (the slow hash)."""
+    from unittest import mock
+
+    import django.contrib.auth.hashers
+
+    import boss.keyed_hash
+    import customers.passwords
+
+    with mock.patch.object(boss.keyed_hash, "_digest", wraps=boss.keyed_hash._digest) as digest, \
+            mock.patch.object(customers.passwords, "check_password",
+                              wraps=customers.passwords.check_password) as check, \
+            mock.patch.object(django.contrib.auth.hashers, "pbkdf2",
+                              wraps=django.contrib.auth.hashers.pbkdf2) as pbkdf2:
+        call()
+    return {"keyed": digest.call_count, "check_password": check.call_count, "pbkdf2": pbkdf2.call_count}
+
+
+@pytest.mark.parametrize("channel", ["web", "api"])
+def test_an_unknown_number_costs_the_same_hash_work_as_a_wrong_password(mine, channel, settings):
+    """No timing enumeration, with the production password hashers (not the tests' MD5): an unknown number's
+    password is checked against a keyed hash like a real line's, the same HMAC once, never the slow PBKDF2."""
+    from django.conf import global_settings
+    from rest_framework.test import APIClient
+
+    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS   # production's: PBKDF2 first
+
+    def attempt(msisdn):
+        if channel == "web":
+            response = start(Client(), msisdn, password="135792")
+            assert response.status_code == 400 and "手机号码或服务密码不正确" in response.content.decode()
+        else:
+            response = APIClient().post("/api/v1/portal/signin", {"msisdn": msisdn, "password": "135792"},
+                                        format="json")
+            assert response.status_code == 400, response.content
+
+    attempt("13700000009")   # the dummy hash is made on the first unknown number of the process
+    unknown = _hash_work(lambda: attempt("13700000001"))
+    known = _hash_work(lambda: attempt(mine.msisdn))
+    assert known == {"keyed": 1, "check_password": 0, "pbkdf2": 0}
+    assert unknown == known
+    assert not SmsMessage.objects.exists()
