@@ -43,10 +43,31 @@ class SignInCodeSpentError(DomainError):
 
 
 class CodeResendTooSoonError(DomainError):
+    """Another code for the number within `portal.code_resend_seconds` of the last (the message names the time
+    the next one can be sent)."""
+
     code, status = "portal_code_resend_too_soon", 429
 
     def default_message(self):
         return _("A new code can be sent only a minute after the last one.")
+
+
+class CodeSendsCappedError(DomainError):
+    """`portal.codes_per_hour` codes were sent to the number within the hour (the message names the time)."""
+
+    code, status = "portal_code_sends_capped", 429
+
+    def default_message(self):
+        return _("Too many SMS codes were sent to this number. Try again later.")
+
+
+class PortalRateLimitedError(DomainError):
+    """A customer's chat messages or complaints per hour are used up (the message names the time)."""
+
+    code, status = "portal_rate_limited", 429
+
+    def default_message(self):
+        return _("Too many requests. Try again later.")
 
 
 class PortalActionError(DomainError):

@@ -3,8 +3,9 @@ and a customer token never passes the staff API (it is not a DRF Token)."""
 
 from django.contrib.auth.models import AnonymousUser
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from rest_framework import authentication, exceptions, permissions
+from rest_framework import authentication, exceptions, permissions, throttling
 
+from boss.tariffs import tariff
 from portal.models import CustomerToken
 from portal.services.tokens import customer_token_check
 
@@ -32,6 +33,25 @@ class CustomerTokenAuthentication(authentication.BaseAuthentication):
 class IsCustomer(permissions.BasePermission):
     def has_permission(self, request, view):
         return isinstance(request.auth, CustomerToken)
+
+
+class CustomerThrottle(throttling.SimpleRateThrottle):
+    """`portal.api_calls_per_minute` calls per customer (all their tokens together), like the partners' and the
+    hall devices' throttles: 429 with Retry-After beyond it."""
+
+    scope = "portal_customer"
+
+    def get_rate(self):
+        return f"{tariff('portal.api_calls_per_minute')}/min"
+
+    def allow_request(self, request, view):
+        if not tariff("portal.api_calls_per_minute"):
+            return True    # 0: no limit
+        return super().allow_request(request, view)
+
+    def get_cache_key(self, request, view):
+        record = request.auth
+        return f"throttle_portal_customer_{record.customer_id}" if isinstance(record, CustomerToken) else None
 
 
 class CustomerTokenScheme(OpenApiAuthenticationExtension):

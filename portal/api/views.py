@@ -24,7 +24,7 @@ from inventory.models import Gift
 from orders.services.plan_change import plan_change_effective_on, plan_change_pending
 from orders.services.secondary_cards import line_sharing
 from portal import selectors
-from portal.api.auth import CustomerTokenAuthentication, IsCustomer
+from portal.api.auth import CustomerThrottle, CustomerTokenAuthentication, IsCustomer
 from portal.services import actions, signin, tokens
 
 
@@ -83,6 +83,7 @@ class SignOutApi(APIView):
 
     authentication_classes = [CustomerTokenAuthentication]
     permission_classes = [IsCustomer]
+    throttle_classes = [CustomerThrottle]
 
     @extend_schema(request=None, responses={204: None, **error_responses(409)})
     def post(self, request):
@@ -105,6 +106,7 @@ class LinesApi(APIView):
 
     authentication_classes = [CustomerTokenAuthentication]
     permission_classes = [IsCustomer]
+    throttle_classes = [CustomerThrottle]
 
     @extend_schema(responses={200: PortalLineOutput(many=True)})
     def get(self, request):
@@ -116,6 +118,7 @@ class BillsApi(APIView):
 
     authentication_classes = [CustomerTokenAuthentication]
     permission_classes = [IsCustomer]
+    throttle_classes = [CustomerThrottle]
 
     class OutputSerializer(serializers.Serializer):
         period = serializers.DateField(format="%Y-%m")
@@ -136,6 +139,7 @@ class PaymentsApi(APIView):
 
     authentication_classes = [CustomerTokenAuthentication]
     permission_classes = [IsCustomer]
+    throttle_classes = [CustomerThrottle]
 
     class OutputSerializer(serializers.Serializer):
         created_at = serializers.DateTimeField()
@@ -169,6 +173,7 @@ def _answer(result) -> Response:
 class _CustomerApi(APIView):
     authentication_classes = [CustomerTokenAuthentication]
     permission_classes = [IsCustomer]
+    throttle_classes = [CustomerThrottle]
 
     def line(self, request, line_id: int):
         return selectors.customer_line(request.auth.customer, line_id)

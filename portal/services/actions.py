@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from billing.models import PaymentMethod
 from boss.audit import audit_record
 from boss.idempotency import IdempotentResult, idempotent
+from boss.locks import lock
 from boss.models import Hall
 from boss.money import format_yuan
 from boss.tariffs import tariff
@@ -38,6 +39,7 @@ from orders.services.secondary_cards import line_secondary_add, line_secondary_r
 from portal.errors import PortalActionError, SignInLockedError
 from portal.models import SignInFailure
 from portal.services.channel import web_actor
+from portal.services.limits import hourly_cap_check
 from portal.services.signin import _keyed
 
 
@@ -243,6 +245,15 @@ def portal_complaint(*, customer: Customer, line: Line, category: ComplaintCateg
     actor = _actor(line)
 
     def run():
+        now = timezone.now()
+        lock(Customer.objects.filter(pk=customer.pk)).values_list("pk", flat=True).first()  # one at a time
+        hourly_cap_check(
+            times=list(Complaint.objects.filter(customer=customer, channel=Complaint.Channel.WEB,
+                                                received_at__gt=now - timedelta(hours=1))
+                       .values_list("received_at", flat=True)),
+            cap=tariff("portal.complaints_per_hour"), now=now,
+            message=_("Too many complaints and suggestions filed within the hour: the next can be filed at "
+                      "%(time)s, or call customer service."))
         complaint = complaint_open(actor=actor, channel=Complaint.Channel.WEB, category=category,
                                    description=description, msisdn=line.msisdn, customer=customer)
         return 201, {"complaint": complaint.pk, "number": complaint.number}

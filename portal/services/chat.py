@@ -2,16 +2,22 @@
 `portal.answer_chat` answer from the chat queue; both pages poll for new messages (htmx), no reload.
 Each message is audited (who, which customer; never the text)."""
 
+from datetime import timedelta
+
 from django.db import transaction
 from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from boss.audit import audit_record
 from boss.errors import InvalidInputError
+from boss.locks import lock
 from boss.models import Staff
+from boss.tariffs import tariff
 from customers.models import Customer, Line
 from portal.models import ChatMessage
 from portal.services.channel import web_actor
+from portal.services.limits import hourly_cap_check
 
 MAX_LENGTH = 1000
 
@@ -27,9 +33,20 @@ def _text(text: str) -> str:
 
 @transaction.atomic
 def chat_customer_send(*, customer: Customer, line: Line | None, text: str) -> ChatMessage:
-    """The customer writes to customer service. Raises InvalidInputError (empty or too long)."""
+    """The customer writes to customer service. Raises InvalidInputError (empty or too long),
+    PortalRateLimitedError (`portal.chat_messages_per_hour` used up: the time the next may be sent)."""
+    text = _text(text)
+    now = timezone.now()
+    lock(Customer.objects.filter(pk=customer.pk)).values_list("pk", flat=True).first()   # one at a time
+    hourly_cap_check(
+        times=list(ChatMessage.objects.filter(customer=customer, sender=ChatMessage.Sender.CUSTOMER,
+                                              created_at__gt=now - timedelta(hours=1))
+                   .values_list("created_at", flat=True)),
+        cap=tariff("portal.chat_messages_per_hour"), now=now,
+        message=_("Too many messages within the hour: the next can be sent at %(time)s. For something urgent, "
+                  "call customer service."))
     message = ChatMessage.objects.create(customer=customer, line=line, sender=ChatMessage.Sender.CUSTOMER,
-                                         text=_text(text))
+                                         text=text)
     audit_record(actor=web_actor(hall=line.hall if line else None), action="portal.chat_message", target=customer,
                  after={"message": message.pk})
     return message

@@ -32,6 +32,7 @@ from customers.passwords import service_password_check, service_password_seal
 from notifications.services import notification_queue
 from portal.errors import (
     CodeResendTooSoonError,
+    CodeSendsCappedError,
     SignInCodeError,
     SignInCodeSpentError,
     SignInLockedError,
@@ -140,9 +141,34 @@ def signin_start(*, msisdn: str, password: str, client_ip: str | None, kiosk: bo
     return _code_send(line=line, client_ip=client_ip, kiosk=kiosk)
 
 
+def _code_send_limits(*, line: Line, now: datetime) -> None:
+    """A code goes to a number at most once per `portal.code_resend_seconds` and `portal.codes_per_hour` times
+    an hour (a right password does not make the phone an SMS cannon). The caller holds the line's lock.
+    Raises CodeResendTooSoonError, CodeSendsCappedError, each with the time the next code can be sent."""
+    from django.utils.translation import gettext as _
+
+    hour = timedelta(hours=1)
+    wait = timedelta(seconds=tariff("portal.code_resend_seconds"))
+    cap = tariff("portal.codes_per_hour")
+    sent = list(SignInCode.objects.filter(line=line, created_at__gt=now - max(hour, wait))
+                .order_by("-created_at").values_list("created_at", flat=True))
+    if sent and wait and sent[0] > now - wait:
+        at = timezone.localtime(sent[0] + wait)
+        raise CodeResendTooSoonError(_("A new SMS code can be sent at %(time)s.") % {"time": f"{at:%H:%M:%S}"},
+                                     until=(sent[0] + wait).isoformat())
+    in_hour = [at for at in sent if at > now - hour]
+    if cap and len(in_hour) >= cap:
+        until = in_hour[cap - 1] + hour     # the oldest of the newest `cap` leaves the hour then
+        raise CodeSendsCappedError(_("Too many SMS codes were sent to this number: the next can be sent at "
+                                     "%(time)s.") % {"time": f"{timezone.localtime(until):%H:%M}"},
+                                   until=until.isoformat())
+
+
 @transaction.atomic
 def _code_send(*, line: Line, client_ip: str | None, kiosk: bool) -> SignInCode:
     now = timezone.now()
+    lock(Line.objects.filter(pk=line.pk)).values_list("pk", flat=True).first()   # one sender at a time
+    _code_send_limits(line=line, now=now)
     minutes = tariff("portal.code_minutes")
     code = f"{secrets.randbelow(10 ** CODE_DIGITS):0{CODE_DIGITS}d}"
     record = SignInCode.objects.create(line=line, code_hash="", expires_at=now + timedelta(minutes=minutes),
@@ -158,22 +184,25 @@ def _code_send(*, line: Line, client_ip: str | None, kiosk: bool) -> SignInCode:
     return record
 
 
+@transaction.atomic
 def signin_code_resend(*, code_id: int, client_ip: str | None) -> SignInCode:
     """Send a new code for the sign-in whose password was right (the earlier code stops working).
-    Raises SignInCodeSpentError (nothing to resend: sign in again), CodeResendTooSoonError, SignInLockedError."""
-    with transaction.atomic():
-        record = lock(SignInCode.objects.filter(pk=code_id)).first()
-        if record is None or record.used_at is not None:
-            raise SignInCodeSpentError()
-        if timezone.now() - record.created_at < timedelta(seconds=tariff("portal.code_resend_seconds")):
-            raise CodeResendTooSoonError()
-        line = Line.objects.select_related("hall").get(pk=record.line_id)
-        lockout = signin_lockout(msisdn=line.msisdn, client_ip=client_ip)
-        if lockout is not None:
-            raise _locked_error(lockout)
-        record.used_at = timezone.now()   # retired: only the newest code of a sign-in works
-        record.save(update_fields=["used_at"])
-    return _code_send(line=line, client_ip=client_ip, kiosk=record.kiosk)
+    Raises SignInCodeSpentError (nothing to resend: sign in again), CodeResendTooSoonError, CodeSendsCappedError,
+    SignInLockedError; a refusal leaves the earlier code working."""
+    line_id = SignInCode.objects.filter(pk=code_id).values_list("line_id", flat=True).first()
+    if line_id is not None:   # the line first (the one lock order), then the code
+        lock(Line.objects.filter(pk=line_id)).values_list("pk", flat=True).first()
+    record = lock(SignInCode.objects.filter(pk=code_id)).first()
+    if record is None or record.used_at is not None:
+        raise SignInCodeSpentError()
+    line = Line.objects.select_related("hall").get(pk=record.line_id)
+    lockout = signin_lockout(msisdn=line.msisdn, client_ip=client_ip)
+    if lockout is not None:
+        raise _locked_error(lockout)
+    sent = _code_send(line=line, client_ip=client_ip, kiosk=record.kiosk)   # refused: nothing retired
+    record.used_at = timezone.now()   # retired: only the newest code of a sign-in works
+    record.save(update_fields=["used_at"])
+    return sent
 
 
 def signin_verify(*, code_id: int, code: str, client_ip: str | None) -> Line:

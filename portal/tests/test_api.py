@@ -4,10 +4,11 @@ never valid on the staff API), the customer's own lines only (another customer's
 from rest_framework.test import APIClient
 
 from portal.models import CustomerToken
-from portal.tests.conftest import PASSWORD, sms_code
+from portal.tests.conftest import PASSWORD, codes_aged, sms_code
 
 
 def _token(line) -> str:
+    codes_aged(line)
     client = APIClient()
     started = client.post("/api/v1/portal/signin", {"msisdn": line.msisdn, "password": PASSWORD}, format="json")
     assert started.status_code == 202, started.content
