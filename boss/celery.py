@@ -94,6 +94,10 @@ app.conf.beat_schedule["reports-summaries-build"] = {
 # gifts ordered online and not collected by their day are cancelled (points and gift back).
 app.conf.beat_schedule["loyalty-redemptions-expire"] = {
     "task": "loyalty.tasks.redemptions_expire", "schedule": 60.0}
+# ... and the customers whose online order's last pick-up time is near (points.pickup_reminder_hours) get a
+# reminder SMS, once per order.
+app.conf.beat_schedule["loyalty-pickup-reminders"] = {
+    "task": "loyalty.tasks.redemption_pickup_reminders", "schedule": 300.0}
 
 # Groups: group SMS applications still at the hall after the day they were taken are flagged (processes.md 8).
 app.conf.beat_schedule["group-sms-handover-overdue"] = {

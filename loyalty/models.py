@@ -63,6 +63,8 @@ class Redemption(models.Model):
     channel = models.CharField(_("ordered"), max_length=10, choices=Channel.choices, default=Channel.COUNTER)
     reserved_at = models.DateTimeField(_("points and gift set aside at"), null=True, blank=True)
     pickup_until = models.DateTimeField(_("to be collected by"), null=True, blank=True)
+    # The reminder SMS `points.pickup_reminder_hours` before pickup_until (once: redemption_pickup_reminders).
+    pickup_reminded_at = models.DateTimeField(_("pick-up reminder sent at"), null=True, blank=True)
     # The confirmation: asked of the big-customer room (answer by the deadline) or of the customer by phone.
     confirm_deadline = models.DateTimeField(_("answer due by"), null=True, blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)

@@ -7,4 +7,8 @@ SMS_TEMPLATES = [
                 _("Your points gift %(gift)s (order %(number)s) is set aside for you at %(hall)s. Collect it by "
                   "%(day)s with your identity document; after that the order is cancelled and the points come "
                   "back.")),
+    SmsTemplate("loyalty.gift_pickup_reminder", _("Points gift ordered online: pick-up reminder"),
+                _("Reminder: your points gift %(gift)s (order %(number)s) waits for you at %(hall)s until %(day)s. "
+                  "Collect it with your identity document; after that the order is cancelled and the points "
+                  "come back.")),
 ]

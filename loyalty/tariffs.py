@@ -10,4 +10,6 @@ PARAMS = [
     Param("points.redeem_refuse_blacklisted", "true", "bool", _("Refuse a redemption for a blacklisted customer")),
     Param("points.pickup_days", "7", "int", _("Gift ordered online: days to collect it at the hall"),
           _("days")),
+    Param("points.pickup_reminder_hours", "24", "int",
+          _("Gift ordered online: reminder SMS this long before the last pick-up time (0: none)"), _("hours")),
 ]

@@ -19,6 +19,8 @@
     redemption_pickup   the hand-over of an online order at its hall: the documents, the seal, the confirmation
                         (the room, the call) and the signature exactly as at the counter; the points and the gift
                         were taken at the order, the cash top-up (if any) is paid here.
+    redemption_pickup_reminders  the timed job: an SMS `points.pickup_reminder_hours` before an online order's
+                        last pick-up time, once per order.
     redemption_order_cancel  the customer cancels an order not collected yet (or the job, past `pickup_until`):
                         the points and the gift go back. An order refused or timed out at the pick-up gives them
                         back the same way.
@@ -397,6 +399,39 @@ def redemption_order(*, actor: Staff, line: Line, gift: Gift, hall: Hall) -> Red
                                "day": f"{timezone.localtime(redemption.pickup_until):%Y-%m-%d %H:%M}"},
                        hall=hall, reference=redemption.reference)
     return redemption
+
+
+def redemption_pickup_reminders(*, actor: Staff, now=None) -> int:
+    """The job (every few minutes): each online order still to be collected whose `pickup_until` is within
+    `points.pickup_reminder_hours` gets one reminder SMS (key per order; the order records it, so a second run
+    sends nothing). An order collected, cancelled or already past its time gets none. Returns the number sent."""
+    hours = tariff("points.pickup_reminder_hours")
+    if not hours:
+        return 0
+    now = now or timezone.now()
+    due = Redemption.objects.filter(state=State.ORDERED, pickup_reminded_at__isnull=True, pickup_until__gt=now,
+                                    pickup_until__lte=now + timedelta(hours=hours))
+    sent = 0
+    for pk, customer_id in list(due.order_by("pk").values_list("pk", "customer_id")[:500]):
+        with transaction.atomic():   # the customer's lock first (the one order), then the redemption
+            _lock_customer(customer_id)
+            redemption = lock(Redemption.objects.all()).get(pk=pk)
+            if (redemption.state != State.ORDERED or redemption.pickup_reminded_at is not None
+                    or redemption.pickup_until is None or redemption.pickup_until <= now):
+                continue   # collected, cancelled or reminded meanwhile
+            redemption.pickup_reminded_at = now
+            redemption.save(update_fields=["pickup_reminded_at"])
+            line = Line.objects.get(pk=redemption.line_id)
+            gift, hall = Gift.objects.get(pk=redemption.gift_id), Hall.objects.get(pk=redemption.hall_id)
+            notification_queue(template="loyalty.gift_pickup_reminder", msisdn=line.msisdn,
+                               key=f"loyalty.gift-reminder:{redemption.pk}",
+                               params={"gift": gift.name, "number": redemption.number, "hall": hall.name,
+                                       "day": f"{timezone.localtime(redemption.pickup_until):%Y-%m-%d %H:%M}"},
+                               hall=hall, reference=redemption.reference)
+            audit_record(actor=actor, action="redemption.pickup_reminder", target=redemption, hall=hall,
+                         after={"pickup_until": redemption.pickup_until.isoformat()})
+            sent += 1
+    return sent
 
 
 def redemption_pickup(*, actor: Staff, redemption: Redemption, documents_checked, agent: AgentInput | None = None,
