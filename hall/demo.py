@@ -1,6 +1,7 @@
 """Demo data of the hall floor: a ticket machine and a display in 广州中山路自营厅 (their addresses are
 printed), today's tickets (served, being served, waiting, one big customer, one no-show) so the display and
-the statistics show something on a fresh `make run`, and two announcements (idempotent)."""
+the statistics show something on a fresh `make run`, two announcements and a campaign linked to a catalogue
+offer (idempotent)."""
 
 from datetime import timedelta
 
@@ -8,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from boss.models import Hall, Staff
+from catalog.models import Offer
 from customers.models import CustomerClass
 from hall.models import PREFIX, Announcement, Business, HallDevice, Ticket, TicketSequence
 from hall.services.devices import device_secret_hash, hall_device_install
@@ -52,10 +54,27 @@ def load(stdout=None) -> int:
             title="5G 新客户优惠", body="新入网客户办理 5G 套餐，前三个月月费八折。", kind=Announcement.Kind.NOTICE,
             audience=Announcement.Audience.EVERYONE, valid_from=now - timedelta(days=1),
             valid_until=now + timedelta(days=30), created_by=store)
+    if store:
+        _campaign(store, now)
     if stdout is not None:
         stdout.write("Hall floor (广州中山路自营厅): ticket machine /hall/d/demo-ticket-machine-zs01/ · "
                      "display /hall/d/demo-hall-display-zs01/display/")
     return created
+
+
+CAMPAIGN_OFFER = "UP-5G-128"
+
+
+def _campaign(store, now) -> None:
+    """A campaign (优惠活动) for every hall's customers and reps, linked to a catalogue offer: on the counter
+    home, the hall display and the portal (added once, also to a demo database loaded before it existed)."""
+    offer = Offer.objects.filter(code=CAMPAIGN_OFFER).first()
+    if offer is None or Announcement.objects.filter(kind=Announcement.Kind.CAMPAIGN, offer=offer).exists():
+        return
+    Announcement.objects.create(
+        title="4G 升 5G 智享 128", body="4G 老客户升级 5G 智享 128 元套餐：含 30GB 和 500 分钟，到厅或在网上营业厅办理。",
+        kind=Announcement.Kind.CAMPAIGN, audience=Announcement.Audience.EVERYONE, offer=offer,
+        valid_from=now - timedelta(days=1), valid_until=now + timedelta(days=60), created_by=store)
 
 
 def _tickets(hall, rep, today, now, vip) -> int:

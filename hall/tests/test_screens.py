@@ -211,6 +211,17 @@ def test_ticket_time_window_demo_is_idempotent(db):
         Command().handle(quiet=True)
         assert Ticket.objects.count() == first > 0
         assert Ticket.objects.filter(state=Ticket.State.WAITING).exists()
+        # A campaign linked to a catalogue offer, once, shown on the demo display and in the portal.
+        campaign = Announcement.objects.get(kind=Announcement.Kind.CAMPAIGN)
+        assert campaign.offer is not None and campaign.offer.code == "UP-5G-128"
+        board = Client().get(reverse("hall:display", args=["demo-hall-display-zs01"])).content.decode()
+        assert campaign.title in board and f"优惠：{campaign.offer.name}" in board
+        from customers.models import Line
+        from portal.tests.conftest import sign_in
+
+        line = Line.objects.filter(status=Line.Status.ACTIVE).exclude(service_password="").order_by("pk").first()
+        home = sign_in(Client(), line).get(reverse("portal:home")).content.decode()
+        assert campaign.title in home and f"优惠：{campaign.offer.name}" in home
 
 
 def test_no_device_page_has_an_inline_script_or_handler(client, machine, screen):
