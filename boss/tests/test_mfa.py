@@ -92,3 +92,35 @@ def test_demo_users_of_those_roles_come_enrolled_and_the_demo_command_gives_thei
     client.post("/login/", {"username": "manager1", "password": DEMO_PASSWORD})
     assert client.post("/mfa/", {"code": out.getvalue().strip(), "next": "/"}).status_code == 302
     assert client.get("/").status_code == 200
+
+
+def test_an_api_token_for_a_role_with_mfa_needs_the_session_verified_by_the_second_factor(client, make_staff):
+    """A token skips the second step on every later call, so a manager gets one only from their own session
+    verified with the authenticator app: the password alone is refused and issues nothing."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    manager = make_staff("manager", username="mgr_token", hall=None)
+    other = make_staff("manager", username="mgr_other", hall=None)
+    device = TOTPDevice.objects.create(user=manager, name="authenticator", confirmed=True)
+    body = {"username": manager.username, "password": TEST_PASSWORD}
+    refused = APIClient().post("/api/v1/auth/token", body, format="json")
+    assert refused.status_code == 403 and refused.json()["code"] == "mfa_required"
+    assert "第二步登录" in refused.json()["message"] and not Token.objects.exists()
+    _login(client, manager)                                                  # signed in, not yet verified
+    refused = client.post("/api/v1/auth/token", body, content_type="application/json")
+    assert refused.status_code == 403 and not Token.objects.exists()
+    assert client.post("/mfa/", {"code": f"{totp(device.bin_key):06d}", "next": "/"}).status_code == 302
+    other_body = {"username": other.username, "password": TEST_PASSWORD}    # the session is not the other's
+    assert client.post("/api/v1/auth/token", other_body, content_type="application/json").status_code == 403
+    issued = client.post("/api/v1/auth/token", body, content_type="application/json")
+    assert issued.status_code == 200 and Token.objects.get(user=manager).key == issued.json()["token"]
+    assert not Token.objects.filter(user=other).exists()
+
+
+def test_an_api_token_for_a_role_without_mfa_needs_only_the_password(rep):
+    from rest_framework.test import APIClient
+
+    issued = APIClient().post("/api/v1/auth/token", {"username": rep.username, "password": TEST_PASSWORD},
+                              format="json")
+    assert issued.status_code == 200 and issued.json()["token"]
