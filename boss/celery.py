@@ -46,6 +46,10 @@ app.conf.beat_schedule = {
 app.conf.beat_schedule["notifications-dispatch"] = {
     "task": "notifications.tasks.notifications_dispatch", "schedule": 30.0}
 app.conf.beat_schedule["notifications-sweep"] = {"task": "notifications.tasks.notifications_sweep", "schedule": 60.0}
+# The real SMS centre's delivery receipts (a receiver session of BOSS_SMS_RECEIPT_SECONDS each minute; nothing
+# to do on the simulated gateway). A run not started within the minute is dropped, not queued up.
+app.conf.beat_schedule["notifications-receipts"] = {
+    "task": "notifications.tasks.notifications_receipts", "schedule": 60.0, "options": {"expires": 55}}
 
 # Complaints: overdue steps are escalated within five minutes of their due time.
 app.conf.beat_schedule["complaint-steps-escalate"] = {

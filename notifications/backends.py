@@ -11,6 +11,7 @@ SMPP client talks to a real SMS centre. Neither logs a number or a text.
 """
 
 import random
+import re
 import time
 from dataclasses import dataclass
 from functools import cache
@@ -87,7 +88,8 @@ class SmppSmsGateway:
     Options (settings.BOSS_SMS_BACKEND_OPTIONS): host, port, system_id, password, source_addr, timeout.
     An SMS centre does not recognise a repeated key, so this sender is not idempotent: a message whose
     submission was not answered is failed for an operator to look at, never sent a second time. Delivery
-    receipts (deliver_sm) are requested; `notification_delivery_report` records them.
+    receipts are requested; `receive_receipts` listens for them (the beat job `notifications-receipts`) and
+    `notification_delivery_report` records each: delivered or undelivered.
     """
 
     idempotent = False
@@ -132,6 +134,95 @@ class SmppSmsGateway:
                 pass
             client.disconnect()
         return SendResult(gateway_id=",".join(ids))
+
+    def receive_receipts(self, *, seconds: float, on_receipt) -> int:
+        """Listen `seconds` for delivery receipts (a receiver bind with the same account) and hand each final
+        one to on_receipt(DeliveryReceipt). Raises SmsRefusedError."""
+        return _smpp_receive_receipts(self, seconds=seconds, on_receipt=on_receipt)
+
+
+# SMPP 3.4 delivery receipts: the message_state TLV's values and the "stat:" words of Appendix B. True:
+# delivered, False: not delivered (final), None: not final yet (nothing to record).
+_MESSAGE_STATES = {1: "ENROUTE", 2: "DELIVRD", 3: "EXPIRED", 4: "DELETED", 5: "UNDELIV", 6: "ACCEPTD",
+                   7: "UNKNOWN", 8: "REJECTD"}
+_FINAL = {"DELIVRD": True, "EXPIRED": False, "DELETED": False, "UNDELIV": False, "REJECTD": False}
+_RECEIPT_TEXT = re.compile(r"\bid:(?P<id>\S+).*?\bstat:(?P<stat>\w+)(?:.*?\berr:(?P<err>\w+))?", re.I | re.S)
+
+
+@dataclass(frozen=True)
+class DeliveryReceipt:
+    gateway_id: str
+    delivered: bool
+    error: str = ""      # the SMSC's state word and error code, never the text
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    return value.decode("latin-1") if isinstance(value, bytes) else str(value)
+
+
+def delivery_receipt_parse(pdu) -> DeliveryReceipt | None:
+    """The receipt in a deliver_sm: the receipted_message_id and message_state TLVs when the SMSC sends them,
+    else the "id:… stat:… err:…" text of SMPP 3.4 Appendix B. None for an ordinary incoming message, a
+    receipt that is not final (ENROUTE, ACCEPTD, UNKNOWN) or one without a message id."""
+    if getattr(pdu, "command", "") != "deliver_sm" or not (int(getattr(pdu, "esm_class", 0) or 0) & 0x04):
+        return None
+    gateway_id = _text(getattr(pdu, "receipted_message_id", None)).strip("\x00").strip()
+    state = _MESSAGE_STATES.get(getattr(pdu, "message_state", None) or 0, "")
+    match = _RECEIPT_TEXT.search(_text(getattr(pdu, "short_message", b"")))
+    err = ""
+    if match:
+        gateway_id = gateway_id or match["id"]
+        state = state or match["stat"].upper()
+        err = match["err"] or ""
+    if not gateway_id or state not in _FINAL:
+        return None
+    delivered = _FINAL[state]
+    return DeliveryReceipt(gateway_id=gateway_id, delivered=delivered,
+                           error="" if delivered else f"{state} err:{err}" if err else state)
+
+
+def _smpp_receive_receipts(gateway: "SmppSmsGateway", *, seconds: float, on_receipt) -> int:
+    """Bind as a receiver and hand every delivery receipt that arrives within `seconds` to on_receipt; every
+    deliver_sm is acknowledged (smpplib answers deliver_sm_resp). Returns how many receipts were handed on.
+    Raises SmsRefusedError when the SMS centre cannot be reached or refuses the bind."""
+    import smpplib.client
+    import smpplib.exceptions
+
+    client = smpplib.client.Client(gateway.host, gateway.port, timeout=min(gateway.timeout, max(seconds, 0.1)),
+                                   logger_name="notifications.smpp", allow_unknown_opt_params=True)
+    receipts: list[DeliveryReceipt] = []
+
+    def received(pdu, **kwargs):
+        receipt = delivery_receipt_parse(pdu)
+        if receipt is not None:
+            on_receipt(receipt)
+            receipts.append(receipt)
+
+    client.set_message_received_handler(received)
+    try:
+        client.connect()
+        client.bind_receiver(system_id=gateway.system_id, password=gateway.password)
+    except (OSError, smpplib.exceptions.ConnectionError, smpplib.exceptions.PDUError) as exc:
+        client.disconnect()
+        raise SmsRefusedError(f"SMPP receiver bind failed: {type(exc).__name__}") from None
+    deadline = time.monotonic() + seconds
+    try:
+        while time.monotonic() < deadline:
+            try:
+                client.read_once(auto_send_enquire_link=False)
+            except TimeoutError:
+                continue
+    except (OSError, smpplib.exceptions.ConnectionError, smpplib.exceptions.PDUError):
+        pass            # the centre hung up: what was received is recorded, the next session goes on
+    finally:
+        try:
+            client.unbind()
+        except Exception:   # the connection is going away anyway
+            pass
+        client.disconnect()
+    return len(receipts)
 
 
 @cache

@@ -166,8 +166,16 @@ def notifications_run(*, limit: int = 20, max_batches: int = 50) -> int:
 
 @transaction.atomic
 def notification_delivery_report(*, gateway_id: str, delivered: bool, error: str = "") -> SmsMessage | None:
-    """Record a delivery receipt (DLR) for a sent message; an unknown or repeated receipt changes nothing."""
-    msg = lock(SmsMessage.objects.filter(gateway_id=gateway_id, state=SmsMessage.State.SENT)).first()
+    """Record a delivery receipt (DLR) for a sent message; an unknown or repeated receipt changes nothing. A
+    long message went out in parts (its gateway id is the parts' ids, comma-separated): the receipt of any
+    part names it; the first final receipt decides (a part not delivered: the message is not)."""
+    from django.db.models import Q
+
+    if not gateway_id or "," in gateway_id:
+        return None
+    named = (Q(gateway_id=gateway_id) | Q(gateway_id__startswith=f"{gateway_id},")
+             | Q(gateway_id__endswith=f",{gateway_id}") | Q(gateway_id__contains=f",{gateway_id},"))
+    msg = lock(SmsMessage.objects.filter(named, state=SmsMessage.State.SENT)).first()
     if msg is None:
         return None
     if delivered:
@@ -176,3 +184,28 @@ def notification_delivery_report(*, gateway_id: str, delivered: bool, error: str
         msg.undelivered(when=timezone.now(), error=error)
     msg.save(update_fields=["state", "delivered_at", "last_error"])
     return msg
+
+
+def notifications_receive_receipts(*, seconds: float) -> int:
+    """The delivery receipts of the real SMS centre (the beat job, each run listening `seconds`): every final
+    receipt moves its sent message to delivered or undelivered, each in its own transaction. A sender without
+    receipts (the simulated gateway reports delivery at once) has nothing to listen to. Returns how many
+    messages changed. The SMS centre unreachable: nothing recorded, the next run tries again."""
+    sender = get_sender()
+    listen = getattr(sender, "receive_receipts", None)
+    if listen is None:
+        return 0
+    changed = 0
+
+    def record(receipt) -> None:
+        nonlocal changed
+        with transaction.atomic():
+            if notification_delivery_report(gateway_id=receipt.gateway_id, delivered=receipt.delivered,
+                                            error=receipt.error) is not None:
+                changed += 1
+
+    try:
+        listen(seconds=seconds, on_receipt=record)
+    except SmsRefusedError as exc:
+        log.warning("delivery receipts: %s", exc)
+    return changed

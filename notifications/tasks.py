@@ -1,6 +1,7 @@
 from celery import shared_task
+from django.conf import settings
 
-from notifications.services import notifications_run, notifications_sweep
+from notifications.services import notifications_receive_receipts, notifications_run, notifications_sweep
 
 
 @shared_task(name="notifications.tasks.notifications_dispatch")
@@ -12,3 +13,9 @@ def notifications_dispatch() -> int:
 @shared_task(name="notifications.tasks.notifications_sweep")
 def notifications_sweep_task() -> int:
     return notifications_sweep()
+
+
+@shared_task(name="notifications.tasks.notifications_receipts")
+def notifications_receipts() -> int:
+    """Listen for the SMS centre's delivery receipts for a while (BOSS_SMS_RECEIPT_SECONDS; beat every minute)."""
+    return notifications_receive_receipts(seconds=settings.BOSS_SMS_RECEIPT_SECONDS)

@@ -325,6 +325,8 @@ BOSS_SMS_BACKEND_OPTIONS = env.json("BOSS_SMS_BACKEND_OPTIONS", default={
 BOSS_SMS_LANGUAGE = env("BOSS_SMS_LANGUAGE", default="zh-hans")   # texts go out in Chinese
 BOSS_SMS_MAX_ATTEMPTS = env.int("BOSS_SMS_MAX_ATTEMPTS", default=5)
 BOSS_SMS_LEASE_SECONDS = env.int("BOSS_SMS_LEASE_SECONDS", default=60)
+# How long each run of the receipts job listens for the SMPP centre's delivery receipts (beat: every minute).
+BOSS_SMS_RECEIPT_SECONDS = env.float("BOSS_SMS_RECEIPT_SECONDS", default=50)
 
 # The operator group's national card-count service (一证五号 across provinces, domain-rules A2). The
 # simulated one answers from configuration; "down" makes it fail, and openings are then refused.
