@@ -62,6 +62,8 @@ app.conf.beat_schedule["lines-cancellation-due"] = {
 # Partners: malicious-user tracing over yesterday's usage records, after the night's usage files are in.
 app.conf.beat_schedule["tracing-nightly"] = {
     "task": "partners.tasks.tracing_nightly", "schedule": crontab(hour=4, minute=10)}
+app.conf.beat_schedule["commission-rates-monthly"] = {
+    "task": "partners.tasks.commission_rates_monthly", "schedule": crontab(day_of_month=1, hour=0, minute=5)}
 
 # Orders: plan changes whose day has come take effect (the month's turn), before the prepaid charges at 00:30.
 app.conf.beat_schedule["line-drafts-expire"] = {

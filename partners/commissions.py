@@ -1,9 +1,10 @@
 """The monthly commission statement of a channel partner (process 13): its agent halls' openings (orders
 of the opening paid in the month and not cancelled) and recharges (payments taken at its halls in the
 month that are not an order's payment), each paid at the tariff parameters `partner.commission_per_opening`
-and `partner.commission_recharge_percent`. The month's commission disputes are listed under it; the resolved
-ones' adjustments change what is payable (the counted rows stay as counted). Read only; printed as PDF and
-XLSX."""
+and `partner.commission_recharge_percent` — for a month that has ended, at the rates recorded for it
+(`CommissionRates`), so a later change of the parameters leaves it as it was. The month's commission
+disputes are listed under it; the resolved ones' adjustments change what is payable (the counted rows stay
+as counted). Reads only, but for recording an ended month's rates once; printed as PDF and XLSX."""
 
 import io
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook
@@ -20,7 +22,7 @@ from boss.money import CENT, ZERO
 from boss.months import period_bounds
 from boss.tariffs import tariff
 from orders.models import Order
-from partners.models import CommissionDispute, Partner
+from partners.models import CommissionDispute, CommissionRates, Partner
 
 
 @dataclass
@@ -72,11 +74,24 @@ class Statement:
         return total
 
 
+def commission_rates(*, month: date) -> tuple[Decimal, Decimal]:
+    """(per opening, recharge percent) of a statement month: today's tariff parameters while the month runs;
+    once it has ended, the rates recorded for it, recorded now at today's values if nobody had yet (the beat
+    job `commission_rates_monthly` records them on the 1st, before anyone can change them)."""
+    month = month.replace(day=1)
+    if month >= timezone.localdate().replace(day=1):
+        return tariff("partner.commission_per_opening"), tariff("partner.commission_recharge_percent")
+    rates, _created = CommissionRates.objects.get_or_create(month=month, defaults={
+        "per_opening": tariff("partner.commission_per_opening"),
+        "recharge_percent": tariff("partner.commission_recharge_percent")})
+    return rates.per_opening, rates.recharge_percent
+
+
 def commission_statement(*, partner: Partner, month: date) -> Statement:
-    """Five queries, whatever the number of halls and disputes."""
+    """Six queries at most, whatever the number of halls and disputes."""
     month = month.replace(day=1)
     start, end = period_bounds(month)
-    per_opening, percent = tariff("partner.commission_per_opening"), tariff("partner.commission_recharge_percent")
+    per_opening, percent = commission_rates(month=month)
     statement = Statement(partner=partner, month=month,
                           per_opening=per_opening, recharge_percent=percent)
     halls = list(partner.halls.select_related("hall").order_by("hall__code"))

@@ -259,6 +259,24 @@ class Suspect(models.Model):
         return str(self)
 
 
+class CommissionRates(models.Model):
+    """The commission rates a statement month is paid at, recorded once the month has ended (the beat job on
+    the 1st, or the first statement read after), so changing the tariff parameters later does not change an
+    ended month's statements."""
+
+    month = models.DateField(_("statement month"), unique=True)
+    per_opening = models.DecimalField(_("commission per opening"), max_digits=12, decimal_places=2)
+    recharge_percent = models.DecimalField(_("commission on recharges (%)"), max_digits=7, decimal_places=3)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("commission rates of a month")
+        verbose_name_plural = _("commission rates of months")
+
+    def __str__(self):
+        return f"{self.month:%Y-%m}"
+
+
 class CommissionDispute(TimeStampedModel):
     """A disagreement about a channel partner's monthly commission statement (process 13): what the partner
     says is wrong (an amount it is owed more, or was paid too much, and why), then how the marketing manager

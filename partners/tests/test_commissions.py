@@ -59,3 +59,41 @@ def test_the_agent_sees_prints_and_downloads_only_their_own_statement(agent_worl
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     assert [c.value for c in sheet[3]][2:4] == [1, 25]
     assert client.get(reverse("partners:statement", args=[other.pk, month])).status_code == 404
+
+
+def _last_month():
+    return timezone.localdate().replace(day=1) - timezone.timedelta(days=1)
+
+
+def test_an_ended_months_statement_keeps_its_rates_when_the_parameters_change(agent_world, agent_partner,
+                                                                               set_tariff, admin_user, client):
+    """The opening moved into last month: its statement, once read (or the rates recorded on the 1st), stays
+    at 25.00 when the parameter changes to 40.00; this month's follows the parameter."""
+    from orders.models import Order
+    from partners.models import CommissionRates
+
+    Order.objects.filter(line=agent_world.line, kind="open_account").update(
+        paid_at=timezone.now().replace(day=1) - timezone.timedelta(days=2))
+    last = commission_statement(partner=agent_partner, month=_last_month())
+    assert (last.per_opening, last.totals.opening_commission) == (D("25.00"), D("25.00"))
+    set_tariff("partner.commission_per_opening", "40.00")
+    set_tariff("partner.commission_recharge_percent", "10")
+    again = commission_statement(partner=agent_partner, month=_last_month())
+    assert (again.per_opening, again.recharge_percent, again.totals.opening_commission) == (
+        D("25.00"), D("3"), D("25.00"))
+    client.force_login(admin_user)
+    page = client.get(f"/partners/{agent_partner.pk}/statement/{_last_month():%Y-%m}/").content.decode()
+    assert "25.00" in page and "40.00" not in page
+    assert commission_statement(partner=agent_partner, month=timezone.localdate()).per_opening == D("40.00")
+    assert CommissionRates.objects.count() == 1
+
+
+def test_the_monthly_job_records_last_months_rates_before_any_change(agent_world, agent_partner, set_tariff):
+    from partners.models import CommissionRates
+    from partners.tasks import commission_rates_monthly
+
+    assert commission_rates_monthly()["per_opening"] == "25.00"
+    assert commission_rates_monthly()["per_opening"] == "25.00"   # twice: the first record stays
+    set_tariff("partner.commission_per_opening", "40.00")
+    assert commission_statement(partner=agent_partner, month=_last_month()).per_opening == D("25.00")
+    assert commission_rates_monthly()["per_opening"] == "25.00" and CommissionRates.objects.count() == 1
