@@ -12,6 +12,7 @@ from django.utils import timezone
 from boss.audit import audit_record
 from boss.errors import NotFound
 from boss.keyed_hash import keyed_hash, keyed_hash_lookups, keyed_hash_stale
+from boss.locks import lock
 from boss.models import Staff
 from hall.errors import DeviceKindInvalidError
 from hall.models import HallDevice
@@ -52,8 +53,7 @@ def hall_device_reissue(*, actor: Staff, device_id: int) -> tuple[HallDevice, st
     if actor.hall_id is None:
         raise NotFound()
     with transaction.atomic():
-        device = HallDevice.objects.select_for_update().filter(pk=device_id, hall_id=actor.hall_id,
-                                                               active=True).first()
+        device = lock(HallDevice.objects.filter(pk=device_id, hall_id=actor.hall_id, active=True)).first()
         if device is None:
             raise NotFound()
         secret = secrets.token_urlsafe(32)
