@@ -106,13 +106,6 @@ class SuspectNotConfirmedError(DomainError):
         return _("Only a confirmed case whose line has not been suspended for it can lead to a suspension.")
 
 
-class SuspensionHallError(DomainError):
-    code, status = "suspension_hall_required", 403
-
-    def default_message(self):
-        return _("A line is suspended from a service hall: sign in with a hall to do this.")
-
-
 class DisputeFieldError(FieldError):
     code = "dispute_invalid"
 

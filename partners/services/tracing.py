@@ -19,15 +19,16 @@ from boss.audit import audit_record
 from boss.errors import NotPermitted
 from boss.locks import lock
 from boss.masking import mask_msisdn
-from boss.models import Staff
+from boss.models import Hall, Staff
 from boss.tariffs import tariff
 from customers.models import Customer, CustomerClass, Line
 from customers.services import customer_classify
 from orders.services.line_services import line_suspend
-from partners.errors import SuspectNotConfirmedError, SuspectStateError, SuspensionHallError
+from partners.errors import SuspectNotConfirmedError, SuspectStateError
 from partners.models import Suspect, TracingRun
 
 Rule = Suspect.Rule
+TRACING_USERNAME = "malicious-user-tracing"
 
 
 def _day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -151,12 +152,27 @@ def suspect_dismiss(*, actor: Staff, suspect: Suspect, note: str) -> Suspect:
     return suspect
 
 
+def tracing_actor(*, hall: Hall) -> Staff:
+    """The malicious-user tracing as the operator of a suspension a reviewer without a hall decides (it cannot
+    log in), placed for this call only (never saved) at the hall that keeps the line."""
+    operator, created = Staff.objects.get_or_create(
+        username=TRACING_USERNAME, defaults={"is_system": True, "first_name": "恶意用户追踪", "is_active": False})
+    if created:
+        operator.set_unusable_password()
+        operator.save(update_fields=["password"])
+    operator.hall = hall
+    return operator
+
+
 @transaction.atomic
 def suspect_line_suspend(*, actor: Staff, suspect: Suspect, note: str) -> Suspect:
     """Suspend the line of a confirmed suspect on the operator's decision, through orders' `line_suspend`
     (its order and work order to the network; the line is suspended when the network completes it).
     Once per case; the line's own state rules apply (an already suspended line is refused).
-    Raises NotPermitted, SuspectNotConfirmedError, SuspensionHallError, LineStateError, LineBusyError."""
+    A reviewer signed in without a hall (the marketing manager) acts through the tracing's system actor placed
+    at the line's hall, as the partner channel does for a discount: the order is booked at that hall and
+    names the reviewer in its reason; the audit event is the reviewer's.
+    Raises NotPermitted, SuspectNotConfirmedError, LineStateError, LineBusyError."""
     if not actor.has_perm("partners.review_suspect"):
         raise NotPermitted()
     # The line first (the one lock order), then the case: one suspension per case.
@@ -164,13 +180,15 @@ def suspect_line_suspend(*, actor: Staff, suspect: Suspect, note: str) -> Suspec
     suspect = lock(Suspect.objects.all()).get(pk=suspect.pk)
     if suspect.status != Suspect.Status.CONFIRMED or suspect.suspension_order_id is not None:
         raise SuspectNotConfirmedError()
-    if actor.hall_id is None:
-        raise SuspensionHallError()
     note = " ".join((note or "").split())[:150]
     reason = f"{Rule(suspect.rule).label} {suspect.day:%Y-%m-%d}" + (f" {note}" if note else "")
-    order = line_suspend(actor=actor, line=suspect.line, operator_reason=reason)
+    operator = actor
+    if actor.hall_id is None:
+        operator = tracing_actor(hall=suspect.line.hall)
+        reason = f"{reason} ({actor.get_username()})"
+    order = line_suspend(actor=operator, line=suspect.line, operator_reason=reason)
     suspect.suspension_order = order
     suspect.save(update_fields=["suspension_order"])
-    audit_record(actor=actor, action="tracing.suspend", target=suspect, reason=note,
+    audit_record(actor=actor, action="tracing.suspend", target=suspect, reason=note, hall=order.hall,
                  after={"msisdn": mask_msisdn(suspect.msisdn), "rule": suspect.rule, "order": order.reference})
     return suspect

@@ -13,7 +13,7 @@ from boss.models import AuditEvent
 from customers.models import Line
 from orders.errors import LineStateError
 from orders.models import Order
-from partners.errors import SuspectNotConfirmedError, SuspensionHallError
+from partners.errors import SuspectNotConfirmedError
 from partners.models import Suspect
 from partners.services.tracing import suspect_line_suspend
 from provisioning.models import WorkOrder
@@ -84,13 +84,21 @@ def test_a_line_no_longer_active_is_refused_by_the_line_rules(live, reviewer):
     assert Order.objects.filter(line=live.line, kind="suspend").count() == 1 and first.suspension_order_id
 
 
-def test_a_reviewer_without_a_hall_is_refused(live, make_staff):
+def test_a_reviewer_without_a_hall_suspends_through_the_lines_hall(live, make_staff):
+    """The marketing manager has no hall: the order is booked at the line's hall by the tracing's system
+    actor (as the partner channel's discount), names the reviewer, and the audit event is the reviewer's."""
     reviewer = make_staff("manager", username="tracing_mgr3", hall=None)
-    suspect = _suspect(live.line, reviewer=reviewer)
-    with pytest.raises(SuspensionHallError) as exc:
-        suspect_line_suspend(actor=reviewer, suspect=suspect, note="x")
-    assert str(exc.value.message) == "停机须在营业厅办理：请以所属营业厅的身份登录后再操作。"
-    _nothing_written(live.line, suspect)
+    suspect = suspect_line_suspend(actor=reviewer, suspect=_suspect(live.line, reviewer=reviewer), note="已核实")
+    order = suspect.suspension_order
+    assert order.kind == "suspend" and order.hall == live.line.hall
+    operator = type(reviewer).objects.get(pk=Order.objects.get(pk=order.pk).actor_id)
+    assert operator.username == "malicious-user-tracing" and operator.is_system
+    assert not operator.has_usable_password() and operator.hall_id is None   # placed at the hall, never saved
+    assert order.details["operator_reason"].endswith("已核实 (tracing_mgr3)")
+    event = AuditEvent.objects.get(action="tracing.suspend")
+    assert event.actor == reviewer and event.hall_id == live.line.hall_id
+    work_orders_run()
+    assert Line.objects.get(pk=live.line.pk).status == "suspended_request"
 
 
 def test_the_review_page_suspends_the_line(live, reviewer, client, django_assert_max_num_queries):
