@@ -1,6 +1,7 @@
 """Complaint statistics for managers (process 11 and 16): by channel, category, department and hall;
 on-time rate per stage and per department; answered within the regulatory limit; re-dispatch rate;
-satisfaction; escalations of late steps. Exported as CSV and XLSX (a chart on each sheet) and printed as
+satisfaction; escalations of late steps. Suggestions (a category of kind "suggestion") are counted apart and
+in none of these figures. Exported as CSV and XLSX (a chart on each sheet) and printed as
 PDF with the charts (pygal SVG, Chinese labels).
 
 The period selects complaints by the day they were received (local time), and everything is counted
@@ -20,7 +21,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from complaints.models import TIMED_STAGES, Complaint, ComplaintStep, Escalation, Stage
+from complaints.models import TIMED_STAGES, Complaint, ComplaintCategory, ComplaintStep, Escalation, Stage
 from complaints.selectors import complaint_scope
 
 
@@ -51,6 +52,7 @@ class ComplaintStatistics:
     date_from: date
     date_to: date
     total: int = 0
+    suggestions: int = 0   # suggestions (建议) received in the period: counted apart, in no figure below
     by_channel: list[CountRow] = field(default_factory=list)
     by_category: list[CountRow] = field(default_factory=list)
     by_department: list[CountRow] = field(default_factory=list)
@@ -92,8 +94,13 @@ def complaint_statistics(*, actor, date_from: date, date_to: date, now: datetime
     may see (a store manager: their hall; a manager: all)."""
     now = now or timezone.now()
     start, end = _bounds(date_from, date_to)
-    base = complaint_scope(Complaint.objects.filter(received_at__gte=start, received_at__lt=end), actor=actor)
-    stats = ComplaintStatistics(date_from=date_from, date_to=date_to, total=base.count())
+    received = complaint_scope(Complaint.objects.filter(received_at__gte=start, received_at__lt=end), actor=actor)
+    counted = received.aggregate(
+        complaints=Count("pk", filter=~Q(category__kind=ComplaintCategory.Kind.SUGGESTION)),
+        suggestions=Count("pk", filter=Q(category__kind=ComplaintCategory.Kind.SUGGESTION)))
+    base = received.exclude(category__kind=ComplaintCategory.Kind.SUGGESTION)   # complaints only
+    stats = ComplaintStatistics(date_from=date_from, date_to=date_to, total=counted["complaints"],
+                                suggestions=counted["suggestions"])
     total = stats.total
 
     channels = dict(Complaint.Channel.choices)
@@ -152,6 +159,7 @@ def statistics_csv(stats: ComplaintStatistics) -> str:
     writer = csv.writer(out)
     writer.writerow([_("Section"), _("Item"), _("Count"), _("Of"), _("Rate (%)")])
     writer.writerow([_("Period"), f"{stats.date_from.isoformat()} – {stats.date_to.isoformat()}", stats.total, "", ""])
+    writer.writerow([_("Suggestions (counted apart)"), "", stats.suggestions, "", ""])
 
     def counts(section, rows):
         for row in rows:

@@ -45,8 +45,15 @@ TIMED_STAGES = (Stage.REVIEW, Stage.HANDLE, Stage.CHECK, Stage.CALLBACK)
 class ComplaintCategory(TimeStampedModel):
     """What a complaint is about; decides the default department, the scope rule and the clock."""
 
+    class Kind(models.TextChoices):
+        COMPLAINT = "complaint", _("Complaint")
+        SUGGESTION = "suggestion", _("Suggestion")
+
     code = models.CharField(_("code"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=100)
+    # A suggestion (建议) goes through the same queue and clock but is no complaint: the complaint statistics
+    # count it apart.
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.COMPLAINT)
     default_department = models.ForeignKey(
         "boss.Department", verbose_name=_("default department"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="+", limit_choices_to={"kind": "complaint"})

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from boss.forms import IdempotentForm
+from complaints.models import ComplaintCategory
 from customers.models import ForwardWhen
 
 _DIGITS = {"inputmode": "numeric", "autocomplete": "off", "pattern": "[0-9]*"}
@@ -47,13 +48,27 @@ class PlanChangeForm(AgreeForm):
 
 
 class ComplaintForm(IdempotentForm):
-    category = forms.ModelChoiceField(label=_("About"), queryset=None, empty_label=_("Choose a topic"))
+    """A complaint (about a topic) or a suggestion (建议: its own kind, no topic; counted apart from the
+    complaints)."""
+
+    kind = forms.ChoiceField(label=_("This is"), widget=forms.RadioSelect, choices=ComplaintCategory.Kind.choices,
+                             initial=ComplaintCategory.Kind.COMPLAINT, required=False)   # none: a complaint
+    category = forms.ModelChoiceField(label=_("About (a complaint)"), queryset=None, required=False,
+                                      empty_label=_("Choose a topic"))
     description = forms.CharField(label=_("Your complaint or suggestion"), max_length=2000,
                                   widget=forms.Textarea(attrs={"rows": 5}))
 
     def __init__(self, *args, categories=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = categories
+        self.order_fields(["kind", "category", "description", "idempotency_key"])
+
+    def clean(self):
+        data = super().clean()
+        data["kind"] = data.get("kind") or ComplaintCategory.Kind.COMPLAINT
+        if data["kind"] == ComplaintCategory.Kind.COMPLAINT and not data.get("category"):
+            self.add_error("category", _("Choose what the complaint is about."))
+        return data
 
 
 class ForwardingForm(AgreeForm):

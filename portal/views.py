@@ -25,6 +25,7 @@ from boss.months import month_start
 from boss.tariffs import tariff
 from catalog.models import Plan
 from catalog.selectors import plan_list
+from complaints.models import ComplaintCategory
 from inventory.views.gifts import gift_picture_response
 from orders.services.plan_change import plan_change_effective_on, plan_change_pending
 from orders.services.portability import line_portability
@@ -468,11 +469,18 @@ def complaint_view(request, pk: int):
 @customer_required
 def complaint_new_view(request):
     line = selectors.customer_line(request.customer, request.signed_in_line_id or 0)
-    form = ComplaintForm(request.POST or None, categories=actions.portal_complaint_categories())
+    form = ComplaintForm(request.POST or None,
+                         categories=actions.portal_complaint_categories(kind=ComplaintCategory.Kind.COMPLAINT))
     if request.method == "POST" and form.is_valid():
+        category = form.cleaned_data["category"]
+        if form.cleaned_data["kind"] == ComplaintCategory.Kind.SUGGESTION:
+            category = actions.portal_suggestion_category()
+            if category is None:
+                form.add_error("kind", _("Suggestions are not taken on the web at the moment: call customer "
+                                         "service."))
+                return _render(request, "portal/complaint_new.html", {"form": form, "line": line}, status=400)
         try:
-            result = actions.portal_complaint(customer=request.customer, line=line,
-                                              category=form.cleaned_data["category"],
+            result = actions.portal_complaint(customer=request.customer, line=line, category=category,
                                               description=form.cleaned_data["description"],
                                               key=form.cleaned_data["idempotency_key"])
         except DomainError as exc:

@@ -190,3 +190,24 @@ def test_the_screen_draws_the_charts_of_the_print_from_the_same_figures(march, m
     assert "超时督办" not in by_title and len(specs) == len(printed)   # no empty chart, the print's charts
     assert 'data-charts="complaint-charts"' in html
     assert "boss/vendor/echarts-6.1.0.min.js" in html and "boss/charts.js" in html
+
+
+def test_suggestions_are_counted_apart_from_the_complaints(march, manager, file_complaint, client):
+    from complaints.models import ComplaintCategory
+
+    suggestion = ComplaintCategory.objects.get(code="SUGGESTION")   # made by the migration
+    assert suggestion.kind == ComplaintCategory.Kind.SUGGESTION and suggestion.name == "建议"
+    at(12, 9, lambda: file_complaint(category=suggestion))
+    stats = complaint_statistics(actor=manager, now=NOW, **MARCH)
+    assert stats.total == 4 and stats.suggestions == 1
+    assert "建议" not in [r.label for r in stats.by_category] and sum(r.count for r in stats.by_channel) == 4
+    rows_ = list(csv.reader(io.StringIO(statistics_csv(stats).lstrip("\ufeff"))))
+    assert ["建议（单独统计）", "", "1", "", ""] in rows_
+    from django.urls import reverse
+
+    client.force_login(manager)
+    with time_machine.travel(NOW, tick=False):
+        html = client.get(reverse("complaints:statistics"), {"date_from": "2026-03-01", "date_to": "2026-03-31"},
+                          HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'data-testid="total">4<' in html and 'data-testid="suggestions">1<' in html
+    assert "同期收到的建议（单独统计，不计入以下各项）" in html

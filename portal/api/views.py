@@ -19,6 +19,7 @@ from boss.idempotency import new_key
 from boss.models import Hall
 from catalog.models import Plan
 from catalog.selectors import plan_list
+from complaints.models import ComplaintCategory
 from customers.models import ForwardWhen
 from inventory.models import Gift
 from orders.services.plan_change import plan_change_effective_on, plan_change_pending
@@ -423,11 +424,13 @@ class SecondaryCardRemoveApi(_CustomerApi):
 
 
 class ComplaintCategoriesApi(_CustomerApi):
-    """`GET /api/v1/portal/complaint-categories`: what a complaint or suggestion may be about."""
+    """`GET /api/v1/portal/complaint-categories`: what a complaint may be about, and the suggestion's category
+    (`kind`: complaint or suggestion; a suggestion is counted apart from the complaints)."""
 
     class OutputSerializer(serializers.Serializer):
         id = serializers.IntegerField()
         name = serializers.CharField()
+        kind = serializers.ChoiceField(choices=ComplaintCategory.Kind.choices)
 
     @extend_schema(responses={200: OutputSerializer(many=True)})
     def get(self, request):

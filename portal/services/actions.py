@@ -234,8 +234,15 @@ def portal_secondary_remove(*, customer: Customer, line: Line, secondary: str, a
                       params={"line": line.pk, "secondary": secondary, "agreed": bool(agreed)}, run=run)
 
 
-def portal_complaint_categories():
-    return ComplaintCategory.objects.filter(active=True, starts_refund=False).order_by("code")
+def portal_complaint_categories(*, kind: str | None = None):
+    """What a customer may file on the web (of one kind, or both: the API lists each with its kind)."""
+    qs = ComplaintCategory.objects.filter(active=True, starts_refund=False)
+    return (qs.filter(kind=kind) if kind else qs).order_by("code")
+
+
+def portal_suggestion_category() -> ComplaintCategory | None:
+    """The category a suggestion (建议) from the web form is filed under (complaints' migration makes one)."""
+    return portal_complaint_categories(kind=ComplaintCategory.Kind.SUGGESTION).first()
 
 
 def portal_complaint(*, customer: Customer, line: Line, category: ComplaintCategory, description: str,

@@ -224,3 +224,44 @@ def test_call_forwarding_refusals_write_nothing(client, mine, forwarding_feature
     not_on = client.post(url, {"stop": "1", "agreed": "on", "idempotency_key": "n"})
     assert not_on.status_code == 409
     assert Order.objects.count() == orders
+
+
+def test_a_suggestion_is_its_own_kind_and_not_counted_as_a_complaint(client, mine, make_staff):
+    """建议 on the web form: no topic to choose, filed under the suggestion category (complaints' migration makes
+    it), to the same queue; the complaint statistics count it apart, never as a complaint."""
+    from boss.models import Department
+    from complaints.figures import complaint_statistics
+    from complaints.models import ComplaintCategory
+    from complaints.tests.factories import ComplaintCategoryFactory, department
+
+    department("CS", Department.Kind.CUSTOMER_SERVICE, name="客服中心")
+    topic = ComplaintCategoryFactory(code="NET-SIGNAL", name="网络信号差")
+    sign_in(client, mine)
+    page = client.get(reverse("portal:complaint_new"))
+    text = page.content.decode()
+    assert 'value="suggestion"' in text and "建议" in text
+    assert [c.code for c in page.context["form"].fields["category"].queryset] == ["NET-SIGNAL"]   # topics only
+    key = page.context["form"].initial["idempotency_key"]
+    response = client.post(reverse("portal:complaint_new"),
+                           {"kind": "suggestion", "description": "希望营业厅周日也开门", "idempotency_key": key})
+    suggestion = Complaint.objects.get()
+    assert response.status_code == 302 and suggestion.category.kind == ComplaintCategory.Kind.SUGGESTION
+    assert suggestion.category.name == "建议" and suggestion.channel == "web" and suggestion.status == "to_review"
+    data = {"kind": "complaint", "category": topic.pk, "description": "家里信号很差", "idempotency_key": key + "2"}
+    assert client.post(reverse("portal:complaint_new"), data).status_code == 302
+    today = date.today()
+    stats = complaint_statistics(actor=make_staff("manager", username="boss1"), date_from=today, date_to=today)
+    assert stats.total == 1 and stats.suggestions == 1
+    assert [(row.label, row.count) for row in stats.by_category] == [("网络信号差", 1)]
+    assert sum(row.count for row in stats.by_channel) == 1
+
+
+def test_a_complaint_needs_its_topic(client, mine):
+    from complaints.tests.factories import ComplaintCategoryFactory
+
+    ComplaintCategoryFactory(code="NET-SIGNAL", name="网络信号差")
+    sign_in(client, mine)
+    response = client.post(reverse("portal:complaint_new"), {"kind": "complaint", "description": "信号差",
+                                                             "idempotency_key": "x"})
+    assert response.status_code == 400 and "请选择投诉的内容。" in response.content.decode()
+    assert not Complaint.objects.exists()

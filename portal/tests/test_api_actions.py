@@ -199,7 +199,9 @@ def test_complaint_through_the_api_reaches_the_queue_and_its_status_is_read_back
     department("CS", Department.Kind.CUSTOMER_SERVICE, name="客服中心")
     category = ComplaintCategoryFactory(code="NET-SIGNAL", name="网络信号差")
     topics = api.get("/api/v1/portal/complaint-categories").json()
-    assert {"id": category.pk, "name": "网络信号差"} in topics
+    assert {"id": category.pk, "name": "网络信号差", "kind": "complaint"} in topics
+    suggestion = next(t for t in topics if t["kind"] == "suggestion")
+    assert suggestion["name"] == "建议"
     body = {"category": category.pk, "description": "家里信号很差"}
     first = api.post("/api/v1/portal/complaints", body, format="json", HTTP_IDEMPOTENCY_KEY="c1")
     again = api.post("/api/v1/portal/complaints", body, format="json", HTTP_IDEMPOTENCY_KEY="c1")
