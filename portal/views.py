@@ -219,7 +219,7 @@ def itemised_view(request, line_id: int, period):
 @customer_required
 def itemised_pdf_view(request, line_id: int, period):
     line = _itemised_line(request, line_id, period)
-    pdf = itemised_bill_pdf(line=line, period=period)
+    pdf = itemised_bill_pdf(line=line, period=period, mask_other_party=tariff("portal.mask_other_party"))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="qingdan-{period:%Y%m}.pdf"'
     return response

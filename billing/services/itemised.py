@@ -18,7 +18,9 @@ def itemised_bill_print(*, actor: Staff, line, period: date) -> None:
     audit_record(actor=actor, action="bill.itemised_print", target=line, after={"period": f"{period:%Y-%m}"})
 
 
-def itemised_bill_pdf(*, line, period: date) -> bytes:
+def itemised_bill_pdf(*, line, period: date, mask_other_party: bool = True) -> bytes:
+    """The PDF, the other parties masked unless `mask_other_party` is False (the portal follows its tariff
+    `portal.mask_other_party`, as its screen does; the counter's print is always masked)."""
     from billing.selectors import itemised_bill
     from boss.pdf import render_pdf
 
@@ -27,4 +29,5 @@ def itemised_bill_pdf(*, line, period: date) -> bytes:
     with translation.override("zh-hans"):
         return render_pdf("billing/pdf/itemised_bill.html", {
             "it": itemised, "records": records, "truncated": len(records) == MAX_PRINTED_RECORDS,
+            "mask_other_party": mask_other_party,
         })
