@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from billing.selectors import itemised_bill, points_summary
 from billing.services.itemised import itemised_bill_pdf
+from boss.client_ip import client_ip
 from boss.errors import DomainError
 from boss.forms import form_add_domain_error
 from boss.months import month_start
@@ -52,7 +53,7 @@ RECORDS_PER_PAGE = 50
 
 
 def _ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    return client_ip(request)   # behind the TLS proxy: the client's, not the proxy's (BOSS_TRUSTED_PROXIES)
 
 
 def _render(request, template: str, context: dict, status: int = 200):

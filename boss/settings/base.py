@@ -171,6 +171,9 @@ AXES_LOCKOUT_CALLABLE = "boss.views.auth.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# The reverse proxies (addresses or networks) whose X-Forwarded-For names the client (boss/client_ip.py): set it
+# to the TLS proxy's address in production, or the portal's lockout per address sees only the proxy.
+BOSS_TRUSTED_PROXIES = env.list("BOSS_TRUSTED_PROXIES", default=[])
 
 # --- Internationalisation: Chinese first --------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

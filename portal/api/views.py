@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from billing.selectors import points_summary
 from boss.api.idempotency import idempotency_parameter
 from boss.api.schema import MONEY_FIELD, error_responses
+from boss.client_ip import client_ip
 from boss.errors import InvalidInputError
 from boss.idempotency import new_key
 from boss.models import Hall
@@ -30,7 +31,7 @@ from portal.services import actions, signin, tokens
 
 
 def _ip(request):
-    return request.META.get("REMOTE_ADDR") or None
+    return client_ip(request)   # behind the TLS proxy: the client's, not the proxy's (BOSS_TRUSTED_PROXIES)
 
 
 class SignInApi(APIView):

@@ -280,3 +280,22 @@ def test_an_unknown_number_costs_the_same_hash_work_as_a_wrong_password(mine, ch
     assert known == {"keyed": 1, "check_password": 0, "pbkdf2": 0}
     assert unknown == known
     assert not SmsMessage.objects.exists()
+
+
+def test_lockout_per_client_address_behind_the_tls_proxy(live, set_tariff, settings):
+    """Production sits behind a TLS proxy: every request's REMOTE_ADDR is the proxy's. With the proxy trusted
+    (BOSS_TRUSTED_PROXIES) the lockout is the client's from X-Forwarded-For: one client's failures lock it, not
+    the other customers coming through the same proxy; a client cannot pick its address by writing the header."""
+    settings.BOSS_TRUSTED_PROXIES = ["10.0.0.0/8"]
+    set_tariff("portal.max_failures_per_address", "4")
+    attacker = Client(REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    for i in range(4):
+        start(attacker, f"1370000000{i}", password="135792")
+    locked = start(attacker, live.line.msisdn)
+    assert locked.status_code == 429 and "失败次数过多：登录已锁定至" in locked.content.decode()
+    spoofing = Client(REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.7")
+    assert start(spoofing, live.line.msisdn).status_code == 429        # its own entry is not believed
+    assert not SmsMessage.objects.exists()
+    other = Client(REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="198.51.100.20")
+    assert start(other, live.line.msisdn).status_code == 302           # another customer through the same proxy
+    assert SignInFailure.objects.filter(subject_kind="address").values("subject").distinct().count() == 1
