@@ -3,9 +3,12 @@ lines, bills and payments, and the customer's actions (recharge, plan change, re
 forwarding, secondary cards, complaints), each looked up through the token's customer (another customer's id is
 a 404) and done by the same services as the portal's screens."""
 
+import re
+
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -18,6 +21,7 @@ from boss.client_ip import client_ip
 from boss.errors import InvalidInputError
 from boss.idempotency import new_key
 from boss.models import Hall
+from boss.tariffs import tariff
 from catalog.models import Plan
 from catalog.selectors import plan_list
 from complaints.models import ComplaintCategory
@@ -152,6 +156,132 @@ class PaymentsApi(APIView):
     def get(self, request, line_id: int):
         line = selectors.customer_line(request.auth.customer, line_id)
         return Response(self.OutputSerializer(selectors.line_payments(line), many=True).data)
+
+
+class _ReadApi(APIView):
+    authentication_classes = [CustomerTokenAuthentication]
+    permission_classes = [IsCustomer]
+    throttle_classes = [CustomerThrottle]
+
+
+class PointsApi(_ReadApi):
+    """`GET /api/v1/portal/points`: the customer's points, each lot with its expiry date (the points page's)."""
+
+    class LotOutput(serializers.Serializer):
+        earned_on = serializers.DateField()
+        expires_on = serializers.DateField()
+        points = serializers.IntegerField()
+        remaining = serializers.IntegerField()
+
+    class OutputSerializer(serializers.Serializer):
+        balance = serializers.IntegerField()
+        expiring_soon = serializers.IntegerField()
+        lots = serializers.ListField(child=serializers.DictField())   # LotOutput: the live lots, soonest first
+
+    @extend_schema(responses={200: inline_serializer("PortalPoints", {
+        "balance": serializers.IntegerField(), "expiring_soon": serializers.IntegerField(),
+        "lots": LotOutput(many=True)})})
+    def get(self, request):
+        summary = points_summary(customer=request.auth.customer, entries=0)
+        today = timezone.localdate()
+        live = [lot for lot in summary.lots if lot.remaining and lot.expires_on >= today]
+        return Response({"balance": summary.balance, "expiring_soon": summary.expiring_soon,
+                         "lots": self.LotOutput(live, many=True).data})
+
+
+ITEMISED_MAX = 500
+
+
+class ItemisedApi(_ReadApi):
+    """`GET /api/v1/portal/lines/{id}/itemised?month=YYYY-MM`: the month's usage records, the other party masked
+    as the tariff `portal.mask_other_party` says (the screen's and the PDF's rule); months of the line's life only
+    (else 404); at most 500 records (`truncated`)."""
+
+    class RecordOutput(serializers.Serializer):
+        started_at = serializers.DateTimeField()
+        kind = serializers.CharField()
+        kind_label = serializers.CharField(source="get_kind_display")
+        other_party = serializers.CharField()
+        duration_seconds = serializers.IntegerField(allow_null=True)
+
+    class OutputSerializer(serializers.Serializer):
+        month = serializers.CharField()
+        total = serializers.DecimalField(**MONEY_FIELD)
+        records = serializers.ListField(child=serializers.DictField())   # RecordOutput
+        truncated = serializers.BooleanField()
+
+    @extend_schema(parameters=[OpenApiParameter("month", str, required=True, description="YYYY-MM")],
+                   responses={200: inline_serializer("PortalItemised", {
+                       "month": serializers.CharField(), "total": serializers.DecimalField(**MONEY_FIELD),
+                       "records": RecordOutput(many=True), "truncated": serializers.BooleanField()}),
+                       **error_responses(400, 404)})
+    def get(self, request, line_id: int):
+        from datetime import date
+
+        from billing.selectors import itemised_bill
+        from boss.masking import mask_msisdn
+
+        line = selectors.customer_line(request.auth.customer, line_id)
+        raw = request.query_params.get("month", "")
+        try:
+            if not re.fullmatch(r"\d{4}-\d{2}", raw):
+                raise ValueError(raw)
+            period = date(int(raw[:4]), int(raw[5:]), 1)
+        except ValueError as exc:
+            raise InvalidInputError(_("Give the month as YYYY-MM."), field="month") from exc
+        if not selectors.line_bill_period_allowed(line, period, today=timezone.localdate()):
+            raise Http404
+        it = itemised_bill(line=line, period=period)
+        records = list(it.records[:ITEMISED_MAX + 1])
+        mask = tariff("portal.mask_other_party")
+        rows = self.RecordOutput(records[:ITEMISED_MAX], many=True).data
+        for row in rows:
+            row["other_party"] = (mask_msisdn(row["other_party"]) if mask and row["other_party"]
+                                  else row["other_party"])
+        return Response({"month": f"{period:%Y-%m}", "total": f"{it.total:.2f}", "records": rows,
+                         "truncated": len(records) > ITEMISED_MAX})
+
+
+class PortabilityApi(_ReadApi):
+    """`GET /api/v1/portal/lines/{id}/portability`: the number-portability check (A6), each condition met or
+    with its reason (the page's)."""
+
+    class ConditionOutput(serializers.Serializer):
+        code = serializers.CharField()
+        label = serializers.CharField()
+        met = serializers.BooleanField()
+        explanation = serializers.CharField()
+
+    class OutputSerializer(serializers.Serializer):
+        eligible = serializers.BooleanField()
+        conditions = serializers.ListField(child=serializers.DictField())
+
+    @extend_schema(responses={200: inline_serializer("PortalPortability", {
+        "eligible": serializers.BooleanField(), "conditions": ConditionOutput(many=True)})})
+    def get(self, request, line_id: int):
+        from orders.services.portability import line_portability
+
+        line = selectors.customer_line(request.auth.customer, line_id)
+        check = line_portability(line=line)
+        return Response({"eligible": check.eligible,
+                         "conditions": self.ConditionOutput(check.conditions, many=True).data})
+
+
+class AnnouncementsApi(_ReadApi):
+    """`GET /api/v1/portal/announcements`: the announcements and campaigns in force for customers of the hall
+    that keeps the token's line (the home page's)."""
+
+    class OutputSerializer(serializers.Serializer):
+        title = serializers.CharField()
+        body = serializers.CharField()
+        kind = serializers.CharField()
+        kind_label = serializers.CharField(source="get_kind_display")
+        valid_until = serializers.DateTimeField()
+
+    @extend_schema(responses={200: OutputSerializer(many=True)})
+    def get(self, request):
+        items = selectors.announcements_for(request.auth.customer, request.auth.line_id)
+        return Response(self.OutputSerializer(items, many=True).data)
 
 
 # --------------------------------------------------------------------------------------------------
