@@ -9,7 +9,8 @@ twice, no number sold twice, every accepted Idempotency-Key exactly one effect).
 
 Each counter is a thread with its own connection and API client (in-process, no HTTP server: the figures
 are the application's and the database's, not gunicorn's), and the counters are spread over
-SOAK_PROCESSES spawned processes (default one per counter: one process's GIL held the threads to one core),
+SOAK_PROCESSES spawned processes (default one per core: one process's GIL held the threads to one core,
+and one process per counter paid 20 Django start-ups and 20 interpreters competing for the cores),
 each with its own Django set-up. A provisioning worker thread in the parent drains the outbox meanwhile.
 Progress is printed every SOAK_REPORT seconds (default 60). SOAK_SECONDS (counted from the script's start,
 the world's build included) or a Ctrl-C stops the counters after their current operation; the invariants are
@@ -30,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "boss.settings.local")
 COUNTERS = int(os.environ.get("SOAK_COUNTERS", "20"))
 OPS = int(os.environ.get("SOAK_OPS", "5000"))
-PROCESSES = int(os.environ.get("SOAK_PROCESSES", str(COUNTERS)))
+PROCESSES = int(os.environ.get("SOAK_PROCESSES", str(min(COUNTERS, os.cpu_count() or 1))))
 SECONDS = float(os.environ.get("SOAK_SECONDS", "0"))
 REPORT = float(os.environ.get("SOAK_REPORT", "60"))
 BEGUN = time.monotonic()
