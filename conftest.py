@@ -337,3 +337,16 @@ def shot(request):
 
 
 e2e = [pytest.mark.e2e, pytest.mark.needs_os, require_os(paths=[CHROMIUM])]
+
+def page_wait_until(page, expression: str, *, seconds: float = 15) -> None:
+    """Wait until `expression` is true in the page, read through the browser's debugging protocol. Playwright's
+    wait_for_function evaluates its predicate inside the page, which the CSP (script-src 'self', no
+    'unsafe-eval') refuses: it failed CI whenever the predicate was not already true at the first look."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {seconds} s: {expression}")
+        time.sleep(0.05)
+

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from boss.tests.factories import TEST_PASSWORD
-from conftest import e2e
+from conftest import e2e, page_wait_until
 from customers.models import CustomerClass
 from hall.models import Announcement, HallDevice
 from hall.tests.conftest import make_device
@@ -43,7 +43,7 @@ def test_ticket_vip_first_display_and_statistics(live_server, browser, make_staf
     shot(kiosk, "ticket-machine")
     kiosk.get_by_test_id("business-counter").click()
     assert kiosk.get_by_test_id("ticket-number").inner_text() == "A001"
-    kiosk.wait_for_function("window.__printed === 1")
+    page_wait_until(kiosk, "window.__printed === 1")
     shot(kiosk, "ticket-ordinary")
     kiosk.goto(f"{live_server.url}/hall/d/{machine.token}/")
     for digit in live.line.msisdn:

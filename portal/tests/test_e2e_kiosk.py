@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from conftest import e2e
+from conftest import e2e, page_wait_until
 from inventory.models import RechargeCard
 from inventory.services.stock import recharge_pin_hash
 from notifications.services import notifications_run
@@ -75,7 +75,7 @@ def test_kiosk_sign_in_balance_recharge_itemised_print_and_idle_sign_out(live_se
     page.get_by_test_id("this-month").click()
     expect(page.get_by_test_id("bill-summary")).to_be_visible()
     page.get_by_test_id("itemised-print").click()
-    page.wait_for_function("window.__printed === 1")
+    page_wait_until(page, "window.__printed === 1")
     shot(page, "kiosk-itemised-bill")
 
     # 90 s without a touch: the page signs out by itself and shows the sign-in again.
