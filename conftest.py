@@ -156,6 +156,10 @@ def module_committed_db(django_db_setup, django_db_blocker):
 KEPT_BY_FLUSH = frozenset({"django_content_type", "auth_permission", "auth_group", "auth_group_permissions"})
 
 
+ROWS_OF_DATA_MIGRATIONS = (("groups.migrations.0002_vpmn_discount", "create"),
+                           ("complaints.migrations.0005_category_kind", "suggestion_category"))
+
+
 def database_empty(alias: str) -> None:
     """Empty every table but KEPT_BY_FLUSH, then make the tariff parameters' default rows again (the rest
     of what post_migrate does)."""
@@ -173,9 +177,11 @@ def database_empty(alias: str) -> None:
     if not _postgres_rows_deleted(connection, tables):
         connection.ops.execute_sql_flush(connection.ops.sql_flush(no_style(), tables, allow_cascade=False))
     tariff_sync()
-    # The catalogue row a data migration made that the demo needs (the VPMN discount): without it the demo
-    # loader failed in whatever test came after a transactional one on the same worker.
-    import_module("groups.migrations.0002_vpmn_discount").create(django_apps, None)
+    # The rows data migrations made that the product needs (the VPMN discount the demo uses, the suggestion
+    # category the portal offers): without them a test failed whenever a transactional one had run before it
+    # on the same worker.
+    for module, function in ROWS_OF_DATA_MIGRATIONS:
+        getattr(import_module(module), function)(django_apps, None)
 
 
 def _postgres_rows_deleted(connection, tables: list[str]) -> bool:

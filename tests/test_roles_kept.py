@@ -1,6 +1,7 @@
 """The transactional tests' teardown (conftest.database_empty) empties every table but the ones post_migrate
 fills and no test changes: the role groups keep exactly their permissions, the tariff parameters come back
-with their defaults and the VPMN discount the demo needs, and everything else is gone."""
+with their defaults, and so do the VPMN discount the demo needs and the suggestion category the portal offers;
+everything else is gone."""
 
 import pytest
 from django.contrib.auth.models import Group
@@ -9,6 +10,7 @@ from boss.models import Hall, TariffParameter
 from boss.roles import role_permissions
 from boss.tariffs import REGISTRY
 from catalog.models import Discount
+from complaints.models import ComplaintCategory
 from conftest import database_empty
 from groups.services.vpmn import VPMN_DISCOUNT_CODE
 
@@ -29,6 +31,7 @@ def test_emptying_keeps_the_roles_and_the_tariff_defaults_and_nothing_else(make_
     defaults = {p.key: p.default for p in REGISTRY.values()}
     assert dict(TariffParameter.objects.values_list("key", "value")) == defaults
     assert Discount.objects.filter(code=VPMN_DISCOUNT_CODE, active=True).exists()   # the demo needs it
+    assert ComplaintCategory.objects.filter(code="SUGGESTION", kind="suggestion").exists()   # the portal offers it
 
 
 @pytest.mark.django_db(transaction=True)
