@@ -326,6 +326,23 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 1366, "height": 768}, "locale": "zh-CN"}
 
 
+@pytest.fixture(autouse=True)
+def _browser_contexts_closed(request):
+    """Every browser context a test opens beyond pytest-playwright's own (browser.new_page(), new_context())
+    is closed when the test ends: a hall display or a chat page left open went on polling the live server
+    every few seconds during the next tests, and on SQLite's shared in-memory database their requests locked
+    the tables under those tests ("database table is locked" in `make test`)."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    browser = request.getfixturevalue("browser")
+    before = set(browser.contexts)
+    yield
+    for context in browser.contexts:
+        if context not in before:
+            context.close()
+
+
 @pytest.fixture
 def shot(request):
     """shot(page, "step-name") saves a screenshot under test-artifacts/e2e/<test>/ (kept by CI)."""
