@@ -111,12 +111,8 @@ class SmppSmsGateway:
         client.set_message_sent_handler(lambda pdu: ids.append(pdu.message_id.decode()
                                                                if isinstance(pdu.message_id, bytes)
                                                                else str(pdu.message_id)))
-        try:
-            client.connect()
-            client.bind_transmitter(system_id=self.system_id, password=self.password)
-        except (OSError, smpplib.exceptions.ConnectionError, smpplib.exceptions.PDUError) as exc:
-            client.disconnect()
-            raise SmsRefusedError(f"SMPP bind failed: {type(exc).__name__}") from None
+        _smpp_bind(client, client.bind_transmitter, system_id=self.system_id, password=self.password,
+                   what="bind")
         try:
             parts, coding, esm_class = smpplib.gsm.make_parts(text)
             for part in parts:
@@ -139,6 +135,19 @@ class SmppSmsGateway:
         """Listen `seconds` for delivery receipts (a receiver bind with the same account) and hand each final
         one to on_receipt(DeliveryReceipt). Raises SmsRefusedError."""
         return _smpp_receive_receipts(self, seconds=seconds, on_receipt=on_receipt)
+
+
+def _smpp_bind(client, bind, *, system_id: str, password: str, what: str) -> None:
+    """Connect and bind (as transmitter or receiver); a refused or unreachable centre is an SmsRefusedError
+    naming the step, with the connection closed."""
+    import smpplib.exceptions
+
+    try:
+        client.connect()
+        bind(system_id=system_id, password=password)
+    except (OSError, smpplib.exceptions.ConnectionError, smpplib.exceptions.PDUError) as exc:
+        client.disconnect()
+        raise SmsRefusedError(f"SMPP {what} failed: {type(exc).__name__}") from None
 
 
 # SMPP 3.4 delivery receipts: the message_state TLV's values and the "stat:" words of Appendix B. True:
@@ -201,12 +210,8 @@ def _smpp_receive_receipts(gateway: "SmppSmsGateway", *, seconds: float, on_rece
             receipts.append(receipt)
 
     client.set_message_received_handler(received)
-    try:
-        client.connect()
-        client.bind_receiver(system_id=gateway.system_id, password=gateway.password)
-    except (OSError, smpplib.exceptions.ConnectionError, smpplib.exceptions.PDUError) as exc:
-        client.disconnect()
-        raise SmsRefusedError(f"SMPP receiver bind failed: {type(exc).__name__}") from None
+    _smpp_bind(client, client.bind_receiver, system_id=gateway.system_id, password=gateway.password,
+               what="receiver bind")
     deadline = time.monotonic() + seconds
     try:
         while time.monotonic() < deadline:
