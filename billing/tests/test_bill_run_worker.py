@@ -95,3 +95,57 @@ def test_sigkill_half_way_then_a_restart_gives_the_same_bills_and_ledger(start_w
     assert set(Bill.objects.values_list("ledger_transaction__reference", flat=True)) == {
         f"bill:{ln.pk}:202503" for ln in lines}
     assert ledger_check_balanced() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rating_on_several_threads_gives_what_one_thread_gives(hall, plan, system, settings, monkeypatch):
+    """BOSS_RATING_WORKERS threads, each with its own connection, rate the chunks of a month (half the lines
+    prepaid, charged as they are rated): the same rated records, prepaid charges and balanced ledger as one
+    thread, and more than one thread took chunks."""
+    from billing.models import PrepaidCharge, RatedRecord
+    from billing.services import rating
+
+    lines = _lines(60, hall, plan)
+    Account.objects.filter(lines__in=lines[::2]).update(realtime_prepaid=True)
+    taken_by: set[str] = set()
+    chunk_rate = rating._chunk_rate
+
+    def recorded(**kwargs):
+        import threading
+
+        taken_by.add(threading.current_thread().name)
+        time.sleep(0.05)   # each chunk long enough that the other threads take some
+        return chunk_rate(**kwargs)
+
+    monkeypatch.setattr(rating, "_chunk_rate", recorded)
+    fields = ("usage_record_id", "fee_type", "plan_id", "units", "included_units", "charged_units", "rate", "charge")
+
+    def rate_with(workers):
+        settings.BOSS_RATING_WORKERS = workers
+        taken_by.clear()
+        result = usage_rate(actor=system, period=MARCH, chunk=5)
+        return (result, sorted(RatedRecord.objects.values_list(*fields)),
+                sorted(PrepaidCharge.objects.values_list("line_id", "fee_type", "amount")), set(taken_by))
+
+    one = rate_with(1)
+    several = rate_with(3)   # a re-rating: replaces the rating, charges only differences (none)
+    assert one[0] == several[0] and one[0].records == 180
+    assert several[1] == one[1] and len(one[1]) == 180
+    assert several[2] == one[2] and one[2]
+    assert one[3] == {"MainThread"} and len(several[3]) > 1 and "MainThread" not in several[3]
+    assert ledger_check_balanced() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_error_in_a_rating_thread_is_raised_to_the_caller(hall, plan, system, settings, monkeypatch):
+    from billing.services import rating
+
+    _lines(20, hall, plan)
+    settings.BOSS_RATING_WORKERS = 2
+
+    def failing(**kwargs):
+        raise RuntimeError("chunk failed")
+
+    monkeypatch.setattr(rating, "_chunk_rate", failing)
+    with pytest.raises(RuntimeError, match="chunk failed"):
+        usage_rate(actor=system, period=MARCH, chunk=5)

@@ -5,6 +5,7 @@ Celery broker on the file system, so `make run` works on a bare machine. DATABAS
 CELERY_BROKER_URL switch it to PostgreSQL and Redis.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -346,3 +347,6 @@ BOSS_DEMO_DEPLOYMENT = env.bool("BOSS_DEMO_DEPLOYMENT", default=False)
 # daytime run leaves the database to the counters.
 BOSS_BILL_RUN_CHUNK = env.int("BOSS_BILL_RUN_CHUNK", default=2000)
 BOSS_BILL_RUN_PAUSE_MS = env.int("BOSS_BILL_RUN_PAUSE_MS", default=0)
+# Rating (billing): chunks of lines rated at once, each on its own thread and database connection (PostgreSQL;
+# one at a time elsewhere and inside a transaction). Most of a chunk's time is the database's: one per core.
+BOSS_RATING_WORKERS = env.int("BOSS_RATING_WORKERS", default=min(4, os.cpu_count() or 1))
