@@ -23,7 +23,7 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from _django import percentile, setup
+from _django import QueryLog, percentile, setup
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("CONN_MAX_AGE", "3600")  # one PostgreSQL backend for the whole run (its CPU is read)
@@ -32,7 +32,6 @@ setup()
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 CUSTOMERS = int(os.environ.get("CRAWL_CUSTOMERS", "1000000"))
 TARGET_MS = 100.0
@@ -120,7 +119,7 @@ def crawl(runs: int) -> tuple[dict[str, list[float]], dict[str, list[float]], di
         def get(url: str):
             response = None
             for _ in range(runs):
-                with CaptureQueriesContext(connection) as captured:
+                with QueryLog() as captured:
                     backend = _backend_pid()
                     started, cpu0, db0 = time.perf_counter(), time.process_time_ns(), _cpu_ns(backend)
                     response = client.get(url)
