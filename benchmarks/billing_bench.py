@@ -5,6 +5,7 @@ memory of the Python process (ru_maxrss). Each phase runs in a process of its ow
     createdb -h 127.0.0.1 -U postgres boss_billing_bench
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/boss_billing_bench
     .venv/bin/python benchmarks/billing_bench.py all          # setup, generate, import, rate, billrun, rerun
+    .venv/bin/python benchmarks/billing_bench.py targets      # issue 20's targets: unrate, rate, billrun, billrun2
     .venv/bin/python benchmarks/billing_bench.py billrun      # one phase again (billrun drops the month's bills first)
     .venv/bin/python benchmarks/billing_bench.py profile      # a few bill-run chunks profiled (see phase_profile)
     .venv/bin/python benchmarks/billing_bench.py unrate       # then `rate` is a first rating again
@@ -63,6 +64,14 @@ def report(phase: str, seconds: float, count: int, unit: str, cpu: tuple[float, 
         used = f", cpu python {now[0] - cpu[0]:.1f} s + postgres {now[1] - cpu[1]:.1f} s"
     print(f"{phase}: {seconds:.1f} s, {count:,} {unit}, {count / seconds:,.0f} {unit}/s, peak {peak_mb():.0f} MB"
           f"{used}", flush=True)
+
+
+RATING_TARGET = 50_000                  # issue 20: usage records rated per second
+BILL_RUN_TARGET_S = {1: 30, 2: 15}      # issue 20: the bill run of 100,000 lines, by worker processes
+
+
+def target(name: str, value: str, met: bool) -> None:
+    print(f"target: {name:48} {value:>14}  {'met' if met else 'NOT met'}", flush=True)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -168,6 +177,8 @@ def phase_rate() -> None:
     print(f"  line-months {result.line_months:,}; prepaid charges posted {PrepaidCharge.objects.count():,}")
     report("re-rating (replaces the rating)" if again else "rating (with real-time prepaid charges)", seconds,
            result.records, "records", cpu)
+    target(f"rating{' again' if again else ''} >= {RATING_TARGET:,} records/s", f"{result.records / seconds:,.0f}/s",
+           result.records / seconds >= RATING_TARGET)
 
 
 def _drop_month() -> None:
@@ -242,6 +253,9 @@ def phase_billrun(workers: int = 1) -> None:
     print(f"  status {run.status}, bills {r.bills:,}, total ¥{r.total:,.2f}, huge {r.huge_bills}, "
           f"errors {len(r.errors)}, chunks {r.chunks_done}/{r.chunks_total}")
     report(f"bill run ({workers} worker{'s' if workers > 1 else ''})", seconds, r.bills, "lines", cpu)
+    limit = BILL_RUN_TARGET_S[workers]
+    target(f"bill run of {r.bills:,} lines, {workers} worker{'s' if workers > 1 else ''}, <= {limit} s",
+           f"{seconds:.1f} s", seconds <= limit and r.bills >= 100_000 and not r.errors)
     check = time.monotonic()
     unbalanced = ledger_check_balanced()
     print(f"  ledger check: {len(unbalanced)} unbalanced transactions ({time.monotonic() - check:.1f} s)")
@@ -357,8 +371,11 @@ PHASES = {"setup": phase_setup, "generate": phase_generate, "import": phase_impo
 
 def main() -> None:
     which = sys.argv[1] if len(sys.argv) > 1 else "all"
-    if which == "all":
-        for phase in ("setup", "generate", "import", "rate", "billrun", "rerun", "billrun2"):
+    sequences = {"all": ("setup", "generate", "import", "rate", "billrun", "rerun", "billrun2"),
+                 # issue 20's targets again on a loaded database: a first rating, then both bill runs
+                 "targets": ("unrate", "rate", "billrun", "billrun2")}
+    if which in sequences:
+        for phase in sequences[which]:
             subprocess.run([sys.executable, __file__, phase], check=True)
         return
     setup()
