@@ -36,6 +36,38 @@ def pytest_configure(config):
     from boss.locks import lock_order_check_install
 
     lock_order_check_install()
+    _live_server_one_request_at_a_time_on_sqlite()
+
+
+def _live_server_one_request_at_a_time_on_sqlite() -> None:
+    """On SQLite's in-memory test database the live server's request threads all use the test's one
+    connection (Django passes it to them); two requests at once (a page and its polling, two tabs) broke each
+    other's transactions ("no such savepoint", "database table is locked"). There the live server answers one
+    request at a time, body and close included; on PostgreSQL each thread keeps its own connection."""
+    import threading
+
+    from django.core.servers.basehttp import ThreadedWSGIServer
+    from django.test.testcases import LiveServerThread
+
+    class OneRequestAtATime(ThreadedWSGIServer):
+        lock = threading.Lock()
+
+        def set_app(self, application):
+            if not self.connections_override:
+                return super().set_app(application)
+
+            def serialised(environ, start_response):
+                with self.lock:
+                    response = application(environ, start_response)
+                    try:
+                        return [b"".join(response)]
+                    finally:
+                        if hasattr(response, "close"):
+                            response.close()
+
+            return super().set_app(serialised)
+
+    LiveServerThread.server_class = OneRequestAtATime
 
 
 def pytest_collection_modifyitems(config, items):
