@@ -41,7 +41,7 @@ from inventory.services.stock import stock_import
 
 
 class NumberSearchPagination(PageNumberPagination):
-    """Page numbers; `count` stops at 1,000 (`count_capped` says there were more: narrow the search)."""
+    """Page numbers; `count` stops at 200 (`count_capped` says there were more: narrow the search)."""
 
     page_size = 20
     django_paginator_class = CappedPaginator

@@ -32,6 +32,18 @@ def test_search_returns_the_fixed_shape_for_free_numbers_only(api, add_numbers, 
         "status": "free"}]
 
 
+def test_the_count_stops_at_the_cap_and_says_so(api, add_numbers):
+    from inventory.selectors import SEARCH_COUNT_CAP
+
+    assert SEARCH_COUNT_CAP == 200
+    add_numbers(*[f"1391234{i:04d}" for i in range(SEARCH_COUNT_CAP)])
+    body = api.get("/api/v1/numbers", {"segment": "139"}).json()
+    assert (body["count"], body["count_capped"], len(body["results"])) == (200, False, 20)
+    add_numbers("13912349999")
+    body = api.get("/api/v1/numbers", {"segment": "139"}).json()
+    assert (body["count"], body["count_capped"], len(body["results"])) == (200, True, 20)
+
+
 @pytest.mark.parametrize("params, count", [
     ({"contains": "168"}, 1), ({"segment": "138"}, 1), ({"grade": "level3"}, 1), ({"pattern": "AABB"}, 1),
     ({"pattern": "AAAA"}, 1), ({"segment": "139", "ending": "22"}, 1), ({}, 4),
