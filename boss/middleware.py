@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from boss.client_ip import client_ip
 from boss.context import client_ip_var, idempotent_replays_var, new_request_id, request_id_var
 from boss.logging import security_log
 from boss.views.errors import bad_request
@@ -30,7 +31,7 @@ class RequestIdMiddleware:
         rid = incoming[:40] if incoming and incoming.replace("-", "").isalnum() else new_request_id()
         request.request_id = rid
         token_rid = request_id_var.set(rid)
-        token_ip = client_ip_var.set(request.META.get("REMOTE_ADDR"))
+        token_ip = client_ip_var.set(client_ip(request))   # audit events: the client's, not the TLS proxy's
         replays: list = []
         token_replays = idempotent_replays_var.set(replays)
         try:

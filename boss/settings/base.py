@@ -171,9 +171,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "boss.views.auth.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "boss.client_ip.client_ip"  # the one way to the client's address (BOSS_TRUSTED_PROXIES)
 # The reverse proxies (addresses or networks) whose X-Forwarded-For names the client (boss/client_ip.py): set it
-# to the TLS proxy's address in production, or the portal's lockout per address sees only the proxy.
+# to the TLS proxy's address in production, or the portal's and the staff login's lockouts per address, the
+# audit events' client address and the partner keys' address limits all see only the proxy.
 BOSS_TRUSTED_PROXIES = env.list("BOSS_TRUSTED_PROXIES", default=[])
 
 # --- Internationalisation: Chinese first --------------------------------------------------------------

@@ -45,3 +45,14 @@ def test_request_id_is_returned_in_a_header(client, rep):
     client.force_login(rep)
     response = client.get("/", HTTP_X_REQUEST_ID="abc123")
     assert response["X-Request-ID"] == "abc123"
+
+
+def test_an_audit_event_keeps_the_clients_address_behind_a_trusted_proxy(client, rep, settings):
+    settings.BOSS_TRUSTED_PROXIES = ["10.9.0.0/16"]
+    client.force_login(rep)
+    client.post("/logout/", REMOTE_ADDR="10.9.0.1", HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.7")
+    settings.BOSS_TRUSTED_PROXIES = []
+    client.force_login(rep)
+    client.post("/logout/", REMOTE_ADDR="10.9.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    assert list(AuditEvent.objects.filter(action="auth.logout").order_by("pk").values_list("client_ip", flat=True)
+                ) == ["203.0.113.7", "10.9.0.1"]

@@ -49,6 +49,22 @@ def test_five_failures_lock_the_user_at_that_ip_even_with_the_right_password(cli
     assert other.status_code == 302
 
 
+def test_behind_a_trusted_proxy_the_lockout_is_the_clients_not_the_proxys(client, rep, settings):
+    """Behind the TLS proxy every request comes from the proxy's address: one rep's typos must not lock the
+    whole hall out, and a client cannot unlock itself by writing another address into X-Forwarded-For."""
+    settings.BOSS_TRUSTED_PROXIES = ["10.9.0.0/16"]
+    via_proxy = {"REMOTE_ADDR": "10.9.0.1"}
+    for _ in range(5):
+        client.post(reverse("login"), {"username": rep.username, "password": "wrong-password-123"},
+                    HTTP_X_FORWARDED_FOR="203.0.113.7", **via_proxy)
+    locked = client.post(reverse("login"), {"username": rep.username, "password": TEST_PASSWORD},
+                         HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.7", **via_proxy)
+    assert locked.status_code == 429
+    other = client.post(reverse("login"), {"username": rep.username, "password": TEST_PASSWORD},
+                        HTTP_X_FORWARDED_FOR="203.0.113.8", **via_proxy)
+    assert other.status_code == 302
+
+
 def test_lockout_ends_after_fifteen_minutes(client, rep):
     for _ in range(5):
         _login(client, rep.username, "wrong-password-123")

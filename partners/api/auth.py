@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions, throttling
 
+from boss.client_ip import client_ip
 from boss.logging import security_log
 from boss.tariffs import tariff
 from partners.models import PartnerKey
@@ -50,7 +51,7 @@ class PartnerKeyAuthentication(authentication.BaseAuthentication):
             raw = header[1].decode()
         except UnicodeError:
             raise exceptions.AuthenticationFailed(_("Invalid partner key header.")) from None
-        check = partner_key_check(raw=raw, client_ip=request.META.get("REMOTE_ADDR"))
+        check = partner_key_check(raw=raw, client_ip=client_ip(request))
         key = check.key
         if key is None:
             partner_key_refusal_record(actor=None, check=check, method=request.method, path=request.path)

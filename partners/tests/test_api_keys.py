@@ -90,6 +90,22 @@ def test_a_key_limited_to_addresses_is_refused_from_elsewhere(partner_api, admin
     assert partner_api.post("blacklist/entries", {"entries": [ROW]}, raw, REMOTE_ADDR="10.1.2.3").status_code == 200
 
 
+def test_behind_a_trusted_proxy_the_address_limit_reads_the_partners_address(partner_api, admin_user,
+                                                                           operator_partner, settings):
+    _key, raw = partner_key_issue(actor=admin_user, partner=operator_partner, scopes=["blacklist.push"],
+                                  allowed_ips=["10.1.0.0/16"])
+    settings.BOSS_TRUSTED_PROXIES = ["192.0.2.10"]
+    via_proxy = {"REMOTE_ADDR": "192.0.2.10"}
+    assert partner_api.post("blacklist/entries", {"entries": [ROW]}, raw, HTTP_X_FORWARDED_FOR="10.1.2.3",
+                            **via_proxy).status_code == 200
+    # What a caller writes into the header itself stands left of the proxy's entry and is never taken.
+    assert partner_api.post("blacklist/entries", {"entries": [ROW]}, raw, HTTP_X_FORWARDED_FOR="10.1.2.3, 203.0.113.7",
+                            **via_proxy).status_code == 401
+    settings.BOSS_TRUSTED_PROXIES = []
+    assert partner_api.post("blacklist/entries", {"entries": [ROW]}, raw, HTTP_X_FORWARDED_FOR="10.1.2.3",
+                            **via_proxy).status_code == 401
+
+
 def test_bad_addresses_are_refused(admin_user, operator_partner):
     with pytest.raises(Exception) as exc:
         partner_key_issue(actor=admin_user, partner=operator_partner, scopes=["blacklist.push"],
