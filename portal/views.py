@@ -139,6 +139,8 @@ def signout_view(request):
         if customer is not None:
             actions.portal_sign_out(customer=customer, line_id=request.session.get(LINE))
     sign_out(request)
+    if request.POST.get("idle"):   # the kiosk's own sign-out after a time without use (portal.js)
+        return redirect(f"{reverse('portal:signin')}?expired=1")
     return redirect("portal:signin")
 
 

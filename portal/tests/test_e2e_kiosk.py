@@ -84,6 +84,7 @@ def test_kiosk_sign_in_balance_recharge_itemised_print_and_idle_sign_out(live_se
     page.clock.fast_forward(2_000)
     page.wait_for_url("**/portal/signin/**")
     expect(page.get_by_role("heading", name="登录")).to_be_visible()
+    expect(page.get_by_test_id("expired")).to_have_text("您因长时间未操作已退出，请重新登录。")
     shot(page, "kiosk-signed-out")
     page.goto(f"{live_server.url}/portal/lines/{line.pk}/")
     expect(page.get_by_role("heading", name="登录")).to_be_visible()   # really signed out

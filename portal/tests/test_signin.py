@@ -226,8 +226,17 @@ def test_resend_waits_and_retires_the_first_code(client, mine):
 
 def test_sign_out(client, mine):
     sign_in(client, mine)
-    assert client.post("/portal/signout/").status_code == 302
+    response = client.post("/portal/signout/")
+    assert response.status_code == 302 and response["Location"] == "/portal/signin/"
     assert client.get("/portal/").status_code == 302
+    assert AuditEvent.objects.filter(action="portal.signout").count() == 1
+
+
+def test_the_kiosks_own_sign_out_after_a_time_without_use_says_so_on_the_sign_in_page(client, mine):
+    sign_in(client, mine)
+    response = client.post("/portal/signout/", {"idle": "1"}, follow=True)
+    assert response.redirect_chain[-1][0] == "/portal/signin/?expired=1"
+    assert "您因长时间未操作已退出" in response.content.decode()
     assert AuditEvent.objects.filter(action="portal.signout").count() == 1
 
 

@@ -9,8 +9,13 @@
     var reset = function () {
       clearTimeout(timer);
       timer = setTimeout(function () {
-        var form = document.querySelector("[data-testid=signout]");
-        if (form && form.form) { form.form.submit(); } else { window.location = body.getAttribute("data-idle-url"); }
+        var button = document.querySelector("[data-testid=signout]");
+        if (button && button.form) {   // signed out for a time without use: the sign-in page says so
+          var idleFlag = document.createElement("input");
+          idleFlag.type = "hidden"; idleFlag.name = "idle"; idleFlag.value = "1";
+          button.form.appendChild(idleFlag);
+          button.form.submit();
+        } else { window.location = body.getAttribute("data-idle-url"); }
       }, idle * 1000);
     };
     ["click", "keydown", "touchstart", "input"].forEach(function (e) { document.addEventListener(e, reset, true); });
