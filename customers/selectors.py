@@ -364,8 +364,12 @@ def customer_profile(*, customer: Customer, event_limit: int = 30, just_created:
     active = sorted((c for c in all_classes if c.is_active(today)), key=lambda c: (c.kind, c.since))
     customer.active_classes = active  # what customer_classes_active() and the badges read
     lines = [] if just_created else list(customer.lines.select_related("plan", "hall").order_by("-created_at"))
+    # The customer's own accounts and those their lines are billed to (another's, e.g. a corporate account),
+    # by the ids of the lines already read: a join to the lines with an OR across it read every account and
+    # line (1 s at 1,000,000 customers, issue 20); two indexed lookups instead.
     accounts = [] if just_created else list(
-        Account.objects.filter(Q(customer=customer) | Q(lines__customer=customer)).distinct().order_by("pk"))
+        Account.objects.filter(Q(customer=customer) | Q(pk__in={ln.account_id for ln in lines}))
+        .order_by("pk"))
     money = accounts_money(accounts)
     rows = [AccountRow(a, money[a.pk], [ln for ln in lines if ln.account_id == a.pk]) for a in accounts]
     commitments = line_commitments_current(lines, today=today)
