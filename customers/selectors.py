@@ -15,6 +15,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Collate
 from django.http import Http404
 from django.utils import timezone
 
@@ -95,6 +96,24 @@ def customer_list_for_actor(*, actor) -> QuerySet:
         return Customer.objects.none()
     return with_active_classes(customers_visible(Customer.objects.select_related("identity", "created_hall"),
                                                  actor=actor))
+
+
+class _Bytewise(Collate):
+    """Text compared byte by byte: PostgreSQL's "C" collation, the order of customer_name_bytes_idx, in which a
+    name prefix is one range read in order (customers/migrations/0012). SQLite compares bytes already (and has
+    no collation named C)."""
+
+    def __init__(self, expression):
+        super().__init__(expression, "C")
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return compiler.compile(self.get_source_expressions()[0])
+
+
+def customers_by_name(qs: QuerySet, prefix: str) -> QuerySet:
+    """The customers of `qs` whose name starts with `prefix`, in name order (by code point), then id: read from
+    the index, so a page of a million customers costs a page."""
+    return qs.filter(name__startswith=prefix).order_by(_Bytewise("name"), "pk")
 
 
 def customer_get_for_actor(*, actor, pk: int) -> Customer:
@@ -237,8 +256,7 @@ def customer_search(*, actor, query: str, limit: int = 20) -> SearchResult:
             customer_served_mark(actor=actor, customers=result.customers)
         if result.customers:
             return result
-    result.customers = list(customer_list_for_actor(actor=actor).filter(name__startswith=query)
-                            .order_by("name", "pk")[:limit])
+    result.customers = list(customers_by_name(customer_list_for_actor(actor=actor), query)[:limit])
     return result
 
 

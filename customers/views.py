@@ -16,11 +16,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
 from boss.errors import DomainError
 from boss.forms import form_add_domain_error
 from boss.idempotency import idempotent
+from boss.lists import LazyListMixin
 from customers.errors import IdentityInUseError
 from customers.filtersets import CustomerFilterSet
 from customers.forms import (
@@ -66,12 +66,11 @@ def _may_classify(user) -> bool:
 
 
 @method_decorator(never_cache, name="dispatch")
-class CustomerListView(LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, FilterView):
+class CustomerListView(LoginRequiredMixin, PermissionRequiredMixin, LazyListMixin, FilterView):
     permission_required = "customers.view_customer"
     template_name = "customers/customer_list.html"
     table_class = CustomerTable
     filterset_class = CustomerFilterSet
-    table_pagination = {"per_page": 50}  # the table paginates; the view does not count a second time
 
     def get_queryset(self):
         return customer_list_for_actor(actor=self.request.user).order_by("-created_at", "-pk")

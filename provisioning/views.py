@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
 from boss.errors import DomainError
+from boss.lists import LazyListMixin
 from provisioning.filtersets import WorkOrderFilterSet
 from provisioning.forms import WorkOrderActionForm, WorkOrderRollbackForm
 from provisioning.selectors import work_order_get_for_actor, work_order_list_for_actor
@@ -20,12 +20,11 @@ from provisioning.tables import WorkOrderTable
 
 
 @method_decorator(never_cache, name="dispatch")
-class WorkOrderListView(LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, FilterView):
+class WorkOrderListView(LoginRequiredMixin, PermissionRequiredMixin, LazyListMixin, FilterView):
     permission_required = "provisioning.view_workorder"
     template_name = "provisioning/work_order_list.html"
     table_class = WorkOrderTable
     filterset_class = WorkOrderFilterSet
-    paginate_by = 50
 
     def get_queryset(self):
         return work_order_list_for_actor(actor=self.request.user).order_by("-id")

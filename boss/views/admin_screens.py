@@ -5,9 +5,9 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
 from boss.filtersets import AuditEventFilterSet
+from boss.lists import LazyListMixin
 from boss.models import AuditEvent, TariffParameter
 from boss.permissions import restrict_to_actor
 from boss.tables import AuditEventTable
@@ -15,12 +15,11 @@ from boss.tariffs import REGISTRY, tariff
 
 
 @method_decorator(never_cache, name="dispatch")
-class AuditListView(LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, FilterView):
+class AuditListView(LoginRequiredMixin, PermissionRequiredMixin, LazyListMixin, FilterView):
     permission_required = "boss.view_auditevent"
     template_name = "boss/audit_list.html"
     table_class = AuditEventTable
     filterset_class = AuditEventFilterSet
-    paginate_by = 50
 
     def get_queryset(self):
         qs = AuditEvent.objects.select_related("actor", "hall")

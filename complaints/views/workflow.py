@@ -22,11 +22,11 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
 from boss.errors import DomainError
 from boss.forms import form_add_domain_error
 from boss.idempotency import idempotent
+from boss.lists import LazyListMixin
 from boss.models import Department
 from complaints import forms
 from complaints.filtersets import ComplaintFilterSet
@@ -50,12 +50,11 @@ from complaints.tables import ComplaintTable
 
 
 @method_decorator(never_cache, name="dispatch")
-class ComplaintListView(LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, FilterView):
+class ComplaintListView(LoginRequiredMixin, PermissionRequiredMixin, LazyListMixin, FilterView):
     permission_required = "complaints.view_complaint"
     template_name = "complaints/complaint_list.html"
     table_class = ComplaintTable
     filterset_class = ComplaintFilterSet
-    paginate_by = 50
 
     def get_queryset(self):
         return complaint_list_for_actor(actor=self.request.user)

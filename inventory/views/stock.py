@@ -9,10 +9,10 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
 from boss.errors import DomainError
 from boss.forms import form_add_domain_error
+from boss.lists import LazyListMixin
 from boss.permissions import actor_spans_halls, get_for_actor
 from inventory.filtersets import HandsetFilterSet, RechargeCardFilterSet, SimCardFilterSet
 from inventory.forms import StockImportForm
@@ -34,9 +34,8 @@ def stock_summary(request):
     return render(request, "inventory/stock_summary.html", {"summary": stock_summary_for_actor(actor=request.user)})
 
 
-class _StockList(LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, FilterView):
+class _StockList(LoginRequiredMixin, PermissionRequiredMixin, LazyListMixin, FilterView):
     template_name = "inventory/stock_list.html"
-    paginate_by = 50
     heading = ""
     selector = None
 
