@@ -70,3 +70,24 @@ def test_api_retry_and_rollback(make_staff, failed):
     assert response.status_code == 409 and response.json()["code"] == "work_order_state"
     listing = client.get("/api/v1/work-orders?state=ready").json()
     assert listing["count"] == 1 and listing["results"][0]["key"] == failed.key
+
+
+def test_the_list_reads_the_same_number_of_statements_for_one_row_or_many(client, make_staff, hall,
+                                                                            django_assert_max_num_queries):
+    """Each row's action cell renders a template with the request: it read the staff member's roles again
+    (one statement per row) until the frame's context was kept for the request."""
+    def failed_order(n):
+        wo = work_order_create(action="create_subscriber", msisdn=f"1380013{n:04d}", hall=hall)
+        WorkOrder.objects.filter(pk=wo.pk).update(state="failed", attempts=5, last_error="HLR busy")
+
+    client.force_login(make_staff("store_manager", username="sm"))
+    failed_order(0)
+    client.get(reverse("provisioning:work_order_list"))
+    with django_assert_max_num_queries(12) as one:
+        client.get(reverse("provisioning:work_order_list"))
+    for n in range(1, 8):
+        failed_order(n)
+    with django_assert_max_num_queries(12) as many:
+        html = client.get(reverse("provisioning:work_order_list")).content.decode()
+    assert html.count("回退") >= 8
+    assert len(many.captured_queries) == len(one.captured_queries)
