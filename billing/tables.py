@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from billing.models import LedgerAccount
+from boss.lists import DateTimeColumn
 from boss.money import ZERO
 from boss.templatetags.boss_tags import yuan
 
@@ -41,7 +42,7 @@ def _money(value, css=""):
 class BillTable(tables.Table):
     number = tables.Column(verbose_name=_("bill"), accessor="pk", linkify=lambda record: reverse(
         "billing:itemised", args=[record.line_id, f"{record.period:%Y-%m}"]))
-    period = tables.DateColumn(verbose_name=_("month"), format="Y-m")
+    period = DateTimeColumn(verbose_name=_("month"), format="Y-m")
     msisdn = tables.Column(verbose_name=_("mobile number"), accessor="line__msisdn")
     customer = tables.Column(verbose_name=_("customer"), accessor="customer__name")
     plan = tables.Column(verbose_name=_("plan"), accessor="plan__name")
@@ -91,10 +92,10 @@ class ArrearsCaseTable(tables.Table):
     status = tables.Column(verbose_name=_("status"))
     balance_at_reminder = tables.Column(verbose_name=_("balance at the reminder"),
                                         attrs={"td": {"class": "num"}, "th": {"class": "num"}})
-    reminded_at = tables.DateTimeColumn(verbose_name=_("reminded at"), format="Y-m-d H:i")
-    suspend_after = tables.DateTimeColumn(verbose_name=_("suspension from"), format="Y-m-d H:i")
+    reminded_at = DateTimeColumn(verbose_name=_("reminded at"), format="Y-m-d H:i")
+    suspend_after = DateTimeColumn(verbose_name=_("suspension from"), format="Y-m-d H:i")
     suspended_lines = tables.Column(verbose_name=_("lines suspended"), orderable=False)
-    closed_at = tables.DateTimeColumn(verbose_name=_("case closed at"), format="Y-m-d H:i")
+    closed_at = DateTimeColumn(verbose_name=_("case closed at"), format="Y-m-d H:i")
 
     class Meta:
         attrs = {"class": "table"}
@@ -123,7 +124,7 @@ class RefundCaseTable(tables.Table):
     customer = tables.Column(verbose_name=_("customer"), accessor="account__customer__name")
     msisdn = tables.Column(verbose_name=_("mobile number"), accessor="line__msisdn", default="—")
     complaint = tables.Column(verbose_name=_("complaint"), accessor="complaint_number", default="—")
-    requested_at = tables.DateTimeColumn(verbose_name=_("requested at"), format="Y-m-d H:i")
+    requested_at = DateTimeColumn(verbose_name=_("requested at"), format="Y-m-d H:i")
     approved_amount = tables.Column(verbose_name=_("approved amount"),
                                     attrs={"td": {"class": "num"}, "th": {"class": "num"}})
     paid_amount = tables.Column(verbose_name=_("amount paid"), attrs={"td": {"class": "num"}, "th": {"class": "num"}})
@@ -151,12 +152,12 @@ class RefundCaseTable(tables.Table):
 class BankCollectionBatchTable(tables.Table):
     batch = tables.Column(verbose_name=_("batch"), accessor="pk", linkify=lambda record: reverse(
         "billing:collection_detail", args=[record.pk]))
-    period = tables.DateColumn(verbose_name=_("month"), format="Y-m")
+    period = DateTimeColumn(verbose_name=_("month"), format="Y-m")
     bank_code = tables.Column(verbose_name=_("bank"))
     status = tables.Column(verbose_name=_("status"))
     item_count = tables.Column(verbose_name=_("accounts"), attrs={"td": {"class": "num"}, "th": {"class": "num"}})
     total = tables.Column(verbose_name=_("amount asked"), attrs={"td": {"class": "num"}, "th": {"class": "num"}})
-    created_at = tables.DateTimeColumn(verbose_name=_("created at"), format="Y-m-d H:i")
+    created_at = DateTimeColumn(verbose_name=_("created at"), format="Y-m-d H:i")
 
     class Meta:
         attrs = {"class": "table"}

@@ -7,6 +7,11 @@ than a page, so the pager offers the next page while there is one (and the pages
 paginates, not the view: a view with `paginate_by` would page (and count) the queryset a second time.
 """
 
+from datetime import datetime
+
+import django_tables2 as tables
+from django.utils import timezone
+from django.utils.formats import date_format
 from django_tables2 import SingleTableMixin
 from django_tables2.paginators import LazyPaginator
 
@@ -19,3 +24,17 @@ class LazyListMixin(SingleTableMixin):
 
     table_pagination = {"per_page": LIST_PAGE_SIZE, "paginator_class": LazyPaginator}
 
+
+class DateTimeColumn(tables.Column):
+    """A date or a date and time (in the local time zone), formatted as the `date` filter does with `format`.
+    django-tables2's DateTimeColumn and DateColumn compile a template for every cell: a sixth of the customer
+    list's time."""
+
+    def __init__(self, *, format: str, **kwargs):
+        self.format = format
+        super().__init__(**kwargs)
+
+    def render(self, value):
+        if isinstance(value, datetime) and timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return date_format(value, self.format)

@@ -2,11 +2,12 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from boss.labels import action_label
+from boss.lists import DateTimeColumn
 from boss.models import AuditEvent
 
 
 class AuditEventTable(tables.Table):
-    occurred_at = tables.DateTimeColumn(verbose_name=_("time"), format="Y-m-d H:i:s")
+    occurred_at = DateTimeColumn(verbose_name=_("time"), format="Y-m-d H:i:s")
     actor = tables.Column(verbose_name=_("operator"), empty_values=(), order_by=("actor__username",))
     hall = tables.Column(verbose_name=_("service hall"))
     action = tables.Column(verbose_name=_("action"))

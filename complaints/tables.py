@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from boss.lists import DateTimeColumn
 from boss.masking import name_for
 from boss.tariffs import tariff
 from complaints.models import Complaint, ComplaintStep, Escalation
@@ -50,7 +51,7 @@ def _number_link(complaint, vip):
 
 class ComplaintTable(tables.Table):
     number = tables.Column(verbose_name=_("complaint number"))
-    received_at = tables.DateTimeColumn(verbose_name=_("received at"), format="Y-m-d H:i")
+    received_at = DateTimeColumn(verbose_name=_("received at"), format="Y-m-d H:i")
     channel = tables.Column(verbose_name=_("channel"))
     category = tables.Column(verbose_name=_("category"), order_by=("category__code",))
     caller = tables.Column(verbose_name=_("customer"), empty_values=(), orderable=False)
@@ -88,7 +89,7 @@ class QueueTable(tables.Table):
     severity = tables.Column(verbose_name=_("severity"), accessor="complaint__severity", orderable=False)
     caller = tables.Column(verbose_name=_("customer"), empty_values=(), orderable=False)
     round = tables.Column(verbose_name=_("round"), attrs={"td": {"class": "num"}}, orderable=False)
-    opened_at = tables.DateTimeColumn(verbose_name=_("waiting since"), format="Y-m-d H:i")
+    opened_at = DateTimeColumn(verbose_name=_("waiting since"), format="Y-m-d H:i")
     due_at = tables.Column(verbose_name=_("due by"))
     answer_due_at = tables.Column(verbose_name=_("answer due by"), accessor="complaint__answer_due_at")
 
@@ -136,7 +137,7 @@ class EscalationTable(tables.Table):
     stage = tables.Column(verbose_name=_("stage"), accessor="step__stage", orderable=False)
     department = tables.Column(verbose_name=_("department"), accessor="step__department", orderable=False)
     due_at = tables.Column(verbose_name=_("due by"), accessor="step__due_at", orderable=False)
-    escalated_at = tables.DateTimeColumn(verbose_name=_("escalated at"), format="Y-m-d H:i", orderable=False)
+    escalated_at = DateTimeColumn(verbose_name=_("escalated at"), format="Y-m-d H:i", orderable=False)
     level = tables.Column(verbose_name=_("escalated to"), orderable=False)
     state = tables.Column(verbose_name=_("step"), empty_values=(), orderable=False)
     acknowledge = tables.TemplateColumn(template_name="complaints/_acknowledge_cell.html", verbose_name="",

@@ -3,6 +3,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from boss.lists import DateTimeColumn
 from boss.masking import mask, mask_msisdn, name_for
 from customers.models import Customer, CustomerClass
 
@@ -21,7 +22,7 @@ class CustomerTable(tables.Table):
     identity = tables.Column(verbose_name=_("identity document"), orderable=False)
     contact_phone = tables.Column(verbose_name=_("contact number"), orderable=False)
     created_hall = tables.Column(verbose_name=_("registered at"))
-    created_at = tables.DateTimeColumn(verbose_name=_("registered on"), format="Y-m-d")
+    created_at = DateTimeColumn(verbose_name=_("registered on"), format="Y-m-d")
 
     class Meta:
         model = Customer

@@ -2,6 +2,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from boss.lists import DateTimeColumn
 from groups.models import GroupSmsApplication, VpmnApplication
 
 
@@ -11,7 +12,7 @@ class VpmnApplicationTable(tables.Table):
     kind = tables.Column(verbose_name=_("kind"))
     state = tables.Column(verbose_name=_("state"))
     hall = tables.Column(verbose_name=_("service hall"), accessor="hall__name")
-    created_at = tables.DateTimeColumn(verbose_name=_("accepted at"), format="Y-m-d H:i")
+    created_at = DateTimeColumn(verbose_name=_("accepted at"), format="Y-m-d H:i")
 
     class Meta:
         model = VpmnApplication
@@ -30,7 +31,7 @@ class GroupSmsApplicationTable(tables.Table):
     group = tables.Column(verbose_name=_("group"), accessor="group__customer__name")
     state = tables.Column(verbose_name=_("state"))
     hall = tables.Column(verbose_name=_("service hall"), accessor="hall__name")
-    created_at = tables.DateTimeColumn(verbose_name=_("accepted at"), format="Y-m-d H:i")
+    created_at = DateTimeColumn(verbose_name=_("accepted at"), format="Y-m-d H:i")
 
     class Meta:
         model = GroupSmsApplication

@@ -2,6 +2,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from boss.lists import DateTimeColumn
 from boss.templatetags.boss_tags import yuan
 from inventory.models import Handset, RechargeCard, SimCard
 
@@ -23,7 +24,7 @@ class SimCardTable(tables.Table):
     capacity = tables.Column(verbose_name=_("capacity"))
     hall = tables.Column(verbose_name=_("service hall"), order_by=("hall__code",))
     status = tables.Column(verbose_name=_("status"))
-    created_at = tables.DateTimeColumn(verbose_name=_("in stock since"), format="Y-m-d")
+    created_at = DateTimeColumn(verbose_name=_("in stock since"), format="Y-m-d")
 
     class Meta:
         model = SimCard
@@ -58,10 +59,10 @@ class HandsetTable(tables.Table):
 class RechargeCardTable(tables.Table):
     serial = tables.Column(verbose_name=_("serial number"))
     face_value = tables.Column(verbose_name=_("face value"), attrs=_NUM)
-    valid_until = tables.DateColumn(verbose_name=_("usable until"), format="Y-m-d")
+    valid_until = DateTimeColumn(verbose_name=_("usable until"), format="Y-m-d")
     hall = tables.Column(verbose_name=_("service hall"), order_by=("hall__code",))
     status = tables.Column(verbose_name=_("status"))
-    redeemed_at = tables.DateTimeColumn(verbose_name=_("used at"), format="Y-m-d H:i")
+    redeemed_at = DateTimeColumn(verbose_name=_("used at"), format="Y-m-d H:i")
 
     class Meta:
         model = RechargeCard

@@ -2,6 +2,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from boss.lists import DateTimeColumn
 from boss.masking import mask_msisdn
 from notifications.models import SimulatedSms, SmsMessage
 from notifications.texts import sms_templates
@@ -17,8 +18,8 @@ class SmsMessageTable(tables.Table):
     state = tables.Column(verbose_name=_("state"))
     attempts = tables.Column(verbose_name=_("attempts"), attrs={"td": {"class": "num"}})
     last_error = tables.Column(verbose_name=_("last error"))
-    created_at = tables.DateTimeColumn(verbose_name=_("created at"), format="Y-m-d H:i:s")
-    sent_at = tables.DateTimeColumn(verbose_name=_("sent at"), format="Y-m-d H:i:s")
+    created_at = DateTimeColumn(verbose_name=_("created at"), format="Y-m-d H:i:s")
+    sent_at = DateTimeColumn(verbose_name=_("sent at"), format="Y-m-d H:i:s")
 
     class Meta:
         model = SmsMessage
@@ -42,7 +43,7 @@ class SmsMessageTable(tables.Table):
 
 
 class SimulatedSmsTable(tables.Table):
-    sent_at = tables.DateTimeColumn(verbose_name=_("sent at"), format="Y-m-d H:i:s")
+    sent_at = DateTimeColumn(verbose_name=_("sent at"), format="Y-m-d H:i:s")
     msisdn = tables.Column(verbose_name=_("mobile number"))
     body = tables.Column(verbose_name=_("text"))
 

@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from boss.lists import DateTimeColumn
 from customers.models import CustomerIdentity
 from partners.models import BlacklistEntry, Partner
 
@@ -38,9 +39,9 @@ class BlacklistEntryTable(tables.Table):
     identity_type = tables.Column(verbose_name=_("document type"))
     number = tables.Column(verbose_name=_("identity number"), empty_values=(), orderable=False)
     reason = tables.Column(verbose_name=_("reason"), orderable=False)
-    since = tables.DateColumn(verbose_name=_("since"), format="Y-m-d")
+    since = DateTimeColumn(verbose_name=_("since"), format="Y-m-d")
     status = tables.Column(verbose_name=_("status"))
-    updated_at = tables.DateTimeColumn(verbose_name=_("last change"), format="Y-m-d H:i")
+    updated_at = DateTimeColumn(verbose_name=_("last change"), format="Y-m-d H:i")
 
     class Meta:
         model = BlacklistEntry

@@ -2,6 +2,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from boss.lists import DateTimeColumn
 from provisioning.models import WorkOrder
 
 STATE_TONES = {"ready": "neutral", "running": "warn", "done": "ok", "failed": "bad", "rolled_back": "neutral"}
@@ -14,7 +15,7 @@ class WorkOrderTable(tables.Table):
     state = tables.Column(verbose_name=_("state"))
     attempts = tables.Column(verbose_name=_("attempts"), attrs={"td": {"class": "num"}})
     last_error = tables.Column(verbose_name=_("last error"))
-    created_at = tables.DateTimeColumn(verbose_name=_("created at"), format="Y-m-d H:i:s")
+    created_at = DateTimeColumn(verbose_name=_("created at"), format="Y-m-d H:i:s")
     actions = tables.TemplateColumn(template_name="provisioning/_work_order_actions.html", verbose_name="",
                                     orderable=False)
 

@@ -106,6 +106,8 @@ TEMPLATES = [
         },
     }
 ]
+# Every list's table: django-tables2's template with its rows written in one pass (templates/tables/table.html).
+DJANGO_TABLES2_TEMPLATE = "tables/table.html"
 
 # --- Database -------------------------------------------------------------------------------------
 VAR_DIR.mkdir(exist_ok=True)

@@ -1,5 +1,8 @@
 from django import template
+from django.template.base import render_value_in_context
+from django.utils import formats
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from boss.masking import mask, mask_msisdn
 from boss.money import format_yuan, yuan_capital
@@ -67,3 +70,17 @@ def choice_label_filter(value, name):
     from boss.labels import label
 
     return label(name, value)
+
+
+@register.simple_tag(takes_context=True)
+def table_row(context, row):
+    """One row of a django-tables2 table, written as the library's template writes it (`<tr attrs><td attrs>cell`
+    for each column, a cell rendered as `{{ cell }}` renders it), built here in one pass: the template's loop
+    over the cells was about a fifth of a 50-row list's time (templates/tables/table.html)."""
+    html = [f"<tr {row.attrs.as_html()}>"]
+    for column, cell in row.items():
+        if column.localize is not None:
+            cell = formats.localize(cell, use_l10n=column.localize)
+        html.append(f"<td {column.attrs['td'].as_html()}>{render_value_in_context(cell, context)}</td>")
+    html.append("</tr>")
+    return mark_safe("".join(html))  # noqa: S308  (attributes and cells escaped as the template escapes them)
