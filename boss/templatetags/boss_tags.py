@@ -78,9 +78,23 @@ def table_row(context, row):
     for each column, a cell rendered as `{{ cell }}` renders it), built here in one pass: the template's loop
     over the cells was about a fifth of a 50-row list's time (templates/tables/table.html)."""
     html = [f"<tr {row.attrs.as_html()}>"]
+    static = row.table.__dict__.setdefault("_boss_static_td", {})
     for column, cell in row.items():
         if column.localize is not None:
             cell = formats.localize(cell, use_l10n=column.localize)
-        html.append(f"<td {column.attrs['td'].as_html()}>{render_value_in_context(cell, context)}</td>")
+        td = static.get(column.name)
+        if td is None:
+            td = column.attrs["td"].as_html()
+            if _td_attrs_static(row.table, column):
+                static[column.name] = td
+        html.append(f"<td {td}>{render_value_in_context(cell, context)}</td>")
     html.append("</tr>")
     return mark_safe("".join(html))  # noqa: S308  (attributes and cells escaped as the template escapes them)
+
+
+def _td_attrs_static(table, column) -> bool:
+    """Whether a column's cell attributes are the same in every row (no value computed from the record): then
+    they are written once per table, not worked out for each cell."""
+    attrs = {**table.attrs, **column.column.attrs}
+    td = attrs.get("td", attrs.get("cell", {}))
+    return not any(callable(value) for value in td.values())

@@ -21,6 +21,7 @@ class _Table(tables.Table):
     count = tables.Column(localize=False)
     when = DateTimeColumn(format="Y-m-d H:i")
     badge = tables.Column(empty_values=())
+    flag = tables.Column(attrs={"td": {"class": lambda record: "hot" if record["pk"] == 1 else "cold"}})
 
     class Meta:
         row_attrs = {"class": lambda record: "vip" if record["pk"] == 1 else ""}
@@ -29,9 +30,9 @@ class _Table(tables.Table):
         return format_html("<b>{}</b>", record["name"])
 
 
-ROWS = [{"pk": 1, "name": "张<三>", "amount": "1.50", "count": 12345,
+ROWS = [{"pk": 1, "name": "张<三>", "amount": "1.50", "count": 12345, "flag": "a",
          "when": datetime(2026, 1, 2, 3, 4, tzinfo=ZoneInfo("UTC"))},
-        {"pk": 2, "name": "李四", "amount": None, "count": 7, "when": None}]
+        {"pk": 2, "name": "李四", "amount": None, "count": 7, "when": None, "flag": "b"}]
 
 
 def _tbody(html: str) -> str:
@@ -45,6 +46,7 @@ def test_rows_written_in_one_pass_are_what_the_library_template_writes():
     assert _tbody(ours) == _tbody(library)
     assert '<tr class="vip even">' in ours and '<td class="num">1.50</td>' in ours and "张&lt;三&gt;" in ours
     assert "<b>李四</b>" in ours and "2026-01-02 11:04" in ours   # local time (Asia/Shanghai)
+    assert '<td class="hot">a</td>' in ours and '<td class="cold">b</td>' in ours   # computed for each row
 
 
 def test_date_time_column_formats_dates_and_local_times_and_leaves_empties_to_the_default():
@@ -69,7 +71,7 @@ def test_the_signature_of_a_render_method_is_kept_per_function_and_right_for_eve
         return value
 
     assert utils.signature(plain) == (("value",), "kwargs")
-    assert [list(row)[-1] for row in second.rows] == ["<b>李四</b>"]
+    assert [row.get_cell("badge") for row in second.rows] == ["<b>李四</b>"]
 
 
 @pytest.mark.django_db
