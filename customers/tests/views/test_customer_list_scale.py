@@ -70,3 +70,28 @@ def test_the_list_reads_its_orders_from_indexes_on_postgresql(rep):
     assert "customer_created_idx" in newest
     assert "customer_name_bytes_idx" in by_name and "Index Cond" in by_name
     assert Customer.objects.exists()
+
+
+@pytest.mark.parametrize("few", [5000, 0], ids=["few customers: by ids", "many: the ORs of EXISTS"])
+def test_both_ways_of_reading_a_halls_customers_show_the_same_customers(rep, hall, other_hall, monkeypatch, few):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from customers import selectors
+    from customers.models import ServedCustomer
+    from customers.tests.factories import LineFactory
+
+    monkeypatch.setattr(selectors, "FEW_CUSTOMERS", few)
+    ours = CustomerFactory()
+    by_line = CustomerFactory(created_hall=other_hall)
+    LineFactory(customer=by_line, hall=hall)
+    served, served_long_ago, theirs = (CustomerFactory(created_hall=other_hall) for _ in range(3))
+    selectors.customer_served_mark(actor=rep, customers=[served, served_long_ago])
+    ServedCustomer.objects.filter(customer=served_long_ago).update(served_at=timezone.now() - timedelta(days=30))
+    LineFactory(customer=theirs, hall=other_hall)
+    listed = selectors.customer_list_for_actor(actor=rep).order_by("-created_at", "-pk")
+    assert list(listed) == [served, by_line, ours]
+    assert ("EXISTS" in str(listed.query)) == (few == 0)   # a small hall's list reads ids, not ORs of EXISTS
+    assert list(selectors.customers_by_name(listed, ours.name[:1])) == sorted(
+        [c for c in (ours, by_line, served) if c.name.startswith(ours.name[:1])], key=lambda c: (c.name, c.pk))
