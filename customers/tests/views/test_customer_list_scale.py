@@ -95,3 +95,10 @@ def test_both_ways_of_reading_a_halls_customers_show_the_same_customers(rep, hal
     assert ("EXISTS" in str(listed.query)) == (few == 0)   # a small hall's list reads ids, not ORs of EXISTS
     assert list(selectors.customers_by_name(listed, ours.name[:1])) == sorted(
         [c for c in (ours, by_line, served) if c.name.startswith(ours.name[:1])], key=lambda c: (c.name, c.pk))
+
+
+def test_only_the_indexed_columns_sort(rep_client):
+    """Type and hall are filters, not sorts: a sort by either read every visible customer."""
+    CustomerFactory()
+    table = rep_client.get(reverse("customers:list")).context["table"]
+    assert [c.name for c in table.columns if c.orderable] == ["name", "created_at"]
