@@ -4,7 +4,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from billing.models import Bill, LedgerAccount, LedgerEntry
 from boss.money import ZERO
@@ -49,9 +50,15 @@ def accounts_money(accounts) -> dict[int, AccountMoney]:
 
 
 def ledger_account_list_for_actor(*, actor):
-    """Ledger accounts the actor may see, with their balance and entry count annotated."""
+    """Ledger accounts the actor may see, with their balance and entry count annotated.
+
+    Each row's sum and count are a subquery on that account's own entries, not a join grouped over the whole
+    ledger: a page sums the entries of its own rows only, and counting the accounts (the page count) does not
+    read the ledger at all (it grows by two entries a payment)."""
+    entries = LedgerEntry.objects.filter(account=OuterRef("pk")).order_by().values("account")
     qs = LedgerAccount.objects.select_related("hall", "staff").annotate(
-        signed_sum=Sum("entries__amount"), entry_count=Count("entries")
+        signed_sum=Subquery(entries.annotate(s=Sum("amount")).values("s")),
+        entry_count=Coalesce(Subquery(entries.annotate(n=Count("id")).values("n")), 0),
     )
     if actor.has_perm("billing.view_ledgeraccount"):
         # Hall staff see the accounts of their hall; roles spanning halls see all of them.
