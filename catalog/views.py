@@ -5,8 +5,8 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
+from boss.lists import LazyListMixin
 from catalog.filtersets import PlanFilterSet
 from catalog.models import Discount, OneTimeFee, in_force_q
 from catalog.selectors import feature_list, plan_list
@@ -14,14 +14,13 @@ from catalog.tables import PlanTable
 
 
 @method_decorator(never_cache, name="dispatch")
-class CatalogView(LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, FilterView):
+class CatalogView(LoginRequiredMixin, PermissionRequiredMixin, LazyListMixin, FilterView):
     """Plans and add-ons (filterable table), then the features, one-time fees and discounts in force."""
 
     permission_required = "catalog.view_plan"
     template_name = "catalog/catalog.html"
     table_class = PlanTable
     filterset_class = PlanFilterSet
-    paginate_by = 50
 
     def get_queryset(self):
         return plan_list()

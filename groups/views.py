@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
-from django_tables2 import SingleTableView
+from django.views.generic import ListView
 
 from boss.errors import DomainError, InvalidInputError
 from boss.forms import form_add_domain_error
+from boss.lists import LazyListMixin
 from boss.masking import mask_msisdn
 from boss.pdf import pdf_response, render_pdf
 from boss.permissions import approver_authenticate, get_for_actor
@@ -36,11 +37,10 @@ from groups.tables import VpmnApplicationTable
 
 
 @method_decorator(never_cache, name="dispatch")
-class VpmnListView(LoginRequiredMixin, PermissionRequiredMixin, SingleTableView):
+class VpmnListView(LoginRequiredMixin, PermissionRequiredMixin, LazyListMixin, ListView):
     permission_required = "groups.view_vpmnapplication"
     template_name = "groups/vpmn_list.html"
     table_class = VpmnApplicationTable
-    paginate_by = 50
 
     def get_queryset(self):
         return vpmn_applications_for_actor(actor=self.request.user).order_by("-id")

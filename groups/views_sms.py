@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
-from django_tables2 import SingleTableView
+from django.views.generic import ListView
 
 from boss.errors import DomainError
 from boss.forms import form_add_domain_error
+from boss.lists import LazyListMixin
 from boss.pdf import pdf_response, render_pdf
 from boss.permissions import get_for_actor
 from customers.selectors import customer_get_for_actor
@@ -82,11 +83,10 @@ def group_sms_new(request, customer_pk):
 
 
 @method_decorator(never_cache, name="dispatch")
-class GroupSmsListView(LoginRequiredMixin, PermissionRequiredMixin, SingleTableView):
+class GroupSmsListView(LoginRequiredMixin, PermissionRequiredMixin, LazyListMixin, ListView):
     permission_required = "groups.view_groupsmsapplication"
     template_name = "groups/sms_list.html"
     table_class = GroupSmsApplicationTable
-    paginate_by = 50
 
     def get_queryset(self):
         return group_sms_applications_for_actor(actor=self.request.user).order_by("-id")

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
 from billing.filtersets import ArrearsCaseFilterSet, BillFilterSet
 from billing.forms import BillRunStartForm, PlanCorrectionForm
@@ -25,6 +24,7 @@ from billing.services.rating import line_plan_correct
 from billing.tables import ArrearsCaseTable, BillTable
 from boss.errors import DomainError
 from boss.forms import form_add_domain_error
+from boss.lists import LazyListMixin
 from boss.months import month_add, month_start
 from boss.pdf import pdf_response
 
@@ -78,14 +78,13 @@ def bill_run_detail(request, period):
 
 
 @method_decorator(never_cache, name="dispatch")
-class BillListView(LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, FilterView):
+class BillListView(LoginRequiredMixin, PermissionRequiredMixin, LazyListMixin, FilterView):
     """Bills by number, month, huge ones (the same filters as GET /api/v1/bills)."""
 
     permission_required = "billing.view_bill"
     template_name = "billing/bill_list.html"
     table_class = BillTable
     filterset_class = BillFilterSet
-    paginate_by = 50
 
     def get_queryset(self):
         return bill_list_for_actor(actor=self.request.user)
@@ -145,12 +144,11 @@ def plan_correction(request, line_id: int):
 
 
 @method_decorator(never_cache, name="dispatch")
-class ArrearsCaseListView(LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, FilterView):
+class ArrearsCaseListView(LoginRequiredMixin, PermissionRequiredMixin, LazyListMixin, FilterView):
     permission_required = "billing.view_arrearscase"
     template_name = "billing/arrears_list.html"
     table_class = ArrearsCaseTable
     filterset_class = ArrearsCaseFilterSet
-    paginate_by = 50
 
     def get_queryset(self):
         return ArrearsCase.objects.select_related("account__customer").order_by("-reminded_at", "-pk")

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
 from billing.filtersets import BankCollectionBatchFilterSet
 from billing.forms import BankCollectionCreateForm, BankResultForm
@@ -26,20 +25,20 @@ from billing.services.bank_collection import (
 from billing.tables import BankCollectionBatchTable
 from boss.errors import DomainError
 from boss.forms import form_add_domain_error
+from boss.lists import LazyListMixin
 from boss.months import month_add, month_start
 
 __all__ = ["BankCollectionListView", "collection_detail", "collection_file", "collection_result"]
 
 
 @method_decorator(never_cache, name="dispatch")
-class BankCollectionListView(LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, FilterView):
+class BankCollectionListView(LoginRequiredMixin, PermissionRequiredMixin, LazyListMixin, FilterView):
     """The batches, and (account room) the form making the month's batches."""
 
     permission_required = "billing.view_bankcollectionbatch"
     template_name = "billing/collection_list.html"
     table_class = BankCollectionBatchTable
     filterset_class = BankCollectionBatchFilterSet
-    paginate_by = 50
 
     def get_queryset(self):
         return BankCollectionBatch.objects.order_by("-period", "bank_code")
