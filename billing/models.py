@@ -126,7 +126,9 @@ class LedgerEntry(ImmutableModel):
         verbose_name = _("ledger entry")
         verbose_name_plural = _("ledger entries")
         ordering = ["id"]
-        indexes = [models.Index(fields=["account", "id"], name="ledger_entry_account_idx")]
+        # The amount carried in the index: an account's sum (its balance, the ledger account list) is read from the
+        # index alone, not from the entries' rows scattered over the table.
+        indexes = [models.Index(fields=["account", "id"], include=["amount"], name="ledger_entry_account_idx")]
         constraints = [models.CheckConstraint(condition=~Q(amount=0), name="ledger_entry_not_zero")]
 
     def __str__(self):
