@@ -17,12 +17,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
 from boss.audit import audit_list_for_target, audit_record
 from boss.errors import DomainError
 from boss.forms import form_add_domain_error
 from boss.labels import action_label
+from boss.lists import LazyListMixin
 from boss.pdf import pdf_response, render_pdf
 from partners.commissions import commission_statement, statement_xlsx
 from partners.filtersets import BlacklistEntryFilterSet, PartnerFilterSet
@@ -82,7 +82,7 @@ def _event_details(event) -> str:
 _DATA = ("name", "category", "contact_name", "contact_phone", "receives_blacklist")
 
 
-class PartnerListView(LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, FilterView):
+class PartnerListView(LoginRequiredMixin, PermissionRequiredMixin, LazyListMixin, FilterView):
     permission_required = "partners.view_partner"
     template_name = "partners/partner_list.html"
     table_class = PartnerTable
@@ -308,7 +308,7 @@ def blacklist_published_csv(request, pk: int):
     return response
 
 
-class BlacklistListView(LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, FilterView):
+class BlacklistListView(LoginRequiredMixin, PermissionRequiredMixin, LazyListMixin, FilterView):
     permission_required = "partners.view_blacklistentry"
     template_name = "partners/blacklist_list.html"
     table_class = BlacklistEntryTable

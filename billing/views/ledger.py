@@ -12,7 +12,6 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
 from billing.filtersets import LedgerAccountFilterSet
 from billing.models import LedgerAccount, UsageImport
@@ -25,15 +24,15 @@ from billing.selectors import (
 )
 from billing.services.usage import usage_import_start
 from billing.tables import LedgerAccountTable
+from boss.lists import LazyListMixin
 
 
 @method_decorator(never_cache, name="dispatch")
-class LedgerAccountListView(LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, FilterView):
+class LedgerAccountListView(LoginRequiredMixin, PermissionRequiredMixin, LazyListMixin, FilterView):
     permission_required = "billing.view_ledgeraccount"
     template_name = "billing/ledger_account_list.html"
     table_class = LedgerAccountTable
     filterset_class = LedgerAccountFilterSet
-    paginate_by = 50
 
     def get_queryset(self):
         return ledger_account_list_for_actor(actor=self.request.user).order_by("code")

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
 from billing.filtersets import RefundCaseFilterSet
 from billing.forms import RefundDecisionForm, RefundPayForm, RefundRequestForm
@@ -29,6 +28,7 @@ from billing.tables import RefundCaseTable
 from boss.errors import DomainError
 from boss.forms import form_add_domain_error, form_key
 from boss.idempotency import idempotent
+from boss.lists import LazyListMixin
 from boss.pdf import pdf_response
 
 __all__ = ["RefundCaseListView", "refund_new", "refund_detail", "refund_decide_view", "refund_form_view",
@@ -36,14 +36,13 @@ __all__ = ["RefundCaseListView", "refund_new", "refund_detail", "refund_decide_v
 
 
 @method_decorator(never_cache, name="dispatch")
-class RefundCaseListView(LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, FilterView):
+class RefundCaseListView(LoginRequiredMixin, PermissionRequiredMixin, LazyListMixin, FilterView):
     """Refund cases; `?status=requested` is the account room's queue, `?status=approved` the counter's."""
 
     permission_required = "billing.view_refundcase"
     template_name = "billing/refund_list.html"
     table_class = RefundCaseTable
     filterset_class = RefundCaseFilterSet
-    paginate_by = 50
 
     def get_queryset(self):
         return refund_list_for_actor(actor=self.request.user).order_by("requested_at", "pk")

@@ -84,3 +84,29 @@ def test_the_frame_context_is_computed_once_per_request(client, make_staff, monk
     client.force_login(make_staff("store_manager", username="sm"))
     assert client.get(reverse("provisioning:work_order_list")).status_code == 200
     assert len(calls) == 1   # the page, render_table and each TemplateColumn cell share it
+
+
+def _views(patterns):
+    from django.urls import URLPattern, URLResolver
+
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _views(pattern.url_patterns)
+        elif isinstance(pattern, URLPattern):
+            view = getattr(pattern.callback, "view_class", None)
+            if view is not None:
+                yield pattern, view
+
+
+def test_every_list_screen_pages_the_one_way():
+    """A django-tables2 list screen pages with LazyListMixin (no COUNT of the whole filtered set) and the view
+    does not page the queryset a second time (paginate_by)."""
+    from django.urls import get_resolver
+    from django_tables2 import SingleTableMixin
+
+    from boss.lists import LazyListMixin
+
+    lists = [(str(p.pattern), v) for p, v in _views(get_resolver().url_patterns) if issubclass(v, SingleTableMixin)]
+    assert len(lists) >= 15
+    assert [route for route, v in lists if not issubclass(v, LazyListMixin)] == []
+    assert [route for route, v in lists if getattr(v, "paginate_by", None)] == []

@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
-from django_tables2 import SingleTableMixin
 
 from boss.errors import DomainError
+from boss.lists import LazyListMixin
 from complaints.models import Escalation, Stage
 from complaints.selectors import escalation_list_for_actor, queue_list
 from complaints.services import escalation_acknowledge
@@ -23,10 +23,9 @@ from complaints.tables import EscalationTable, QueueTable
 
 
 @method_decorator(never_cache, name="dispatch")
-class QueueView(LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, TemplateView):
+class QueueView(LoginRequiredMixin, PermissionRequiredMixin, LazyListMixin, TemplateView):
     template_name = "complaints/queue.html"
     table_class = QueueTable
-    table_pagination = {"per_page": 50}
     stage: str = ""
     title = ""
 
@@ -62,11 +61,10 @@ class CallbackQueueView(QueueView):
 
 
 @method_decorator(never_cache, name="dispatch")
-class EscalationListView(LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, TemplateView):
+class EscalationListView(LoginRequiredMixin, PermissionRequiredMixin, LazyListMixin, TemplateView):
     permission_required = "complaints.receive_escalation"
     template_name = "complaints/escalation_list.html"
     table_class = EscalationTable
-    table_pagination = {"per_page": 50}
 
     def get_table_data(self):
         return escalation_list_for_actor(actor=self.request.user)
