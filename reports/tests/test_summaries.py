@@ -59,7 +59,7 @@ def world(make_staff, hall, other_hall, days):
     order(rep_a, "100.00", _at(yesterday, 11), 10)
     order(rep_a, "50.00", _at(yesterday, 15), 20)
     order(rep_b, "30.00", _at(yesterday, 16), 5)
-    order(rep_a, "70.00", timezone.now(), 10)
+    order(rep_a, "70.00", _at(today, 11), 10)
     with time_machine.travel(_at(yesterday, 12), tick=False):
         payment_collect(actor=rep_a, account=account, amount=D("120.00"), method="cash")
         transaction_post(actor=rep_a, kind="test.fee", postings=[
@@ -79,7 +79,7 @@ def world(make_staff, hall, other_hall, days):
     ticket(hall, "B001", Business.PAYMENT, _at(yesterday, 10, 5), Ticket.State.NO_SHOW)
     ticket(other_hall, "C001", Business.COMPLAINT, _at(yesterday, 10, 30), Ticket.State.DONE, wait=1200,
            service=600, by=rep_b)
-    ticket(hall, "A001", Business.COUNTER, timezone.localtime(), Ticket.State.WAITING)
+    ticket(hall, "A001", Business.COUNTER, _at(today, 11), Ticket.State.WAITING)  # a fixed hour, not now
     return {"rep_a": rep_a, "rep_b": rep_b}
 
 
