@@ -104,6 +104,17 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = 1
 
 
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):
+    """pytest-django's live server, started only once the test databases exist. Being session-scoped, it
+    was otherwise started before them whenever a browser test came first in a run (one file alone): on
+    SQLite it then found no in-memory database to hand its threads, each thread opened its own connection
+    to the shared in-memory database and two requests at once failed with "database table is locked"."""
+    assert live_server.thread.connections_override or settings.DATABASES["default"]["ENGINE"].endswith(
+        "postgresql"), "the live server must share the in-memory SQLite test database with its threads"
+    return live_server
+
+
 @pytest.fixture
 def start_worker(transactional_db):
     """start_worker(**env) starts a real Celery worker process on the test database and a queue of this

@@ -53,11 +53,12 @@ def test_taking_a_number_releases_the_one_held_and_the_list_follows(live_server,
 def test_the_openings_number_list_is_walked_with_the_arrow_keys(live_server, page, opening, shot):
     _login(page, live_server, opening.rep)
     page.goto(f"{live_server.url}/orders/open-account/{opening.customer.pk}/")
-    page.fill("input[name=ending]", "567")
-    page.fill("input[name=ending]", "")
+    # One search only: a list from an earlier keystroke that also shows 5671 would be replaced by the last
+    # one's after the row had the focus, and Enter would go to a row no longer on the page (a CI flake).
     page.locator("input[name=contains]").fill("1234567")
     choices = page.locator("#number-choices")
     expect(choices).to_contain_text("139 1234 5671")
+    expect(page.locator(".htmx-request")).to_have_count(0)
     page.locator("input[name=contains]").press("ArrowDown")
     page.keyboard.press("ArrowDown")
     focused = page.evaluate("document.activeElement.closest('tr').innerText")
