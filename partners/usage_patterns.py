@@ -1,6 +1,7 @@
 """Usage patterns for the tracing: known spammers of each rule on one day (the demo data, the tests and the
 benchmark), and normal lines from billing's generator (a month of heavy but ordinary use)."""
 
+from collections.abc import Collection
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -10,12 +11,16 @@ from billing.usage_generator import usage_rows
 SH = ZoneInfo("Asia/Shanghai")
 
 
-def normal_usage(lines, *, month: date, per_line: int, seed: int = 7) -> list[UsageRecord]:
+def normal_usage(lines, *, month: date, per_line: int, seed: int = 7,
+                 days: Collection[date] | None = None) -> list[UsageRecord]:
+    """A month of `per_line` records a line; with `days`, only the records of those (local) days are kept."""
     by_msisdn = {line.msisdn: line for line in lines}
+    kept = None if days is None else {day.isoformat() for day in days}
     return [UsageRecord(record_id=r[0], line=by_msisdn[r[1]], msisdn=r[1], kind=r[2], direction=r[3],
                         started_at=datetime.fromisoformat(r[4]), duration_seconds=int(r[5]), volume_kb=int(r[6]),
                         other_party=r[7])
-            for r in usage_rows(msisdns=list(by_msisdn), month=month, per_line=per_line, seed=seed)]
+            for r in usage_rows(msisdns=list(by_msisdn), month=month, per_line=per_line, seed=seed)
+            if kept is None or r[4][:10] in kept]
 
 
 def spam_usage(line, *, day: date, rule: str, count: int) -> list[UsageRecord]:

@@ -2,7 +2,7 @@
 rule and evidence, no false positive among the normal lines, the same day run twice changes nothing, and
 the review (confirm with the blacklist, dismiss) with its refusals."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -29,8 +29,8 @@ def usage(hall, other_hall):
     spammers = {rule: LineFactory(hall=hall, msisdn=f"1390000{i:04d}") for i, rule in enumerate(SPAM)}
     # ~50 a day each, as over a whole month; only the days around DAY are stored (the tracing reads one day,
     # the neighbours show it reads no other): 6,000 rows instead of 45,000 for every test of the module.
-    records = [r for r in normal_usage(normal, month=date(2026, 10, 1), per_line=1500)
-               if abs((r.started_at.date() - DAY).days) <= 2]
+    records = normal_usage(normal, month=date(2026, 10, 1), per_line=1500,
+                           days=[DAY + timedelta(days=d) for d in range(-2, 3)])
     for rule, line in spammers.items():
         records += spam_usage(line, day=DAY, rule=rule, count=SPAM[rule])
         records += spam_usage(line, day=date(2026, 10, 13), rule=rule, count=SPAM[rule] // 10)   # below
