@@ -17,14 +17,9 @@ def setup() -> None:
     import django
 
     django.setup()
-    # As a server worker starts (boss/wsgi.py): the URLconf loaded, then what is loaded frozen out of Python's
-    # full garbage collections, so that the server time measured here is the server's.
-    import gc
+    from boss.warmup import worker_warm_up
 
-    from django.urls import get_resolver
-
-    get_resolver().url_patterns  # noqa: B018 (loaded for its side effect)
-    gc.freeze()
+    worker_warm_up()  # as a server worker starts (boss/wsgi.py)
 
 
 def percentile(values: list[float], pct: float) -> float:

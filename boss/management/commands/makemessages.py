@@ -29,7 +29,6 @@ class Command(makemessages.Command):
             return super().handle(*args, **options)
         root = settings.BASE_DIR
         apps = [app for app in settings.PROJECT_APPS if app != "boss" and (root / app / "locale").is_dir()]
-        options = {k: v for k, v in options.items() if k not in ("skip_checks", "force_color", "no_color")}
         ignored = options.pop("ignore_patterns", [])
         here = os.getcwd()
         try:
