@@ -128,7 +128,7 @@ def main() -> None:
               f"{statistics.median(cpu):8.1f}ms {percentile(cpu, 95):6.1f}ms {target:5d}ms "
               f"{'/'.join(map(str, counts)):>8}  {'yes' if statistics.median(cpu) <= target else 'NO'}")
     if timed.profiler:
-        print(timed.profiler.output_text(unicode=True, color=False, show_all=False))
+        print(timed.profiler.output_text(unicode=True, color=False, show_all=os.environ.get("SHOW_ALL") == "1"))
 
 
 def _backend_pid() -> int | None:

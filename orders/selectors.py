@@ -10,7 +10,7 @@ from billing.models import Document
 from boss.permissions import get_for_actor
 from boss.tariffs import tariff
 from customers.models import Line
-from customers.selectors import line_get_by_msisdn
+from customers.selectors import LINE_RELATED, line_get_by_msisdn
 from inventory.selectors import ReturnPriority
 from orders.models import Order, RetentionAttempt
 from provisioning.models import WorkOrder
@@ -55,9 +55,9 @@ def order_get_to_pay(*, actor, pk: int):
     return get_for_actor(Order.objects.select_related("customer__identity"), actor, pk=pk)
 
 
-def line_get_by_msisdn_for_actor(*, actor, msisdn: str) -> Line:
+def line_get_by_msisdn_for_actor(*, actor, msisdn: str, related: tuple[str, ...] = LINE_RELATED) -> Line:
     """The line of a number for the counter, at any hall: fees are collected everywhere."""
-    return line_get_by_msisdn(msisdn=msisdn)
+    return line_get_by_msisdn(msisdn=msisdn, related=related)
 
 
 def document_get_for_actor(*, actor, pk: int):

@@ -169,20 +169,25 @@ def arrears_suspend(*, actor: Staff, case: ArrearsCase) -> ArrearsCase | None:
     return case
 
 
-def arrears_lines_restore(*, actor: Staff, account: Account, money: AccountMoney | None = None) -> list:
+def arrears_lines_restore(*, actor: Staff, account: Account, money: AccountMoney | None = None,
+                          suspended: list | None = None) -> list:
     """In the CALLER's transaction (it audits): if the account is no longer below its limit, restore its
     lines suspended for arrears (RESUME work orders) and close its open case. Lines are locked in pk
     order; call it after locking the served line and before or after the account (payment_collect).
     `money` is the account's money when the caller holds the account's lock and knows it (a payment just
-    made); else it is read from the ledger. Returns the lines restored."""
+    made); else it is read from the ledger. `suspended`: the account's lines suspended for arrears, when the
+    caller has locked them all (in pk order, before the account); else they are locked here.
+    Returns the lines restored."""
     from customers.models import Line
     from provisioning.models import WorkOrder
     from provisioning.services import work_order_create
 
     if account_below_limit(account, money):
         return []
-    qs = Line.objects.filter(account_id=account.pk, status=Line.Status.SUSPENDED_ARREARS).order_by("pk")
-    lines = list(lock(qs))
+    if suspended is None:
+        qs = Line.objects.filter(account_id=account.pk, status=Line.Status.SUSPENDED_ARREARS).order_by("pk")
+        suspended = list(lock(qs))
+    lines = sorted(suspended, key=lambda ln: ln.pk)
     prefetch_related_objects(lines, "hall")
     for line in lines:
         line.restore_from_arrears()

@@ -143,15 +143,15 @@ def _check_floors(delta: dict[int, Decimal], accounts: Sequence[LedgerAccount] =
     locked = list(
         lock(LedgerAccount.objects.filter(Q(non_negative=True) | Q(pk__in=drawers), pk__in=ids).order_by("pk"))
     )
-    guarded = [a for a in locked if a.non_negative]
+    # Only an account this transaction lowers can go below zero: a drawer taking cash in is locked, not summed.
+    guarded = [a for a in locked if a.non_negative and a.normal(delta[a.pk]) < ZERO]
     if not guarded:
         return
     sums = dict(
         LedgerEntry.objects.filter(account__in=guarded).values_list("account").annotate(s=Sum("amount"))
     )
     for account in guarded:
-        new_balance = account.normal(sums.get(account.pk, ZERO) + delta[account.pk])
-        if new_balance < ZERO and account.normal(delta[account.pk]) < ZERO:
+        if account.normal(sums.get(account.pk, ZERO) + delta[account.pk]) < ZERO:
             raise InsufficientBalanceError(
                 _("The balance of %(account)s is not enough for this amount.") % {"account": account.label},
                 account=account.code, balance=str(account.normal(sums.get(account.pk, ZERO))),

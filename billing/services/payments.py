@@ -119,9 +119,11 @@ def payment_receive(*, actor: Staff, account: Account, method: str, allocations:
 
 @transaction.atomic
 def payment_collect(*, actor: Staff, account: Account, amount, method: str, tendered=None, line=None,
-                    reference: str = "", source=None, item: str | None = None) -> PaymentResult:
+                    reference: str = "", source=None, item: str | None = None,
+                    account_locked: bool = False) -> PaymentResult:
     """Collect money for an account (fee collection): arrears first (invoice), the rest prepayment
-    (receipt), into the rep's drawer (or `source`).
+    (receipt), into the rep's drawer (or `source`). `account_locked`: the caller has locked `account`
+    (SELECT ... FOR UPDATE) in this transaction, so it is not read again.
 
     Raises InvalidAmountError, TenderedTooLittleError.
     """
@@ -131,7 +133,8 @@ def payment_collect(*, actor: Staff, account: Account, amount, method: str, tend
     if source is None and method not in COUNTER_METHODS:
         raise InvalidAmountError(_("This payment method is not taken at the counter here."), field="method")
     # Serialise payments of one account so the arrears/prepayment split is computed on a settled balance.
-    account = lock(Account.objects.all()).get(pk=account.pk)
+    if not account_locked:
+        account = lock(Account.objects.all()).get(pk=account.pk)
     before = account_money(account)
     applied = min(amount, before.arrears)
     prepaid = amount - applied

@@ -147,10 +147,10 @@ def _ensure_quota(*, actor: Staff, now) -> None:
     Raises ReservationQuotaError."""
     from boss.models import Hall
 
-    if actor.hall_id is not None:
-        lock(Hall.objects.filter(pk=actor.hall_id)).get()
+    if actor.hall_id is not None:   # the row is locked, not read (a values list: no model to build)
+        lock(Hall.objects.filter(pk=actor.hall_id)).values_list("pk", flat=True).get()
     else:
-        lock(Staff.objects.filter(pk=actor.pk)).get()
+        lock(Staff.objects.filter(pk=actor.pk)).values_list("pk", flat=True).get()
     live = NumberReservation.objects.filter(state=NumberReservation.State.ACTIVE, reserved_until__gt=now)
     mine, of_hall = Q(reserved_by=actor), Q(hall_id=actor.hall_id)
     held_by = (live.filter(mine | of_hall) if actor.hall_id is not None else live.filter(mine)).aggregate(

@@ -227,7 +227,7 @@ def line_output(line, *, actor) -> dict:
         "owner": {"id": customer.pk, "name": name_for(actor, customer.name), "kind": customer.kind,
                   "identity": mask(customer.identity.number)},
         "product": {"code": line.plan.code, "name": line.plan.name},
-        "features": [lf.feature.code for lf in line.line_features.select_related("feature").filter(until=None)],
+        "features": list(line.line_features.filter(until=None).values_list("feature__code", flat=True)),
         "balance": f"{money.balance:.2f}", "arrears": f"{money.arrears:.2f}", "deposit": f"{money.deposit:.2f}",
         "payment_method": line.account.payment_method,
     }
@@ -252,7 +252,8 @@ class LineDetailApi(APIView):
 
     @extend_schema(responses={200: LineOutput})
     def get(self, request, msisdn: str):
-        line = line_get_by_msisdn_for_actor(actor=request.user, msisdn=msisdn)
+        line = line_get_by_msisdn_for_actor(actor=request.user, msisdn=msisdn,
+                                            related=("customer__identity", "account", "plan"))
         return Response(line_output(line, actor=request.user))
 
 
@@ -296,7 +297,7 @@ class LinePaymentApi(APIView):
     def post(self, request, msisdn: str):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        line = line_get_by_msisdn_for_actor(actor=request.user, msisdn=msisdn)
+        line = line_get_by_msisdn_for_actor(actor=request.user, msisdn=msisdn, related=())  # re-read locked
         # The PIN never goes into the stored request fingerprint in clear: only the serial does.
         params = {"msisdn": line.msisdn, **{k: str(v) for k, v in data.validated_data.items() if k != "recharge_pin"}}
 

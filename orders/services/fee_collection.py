@@ -30,11 +30,19 @@ def line_fee_collect(*, actor: Staff, line: Line, method: str, amount=None, tend
     RechargeCardUsedError, RechargeCardUnusableError.
     """
     # The one lock order: the lines (the served one and the account's lines a payment may restore), then the
-    # account, then the recharge card. The lines are locked without a join (boss/locks.py): a line a transfer
-    # has just moved to a new account is re-read under the lock, and the account locked is the one it has now.
-    account_id = Line.objects.filter(pk=line.pk).values_list("account_id", flat=True).get()
-    served = Q(pk=line.pk) | Q(account_id=account_id, status=Line.Status.SUSPENDED_ARREARS)
-    line = next(ln for ln in lock(Line.objects.filter(served).order_by("pk")) if ln.pk == line.pk)
+    # account, then the recharge card. The lines are locked without a join (boss/locks.py). The account is the
+    # one the caller read; a transfer that moved the line since is seen under the line's lock, and then the
+    # suspended lines of its new account are locked too (the line itself can move no more).
+    def lines_locked(account_id: int) -> tuple[Line, list[Line]]:
+        served = Q(pk=line.pk) | Q(account_id=account_id, status=Line.Status.SUSPENDED_ARREARS)
+        locked = list(lock(Line.objects.filter(served).order_by("pk")))
+        return next(ln for ln in locked if ln.pk == line.pk), locked
+
+    served_line, locked = lines_locked(line.account_id)
+    if served_line.account_id != line.account_id:
+        served_line, locked = lines_locked(served_line.account_id)
+    line = served_line
+    suspended = [ln for ln in locked if ln.account_id == line.account_id and ln.status == Line.Status.SUSPENDED_ARREARS]
     line.account = lock(Account.objects.all()).get(pk=line.account_id)
     if line.status == Line.Status.CANCELLED:
         raise LineNotServiceableError(msisdn=line.msisdn)
@@ -45,10 +53,10 @@ def line_fee_collect(*, actor: Staff, line: Line, method: str, amount=None, tend
         with translation.override("zh-hans"):
             item = _("Recharge card %(serial)s") % {"serial": card.serial[-6:]}
     result = payment_collect(actor=actor, account=line.account, amount=amount, method=method, tendered=tendered,
-                             line=line, reference=f"line:{line.pk}", source=source, item=item)
+                             line=line, reference=f"line:{line.pk}", source=source, item=item, account_locked=True)
     # One rule and one way to restore (billing's arrears module): every line of the account suspended for
     # arrears comes back with its resume work order once the account is within its credit limit.
-    restored = arrears_lines_restore(actor=actor, account=line.account, money=result.money_after)
+    restored = arrears_lines_restore(actor=actor, account=line.account, money=result.money_after, suspended=suspended)
     if restored:
         audit_record(actor=actor, action="line.restore_requested", target=line,
                      after={"payment": result.payment.pk, "lines": [ln.msisdn for ln in restored]})

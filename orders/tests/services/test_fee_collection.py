@@ -55,6 +55,37 @@ def test_cash_clears_arrears_with_an_invoice_and_restores_a_suspended_line(rep, 
 
 
 @pytest.mark.django_db
+def test_paying_at_one_line_restores_every_line_of_the_account_suspended_for_arrears(rep, line):
+    from customers.models import Line
+
+    other = LineFactory(msisdn="13800138001", customer=line.customer, account=line.account, hall=rep.hall,
+                        status="suspended_arrears")
+    Line.objects.filter(pk=line.pk).update(status="suspended_arrears")
+    _arrears(rep, line, D("30.00"))
+    line_fee_collect(actor=rep, line=line, method="cash", amount=D("30.00"))
+    assert set(WorkOrder.objects.filter(action="resume").values_list("line__msisdn", flat=True)) == {
+        line.msisdn, other.msisdn}
+
+
+@pytest.mark.django_db
+def test_a_line_moved_to_another_account_since_it_was_read_is_paid_and_restored_on_its_new_account(rep, line):
+    """The counter read the line, then a transfer moved it to another account, whose other line is suspended
+    for arrears: the money goes to the account the line has now, and that account's suspended lines come back."""
+    from customers.models import Account, Line
+
+    stale = Line.objects.get(pk=line.pk)
+    new_account = Account.objects.create(customer=line.customer)
+    sibling = LineFactory(msisdn="13800138002", customer=line.customer, account=new_account, hall=rep.hall,
+                          status="suspended_arrears")
+    Line.objects.filter(pk=line.pk).update(account=new_account)
+    _arrears(rep, sibling, D("20.00"))
+    result = line_fee_collect(actor=rep, line=stale, method="cash", amount=D("20.00"))
+    assert result.payment.account_id == new_account.pk and result.applied_to_arrears == D("20.00")
+    assert account_money(new_account).balance == D("0.00")
+    assert list(WorkOrder.objects.filter(action="resume").values_list("line__msisdn", flat=True)) == [sibling.msisdn]
+
+
+@pytest.mark.django_db
 def test_a_payment_that_leaves_arrears_does_not_restore(rep, line):
     from customers.models import Line
 
