@@ -44,6 +44,21 @@ def test_the_count_stops_at_the_cap_and_says_so(api, add_numbers):
     assert (body["count"], body["count_capped"], len(body["results"])) == (200, True, 20)
 
 
+def test_a_narrow_search_reads_its_pages_by_the_ids_it_counted(api, add_numbers):
+    """At most the cap matched: the count read their ids, and a page is read by them (in number order), not by
+    walking the pool in number order (inventory.selectors.CappedPaginator)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    add_numbers(*[f"1391234{i:04d}" for i in range(30)], "13912358888")
+    with CaptureQueriesContext(connection) as queries:
+        body = api.get("/api/v1/numbers", {"segment": "139", "page": 2}).json()
+    assert (body["count"], body["count_capped"]) == (31, False)
+    assert [n["msisdn"] for n in body["results"]] == [*[f"1391234{i:04d}" for i in range(20, 30)], "13912358888"]
+    page_sql = next(q["sql"] for q in queries.captured_queries if "ORDER BY" in q["sql"] and "LIMIT" in q["sql"])
+    assert '"inventory_numberresource"."id" IN (' in page_sql
+
+
 @pytest.mark.parametrize("params, count", [
     ({"contains": "168"}, 1), ({"segment": "138"}, 1), ({"grade": "level3"}, 1), ({"pattern": "AABB"}, 1),
     ({"pattern": "AAAA"}, 1), ({"segment": "139", "ending": "22"}, 1), ({}, 4),
