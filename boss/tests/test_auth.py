@@ -8,9 +8,10 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from boss.models import AuditEvent
+from boss.models import AuditEvent, Staff
 from boss.tests.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -159,3 +160,37 @@ def test_identity_numbers_are_never_searched_by_get(client, rep, query, refused)
     client.force_login(rep)
     response = client.get("/search/", {"q": query})
     assert ("不要在地址栏中输入" in response.content.decode()) == refused
+
+
+def test_a_token_request_reads_the_staff_member_and_hall_in_one_query(rep, django_assert_num_queries):
+    from boss.api.authentication import StaffTokenAuthentication
+
+    token = Token.objects.create(user=rep)
+    with django_assert_num_queries(1):
+        user, found = StaffTokenAuthentication().authenticate_credentials(token.key)
+        assert (user.pk, user.hall.code, found.key, user.is_active) == (rep.pk, rep.hall.code, token.key, True)
+    assert user.last_login == rep.last_login and user.date_joined == rep.date_joined   # the ORM's conversions
+    assert found.created == Token.objects.get(pk=token.pk).created
+
+
+@pytest.mark.parametrize("case, language, message", [
+    ("unknown key", "en", "Invalid token."), ("deactivated", "en", "User inactive or deleted."),
+    ("unknown key", "zh-hans", "认证令牌无效。"), ("deactivated", "zh-hans", "用户未激活或者已删除。")])
+def test_an_unknown_token_or_a_deactivated_user_is_a_401_with_drfs_message(rep, case, language, message):
+    token = Token.objects.create(user=rep)
+    if case == "deactivated":
+        Staff.objects.filter(pk=rep.pk).update(is_active=False)
+    client = APIClient(HTTP_ACCEPT_LANGUAGE=language)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key if case == 'deactivated' else 'x' * 40}")
+    response = client.get("/api/v1/me")
+    assert response.status_code == 401 and response.json()["code"] == "authentication_failed"
+    assert response.json()["message"] == message
+
+
+def test_a_staff_member_without_a_hall_authenticates_by_token(make_staff):
+    from boss.api.authentication import token_staff
+
+    staff = make_staff("manager", username="no_hall_user", hall=None)
+    token = Token.objects.create(user=staff)
+    _token, user = token_staff(token.key)
+    assert user.pk == staff.pk and user.hall is None
