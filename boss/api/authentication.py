@@ -21,16 +21,15 @@ drf_message = gettext_lazy   # DRF's own messages, translated by DRF's catalogue
 
 @cache
 def _statement() -> tuple[str, list]:
-    """The statement, and per model its fields with the converters the ORM applies to each value read (SQLite's
-    dates, JSON, ...), as Django's compiler finds them."""
+    """The statement, and per model its field names and, per column, the converters the ORM applies to each value
+    read (SQLite's dates, JSON, ...), as Django's compiler finds them."""
     fields = []
     for model, alias in _PARTS:
         columns = []
         for field in model._meta.concrete_fields:
             col = field.get_col(alias)
-            converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-            columns.append((field.attname, col, converters))
-        fields.append((model, columns))
+            columns.append((col, connection.ops.get_db_converters(col) + col.get_db_converters(connection)))
+        fields.append((model, [f.attname for f in model._meta.concrete_fields], columns))
     select = ", ".join(f'{alias}."{f.column}"' for model, alias in _PARTS for f in model._meta.concrete_fields)
     sql = (f'SELECT {select} FROM "{Token._meta.db_table}" t '
            f'JOIN "{Staff._meta.db_table}" s ON s."id" = t."{Token._meta.get_field("user").column}" '
@@ -48,16 +47,16 @@ def token_staff(key: str) -> tuple[Token, Staff] | None:
     if row is None:
         return None
     objects, start = [], 0
-    for model, columns in fields:
+    for model, names, columns in fields:
         values = list(row[start:start + len(columns)])
         start += len(columns)
         if values[0] is None:   # no hall
             objects.append(None)
             continue
-        for i, (_name, col, converters) in enumerate(columns):
+        for i, (col, converters) in enumerate(columns):
             for convert in converters:
                 values[i] = convert(values[i], col, connection)
-        objects.append(model.from_db(connection.alias, [name for name, _col, _c in columns], values))
+        objects.append(model.from_db(connection.alias, names, values))
     token, staff, hall = objects
     Staff._meta.get_field("hall").set_cached_value(staff, hall)
     Token._meta.get_field("user").set_cached_value(token, staff)
