@@ -1,9 +1,12 @@
 """Reads of the catalog: what is on sale on a date, and the fees in force."""
 
-from collections.abc import Sequence
+import time
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
+from types import MappingProxyType
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,10 +14,33 @@ from django.utils.translation import gettext as _
 from catalog.errors import FeatureUnavailableError, ProductUnavailableError
 from catalog.models import Business, Feature, OneTimeFee, Plan, in_force_q
 
+# The number lists show each number's selection fee, read for every search: a query and its compilation, a tenth
+# of a search's server time (issue 20). A process keeps them BOSS_SELECTION_FEE_CACHE_SECONDS: a fee changed in
+# the admin shows in the lists within that time. The quote, and so the payment, read the fees afresh.
+_selection_fees: dict[date, tuple[float, Mapping[int, Decimal]]] = {}
 
-def selection_fees_in_force(*, on_date: date | None = None) -> dict[int, Decimal]:
-    """Number selection fee of each grade at opening on a date: {grade id: amount} (one query)."""
+
+def selection_fees_in_force(*, on_date: date | None = None) -> Mapping[int, Decimal]:
+    """Number selection fee of each grade at opening on a date: {grade id: amount} (one query, or none while
+    this process holds the day's fees)."""
     on_date = on_date or timezone.localdate()
+    seconds = settings.BOSS_SELECTION_FEE_CACHE_SECONDS
+    hit = _selection_fees.get(on_date) if seconds > 0 else None
+    now = time.monotonic()
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    in_force = MappingProxyType(_selection_fees_read(on_date))
+    if seconds > 0:
+        _selection_fees.clear()   # one day kept: today's
+        _selection_fees[on_date] = (now + seconds, in_force)
+    return in_force
+
+
+def selection_fee_cache_clear() -> None:
+    _selection_fees.clear()
+
+
+def _selection_fees_read(on_date: date) -> dict[int, Decimal]:
     fees: dict[int, tuple] = {}
     rows = (OneTimeFee.objects.filter(in_force_q(on_date), business=Business.OPEN_ACCOUNT,
                                       kind=OneTimeFee.Kind.NUMBER_SELECTION)

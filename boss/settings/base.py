@@ -311,6 +311,8 @@ BOSS_HASH_KEY_ID = env("BOSS_HASH_KEY_ID", default="s0")
 BOSS_PERMISSION_CACHE_SECONDS = env.int("BOSS_PERMISSION_CACHE_SECONDS", default=10)
 # How long a process keeps a ledger account it has read by its code (billing/services/ledger.py); 0: never.
 BOSS_LEDGER_ACCOUNT_CACHE_SECONDS = env.int("BOSS_LEDGER_ACCOUNT_CACHE_SECONDS", default=60)
+# How long a process keeps the number selection fees the number lists show (catalog/selectors.py); 0: never.
+BOSS_SELECTION_FEE_CACHE_SECONDS = env.int("BOSS_SELECTION_FEE_CACHE_SECONDS", default=10)
 BOSS_IDEMPOTENCY_KEEP_DAYS = env.int("BOSS_IDEMPOTENCY_KEEP_DAYS", default=7)
 BOSS_PRODUCT_NAME = _("Service-hall BOSS")
 # The network element: the simulated HLR unless a real gateway class is configured.

@@ -10,6 +10,7 @@ BOSS_MFA_REQUIRED = False
 # in the tests of that cache (boss/tests/test_permission_cache.py).
 BOSS_PERMISSION_CACHE_SECONDS = 0
 BOSS_LEDGER_ACCOUNT_CACHE_SECONDS = 0  # likewise for ledger accounts (billing/tests/test_ledger_account_cache.py)
+BOSS_SELECTION_FEE_CACHE_SECONDS = 0   # and the selection fees of the number lists (catalog/tests/test_selectors.py)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; never in production
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_TASK_ALWAYS_EAGER = False
