@@ -57,6 +57,10 @@ class NumberSearchPagination(PageNumberPagination):
         return response
 
 
+def _money(amount) -> str:
+    return f"{amount:.2f}"   # MONEY_FIELD as DRF writes it: a string with two decimals
+
+
 class NumberSearchApi(generics.ListAPIView):
     """`GET /api/v1/numbers?ending=&contains=&segment=&grade=&pattern=&page=`: free numbers only."""
 
@@ -82,6 +86,16 @@ class NumberSearchApi(generics.ListAPIView):
 
         def get_status(self, number) -> str:
             return number.effective_status(self.context["now"])
+
+        def to_representation(self, number):
+            """The fields above, written out: DRF's field-by-field walk was a sixth of a search's server time
+            for 20 rows (issue 20). The declarations stay for the schema; a test holds the two equal."""
+            grade = number.grade
+            return {"msisdn": number.msisdn, "grade": grade.code, "grade_name": grade.name,
+                    "pattern": number.pattern, "segment": number.segment.prefix,
+                    "selection_fee": self.get_selection_fee(number), "pre_deposit": _money(grade.pre_deposit),
+                    "min_monthly_spend": _money(grade.min_monthly_spend),
+                    "agreement_months": grade.agreement_months, "status": self.get_status(number)}
 
     serializer_class = OutputSerializer
 

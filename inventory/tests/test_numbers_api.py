@@ -32,6 +32,25 @@ def test_search_returns_the_fixed_shape_for_free_numbers_only(api, add_numbers, 
         "status": "free"}]
 
 
+def test_the_written_out_rows_are_what_the_declared_fields_give(add_numbers, make_staff):
+    """NumberSearchApi's rows are written out for speed; its declared fields (the schema's) give the same."""
+    from django.utils import timezone
+    from rest_framework import serializers
+
+    from catalog.selectors import selection_fees_in_force
+    from inventory.api.views import NumberSearchApi
+
+    add_numbers("13912358888", "13912345670", "13812341234")
+    number_reserve(actor=make_staff("sales_rep", username="rep_b"), msisdn="13812341234")
+    numbers = list(NumberResource.objects.select_related("grade", "segment").order_by("msisdn"))
+    assert len({n.grade_id for n in numbers}) > 1
+    serializer = NumberSearchApi.OutputSerializer(
+        numbers, many=True, context={"fees": selection_fees_in_force(), "now": timezone.now()})
+    declared = [serializers.Serializer.to_representation(serializer.child, n) for n in numbers]
+    assert serializer.data == declared
+    assert {row["status"] for row in declared} == {"free", "reserved"}
+
+
 def test_the_count_stops_at_the_cap_and_says_so(api, add_numbers):
     from inventory.selectors import SEARCH_COUNT_CAP
 
