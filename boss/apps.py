@@ -105,6 +105,46 @@ def _tables_signature_cached() -> None:
     utils._boss_signature_cached = True
 
 
+def _choice_labels_cached() -> None:
+    """Django's get_FOO_display() builds a dict of all the field's choices on every call, hashing each lazy label,
+    which translates it: django-tables2 calls it for every cell of a field with choices, and a 50-row list spent
+    about a tenth of its time there (issue 20: store1's work-order list, 264 calls). The labels of a field's fixed
+    choices are kept per field and language, translated once; a value that is not among them is shown as
+    Django shows it. Choices given by a callable are left to Django (they may change). Each model got its
+    get_FOO_display() bound to Django's function when its class was made: those are bound to this one (a
+    method a model defines itself is kept)."""
+    from functools import partialmethod
+
+    from django.apps import apps
+    from django.db.models import Model
+    from django.utils.encoding import force_str
+    from django.utils.hashable import make_hashable
+    from django.utils.translation import get_language
+
+    original = Model._get_FIELD_display
+    labels_of: dict[tuple, dict] = {}
+    missing = object()
+
+    def display(self, field):
+        if not isinstance(field.choices, list | tuple):
+            return original(self, field)
+        key = (field, get_language())
+        labels = labels_of.get(key)
+        if labels is None:
+            labels = {value: force_str(label, strings_only=True) for value, label in make_hashable(field.flatchoices)}
+            labels_of[key] = labels
+        value = getattr(self, field.attname)
+        found = labels.get(make_hashable(value), missing)
+        return force_str(value, strings_only=True) if found is missing else found
+
+    for model in apps.get_models():
+        for field in model._meta.fields:
+            name = f"get_{field.name}_display"
+            bound = model.__dict__.get(name)
+            if isinstance(bound, partialmethod) and bound.func is original:
+                setattr(model, name, partialmethod(display, field=field))
+
+
 class BossConfig(AppConfig):
     name = "boss"
     verbose_name = _("Service hall")
@@ -121,6 +161,7 @@ class BossConfig(AppConfig):
         _fsm_skip_historical_models()
         _migrate_new_models_render_alone()
         _tables_signature_cached()
+        _choice_labels_cached()
 
         # Once per migrate: runs after every app's tables exist (sender = this app).
         post_migrate.connect(_sync_after_migrate, sender=self, dispatch_uid="boss.sync_roles_tariffs")
