@@ -51,6 +51,21 @@ def test_a_pattern_of_runs_is_one_range_of_the_reversed_index_per_ending(no_seqs
     assert list(qs.values_list("msisdn", flat=True)) == ["13916712345", "13916812345"]
 
 
+def test_a_segment_and_an_ending_are_one_range_of_the_segment_reversed_index(no_seqscan):
+    """Inventory migration 0006: segment 139 and ending 22 from one index range. (With a handful of rows the planner
+    would take either single-column index and filter; they are dropped inside the test's transaction, so that the
+    plan shows the new index serving the very query the selectors build.)"""
+    from inventory.models import NumberSegment
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP INDEX number_segment_idx, number_msisdn_reversed_idx")
+    segment = NumberSegment.objects.get(prefix="139")
+    qs = numbers_ending(number_list_free().order_by().filter(segment=segment), "22")
+    plan = qs.explain()
+    assert "number_segment_reversed_idx" in plan and "Seq Scan on inventory_numberresource" not in plan
+    assert list(qs.values_list("msisdn", flat=True)) == ["13912351122"]
+
+
 def test_contains_uses_the_trigram_index(no_seqscan):
     qs = numbers_containing(number_list_free().order_by(), "168")
     plan = qs.explain()
