@@ -41,7 +41,7 @@ class IdempotentForm(forms.Form):
 class LongSelect(forms.Select):
     """A select of many options (the audit's 171 actions), written here as Django's templates write it: Django
     renders each option through a template of its own, a third of the audit list's time (issue 20).
-    boss/tests/test_forms.py holds the two equal."""
+    boss/tests/test_long_select.py holds the two equal."""
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]

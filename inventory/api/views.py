@@ -82,7 +82,7 @@ class NumberSearchApi(generics.ListAPIView):
         status = serializers.SerializerMethodField()
 
         def get_selection_fee(self, number) -> str:
-            return f"{self.context['fees'].get(number.grade_id, 0):.2f}"
+            return _money(self.context["fees"].get(number.grade_id, 0))
 
         def get_status(self, number) -> str:
             return number.effective_status(self.context["now"])
