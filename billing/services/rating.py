@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from django.conf import settings
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -30,6 +30,7 @@ from boss.audit import audit_record
 from boss.locks import lock
 from boss.models import Staff
 from boss.months import SHANGHAI, local_date, month_add, month_end, month_start, period_bounds
+from boss.threads import work_on_threads
 
 log = logging.getLogger(__name__)
 CHUNK_LINES = 2000
@@ -242,40 +243,23 @@ def _chunk_rate(*, actor: Staff, line_ids: list[int], period: date) -> tuple[int
 
 
 def _chunks_rate(*, actor: Staff, chunks: list[list[int]], period: date) -> tuple[int, int]:
-    """Rate the chunks (each its own transaction), on BOSS_RATING_WORKERS threads when there are several
-    chunks on PostgreSQL outside a transaction: each thread has its own connection, so the database works on
-    as many chunks at once (most of a chunk's time is its rating statement). The chunks lock their lines in
-    id order and a group sharing an allowance together (sharing_lines_locked), so two threads never wait on
-    each other in a circle. The first error stops the taking of chunks and is raised once the threads end;
-    the chunks done before it stay (as when one worker is killed half-way: run it again)."""
-    workers = min(settings.BOSS_RATING_WORKERS, len(chunks))
-    done: list[tuple[int, int]] = []
-    if workers <= 1 or connection.vendor != "postgresql" or connection.in_atomic_block:
-        done = [_chunk_rate(actor=actor, line_ids=ids, period=period) for ids in chunks]
-        return sum(m for m, _r in done), sum(r for _m, r in done)
+    """Rate the chunks (each its own transaction), on BOSS_RATING_WORKERS threads (boss.threads: most of a
+    chunk's time is its rating statement). The chunks lock their lines in id order and a group sharing an
+    allowance together (sharing_lines_locked), so two threads never wait on each other in a circle. The first
+    error stops the taking of chunks and is raised; the chunks done before it stay (as when one worker is
+    killed half-way: run it again)."""
     todo, taking = iter(chunks), threading.Lock()
-    errors: list[Exception] = []
+    done: list[tuple[int, int]] = []
 
-    def work():
-        try:
-            while not errors:
-                with taking:
-                    ids = next(todo, None)
-                if ids is None:
-                    return
-                done.append(_chunk_rate(actor=actor, line_ids=ids, period=period))
-        except Exception as exc:  # raised again below, in the caller's thread
-            errors.append(exc)
-        finally:
-            connections.close_all()   # this thread's own connection
+    def step() -> bool:
+        with taking:
+            ids = next(todo, None)
+        if ids is None:
+            return False
+        done.append(_chunk_rate(actor=actor, line_ids=ids, period=period))
+        return True
 
-    threads = [threading.Thread(target=work, name=f"rating-{n}") for n in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise errors[0]
+    work_on_threads(step, threads=min(settings.BOSS_RATING_WORKERS, len(chunks)), name="rating")
     return sum(m for m, _r in done), sum(r for _m, r in done)
 
 
