@@ -6,6 +6,7 @@ lets the admin change it (Django admin → tariff parameters). Code reads a valu
 the missing rows so that every parameter is visible and editable.
 """
 
+import threading
 import time
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -122,21 +123,28 @@ _PARAMS = [
 
 class _Registry(dict):
     """The kernel's parameters above plus every app's `<app>/tariffs.py` `PARAMS` list, loaded on first
-    use (apps must be ready)."""
+    use (apps must be ready), once per process: the batch jobs' threads (boss.threads) may all ask first at
+    once, and none reads the registry before it is whole."""
 
     _loaded = False
+    _loading = threading.Lock()
 
     def _load(self):
-        if not self._loaded:
+        if self._loaded:
+            return
+        with self._loading:
+            if self._loaded:
+                return
             from boss.registry import app_modules
 
-            self._loaded = True
-            self.update({p.key: p for p in _PARAMS})
+            params = {p.key: p for p in _PARAMS}
             for module in app_modules("tariffs"):
                 for param in getattr(module, "PARAMS", []):
-                    if param.key in self and module.__name__ != __name__:
+                    if param.key in params and module.__name__ != __name__:
                         raise LookupError(f"tariff parameter {param.key} is defined twice")
-                    self[param.key] = param
+                    params[param.key] = param
+            dict.update(self, params)
+            self._loaded = True
 
     def __getitem__(self, key):
         self._load()

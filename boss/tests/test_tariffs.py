@@ -64,3 +64,33 @@ def test_a_process_keeps_the_values_a_few_seconds_and_sees_another_process_chang
     assert tariff("open.deposit") == Decimal("100.00")  # still this process's copy
     clock[0] += tariffs.LOCAL_SECONDS + 0.1
     assert tariff("open.deposit") == Decimal("120.00")
+
+
+def test_threads_asking_first_at_once_each_see_the_whole_registry(monkeypatch):
+    """The batch jobs' threads (boss.threads) may be the first to read a tariff in a new process: none of
+    them reads the registry before it is whole (a KeyError failed bill-run chunks in a new worker)."""
+    import threading
+    import time
+
+    from boss import registry, tariffs
+
+    fresh = tariffs._Registry()
+    app_modules = registry.app_modules
+
+    def slow(name):
+        time.sleep(0.05)   # long enough that the other threads ask while the first loads
+        return app_modules(name)
+
+    monkeypatch.setattr(registry, "app_modules", slow)
+    barrier, seen = threading.Barrier(4), []
+
+    def ask():
+        barrier.wait()
+        seen.append("billing.late_fee_cap_ratio" in fresh and len(fresh))
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert seen == [len(REGISTRY)] * 4 and "billing.late_fee_cap_ratio" in REGISTRY
