@@ -18,6 +18,7 @@ a fixed number of statements per thousands of lines; a chunk is still the unit t
 """
 
 import logging
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -53,6 +54,7 @@ from boss.models import Staff
 from boss.money import ZERO
 from boss.months import month_add, month_start, period_bounds
 from boss.tariffs import tariff
+from boss.threads import work_on_threads
 
 log = logging.getLogger(__name__)
 MAX_ERRORS_KEPT = 200
@@ -279,17 +281,27 @@ def _bill_run_close(*, actor: Staff, run: BillRun) -> BillRun:
 
 
 def bill_run_execute(*, actor: Staff, run: BillRun, max_chunks: int | None = None, progress=None) -> BillRun:
-    """Bill chunks until none is pending (or `max_chunks` were done), then close the run."""
-    done = 0
-    while max_chunks is None or done < max_chunks:
+    """Bill chunks until none is pending (or `max_chunks` were taken), then close the run: on
+    BOSS_BILL_RUN_THREADS threads (boss.threads: the database commits one chunk while Python computes
+    another), each claiming chunks like a worker of its own."""
+    taken, taking = 0, threading.Lock()
+
+    def step() -> bool:
+        nonlocal taken
+        with taking:
+            if max_chunks is not None and taken >= max_chunks:
+                return False
+            taken += 1
         chunk = bill_run_chunk_next(actor=actor, run=run)
         if chunk is None:
-            break
-        done += 1
+            return False
         if progress:
             progress(chunk)
         if settings.BOSS_BILL_RUN_PAUSE_MS:
             time.sleep(settings.BOSS_BILL_RUN_PAUSE_MS / 1000)
+        return True
+
+    work_on_threads(step, threads=settings.BOSS_BILL_RUN_THREADS, name="bill-run")
     return _bill_run_close(actor=actor, run=run)
 
 

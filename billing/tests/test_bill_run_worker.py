@@ -63,6 +63,42 @@ def test_two_runners_side_by_side_bill_every_line_once(hall, plan, system, setti
     assert BillRun.objects.get().status == "done" and ledger_check_balanced() == []
 
 
+@pytest.mark.django_db(transaction=True)
+def test_one_worker_bills_on_several_threads_what_one_thread_bills(hall, plan, system, settings, monkeypatch):
+    """BOSS_BILL_RUN_THREADS threads, each with its own connection, claim the chunks of one run: every line
+    billed once with the amounts of one thread, more than one thread took chunks, and `max_chunks` counts the
+    chunks of all the threads together."""
+    import threading
+
+    from billing.services import bill_run
+
+    settings.BOSS_BILL_RUN_CHUNK = 5
+    settings.BOSS_BILL_RUN_THREADS = 3
+    lines = _lines(60, hall, plan)
+    usage_rate(actor=system, period=MARCH)
+    expected = _expected(lines)
+    taken_by: list[str] = []
+    chunk_next = bill_run.bill_run_chunk_next
+
+    def recorded(**kwargs):
+        chunk = chunk_next(**kwargs)
+        if chunk is not None:
+            taken_by.append(threading.current_thread().name)
+            time.sleep(0.05)   # each chunk long enough that the other threads take some
+        return chunk
+
+    monkeypatch.setattr(bill_run, "bill_run_chunk_next", recorded)
+    run = bill_run_start(actor=system, period=MARCH)
+    bill_run_execute(actor=system, run=run, max_chunks=4)
+    assert len(taken_by) == 4 and Bill.objects.count() == 20 and BillRun.objects.get().status == "running"
+
+    bill_run_execute(actor=system, run=run)
+    assert {b.line.msisdn: b.total for b in Bill.objects.select_related("line")} == expected
+    assert len(taken_by) == 12 and len(set(taken_by)) > 1 and "MainThread" not in taken_by
+    assert LedgerTransaction.objects.filter(kind="bill").count() == 60
+    assert BillRun.objects.get().status == "done" and ledger_check_balanced() == []
+
+
 @pytest.mark.redis
 def test_sigkill_half_way_then_a_restart_gives_the_same_bills_and_ledger(start_worker, hall, plan, system,
                                                                           settings):

@@ -352,6 +352,9 @@ BOSS_DEMO_DEPLOYMENT = env.bool("BOSS_DEMO_DEPLOYMENT", default=False)
 # daytime run leaves the database to the counters.
 BOSS_BILL_RUN_CHUNK = env.int("BOSS_BILL_RUN_CHUNK", default=2000)
 BOSS_BILL_RUN_PAUSE_MS = env.int("BOSS_BILL_RUN_PAUSE_MS", default=0)
+# Chunks billed at once by one worker, each on its own thread and database connection (PostgreSQL; one at a
+# time elsewhere and inside a transaction): about half a chunk's time is the database's.
+BOSS_BILL_RUN_THREADS = env.int("BOSS_BILL_RUN_THREADS", default=min(4, os.cpu_count() or 1))
 # Rating (billing): chunks of lines rated at once, each on its own thread and database connection (PostgreSQL;
 # one at a time elsewhere and inside a transaction). Most of a chunk's time is the database's: one per core.
 BOSS_RATING_WORKERS = env.int("BOSS_RATING_WORKERS", default=min(4, os.cpu_count() or 1))
