@@ -153,9 +153,12 @@ def bill_lines_for_period(*, actor: Staff, lines: list, period: date, run: BillR
     if not lines:
         return result
     ids = [ln.pk for ln in lines]
-    unrated = unrated_line_ids(ids, period)
-    rate_lines([ln for ln in lines if ln.pk in unrated], period)
     months = line_months_load(lines, period)
+    unrated = unrated_line_ids(ids, period, rated={pk: sum(n for _charge, n in lm.usage.values())
+                                                   for pk, lm in months.items()})
+    if unrated:   # rare (the rating runs every day): rate them, then read the month again (the lines sharing an
+        rate_lines([ln for ln in lines if ln.pk in unrated], period)   # allowance with them were rated again too)
+        months = line_months_load(lines, period)
     late = late_fees_for(account_ids={ln.account_id for ln in lines}, period=period)
     history = _history(ids, period)
     customers = ledger_accounts_customer_many(account_ids={ln.account_id for ln in lines})

@@ -68,15 +68,17 @@ def billed_line_ids(line_ids: Iterable[int], period: date) -> set[int]:
     return set(Bill.objects.filter(line_id__in=list(line_ids), period=period).values_list("line_id", flat=True))
 
 
-def unrated_line_ids(line_ids: list[int], period: date) -> set[int]:
+def unrated_line_ids(line_ids: list[int], period: date, rated: dict[int, int] | None = None) -> set[int]:
     """Lines of the list whose month has records not rated yet. A line-month is rated as a whole, so it
     is up to date exactly when it has as many rated records as records: two grouped index range scans
-    (an anti-join of the records with their ratings reads far more)."""
+    (an anti-join of the records with their ratings reads far more). `rated`: the rated records of each
+    line, when the caller has counted them already (the bill run, from its usage sums: one scan fewer)."""
     start, end = period_bounds(period)
     records = dict(UsageRecord.objects.filter(ids_q("line_id", line_ids), started_at__gte=start, started_at__lt=end)
                    .values_list("line_id").annotate(n=Count("pk")).order_by())
-    rated = dict(RatedRecord.objects.filter(ids_q("line_id", line_ids), period=period)
-                 .values_list("line_id").annotate(n=Count("pk")).order_by())
+    if rated is None:
+        rated = dict(RatedRecord.objects.filter(ids_q("line_id", line_ids), period=period)
+                     .values_list("line_id").annotate(n=Count("pk")).order_by())
     wanted = set(line_ids)
     return {line_id for line_id, n in records.items() if line_id in wanted and rated.get(line_id) != n}
 
