@@ -33,10 +33,10 @@ from django.utils import timezone
 from billing import rating_rules as rules
 from billing.errors import BillRunTooEarlyError
 from billing.models import Bill, BillLine, BillRun, BillRunChunk, FeeType
+from billing.selectors import ids_q
 from billing.services.bulk import insert_rows
 from billing.services.charges import (
     ChargeItem,
-    ids_q,
     line_months_load,
     month_charge_items,
     postings_for,
@@ -240,9 +240,7 @@ def bill_run_chunk_next(*, actor: Staff, run: BillRun) -> BillRunChunk | None:
             if chunk is None:
                 return None
             claimed = chunk.pk
-            lines = lines_locked(
-                billable_lines(run.period).filter(pk__in=chunk_line_ids(chunk, run.period))
-                .exclude(bills__period=run.period).values_list("pk", flat=True))
+            lines = lines_locked(chunk_line_ids(chunk, run.period))   # billable and unbilled, as read
             result = bill_lines_for_period(actor=actor, lines=lines, period=run.period, run=run)
             chunk.bill(bills=result.bills, total=result.total, errors=result.errors, when=timezone.now())
             chunk.save(update_fields=["status", "bills", "total", "errors", "attempts", "finished_at"])

@@ -16,6 +16,7 @@ from django.db.models import Count, Q, Sum
 
 from billing import rating_rules as rules
 from billing.models import FeeType, LinePlanPeriod, PrepaidCharge, RatedRecord
+from billing.selectors import ids_q
 from boss.money import ZERO
 from boss.months import month_end
 from boss.tariffs import tariff
@@ -209,15 +210,6 @@ def line_months_load(lines: Iterable[LineInfo], period: date, *, usage: bool = T
             if line_id in out:
                 out[line_id].charged[fee_type] = Decimal(total or 0).quantize(rules.CENT)
     return out
-
-
-def ids_q(field: str, ids: list[int]) -> Q:
-    """Rows of these line ids: a range when the ids are dense (a bill-run chunk is a run of consecutive
-    ids; a range is far cheaper to build and plan than an IN list of thousands), else IN. Callers drop the
-    rows of ids in the range that are not theirs."""
-    if ids and max(ids) - min(ids) + 1 <= 2 * len(ids):
-        return Q(**{f"{field}__gte": min(ids), f"{field}__lte": max(ids)})
-    return Q(**{f"{field}__in": ids})
 
 
 def _later(a, b):

@@ -27,6 +27,7 @@ from billing.errors import (
     UnbalancedTransactionError,
 )
 from billing.models import LedgerAccount, LedgerEntry, LedgerTransaction
+from billing.selectors import ids_q
 from boss.locks import lock
 from boss.models import Staff
 from boss.money import ZERO
@@ -307,10 +308,13 @@ def transactions_post_many(*, actor: Staff, kind: str, planned: Sequence[Planned
 
 def ledger_accounts_customer_many(*, account_ids) -> dict[int, LedgerAccount]:
     """The balance ledger account of many billing accounts, made where missing, in three queries."""
-    codes = {f"customer:{pk}": pk for pk in account_ids}
-    found = {a.billing_account_id: a for a in LedgerAccount.objects.filter(code__in=list(codes))
-             if a.billing_account_id is not None}
-    missing = [pk for pk in codes.values() if pk not in found]
+    ids = list(account_ids)
+    wanted = set(ids)
+    # By billing account (a range when dense, ids_q) rather than by 2,000 codes: the same rows, one per account.
+    found = {a.billing_account_id: a for a in LedgerAccount.objects.filter(ids_q("billing_account_id", ids),
+                                                                           kind=LedgerAccount.Kind.CUSTOMER)
+             if a.billing_account_id in wanted and a.code == f"customer:{a.billing_account_id}"} if ids else {}
+    missing = [pk for pk in ids if pk not in found]
     if missing:
         LedgerAccount.objects.bulk_create(
             [LedgerAccount(code=f"customer:{pk}", name=f"customer:{pk}", kind=LedgerAccount.Kind.CUSTOMER,

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from billing.errors import PointsExpiredError, PointsInsufficientError
 from billing.models import Bill, BillSettlement, PointsEntry, PointsLot
-from billing.selectors import accounts_money, unbilled_charges
+from billing.selectors import accounts_money, ids_q, unbilled_charges
 from billing.services.bulk import insert_rows
 from boss.audit import audit_record
 from boss.locks import lock
@@ -51,7 +51,8 @@ def bills_settle_accounts(*, account_ids) -> int:
     money = accounts_money(ids)
     newest = unbilled_charges(ids)
     bills = defaultdict(list)
-    for row in (Bill.objects.filter(account_id__in=ids, settlement__isnull=True)
+    # A range when the ids are dense: the bills of the range's other accounts are read and left.
+    for row in (Bill.objects.filter(ids_q("account_id", ids), settlement__isnull=True)
                 .order_by("account_id", "-period", "-pk").values_list("pk", "account_id", "customer_id", "total")):
         bills[row[1]].append(row)
     today, now = timezone.localdate(), timezone.now()

@@ -24,7 +24,8 @@ from django.utils.translation import gettext as _
 from billing import rating_rules as rules
 from billing.errors import BillingInputError, MonthBilledError
 from billing.models import Bill, FeeType, LinePlanPeriod, RatedRecord, UsageImport, UsageRecord
-from billing.services.charges import LineInfo, ids_q, plan_segments_for_month, plans_for_month
+from billing.selectors import ids_q
+from billing.services.charges import LineInfo, plan_segments_for_month, plans_for_month
 from billing.services.sharing import pool_of, pools_by_day, rating_group, rating_group_ids
 from boss.audit import audit_record
 from boss.locks import lock

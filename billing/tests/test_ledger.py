@@ -149,3 +149,42 @@ def test_account_money_reads_balance_and_deposit_of_a_billing_account(rep, drawe
     assert (money.balance, money.deposit, money.arrears) == (D("50.00"), D("100.00"), D("0"))
     both = accounts_money([account, other])
     assert both[other.pk].balance == D("-20.00") and both[other.pk].arrears == D("20.00")
+
+
+def test_many_accounts_read_as_a_range_give_only_their_own_money(rep, drawer):
+    """Dense ids are read as a range (ids_q): an account inside the range that was not asked for is not in the
+    answer, and its money is in no one else's; an account with no entries has none."""
+    from billing.selectors import accounts_money, unbilled_charges
+    from billing.services.ledger import ledger_account_customer, ledger_account_deposit
+    from customers.models import Account, Customer, CustomerIdentity
+
+    identity = CustomerIdentity.objects.create(doc_type="resident_id", number="11010519491231002X", name="张三")
+    customer = Customer.objects.create(kind="individual", name="张三", identity=identity)
+    first, middle, last = (Account.objects.create(customer=customer) for _ in range(3))
+    for account, amount in ((first, D("10.00")), (middle, D("500.00"))):
+        transaction_post(actor=rep, kind="payment.cash", postings=[
+            debit(drawer, amount * 2), credit(ledger_account_customer(account=account), amount),
+            credit(ledger_account_deposit(account=account), amount)])
+    money = accounts_money([first.pk, last.pk])
+    assert set(money) == {first.pk, last.pk}
+    assert (money[first.pk].balance, money[first.pk].deposit) == (D("10.00"), D("10.00"))
+    assert (money[last.pk].balance, money[last.pk].deposit) == (D("0"), D("0"))
+    assert unbilled_charges([first.pk, last.pk]) == {}
+
+
+def test_the_balance_accounts_of_many_billing_accounts_are_theirs_alone_and_made_where_missing():
+    """Read as a range of billing accounts (ids_q) with the balance kind: an account in the range that was not
+    asked for is not returned; one with no ledger account yet gets it, once."""
+    from billing.services.ledger import ledger_account_customer, ledger_account_deposit, ledger_accounts_customer_many
+    from customers.models import Account, Customer, CustomerIdentity
+
+    identity = CustomerIdentity.objects.create(doc_type="resident_id", number="11010519491231002X", name="张三")
+    customer = Customer.objects.create(kind="individual", name="张三", identity=identity)
+    first, middle, last = (Account.objects.create(customer=customer) for _ in range(3))
+    known = {a.pk: ledger_account_customer(account=a) for a in (first, middle)}
+    ledger_account_deposit(account=first)   # another kind of the same billing account: not its balance
+    found = ledger_accounts_customer_many(account_ids={first.pk, last.pk})
+    assert set(found) == {first.pk, last.pk} and found[first.pk].pk == known[first.pk].pk
+    assert found[last.pk].code == f"customer:{last.pk}" and found[last.pk].kind == "customer"
+    assert ledger_accounts_customer_many(account_ids=[last.pk])[last.pk].pk == found[last.pk].pk
+    assert LedgerAccount.objects.filter(billing_account=last).count() == 1
