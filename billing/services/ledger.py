@@ -311,9 +311,12 @@ def ledger_accounts_customer_many(*, account_ids) -> dict[int, LedgerAccount]:
     ids = list(account_ids)
     wanted = set(ids)
     # By billing account (a range when dense, ids_q) rather than by 2,000 codes: the same rows, one per account.
-    found = {a.billing_account_id: a for a in LedgerAccount.objects.filter(ids_q("billing_account_id", ids),
-                                                                           kind=LedgerAccount.Kind.CUSTOMER)
-             if a.billing_account_id in wanted and a.code == f"customer:{a.billing_account_id}"} if ids else {}
+    found: dict[int, LedgerAccount] = {}
+    rows = LedgerAccount.objects.filter(ids_q("billing_account_id", ids), kind=LedgerAccount.Kind.CUSTOMER)
+    for a in rows if ids else []:
+        owner = a.billing_account_id
+        if owner is not None and owner in wanted and a.code == f"customer:{owner}":
+            found[owner] = a
     missing = [pk for pk in ids if pk not in found]
     if missing:
         LedgerAccount.objects.bulk_create(
