@@ -270,7 +270,11 @@ def phase_billrun(workers: int = 1) -> None:
     if workers == 1:
         run = bill_run_execute(actor=actor, run=run)
     else:
-        env = {**os.environ, "BENCH_RUN_ID": str(run.pk)}
+        # Each worker process bills on BOSS_BILL_RUN_THREADS threads (one per core by default, for the one worker
+        # of a deployment); several workers on this box share its cores between them unless told otherwise.
+        threads = os.environ.get("BOSS_BILL_RUN_THREADS") or str(max(1, (os.cpu_count() or 1) // workers))
+        print(f"  {workers} workers, {threads} thread(s) each", flush=True)
+        env = {**os.environ, "BENCH_RUN_ID": str(run.pk), "BOSS_BILL_RUN_THREADS": threads}
         procs = [subprocess.Popen([sys.executable, __file__, "worker"], env=env) for _ in range(workers)]
         for p in procs:
             p.wait()

@@ -134,3 +134,17 @@ def test_the_month_billed_again_charges_the_late_fee_once(system, postpaid):
     bill_month(system, MARCH, datetime(2025, 4, 4, 2, tzinfo=SH))             # a second pass of the run
     assert late_items(line) == [("58.00", 11, D("1.91"))]
     assert LedgerTransaction.objects.count() == postings
+
+
+def test_the_late_fees_of_some_accounts_leave_out_their_neighbours(system, postpaid):
+    """Accounts read as a range when dense (ids_q): an overdue account between two that are asked for is not
+    in the answer."""
+    from billing.services.late_fees import late_fees_for
+
+    first, middle, last = (postpaid(f"1380013800{i}") for i in range(3))
+    bill_month(system, FEB, datetime(2025, 3, 2, 2, tzinfo=SH))
+    with time_machine.travel(APRIL_2, tick=False):
+        every = late_fees_for(account_ids={ln.account_id for ln in (first, middle, last)}, period=MARCH)
+        some = late_fees_for(account_ids={first.account_id, last.account_id}, period=MARCH)
+    assert set(every) == {first.pk, middle.pk, last.pk}
+    assert set(some) == {first.pk, last.pk} and some[first.pk] == every[first.pk]
