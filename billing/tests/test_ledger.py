@@ -151,10 +151,15 @@ def test_account_money_reads_balance_and_deposit_of_a_billing_account(rep, drawe
     assert both[other.pk].balance == D("-20.00") and both[other.pk].arrears == D("20.00")
 
 
-def test_many_accounts_read_as_a_range_give_only_their_own_money(rep, drawer):
+@pytest.mark.parametrize("joined_up_to", [100, 0])
+def test_many_accounts_read_as_a_range_give_only_their_own_money(rep, drawer, monkeypatch, joined_up_to):
     """Dense ids are read as a range (ids_q): an account inside the range that was not asked for is not in the
-    answer, and its money is in no one else's; an account with no entries has none."""
+    answer, and its money is in no one else's; an account with no entries has none. The same with the join of a
+    few accounts and with the subqueries of many (ACCOUNTS_JOINED)."""
+    from billing import selectors
     from billing.selectors import accounts_money, unbilled_charges
+
+    monkeypatch.setattr(selectors, "ACCOUNTS_JOINED", joined_up_to)
     from billing.services.ledger import ledger_account_customer, ledger_account_deposit
     from customers.models import Account, Customer, CustomerIdentity
 
