@@ -45,3 +45,14 @@ def test_wsgi_without_settings_module_runs_production_settings_and_hides_technic
 def test_asgi_and_celery_default_to_debug_off_too():
     assert "SETTINGS boss.settings.production DEBUG False" in _probe("boss.asgi")
     assert "SETTINGS boss.settings.production DEBUG False" in _probe("boss.celery")
+
+
+def test_the_demo_totp_command_make_run_prints_works_on_the_embedded_default_with_debug_off():
+    """`make run` serves with DEBUG off and prints `manage.py demo_totp <user>` for the account room's, the
+    manager's and the admin's second step: on the embedded default (manage.py's own settings, no DEBUG) the
+    command gives the code, where it refused."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DEBUG", "BOSS_DEMO_DEPLOYMENT")}
+    result = subprocess.run([sys.executable, "manage.py", "demo_totp", "account1"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().isdigit() and len(result.stdout.strip()) == 6
