@@ -61,14 +61,15 @@ def late_fees_for(*, account_ids, period: date, today: date | None = None) -> di
     redlisted = CustomerClass.objects.filter(kind=CustomerClass.Kind.REDLIST, revoked_at__isnull=True,
                                              since__lte=today).filter(Q(until__isnull=True) | Q(until__gte=today))
     ids = list(account_ids)
-    wanted = set(ids)
+    if not ids:
+        return {}
     # A bill-run chunk's 2,000 accounts: read as a range when dense (ids_q), the range's other accounts left.
-    accounts = set(Account.objects.filter(ids_q("pk", ids), realtime_prepaid=False)
-                   .exclude(customer__in=redlisted.values("customer")).values_list("pk", flat=True)) & wanted \
-        if ids else set()
+    accounts = set(ids) & set(Account.objects.filter(ids_q("pk", ids), realtime_prepaid=False)
+                              .exclude(customer__in=redlisted.values("customer")).values_list("pk", flat=True))
+    if not accounts:
+        return {}
     overdue = dict(Bill.objects.filter(ids_q("account_id", sorted(accounts)), period=month_add(period, -1))
-                   .values_list("account_id").annotate(s=Sum(F("total") - F("charged_in_advance"))).order_by()) \
-        if accounts else {}
+                   .values_list("account_id").annotate(s=Sum(F("total") - F("charged_in_advance"))).order_by())
     overdue = {a: Decimal(s) for a, s in overdue.items() if s and s > 0 and a in accounts}
     if not overdue:
         return {}
