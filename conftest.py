@@ -205,7 +205,7 @@ ROWS_OF_DATA_MIGRATIONS = (("groups.migrations.0002_vpmn_discount", "create"),
 
 def database_empty(alias: str) -> None:
     """Empty every table but KEPT_BY_FLUSH, then make the tariff parameters' default rows again (the rest
-    of what post_migrate does)."""
+    of what post_migrate does) and the rows of the data migrations the product needs."""
     from importlib import import_module
 
     from django.apps import apps as django_apps
@@ -213,6 +213,7 @@ def database_empty(alias: str) -> None:
     from django.db import connections
 
     from boss.tariffs import tariff_sync
+    from inventory.reference import reference_data_ensure
 
     connection = connections[alias]
     tables = [t for t in connection.introspection.django_table_names(only_existing=True, include_views=False)
@@ -225,6 +226,9 @@ def database_empty(alias: str) -> None:
     # on the same worker.
     for module, function in ROWS_OF_DATA_MIGRATIONS:
         getattr(import_module(module), function)(django_apps, None)
+    # And the number pool's reference data (orders.0004): without it every later test's `reference` fixture
+    # made the whole catalog of grades, rules, fees and segments again inside its own transaction.
+    reference_data_ensure()
 
 
 def _postgres_rows_deleted(connection, tables: list[str]) -> bool:

@@ -26,9 +26,10 @@ def segments_ensure(apps=None, *, app_label: str = "inventory") -> None:
     if apps is None:
         from django.apps import apps
     segment = apps.get_model(app_label, "NumberSegment")
-    for prefix, kind, digits, active, note in SEGMENTS:
-        segment.objects.get_or_create(prefix=prefix, defaults={
-            "operator": "cmcc", "kind": kind, "number_length": digits, "active": active, "note": note})
+    there = set(segment.objects.filter(prefix__in=[row[0] for row in SEGMENTS]).values_list("prefix", flat=True))
+    segment.objects.bulk_create([
+        segment(prefix=prefix, operator="cmcc", kind=kind, number_length=digits, active=active, note=note)
+        for prefix, kind, digits, active, note in SEGMENTS if prefix not in there], ignore_conflicts=True)
 
 
 def reference_data_ensure() -> None:
