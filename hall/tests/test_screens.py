@@ -202,9 +202,12 @@ def test_a_switched_off_device_cannot_be_reissued_nor_another_halls(client, mach
     assert not AuditEvent.objects.filter(action="hall_device.reissue").exists()
 
 
-def test_ticket_time_window_demo_is_idempotent(db):
+def test_ticket_time_window_demo_is_idempotent(db, monkeypatch):
+    import inventory.demo
     from boss.management.commands.demo_data import Command
     from hall import demo
+
+    monkeypatch.setattr(inventory.demo, "DEMO_NUMBERS", 3000)  # the pool's size is not this test's subject
 
     with time_machine.travel(timezone.now().replace(hour=4, minute=0)):   # 12:00 in the hall
         Command().handle(quiet=True)
