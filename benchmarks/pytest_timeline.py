@@ -49,6 +49,8 @@ def pytest_runtest_logstart(nodeid, location):
 
 
 def pytest_runtest_logfinish(nodeid, location):
+    if nodeid not in _started:  # xdist's controller: a test a worker took back (worksteal) was never started here
+        return
     t0, cpu0, children0 = _started.pop(nodeid)
     _write({"id": nodeid, "t0": t0, "t1": time.time(), "cpu": time.process_time() - cpu0,
             "child": _children_cpu() - children0})
@@ -65,6 +67,8 @@ def summary(folder: Path = OUT, top: int = 30) -> None:
     for path in sorted(folder.glob("*.jsonl")):
         rows = [json.loads(line) for line in path.open()]
         events = {r["event"]: r for r in rows if "event" in r}
+        if "collected" not in events:  # xdist's controller: its rows repeat the workers' tests
+            continue
         tests = [r for r in rows if "id" in r]
         start = events["start"]["t"]
         end = events["end"]["t"] - start if "end" in events else float("nan")
