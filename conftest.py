@@ -37,6 +37,33 @@ def pytest_configure(config):
 
     lock_order_check_install()
     _live_server_one_request_at_a_time_on_sqlite()
+    _schemathesis_coverage_cases_when_run()
+
+
+def _schemathesis_coverage_cases_when_run() -> None:
+    """Schemathesis makes each API operation's coverage cases (its explicit examples: boundaries, wrong types,
+    missing fields) when it builds the operation's test, at collection, and every xdist worker collects every
+    test: both workers of a CI run spent about 25 s of CPU each making the cases of all ~190 operations, half of
+    them for tests the other worker runs (issue 20, suite time). Here the same function makes the same cases
+    for an operation when its test is about to run (pytest_runtest_setup below), once per run. Schemathesis is
+    pinned (requirements-dev.txt); tests/test_api_fuzz.py checks that every operation's test has its cases."""
+    from schemathesis.generation.hypothesis import builder
+
+    make_now = builder.add_coverage
+
+    def make_when_run(test, operation, *args, **kwargs):
+        test.coverage_cases = "to make"
+        test.coverage_cases_make = lambda: make_now(test, operation, *args, **kwargs)
+        return test
+
+    builder.add_coverage = make_when_run
+
+
+def pytest_runtest_setup(item):
+    test = getattr(item, "obj", None)
+    if getattr(test, "coverage_cases", None) == "to make":
+        test.coverage_cases = "made"
+        test.coverage_cases_make()
 
 
 def _live_server_one_request_at_a_time_on_sqlite() -> None:
@@ -269,6 +296,15 @@ setattr(TransactionTestCase, "_fixture_teardown", _transactional_teardown)  # no
 @pytest.fixture
 def real_worker(start_worker):
     return start_worker()
+
+
+def postgres_only_module() -> None:
+    """Skip the whole module before it builds its tests, unless the run is on PostgreSQL. For the API fuzzes,
+    whose every test is PostgreSQL-only: Schemathesis builds each operation's test at collection, coverage cases
+    included, and each xdist worker of an SQLite run (`make test`) spent about 25 s of CPU building tests it then
+    skipped (issue 20, suite time)."""
+    if not is_postgres():
+        pytest.skip("PostgreSQL-only module (the API fuzz): set DATABASE_URL to run it", allow_module_level=True)
 
 
 def require_os(*, binaries=(), paths=()):

@@ -22,8 +22,13 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from conftest import postgres_only_module
+
 EXAMPLES = int(os.environ.get("BOSS_FUZZ_EXAMPLES", "8"))
 RANDOM = os.environ.get("BOSS_FUZZ_RANDOM") == "1"
+
+
+postgres_only_module()
 
 
 def _schema():
@@ -67,6 +72,9 @@ def test_every_operation_is_fuzzed(request):
     which module_committed_db does not.)"""
     operations = {f"{method.upper()} {path}" for path, item in OPENAPI["paths"].items()
                   for method in item if method in ("get", "post", "put", "patch", "delete")}
-    fuzzed = {item.name.split("[", 1)[1][:-1] for item in request.session.items
-              if item.originalname == "test_no_request_gets_a_server_error" and item.path == request.path}
+    items = [item for item in request.session.items
+             if item.originalname == "test_no_request_gets_a_server_error" and item.path == request.path]
+    fuzzed = {item.name.split("[", 1)[1][:-1] for item in items}
     assert operations and fuzzed == operations
+    # Each has Schemathesis's coverage cases, made when it runs (conftest.py) or made already.
+    assert {getattr(item.obj, "coverage_cases", None) for item in items} <= {"to make", "made"}

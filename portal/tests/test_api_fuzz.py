@@ -17,7 +17,12 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from conftest import postgres_only_module
+
 EXAMPLES = int(os.environ.get("BOSS_FUZZ_EXAMPLES", "12"))
+
+
+postgres_only_module()
 
 
 def _schema():
