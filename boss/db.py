@@ -1,4 +1,5 @@
-"""Database helpers shared by migrations: PostgreSQL-only guards that make history append-only."""
+"""Database helpers shared by migrations: PostgreSQL-only guards that make history append-only, reference rows
+made where missing."""
 
 from django.db import migrations
 
@@ -35,6 +36,19 @@ def immutable_table(table: str) -> migrations.RunPython:
     TRUNCATE (used only by the test suite's flush) is not affected.
     """
     return postgres_only_sql(*_immutable_sql(table))
+
+
+def rows_missing_created(model, rows: dict, *, key: str = "code") -> dict:
+    """Reference rows by their natural key (`rows`: key value -> the other fields): make those that are not there,
+    in one statement, and answer every key's id. Rows that are there are left as they are (an administrator may
+    have edited them); one read when nothing is missing. Works with a migration's historical models. The test
+    fixtures call it for every test: it was one get_or_create per row, about 70 queries and 100 ms a test."""
+    ids = dict(model.objects.filter(**{f"{key}__in": rows}).values_list(key, "id"))
+    missing = [model(**{key: value}, **fields) for value, fields in rows.items() if value not in ids]
+    if not missing:
+        return ids
+    model.objects.bulk_create(missing, ignore_conflicts=True)  # one made meanwhile by another session stays
+    return dict(model.objects.filter(**{f"{key}__in": rows}).values_list(key, "id"))
 
 
 def one_snapshot(view):

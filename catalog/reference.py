@@ -10,6 +10,8 @@ migration calls it with the migration's models, the test fixtures and the demo w
 from datetime import date
 from decimal import Decimal
 
+from boss.db import rows_missing_created
+
 D = Decimal
 SINCE = date(2020, 1, 1)
 
@@ -69,26 +71,15 @@ def catalog_reference_ensure(apps=None, *, app_label: str = "catalog") -> None:
     rule = apps.get_model(app_label, "NumberGradeRule")
     fee = apps.get_model(app_label, "OneTimeFee")
 
-    grade_ids: dict[str | None, int] = _missing_created(grade, {code: {
+    grade_ids: dict[str | None, int] = rows_missing_created(grade, {code: {
         "name": name, "rank": rank, "pre_deposit": deposit, "min_monthly_spend": spend, "agreement_months": months,
         "is_default": default} for code, name, rank, deposit, spend, months, default in GRADES})
-    _missing_created(rule, {code: {
+    rows_missing_created(rule, {code: {
         "name": name, "kind": kind, "pattern": pattern, "grade_id": grade_ids.get(grade_code),
         "demote_steps": demote, "window": window, "priority": priority}
         for code, name, kind, pattern, grade_code, demote, window, priority in RULES})
-    _missing_created(fee, {code: {
+    rows_missing_created(fee, {code: {
         "name": name, "business": business, "kind": kind, "sim_capacity": capacity,
         "grade_id": grade_ids.get(grade_code), "amount": amount, "valid_from": SINCE}
         for code, name, business, kind, capacity, grade_code, amount in FEES})
 
-
-def _missing_created(model, rows: dict[str, dict]) -> dict[str | None, int]:
-    """Create the rows (by code) that are not there, in one statement, and answer every code's id. Rows that are
-    there are left as they are. One read when nothing is missing: the test fixtures call this for every test
-    (it was one get_or_create per row, about 70 queries and 100 ms a test; issue 20, suite time)."""
-    ids = dict(model.objects.filter(code__in=rows).values_list("code", "id"))
-    missing = [model(code=code, **fields) for code, fields in rows.items() if code not in ids]
-    if not missing:
-        return ids
-    model.objects.bulk_create(missing, ignore_conflicts=True)  # one made meanwhile by another session stays
-    return dict(model.objects.filter(code__in=rows).values_list("code", "id"))

@@ -1,6 +1,8 @@
 """Reference data the number pool needs from its first day: China Mobile's segments (domain-rules A5).
 A starting point that the admin edits afterwards; `segments_ensure()` is idempotent."""
 
+from boss.db import rows_missing_created
+
 # prefix, kind, digits, sold at the counter, note (libphonenumber carrier/zh/86.txt, MIIT 2019)
 SEGMENTS = [
     *[(f"134{d}", "mobile", 11, True, "") for d in range(9)],  # 1349 is China Telecom satellite
@@ -26,10 +28,9 @@ def segments_ensure(apps=None, *, app_label: str = "inventory") -> None:
     if apps is None:
         from django.apps import apps
     segment = apps.get_model(app_label, "NumberSegment")
-    there = set(segment.objects.filter(prefix__in=[row[0] for row in SEGMENTS]).values_list("prefix", flat=True))
-    segment.objects.bulk_create([
-        segment(prefix=prefix, operator="cmcc", kind=kind, number_length=digits, active=active, note=note)
-        for prefix, kind, digits, active, note in SEGMENTS if prefix not in there], ignore_conflicts=True)
+    rows_missing_created(segment, {prefix: {"operator": "cmcc", "kind": kind, "number_length": digits,
+                                            "active": active, "note": note}
+                                   for prefix, kind, digits, active, note in SEGMENTS}, key="prefix")
 
 
 def reference_data_ensure() -> None:
