@@ -62,6 +62,7 @@ machine_all() { awk '/^cpu /{s=0; for(i=2;i<=9;i++) s+=$i; print s}' /proc/stat;
 
 run_locust() {  # $1 users, $2 duration, $3 think time, $4 label, $5 first identity to register, $6 users started a second
   local busy0 all0 start
+  $PY benchmarks/cpu_split.py snapshot "$OUT/$4.cpu-before.json"
   busy0=$(machine_busy); all0=$(machine_all); start=$(date +%s.%N)
   THINK_TIME=$3 IDENTITY_OFFSET=$5 COUNTER_SUMMARY="$OUT/$4.json" "$LOCUST" -f benchmarks/counter_load/locustfile.py \
     --headless -u "$1" -r "$6" -t "$2" --host "http://127.0.0.1:$PORT" --only-summary --csv "$OUT/$4" > "$OUT/$4.log" 2>&1 &
@@ -78,6 +79,7 @@ run_locust() {  # $1 users, $2 duration, $3 think time, $4 label, $5 first ident
        "in ${elapsed%.*} s = $(echo "scale=1; 100 * $locust_ticks / $all" | bc) % of the machine" \
        "(the machine busy $(echo "scale=1; 100 * $busy / $all" | bc) %); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "$locust_ticks $all" > "$OUT/$4.cpu"
+  $PY benchmarks/cpu_split.py report "$OUT/$4.cpu-before.json"
 }
 
 echo "== counter mix: $USERS counters, $DURATION, think time 0"
