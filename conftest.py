@@ -124,11 +124,20 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 
 
 def pytest_sessionfinish(session, exitstatus):
+    if not hasattr(session.config, "workerinput"):  # once, in the run's controller
+        _broker_queue_emptied(settings.CELERY_TASK_DEFAULT_QUEUE)
     if os.environ.get("BOSS_REQUIRE_FULL") == "1" and any(_SKIPPED.values()) and not hasattr(session.config,
                                                                                              "workerinput"):
         session.config.pluginmanager.get_plugin("terminalreporter").write_line(
             f"BOSS_REQUIRE_FULL: {_SKIPPED} tests were skipped; CI must run every test.", red=True)
         session.exitstatus = 1
+
+
+def _broker_queue_emptied(name: str) -> None:
+    if settings.CELERY_BROKER_URL.startswith("redis://"):
+        from boss.tests.broker import broker_queue_delete
+
+        broker_queue_delete(name)
 
 
 @pytest.fixture(scope="session")
@@ -190,6 +199,7 @@ def start_worker(transactional_db):
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(10)
+    _broker_queue_emptied(queue)
 
 
 @pytest.fixture(scope="module")

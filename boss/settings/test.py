@@ -40,5 +40,8 @@ WHITENOISE_AUTOREFRESH = True
 # file-system broker folder that `make run`'s worker reads.
 if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_URL = "memory://"
+# The run's task messages go to a queue of its own, not to a deployment's "boss" on the same Redis; no worker
+# reads it, and it is deleted at the end of the run (conftest.py). A test's worker has its own (worker_test.py).
+CELERY_TASK_DEFAULT_QUEUE = "boss-tests"
 # The simulated HLR answers at once in tests; a test that needs latency or failures sets its own.
 BOSS_NETWORK_ADAPTER_OPTIONS = {"latency_ms": 0, "failure_rate": 0.0, "lost_reply_rate": 0.0}

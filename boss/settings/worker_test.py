@@ -7,3 +7,4 @@ from .test import DATABASES
 
 DATABASES["default"]["NAME"] = os.environ["BOSS_TEST_DB_NAME"]
 DATABASES["reports"]["NAME"] = DATABASES["default"]["NAME"]
+CELERY_TASK_DEFAULT_QUEUE = os.environ["CELERY_QUEUE"]  # the test's own queue: what the worker enqueues, it reads
