@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from boss.models import Department
 from complaints.models import Complaint
 from complaints.tests.factories import ComplaintCategoryFactory, department
-from conftest import e2e
+from conftest import e2e, page_wait_until
 from inventory.models import RechargeCard
 from inventory.services.stock import recharge_pin_hash
 from notifications.services import notifications_run
@@ -137,7 +137,9 @@ def test_phone_gift_order_then_the_hall_hands_it_over(live_server, browser, live
     page.select_option("select[name=hall]", label=w.hall.name)
     picture = page.get_by_test_id("gifts").locator("img")
     expect(picture).to_have_count(1)
-    assert picture.evaluate("img => img.complete && img.naturalWidth") == 160      # the picture was served
+    # The picture was served (read once it has loaded: the list is shown before its pictures arrive).
+    page_wait_until(page, "document.querySelector('[data-testid=gifts] img').complete")
+    assert picture.evaluate("img => img.naturalWidth") == 160
     shot(page, "gift-order")
     page.get_by_test_id("gift-order-submit").click()
     expect(page.get_by_test_id("done-title")).to_have_text("礼品已预约")
