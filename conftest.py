@@ -141,6 +141,29 @@ def _broker_queue_emptied(name: str) -> None:
 
 
 @pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test databases; before they are dropped at the end, every other session still on a
+    PostgreSQL one is ended, with a warning naming it. One such session (which, a run of the whole suite did not
+    say) made the drop fail with "is being accessed by other users" and left the database behind."""
+    yield
+    if not is_postgres():
+        return
+    import warnings
+
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        connections.close_all()
+        with connections["default"]._nodb_cursor() as cursor:
+            cursor.execute("SELECT pid, application_name, state, left(query, 160), pg_terminate_backend(pid) "
+                           "FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                           [connections["default"].settings_dict["NAME"]])
+            ended = cursor.fetchall()
+    if ended:
+        warnings.warn(f"sessions still on the test database at its drop, ended: {ended}", stacklevel=1)
+
+
+@pytest.fixture(scope="session")
 def live_server(django_db_setup, live_server):
     """pytest-django's live server, started only once the test databases exist. Being session-scoped, it
     was otherwise started before them whenever a browser test came first in a run (one file alone): on
