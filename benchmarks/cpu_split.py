@@ -36,13 +36,13 @@ def _kind(pid: str) -> str:
     return KINDS[4]
 
 
-def _stat(pid: str) -> tuple[int, int] | None:
-    """(own CPU ticks, waited-for children's CPU ticks)."""
+def _stat(pid: str) -> tuple[int, int, int] | None:
+    """(own CPU ticks, waited-for children's CPU ticks, own system (kernel) ticks)."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return None
-    return int(fields[11]) + int(fields[12]), int(fields[13]) + int(fields[14])
+    return int(fields[11]) + int(fields[12]), int(fields[13]) + int(fields[14]), int(fields[12])
 
 
 def snapshot() -> dict:
@@ -50,7 +50,7 @@ def snapshot() -> dict:
     for pid in filter(str.isdigit, os.listdir("/proc")):
         stat = _stat(pid)
         if stat is not None:
-            processes[pid] = {"kind": _kind(pid), "cpu": stat[0], "children": stat[1]}
+            processes[pid] = {"kind": _kind(pid), "cpu": stat[0], "children": stat[1], "system": stat[2]}
     fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:9]
     values = list(map(int, fields))
     return {"processes": processes, "machine_all": sum(values), "machine_idle": values[3] + values[4]}
@@ -58,6 +58,7 @@ def snapshot() -> dict:
 
 def report(before: dict, after: dict) -> str:
     seconds = dict.fromkeys(KINDS, 0.0)
+    system = dict.fromkeys(KINDS, 0.0)
     for pid, now in after["processes"].items():
         was = before["processes"].get(pid)
         own = now["cpu"] - (was["cpu"] if was else 0)
@@ -65,6 +66,7 @@ def report(before: dict, after: dict) -> str:
         children = now["children"] - (was["children"] if was else 0) if was else 0
         kind = now["kind"] if was is None or was["kind"] == now["kind"] else was["kind"]
         seconds[kind] += (own + children) / TICKS
+        system[kind] += (now["system"] - (was["system"] if was else 0)) / TICKS
     for pid, was in before["processes"].items():
         if pid not in after["processes"]:  # exited: its parent's children's time holds its whole life
             seconds[was["kind"]] -= (was["cpu"] + was["children"]) / TICKS
@@ -73,7 +75,8 @@ def report(before: dict, after: dict) -> str:
     counted = sum(seconds.values())
     lines = [f"CPU by kind of process: {busy:.1f} CPU-s busy of {total:.1f} ({100 * busy / total:.1f} %)"]
     for kind in KINDS:
-        lines.append(f"  {kind:26} {seconds[kind]:7.1f} CPU-s  {100 * seconds[kind] / total:5.1f} % of the machine")
+        lines.append(f"  {kind:26} {seconds[kind]:7.1f} CPU-s  {100 * seconds[kind] / total:5.1f} % of the machine"
+                     f"  (kernel {system[kind]:.1f} s in the processes that lived through the run)")
     lines.append(f"  {'not seen (exited, kernel)':26} {busy - counted:7.1f} CPU-s  "
                  f"{100 * (busy - counted) / total:5.1f} % of the machine")
     return "\n".join(lines)

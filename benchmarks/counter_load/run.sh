@@ -3,14 +3,16 @@
 # in the same run on the same machine, then the consistency checks (always, whatever locust counted), then
 # the targets, each printed as met or NOT met. Run from the repository root:
 #   bash benchmarks/counter_load/run.sh
-# Knobs: USERS=20 DURATION=60s THINK_TIME=0 WORKERS=4 PORT=8300 PGBENCH_SECONDS=30 PGBENCH_CLIENTS=4
+# Knobs: USERS=20 DURATION=60s THINK_TIME=0 WORKERS=4 WORKER_CLASS=sync THREADS=1 PORT=8300 PGBENCH_SECONDS=30 PGBENCH_CLIENTS=4
 #        THINK_RUN=1 (also the think-time run: THINK_USERS=500 counters, one transaction each 30 s, THINK_DURATION=120s)
 #        PROFILE=1 (also the one-request-at-a-time server times, benchmarks/counter_profile.py)
 #        REUSE_DB=1 (skip re-creating and preparing the database)
+#        PYSPY=1 (py-spy samples the web workers during the 20-counter run; benchmarks/busy_profile.py sums them)
 #        LOCUST=path/to/locust (pip install -r benchmarks/requirements.txt, in a venv of its own if you like)
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 USERS=${USERS:-20}; DURATION=${DURATION:-60s}; WORKERS=${WORKERS:-4}; PORT=${PORT:-8300}
+WORKER_CLASS=${WORKER_CLASS:-sync}; THREADS=${THREADS:-1}
 PGBENCH_SECONDS=${PGBENCH_SECONDS:-30}; PGBENCH_CLIENTS=${PGBENCH_CLIENTS:-4}
 THINK_RUN=${THINK_RUN:-0}; THINK_USERS=${THINK_USERS:-500}; THINK_DURATION=${THINK_DURATION:-120s}; PROFILE=${PROFILE:-0}
 LOCUST=${LOCUST:-.venv/bin/locust}
@@ -40,7 +42,7 @@ pgbench -h 127.0.0.1 -U postgres -c "$PGBENCH_CLIENTS" -j 2 -T "$PGBENCH_SECONDS
 tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$OUT/pgbench.log" | head -1)
 echo "pgbench TPC-B: ${tps:-?} transactions/s"
 
-.venv/bin/gunicorn boss.wsgi:application -w "$WORKERS" -k sync -b 127.0.0.1:$PORT --log-level warning &
+.venv/bin/gunicorn boss.wsgi:application -w "$WORKERS" -k "$WORKER_CLASS" --threads "$THREADS" -b 127.0.0.1:$PORT --log-level warning &
 gunicorn_pid=$!
 .venv/bin/celery -A boss worker -Q bench --concurrency=1 --loglevel=WARNING > "$OUT/worker.log" 2>&1 &
 worker_pid=$!
@@ -67,6 +69,15 @@ run_locust() {  # $1 users, $2 duration, $3 think time, $4 label, $5 first ident
   THINK_TIME=$3 IDENTITY_OFFSET=$5 COUNTER_SUMMARY="$OUT/$4.json" "$LOCUST" -f benchmarks/counter_load/locustfile.py \
     --headless -u "$1" -r "$6" -t "$2" --host "http://127.0.0.1:$PORT" --only-summary --csv "$OUT/$4" > "$OUT/$4.log" 2>&1 &
   local locust_pid=$!
+  local spies=()
+  if [ "${PYSPY:-0}" = 1 ] && [ "$4" = saturation ]; then  # the web workers' Python, while it holds the GIL
+    rm -f "$OUT"/spy-*.txt; sleep 5
+    for p in $(pgrep -P "$gunicorn_pid"); do
+      "${PYSPY_BIN:-$(dirname "$LOCUST")/py-spy}" record --pid "$p" --gil --nonblocking --rate 200 --format raw \
+        --duration $(( ${2%s} - 10 )) -o "$OUT/spy-$p.txt" > /dev/null 2>&1 &
+      spies+=($!)
+    done
+  fi
   local locust_ticks=0 now
   while kill -0 $locust_pid 2>/dev/null; do  # the generator's own CPU, sampled while it lives
     now=$(proc_cpu $locust_pid); [ "$now" -gt "$locust_ticks" ] && locust_ticks=$now; sleep 1
@@ -80,6 +91,7 @@ run_locust() {  # $1 users, $2 duration, $3 think time, $4 label, $5 first ident
        "(the machine busy $(echo "scale=1; 100 * $busy / $all" | bc) %); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "$locust_ticks $all" > "$OUT/$4.cpu"
   $PY benchmarks/cpu_split.py report "$OUT/$4.cpu-before.json"
+  if [ ${#spies[@]} -gt 0 ]; then wait "${spies[@]}"; $PY benchmarks/busy_profile.py "$OUT"/spy-*.txt; fi
 }
 
 echo "== counter mix: $USERS counters, $DURATION, think time 0"
