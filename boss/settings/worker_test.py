@@ -3,8 +3,9 @@
 import os
 
 from .test import *  # noqa: F403
-from .test import DATABASES
+from .test import CELERY_TASK_DEFAULT_QUEUE, DATABASES
 
 DATABASES["default"]["NAME"] = os.environ["BOSS_TEST_DB_NAME"]
 DATABASES["reports"]["NAME"] = DATABASES["default"]["NAME"]
-CELERY_TASK_DEFAULT_QUEUE = os.environ["CELERY_QUEUE"]  # the test's own queue: what the worker enqueues, it reads
+# A test's worker: its own queue (what it enqueues, it reads). A test's server (tests/faults.py): the run's queue.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", CELERY_TASK_DEFAULT_QUEUE)
