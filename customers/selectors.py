@@ -22,6 +22,7 @@ from django.utils import timezone
 from boss.models import AuditEvent
 from boss.money import ZERO
 from boss.permissions import access_denied, actor_spans_halls
+from boss.prepared import Prepared
 from customers.errors import BadMobileNumberError, CustomerNotFoundError, LineNotFoundError
 from customers.external_blacklist import ExternalBlacklistHit, external_blacklist_hits
 from customers.identity import identity_lookup_numbers, msisdn_normalize, normalize
@@ -32,6 +33,7 @@ from customers.models import (
     CustomerIdentity,
     Line,
     LineCommitment,
+    LineFeature,
     ServedCustomer,
 )
 from customers.money import AccountMoney, accounts_money
@@ -451,12 +453,33 @@ def line_get_by_msisdn(*, msisdn: str, related: tuple[str, ...] = LINE_RELATED) 
     msisdn = msisdn_normalize(msisdn)
     # A number has held a handful of lines at most: they are ordered here rather than by an ORDER BY CASE,
     # whose compiling cost more than the query on every counter request that names a line (issue 20).
-    held = list(Line.objects.select_related(*related).filter(msisdn=msisdn).order_by() if related
-                else Line.objects.filter(msisdn=msisdn).order_by())
+    held = _lines_of_number(related)(msisdn)
     if not held:
         raise LineNotFoundError(msisdn=msisdn)
     return min(held, key=lambda ln: (ln.status == Line.Status.CANCELLED, ln.cancelled_at is not None,
                                      -ln.cancelled_at.timestamp() if ln.cancelled_at else 0, -ln.pk))
+
+
+_LINES_OF_NUMBER: dict[tuple[str, ...], Prepared] = {}
+
+
+def _lines_of_number(related: tuple[str, ...]) -> Prepared:
+    """The read of a number's lines with `related`, compiled once per process (boss/prepared.py)."""
+    read = _LINES_OF_NUMBER.get(related)
+    if read is None:
+        read = _LINES_OF_NUMBER[related] = Prepared(
+            lambda msisdn: Line.objects.select_related(*related).filter(msisdn=msisdn).order_by() if related
+            else Line.objects.filter(msisdn=msisdn).order_by(), str)
+    return read
+
+
+_FEATURE_CODES = Prepared(lambda line: LineFeature.objects.filter(line_id=line, until=None)
+                          .values_list("feature__code").order_by(), int)
+
+
+def line_feature_codes(line: Line) -> list[str]:
+    """The codes of the features a line has now (compiled once per process: every line read shows them)."""
+    return [code for (code,) in _FEATURE_CODES(line.pk)]
 
 
 def line_commitments_current(lines, *, today=None) -> dict:

@@ -17,7 +17,7 @@ from boss.pdf import pdf_response
 from boss.permissions import RequiresPerm
 from catalog.models import PaymentMethod as OrderPaymentMethod
 from customers.passwords import service_password_suggest
-from customers.selectors import customer_get
+from customers.selectors import customer_get, line_feature_codes
 from orders.models import Order
 from orders.selectors import (
     document_get_for_actor,
@@ -227,7 +227,7 @@ def line_output(line, *, actor) -> dict:
         "owner": {"id": customer.pk, "name": name_for(actor, customer.name), "kind": customer.kind,
                   "identity": mask(customer.identity.number)},
         "product": {"code": line.plan.code, "name": line.plan.name},
-        "features": list(line.line_features.filter(until=None).values_list("feature__code", flat=True)),
+        "features": line_feature_codes(line),
         "balance": f"{money.balance:.2f}", "arrears": f"{money.arrears:.2f}", "deposit": f"{money.deposit:.2f}",
         "payment_method": line.account.payment_method,
     }

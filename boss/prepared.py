@@ -1,0 +1,109 @@
+"""Reads compiled to SQL once per process (issue 20: where the counter's CPU goes).
+
+Under the counter load the ORM's building and compiling of querysets is 40-45 % of the web workers' CPU
+(benchmarks/busy_profile.py): a counter request runs the same few reads with new values, and Django turns the
+same queryset into the same SQL every time. A `Prepared` read is written as a queryset, as everywhere else; its
+SQL is compiled by the ORM at its first use in a process, and each call runs that SQL with the call's values and
+makes the rows into model instances (with their `select_related` rows) or values as the ORM does, with the
+ORM's value converters. The line read's CPU went from 4.6 to 2.8 ms (benchmarks/README.md).
+
+Only for plain reads: a queryset that locks (`select_for_update`, the services' `lock()`) is refused, so every
+lock still goes through the ORM and the lock-order check. The values are the queryset's parameters, each a string
+or an integer, named by the builder's arguments:
+
+    _LINE = Prepared(lambda msisdn: Line.objects.select_related("plan").filter(msisdn=msisdn), str)
+    lines = _LINE(msisdn)                  # a list of Line, each with its plan
+"""
+
+from collections.abc import Callable
+
+from django.db import connections
+from django.db.models import QuerySet
+from django.db.models.query import ValuesListIterable, get_related_populators
+
+
+class _Text(str):
+    """A string parameter's stand-in while compiling: found again in the compiled parameters by identity."""
+
+
+def _stand_in(index: int, kind: type) -> object:
+    if kind is str:
+        return _Text(f"\x00prepared parameter {index}\x00")
+    if kind is int:
+        return -(2 ** 62) - index   # a value no key takes, found again by value
+    raise TypeError(f"a prepared read's parameter is a str or an int, not {kind!r}")
+
+
+class Prepared:
+    """A read whose SQL is compiled once per process and database alias (see the module's docstring)."""
+
+    def __init__(self, build: Callable[..., QuerySet], *kinds: type):
+        self.build, self.kinds = build, kinds
+        self._compiled: dict[str, dict] = {}
+
+    def _compile(self, alias: str) -> dict:
+        stand_ins = [_stand_in(i, kind) for i, kind in enumerate(self.kinds)]
+        queryset = self.build(*stand_ins)
+        if queryset.query.select_for_update:
+            raise ValueError("a read that locks goes through the ORM (lock()), not a prepared read")
+        if queryset._known_related_objects or queryset._prefetch_related_lookups:
+            raise ValueError("a prepared read makes its rows as a plain queryset does: no prefetch, no related manager")
+        values = queryset._iterable_class is ValuesListIterable
+        if not values and queryset._fields is not None:
+            raise ValueError("a prepared read gives model instances or values_list() rows")
+        compiler = queryset.query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
+        slots = []
+        for param in params:
+            found = [i for i, s in enumerate(stand_ins)
+                     if (param is s if isinstance(s, str) else type(param) is int and param == s)]
+            slots.append(found[0] if found else None)
+        if sorted(s for s in slots if s is not None) != list(range(len(stand_ins))):
+            raise ValueError(f"each parameter of a prepared read must appear once in its SQL: {sql}")
+        select = compiler.select
+        compiled = {"sql": sql, "slots": slots, "params": list(params), "values": values,
+                    "col_count": compiler.col_count if compiler.has_extra_select else None,
+                    "converters": list(compiler.get_converters([s[0] for s in select[:compiler.col_count]]).items())}
+        if not values:
+            info = compiler.klass_info
+            start, end = info["select_fields"][0], info["select_fields"][-1] + 1
+            compiled.update(model=info["model"], start=start, end=end,
+                            names=[s[0].target.attname for s in select[start:end]],
+                            populators=get_related_populators(info, select, alias),
+                            annotations=dict(compiler.annotation_col_map or {}))
+        self._compiled[alias] = compiled
+        return compiled
+
+    def __call__(self, *values, using: str = "default") -> list:
+        compiled = self._compiled.get(using) or self._compile(using)
+        params = [values[slot] if slot is not None else param
+                  for slot, param in zip(compiled["slots"], compiled["params"], strict=True)]
+        connection = connections[using]
+        with connection.cursor() as cursor:
+            cursor.execute(compiled["sql"], params)
+            rows = cursor.fetchall()
+        if compiled["col_count"] is not None:
+            rows = [row[:compiled["col_count"]] for row in rows]
+        if compiled["converters"]:
+            rows = [self._converted(list(row), compiled["converters"], connection) for row in rows]
+        if compiled["values"]:
+            return [tuple(row) for row in rows]
+        return [self._instance(row, compiled, using) for row in rows]
+
+    @staticmethod
+    def _converted(row: list, converters: list, connection) -> list:
+        for position, (functions, expression) in converters:
+            value = row[position]
+            for convert in functions:
+                value = convert(value, expression, connection)
+            row[position] = value
+        return row
+
+    @staticmethod
+    def _instance(row, compiled: dict, using: str):
+        instance = compiled["model"].from_db(using, compiled["names"], row[compiled["start"]:compiled["end"]])
+        for populator in compiled["populators"]:
+            populator.populate(row, instance)
+        for name, position in compiled["annotations"].items():
+            setattr(instance, name, row[position])
+        return instance

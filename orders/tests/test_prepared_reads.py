@@ -1,0 +1,85 @@
+"""Reads compiled once per process (boss/prepared.py) give what their querysets give, run one statement with
+each call's values, and refuse what they cannot do."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.forms.models import model_to_dict
+from django.test.utils import CaptureQueriesContext
+
+from billing.selectors import accounts_money
+from boss.prepared import Prepared
+from catalog.models import Plan
+from customers.models import Line, LineFeature
+from customers.selectors import LINE_RELATED, _lines_of_number, line_feature_codes
+
+
+@pytest.fixture
+def two_lines(live):
+    roaming = live.open_line("13912345671", features=["INTL_ROAM"], tendered=Decimal("900.00"))
+    return live.line, roaming
+
+
+def _related(line: Line) -> tuple:
+    return (line.customer.name, line.customer.identity.number, line.account.payment_method, line.plan.code,
+            line.hall.code)
+
+
+def test_a_prepared_read_gives_the_querysets_instances_with_their_related_rows(two_lines):
+    for line in two_lines:
+        [orm] = Line.objects.select_related(*LINE_RELATED).filter(msisdn=line.msisdn)
+        with CaptureQueriesContext(connection) as queries:
+            [prepared] = _lines_of_number(LINE_RELATED)(line.msisdn)
+            related = _related(prepared)
+        assert len(queries) == 1   # the related rows came with it
+        assert prepared.pk == orm.pk
+        assert model_to_dict(prepared) == model_to_dict(orm)   # dates, timestamps, booleans converted alike
+        assert related == _related(orm)
+        assert not prepared._state.adding and prepared._state.db == "default"
+    [plain] = _lines_of_number(())(two_lines[0].msisdn)
+    assert model_to_dict(plain) == model_to_dict(two_lines[0])
+    assert _lines_of_number(LINE_RELATED)("13900000000") == []
+
+
+def test_prepared_values_give_the_querysets_values(two_lines):
+    plain, roaming = two_lines
+    assert line_feature_codes(roaming) == list(
+        LineFeature.objects.filter(line=roaming, until=None).values_list("feature__code", flat=True)) == ["INTL_ROAM"]
+    assert line_feature_codes(plain) == []
+    # One account alone (prepared) and with another (the ORM's statement) give the same money.
+    one = accounts_money([roaming.account])[roaming.account_id]
+    both = accounts_money([roaming.account, plain.account])
+    assert one == both[roaming.account_id] and one.balance > Decimal("0") and isinstance(one.deposit, Decimal)
+    assert accounts_money([plain.account])[plain.account_id] == both[plain.account_id]
+
+
+def test_a_prepared_read_is_compiled_once_and_runs_one_statement_a_call(two_lines):
+    read = Prepared(lambda code: Plan.objects.filter(code=code).order_by(), str)
+    [plan] = read("5G128")
+    read.build = None   # compiled: the builder is not called again
+    with CaptureQueriesContext(connection) as queries:
+        assert read("5G128")[0].pk == plan.pk
+        assert read("NO-SUCH-PLAN") == []
+    assert len(queries) == 2
+    by_id = Prepared(lambda pk, kind: Plan.objects.filter(pk=pk, kind=kind).order_by(), int, str)
+    assert [p.pk for p in by_id(plan.pk, plan.kind)] == [plan.pk]
+    assert by_id(plan.pk, "not-a-kind") == []
+
+
+@pytest.mark.parametrize(("build", "kinds", "error"), [
+    (lambda code: Plan.objects.select_for_update().filter(code=code), (str,), "locks"),
+    (lambda code: Plan.objects.filter(code="5G128"), (str,), "must appear once"),
+    (lambda code: Plan.objects.filter(code=code).values("code"), (str,), "values_list"),
+    (lambda code: Plan.objects.filter(code=code).prefetch_related("features"), (str,), "no prefetch"),
+])
+def test_what_a_prepared_read_cannot_do_is_refused_when_it_is_first_run(db, build, kinds, error):
+    read = Prepared(build, *kinds)
+    with pytest.raises(ValueError, match=error), CaptureQueriesContext(connection) as queries:
+        read("5G128")
+    assert len(queries) == 0
+
+
+def test_a_parameter_is_a_string_or_an_integer(db):
+    with pytest.raises(TypeError, match="str or an int"):
+        Prepared(lambda amount: Plan.objects.filter(monthly_fee=amount), Decimal)("1.00")
