@@ -17,7 +17,7 @@ or an integer, named by the builder's arguments:
 
 from collections.abc import Callable
 
-from django.db import connections
+from django.db import connections, router
 from django.db.models import QuerySet
 from django.db.models.query import ValuesListIterable, get_related_populators
 
@@ -40,6 +40,7 @@ class Prepared:
     def __init__(self, build: Callable[..., QuerySet], *kinds: type):
         self.build, self.kinds = build, kinds
         self._compiled: dict[str, dict] = {}
+        self._model = None
 
     def _compile(self, alias: str) -> dict:
         stand_ins = [_stand_in(i, kind) for i, kind in enumerate(self.kinds)]
@@ -74,7 +75,11 @@ class Prepared:
         self._compiled[alias] = compiled
         return compiled
 
-    def __call__(self, *values, using: str = "default") -> list:
+    def __call__(self, *values, using: str | None = None) -> list:
+        if using is None:   # where the ORM would read it (the reports' replica router)
+            if self._model is None:
+                self._model = self.build(*(_stand_in(i, kind) for i, kind in enumerate(self.kinds))).model
+            using = router.db_for_read(self._model)
         compiled = self._compiled.get(using) or self._compile(using)
         params = [values[slot] if slot is not None else param
                   for slot, param in zip(compiled["slots"], compiled["params"], strict=True)]

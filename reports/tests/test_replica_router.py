@@ -60,3 +60,18 @@ def test_off_by_default_and_the_replica_is_neither_written_nor_migrated(make_sta
     router = ReportsReplicaRouter()
     assert router.db_for_write(Order) == "default"
     assert router.allow_migrate("reports", "orders") is False and router.allow_migrate("default", "orders") is None
+
+
+@override_settings(REPORTS_REPLICA_READS=True)
+def test_a_prepared_read_in_a_report_goes_where_the_orm_would_read(sales):
+    from boss.prepared import Prepared
+    from reports.routers import report_reads
+
+    read = Prepared(lambda msisdn: Order.objects.filter(msisdn=msisdn).order_by(), str)
+    with CaptureQueriesContext(connections["reports"]) as replica, \
+            CaptureQueriesContext(connections["default"]) as primary:
+        with report_reads():
+            [order] = read("13800138000")
+        assert read("13800138000")[0].pk == order.pk
+    assert len(replica.captured_queries) == 1 and len(primary.captured_queries) == 1
+    assert order._state.db == "reports"
