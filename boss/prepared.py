@@ -75,11 +75,24 @@ class Prepared:
         self._compiled[alias] = compiled
         return compiled
 
+    def _model_read(self):
+        if self._model is None:
+            self._model = self.build(*(_stand_in(i, kind) for i, kind in enumerate(self.kinds))).model
+        return self._model
+
+    def one(self, *values, using: str | None = None):
+        """The one row, as the queryset's get() gives it: DoesNotExist when none, MultipleObjectsReturned when more."""
+        rows = self(*values, using=using)
+        if len(rows) == 1:
+            return rows[0]
+        model = self._model_read()
+        if not rows:
+            raise model.DoesNotExist(f"{model._meta.object_name} matching query does not exist.")
+        raise model.MultipleObjectsReturned(f"get() returned more than one {model._meta.object_name}.")
+
     def __call__(self, *values, using: str | None = None) -> list:
         if using is None:   # where the ORM would read it (the reports' replica router)
-            if self._model is None:
-                self._model = self.build(*(_stand_in(i, kind) for i, kind in enumerate(self.kinds))).model
-            using = router.db_for_read(self._model)
+            using = router.db_for_read(self._model_read())
         compiled = self._compiled.get(using) or self._compile(using)
         params = [values[slot] if slot is not None else param
                   for slot, param in zip(compiled["slots"], compiled["params"], strict=True)]

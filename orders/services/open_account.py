@@ -22,6 +22,7 @@ from boss.errors import NotPermitted
 from boss.locks import lock
 from boss.models import Staff
 from boss.permissions import ensure_same_hall
+from boss.prepared import Prepared
 from boss.tariffs import tariff
 from catalog.errors import MainPlanRequiredError
 from catalog.models import Business, Discount, Feature, PaymentMethod, Plan
@@ -156,6 +157,14 @@ def _bank_details(*, payment_method: str, customer, bank: BankInput | None, acto
     return details
 
 
+# The opening's reads that run on every opening, compiled once per process (boss/prepared.py, issue 20).
+_NOT_A_MAIN_PLAN = Prepared(lambda code: Plan.objects.filter(code=code).exclude(kind=Plan.Kind.MAIN)
+                            .values_list("pk").order_by()[:1], str)
+_CUSTOMER = Prepared(lambda pk: Customer.objects.select_related("identity").filter(pk=pk), int)
+_PLAN = Prepared(lambda code: Plan.objects.filter(code=code), str)
+_ORDER_LINES = Prepared(lambda order: OrderLine.objects.filter(order_id=order), int)
+
+
 @transaction.atomic
 def order_open_account_create(*, actor: Staff, customer: Customer, msisdn: str, product_code: str, sim_capacity: str,
                               payment_method: str = PaymentMethod.CASH, features=(), iccid: str = "",
@@ -173,9 +182,9 @@ def order_open_account_create(*, actor: Staff, customer: Customer, msisdn: str, 
     """
     if actor.hall_id is None:
         raise NotPermitted(_("Accounts are opened at a service hall."))
-    if Plan.objects.filter(code=product_code).exclude(kind=Plan.Kind.MAIN).exists():
+    if _NOT_A_MAIN_PLAN(product_code):
         raise MainPlanRequiredError()  # exactly one main plan: the product of an opening is the main plan
-    customer = Customer.objects.select_related("identity").get(pk=customer.pk)
+    customer = _CUSTOMER.one(customer.pk)
     if customer.identity.checked_at is None:
         raise IdentityNotVerifiedError()
     msisdn = msisdn_normalize(msisdn)
@@ -234,7 +243,7 @@ def order_open_account_create(*, actor: Staff, customer: Customer, msisdn: str, 
 def _allocations(order: Order) -> list[Allocation]:
     """Fees net of their discounts go to revenue (invoiced); prepayments and deposits to receipts."""
     allocations, discount = [], Decimal("0.00")
-    for line in order.lines.all():
+    for line in _ORDER_LINES(order.pk):
         if line.kind == OrderLine.Kind.DISCOUNT:
             discount += -line.amount
         elif line.kind == OrderLine.Kind.FEE:
@@ -275,7 +284,7 @@ def order_open_account_pay(*, actor: Staff, order: Order, method: str, tendered=
     if not agreement_signed:
         raise AgreementNotSignedError()
     details, now = order.details, timezone.now()
-    plan = Plan.objects.get(code=details["plan"])
+    plan = _PLAN.one(details["plan"])
     bank = details.get("bank") or {}
     account = account_open(customer=customer, corporate=details["payment_method"] == PaymentMethod.CORPORATE,
                            bank=BankDetails(bank_code=bank["bank_code"], account_number=bank["account_number"],

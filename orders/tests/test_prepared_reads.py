@@ -83,3 +83,15 @@ def test_what_a_prepared_read_cannot_do_is_refused_when_it_is_first_run(db, buil
 def test_a_parameter_is_a_string_or_an_integer(db):
     with pytest.raises(TypeError, match="str or an int"):
         Prepared(lambda amount: Plan.objects.filter(monthly_fee=amount), Decimal)("1.00")
+
+
+def test_one_row_is_given_as_get_gives_it(two_lines):
+    plain, roaming = two_lines
+    by_customer = Prepared(lambda customer: Line.objects.filter(customer_id=customer).order_by(), int)
+    by_number = Prepared(lambda msisdn: Line.objects.filter(msisdn=msisdn), str)
+    assert by_number.one(plain.msisdn).pk == Line.objects.get(msisdn=plain.msisdn).pk
+    with pytest.raises(Line.DoesNotExist, match="Line matching query does not exist"):
+        by_number.one("13900000000")
+    assert plain.customer_id == roaming.customer_id
+    with pytest.raises(Line.MultipleObjectsReturned):
+        by_customer.one(plain.customer_id)
