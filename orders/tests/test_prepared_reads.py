@@ -95,3 +95,30 @@ def test_one_row_is_given_as_get_gives_it(two_lines):
     assert plain.customer_id == roaming.customer_id
     with pytest.raises(Line.MultipleObjectsReturned):
         by_customer.one(plain.customer_id)
+
+
+def test_the_order_to_pay_is_read_prepared_for_its_own_hall_and_refused_to_another(opening, make_staff, other_hall):
+    from django.http import Http404
+
+    from boss.models import AuditEvent
+    from orders.selectors import order_get_to_pay
+    from orders.services.open_account import order_open_account_create
+
+    opening.reserve("13912345670", customer=opening.customer)
+    order = order_open_account_create(actor=opening.rep, customer=opening.customer, msisdn="13912345670",
+                                      product_code="5G128", sim_capacity="usim", service_password="428571",
+                                      documents_checked=["id_original", "unit_letter", "licence"])
+    with CaptureQueriesContext(connection) as queries:
+        found = order_get_to_pay(actor=opening.rep, pk=order.pk)
+        identity = found.customer.identity.number
+    assert found.pk == order.pk and identity == opening.customer.identity.number
+    # One statement reads the order with its customer and identity (the others: the rep's permissions).
+    assert [q["sql"] for q in queries if "orders_order" in q["sql"]] == [
+        q["sql"] for q in queries if "customers_customeridentity" in q["sql"]] and len(
+        [q for q in queries if "orders_order" in q["sql"]]) == 1
+    manager = make_staff("manager", username="mgr", hall=None)   # spans halls: the ORM's read
+    assert order_get_to_pay(actor=manager, pk=order.pk).pk == order.pk
+    stranger = make_staff("sales_rep", username="rep_b", hall=other_hall)
+    with pytest.raises(Http404):
+        order_get_to_pay(actor=stranger, pk=order.pk)
+    assert AuditEvent.objects.filter(action="access.denied", actor=stranger).count() == 1
