@@ -37,7 +37,9 @@ def _python_files():
 
 
 def test_no_code_takes_a_row_lock_but_through_the_one_helper():
-    files = [str(path.relative_to(ROOT)) for path in _python_files() if path != ROOT / "boss" / "locks.py"]
+    # The helper itself, and the prepared reads, which refuse a queryset that locks (they read the flag).
+    allowed = {ROOT / "boss" / "locks.py", ROOT / "boss" / "prepared.py"}
+    files = [str(path.relative_to(ROOT)) for path in _python_files() if path not in allowed]
     found = subprocess.run([sys.executable, "-c", _FIND_BARE_LOCKS, *files], cwd=ROOT, check=True,
                            capture_output=True, text=True)
     bare = json.loads(found.stdout)

@@ -9,6 +9,7 @@ from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
 
 from billing.selectors import accounts_money
+from boss.locks import lock
 from boss.prepared import Prepared
 from catalog.models import Plan
 from customers.models import Line, LineFeature
@@ -68,7 +69,7 @@ def test_a_prepared_read_is_compiled_once_and_runs_one_statement_a_call(two_line
 
 
 @pytest.mark.parametrize(("build", "kinds", "error"), [
-    (lambda code: Plan.objects.select_for_update().filter(code=code), (str,), "locks"),
+    (lambda code: lock(Plan.objects.filter(code=code)), (str,), "locks"),
     (lambda code: Plan.objects.filter(code="5G128"), (str,), "must appear once"),
     (lambda code: Plan.objects.filter(code=code).values("code"), (str,), "values_list"),
     (lambda code: Plan.objects.filter(code=code).prefetch_related("features"), (str,), "no prefetch"),
