@@ -308,8 +308,9 @@ class ReprintForm(forms.Form):
 
     def __init__(self, *args, documents=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["document"].choices = [(d.pk, f"{d.get_kind_display()} {d.display_number} ¥{d.total:.2f}")
-                                           for d in documents]
+        # Which document is the customer's to say: none is chosen for them (ui.md).
+        self.fields["document"].choices = [("", _("choose the document"))] + [
+            (d.pk, f"{d.get_kind_display()} {d.display_number} ¥{d.total:.2f}") for d in documents]
 
 
 FORMS = {

@@ -150,3 +150,18 @@ def test_the_search_box_leads_to_the_line_screen(live):
 
     hits = search(actor=live.rep, query=live.line.msisdn)
     assert any(h.url == reverse("orders:line_detail", args=[live.line.msisdn]) for h in hits)
+
+
+def test_the_document_to_reprint_is_not_chosen_for_the_customer(counter, live):
+    from billing.models import DocumentPrint
+
+    page = counter.get(reverse("orders:line_detail", args=[live.line.msisdn])).content.decode()
+    select = page[page.index('name="document"'):]
+    select = select[:select.index("</select>")]
+    assert '<option value="" selected>请选择票据</option>' in select and select.count("selected") == 1
+    before = DocumentPrint.objects.count()
+    response = counter.post(reverse("orders:line_invoice_reprint", args=[live.line.msisdn]),
+                            {"document": "", "reason": "遗失"}, follow=True)
+    assert response.redirect_chain and "application/pdf" not in response["Content-Type"]
+    assert "请选择票据并说明补打原因。" in response.content.decode()
+    assert DocumentPrint.objects.count() == before
