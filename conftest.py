@@ -143,8 +143,9 @@ def _broker_queue_emptied(name: str) -> None:
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """pytest-django's test databases; before they are dropped at the end, every other session still on a
-    PostgreSQL one is ended, with a warning naming it. One such session (which, a run of the whole suite did not
-    say) made the drop fail with "is being accessed by other users" and left the database behind."""
+    PostgreSQL one is ended, with a warning naming it. One such session made the drop fail with "is being accessed
+    by other users" and left the database behind; its last statement was the reference data's read after the API
+    fuzz module emptied the database, on a connection of another context (Django's connections are per context)."""
     yield
     if not is_postgres():
         return

@@ -42,9 +42,13 @@ class Prepared:
         self._compiled: dict[str, dict] = {}
         self._model = None
 
+    def _stand_ins(self) -> list:
+        return [_stand_in(i, kind) for i, kind in enumerate(self.kinds)]
+
     def _compile(self, alias: str) -> dict:
-        stand_ins = [_stand_in(i, kind) for i, kind in enumerate(self.kinds)]
+        stand_ins = self._stand_ins()
         queryset = self.build(*stand_ins)
+        self._model = queryset.model
         if queryset.query.select_for_update:
             raise ValueError("a read that locks goes through the ORM (lock()), not a prepared read")
         if queryset._known_related_objects or queryset._prefetch_related_lookups:
@@ -77,7 +81,7 @@ class Prepared:
 
     def _model_read(self):
         if self._model is None:
-            self._model = self.build(*(_stand_in(i, kind) for i, kind in enumerate(self.kinds))).model
+            self._model = self.build(*self._stand_ins()).model
         return self._model
 
     def one(self, *values, using: str | None = None):
@@ -110,6 +114,8 @@ class Prepared:
 
     @staticmethod
     def _converted(row: list, converters: list, connection) -> list:
+        """The compiler's apply_converters(), with the calling thread's connection (the compiler kept holds the
+        connection of the thread that compiled the read)."""
         for position, (functions, expression) in converters:
             value = row[position]
             for convert in functions:
