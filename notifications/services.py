@@ -151,16 +151,17 @@ def notifications_sweep(*, now=None) -> int:
 
 
 def notifications_run(*, limit: int = 20, max_batches: int = 50) -> int:
-    """Sweep, then claim and send batches until the queue is empty (the Celery task's body)."""
+    """Sweep, then claim and send batches until the queue is empty (the Celery task's body). A batch short of
+    `limit` found the queue empty: a message committed after its claim nudged a run of its own."""
     notifications_sweep()
     done = 0
     for _ in range(max_batches):
         batch = notifications_claim(limit=limit)
-        if not batch:
-            break
         for msg in batch:
             notification_send(message=msg)
             done += 1
+        if len(batch) < limit:
+            break
     return done
 
 

@@ -1,12 +1,14 @@
 from celery import shared_task
 from django.conf import settings
 
+from boss.outbox import nudge_taken
 from notifications.services import notifications_receive_receipts, notifications_run, notifications_sweep
 
 
 @shared_task(name="notifications.tasks.notifications_dispatch")
 def notifications_dispatch() -> int:
     """Send every queued text message (nudged after each commit; also on the beat schedule)."""
+    nudge_taken(notifications_dispatch)
     return notifications_run()
 
 

@@ -142,16 +142,17 @@ def work_orders_sweep(*, now=None) -> int:
 
 
 def work_orders_run(*, limit: int = 10, max_batches: int = 100) -> int:
-    """Claim and execute batches until the queue is empty (the Celery task's body)."""
+    """Claim and execute batches until the queue is empty (the Celery task's body). A batch short of `limit`
+    found the queue empty: a row committed after its claim nudged a run of its own."""
     work_orders_sweep()
     done = 0
     for _ in range(max_batches):
         batch = work_orders_claim(limit=limit)
-        if not batch:
-            break
         for wo in batch:
             work_order_execute(work_order=wo)
             done += 1
+        if len(batch) < limit:
+            break
     return done
 
 

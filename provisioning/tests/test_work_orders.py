@@ -43,6 +43,21 @@ def test_a_run_executes_completes_and_calls_the_completion_hook(hall, hlr, recor
     assert AuditEvent.objects.filter(action="workorder.complete", target_id=str(wo.pk)).exists()
 
 
+def test_a_run_claims_until_a_batch_comes_short_and_stops_there(hall, hlr, monkeypatch):
+    from provisioning import services
+
+    for i in range(3):
+        _wo(hall, msisdn=f"1380013800{i}")
+    claims = []
+    real_claim = services.work_orders_claim
+    monkeypatch.setattr(services, "work_orders_claim", lambda **kw: claims.append(real_claim(**kw)) or claims[-1])
+
+    assert work_orders_run(limit=2) == 3
+    # Two, then one: the short batch found the queue empty, and no third claim is made (a row committed after
+    # it nudges a run of its own).
+    assert [len(batch) for batch in claims] == [2, 1]
+
+
 def test_a_refused_command_is_retried_later_with_back_off_then_fails(hall, hlr):
     hlr.configure(failure_rate=1.0)
     wo = _wo(hall)
