@@ -7,7 +7,8 @@
 #        THINK_RUN=1 (also the think-time run: THINK_USERS=500 counters, one transaction each 30 s, THINK_DURATION=120s)
 #        PROFILE=1 (also the one-request-at-a-time server times, benchmarks/counter_profile.py)
 #        REUSE_DB=1 (skip re-creating and preparing the database)
-#        PYSPY=1 (py-spy samples the web workers during the 20-counter run; benchmarks/busy_profile.py sums them)
+#        PYSPY=1 (py-spy samples the web workers and the Celery worker during the 20-counter run;
+#                 benchmarks/busy_profile.py sums them)
 #        LOCUST=path/to/locust (pip install -r benchmarks/requirements.txt, in a venv of its own if you like)
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -72,9 +73,12 @@ run_locust() {  # $1 users, $2 duration, $3 think time, $4 label, $5 first ident
   local spies=()
   if [ "${PYSPY:-0}" = 1 ] && [ "$4" = saturation ]; then  # the web workers' Python, while it holds the GIL
     rm -f "$OUT"/spy-*.txt; sleep 5
-    for p in $(pgrep -P "$gunicorn_pid"); do
+    local celery_pids kind
+    celery_pids=" $worker_pid $(pgrep -P "$worker_pid" | tr '\n' ' ')"   # and the Celery worker's processes
+    for p in $(pgrep -P "$gunicorn_pid") $celery_pids; do
+      case "$celery_pids " in *" $p "*) kind=celery ;; *) kind=web ;; esac
       "${PYSPY_BIN:-$(dirname "$LOCUST")/py-spy}" record --pid "$p" --gil --nonblocking --rate 200 --format raw \
-        --duration $(( ${2%s} - 10 )) -o "$OUT/spy-$p.txt" > /dev/null 2>&1 &
+        --duration $(( ${2%s} - 10 )) -o "$OUT/spy-$kind-$p.txt" > /dev/null 2>&1 &
       spies+=($!)
     done
   fi
@@ -91,7 +95,11 @@ run_locust() {  # $1 users, $2 duration, $3 think time, $4 label, $5 first ident
        "(the machine busy $(echo "scale=1; 100 * $busy / $all" | bc) %); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "$locust_ticks $all" > "$OUT/$4.cpu"
   $PY benchmarks/cpu_split.py report "$OUT/$4.cpu-before.json"
-  if [ ${#spies[@]} -gt 0 ]; then wait "${spies[@]}"; $PY benchmarks/busy_profile.py "$OUT"/spy-*.txt; fi
+  if [ ${#spies[@]} -gt 0 ]; then
+    wait "${spies[@]}"
+    echo "-- the web workers"; $PY benchmarks/busy_profile.py "$OUT"/spy-web-*.txt
+    echo "-- the Celery worker"; $PY benchmarks/busy_profile.py "$OUT"/spy-celery-*.txt
+  fi
 }
 
 echo "== counter mix: $USERS counters, $DURATION, think time 0"
