@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from boss.views import admin_screens, auth, exports, home, mfa
 
 urlpatterns = [
+    path("api/v1/", include("boss.api_urls")),   # first: the partners' and counters' busiest routes
     path("", home.home, name="home"),
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -25,7 +26,6 @@ urlpatterns = [
     *[path(f"{app}/", include(f"{app}.urls")) for app in settings.PROJECT_APPS
       if app != "boss" and find_spec(f"{app}.urls") is not None],
     path("admin/", admin.site.urls),
-    path("api/v1/", include("boss.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
 ]
