@@ -130,6 +130,9 @@ if REPORTS_DATABASE_URL:
     DATABASES["reports"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["reports"].setdefault("CONN_HEALTH_CHECKS", True)
 DATABASE_ROUTERS = ["reports.routers.ReportsReplicaRouter"]
+# boss/prepared.py prepares its reads on the PostgreSQL server once per session: off behind a connection pooler that
+# does not keep sessions (PgBouncer in transaction mode before 1.21).
+BOSS_DB_SERVER_PREPARED = env.bool("BOSS_DB_SERVER_PREPARED", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------------
