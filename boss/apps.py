@@ -158,6 +158,9 @@ class BossConfig(AppConfig):
         # access and error logs, set up before the application loads).
         mask_every_handler()
         connect_signals()  # a change of roles empties the permission cache (boss/backends.py)
+        from boss import server_prepared
+
+        server_prepared.install()  # statements prepared on the PostgreSQL server once a session
         _fsm_skip_historical_models()
         _migrate_new_models_render_alone()
         _tables_signature_cached()

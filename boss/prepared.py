@@ -5,14 +5,8 @@ Under the counter load the ORM's building and compiling of querysets is 40-45 % 
 same queryset into the same SQL every time. A `Prepared` read is written as a queryset, as everywhere else; its
 SQL is compiled by the ORM at its first use in a process, and each call runs that SQL with the call's values and
 makes the rows into model instances (with their `select_related` rows) or values as the ORM does, with the
-ORM's value converters. The line read's CPU went from 4.6 to 2.8 ms (benchmarks/README.md).
-
-On PostgreSQL the statement is also prepared on the server, once per database session (PREPARE, then EXECUTE
-with the call's values): PostgreSQL then plans it once instead of on every call. Planning is most of what a join
-costs the server: the line read's five-table join took 0.51 ms of PostgreSQL's CPU as a plain statement and 0.06 ms
-as a prepared one. The first call in a session sends PREPARE and EXECUTE as one statement, so a prepared read is
-one statement per call as before. BOSS_DB_SERVER_PREPARED=false turns it off, for a connection pooler that does not
-keep sessions (PgBouncer in transaction mode before 1.21).
+ORM's value converters. The line read's CPU went from 4.6 to 2.8 ms (benchmarks/README.md). On PostgreSQL the
+statement, as every statement a session sends twice, is also prepared on the server (boss/server_prepared.py).
 
 Only for plain reads: a queryset that locks (`select_for_update`, the services' `lock()`) is refused, so every
 lock still goes through the ORM and the lock-order check. The values are the queryset's parameters, each a string
@@ -22,20 +16,11 @@ or an integer, named by the builder's arguments:
     lines = _LINE(msisdn)                  # a list of Line, each with its plan
 """
 
-import re
-import weakref
 from collections.abc import Callable
-from itertools import count
 
-from django.conf import settings
 from django.db import connections, router
 from django.db.models import QuerySet
 from django.db.models.query import ValuesListIterable, get_related_populators
-
-_NUMBERS = count(1)
-# Per database session (the driver's connection): each Prepared read's name there, and whether it is prepared. A
-# session that ends takes its prepared statements with it, and its entry goes with the connection.
-_SERVER_NAMES: "weakref.WeakKeyDictionary[object, dict[Prepared, tuple[str, bool]]]" = weakref.WeakKeyDictionary()
 
 
 class _Text(str):
@@ -57,7 +42,6 @@ class Prepared:
         self.build, self.kinds = build, kinds
         self._compiled: dict[str, dict] = {}
         self._model = None
-        self._server_name = f"boss_prepared_{next(_NUMBERS)}"
 
     def _stand_ins(self) -> list:
         return [_stand_in(i, kind) for i, kind in enumerate(self.kinds)]
@@ -119,12 +103,7 @@ class Prepared:
                   for slot, param in zip(compiled["slots"], compiled["params"], strict=True)]
         connection = connections[using]
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql" and settings.BOSS_DB_SERVER_PREPARED:
-                statement, ran = self._server_statement(connection, compiled, params)
-                cursor.execute(statement, params)
-                ran()
-            else:
-                cursor.execute(compiled["sql"], params)
+            cursor.execute(compiled["sql"], params)
             rows = cursor.fetchall()
         if compiled["col_count"] is not None:
             rows = [row[:compiled["col_count"]] for row in rows]
@@ -133,24 +112,6 @@ class Prepared:
         if compiled["values"]:
             return [tuple(row) for row in rows]
         return [self._instance(row, compiled, using) for row in rows]
-
-    def _server_statement(self, connection, compiled: dict, params: list) -> tuple[str, Callable[[], None]]:
-        """The statement to send in this database session, and what to do once it has run: at the first use in a
-        session, PREPARE and EXECUTE in one statement, then remember the name; after that, EXECUTE."""
-        session = _SERVER_NAMES.setdefault(connection.connection, {})
-        name, prepared = session.get(self, (f"{self._server_name}_1", False))
-        execute = f"EXECUTE {name}({', '.join(['%s'] * len(params))})" if params else f"EXECUTE {name}"
-        if prepared:
-            return execute, lambda: None
-        # A statement that failed may have left its PREPARE behind (a prepared statement is the session's, whatever
-        # becomes of the transaction it was made in): the next try takes a name of its own.
-        attempt = int(name.rpartition("_")[2])
-        session[self] = (f"{self._server_name}_{attempt + 1}", False)
-        # The driver's placeholders become PostgreSQL's in the PREPARE: the n-th %s is $n (a literal %% stays, for
-        # the driver to unescape as it sends the whole).
-        numbers = count(1)
-        sql = re.sub(r"%%|%s", lambda m: m.group() if m.group() == "%%" else f"${next(numbers)}", compiled["sql"])
-        return f"PREPARE {name} AS {sql}; {execute}", lambda: session.__setitem__(self, (name, True))
 
     @staticmethod
     def _converted(row: list, converters: list, connection) -> list:

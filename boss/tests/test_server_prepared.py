@@ -1,0 +1,82 @@
+"""Statements prepared on the PostgreSQL server at their second use in a session (boss/server_prepared.py)."""
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from boss import server_prepared
+from boss.models import Hall
+
+pytestmark = [pytest.mark.postgres]
+
+
+def _prepared_names() -> set[str]:
+    with connection.connection.cursor() as cursor:   # the driver's own cursor: not through the wrapper
+        cursor.execute("SELECT name FROM pg_prepared_statements")
+        return {name for (name,) in cursor.fetchall()}
+
+
+def _read(code: str) -> list[tuple]:
+    # A statement of this test's own (the alias keeps its text apart from every other test's).
+    return list(Hall.objects.filter(code=code).extra(select={"server_prepared_probe": "1"}).values_list("pk", "name"))
+
+
+def test_a_statement_is_prepared_at_its_second_use_and_executed_by_name_after(hall):
+    with CaptureQueriesContext(connection) as queries:
+        first, second, third, none = _read(hall.code), _read(hall.code), _read(hall.code), _read("NO-SUCH-HALL")
+    assert first == second == third == [(hall.pk, hall.name)] and none == []
+    sent = [q["sql"] for q in queries]
+    assert len(sent) == 4   # one statement a call: the PREPARE went on the driver's cursor, as the connection's set-up
+    assert sent[0].startswith("SELECT")
+    name = sent[1].split("(")[0].removeprefix("EXECUTE ")
+    assert sent[1].startswith(f"EXECUTE {name}('{hall.code}') /* SELECT")
+    # The original rides along as a comment: what ran, for the query log and a reader of pg_stat_activity.
+    assert 'FROM "boss_hall" WHERE "boss_hall"."code" = %s' in sent[1]
+    assert sent[3] == sent[1].replace(hall.code, "NO-SUCH-HALL")
+    assert name in _prepared_names()
+
+
+def test_a_statement_postgresql_cannot_prepare_runs_plain_and_the_transaction_goes_on(hall):
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        for _ in range(3):
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT %s + %s", [1, 2])   # PREPARE refuses it: unknown + unknown
+                assert cursor.fetchone() == (3,)
+        Hall.objects.filter(pk=hall.pk).update(name="还能写")   # the transaction is usable
+        assert Hall.objects.get(pk=hall.pk).name == "还能写"
+    assert [q["sql"] for q in queries][:3] == ["SELECT 1 + 2"] * 3
+
+
+def test_statements_without_values_and_executemany_are_sent_as_they_are(hall):
+    with CaptureQueriesContext(connection) as queries, connection.cursor() as cursor:
+        for _ in range(3):
+            cursor.execute("SELECT 1 AS server_prepared_probe")
+        cursor.executemany("SELECT %s AS server_prepared_probe", [[1], [2]])
+        cursor.executemany("SELECT %s AS server_prepared_probe", [[1], [2]])
+    assert not [q for q in queries if "EXECUTE" in q["sql"]]
+
+
+def test_server_preparing_can_be_turned_off(hall, settings):
+    settings.BOSS_DB_SERVER_PREPARED = False   # behind a pooler that does not keep sessions
+    with CaptureQueriesContext(connection) as queries:
+        assert _read(hall.code) == _read(hall.code) == _read(hall.code) == [(hall.pk, hall.name)]
+    assert all(q["sql"].startswith("SELECT") for q in queries)
+
+
+def test_a_migration_makes_the_sessions_forget_what_they_prepared(hall):
+    _read(hall.code)
+    _read(hall.code)
+    assert any(name.startswith("boss_s") for name in _prepared_names())
+
+    server_prepared._migration_starts()
+    try:
+        assert not any(name.startswith("boss_s") for name in _prepared_names())   # deallocated
+        with CaptureQueriesContext(connection) as queries:
+            _read(hall.code)
+            _read(hall.code)
+        assert all(q["sql"].startswith("SELECT") for q in queries)   # nothing prepared while tables change
+    finally:
+        server_prepared._migration_ends()
+    with CaptureQueriesContext(connection) as queries:
+        assert _read(hall.code) == _read(hall.code) == [(hall.pk, hall.name)]
+    assert [q["sql"][:7] for q in queries] == ["SELECT ", "EXECUTE"]
