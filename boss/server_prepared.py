@@ -9,7 +9,8 @@ This is an execute wrapper (Django's database instrumentation) on every PostgreS
 session sends a statement, it is prepared (PREPARE, sent on its own in a savepoint, so that a statement PostgreSQL
 cannot prepare runs plain and leaves the transaction usable); from then on the session sends EXECUTE with the
 values. A statement sent once (a migration's, a one-off report's) is never prepared. Only SELECT, INSERT, UPDATE and
-DELETE with values are, one at a time (not executemany), and at most MAX_PER_SESSION of them a session.
+DELETE with values are, one at a time (not executemany, not a server-side cursor's, which DECLAREs its statement),
+and at most MAX_PER_SESSION of them a session.
 
 The statement sent carries the original as a comment: the query log, the tests that look at it and a reader of
 pg_stat_activity still see what ran. A statement whose plan depends on its values (the number search's LIKE) keeps
@@ -40,7 +41,8 @@ _migrating = False   # a migration changes tables under the statements: none is 
 def server_prepared(execute, sql, params, many, context):
     """The execute wrapper: EXECUTE a statement this session has prepared; prepare it at its second use."""
     connection = context["connection"]
-    if many or not params or _migrating or not settings.BOSS_DB_SERVER_PREPARED:
+    if (many or not params or _migrating or not settings.BOSS_DB_SERVER_PREPARED
+            or getattr(context["cursor"].cursor, "name", None)):   # a server-side cursor DECLAREs its statement
         return execute(sql, params, many, context)
     session = _SESSIONS.setdefault(connection.connection, {})
     if sql not in session:
@@ -55,6 +57,13 @@ def server_prepared(execute, sql, params, many, context):
     # The comment is the original with its placeholders kept (%% for the driver): what ran, for a reader.
     statement = f"EXECUTE {name}({', '.join(['%s'] * len(params))}) /* {sql.replace('%', '%%')} */"
     return execute(statement, params, many, context)
+
+
+def original(sql: str) -> str:
+    """The statement as Django wrote it, for a reader of the query log: an EXECUTE's comment, else the SQL itself."""
+    if sql.startswith("EXECUTE boss_s") and sql.endswith(" */"):
+        return sql[sql.index("/* ") + 3:-3]
+    return sql
 
 
 def _prepare(connection, sql: str) -> str:

@@ -1,5 +1,7 @@
 """Statements prepared on the PostgreSQL server at their second use in a session (boss/server_prepared.py)."""
 
+import uuid
+
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -16,12 +18,20 @@ def _prepared_names() -> set[str]:
         return {name for (name,) in cursor.fetchall()}
 
 
-def _read(code: str) -> list[tuple]:
-    # A statement of this test's own (the alias keeps its text apart from every other test's).
-    return list(Hall.objects.filter(code=code).extra(select={"server_prepared_probe": "1"}).values_list("pk", "name"))
+@pytest.fixture
+def _read():
+    """A read whose statement is this test's own (a new alias in its text): new to the session, whatever ran
+    before."""
+    alias = f"probe_{uuid.uuid4().hex[:12]}"
+
+    def read(code: str) -> list[tuple]:
+        rows = Hall.objects.filter(code=code).extra(select={alias: "1"}).values_list("pk", "name", alias)
+        return [(pk, name) for pk, name, _one in rows]
+
+    return read
 
 
-def test_a_statement_is_prepared_at_its_second_use_and_executed_by_name_after(hall):
+def test_a_statement_is_prepared_at_its_second_use_and_executed_by_name_after(hall, _read):
     with CaptureQueriesContext(connection) as queries:
         first, second, third, none = _read(hall.code), _read(hall.code), _read(hall.code), _read("NO-SUCH-HALL")
     assert first == second == third == [(hall.pk, hall.name)] and none == []
@@ -56,14 +66,14 @@ def test_statements_without_values_and_executemany_are_sent_as_they_are(hall):
     assert not [q for q in queries if "EXECUTE" in q["sql"]]
 
 
-def test_server_preparing_can_be_turned_off(hall, settings):
+def test_server_preparing_can_be_turned_off(hall, _read, settings):
     settings.BOSS_DB_SERVER_PREPARED = False   # behind a pooler that does not keep sessions
     with CaptureQueriesContext(connection) as queries:
         assert _read(hall.code) == _read(hall.code) == _read(hall.code) == [(hall.pk, hall.name)]
     assert all(q["sql"].startswith("SELECT") for q in queries)
 
 
-def test_a_migration_makes_the_sessions_forget_what_they_prepared(hall):
+def test_a_migration_makes_the_sessions_forget_what_they_prepared(hall, _read):
     _read(hall.code)
     _read(hall.code)
     assert any(name.startswith("boss_s") for name in _prepared_names())
@@ -80,3 +90,19 @@ def test_a_migration_makes_the_sessions_forget_what_they_prepared(hall):
     with CaptureQueriesContext(connection) as queries:
         assert _read(hall.code) == _read(hall.code) == [(hall.pk, hall.name)]
     assert [q["sql"][:7] for q in queries] == ["SELECT ", "EXECUTE"]
+
+
+def test_a_server_side_cursors_statement_is_declared_as_it_is(hall):
+    # QuerySet.iterator() reads through a named cursor (DECLARE ... CURSOR FOR <statement>), which takes no EXECUTE.
+    for _ in range(3):
+        assert [h.pk for h in Hall.objects.filter(code=hall.code).iterator(chunk_size=10)] == [hall.pk]
+
+
+def test_the_query_log_reads_the_original_of_an_executed_statement(hall, _read):
+    with CaptureQueriesContext(connection) as queries:
+        _read(hall.code)
+        _read(hall.code)
+    plain, executed = (q["sql"] for q in queries)
+    assert executed.startswith("EXECUTE boss_s")
+    assert server_prepared.original(executed) == plain.replace(f"'{hall.code}'", "%s")
+    assert server_prepared.original(plain) == plain
