@@ -6,7 +6,8 @@ same queryset into the same SQL every time. A `Prepared` read is written as a qu
 SQL is compiled by the ORM at its first use in a process, and each call runs that SQL with the call's values and
 makes the rows into model instances (with their `select_related` rows) or values as the ORM does, with the
 ORM's value converters. The line read's CPU went from 4.6 to 2.8 ms (benchmarks/README.md). On PostgreSQL the
-statement, as every statement a session sends twice, is also prepared on the server (boss/server_prepared.py).
+statement is also prepared on the server at its second use in a session (boss/server_prepared.py): each read here
+is for one key, so its plan does not turn on the values.
 
 Only for plain reads: a queryset that locks (`select_for_update`, the services' `lock()`) is refused, so every
 lock still goes through the ORM and the lock-order check. The values are the queryset's parameters, each a string
@@ -21,6 +22,8 @@ from collections.abc import Callable
 from django.db import connections, router
 from django.db.models import QuerySet
 from django.db.models.query import ValuesListIterable, get_related_populators
+
+from boss import server_prepared
 
 
 class _Text(str):
@@ -59,6 +62,7 @@ class Prepared:
             raise ValueError("a prepared read gives model instances or values_list() rows")
         compiler = queryset.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
+        server_prepared.stable(sql)   # a read for one key: its plan does not turn on the values
         slots = []
         for param in params:
             found = [i for i, s in enumerate(stand_ins)
