@@ -135,8 +135,10 @@ def _forget() -> None:
     """This process's sessions drop what they prepared: a statement prepared before a migration may return other
     types after it, which PostgreSQL refuses to EXECUTE."""
     for connection in connections.all(initialized_only=True):
-        session = _SESSIONS.pop(connection.connection, None) if connection.connection is not None else None
-        if session and any(session.values()) and connection.vendor == "postgresql":
+        if connection.vendor != "postgresql" or connection.connection is None:
+            continue
+        session = _SESSIONS.pop(connection.connection, None)
+        if session and any(session.values()):
             with connection.connection.cursor() as cursor:
                 cursor.execute("DEALLOCATE ALL")
 
