@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from boss import server_prepared
 from boss.models import Hall
 
+
 def _prepared_names() -> set[str]:
     with connection.connection.cursor() as cursor:   # the driver's own cursor: not through the wrapper
         cursor.execute("SELECT name FROM pg_prepared_statements")
