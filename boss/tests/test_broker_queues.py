@@ -3,7 +3,6 @@
 import uuid
 
 import pytest
-import redis
 from celery.signals import after_task_publish
 from django.conf import settings
 from django.db import transaction
@@ -13,13 +12,6 @@ from boss.tasks import idempotency_keys_prune
 from boss.tests.broker import broker_queue_delete
 
 pytestmark = [pytest.mark.redis]
-
-
-@pytest.fixture
-def broker():
-    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    yield client
-    client.close()
 
 
 def test_a_queue_with_messages_is_deleted_with_its_messages_and_its_binding(broker):

@@ -24,13 +24,6 @@ def probe() -> None:
 
 
 @pytest.fixture
-def broker():
-    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    yield client
-    client.close()
-
-
-@pytest.fixture
 def published():
     sent = []
 
