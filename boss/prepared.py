@@ -10,20 +10,26 @@ statement is also prepared on the server at its second use in a session (boss/se
 is for one key, so its plan does not turn on the values.
 
 Only for plain reads: a queryset that locks (`select_for_update`, the services' `lock()`) is refused, so every
-lock still goes through the ORM and the lock-order check. The values are the queryset's parameters, each a string
-or an integer, named by the builder's arguments:
+lock still goes through the ORM and the lock-order check. The values are the queryset's parameters, each a string,
+an integer or a date, named by the builder's arguments (one may appear more than once, as a date does in a
+validity window). An integer is a key, compared for equality: one beyond 64 bits finds no row, as the ORM's exact
+lookup finds none (the database is not asked: on PostgreSQL a prepared statement would refuse it):
 
     _LINE = Prepared(lambda msisdn: Line.objects.select_related("plan").filter(msisdn=msisdn), str)
     lines = _LINE(msisdn)                  # a list of Line, each with its plan
 """
 
 from collections.abc import Callable
+from datetime import date, timedelta
 
 from django.db import connections, router
 from django.db.models import QuerySet
 from django.db.models.query import ValuesListIterable, get_related_populators
 
 from boss import server_prepared
+
+
+_BIGINT = 2 ** 63
 
 
 class _Text(str):
@@ -35,7 +41,25 @@ def _stand_in(index: int, kind: type) -> object:
         return _Text(f"\x00prepared parameter {index}\x00")
     if kind is int:
         return -(2 ** 62) - index   # a value no key takes, found again by value
-    raise TypeError(f"a prepared read's parameter is a str or an int, not {kind!r}")
+    if kind is date:
+        return date(1, 1, 1) + timedelta(days=index)   # a day no row is about, found again by value
+    raise TypeError(f"a prepared read's parameter is a str, an int or a date, not {kind!r}")
+
+
+def _slot(param, stand_ins: list) -> tuple[int, bool] | None:
+    """Which parameter a compiled value stands for, and whether the database takes it as text (a date on SQLite)."""
+    for index, stand_in in enumerate(stand_ins):
+        if isinstance(stand_in, str):
+            if param is stand_in:
+                return index, False
+        elif isinstance(stand_in, date):
+            if type(param) is date and param == stand_in:
+                return index, False
+            if type(param) is str and param == stand_in.isoformat():
+                return index, True
+        elif type(param) is int and param == stand_in:
+            return index, False
+    return None
 
 
 class Prepared:
@@ -63,13 +87,9 @@ class Prepared:
         compiler = queryset.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
         server_prepared.stable(sql)   # a read for one key: its plan does not turn on the values
-        slots = []
-        for param in params:
-            found = [i for i, s in enumerate(stand_ins)
-                     if (param is s if isinstance(s, str) else type(param) is int and param == s)]
-            slots.append(found[0] if found else None)
-        if sorted(s for s in slots if s is not None) != list(range(len(stand_ins))):
-            raise ValueError(f"each parameter of a prepared read must appear once in its SQL: {sql}")
+        slots = [_slot(param, stand_ins) for param in params]
+        if {s[0] for s in slots if s is not None} != set(range(len(stand_ins))):
+            raise ValueError(f"each parameter of a prepared read must appear in its SQL as it is given: {sql}")
         select = compiler.select
         compiled = {"sql": sql, "slots": slots, "params": list(params), "values": values,
                     "col_count": compiler.col_count if compiler.has_extra_select else None,
@@ -100,10 +120,12 @@ class Prepared:
         raise model.MultipleObjectsReturned(f"get() returned more than one {model._meta.object_name}.")
 
     def __call__(self, *values, using: str | None = None) -> list:
+        if any(type(v) is int and not -_BIGINT <= v < _BIGINT for v in values):
+            return []   # no key is that large (see the module's docstring)
         if using is None:   # where the ORM would read it (the reports' replica router)
             using = router.db_for_read(self._model_read())
         compiled = self._compiled.get(using) or self._compile(using)
-        params = [values[slot] if slot is not None else param
+        params = [param if slot is None else values[slot[0]] if not slot[1] else values[slot[0]].isoformat()
                   for slot, param in zip(compiled["slots"], compiled["params"], strict=True)]
         connection = connections[using]
         with connection.cursor() as cursor:

@@ -72,7 +72,8 @@ def test_a_prepared_read_is_compiled_once_and_runs_one_statement_a_call(two_line
 
 @pytest.mark.parametrize(("build", "kinds", "error"), [
     (lambda code: lock(Plan.objects.filter(code=code)), (str,), "locks"),
-    (lambda code: Plan.objects.filter(code="5G128"), (str,), "must appear once"),
+    (lambda code: Plan.objects.filter(code="5G128"), (str,), "must appear in its SQL"),
+    (lambda code: Plan.objects.filter(code__startswith=code), (str,), "must appear in its SQL"),   # changed: "5G%"
     (lambda code: Plan.objects.filter(code=code).values("code"), (str,), "values_list"),
     (lambda code: Plan.objects.filter(code=code).prefetch_related("features"), (str,), "no prefetch"),
 ])
@@ -83,9 +84,35 @@ def test_what_a_prepared_read_cannot_do_is_refused_when_it_is_first_run(db, buil
     assert len(queries) == 0
 
 
-def test_a_parameter_is_a_string_or_an_integer(db):
-    with pytest.raises(TypeError, match="str or an int"):
+def test_a_parameter_is_a_string_an_integer_or_a_date(db):
+    with pytest.raises(TypeError, match="a str, an int or a date"):
         Prepared(lambda amount: Plan.objects.filter(monthly_fee=amount), Decimal)("1.00")
+
+
+def test_a_date_parameter_may_appear_twice_and_gives_what_the_queryset_gives(two_lines):
+    from datetime import date, timedelta
+
+    from catalog.models import in_force_q
+
+    plan = Plan.objects.get(code="5G128")
+    Plan.objects.filter(pk=plan.pk).update(valid_from=date(2026, 1, 1), valid_until=date(2026, 6, 30))
+    read = Prepared(lambda code, day: Plan.objects.filter(in_force_q(day), code=code).order_by("pk"), str, date)
+    for day in (date(2025, 12, 31), date(2026, 1, 1), date(2026, 3, 15), date(2026, 6, 30), date(2026, 7, 1)):
+        for _repeat in range(2):   # compiled at the first call; on PostgreSQL prepared on the server at the second
+            assert [p.pk for p in read("5G128", day)] == [
+                p.pk for p in Plan.objects.filter(in_force_q(day), code="5G128")], day
+    assert [p.valid_until for p in read("5G128", date(2026, 2, 1))] == [date(2026, 6, 30)]
+    assert read("5G128", date(2026, 1, 1) - timedelta(days=1)) == []
+
+
+def test_a_key_beyond_64_bits_finds_no_row_as_the_orm_finds_none(two_lines):
+    plain, _roaming = two_lines
+    by_id = Prepared(lambda pk: Line.objects.filter(pk=pk).order_by(), int)
+    for _repeat in range(3):   # on PostgreSQL the statement is prepared on the server at the second call
+        assert [ln.pk for ln in by_id(plain.pk)] == [plain.pk]
+    with CaptureQueriesContext(connection) as queries:
+        assert by_id(2 ** 63) == by_id(-(2 ** 63) - 1) == list(Line.objects.filter(pk=2 ** 63)) == []
+    assert len(queries) == 0   # neither asks the database
 
 
 def test_one_row_is_given_as_get_gives_it(two_lines):
