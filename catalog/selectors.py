@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from boss.prepared import Prepared
 from catalog.errors import FeatureUnavailableError, ProductUnavailableError
 from catalog.models import Business, Feature, OneTimeFee, Plan, in_force_q
 
@@ -68,8 +69,14 @@ def feature_list(*, on_date: date | None = None, on_sale_only: bool = False) -> 
     return qs
 
 
+# Compiled once per process (boss/prepared.py): every opening and plan change prices its plan (issue 20).
+_PLAN_IN_FORCE = Prepared(lambda code, day: Plan.objects.filter(in_force_q(day), code=code, active=True)
+                          .order_by("pk"), str, date)
+
+
 def plan_in_force(*, code: str, on_date: date) -> Plan:
-    plan = Plan.objects.filter(in_force_q(on_date), code=code, active=True).first()
+    found = _PLAN_IN_FORCE(code, on_date)
+    plan = found[0] if found else None
     if plan is None:
         raise ProductUnavailableError(product_code=code, date=on_date.isoformat())
     return plan

@@ -152,20 +152,27 @@ def customer_get_for_actor(*, actor, pk: int) -> Customer:
     Another hall's customer not looked up by this actor is not found (404, the refusal audited)."""
     if not actor.has_perm("customers.view_customer"):
         raise Http404
-    customer = _customer_for_actor(Customer.objects.select_related("identity", "created_hall"), actor=actor, pk=pk)
+    customer = _customer_for_actor(_CUSTOMER_WITH_HALL, actor=actor, pk=pk)
     if customer is None:
         raise Http404
     return customer
 
 
-def _customer_for_actor(qs: QuerySet, *, actor, pk) -> Customer | None:
-    """The customer `pk` of `qs` if the actor may see it (`customers_visible`), else None (a refusal of an
+# A customer by id with what the counter shows of it, compiled once per process (boss/prepared.py, issue 20).
+_CUSTOMER = Prepared(lambda pk: Customer.objects.select_related("identity").filter(pk=pk).order_by(), int)
+_CUSTOMER_WITH_HALL = Prepared(lambda pk: Customer.objects.select_related("identity", "created_hall").filter(pk=pk)
+                               .order_by(), int)
+
+
+def _customer_for_actor(read: Prepared, *, actor, pk) -> Customer | None:
+    """The customer `pk` (`read` by its id) if the actor may see it (`customers_visible`), else None (a refusal of an
     existing customer audited). One plain query for a customer registered at the actor's own hall, the common
     case at the counter; the visibility query, whose ORs of EXISTS cost more to build than to run, only for
     another hall's customer."""
-    customer = qs.filter(pk=pk).first()
-    if customer is None:
+    found = read(int(pk))
+    if not found:
         return None
+    customer = found[0]
     hall_id = getattr(actor, "hall_id", None)
     own_hall = (hall_id is not None and customer.created_hall_id == hall_id and actor.is_authenticated
                 and actor.pk is not None)
@@ -179,7 +186,7 @@ def customer_get(*, pk, actor) -> Customer:
     """A customer by id, for the counter screens, among those the actor may see (`customers_visible`).
     Raises CustomerNotFoundError (also for another hall's customer not looked up by the actor: the refusal
     is audited)."""
-    customer = (_customer_for_actor(Customer.objects.select_related("identity"), actor=actor, pk=pk)
+    customer = (_customer_for_actor(_CUSTOMER, actor=actor, pk=pk)
                 if str(pk).isdigit() else None)
     if customer is None:
         raise CustomerNotFoundError(customer=str(pk)[:20])
@@ -407,8 +414,10 @@ class Profile:
 
 def customer_profile(*, customer: Customer, event_limit: int = 30, just_created: bool = False) -> Profile:
     """Everything the 360 page shows, in a fixed number of queries whatever the customer holds.
-    `just_created`: the customer was created in this request, so holds no line and no account yet (not read)."""
-    all_classes = list(customer.classes.select_related("set_by", "revoked_by").order_by("-since", "-pk"))
+    `just_created`: the customer was created in this request (customer_create), so holds no class, no line and
+    no account yet (not read)."""
+    all_classes = [] if just_created else list(
+        customer.classes.select_related("set_by", "revoked_by").order_by("-since", "-pk"))
     today = timezone.localdate()
     active = sorted((c for c in all_classes if c.is_active(today)), key=lambda c: (c.kind, c.since))
     customer.active_classes = active  # what customer_classes_active() and the badges read
@@ -494,6 +503,17 @@ def line_commitments_current(lines, *, today=None) -> dict:
     return {c.line_id: c for c in rows}
 
 
+_LINES_OF_IDENTITY: dict[tuple[str, ...], Prepared] = {}
+
+
 def line_count_for_identity(*, identity: CustomerIdentity, states) -> int:
-    """Lines registered to the identity (as owner) in the given states."""
-    return Line.objects.filter(customer__identity=identity, status__in=list(states)).count()
+    """Lines registered to the identity (as owner) in the given states: a handful at most (five per identity),
+    counted from their ids by a read compiled once per process for each set of states (boss/prepared.py)."""
+    states = tuple(states)
+    if not states:
+        return 0
+    read = _LINES_OF_IDENTITY.get(states)
+    if read is None:
+        read = _LINES_OF_IDENTITY[states] = Prepared(lambda identity_id: Line.objects.filter(
+            customer__identity_id=identity_id, status__in=states).values_list("pk").order_by(), int)
+    return len(read(identity.pk))

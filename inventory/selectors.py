@@ -12,6 +12,7 @@ from django.db.models.functions import Reverse, Right
 from django.utils import timezone
 
 from boss.permissions import actor_spans_halls, restrict_to_actor
+from boss.prepared import Prepared
 from catalog.grading import SHAPE_DIGITS, endings_shapes, rule_endings
 from catalog.models import NumberGrade, NumberGradeRule, SimCapacity, in_force_q
 from inventory.errors import NumberNotFoundError
@@ -135,6 +136,26 @@ def number_grade(*, msisdn: str) -> NumberGrade:
     if number is None:
         raise NumberNotFoundError(msisdn=msisdn)
     return number.grade
+
+
+# The counter's reads of one number and of its reservation, compiled once per process (boss/prepared.py): an
+# opening reads both at its pre-input and its payment (issue 20).
+_NUMBER_WITH_GRADE = Prepared(lambda msisdn: NumberResource.objects.select_related("grade").filter(msisdn=msisdn),
+                              str)
+_ACTIVE_RESERVATION = Prepared(lambda number: NumberReservation.objects.filter(
+    number_id=number, state=NumberReservation.State.ACTIVE).order_by(), int)
+
+
+def number_with_grade(*, msisdn: str) -> NumberResource | None:
+    """The number with its grade read with it, or None."""
+    found = _NUMBER_WITH_GRADE(msisdn)
+    return found[0] if found else None
+
+
+def number_reservation_active(*, number_id: int) -> NumberReservation | None:
+    """The number's reservation in the active state, lapsed or not (the database keeps at most one)."""
+    found = _ACTIVE_RESERVATION(number_id)
+    return found[0] if found else None
 
 
 def number_live_reservation(*, number: NumberResource, now=None) -> NumberReservation | None:

@@ -5,6 +5,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from boss.permissions import access_denied
+from boss.prepared import Prepared
 from boss.tariffs import tariff
 from customers.external_blacklist import ExternalBlacklistHit
 from customers.models import CustomerClass
@@ -42,12 +43,15 @@ def partner_of_hall(hall_id) -> Partner | None:
     return link.partner if link else None
 
 
+# Every opening and transfer asks: compiled once per process (boss/prepared.py).
+_JOINT_BLACKLIST = Prepared(lambda doc_type, number_hash: BlacklistEntry.objects.filter(
+    status=BlacklistEntry.Status.ACTIVE, identity_type=doc_type, number_hash=number_hash).exclude(
+    partner__status=Partner.Status.DELETED).select_related("partner").order_by("since", "pk"), str, str)
+
+
 def joint_blacklist_hits(*, doc_type: str, number: str) -> list[ExternalBlacklistHit]:
     """Entries in force about an identity from partners not deleted, in one query."""
-    entries = (BlacklistEntry.objects.filter(status=BlacklistEntry.Status.ACTIVE, identity_type=doc_type,
-                                             number_hash=identity_hash(doc_type, number))
-               .exclude(partner__status=Partner.Status.DELETED).select_related("partner").order_by("since", "pk"))
-    entries = list(entries)
+    entries = _JOINT_BLACKLIST(doc_type, identity_hash(doc_type, number))
     if not entries:
         return []
     refuses = tariff("partner.blacklist_refuses")

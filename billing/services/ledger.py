@@ -9,9 +9,8 @@ append-only trail (actor, hall, time, reference).
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -31,6 +30,7 @@ from billing.selectors import ids_q
 from boss.locks import lock
 from boss.models import Staff
 from boss.money import ZERO
+from boss.prepared import Prepared
 
 CENT = Decimal("0.01")
 
@@ -108,16 +108,34 @@ def transaction_post(*, actor: Staff, kind: str, postings: Sequence[Posting], me
 
 def closed_days(*, hall_id: int | None, staff_ids, since) -> set:
     """Business days from `since` on that are closed for the hall or for any of these reps' drawers."""
+    staff_ids = sorted({pk for pk in staff_ids if pk is not None})
+    if not staff_ids and hall_id is None:
+        return set()
+    shape = (hall_id is not None, len(staff_ids))
+    read = _CLOSED_DAYS.get(shape)
+    if read is None:
+        with_hall, count = shape
+        read = _CLOSED_DAYS[shape] = Prepared(_closed_days(with_hall), date, *([int] * (with_hall + count)))
+    return {row[0] for row in read(since, *([hall_id] if hall_id is not None else []), *staff_ids)}
+
+
+# Every posting asks which days are closed (booking_day): read by a statement compiled once per process for each
+# shape (with or without the hall, and how many drawers), boss/prepared.py (issue 20).
+_CLOSED_DAYS: dict[tuple[bool, int], Prepared] = {}
+
+
+def _closed_days(with_hall: bool):
     from billing.models import DrawerClose, HallDayClose
 
-    staff_ids = [pk for pk in staff_ids if pk is not None]
-    drawers = (DrawerClose.objects.filter(staff_id__in=staff_ids, day__gte=since)
-               .exclude(status=DrawerClose.Status.REOPENED).order_by().values_list("day"))
-    qs: Any = drawers
-    if hall_id is not None:
-        qs = HallDayClose.objects.filter(hall_id=hall_id, day__gte=since, state=HallDayClose.State.CLOSED
-                                         ).order_by().values_list("day").union(drawers)
-    return {row[0] for row in qs} if (staff_ids or hall_id is not None) else set()
+    def build(since, *ids):
+        staff_ids = ids[1:] if with_hall else ids
+        drawers = (DrawerClose.objects.filter(staff_id__in=staff_ids, day__gte=since)
+                   .exclude(status=DrawerClose.Status.REOPENED).order_by().values_list("day"))
+        if not with_hall:
+            return drawers
+        return HallDayClose.objects.filter(hall_id=ids[0], day__gte=since, state=HallDayClose.State.CLOSED
+                                           ).order_by().values_list("day").union(drawers)
+    return build
 
 
 def booking_day(*, actor, hall, accounts: Sequence[LedgerAccount] = (), booked_on=None):

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from boss.money import CENT, ZERO
+from boss.prepared import Prepared
 from boss.tariffs import tariff
 from catalog.errors import ProductUnavailableError
 from catalog.models import Business, Discount, Feature, NumberGrade, OneTimeFee, PaymentMethod, Plan, in_force_q
@@ -67,11 +68,34 @@ def discounts_applicable(*, business: str, plan: Plan, on_date: date,
     """The discounts whose conditions hold: in force and active on the date, for this business (or every
     one), this plan (or every plan), the plan's network and family, and the customer's kind (a discount for
     one kind of customer needs the kind known)."""
-    kinds = Q(customer_kind="") | (Q(customer_kind=customer_kind) if customer_kind else Q(pk__in=[]))
-    return list(Discount.objects.filter(in_force_q(on_date), active=True)
-                .filter(Q(business="") | Q(business=business)).filter(Q(plan__isnull=True) | Q(plan=plan))
-                .filter(Q(network="") | Q(network=plan.network)).filter(Q(brand="") | Q(brand=plan.brand))
-                .filter(kinds).order_by("code"))
+    if customer_kind:
+        return _DISCOUNTS_FOR_KIND(on_date, business, plan.pk, plan.network, plan.brand, customer_kind)
+    return _DISCOUNTS(on_date, business, plan.pk, plan.network, plan.brand)
+
+
+def _discounts(day: date, business: str, plan: int, network: str, brand: str, kind: str | None = None):
+    kinds = Q(customer_kind="") | Q(customer_kind=kind) if kind is not None else Q(customer_kind="")
+    return (Discount.objects.filter(in_force_q(day), active=True)
+            .filter(Q(business="") | Q(business=business)).filter(Q(plan__isnull=True) | Q(plan_id=plan))
+            .filter(Q(network="") | Q(network=network)).filter(Q(brand="") | Q(brand=brand))
+            .filter(kinds).order_by("code"))
+
+
+# The quote's catalog reads, compiled once per process (boss/prepared.py): every opening prices itself at its
+# pre-input and again at its confirmation (issue 20).
+_DISCOUNTS = Prepared(_discounts, date, str, int, str, str)
+_DISCOUNTS_FOR_KIND = Prepared(_discounts, date, str, int, str, str, str)
+_FEES = Prepared(lambda day, business, capacity: _fees(day, business, capacity, None), date, str, str)
+_FEES_FOR_GRADE = Prepared(lambda day, business, capacity, grade: _fees(day, business, capacity, grade),
+                           date, str, str, int)
+
+
+def _fees(day: date, business: str, capacity: str, grade: int | None):
+    """One-time fees of a business that apply to what was chosen."""
+    return OneTimeFee.objects.filter(in_force_q(day), business=business).filter(
+        Q(kind=OneTimeFee.Kind.SERVICE)
+        | Q(kind=OneTimeFee.Kind.SIM_CARD, sim_capacity=capacity)
+        | Q(kind=OneTimeFee.Kind.NUMBER_SELECTION, grade_id=grade)).order_by()
 
 
 def monthly_net_price(*, plan: Plan, features: Sequence[Feature] = (),
@@ -150,12 +174,8 @@ def quote_price(*, business: str, product_code: str, on_date: date | None = None
     chosen += list(Feature.objects.filter(code__in=kept).order_by("code")) if kept else []
     exempt = payment_method == PaymentMethod.CORPORATE and tariff("deposit.corporate_exempt")
 
-    # One-time fees of this business that apply to what was chosen.
-    fees = OneTimeFee.objects.filter(in_force_q(on_date), business=business).filter(
-        Q(kind=OneTimeFee.Kind.SERVICE)
-        | Q(kind=OneTimeFee.Kind.SIM_CARD, sim_capacity=sim_capacity or "-")
-        | Q(kind=OneTimeFee.Kind.NUMBER_SELECTION, grade_id=grade.pk if grade else None)
-    )
+    fees = (_FEES_FOR_GRADE(on_date, business, sim_capacity or "-", grade.pk) if grade is not None
+            else _FEES(on_date, business, sim_capacity or "-"))
     lines: list[QuoteLine] = []
     bases: dict[str, Decimal] = {}
     for fee in _latest_per_key(fees):

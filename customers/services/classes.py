@@ -17,6 +17,7 @@ from boss.audit import audit_record
 from boss.errors import NotPermitted
 from boss.locks import lock
 from boss.models import Staff
+from boss.prepared import Prepared
 from boss.tariffs import tariff
 from customers.errors import (
     ClassAlreadyActiveError,
@@ -122,6 +123,11 @@ def customer_class_revoke(*, actor: Staff, customer_class: CustomerClass, reason
     return klass
 
 
+# Every opening and transfer asks (customer_ensure_not_blacklisted): compiled once per process, boss/prepared.py.
+_BLACKLIST_CLASSES = Prepared(lambda customer, day: CustomerClass.objects.filter(
+    active_class_q(day), customer_id=customer, kind=Kind.BLACKLIST).order_by("since", "pk"), int, date)
+
+
 @dataclass(frozen=True)
 class BlacklistCheck:
     blacklisted: bool
@@ -143,8 +149,7 @@ def customer_ensure_not_blacklisted(*, actor: Staff, customer: Customer, overrid
 
     Raises CustomerBlacklistedError, OverrideNotPermittedError, ReasonRequiredError.
     """
-    entries = list(CustomerClass.objects.filter(active_class_q(), customer=customer, kind=Kind.BLACKLIST)
-                   .order_by("since", "pk"))
+    entries = _BLACKLIST_CLASSES(customer.pk, timezone.localdate())
     hits = external_blacklist_hits(doc_type=customer.identity.doc_type, number=customer.identity.number)
     refusing = [h for h in hits if h.refuses]
     warnings = tuple(h for h in hits if not h.refuses)

@@ -32,7 +32,12 @@ from inventory.errors import (
     ReturnPriorityExpiredError,
 )
 from inventory.models import NumberReservation, NumberResource
-from inventory.selectors import ReturnPriority, return_priority_latest, return_priority_numbers
+from inventory.selectors import (
+    ReturnPriority,
+    number_reservation_active,
+    return_priority_latest,
+    return_priority_numbers,
+)
 
 Status = NumberResource.Status
 
@@ -63,7 +68,7 @@ def reservation_may_act_for(actor, reservation: NumberReservation) -> bool:
 
 
 def _active_reservation(number: NumberResource) -> NumberReservation | None:
-    return number.reservations.filter(state=NumberReservation.State.ACTIVE).first()
+    return number_reservation_active(number_id=number.pk)
 
 
 def _close(reservation: NumberReservation, *, state: str, actor, now) -> None:

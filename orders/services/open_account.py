@@ -48,7 +48,8 @@ from inventory.errors import (
     ReservationNotHolderError,
     SimCardUnavailableError,
 )
-from inventory.models import NumberReservation, NumberResource, SimCard
+from inventory.models import NumberReservation, SimCard
+from inventory.selectors import number_reservation_active, number_with_grade
 from inventory.services.numbers import (
     number_assign,
     number_release,
@@ -120,11 +121,9 @@ def _order_lines(quote) -> list[OrderLine]:
 def _live_reservation(*, actor: Staff, msisdn: str, customer) -> NumberReservation:
     """The actor's live reservation of the number for this customer, with the number and its grade (what the
     quote prices it by) read once."""
-    number = NumberResource.objects.select_related("grade").filter(msisdn=msisdn).first()
-    now = timezone.now()
-    reservation = (NumberReservation.objects.filter(number=number, state=NumberReservation.State.ACTIVE,
-                                                    reserved_until__gt=now).first() if number else None)
-    if reservation is None:
+    number = number_with_grade(msisdn=msisdn)
+    reservation = number_reservation_active(number_id=number.pk) if number else None
+    if reservation is None or reservation.reserved_until <= timezone.now():
         raise ReservationNotFoundError(_("Reserve the number first (or again: its reservation has ended)."),
                                   field="msisdn", msisdn=msisdn)
     if not reservation_may_act_for(actor, reservation):
@@ -328,7 +327,7 @@ def order_open_account_pay(*, actor: Staff, order: Order, method: str, tendered=
                       reference=order.reference,
                       payload={"iccid": sim.iccid, "imsi": sim.imsi, "features": {f.code: True for f in features}})
     order.provision()
-    order.save()
+    order.save(update_fields=["line", "agreement_signed_at", "paid_at", "payment", "state", "updated_at"])
     audit_record(actor=actor, action="order.open_account.pay", target=order, after={
         "line": line.pk, "msisdn": order.msisdn, "iccid": sim.iccid, "account": account.pk,
         "paid": str(payment.amount) if payment else "0.00", "method": method,
