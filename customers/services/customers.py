@@ -39,7 +39,7 @@ def _identity_checked(identity: CustomerIdentity, *, actor, check_method: str) -
     identity.checked_at = timezone.now()
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)   # its callers (services) refuse as a whole: no savepoint of its own
 def _identity_bind(*, actor: Staff, info: IdentityInfo, name: str, address: str, check_method: str,
                    for_customer: bool) -> tuple[CustomerIdentity, dict | None]:
     """The identity row of (type, number): reused when it exists, created otherwise.
