@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from billing.models import Bill, LedgerAccount, LedgerEntry
+from billing.models import Bill, Document, LedgerAccount, LedgerEntry
 from boss.money import ZERO
 from boss.permissions import get_for_actor, restrict_to_actor
 from boss.prepared import Prepared
@@ -428,3 +428,13 @@ def payment_recent_same(*, line, amount: Decimal, since):
 
     return (Payment.objects.filter(line=line, amount=amount, created_at__gte=since)
             .prefetch_related("documents").order_by("-created_at").first())
+
+
+# What a payment's answer shows: its documents, read by a statement compiled once per process (boss/prepared.py;
+# every counter payment answers with them, issue 20).
+_PAYMENT_DOCUMENTS = Prepared(lambda payment: Document.objects.filter(payment_id=payment), int)
+
+
+def payment_documents(*, payment_id: int) -> list[Document]:
+    """The documents (receipts, invoices) a payment issued, in the model's order."""
+    return _PAYMENT_DOCUMENTS(payment_id)

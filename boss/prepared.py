@@ -28,7 +28,6 @@ from django.db.models.query import ValuesListIterable, get_related_populators
 
 from boss import server_prepared
 
-
 _BIGINT = 2 ** 63
 
 

@@ -13,7 +13,7 @@ from boss.tariffs import tariff
 from customers.models import Line
 from customers.selectors import LINE_RELATED, line_get_by_msisdn
 from inventory.selectors import ReturnPriority
-from orders.models import Order, RetentionAttempt
+from orders.models import Order, OrderLine, RetentionAttempt
 from provisioning.models import WorkOrder
 
 
@@ -36,6 +36,15 @@ def return_priority_latest(*, customer) -> ReturnPriority | None:
 # --------------------------------------------------------------------------------------------------
 # Orders, lines and documents at the counter
 # --------------------------------------------------------------------------------------------------
+
+
+_ORDER_LINES = Prepared(lambda order: OrderLine.objects.filter(order_id=order), int)
+
+
+def order_lines(*, order_id: int) -> list[OrderLine]:
+    """An order's fee lines in their order, by a read compiled once per process (boss/prepared.py): every opening
+    reads them at its pre-input's answer and at its payment (issue 20)."""
+    return _ORDER_LINES(order_id)
 
 
 def order_get_for_actor(*, actor, pk: int):

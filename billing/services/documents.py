@@ -13,6 +13,7 @@ from billing.errors import RedLetterTooLargeError
 from billing.models import Document, DocumentPrint, DocumentSequence
 from billing.selectors import payment_balance_after
 from billing.services.ledger import money
+from boss import server_prepared
 from boss.audit import audit_record
 from boss.locks import lock
 from boss.models import Staff
@@ -33,6 +34,7 @@ class DocLine:
 # document of every payment (issue 20).
 _TAKE_NUMBER = (f"UPDATE {DocumentSequence._meta.db_table} SET next_number = next_number + 1 "
                 "WHERE hall_id = %s AND kind = %s AND series = %s RETURNING next_number - 1")
+server_prepared.stable(_TAKE_NUMBER)   # by the sequence's unique key: its plan does not turn on the values
 
 
 def _next_number(*, hall, kind: str, series: str) -> int:

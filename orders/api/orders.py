@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from billing.models import Document, PaymentMethod
-from billing.selectors import account_money
+from billing.selectors import account_money, payment_documents
 from billing.services.documents import document_pdf, document_print
 from boss.api.idempotency import api_idempotent, idempotency_parameter
 from boss.api.schema import MONEY_FIELD
@@ -24,6 +24,7 @@ from orders.selectors import (
     line_get_by_msisdn_for_actor,
     order_get_for_actor,
     order_get_to_pay,
+    order_lines,
 )
 from orders.services.documents import AgentInput
 from orders.services.fee_collection import line_fee_collect
@@ -47,19 +48,26 @@ class OrderLineOutput(serializers.Serializer):
     amount = serializers.DecimalField(**MONEY_FIELD)
 
 
+def _lines(order: Order) -> list:
+    """The order's fee lines: as prefetched with it, else by their compiled read."""
+    if "lines" in getattr(order, "_prefetched_objects_cache", {}):
+        return list(order.lines.all())
+    return order_lines(order_id=order.pk)
+
+
 def order_output(request, order: Order) -> dict:
     work_orders = [{"id": wo.pk, "key": wo.key, "action": wo.action, "state": wo.state, "attempts": wo.attempts}
                    for wo in order.work_orders] if hasattr(order, "work_orders") else []
     body = {
         "order_id": order.pk, "number": order.number, "type": order.kind, "state": order.state,
         "amount_due": f"{order.amount_due:.2f}", "msisdn": order.msisdn,
-        "lines": [{"item": line.item, "kind": line.kind, "amount": f"{line.amount:.2f}"} for line in order.lines.all()],
+        "lines": [{"item": line.item, "kind": line.kind, "amount": f"{line.amount:.2f}"} for line in _lines(order)],
         "work_orders": work_orders,
         "subscription": ({"msisdn": order.line.msisdn, "state": order.line.status} if order.line_id else None),
     }
     documents = getattr(order, "documents", None)
     if documents is None:
-        documents = list(order.payment.documents.all()) if order.payment_id else []
+        documents = payment_documents(payment_id=order.payment_id) if order.payment_id else []
     if documents or order.payment_id:
         body["documents"] = [document_output(request, d) for d in documents]
     return body

@@ -67,6 +67,7 @@ from orders.errors import (
     OrderStateError,
 )
 from orders.models import Order, OrderLine
+from orders.selectors import order_lines
 from orders.services.documents import AgentInput, documents_check
 from orders.services.lifecycle import order_refund
 from orders.services.order_links import order_commitments_link, order_lock_for_work_order
@@ -161,7 +162,6 @@ _NOT_A_MAIN_PLAN = Prepared(lambda code: Plan.objects.filter(code=code).exclude(
                             .values_list("pk").order_by()[:1], str)
 _CUSTOMER = Prepared(lambda pk: Customer.objects.select_related("identity").filter(pk=pk), int)
 _PLAN = Prepared(lambda code: Plan.objects.filter(code=code), str)
-_ORDER_LINES = Prepared(lambda order: OrderLine.objects.filter(order_id=order), int)
 
 
 @transaction.atomic
@@ -242,7 +242,7 @@ def order_open_account_create(*, actor: Staff, customer: Customer, msisdn: str, 
 def _allocations(order: Order) -> list[Allocation]:
     """Fees net of their discounts go to revenue (invoiced); prepayments and deposits to receipts."""
     allocations, discount = [], Decimal("0.00")
-    for line in _ORDER_LINES(order.pk):
+    for line in order_lines(order_id=order.pk):
         if line.kind == OrderLine.Kind.DISCOUNT:
             discount += -line.amount
         elif line.kind == OrderLine.Kind.FEE:
