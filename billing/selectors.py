@@ -432,9 +432,10 @@ def payment_recent_same(*, line, amount: Decimal, since):
 
 # What a payment's answer shows: its documents, read by a statement compiled once per process (boss/prepared.py;
 # every counter payment answers with them, issue 20).
-_PAYMENT_DOCUMENTS = Prepared(lambda payment: Document.objects.filter(payment_id=payment), int)
+_PAYMENT_DOCUMENTS = Prepared(lambda payment: Document.objects.select_related("hall").filter(payment_id=payment), int)
 
 
 def payment_documents(*, payment_id: int) -> list[Document]:
-    """The documents (receipts, invoices) a payment issued, in the model's order."""
+    """The documents (receipts, invoices) a payment issued, in the model's order, each with its hall (its number
+    shows the hall's code)."""
     return _PAYMENT_DOCUMENTS(payment_id)

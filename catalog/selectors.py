@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from boss.prepared import Prepared
 from catalog.errors import FeatureUnavailableError, ProductUnavailableError
-from catalog.models import Business, Feature, OneTimeFee, Plan, in_force_q
+from catalog.models import Business, Discount, Feature, OneTimeFee, Plan, in_force_q
 
 # The number lists show each number's selection fee, read for every search: a query and its compilation, a tenth
 # of a search's server time (issue 20). A process keeps them BOSS_SELECTION_FEE_CACHE_SECONDS: a fee changed in
@@ -80,6 +80,22 @@ def plan_in_force(*, code: str, on_date: date) -> Plan:
     if plan is None:
         raise ProductUnavailableError(product_code=code, date=on_date.isoformat())
     return plan
+
+
+_DISCOUNTS_BY_CODES: dict[int, Prepared] = {}
+
+
+def discounts_by_codes(codes: Sequence[str]) -> list[Discount]:
+    """The discounts of these codes, whatever their dates (a quote signed names them), by a read compiled once per
+    process for each count of codes (boss/prepared.py): every opening's payment grants its quote's (issue 20)."""
+    codes = list(dict.fromkeys(codes))
+    if not codes:
+        return []
+    read = _DISCOUNTS_BY_CODES.get(len(codes))
+    if read is None:
+        read = _DISCOUNTS_BY_CODES[len(codes)] = Prepared(
+            lambda *wanted: Discount.objects.filter(code__in=wanted), *([str] * len(codes)))
+    return read(*codes)
 
 
 def features_in_force(*, codes: Sequence[str], on_date: date) -> list[Feature]:

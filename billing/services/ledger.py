@@ -215,6 +215,9 @@ _accounts: dict[str, tuple[float, tuple]] = {}
 _ACCOUNT_FIELDS = tuple(f.attname for f in LedgerAccount._meta.concrete_fields)
 
 
+_ACCOUNT_BY_CODE = Prepared(lambda code: LedgerAccount.objects.filter(code=code).order_by(), str)
+
+
 def ledger_account_cache_clear() -> None:
     _accounts.clear()
 
@@ -225,7 +228,17 @@ def _account(code: str, **defaults) -> LedgerAccount:
     if hit is not None and hit[0] > time.monotonic():
         return LedgerAccount.from_db("default", _ACCOUNT_FIELDS, hit[1])  # a fresh instance for each caller
     defaults.setdefault("name", code)  # shown through LedgerAccount.label, translated at display time
-    account, _created = LedgerAccount.objects.get_or_create(code=code, defaults=defaults)
+    # get_or_create's steps, with the read compiled once per process (every opening's payment creates the new
+    # billing account's ledger account, issue 20): a concurrent first use meets on the unique code.
+    found = _ACCOUNT_BY_CODE(code)
+    if found:
+        account = found[0]
+    else:
+        try:
+            with transaction.atomic():
+                account = LedgerAccount.objects.create(code=code, **defaults)
+        except IntegrityError:
+            account = _ACCOUNT_BY_CODE.one(code)
     if seconds > 0:
         row = tuple(getattr(account, name) for name in _ACCOUNT_FIELDS)
         transaction.on_commit(lambda: _accounts.__setitem__(code, (time.monotonic() + seconds, row)))

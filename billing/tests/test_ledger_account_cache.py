@@ -63,3 +63,28 @@ def test_with_no_time_set_every_read_queries(rep, settings, django_capture_on_co
         ledger_account_cash_drawer(staff=rep)
     with django_assert_num_queries(1):
         ledger_account_cash_drawer(staff=rep)
+
+
+def test_an_account_another_counter_created_a_moment_ago_is_found_and_the_transaction_goes_on(
+        kept, monkeypatch):
+    """The read found nothing, then another counter's first use committed the row: the INSERT meets the unique code
+    in its savepoint, the row is read again, and the posting's transaction can go on."""
+    theirs = LedgerAccount.objects.create(code="revenue:raced_fee", kind=LedgerAccount.Kind.REVENUE,
+                                          subtype="raced_fee", name="revenue:raced_fee")
+    read = ledger._ACCOUNT_BY_CODE
+    calls = []
+
+    class ReadBeforeTheirCommit:
+        def __call__(self, code):
+            calls.append(code)
+            return [] if len(calls) == 1 else read(code)
+
+        def one(self, code):
+            calls.append(code)
+            return read.one(code)
+
+    monkeypatch.setattr(ledger, "_ACCOUNT_BY_CODE", ReadBeforeTheirCommit())
+    with transaction.atomic():
+        mine = ledger_account_revenue(fee_type="raced_fee")
+        assert LedgerAccount.objects.filter(code="revenue:raced_fee").count() == 1   # the transaction goes on
+    assert mine.pk == theirs.pk and calls == ["revenue:raced_fee", "revenue:raced_fee"]

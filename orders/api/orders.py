@@ -204,7 +204,7 @@ class OrderPaymentApi(APIView):
                 "order_id": paid.pk, "state": paid.state,
                 "paid": f"{payment.amount:.2f}" if payment else "0.00",
                 "change": f"{payment.change:.2f}" if payment and payment.change is not None else None,
-                "documents": [document_output(request, d) for d in payment.documents.select_related("hall")]
+                "documents": [document_output(request, d) for d in payment_documents(payment_id=payment.pk)]
                 if payment else []}
 
         return api_idempotent(request, scope="orders.payment", params={"order": pk, **request.data}, run=run)

@@ -25,7 +25,8 @@ from boss.permissions import ensure_same_hall
 from boss.prepared import Prepared
 from boss.tariffs import tariff
 from catalog.errors import MainPlanRequiredError
-from catalog.models import Business, Discount, Feature, PaymentMethod, Plan
+from catalog.models import Business, Feature, PaymentMethod, Plan
+from catalog.selectors import discounts_by_codes
 from catalog.services.quote import quote_price
 from customers.errors import IdentityLineLimitError
 from customers.identity import msisdn_normalize
@@ -124,7 +125,7 @@ def _live_reservation(*, actor: Staff, msisdn: str, customer) -> NumberReservati
     quote prices it by) read once."""
     number = number_with_grade(msisdn=msisdn)
     reservation = number_reservation_active(number_id=number.pk) if number else None
-    if reservation is None or reservation.reserved_until <= timezone.now():
+    if number is None or reservation is None or reservation.reserved_until <= timezone.now():
         raise ReservationNotFoundError(_("Reserve the number first (or again: its reservation has ended)."),
                                   field="msisdn", msisdn=msisdn)
     if not reservation_may_act_for(actor, reservation):
@@ -311,8 +312,7 @@ def order_open_account_pay(*, actor: Staff, order: Order, method: str, tendered=
     features = list(Feature.objects.filter(code__in=details["features"])) if details.get("features") else []
     LineFeature.objects.bulk_create([LineFeature(line=line, feature=f, since=timezone.localdate()) for f in features])
     # The monthly-fee discounts of the quote the customer signed, so the bills charge the same net price.
-    granted = (list(Discount.objects.filter(code__in=details["monthly_discounts"]))
-               if details.get("monthly_discounts") else [])
+    granted = discounts_by_codes(details.get("monthly_discounts") or ())
     LineDiscount.objects.bulk_create([LineDiscount(line=line, discount=d, since=timezone.localdate(),
                                                    until=d.valid_until) for d in granted])
 
