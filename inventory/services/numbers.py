@@ -8,6 +8,7 @@ Two counters can never hold or sell the same number:
 - every read treats a reservation whose time is up as free; the timed job only tidies up.
 """
 
+from contextlib import nullcontext
 from datetime import timedelta
 
 from django.db import IntegrityError, OperationalError, transaction
@@ -48,7 +49,8 @@ def _lock_number(msisdn: str, *, nowait: bool = False) -> NumberResource:
     # or with NOWAIT be refused by, each other); the grade is read when needed.
     qs = lock(NumberResource.objects.all(), nowait=nowait)
     try:
-        with transaction.atomic():  # a savepoint: a refused NOWAIT aborts only this statement
+        # With NOWAIT, a savepoint: a refused NOWAIT aborts only this statement. A lock that waits needs none.
+        with transaction.atomic() if nowait else nullcontext():
             return qs.get(msisdn=msisdn)
     except NumberResource.DoesNotExist:
         raise NumberNotFoundError(msisdn=msisdn) from None
