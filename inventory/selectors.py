@@ -132,7 +132,7 @@ def number_get(*, msisdn: str) -> NumberResource:
 
 def number_grade(*, msisdn: str) -> NumberGrade:
     """The grade of a number in the pool: what a quote prices it by. Raises NumberNotFoundError."""
-    number = NumberResource.objects.select_related("grade").filter(msisdn=msisdn).first()
+    number = number_with_grade(msisdn=msisdn)
     if number is None:
         raise NumberNotFoundError(msisdn=msisdn)
     return number.grade

@@ -85,9 +85,6 @@ def _discounts(day: date, business: str, plan: int, network: str, brand: str, ki
 # pre-input and again at its confirmation (issue 20).
 _DISCOUNTS = Prepared(_discounts, date, str, int, str, str)
 _DISCOUNTS_FOR_KIND = Prepared(_discounts, date, str, int, str, str, str)
-_FEES = Prepared(lambda day, business, capacity: _fees(day, business, capacity, None), date, str, str)
-_FEES_FOR_GRADE = Prepared(lambda day, business, capacity, grade: _fees(day, business, capacity, grade),
-                           date, str, str, int)
 
 
 def _fees(day: date, business: str, capacity: str, grade: int | None):
@@ -96,6 +93,10 @@ def _fees(day: date, business: str, capacity: str, grade: int | None):
         Q(kind=OneTimeFee.Kind.SERVICE)
         | Q(kind=OneTimeFee.Kind.SIM_CARD, sim_capacity=capacity)
         | Q(kind=OneTimeFee.Kind.NUMBER_SELECTION, grade_id=grade)).order_by()
+
+
+_FEES = Prepared(lambda day, business, capacity: _fees(day, business, capacity, None), date, str, str)
+_FEES_FOR_GRADE = Prepared(_fees, date, str, str, int)
 
 
 def monthly_net_price(*, plan: Plan, features: Sequence[Feature] = (),

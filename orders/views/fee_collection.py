@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
 from billing.models import Payment
-from billing.selectors import account_amount_due, account_money
+from billing.selectors import account_amount_due, account_money, payment_documents
 from billing.services.documents import document_pdf, document_print
 from boss.errors import DomainError
 from boss.forms import form_add_domain_error, form_key, form_key_renew, form_submission, form_submission_key
@@ -80,7 +80,7 @@ def payment_result(request, pk: int):
     payment = get_for_actor(Payment.objects.select_related("line__customer__identity", "account", "hall"),
                             request.user, pk=pk)
     customer = payment.account.customer
-    context = {"payment": payment, "documents": list(payment.documents.all()), "customer": customer,
+    context = {"payment": payment, "documents": payment_documents(payment_id=payment.pk), "customer": customer,
                "line": payment.line, "money": account_money(payment.account)}
     if request.user.has_perm("catalog.view_offer"):
         context.update(recommendations=recommendation_list(customer=customer), outcome_business="fee_collection",
