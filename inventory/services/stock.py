@@ -391,13 +391,18 @@ def stock_import(*, actor: Staff, kind: str, data: bytes | str, filename: str = 
 
 
 @transaction.atomic
-def sim_card_assign(*, actor: Staff, iccid: str) -> SimCard:
-    """Issue a SIM card of the actor's hall stock to a new line (called by the opening of an account,
-    inside its transaction). Raises SimCardUnavailableError, NotPermitted."""
-    sim = lock(SimCard.objects.filter(iccid=(iccid or "").strip())).first()
-    if sim is None or sim.status != SimCard.Status.IN_STOCK:
-        raise SimCardUnavailableError(iccid=(iccid or "")[:20])
-    ensure_same_hall(actor=actor, hall_id=sim.hall_id)
+def sim_card_assign(*, actor: Staff, iccid: str = "", capacity: str = "") -> SimCard:
+    """Issue a SIM card of the actor's hall stock to a new line (called by the opening of an account and the
+    SIM replacement, inside their transactions): the card whose ICCID the rep scanned, or else, with no ICCID,
+    the hall's first card in stock of the capacity, picked and locked once (sim_card_pick).
+    Raises SimCardUnavailableError, NotPermitted."""
+    if iccid:
+        sim = lock(SimCard.objects.filter(iccid=iccid.strip())).first()
+        if sim is None or sim.status != SimCard.Status.IN_STOCK:
+            raise SimCardUnavailableError(iccid=iccid[:20])
+        ensure_same_hall(actor=actor, hall_id=sim.hall_id)
+    else:
+        sim = sim_card_pick(actor=actor, capacity=capacity)
     sim.assign(when=timezone.now())
     sim.save(update_fields=["status", "assigned_at", "updated_at"])
     audit_record(actor=actor, action="sim.assign", target=sim, before={"status": SimCard.Status.IN_STOCK},

@@ -53,7 +53,7 @@ from customers.services.lines import line_service_password_set
 from inventory.errors import HandsetUnavailableError
 from inventory.models import Handset, SimCard
 from inventory.services.numbers import number_assign, number_freeze, number_unassign
-from inventory.services.stock import sim_card_assign, sim_card_pick, sim_card_return
+from inventory.services.stock import sim_card_assign, sim_card_return
 from orders.errors import (
     BankDetailsError,
     BankNotConfirmedError,
@@ -414,8 +414,7 @@ def line_sim_replace(*, actor: Staff, line: Line, sim_capacity: str, iccid: str 
     charges = _discounted(charges, discount)
 
     def take_card(line, order):
-        sim = (sim_card_assign(actor=actor, iccid=iccid) if iccid
-               else sim_card_assign(actor=actor, iccid=sim_card_pick(actor=actor, capacity=sim_capacity).iccid))
+        sim = sim_card_assign(actor=actor, iccid=iccid, capacity=sim_capacity)
         order.details.update(new_iccid=sim.iccid, old_iccid=line.iccid, sim_capacity=sim_capacity)
         order.save(update_fields=["details", "updated_at"])
         return {"iccid": sim.iccid, "imsi": sim.imsi}

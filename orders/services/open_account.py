@@ -296,8 +296,7 @@ def order_open_account_pay(*, actor: Staff, order: Order, method: str, tendered=
     line = line_create(actor=actor, customer=customer, account=account, plan=plan, msisdn=order.msisdn,
                        hall=order.hall, national=national)
     number_assign(actor=actor, msisdn=order.msisdn, customer=customer)
-    sim = (sim_card_assign(actor=actor, iccid=details["iccid"]) if details.get("iccid")
-           else sim_card_assign(actor=actor, iccid=sim_card_pick(actor=actor, capacity=details["sim_capacity"]).iccid))
+    sim = sim_card_assign(actor=actor, iccid=details.get("iccid") or "", capacity=details["sim_capacity"])
     line.iccid, line.service_password = sim.iccid, details["service_password_hash"]
     # A premium number's agreement (A10): its end on the line (the portability check reads it) and its
     # minimum monthly spend (保底消费, billed by the bill run), as quoted and signed.
