@@ -11,16 +11,16 @@ is for one key, so its plan does not turn on the values.
 
 Only for plain reads: a queryset that locks (`select_for_update`, the services' `lock()`) is refused, so every
 lock still goes through the ORM and the lock-order check. The values are the queryset's parameters, each a string,
-an integer or a date, named by the builder's arguments (one may appear more than once, as a date does in a
-validity window). An integer is a key, compared for equality: one beyond 64 bits finds no row, as the ORM's exact
-lookup finds none (the database is not asked: on PostgreSQL a prepared statement would refuse it):
+an integer, a date or an aware datetime, named by the builder's arguments (one may appear more than once, as a
+date does in a validity window). An integer is a key, compared for equality: one beyond 64 bits finds no row, as
+the ORM's exact lookup finds none (the database is not asked: on PostgreSQL a prepared statement would refuse it):
 
     _LINE = Prepared(lambda msisdn: Line.objects.select_related("plan").filter(msisdn=msisdn), str)
     lines = _LINE(msisdn)                  # a list of Line, each with its plan
 """
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.db import connections, router
 from django.db.models import QuerySet
@@ -42,22 +42,34 @@ def _stand_in(index: int, kind: type) -> object:
         return -(2 ** 62) - index   # a value no key takes, found again by value
     if kind is date:
         return date(1, 1, 1) + timedelta(days=index)   # a day no row is about, found again by value
-    raise TypeError(f"a prepared read's parameter is a str, an int or a date, not {kind!r}")
+    if kind is datetime:
+        return datetime(1, 1, 2, tzinfo=UTC) + timedelta(seconds=index)   # likewise, an instant
+    raise TypeError(f"a prepared read's parameter is a str, an int, a date or a datetime, not {kind!r}")
 
 
-def _slot(param, stand_ins: list) -> tuple[int, bool] | None:
-    """Which parameter a compiled value stands for, and whether the database takes it as text (a date on SQLite)."""
+def _adapter(stand_in, connection) -> Callable | None:
+    """How the ORM hands a date or a datetime to this database (SQLite: as text): a call's value goes the same way."""
+    if isinstance(stand_in, datetime):
+        return connection.ops.adapt_datetimefield_value
+    if isinstance(stand_in, date):
+        return connection.ops.adapt_datefield_value
+    return None
+
+
+def _slot(param, stand_ins: list, connection) -> tuple[int, Callable | None] | None:
+    """Which parameter a compiled value stands for, and how a call's value is adapted for the database."""
     for index, stand_in in enumerate(stand_ins):
         if isinstance(stand_in, str):
             if param is stand_in:
-                return index, False
+                return index, None
         elif isinstance(stand_in, date):
-            if type(param) is date and param == stand_in:
-                return index, False
-            if type(param) is str and param == stand_in.isoformat():
-                return index, True
+            adapt = _adapter(stand_in, connection)
+            if type(param) is type(stand_in) and param == stand_in:
+                return index, None
+            if type(param) is str and adapt is not None and param == adapt(stand_in):
+                return index, adapt
         elif type(param) is int and param == stand_in:
-            return index, False
+            return index, None
     return None
 
 
@@ -86,7 +98,7 @@ class Prepared:
         compiler = queryset.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
         server_prepared.stable(sql)   # a read for one key: its plan does not turn on the values
-        slots = [_slot(param, stand_ins) for param in params]
+        slots = [_slot(param, stand_ins, connections[alias]) for param in params]
         if {s[0] for s in slots if s is not None} != set(range(len(stand_ins))):
             raise ValueError(f"each parameter of a prepared read must appear in its SQL as it is given: {sql}")
         select = compiler.select
@@ -124,7 +136,7 @@ class Prepared:
         if using is None:   # where the ORM would read it (the reports' replica router)
             using = router.db_for_read(self._model_read())
         compiled = self._compiled.get(using) or self._compile(using)
-        params = [param if slot is None else values[slot[0]] if not slot[1] else values[slot[0]].isoformat()
+        params = [param if slot is None else values[slot[0]] if slot[1] is None else slot[1](values[slot[0]])
                   for slot, param in zip(compiled["slots"], compiled["params"], strict=True)]
         connection = connections[using]
         with connection.cursor() as cursor:

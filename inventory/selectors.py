@@ -1,7 +1,7 @@
 """Reads of the number pool and the stock, for screens, the API and the services above."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import cached_property, reduce
 from operator import or_
 
@@ -144,6 +144,21 @@ _NUMBER_WITH_GRADE = Prepared(lambda msisdn: NumberResource.objects.select_relat
                               str)
 _ACTIVE_RESERVATION = Prepared(lambda number: NumberReservation.objects.filter(
     number_id=number, state=NumberReservation.State.ACTIVE).order_by(), int)
+
+
+# Who holds the live reservations of a rep and of a hall (the reservation quota, at every reservation): at most the
+# two caps' rows (number.max_live_reservations_per_rep and _per_hall), counted by the caller.
+_LIVE_HELD_BY_REP_OR_HALL = Prepared(lambda rep, hall, now: NumberReservation.objects.filter(
+    Q(reserved_by_id=rep) | Q(hall_id=hall), state=NumberReservation.State.ACTIVE, reserved_until__gt=now,
+).order_by().values_list("reserved_by_id", "hall_id"), int, int, datetime)
+_LIVE_HELD_BY_REP = Prepared(lambda rep, now: NumberReservation.objects.filter(
+    reserved_by_id=rep, state=NumberReservation.State.ACTIVE, reserved_until__gt=now,
+).order_by().values_list("reserved_by_id", "hall_id"), int, datetime)
+
+
+def live_reservation_holders(*, rep_id: int, hall_id: int | None, now: datetime) -> list[tuple[int, int | None]]:
+    """(holder, hall) of each live reservation the rep holds or, with a hall, the hall holds."""
+    return _LIVE_HELD_BY_REP_OR_HALL(rep_id, hall_id, now) if hall_id is not None else _LIVE_HELD_BY_REP(rep_id, now)
 
 
 def number_with_grade(*, msisdn: str) -> NumberResource | None:

@@ -12,7 +12,6 @@ from contextlib import nullcontext
 from datetime import timedelta
 
 from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +34,7 @@ from inventory.errors import (
 from inventory.models import NumberReservation, NumberResource
 from inventory.selectors import (
     ReturnPriority,
+    live_reservation_holders,
     number_reservation_active,
     return_priority_latest,
     return_priority_numbers,
@@ -158,19 +158,16 @@ def _ensure_quota(*, actor: Staff, now) -> None:
         lock(Hall.objects.filter(pk=actor.hall_id)).values_list("pk", flat=True).get()
     else:
         lock(Staff.objects.filter(pk=actor.pk)).values_list("pk", flat=True).get()
-    live = NumberReservation.objects.filter(state=NumberReservation.State.ACTIVE, reserved_until__gt=now)
-    mine, of_hall = Q(reserved_by=actor), Q(hall_id=actor.hall_id)
-    held_by = (live.filter(mine | of_hall) if actor.hall_id is not None else live.filter(mine)).aggregate(
-        rep=Count("pk", filter=mine), hall=Count("pk", filter=of_hall))  # both counts in one query
+    holders = live_reservation_holders(rep_id=actor.pk, hall_id=actor.hall_id, now=now)  # both counts in one read
     per_rep = tariff("number.max_live_reservations_per_rep")
-    held = held_by["rep"]
+    held = sum(1 for rep_id, _hall_id in holders if rep_id == actor.pk)
     if held >= per_rep:
         raise ReservationQuotaError(
             _("You already hold %(count)s live reservations, the most one person may: release some, or open the "
               "accounts they are held for, first.") % {"count": held}, limit=per_rep)
     if actor.hall_id is not None:
         per_hall = tariff("number.max_live_reservations_per_hall")
-        held = held_by["hall"]
+        held = sum(1 for _rep_id, hall_id in holders if hall_id == actor.hall_id)
         if held >= per_hall:
             raise ReservationQuotaError(
                 _("This hall already holds %(count)s live reservations, the most it may: release some first.")

@@ -84,8 +84,8 @@ def test_what_a_prepared_read_cannot_do_is_refused_when_it_is_first_run(db, buil
     assert len(queries) == 0
 
 
-def test_a_parameter_is_a_string_an_integer_or_a_date(db):
-    with pytest.raises(TypeError, match="a str, an int or a date"):
+def test_a_parameter_is_a_string_an_integer_a_date_or_a_datetime(db):
+    with pytest.raises(TypeError, match="a str, an int, a date or a datetime"):
         Prepared(lambda amount: Plan.objects.filter(monthly_fee=amount), Decimal)("1.00")
 
 
@@ -103,6 +103,27 @@ def test_a_date_parameter_may_appear_twice_and_gives_what_the_queryset_gives(two
                 p.pk for p in Plan.objects.filter(in_force_q(day), code="5G128")], day
     assert [p.valid_until for p in read("5G128", date(2026, 2, 1))] == [date(2026, 6, 30)]
     assert read("5G128", date(2026, 1, 1) - timedelta(days=1)) == []
+
+
+def test_a_datetime_parameter_gives_what_the_queryset_gives_at_the_microsecond_in_any_time_zone(two_lines):
+    """An instant is handed to the database as the ORM hands it (on SQLite as text in UTC): a read of the rows
+    after an instant agrees with the queryset one microsecond before, at and after a row's timestamp, and for the
+    same instant written in Beijing time."""
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    plan = Plan.objects.get(code="5G128")
+    stamp = datetime(2026, 3, 15, 1, 2, 3, 456789, tzinfo=UTC)
+    Plan.objects.filter(pk=plan.pk).update(created_at=stamp)
+    read = Prepared(lambda code, at: Plan.objects.filter(code=code, created_at__gt=at).order_by("pk"), str, datetime)
+    micro = timedelta(microseconds=1)
+    for at in (stamp - micro, stamp, stamp + micro, (stamp - micro).astimezone(ZoneInfo("Asia/Shanghai")),
+               stamp.astimezone(ZoneInfo("Asia/Shanghai"))):
+        for _repeat in range(2):   # compiled at the first call; on PostgreSQL prepared on the server at the second
+            assert [p.pk for p in read("5G128", at)] == [
+                p.pk for p in Plan.objects.filter(code="5G128", created_at__gt=at)], at
+    assert [p.pk for p in read("5G128", stamp - micro)] == [plan.pk]
+    assert read("5G128", stamp) == []
 
 
 def test_a_key_beyond_64_bits_finds_no_row_as_the_orm_finds_none(two_lines):
