@@ -70,7 +70,7 @@ def _imei(rnd: random.Random, tac: str) -> str:
 def _stock_csv(hall_index: int, hall: Hall) -> dict[str, str]:
     rnd = random.Random(7000 + hall_index)
     sims = ["iccid,imsi,capacity"]
-    for i in range(150):
+    for i in range(300):   # 250 USIM: six months of demo history take about 130 (reports/history.py)
         capacity = "64k" if i < 20 else "128k" if i < 50 else "usim"
         sims.append(f"898600{hall_index:02d}{i:012d},4600{hall_index:01d}{i:010d},{capacity}")
     handsets = ["imei,model"]

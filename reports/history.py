@@ -27,6 +27,9 @@ STALE = timedelta(hours=6)   # a run killed without clearing its row (kill -9) s
 OPENINGS_PER_DAY = 1
 PAYMENTS_PER_DAY = 3
 PLANS = ["5G-ZX-128", "DGDD-MG-39", "4G-FX-58", "5G-ZX-198"]
+# USIM cards each hall keeps for the people trying the demo: six months of openings would take the whole stock, and
+# the counter's first opening would be refused ("no USIM card is left in this hall's stock").
+USIM_KEPT = 40
 
 
 def _at(day: date, hour: int, minute: int = 0) -> datetime:
@@ -85,7 +88,7 @@ def history_generate(*, months: int = 6, days: int | None = None, stdout=None) -
             rep, store = staff[hall.pk]
             with time_machine.travel(_at(day, 9, 30 + rnd.randrange(20)), tick=True):
                 for _n in range(OPENINGS_PER_DAY):
-                    if not SimCard.objects.filter(hall=hall, capacity="usim", status="in_stock").exists():
+                    if SimCard.objects.filter(hall=hall, capacity="usim", status="in_stock").count() <= USIM_KEPT:
                         break
                     customer, msisdn = next(customers, None), next(numbers, None)
                     if customer is None or msisdn is None:

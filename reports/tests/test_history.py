@@ -30,6 +30,28 @@ def test_history_is_made_by_the_services_balances_and_is_idempotent(monkeypatch)
     call_command("demo_history", months=1)   # the command: nothing more to do
 
 
+@pytest.mark.django_db(transaction=True)
+def test_history_leaves_each_hall_usim_cards_for_the_counter(monkeypatch):
+    """The history stops opening lines at a hall when only USIM_KEPT cards are left, so a rep trying the demo
+    after it can still open an account with the usual card."""
+    import inventory.demo
+    import orders.demo
+    import reports.history
+    from inventory.models import SimCard
+
+    monkeypatch.setattr(inventory.demo, "DEMO_NUMBERS", 3000)
+    monkeypatch.setattr(orders.demo, "DEMO_LINES", 4)
+    for app in ("boss", "catalog", "customers", "inventory", "orders"):
+        __import__(f"{app}.demo").demo.load()
+    usim = SimCard.objects.filter(capacity="usim", status="in_stock")
+    before = {hall: usim.filter(hall__code=hall).count() for hall in ("GZ-ZS01", "GZ-TH02")}
+    kept = min(before.values()) - 1    # room for one opening at the hall with the fewest
+    monkeypatch.setattr(reports.history, "USIM_KEPT", kept)
+    made = history_generate(months=1, days=3)
+    assert made["days"] >= 3 and made["openings"] >= 1
+    assert min(usim.filter(hall__code=hall).count() for hall in before) == kept
+
+
 @pytest.mark.django_db
 def test_every_staff_home_notes_the_demo_history_while_it_runs(rep, make_staff, client, monkeypatch):
     from datetime import timedelta
