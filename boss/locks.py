@@ -19,6 +19,10 @@
 - SQLite has no row locks: the same code runs there unlocked; tests of locks run on PostgreSQL.
 
 A bare `select_for_update(` anywhere else is refused by boss/tests/test_locks.py.
+
+A lock the counter takes at every request may be compiled once per process as a prepared read
+(boss/prepared.py) written around `lock()`: it runs the same statement, and the order check below holds its rows
+as it holds the ORM's.
 """
 
 from django.db import connections, transaction
@@ -53,7 +57,15 @@ def lock(qs: QuerySet, *, key: bool = False, skip_locked: bool = False, nowait: 
         locked = qs.select_for_update(no_key=not key, skip_locked=skip_locked, nowait=nowait, of=("self",))
     if _order_checked and not claim:
         locked.__class__ = _checked_class(type(locked))
+    locked.query.boss_lock = "claim" if claim else "lock"   # kept by the query's clones; read by boss/prepared.py
     return locked
+
+
+def locked_rows_check(connection, label: str, pks: list) -> None:
+    """The order check of the rows a prepared read (boss/prepared.py) has just locked, where the suite installed
+    the check; nothing otherwise."""
+    if _order_checked:
+        _order_check(connection, label, pks)
 
 
 def _refuse_joins(qs: QuerySet) -> None:

@@ -9,11 +9,14 @@ ORM's value converters. The line read's CPU went from 4.6 to 2.8 ms (benchmarks/
 statement is also prepared on the server at its second use in a session (boss/server_prepared.py): each read here
 is for one key, so its plan does not turn on the values.
 
-Only for plain reads: a queryset that locks (`select_for_update`, the services' `lock()`) is refused, so every
-lock still goes through the ORM and the lock-order check. The values are the queryset's parameters, each a string,
-an integer, a date or an aware datetime, named by the builder's arguments (one may appear more than once, as a
-date does in a validity window). An integer is a key, compared for equality: one beyond 64 bits finds no row, as
-the ORM's exact lookup finds none (the database is not asked: on PostgreSQL a prepared statement would refuse it):
+A read may lock its rows when it is written around the services' `lock()` (boss/locks.py), and not as a claim: it
+runs the same statement as the ORM would, is refused outside a transaction as the ORM refuses it, and its rows are
+held against the one lock order where the suite checks it. A bare `select_for_update` is refused.
+
+The values are the queryset's parameters, each a string, an integer, a date or an aware datetime, named by the
+builder's arguments (one may appear more than once, as a date does in a validity window). An integer is a key,
+compared for equality: one beyond 64 bits finds no row, as the ORM's exact lookup finds none (the database is not
+asked: on PostgreSQL a prepared statement would refuse it):
 
     _LINE = Prepared(lambda msisdn: Line.objects.select_related("plan").filter(msisdn=msisdn), str)
     lines = _LINE(msisdn)                  # a list of Line, each with its plan
@@ -25,8 +28,10 @@ from datetime import UTC, date, datetime, timedelta
 from django.db import connections, router
 from django.db.models import QuerySet
 from django.db.models.query import ValuesListIterable, get_related_populators
+from django.db.transaction import TransactionManagementError
 
 from boss import server_prepared
+from boss.locks import locked_rows_check
 
 _BIGINT = 2 ** 63
 
@@ -88,13 +93,16 @@ class Prepared:
         stand_ins = self._stand_ins()
         queryset = self.build(*stand_ins)
         self._model = queryset.model
-        if queryset.query.select_for_update:
-            raise ValueError("a read that locks goes through the ORM (lock()), not a prepared read")
+        locks = queryset.query.select_for_update
+        if locks and getattr(queryset.query, "boss_lock", None) != "lock":
+            raise ValueError("a prepared read locks its rows through lock() (boss/locks.py), and never as a claim")
         if queryset._known_related_objects or queryset._prefetch_related_lookups:
             raise ValueError("a prepared read makes its rows as a plain queryset does: no prefetch, no related manager")
         values = queryset._iterable_class is ValuesListIterable
         if not values and queryset._fields is not None:
             raise ValueError("a prepared read gives model instances or values_list() rows")
+        if locks and values:
+            raise ValueError("a prepared read that locks gives model instances (the lock order check needs their keys)")
         compiler = queryset.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
         server_prepared.stable(sql)   # a read for one key: its plan does not turn on the values
@@ -103,6 +111,7 @@ class Prepared:
             raise ValueError(f"each parameter of a prepared read must appear in its SQL as it is given: {sql}")
         select = compiler.select
         compiled = {"sql": sql, "slots": slots, "params": list(params), "values": values,
+                    "locks": bool(locks),
                     "col_count": compiler.col_count if compiler.has_extra_select else None,
                     "converters": list(compiler.get_converters([s[0] for s in select[:compiler.col_count]]).items())}
         if not values:
@@ -139,6 +148,8 @@ class Prepared:
         params = [param if slot is None else values[slot[0]] if slot[1] is None else slot[1](values[slot[0]])
                   for slot, param in zip(compiled["slots"], compiled["params"], strict=True)]
         connection = connections[using]
+        if compiled["locks"] and connection.features.has_select_for_update and connection.get_autocommit():
+            raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
         with connection.cursor() as cursor:
             cursor.execute(compiled["sql"], params)
             rows = cursor.fetchall()
@@ -148,7 +159,10 @@ class Prepared:
             rows = [self._converted(list(row), compiled["converters"], connection) for row in rows]
         if compiled["values"]:
             return [tuple(row) for row in rows]
-        return [self._instance(row, compiled, using) for row in rows]
+        instances = [self._instance(row, compiled, using) for row in rows]
+        if compiled["locks"]:
+            locked_rows_check(connection, compiled["model"]._meta.label_lower, [row.pk for row in instances])
+        return instances
 
     @staticmethod
     def _converted(row: list, converters: list, connection) -> list:

@@ -19,6 +19,7 @@ from boss.audit import audit_record
 from boss.locks import lock
 from boss.models import Staff
 from boss.permissions import actor_spans_halls
+from boss.prepared import Prepared
 from boss.tariffs import tariff
 from customers.identity import msisdn_normalize
 from inventory.errors import (
@@ -43,15 +44,21 @@ from inventory.selectors import (
 Status = NumberResource.Status
 
 
+# Every reservation and opening locks its number: compiled once per process (boss/prepared.py; issue 20), waiting
+# or NOWAIT.
+_NUMBER_LOCKED = {nowait: Prepared(lambda msisdn, nowait=nowait: lock(NumberResource.objects.filter(msisdn=msisdn),
+                                                                      nowait=nowait), str)
+                  for nowait in (False, True)}
+
+
 def _lock_number(msisdn: str, *, nowait: bool = False) -> NumberResource:
     """Lock the number's row. With nowait, a row another counter holds right now is unavailable."""
     # The number only, not its grade (two counters reserving two numbers of the same grade must not wait for,
     # or with NOWAIT be refused by, each other); the grade is read when needed.
-    qs = lock(NumberResource.objects.all(), nowait=nowait)
     try:
         # With NOWAIT, a savepoint: a refused NOWAIT aborts only this statement. A lock that waits needs none.
         with transaction.atomic() if nowait else nullcontext():
-            return qs.get(msisdn=msisdn)
+            return _NUMBER_LOCKED[nowait].one(msisdn)
     except NumberResource.DoesNotExist:
         raise NumberNotFoundError(msisdn=msisdn) from None
     except OperationalError as exc:

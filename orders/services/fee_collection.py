@@ -15,9 +15,16 @@ from billing.services.payments import PaymentResult, payment_collect
 from boss.audit import audit_record
 from boss.locks import lock
 from boss.models import Staff
+from boss.prepared import Prepared
 from customers.models import Account, Line
 from inventory.services.stock import recharge_card_redeem
 from orders.errors import LineNotServiceableError
+
+# The locks of every fee collection, compiled once per process (boss/prepared.py; issue 20): the served line with
+# its account's lines suspended for arrears, in key order, and then the account.
+_LINES_LOCKED = Prepared(lambda pk, account: lock(Line.objects.filter(
+    Q(pk=pk) | Q(account_id=account, status=Line.Status.SUSPENDED_ARREARS)).order_by("pk")), int, int)
+_ACCOUNT_LOCKED = Prepared(lambda pk: lock(Account.objects.filter(pk=pk)), int)
 
 
 @transaction.atomic
@@ -34,8 +41,7 @@ def line_fee_collect(*, actor: Staff, line: Line, method: str, amount=None, tend
     # one the caller read; a transfer that moved the line since is seen under the line's lock, and then the
     # suspended lines of its new account are locked too (the line itself can move no more).
     def lines_locked(account_id: int) -> tuple[Line, list[Line]]:
-        served = Q(pk=line.pk) | Q(account_id=account_id, status=Line.Status.SUSPENDED_ARREARS)
-        locked = list(lock(Line.objects.filter(served).order_by("pk")))
+        locked = _LINES_LOCKED(line.pk, account_id)
         return next(ln for ln in locked if ln.pk == line.pk), locked
 
     served_line, locked = lines_locked(line.account_id)
@@ -43,7 +49,7 @@ def line_fee_collect(*, actor: Staff, line: Line, method: str, amount=None, tend
         served_line, locked = lines_locked(served_line.account_id)
     line = served_line
     suspended = [ln for ln in locked if ln.account_id == line.account_id and ln.status == Line.Status.SUSPENDED_ARREARS]
-    line.account = lock(Account.objects.all()).get(pk=line.account_id)
+    line.account = _ACCOUNT_LOCKED.one(line.account_id)
     if line.status == Line.Status.CANCELLED:
         raise LineNotServiceableError(msisdn=line.msisdn)
     source, item = None, None

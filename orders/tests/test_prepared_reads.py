@@ -4,17 +4,19 @@ each call's values, and refuse what they cannot do."""
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.db.models import CharField
+from django.db import connection, transaction
+from django.db.models import CharField, Q
 from django.db.models.expressions import RawSQL
+from django.db.transaction import TransactionManagementError
 from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
 
 from billing.selectors import accounts_money
-from boss.locks import lock
+from boss.locks import LockOrderError, lock
+from boss.models import Hall
 from boss.prepared import Prepared
 from catalog.models import Plan
-from customers.models import Line, LineFeature
+from customers.models import Account, Line, LineFeature
 from customers.selectors import LINE_RELATED, _lines_of_number, line_feature_codes
 
 
@@ -70,8 +72,16 @@ def test_a_prepared_read_is_compiled_once_and_runs_one_statement_a_call(two_line
     assert by_id(plan.pk, "not-a-kind") == []
 
 
+def _locked_without_the_helper(code):
+    plans = Plan.objects.filter(code=code)
+    vars(plans.query)["select_for_update"] = True   # what a bare lock sets (refused in the code: test_locks.py)
+    return plans
+
+
 @pytest.mark.parametrize(("build", "kinds", "error"), [
-    (lambda code: lock(Plan.objects.filter(code=code)), (str,), "locks"),
+    (lambda code: lock(Plan.objects.filter(code=code), skip_locked=True, claim=True), (str,), "never as a claim"),
+    (lambda code: _locked_without_the_helper(code), (str,), "through lock()"),
+    (lambda code: lock(Plan.objects.filter(code=code)).values_list("pk"), (str,), "gives model instances"),
     (lambda code: Plan.objects.filter(code="5G128"), (str,), "must appear in its SQL"),
     (lambda code: Plan.objects.filter(code__startswith=code), (str,), "must appear in its SQL"),   # changed: "5G%"
     (lambda code: Plan.objects.filter(code=code).values("code"), (str,), "values_list"),
@@ -81,6 +91,36 @@ def test_what_a_prepared_read_cannot_do_is_refused_when_it_is_first_run(db, buil
     read = Prepared(build, *kinds)
     with pytest.raises(ValueError, match=error), CaptureQueriesContext(connection) as queries:
         read("5G128")
+    assert len(queries) == 0
+
+
+def test_a_prepared_lock_runs_the_orms_statement_and_its_rows_are_held_in_the_one_order(two_lines):
+    line, other = two_lines
+    read = Prepared(lambda pk, account: lock(Line.objects.filter(Q(pk=pk) | Q(account_id=account)).order_by("pk")),
+                    int, int)
+    with transaction.atomic():
+        assert [ln.pk for ln in read(line.pk, other.account_id)] == sorted([line.pk, other.pk])
+        orm = lock(Line.objects.filter(Q(pk=line.pk) | Q(account_id=other.account_id)).order_by("pk"))
+        assert read._compiled["default"]["sql"] == orm.query.get_compiler(using="default").as_sql()[0]
+    # The order check holds the prepared lock's rows as it holds the ORM's: a line after its account is refused.
+    with pytest.raises(LockOrderError, match="customers.line locked after customers.account"), transaction.atomic():
+        lock(Account.objects.filter(pk=line.account_id)).get()
+        read(line.pk, line.account_id)
+
+
+@pytest.mark.postgres
+def test_a_prepared_lock_is_refused_outside_a_transaction_as_the_orm_refuses_it(transactional_db):
+    from boss.tests.factories import HallFactory
+
+    hall = HallFactory()
+    read = Prepared(lambda pk: lock(Hall.objects.filter(pk=pk)), int)
+    with pytest.raises(TransactionManagementError, match="outside of a transaction"):
+        read(hall.pk)   # the ORM's own refusal, compiling
+    with transaction.atomic():
+        assert read.one(hall.pk).pk == hall.pk
+    with pytest.raises(TransactionManagementError, match="outside of a transaction"), \
+            CaptureQueriesContext(connection) as queries:
+        read(hall.pk)   # compiled: refused before it runs
     assert len(queries) == 0
 
 
