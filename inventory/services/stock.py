@@ -35,6 +35,7 @@ from boss.keyed_hash import keyed_hash, keyed_hash_check
 from boss.locks import lock
 from boss.models import Staff
 from boss.permissions import ensure_same_hall
+from boss.prepared import Prepared
 from catalog.grading import grader_from_db
 from catalog.models import SimCapacity
 from customers.identity import msisdn_normalize
@@ -435,11 +436,19 @@ def recharge_card_redeem(*, actor: Staff, serial: str, pin: str, msisdn: str = "
     return card
 
 
+# Every opening picks a card (SKIP LOCKED): compiled once per process (boss/prepared.py; issue 20). The stock index
+# (hall, status, capacity, id) serves it whatever the values, so its plan does not turn on them.
+_SIM_PICKED = Prepared(lambda hall, capacity: lock(SimCard.objects.filter(
+    hall_id=hall, capacity=capacity, status=SimCard.Status.IN_STOCK).order_by("pk"), skip_locked=True)[:1], int, str)
+
+
 def sim_card_pick(*, actor: Staff, capacity: str) -> SimCard:
     """An in-stock SIM card of this capacity from the actor's hall, locked (SKIP LOCKED: two counters
     never wait on, or take, the same card). Raises SimCardUnavailableError."""
-    sim = (lock(SimCard.objects.filter(hall_id=actor.hall_id, capacity=capacity,
-                                       status=SimCard.Status.IN_STOCK).order_by("pk"), skip_locked=True).first())
+    if actor.hall_id is None:
+        sim = None   # no hall, no stock
+    else:
+        sim = next(iter(_SIM_PICKED(actor.hall_id, capacity)), None)
     if sim is None:
         label = dict(SimCard._meta.get_field("capacity").choices).get(capacity, capacity)
         raise SimCardUnavailableError(_("No %(capacity)s SIM card is left in this hall's stock.") % {"capacity": label},

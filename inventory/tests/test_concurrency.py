@@ -15,7 +15,7 @@ from boss.tests.threads import run_concurrently
 from inventory.errors import NumberUnavailableError, RechargeCardUsedError
 from inventory.models import NumberReservation, NumberResource, RechargeCard, SimCard
 from inventory.services.numbers import number_reservation_expire, number_reserve
-from inventory.services.stock import recharge_card_redeem, recharge_pin_hash, stock_import
+from inventory.services.stock import recharge_card_redeem, recharge_pin_hash, sim_card_assign, stock_import
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -119,3 +119,36 @@ def test_reserving_numbers_of_the_same_grade_at_once_does_not_block(rep, make_st
         thread.join()
     assert still_open
     assert NumberReservation.objects.filter(state="active").count() == 2
+
+
+def test_counters_issuing_cards_at_once_each_get_their_own_and_none_waits(make_staff, rep):
+    """The opening's card pick (SKIP LOCKED, compiled once per process): ten counters of one hall issuing at once
+    each get a card of their own, and a counter does not wait for another's open transaction."""
+    for i in range(12):
+        SimCard.objects.create(iccid=f"898600000000000{i:05d}", imsi=f"46000000000{i:04d}", capacity="usim",
+                               hall=rep.hall)
+    reps = [make_staff("sales_rep", username=f"sim{i}") for i in range(10)]
+    outcomes, errors = run_concurrently(10, lambda i: sim_card_assign(actor=reps[i], capacity="usim").iccid)
+    assert not errors
+    assert len(set(outcomes)) == 10
+    holding, done, held = threading.Event(), threading.Event(), []
+
+    def counter():
+        with transaction.atomic():
+            held.append(sim_card_assign(actor=reps[0], capacity="usim").iccid)
+            holding.set()
+            done.wait(10)   # its transaction stays open
+        connection.close()
+
+    thread = threading.Thread(target=counter)
+    thread.start()
+    holding.wait(10)
+    try:
+        with transaction.atomic():
+            mine = sim_card_assign(actor=reps[1], capacity="usim").iccid
+        still_open = thread.is_alive()   # the other counter's transaction had not ended: nothing waited
+    finally:
+        done.set()
+        thread.join()
+    assert still_open and mine != held[0]
+    assert SimCard.objects.filter(status=SimCard.Status.ASSIGNED).count() == 12
