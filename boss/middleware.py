@@ -1,10 +1,15 @@
-"""Request id, language, session lifetime and the refusal of NUL characters."""
+"""Request id, language, session lifetime, the refusal of NUL characters and the content security policy."""
 
 import re
 import time
 
+from csp import constants as csp_constants
+from csp import middleware as csp_middleware
+from csp import utils as csp_utils
 from django.conf import settings
 from django.contrib.auth import logout
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -157,3 +162,38 @@ class RejectNulMiddleware:
             if content_type.endswith("json"):
                 return b"\x00" in request.body or _JSON_NUL.search(request.body) is not None
         return False
+
+
+# A view's own policy (django-csp's decorators) is kept on the response under these names.
+_VIEW_POLICIES = ("_csp_config", "_csp_update", "_csp_replace", "_csp_config_ro", "_csp_update_ro", "_csp_replace_ro")
+_SETTINGS_POLICIES: dict[bool, str] = {}   # report_only -> the header the settings' policy makes
+
+
+@receiver(setting_changed)
+def _settings_policies_forget(*, setting, **kwargs):
+    if setting.startswith("CONTENT_SECURITY_POLICY"):
+        _SETTINGS_POLICIES.clear()
+
+
+class CSPMiddleware(csp_middleware.CSPMiddleware):
+    """django-csp's middleware, with the header every response here carries (the settings' policy: no nonce asked
+    for, no view's own policy) built once per process instead of at every response: building it was 0.15 ms of a
+    0.9 ms API request (issue 20). Any other response goes through the library as it is."""
+
+    def process_response(self, request, response):
+        if (getattr(request, "_csp_nonce", None) is not None
+                or any(getattr(response, name, None) is not None for name in _VIEW_POLICIES)
+                or (settings.DEBUG and response.status_code in (500, 404))):
+            return super().process_response(request, response)
+        for report_only, header, setting, exempt in (
+                (False, csp_constants.HEADER, "CONTENT_SECURITY_POLICY", "_csp_exempt"),
+                (True, csp_constants.HEADER_REPORT_ONLY, "CONTENT_SECURITY_POLICY_REPORT_ONLY", "_csp_exempt_ro")):
+            policy = _SETTINGS_POLICIES.get(report_only)
+            if policy is None:
+                policy = _SETTINGS_POLICIES[report_only] = csp_utils.build_policy(report_only=report_only)
+            excluded = tuple((getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES", None) or ())
+            if (policy and header not in response and getattr(response, exempt, False) is False
+                    and not request.path_info.startswith(excluded)):
+                response[header] = policy
+        request.csp_nonce = csp_middleware.CheckableLazyObject(self._csp_nonce_post_response)
+        return response

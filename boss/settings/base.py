@@ -81,7 +81,7 @@ MIDDLEWARE = [
     "boss.middleware.RejectNulMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "boss.middleware.CSPMiddleware",   # django-csp's, its header built once per process
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
