@@ -57,7 +57,7 @@ def lock(qs: QuerySet, *, key: bool = False, skip_locked: bool = False, nowait: 
         locked = qs.select_for_update(no_key=not key, skip_locked=skip_locked, nowait=nowait, of=("self",))
     if _order_checked and not claim:
         locked.__class__ = _checked_class(type(locked))
-    locked.query.boss_lock = "claim" if claim else "lock"   # kept by the query's clones; read by boss/prepared.py
+    vars(locked.query)["boss_lock"] = "claim" if claim else "lock"   # kept by its clones; read by boss/prepared.py
     return locked
 
 

@@ -16,8 +16,9 @@ from boss.locks import lock
 from boss.models import Staff
 from boss.outbox import backoff, nudge
 from boss.permissions import ensure_same_hall, system_actor
+from boss.prepared import Prepared
 from boss.tariffs import tariff
-from customers.models import Line
+from customers.services.lines import line_locked
 from provisioning import hooks
 from provisioning.adapters import NetworkError, get_adapter
 from provisioning.errors import WorkOrderStateError
@@ -72,13 +73,18 @@ def work_order_execute(*, work_order: WorkOrder, worker: str = WORKER_ID) -> Wor
     return _work_order_complete(work_order=work_order, worker=worker)
 
 
+# A completion's reads and locks, compiled once per process (boss/prepared.py; issue 20).
+_LINE_OF = Prepared(lambda pk: WorkOrder.objects.filter(pk=pk).values_list("line_id"), int)
+_LOCKED = Prepared(lambda pk: lock(WorkOrder.objects.filter(pk=pk)), int)
+
+
 def _lock(work_order: WorkOrder) -> WorkOrder:
     """The work order's row, locked after its line's: the one order puts a line before every other row, so
     a completion never holds the work order while it waits for a line a counter holds."""
-    line_id = WorkOrder.objects.filter(pk=work_order.pk).values_list("line_id", flat=True).first()
+    line_id = next((row[0] for row in _LINE_OF(work_order.pk)), None)
     if line_id is not None:
-        lock(Line.objects.filter(pk=line_id)).first()
-    return lock(WorkOrder.objects.all()).get(pk=work_order.pk)
+        line_locked(line_id)
+    return _LOCKED.one(work_order.pk)
 
 
 @transaction.atomic

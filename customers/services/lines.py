@@ -16,6 +16,7 @@ from boss.audit import audit_record
 from boss.locks import lock
 from boss.models import Staff
 from boss.permissions import ensure_same_hall
+from boss.prepared import Prepared
 from boss.tariffs import tariff
 from customers.errors import (
     IdentityLineLimitError,
@@ -36,6 +37,16 @@ from customers.passwords import (
 from customers.selectors import line_count_for_identity
 
 log = logging.getLogger(__name__)
+
+
+# A line's row lock by its key (no join: boss/locks.py), compiled once per process (boss/prepared.py; issue 20): the
+# services and the work orders' completions lock the line first, in the one order.
+_LINE_LOCKED = Prepared(lambda pk: lock(Line.objects.filter(pk=pk)), int)
+
+
+def line_locked(pk: int) -> Line:
+    """The line's row, locked until the end of the caller's transaction. Raises Line.DoesNotExist."""
+    return _LINE_LOCKED.one(pk)
 
 
 def counted_line_states() -> tuple[str, ...]:

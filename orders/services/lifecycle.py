@@ -35,6 +35,7 @@ from boss.models import Staff
 from boss.money import ZERO
 from catalog.models import Feature
 from customers.models import Customer, Line
+from customers.services.lines import line_locked
 from orders.errors import (
     AgreementNotSignedError,
     LineBusyError,
@@ -134,8 +135,8 @@ def line_lock(line: Line | int) -> Line:
     that change them lock them first, in the global order). The lock is taken without a join, then the line is
     read with its customer and account: a line a transfer has just given a new owner would not be found through
     the join (boss/locks.py)."""
-    pk = line.pk if isinstance(line, Line) else line
-    lock(Line.objects.filter(pk=pk)).get()
+    pk = line if isinstance(line, int) else line.pk
+    line_locked(pk)
     return Line.objects.select_related("customer__identity", "account", "plan", "hall").get(pk=pk)
 
 

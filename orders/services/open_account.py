@@ -42,7 +42,7 @@ from customers.services.commitments import (
     line_commitment_start,
     line_commitments_end,
 )
-from customers.services.lines import counted_line_states
+from customers.services.lines import counted_line_states, line_locked
 from inventory.errors import (
     ReservationCustomerMismatchError,
     ReservationNotFoundError,
@@ -366,7 +366,7 @@ def order_cancel_draft(*, actor: Staff, order: Order, reason: str) -> Order:
 def _opening_completed(*, actor: Staff, work_order) -> None:
     """The network created the subscriber: the line goes live and the order is completed."""
     now = timezone.now()
-    line = lock(Line.objects.all()).get(pk=work_order.line_id) if work_order.line_id else None  # the line first
+    line = line_locked(work_order.line_id) if work_order.line_id else None  # the line first
     order = order_lock_for_work_order(work_order)
     if line is not None:
         if line.status == Line.Status.PENDING_ACTIVATION:
@@ -390,7 +390,7 @@ def _opening_rolled_back(*, actor: Staff, work_order, reason: str) -> None:
     """Undo an opening the network never completed: line abandoned, number back in the pool, SIM back in
     stock, the money refunded by reversal with red-letter documents, the order cancelled."""
     now = timezone.now()
-    line = lock(Line.objects.all()).get(pk=work_order.line_id) if work_order.line_id else None  # the line first
+    line = line_locked(work_order.line_id) if work_order.line_id else None  # the line first
     order = order_lock_for_work_order(work_order)
     if line is not None:
         if line.status == Line.Status.PENDING_ACTIVATION:
