@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from boss.audit import audit_record
 from boss.errors import DomainError, NotPermitted
-from boss.locks import lock
+from boss.locks import lock_by_key
 from boss.models import ExportRequest
 
 
@@ -74,7 +74,7 @@ def export_request(*, actor, kind: str, params: dict, reason: str) -> ExportRequ
 @transaction.atomic
 def export_decide(*, actor, request: ExportRequest, approve: bool, note: str = "") -> ExportRequest:
     """The second person's decision. Raises NotPermitted, SecondApproverError, ExportStateError."""
-    req = lock(ExportRequest.objects.filter(pk=request.pk)).get()
+    req = lock_by_key(ExportRequest, request.pk)
     if not actor.has_perm("boss.approve_export"):
         raise NotPermitted()
     if req.requested_by_id == actor.pk:
@@ -93,7 +93,7 @@ def export_decide(*, actor, request: ExportRequest, approve: bool, note: str = "
 def export_download(*, actor, request: ExportRequest) -> str:
     """The approved export as CSV (UTF-8 with BOM, for spreadsheets), once, for the requester only.
     Raises NotPermitted, ExportStateError."""
-    req = lock(ExportRequest.objects.filter(pk=request.pk)).get()
+    req = lock_by_key(ExportRequest, request.pk)
     if req.requested_by_id != actor.pk:
         raise NotPermitted()
     if req.status != ExportRequest.Status.APPROVED:

@@ -1,6 +1,7 @@
 """Row locks, the one way every service takes them (style.md B2.4; architecture.md).
 
-    line = lock(Line.objects.all()).get(pk=line.pk)
+    line = lock_by_key(Line, line.pk)                         # a row by its key: the statement compiled once
+    lines = list(lock(Line.objects.filter(account_id=account.pk).order_by("pk")))   # any other lock
 
 - FOR NO KEY UPDATE by default: it excludes every other locker of the row (two counters on one line wait
   for each other) but lets a foreign-key insert that points at the row go on (a payment row for the
@@ -20,13 +21,18 @@
 
 A bare `select_for_update(` anywhere else is refused by boss/tests/test_locks.py.
 
-A lock the counter takes at every request may be compiled once per process as a prepared read
-(boss/prepared.py) written around `lock()`: it runs the same statement, and the order check below holds its rows
-as it holds the ORM's.
+A row locked by its key goes through `lock_by_key()`: the statement `lock()` makes for it, compiled once per process
+and model (boss/prepared.py; issue 20: compiling it again was a good part of a counter request's CPU). Another lock
+a counter takes at every request may be compiled once the same way, as a prepared read written around `lock()`.
+Either runs the same statement as the ORM, and the order check below holds its rows as it holds the ORM's.
 """
 
+from typing import Any, TypeVar
+
 from django.db import connections, transaction
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
+
+M = TypeVar("M", bound=Model)
 
 # Tables in the order their rows are locked within one transaction; any other table comes after these. The
 # customer's identity document is part of the customer (the one-ID-five-numbers check locks it).
@@ -59,6 +65,21 @@ def lock(qs: QuerySet, *, key: bool = False, skip_locked: bool = False, nowait: 
         locked.__class__ = _checked_class(type(locked))
     vars(locked.query)["boss_lock"] = "claim" if claim else "lock"   # kept by its clones; read by boss/prepared.py
     return locked
+
+
+_BY_KEY: dict[type, Any] = {}   # model -> its prepared lock by key
+
+
+def lock_by_key(model: type[M], pk) -> M:
+    """The model's row with this primary key, locked until the end of the caller's transaction: what
+    `lock(model.objects.filter(pk=pk)).get()` gives (FOR NO KEY UPDATE, the one order checked), by a statement
+    compiled once per process and model. Raises model.DoesNotExist."""
+    read = _BY_KEY.get(model)
+    if read is None:
+        from boss.prepared import Prepared  # (boss.prepared runs this module's order check on what it locks)
+
+        read = _BY_KEY[model] = Prepared(lambda key: lock(model._default_manager.filter(pk=key)), int)
+    return read.one(pk)
 
 
 def locked_rows_check(connection, label: str, pks: list) -> None:

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from boss.locks import lock
+from boss.locks import lock, lock_by_key
 from boss.outbox import backoff, nudge
 from notifications.backends import SmsRefusedError, SmsUncertainError, get_sender
 from notifications.errors import NotificationNumberError
@@ -102,7 +102,7 @@ def notification_send(*, message: SmsMessage, worker: str = WORKER_ID) -> SmsMes
 
 @transaction.atomic
 def _sent(*, message: SmsMessage, gateway_id: str, delivered: bool | None) -> SmsMessage:
-    msg = lock(SmsMessage.objects.all()).get(pk=message.pk)
+    msg = lock_by_key(SmsMessage, message.pk)
     if not fsm.can_proceed(msg.mark_sent):
         return msg   # another worker recorded it after our lease expired
     now = timezone.now()
@@ -119,7 +119,7 @@ def _sent(*, message: SmsMessage, gateway_id: str, delivered: bool | None) -> Sm
 
 @transaction.atomic
 def _attempt_failed(*, message: SmsMessage, error: str, worker: str, may_retry: bool) -> SmsMessage:
-    msg = lock(SmsMessage.objects.all()).get(pk=message.pk)
+    msg = lock_by_key(SmsMessage, message.pk)
     if msg.state != SmsMessage.State.SENDING or msg.claimed_by != worker:
         return msg   # the lease was swept and someone else has it now
     if may_retry and msg.attempts < msg.max_attempts:

@@ -12,13 +12,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from boss.audit import audit_record
-from boss.locks import lock
+from boss.locks import lock, lock_by_key
 from boss.models import Staff
 from boss.outbox import backoff, nudge
 from boss.permissions import ensure_same_hall, system_actor
 from boss.prepared import Prepared
 from boss.tariffs import tariff
-from customers.services.lines import line_locked
+from customers.models import Line
 from provisioning import hooks
 from provisioning.adapters import NetworkError, get_adapter
 from provisioning.errors import WorkOrderStateError
@@ -73,9 +73,8 @@ def work_order_execute(*, work_order: WorkOrder, worker: str = WORKER_ID) -> Wor
     return _work_order_complete(work_order=work_order, worker=worker)
 
 
-# A completion's reads and locks, compiled once per process (boss/prepared.py; issue 20).
+# A completion reads its line by a statement compiled once per process (boss/prepared.py; issue 20).
 _LINE_OF = Prepared(lambda pk: WorkOrder.objects.filter(pk=pk).values_list("line_id"), int)
-_LOCKED = Prepared(lambda pk: lock(WorkOrder.objects.filter(pk=pk)), int)
 
 
 def _lock(work_order: WorkOrder) -> WorkOrder:
@@ -83,8 +82,8 @@ def _lock(work_order: WorkOrder) -> WorkOrder:
     a completion never holds the work order while it waits for a line a counter holds."""
     line_id = next((row[0] for row in _LINE_OF(work_order.pk)), None)
     if line_id is not None:
-        line_locked(line_id)
-    return _LOCKED.one(work_order.pk)
+        lock_by_key(Line, line_id)
+    return lock_by_key(WorkOrder, work_order.pk)
 
 
 @transaction.atomic

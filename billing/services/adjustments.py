@@ -25,7 +25,7 @@ from billing.services.ledger import (
 )
 from boss.audit import audit_record
 from boss.errors import NotPermitted
-from boss.locks import lock
+from boss.locks import lock_by_key
 from boss.models import Staff
 from boss.money import CENT, ZERO
 from customers.models import Account
@@ -62,7 +62,7 @@ def bill_adjustment_request(*, actor: Staff, bill: Bill, kind: str, amount, reas
     text = " ".join((reason or "").split())
     if not text:
         raise BillingInputError(_("Say why the bill is adjusted."), field="reason")
-    lock(Account.objects.filter(pk=bill.account_id)).get()   # credits of one bill asked one at a time
+    lock_by_key(Account, bill.account_id)   # credits of one bill asked one at a time
     if kind == Kind.CREDIT and value > bill.total - _credited(bill):
         raise BillingInputError(
             _("A credit cannot exceed what is left of the bill: %(left)s.") % {"left": bill.total - _credited(bill)},
@@ -106,8 +106,8 @@ def bill_adjustment_decide(*, actor: Staff, adjustment: BillAdjustment, approve:
     if not actor.has_perm("billing.approve_billadjustment"):
         raise NotPermitted(_("Only the account room approves bill adjustments."))
     bill_account = BillAdjustment.objects.values_list("bill__account_id", flat=True).get(pk=adjustment.pk)
-    lock(Account.objects.filter(pk=bill_account)).get()
-    adjustment = lock(BillAdjustment.objects.all()).get(pk=adjustment.pk)
+    lock_by_key(Account, bill_account)
+    adjustment = lock_by_key(BillAdjustment, adjustment.pk)
     if adjustment.status != Status.REQUESTED:
         raise AdjustmentStateError()
     if actor.pk == adjustment.requested_by_id:

@@ -42,7 +42,7 @@ from billing.services.ledger import (
 )
 from boss.audit import audit_record
 from boss.errors import DomainError
-from boss.locks import lock
+from boss.locks import lock, lock_by_key
 from boss.models import Staff
 from boss.money import ZERO
 from boss.months import month_start
@@ -149,8 +149,8 @@ def bank_collection_item_answer(*, actor: Staff, item: BankCollectionItem, paid:
 
     # The one lock order: the account's lines, the account, the item (ledger postings last).
     list(lock(Line.objects.filter(account_id=item.account_id).order_by("pk")))
-    account = lock(Account.objects.all()).get(pk=item.account_id)
-    item = lock(BankCollectionItem.objects.all()).get(pk=item.pk)
+    account = lock_by_key(Account, item.account_id)
+    item = lock_by_key(BankCollectionItem, item.pk)
     amount = money(amount) if paid else None
     if not fsm.can_proceed(item.collect if paid else item.reject):   # answered already
         same = (item.status == BankCollectionItem.Status.PAID) == paid and (not paid or item.paid_amount == amount)
@@ -250,7 +250,7 @@ def bank_collection_result_import(*, actor: Staff, batch: BankCollectionBatch, t
             result.rejected += 1
         items[code] = answered
     with transaction.atomic():
-        batch = lock(BankCollectionBatch.objects.all()).get(pk=batch.pk)
+        batch = lock_by_key(BankCollectionBatch, batch.pk)
         # A file imported again into an answered batch changes nothing: it stays answered since the first time.
         if fsm.can_proceed(batch.answer) and not batch.items.filter(status=BankCollectionItem.Status.PENDING).exists():
             batch.answer(when=timezone.now())

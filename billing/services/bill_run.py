@@ -49,7 +49,7 @@ from billing.services.points import bills_settle_accounts
 from billing.services.rating import lines_locked, rate_lines, unrated_line_ids
 from billing.services.sharing import rating_group
 from boss.audit import audit_record
-from boss.locks import lock
+from boss.locks import lock, lock_by_key
 from boss.models import Staff
 from boss.money import ZERO
 from boss.months import month_add, month_start, period_bounds
@@ -85,7 +85,7 @@ def bill_run_start(*, actor: Staff, period: date) -> BillRun:
     if period >= month_start(timezone.localdate()):
         raise BillRunTooEarlyError(period=f"{period:%Y-%m}")
     run, _created = BillRun.objects.get_or_create(period=period, defaults={"started_by": actor})
-    run = lock(BillRun.objects.all()).get(pk=run.pk)
+    run = lock_by_key(BillRun, run.pk)
     pending = run.chunks.filter(status=BillRunChunk.Status.PENDING).exists()
     new_chunks = 0
     if not pending:
@@ -269,7 +269,7 @@ def _bill_run_chunk_fail(*, chunk_id: int, error: str) -> None:
 
 @transaction.atomic
 def _bill_run_close(*, actor: Staff, run: BillRun) -> BillRun:
-    run = lock(BillRun.objects.all()).get(pk=run.pk)
+    run = lock_by_key(BillRun, run.pk)
     if not fsm.can_proceed(run.finish) or run.chunks.filter(status=BillRunChunk.Status.PENDING).exists():
         return run   # closed by another worker, or chunks left for the workers still running
     report = bill_run_report(run)

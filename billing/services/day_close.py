@@ -57,7 +57,7 @@ from billing.services.ledger import (
 )
 from boss.audit import audit_record
 from boss.errors import NotPermitted
-from boss.locks import lock
+from boss.locks import lock, lock_by_key
 from boss.models import Hall, Staff
 from boss.money import ZERO
 from boss.permissions import ensure_same_hall
@@ -223,7 +223,7 @@ def drawer_difference_approve(*, actor: Staff, close: DrawerClose) -> DrawerClos
     if not actor.has_perm("billing.approve_drawer_difference"):
         raise NotPermitted()
     ensure_same_hall(actor=actor, hall_id=close.hall_id)
-    close = lock(DrawerClose.objects.all()).get(pk=close.pk)
+    close = lock_by_key(DrawerClose, close.pk)
     if close.staff_id == actor.pk:
         raise FourEyesError(_("A rep's own cash difference is approved by another manager."))
     if close.status != DrawerClose.Status.PENDING:
@@ -312,7 +312,7 @@ def hall_day_close(*, actor: Staff, hall: Hall, day: date | None = None, deposit
     _check_day(day)
     amount = money(deposit_amount if deposit_amount not in (None, "") else "0")
     deposit_slip, carried_by = (deposit_slip or "").strip(), (carried_by or "").strip()
-    hall = lock(Hall.objects.all()).get(pk=hall.pk)
+    hall = lock_by_key(Hall, hall.pk)
     if _hall_day_closed(hall.pk, day):
         raise DayClosedError(_("This hall's day is already closed."), day=day.isoformat())
     state = hall_day_state(hall=hall, day=day)
@@ -354,7 +354,7 @@ def hall_day_reopen(*, actor: Staff, hall: Hall, day: date, reason: str) -> Hall
     reason = (reason or "").strip()
     if not reason:
         raise BillingInputError(_("Say why the day is re-opened."), field="reason")
-    hall = lock(Hall.objects.all()).get(pk=hall.pk)
+    hall = lock_by_key(Hall, hall.pk)
     close = HallDayClose.objects.filter(hall=hall, day=day, state=HallDayClose.State.CLOSED).first()
     if close is None:
         raise DayNotClosedError(day=day.isoformat())

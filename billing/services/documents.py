@@ -15,7 +15,7 @@ from billing.selectors import payment_balance_after
 from billing.services.ledger import money
 from boss import server_prepared
 from boss.audit import audit_record
-from boss.locks import lock
+from boss.locks import lock_by_key
 from boss.models import Staff
 from boss.money import ZERO
 
@@ -83,7 +83,7 @@ def document_red_letter_by_issuer(*, actor: Staff, original: Document, amount: D
 
 def _red_letter(*, actor: Staff, original: Document, amount: Decimal, item: str, reference: str, payment,
                 hall) -> Document:
-    original = lock(Document.objects.all()).get(pk=original.pk)
+    original = lock_by_key(Document, original.pk)
     amount = money(amount)
     already = -sum((d.total for d in original.reversals.all()), ZERO)
     if amount <= ZERO or already + amount > original.total:

@@ -27,7 +27,7 @@ from billing.errors import (
 )
 from billing.models import LedgerAccount, LedgerEntry, LedgerTransaction
 from billing.selectors import ids_q
-from boss.locks import lock
+from boss.locks import lock, lock_by_key
 from boss.models import Staff
 from boss.money import ZERO
 from boss.prepared import Prepared
@@ -199,7 +199,7 @@ def transaction_reverse(*, actor: Staff, tx: LedgerTransaction, memo: str = "", 
 
     Raises AlreadyReversedError, InsufficientBalanceError.
     """
-    original = lock(LedgerTransaction.objects.all()).get(pk=tx.pk)
+    original = lock_by_key(LedgerTransaction, tx.pk)
     if original.reverses_id is not None or LedgerTransaction.objects.filter(reverses=original).exists():
         raise AlreadyReversedError(transaction=original.pk)
     entries = list(original.entries.select_related("account"))

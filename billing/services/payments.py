@@ -31,7 +31,7 @@ from billing.services.ledger import (
     transaction_post,
 )
 from boss.audit import audit_record
-from boss.locks import lock
+from boss.locks import lock_by_key
 from boss.models import Staff
 from boss.money import ZERO
 from customers.models import Account
@@ -134,7 +134,7 @@ def payment_collect(*, actor: Staff, account: Account, amount, method: str, tend
         raise InvalidAmountError(_("This payment method is not taken at the counter here."), field="method")
     # Serialise payments of one account so the arrears/prepayment split is computed on a settled balance.
     if not account_locked:
-        account = lock(Account.objects.all()).get(pk=account.pk)
+        account = lock_by_key(Account, account.pk)
     before = account_money(account)
     applied = min(amount, before.arrears)
     prepaid = amount - applied

@@ -28,7 +28,7 @@ from billing.selectors import ids_q
 from billing.services.charges import LineInfo, plan_segments_for_month, plans_for_month
 from billing.services.sharing import pool_of, pools_by_day, rating_group, rating_group_ids
 from boss.audit import audit_record
-from boss.locks import lock
+from boss.locks import lock, lock_by_key
 from boss.models import Staff
 from boss.months import SHANGHAI, local_date, month_add, month_end, month_start, period_bounds
 from boss.threads import work_on_threads
@@ -367,7 +367,7 @@ def line_plan_correct(*, actor: Staff, line, plan, period: date, reason: str) ->
     # The month is rated again with the lines sharing its allowance: all of them locked first, in id order
     # (the primary locked before a card of a lower id would deadlock with a removal of that card).
     sharing_lines_locked([line.pk], period)
-    line = lock(Line.objects.all()).get(pk=line.pk)     # held already
+    line = lock_by_key(Line, line.pk)     # held already
     info = LineInfo.of(line)
     if Bill.objects.filter(line=line, period=period).exists():
         raise MonthBilledError(msisdn=line.msisdn, period=f"{period:%Y-%m}")

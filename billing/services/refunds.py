@@ -50,7 +50,7 @@ from billing.services.ledger import (
 from billing.services.points import points_for, points_take_back
 from boss.audit import audit_record
 from boss.errors import NotPermitted
-from boss.locks import lock
+from boss.locks import lock_by_key
 from boss.models import Staff
 from boss.money import ZERO
 from customers.models import Account
@@ -64,7 +64,7 @@ DOCUMENTS = {
 
 
 def _lock(case: RefundCase) -> RefundCase:
-    lock(RefundCase.objects.filter(pk=case.pk)).get()
+    lock_by_key(RefundCase, case.pk)
     return RefundCase.objects.select_related("account", "collection_item").get(pk=case.pk)
 
 
@@ -117,7 +117,7 @@ def refund_decide(*, actor: Staff, case: RefundCase, approve: bool, over_deducte
     item = collection_item or case.collection_item
     if item is None or item.account_id != case.account_id or item.status != BankCollectionItem.Status.PAID:
         raise BillingInputError(_("Choose a collection of this account that the bank paid."), field="collection_item")
-    item = lock(BankCollectionItem.objects.all()).get(pk=item.pk)
+    item = lock_by_key(BankCollectionItem, item.pk)
     over = money(over_deducted)
     if over <= ZERO:
         raise BillingInputError(_("Enter the amount found over-deducted."), field="over_deducted")
@@ -209,7 +209,7 @@ def refund_pay(*, actor: Staff, case: RefundCase, amount, documents=()) -> Refun
     InsufficientBalanceError (the rep's drawer has not that much cash).
     """
     # The one lock order: the account, then the case and its collection.
-    account = lock(Account.objects.all()).get(pk=RefundCase.objects.values_list("account_id",
+    account = lock_by_key(Account, RefundCase.objects.values_list("account_id",
                                                                                 flat=True).get(pk=case.pk))
     case = _lock(case)
     if case.status == RefundCase.Status.PAID:
@@ -224,7 +224,7 @@ def refund_pay(*, actor: Staff, case: RefundCase, amount, documents=()) -> Refun
     if amount <= ZERO or amount > case.approved_amount:
         raise RefundCapError(_("At most the approved %(approved)s can be paid.")
                              % {"approved": f"¥{case.approved_amount:.2f}"}, approved=str(case.approved_amount))
-    item = lock(BankCollectionItem.objects.all()).get(pk=case.collection_item_id)
+    item = lock_by_key(BankCollectionItem, case.collection_item_id)
     if amount > _refundable(item, excluding=case):
         raise RefundCapError(_("This collection has been refunded already."), field="amount")
     documents = sorted(set(documents or ()))

@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from billing.errors import UsageImportStateError
 from billing.models import UsageImport, UsageRecord
 from boss.audit import audit_record
-from boss.locks import lock
+from boss.locks import lock_by_key
 from boss.models import Staff
 
 HEADER = ["record_id", "msisdn", "kind", "direction", "started_at", "duration_seconds", "volume_kb",
@@ -202,7 +202,7 @@ def _flush(usage_import, chunk, stats, total_hint):
 
 @transaction.atomic
 def _start(usage_import: UsageImport) -> None:
-    row = lock(UsageImport.objects.all()).get(pk=usage_import.pk)
+    row = lock_by_key(UsageImport, usage_import.pk)
     if not fsm.can_proceed(row.start):
         raise UsageImportStateError(status=row.status)
     row.start()
@@ -211,7 +211,7 @@ def _start(usage_import: UsageImport) -> None:
 
 @transaction.atomic
 def _finish(usage_import, stats, *, failed=False):
-    row = lock(UsageImport.objects.all()).get(pk=usage_import.pk)
+    row = lock_by_key(UsageImport, usage_import.pk)
     if fsm.can_proceed(row.finish):   # else another run of the same file finished it first: its counts stand
         row.total_lines, row.imported, row.duplicates = stats.total_lines, stats.imported, stats.duplicates
         row.error_count, row.errors = stats.error_count, stats.errors

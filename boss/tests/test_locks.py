@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.db import transaction
 
-from boss.locks import LockOrderError, lock
+from boss.locks import _BY_KEY, LockOrderError, lock, lock_by_key
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -77,3 +77,25 @@ def test_a_claim_never_waits():
 
     with pytest.raises(ValueError):
         lock(Hall.objects.all(), claim=True)
+
+
+@pytest.mark.django_db
+def test_a_row_locked_by_its_key_is_the_orms_lock_compiled_once_and_held_in_the_one_order(customer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from customers.models import Account, Line
+    from customers.tests.factories import LineFactory
+
+    line = LineFactory(customer=customer)
+    with transaction.atomic():
+        with CaptureQueriesContext(connection) as queries:
+            assert lock_by_key(Line, line.pk) == line
+            assert lock_by_key(Line, line.pk) == line   # held already: fetched again without a wait
+        orm = lock(Line.objects.filter(pk=line.pk)).query.get_compiler(using="default").as_sql()[0]
+        assert len(queries) == 2 and _BY_KEY[Line]._compiled["default"]["sql"] == orm
+        with pytest.raises(Line.DoesNotExist):
+            lock_by_key(Line, line.pk + 1000)
+    with pytest.raises(LockOrderError, match="customers.line locked after customers.account"), transaction.atomic():
+        lock_by_key(Account, line.account_id)
+        lock_by_key(Line, line.pk)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from boss.audit import audit_record
-from boss.locks import lock
+from boss.locks import lock_by_key
 from boss.models import Staff
 from complaints.errors import ArticleError, ArticleVersionConflictError
 from complaints.models import Article, ArticleCategory, ArticleVersion
@@ -74,7 +74,7 @@ def article_update(*, actor: Staff, article: Article, base_version: int, title: 
                    category: ArticleCategory, body: str, keywords: str = "", valid_from: date | None = None,
                    valid_until: date | None = None, note: str = "") -> Article:
     """Save a new version of an article. Raises ArticleVersionConflictError, ArticleError."""
-    article = lock(Article.objects.all()).get(pk=article.pk)
+    article = lock_by_key(Article, article.pk)
     if article.version != base_version:
         raise ArticleVersionConflictError(current=article.version, base=base_version)
     title, body, valid_from = _clean(title=title, kind=kind, category=category, body=body,

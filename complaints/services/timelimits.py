@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from boss.audit import audit_record
-from boss.locks import lock
+from boss.locks import lock, lock_by_key
 from boss.models import Staff
 from boss.tariffs import tariff
 from complaints.models import ComplaintCategory, ComplaintStep, ComplaintTimeLimit, Escalation, Stage
@@ -116,7 +116,7 @@ def escalation_acknowledge(*, actor: Staff, escalation: Escalation) -> Escalatio
     from boss.errors import NotPermitted
     from complaints.errors import EscalationError
 
-    lock(Escalation.objects.filter(pk=escalation.pk)).get()
+    lock_by_key(Escalation, escalation.pk)
     escalation = Escalation.objects.select_related("department", "step__complaint").get(pk=escalation.pk)
     if not escalation_is_for(actor=actor, escalation=escalation):
         raise NotPermitted(_("This escalation is not addressed to you."))

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from billing.services.refunds import refund_request
 from boss.audit import audit_record
 from boss.errors import DomainError
-from boss.locks import lock
+from boss.locks import lock, lock_by_key
 from boss.models import Department, Staff
 from boss.months import months_before
 from boss.tariffs import tariff
@@ -42,7 +42,7 @@ Outcome = ComplaintStep.Outcome
 
 
 def _lock(complaint: Complaint) -> Complaint:
-    lock(Complaint.objects.filter(pk=complaint.pk)).get()
+    lock_by_key(Complaint, complaint.pk)
     return Complaint.objects.select_related("category", "department").get(pk=complaint.pk)
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from boss.audit import audit_record
 from boss.errors import NotPermitted
-from boss.locks import lock
+from boss.locks import lock_by_key
 from boss.models import Staff
 from boss.prepared import Prepared
 from boss.tariffs import tariff
@@ -84,7 +84,7 @@ def customer_classify(*, actor: Staff, customer: Customer, kind: str, reason: st
     if until is not None and until < max(since, today):
         raise ClassInvalidError(_("The end date must be today or later, and not before the start."), field="until")
 
-    customer = lock(Customer.objects.all()).get(pk=customer.pk)
+    customer = lock_by_key(Customer, customer.pk)
     classes = CustomerClass.objects.filter(customer=customer)
     if _overlapping(classes.filter(kind=kind), since, until).exists():
         raise ClassAlreadyActiveError(kind=kind)
@@ -110,8 +110,8 @@ def customer_class_revoke(*, actor: Staff, customer_class: CustomerClass, reason
     """
     _ensure_may_classify(actor, customer_class.kind)
     reason = _reason(reason)
-    customer = lock(Customer.objects.all()).get(pk=customer_class.customer_id)
-    klass = lock(CustomerClass.objects.all()).get(pk=customer_class.pk)
+    customer = lock_by_key(Customer, customer_class.customer_id)
+    klass = lock_by_key(CustomerClass, customer_class.pk)
     if klass.revoked_at is not None:
         raise ClassAlreadyRevokedError()
     klass.revoked_at = timezone.now()

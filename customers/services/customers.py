@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from boss.audit import audit_record
-from boss.locks import lock
+from boss.locks import lock, lock_by_key
 from boss.masking import mask, mask_address, mask_msisdn, mask_name
 from boss.models import Staff
 from boss.tariffs import tariff
@@ -148,7 +148,7 @@ def customer_update(*, actor: Staff, customer: Customer, contact_phone: str | No
     if contact_phone is not None and not contact_phone.strip():
         raise CustomerIncompleteError(_("Enter a contact number."), field="contact_phone", missing=["contact_phone"])
     phone = contact_phone_normalize(contact_phone) if contact_phone is not None else None
-    customer = lock(Customer.objects.all()).get(pk=customer.pk)
+    customer = lock_by_key(Customer, customer.pk)
     before = {"contact_phone": mask_msisdn(customer.contact_phone),
               "contact_address": mask_address(customer.contact_address)}
     if phone is not None:
@@ -173,8 +173,8 @@ def customer_rename(*, actor: Staff, customer: Customer, name: str) -> Customer:
     if not name:
         raise CustomerIncompleteError(_("Enter the name exactly as on the document."), field="name",
                                       missing=["name"])
-    customer = lock(Customer.objects.all()).get(pk=customer.pk)
-    identity = lock(CustomerIdentity.objects.all()).get(pk=customer.identity_id)
+    customer = lock_by_key(Customer, customer.pk)
+    identity = lock_by_key(CustomerIdentity, customer.identity_id)
     before = mask_name(customer.name)
     customer.name = identity.name = name
     customer.save(update_fields=["name", "updated_at"])

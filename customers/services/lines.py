@@ -13,10 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from boss.audit import audit_record
-from boss.locks import lock
+from boss.locks import lock_by_key
 from boss.models import Staff
 from boss.permissions import ensure_same_hall
-from boss.prepared import Prepared
 from boss.tariffs import tariff
 from customers.errors import (
     IdentityLineLimitError,
@@ -37,16 +36,6 @@ from customers.passwords import (
 from customers.selectors import line_count_for_identity
 
 log = logging.getLogger(__name__)
-
-
-# A line's row lock by its key (no join: boss/locks.py), compiled once per process (boss/prepared.py; issue 20): the
-# services and the work orders' completions lock the line first, in the one order.
-_LINE_LOCKED = Prepared(lambda pk: lock(Line.objects.filter(pk=pk)), int)
-
-
-def line_locked(pk: int) -> Line:
-    """The line's row, locked until the end of the caller's transaction. Raises Line.DoesNotExist."""
-    return _LINE_LOCKED.one(pk)
 
 
 def counted_line_states() -> tuple[str, ...]:
@@ -92,7 +81,7 @@ def line_create(*, actor: Staff, customer, account, plan, msisdn: str, hall, icc
     if national is None:
         national = identity_national_count(identity=customer.identity)
 
-    identity = lock(CustomerIdentity.objects.all()).get(pk=customer.identity_id)
+    identity = lock_by_key(CustomerIdentity, customer.identity_id)
     local = line_count_for_identity(identity=identity, states=counted_line_states())
     limit = tariff("identity.max_lines")
     held = local + national.other_provinces

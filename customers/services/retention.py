@@ -10,7 +10,7 @@ from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from boss.audit import audit_record
-from boss.locks import lock
+from boss.locks import lock, lock_by_key
 from boss.models import Staff
 from boss.tariffs import tariff
 from customers.models import Account, Customer, CustomerIdentity, Line
@@ -38,7 +38,7 @@ def customer_identity_purge(*, actor: Staff, customer_id: int, now=None) -> Cust
         return None
     if customer_id not in set(identities_due_for_purge(now=now).filter(pk=customer_id)):
         return None
-    identity = lock(CustomerIdentity.objects.all()).get(pk=customer.identity_id)
+    identity = lock_by_key(CustomerIdentity, customer.identity_id)
     identity.number = f"PURGED{identity.pk:012d}"  # stays unique per type; no longer a person's number
     identity.name, identity.address, identity.purged_at = ERASED_NAME, "", now
     identity.save(update_fields=["number", "name", "address", "purged_at", "updated_at"])

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from boss.audit import audit_record
 from boss.errors import NotPermitted
-from boss.locks import lock
+from boss.locks import lock, lock_by_key
 from boss.masking import mask_msisdn
 from boss.models import Hall, Staff
 from groups.errors import GroupBatchStateError
@@ -83,7 +83,7 @@ def _sms_manifest(apps: list[GroupSmsApplication]) -> str:
 def _build(*, actor: Staff, kind: str, hall_id: int, period: date, pending: QuerySet, field: str,
            manifest, related: tuple[str, ...] = (), select: tuple[str, ...] = ()) -> GroupDocumentBatch | None:
     with transaction.atomic():
-        hall = lock(Hall.objects.filter(pk=hall_id)).get()
+        hall = lock_by_key(Hall, hall_id)
         if GroupDocumentBatch.objects.filter(kind=kind, hall=hall, period=period).exists():
             return None          # built already (this job ran before, or runs twice at once)
         ids = [a.pk for a in lock(pending.filter(hall=hall).order_by("id"))]
@@ -146,7 +146,7 @@ def group_batch_sign_for(*, actor: Staff, batch: GroupDocumentBatch) -> GroupDoc
     """The big-customer room receives a batch and signs for it. Raises NotPermitted, GroupBatchStateError."""
     if not (actor.has_perm("groups.issue_vpmn") or actor.has_perm("groups.handle_group_sms")):
         raise NotPermitted()
-    batch = lock(GroupDocumentBatch.objects.filter(pk=batch.pk)).get()
+    batch = lock_by_key(GroupDocumentBatch, batch.pk)
     if batch.received_at is not None:
         raise GroupBatchStateError()
     batch.received_at, batch.received_by = timezone.now(), actor

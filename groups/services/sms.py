@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from boss.audit import audit_record
 from boss.errors import NotPermitted
-from boss.locks import lock
+from boss.locks import lock, lock_by_key
 from boss.models import Hall, Staff
 from boss.permissions import ensure_same_hall
 from customers.models import Customer, Line
@@ -96,7 +96,7 @@ def group_sms_application_create(*, actor: Staff, customer: Customer, purpose: s
     hall = Hall.objects.filter(pk=actor.hall_id).first() if actor.hall_id else None
     if hall is None or hall.kind != Hall.Kind.SELF_OPERATED or not hall.group_sms_allowed:
         raise GroupSmsHallError()
-    customer = lock(Customer.objects.all()).get(pk=customer.pk)
+    customer = lock_by_key(Customer, customer.pk)
     if customer.kind != Customer.Kind.ORGANIZATION:
         raise GroupIndividualError()
     group = lock(GroupCustomer.objects.filter(customer=customer)).first()
@@ -128,7 +128,7 @@ def group_sms_application_create(*, actor: Staff, customer: Customer, purpose: s
 
 
 def _locked(application: GroupSmsApplication) -> GroupSmsApplication:
-    return lock(GroupSmsApplication.objects.all()).get(pk=application.pk)
+    return lock_by_key(GroupSmsApplication, application.pk)
 
 
 def _require(actor: Staff, perm: str) -> None:

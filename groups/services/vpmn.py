@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from boss.audit import audit_record
 from boss.errors import NotPermitted
-from boss.locks import lock
+from boss.locks import lock, lock_by_key
 from boss.masking import mask_msisdn
 from boss.models import Staff
 from boss.months import month_end
@@ -61,7 +61,7 @@ def group_customer_register(*, actor: Staff, customer: Customer, key_contact_nam
                             level: str = GroupCustomer.Level.C, account_manager: Staff | None = None) -> GroupCustomer:
     """Make an organization customer a group customer (the group number comes later from the big-customer
     room). Raises GroupIndividualError, GroupCreditCodeError."""
-    customer = lock(Customer.objects.all()).get(pk=customer.pk)
+    customer = lock_by_key(Customer, customer.pk)
     if customer.kind != Customer.Kind.ORGANIZATION:
         raise GroupIndividualError()
     identity = CustomerIdentity.objects.filter(pk=customer.identity_id).first()
@@ -136,8 +136,8 @@ def vpmn_application_create(*, actor: Staff, group: GroupCustomer, rows: Sequenc
 
     if not actor.has_perm("groups.vpmn_counter"):
         raise VpmnCounterError()
-    lock(Customer.objects.all()).get(pk=group.customer_id)
-    group = lock(GroupCustomer.objects.all()).get(pk=group.pk)
+    lock_by_key(Customer, group.customer_id)
+    group = lock_by_key(GroupCustomer, group.pk)
     has_vpmn = group_has_vpmn(group)
     if kind == VpmnApplication.Kind.NEW and has_vpmn:
         raise VpmnAlreadyError()
@@ -162,7 +162,7 @@ def vpmn_application_create(*, actor: Staff, group: GroupCustomer, rows: Sequenc
 
 
 def _application_lock(application: VpmnApplication) -> VpmnApplication:
-    return lock(VpmnApplication.objects.all()).get(pk=application.pk)
+    return lock_by_key(VpmnApplication, application.pk)
 
 
 @transaction.atomic
@@ -234,7 +234,7 @@ def vpmn_group_issue(*, actor: Staff, application: VpmnApplication) -> VpmnAppli
     application = _application_lock(application)
     if not fsm.can_proceed(application.issue):
         raise VpmnStateError()
-    group = lock(GroupCustomer.objects.all()).get(pk=application.group_id)
+    group = lock_by_key(GroupCustomer, application.group_id)
     if not group.group_number:
         group.group_number = f"JT{group.hall.code}{group.pk:06d}"
         group.save(update_fields=["group_number", "updated_at"])
@@ -314,8 +314,8 @@ def vpmn_member_remove(*, actor: Staff, member: VpmnMember, reason: str = "") ->
     has already left."""
     if not actor.has_perm("groups.vpmn_counter"):
         raise VpmnCounterError()
-    line = lock(Line.objects.all()).get(pk=member.line_id)
-    member = lock(VpmnMember.objects.all()).get(pk=member.pk)
+    line = lock_by_key(Line, member.line_id)
+    member = lock_by_key(VpmnMember, member.pk)
     if member.left_at is not None:
         raise VpmnStateError()
     group = GroupCustomer.objects.get(pk=member.group_id)

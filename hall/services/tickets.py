@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from boss.audit import audit_record
 from boss.errors import IdempotencyKeyReusedError, InvalidInputError
-from boss.locks import lock
+from boss.locks import lock, lock_by_key
 from boss.models import Staff
 from boss.tariffs import tariff
 from customers.errors import BadMobileNumberError, LineNotFoundError
@@ -136,7 +136,7 @@ def ticket_call_next(*, actor: Staff, window: str, now=None) -> Ticket | None:
     now = now or timezone.now()
     with transaction.atomic():
         # One call at a time per rep (a double click does not call two customers).
-        lock(Staff.objects.filter(pk=actor.pk)).get()
+        lock_by_key(Staff, actor.pk)
         serving = ticket_serving(actor=actor)
         if serving is not None:
             raise StillServingError(_("Finish or skip ticket %(number)s first.") % {"number": serving.number},

@@ -43,7 +43,7 @@ from billing.services.ledger import transaction_reverse
 from billing.services.payments import Allocation, payment_receive
 from billing.services.points import points_give_back, points_redeem, points_redeem_check
 from boss.audit import audit_record
-from boss.locks import lock
+from boss.locks import lock, lock_by_key
 from boss.models import Hall, Staff
 from boss.money import ZERO
 from boss.tariffs import tariff
@@ -118,7 +118,7 @@ def redemption_refusals(*, actor: Staff, line: Line, gift: Gift, today=None, hal
 
 
 def _lock_customer(customer_id: int) -> Customer:
-    return lock(Customer.objects.all()).get(pk=customer_id)
+    return lock_by_key(Customer, customer_id)
 
 
 @transaction.atomic
@@ -138,7 +138,7 @@ def redemption_start(*, actor: Staff, line: Line, gift: Gift, documents_checked,
     # The agent's identity (its row is locked) before the line, in the one lock order.
     checked, agent_identity = documents_check(actor=actor, customer=customer, documents_checked=documents_checked,
                                               agent=agent, agent_allowed=not organization)
-    line = lock(Line.objects.all()).get(pk=line.pk)
+    line = lock_by_key(Line, line.pk)
     if line.customer_id != customer.pk:   # transferred while the rep typed
         raise LineNotServedError(msisdn=line.msisdn)
     redemption_refusals(actor=actor, line=line, gift=gift)
@@ -198,7 +198,7 @@ def redemption_answer(*, actor: Staff, redemption: Redemption, confirmed: bool, 
     now = timezone.now()
     with transaction.atomic():
         _lock_customer(redemption.customer_id)   # the one lock order (an online order's points may go back)
-        redemption = lock(Redemption.objects.all()).get(pk=redemption.pk)
+        redemption = lock_by_key(Redemption, redemption.pk)
         if redemption.state != State.AWAITING_ROOM:
             raise RedemptionStateError(state=redemption.state)
         if _timed_out(redemption, now):
@@ -224,7 +224,7 @@ def redemption_answer(*, actor: Staff, redemption: Redemption, confirmed: bool, 
 def redemption_call(*, actor: Staff, redemption: Redemption, confirmed: bool, note: str) -> Redemption:
     """The rep called the customer whose points an agent collects, and records the answer."""
     _lock_customer(redemption.customer_id)
-    redemption = lock(Redemption.objects.all()).get(pk=redemption.pk)
+    redemption = lock_by_key(Redemption, redemption.pk)
     if redemption.state != State.AWAITING_CALL:
         raise RedemptionStateError(state=redemption.state)
     redemption.state = State.CONFIRMED if confirmed else State.REFUSED
@@ -246,8 +246,8 @@ def redemption_complete(*, actor: Staff, redemption: Redemption, receipt_signed:
     now = timezone.now()
     with transaction.atomic():
         _lock_customer(redemption.customer_id)
-        line = lock(Line.objects.all()).get(pk=redemption.line_id)
-        redemption = lock(Redemption.objects.all()).get(pk=redemption.pk)
+        line = lock_by_key(Line, redemption.line_id)
+        redemption = lock_by_key(Redemption, redemption.pk)
         if _timed_out(redemption, now):
             _time_out(actor=actor, redemption=redemption)
             timed_out = True
@@ -304,7 +304,7 @@ def redemption_return(*, actor: Staff, redemption: Redemption, reason: str) -> R
     now = timezone.now()
     with transaction.atomic():
         _lock_customer(redemption.customer_id)
-        redemption = lock(Redemption.objects.all()).get(pk=redemption.pk)
+        redemption = lock_by_key(Redemption, redemption.pk)
         if redemption.state != State.COMPLETED or redemption.completed_at is None:
             raise RedemptionStateError(state=redemption.state)
         if timezone.localdate(redemption.completed_at) + timedelta(days=redemption.gift.return_days) \
@@ -333,7 +333,7 @@ def redemption_timeout_check(*, actor: Staff, redemption: Redemption) -> Redempt
         return redemption
     with transaction.atomic():
         _lock_customer(redemption.customer_id)
-        redemption = lock(Redemption.objects.all()).get(pk=redemption.pk)
+        redemption = lock_by_key(Redemption, redemption.pk)
         if _timed_out(redemption, now):
             _time_out(actor=actor, redemption=redemption)
     return redemption
@@ -377,7 +377,7 @@ def redemption_order(*, actor: Staff, line: Line, gift: Gift, hall: Hall) -> Red
     `points.pickup_days`. `actor`: the web channel. Raises the refusals of `redemption_refusals`."""
     redemption_refusals(actor=actor, line=line, gift=gift, hall=hall)   # the refusals first, before any lock
     customer = _lock_customer(line.customer_id)
-    line = lock(Line.objects.all()).get(pk=line.pk)
+    line = lock_by_key(Line, line.pk)
     if line.customer_id != customer.pk:
         raise LineNotServedError(msisdn=line.msisdn)
     redemption_refusals(actor=actor, line=line, gift=gift, hall=hall)
@@ -415,7 +415,7 @@ def redemption_pickup_reminders(*, actor: Staff, now=None) -> int:
     for pk, customer_id in list(due.order_by("pk").values_list("pk", "customer_id")[:500]):
         with transaction.atomic():   # the customer's lock first (the one order), then the redemption
             _lock_customer(customer_id)
-            redemption = lock(Redemption.objects.all()).get(pk=pk)
+            redemption = lock_by_key(Redemption, pk)
             if (redemption.state != State.ORDERED or redemption.pickup_reminded_at is not None
                     or redemption.pickup_until is None or redemption.pickup_until <= now):
                 continue   # collected, cancelled or reminded meanwhile
@@ -452,7 +452,7 @@ def redemption_pickup(*, actor: Staff, redemption: Redemption, documents_checked
         if actor.hall_id != redemption.hall_id:
             raise PickupHallError(hall=redemption.hall.name)
         if redemption.pickup_until is not None and now > redemption.pickup_until:
-            redemption = lock(Redemption.objects.all()).get(pk=redemption.pk)
+            redemption = lock_by_key(Redemption, redemption.pk)
             _cancel(actor=actor, redemption=redemption, reason=str(PickupExpiredError().message))
             expired = True
         else:
@@ -465,9 +465,9 @@ def redemption_pickup(*, actor: Staff, redemption: Redemption, documents_checked
             checked, agent_identity = documents_check(actor=actor, customer=customer,
                                                       documents_checked=documents_checked, agent=agent,
                                                       agent_allowed=not organization)
-            line = lock(Line.objects.all()).get(pk=redemption.line_id)
+            line = lock_by_key(Line, redemption.line_id)
             _line_refusals(line=line, today=timezone.localdate())
-            redemption = lock(Redemption.objects.all()).get(pk=redemption.pk)
+            redemption = lock_by_key(Redemption, redemption.pk)
             if redemption.state != State.ORDERED:
                 raise RedemptionStateError(state=redemption.state)
             redemption.actor, redemption.confirmation, redemption.agent = actor, confirmation, agent_identity
@@ -503,7 +503,7 @@ def redemption_order_cancel(*, actor: Staff, redemption: Redemption, reason: str
     """Cancel an online order not collected yet: the points (unless expired since) and the gift go back.
     Raises RedemptionStateError."""
     _lock_customer(redemption.customer_id)
-    redemption = lock(Redemption.objects.all()).get(pk=redemption.pk)
+    redemption = lock_by_key(Redemption, redemption.pk)
     if redemption.state != State.ORDERED:
         raise RedemptionStateError(state=redemption.state)
     _cancel(actor=actor, redemption=redemption, reason=reason)

@@ -19,7 +19,7 @@ from billing.models import Document
 from billing.selectors import account_money
 from billing.services.payments import Allocation, payment_receive
 from billing.services.settlement import SettlementPreview, account_settle, settlement_preview
-from boss.locks import lock
+from boss.locks import lock_by_key
 from boss.models import Staff
 from customers.models import Account, Line, LineCommitment
 from customers.services.commitments import commitment_audit, line_commitments_end
@@ -79,7 +79,7 @@ def settle_and_end(*, actor: Staff, line: Line, order_kind: str, documents, agen
     """The common end of a line (formal cancellation, leaving the network): lock the account, open the
     order, settle, end the line (`end_line(line, now)`), delete it on the network. Returns
     (order, preview, settlement result or None)."""
-    account = lock(Account.objects.all()).get(pk=line.account_id)
+    account = lock_by_key(Account, line.account_id)
     preview = cancel_preview(line=line)
     charges = []
     if preview is not None and preview.top_up > 0:
@@ -149,7 +149,7 @@ def line_cancel_fee_recover(*, actor: Staff, line: Line, method: str = "cash", t
     """
     line = line_lock(line)
     ensure_state(line, K.CANCEL_FEE_RECOVERY)
-    account = lock(Account.objects.all()).get(pk=line.account_id)
+    account = lock_by_key(Account, line.account_id)
     arrears = account_money(account).arrears
     if arrears <= 0:
         raise NothingToDoError(_("This cancelled line's account owes nothing."))

@@ -32,7 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from boss.audit import audit_record
-from boss.locks import lock
+from boss.locks import lock, lock_by_key
 from boss.models import Staff
 from boss.tariffs import tariff
 from customers.models import Line
@@ -170,7 +170,7 @@ def line_process_commit(*, actor: Staff, order: Order, run: Run, agreement_signe
 def line_draft_cancel(*, actor: Staff, order: Order, reason: str) -> Order:
     """Abandon a draft: it is cancelled and its input erased; nothing else was ever taken.
     Raises OrderStateError."""
-    order = lock(Order.objects.filter(pk=order.pk)).get()
+    order = lock_by_key(Order, order.pk)
     if not is_line_draft(order):
         raise OrderStateError(state=order.state)
     _cancel(order, reason)

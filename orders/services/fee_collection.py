@@ -13,18 +13,17 @@ from billing.services.arrears import arrears_lines_restore
 from billing.services.ledger import ledger_account_prepaid_cards
 from billing.services.payments import PaymentResult, payment_collect
 from boss.audit import audit_record
-from boss.locks import lock
+from boss.locks import lock, lock_by_key
 from boss.models import Staff
 from boss.prepared import Prepared
 from customers.models import Account, Line
 from inventory.services.stock import recharge_card_redeem
 from orders.errors import LineNotServiceableError
 
-# The locks of every fee collection, compiled once per process (boss/prepared.py; issue 20): the served line with
-# its account's lines suspended for arrears, in key order, and then the account.
+# Every fee collection locks the served line with its account's lines suspended for arrears, in key order: compiled
+# once per process (boss/prepared.py; issue 20).
 _LINES_LOCKED = Prepared(lambda pk, account: lock(Line.objects.filter(
     Q(pk=pk) | Q(account_id=account, status=Line.Status.SUSPENDED_ARREARS)).order_by("pk")), int, int)
-_ACCOUNT_LOCKED = Prepared(lambda pk: lock(Account.objects.filter(pk=pk)), int)
 
 
 @transaction.atomic
@@ -49,7 +48,7 @@ def line_fee_collect(*, actor: Staff, line: Line, method: str, amount=None, tend
         served_line, locked = lines_locked(served_line.account_id)
     line = served_line
     suspended = [ln for ln in locked if ln.account_id == line.account_id and ln.status == Line.Status.SUSPENDED_ARREARS]
-    line.account = _ACCOUNT_LOCKED.one(line.account_id)
+    line.account = lock_by_key(Account, line.account_id)
     if line.status == Line.Status.CANCELLED:
         raise LineNotServiceableError(msisdn=line.msisdn)
     source, item = None, None

@@ -30,12 +30,11 @@ from billing.services.documents import document_red_letter
 from billing.services.ledger import transaction_reverse
 from billing.services.payments import Allocation, payment_receive
 from boss.audit import audit_record
-from boss.locks import lock
+from boss.locks import lock_by_key
 from boss.models import Staff
 from boss.money import ZERO
 from catalog.models import Feature
 from customers.models import Customer, Line
-from customers.services.lines import line_locked
 from orders.errors import (
     AgreementNotSignedError,
     LineBusyError,
@@ -136,7 +135,7 @@ def line_lock(line: Line | int) -> Line:
     read with its customer and account: a line a transfer has just given a new owner would not be found through
     the join (boss/locks.py)."""
     pk = line if isinstance(line, int) else line.pk
-    line_locked(pk)
+    lock_by_key(Line, pk)
     return Line.objects.select_related("customer__identity", "account", "plan", "hall").get(pk=pk)
 
 
@@ -208,7 +207,7 @@ def order_open(*, actor: Staff, kind: str, line: Line, customer: Customer | None
         _DRAFT.set(None)   # once: a process opens one order
         # Locked after the process's own rows (the lock order): a second commit of the same draft waits here
         # and then finds it carried out.
-        draft = lock(Order.objects.filter(pk=draft.pk)).get()
+        draft = lock_by_key(Order, draft.pk)
         if draft.state != Order.State.DRAFT:
             raise OrderStateError(state=draft.state)
         for name, value in fields.items():

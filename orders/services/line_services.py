@@ -22,7 +22,7 @@ from billing.services.documents import document_print
 from billing.services.settlement import deposit_release
 from boss.audit import audit_record
 from boss.errors import DomainError
-from boss.locks import lock
+from boss.locks import lock, lock_by_key
 from boss.models import Staff
 from boss.tariffs import tariff
 from catalog.errors import FeatureUnavailableError
@@ -554,7 +554,7 @@ def line_customer_data_change(*, actor: Staff, line: Line, name: str | None = No
     Raises NothingToDoError, CustomerIncompleteError (empty name), BadContactNumberError, ServicePasswordError,
     LineStateError, DocumentsMissingError, AgreementNotSignedError.
     """
-    lock(Customer.objects.filter(pk=line.customer_id)).get()
+    lock_by_key(Customer, line.customer_id)
     customer = Customer.objects.select_related("identity").get(pk=line.customer_id)
     changed = []
     if name is not None and not name.strip():
@@ -575,7 +575,7 @@ def line_customer_data_change(*, actor: Staff, line: Line, name: str | None = No
         raise NothingToDoError()
     changed = sorted(c for c in changed if c != "service_password") + [c for c in changed if c == "service_password"]
     if "name" in changed:  # the rename locks the identity too: before the line (the one lock order)
-        lock(CustomerIdentity.objects.filter(pk=customer.identity_id)).get()
+        lock_by_key(CustomerIdentity, customer.identity_id)
     line, order = _data_change(actor=actor, line=line, kind=K.CUSTOMER_DATA, documents_checked=documents_checked,
                                agent=agent, agreement_signed=agreement_signed,
                                extra_documents=[D.ID_COPY] if "name" in changed and
@@ -625,7 +625,7 @@ def line_payment_method_change(*, actor: Staff, line: Line, payment_method: str,
     line, order = _data_change(actor=actor, line=line, kind=K.PAYMENT_METHOD, documents_checked=documents_checked,
                                agent=agent, agreement_signed=agreement_signed, extra_documents=extra,
                                details={"payment_method": payment_method})
-    account = lock(Account.objects.all()).get(pk=line.account_id)
+    account = lock_by_key(Account, line.account_id)
     before = {"payment_method": account.payment_method, "corporate": account.corporate}
     if payment_method != PaymentMethod.CASH:
         holder = (agent_identity_record(actor=actor, doc_type=holder_doc_type, number=holder_doc_number,

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from billing.services.payments import Allocation, payment_receive
 from boss.audit import audit_record
 from boss.errors import NotPermitted
-from boss.locks import lock
+from boss.locks import lock_by_key
 from boss.models import Staff
 from boss.permissions import ensure_same_hall
 from boss.prepared import Prepared
@@ -42,7 +42,7 @@ from customers.services.commitments import (
     line_commitment_start,
     line_commitments_end,
 )
-from customers.services.lines import counted_line_states, line_locked
+from customers.services.lines import counted_line_states
 from inventory.errors import (
     ReservationCustomerMismatchError,
     ReservationNotFoundError,
@@ -272,9 +272,9 @@ def order_open_account_pay(*, actor: Staff, order: Order, method: str, tendered=
     # The group's count is network I/O: ask before taking any lock (it fails closed).
     national = identity_national_count(identity=order.customer.identity)
     # The one lock order: the customer's identity (the per-identity line limit) before the order.
-    lock(CustomerIdentity.objects.filter(pk=order.customer.identity_id)).get()
+    lock_by_key(CustomerIdentity, order.customer.identity_id)
     customer = order.customer  # with its identity, read by the caller: an order's customer never changes
-    order = lock(Order.objects.filter(pk=order.pk)).get()
+    order = lock_by_key(Order, order.pk)
     order.customer = customer
     ensure_same_hall(actor=actor, hall_id=order.hall_id)
     if order.hall_id == actor.hall_id and actor.hall is not None:
@@ -344,7 +344,7 @@ def _identity(pk):
 def order_cancel_draft(*, actor: Staff, order: Order, reason: str) -> Order:
     """Abandon an unpaid opening: the order is cancelled and the number's reservation released.
     Raises OrderStateError, NotPermitted."""
-    order = lock(Order.objects.all()).get(pk=order.pk)
+    order = lock_by_key(Order, order.pk)
     ensure_same_hall(actor=actor, hall_id=order.hall_id)
     if order.state != Order.State.DRAFT:
         raise OrderStateError(state=order.state)
@@ -366,7 +366,7 @@ def order_cancel_draft(*, actor: Staff, order: Order, reason: str) -> Order:
 def _opening_completed(*, actor: Staff, work_order) -> None:
     """The network created the subscriber: the line goes live and the order is completed."""
     now = timezone.now()
-    line = line_locked(work_order.line_id) if work_order.line_id else None  # the line first
+    line = lock_by_key(Line, work_order.line_id) if work_order.line_id else None  # the line first
     order = order_lock_for_work_order(work_order)
     if line is not None:
         if line.status == Line.Status.PENDING_ACTIVATION:
@@ -390,7 +390,7 @@ def _opening_rolled_back(*, actor: Staff, work_order, reason: str) -> None:
     """Undo an opening the network never completed: line abandoned, number back in the pool, SIM back in
     stock, the money refunded by reversal with red-letter documents, the order cancelled."""
     now = timezone.now()
-    line = line_locked(work_order.line_id) if work_order.line_id else None  # the line first
+    line = lock_by_key(Line, work_order.line_id) if work_order.line_id else None  # the line first
     order = order_lock_for_work_order(work_order)
     if line is not None:
         if line.status == Line.Status.PENDING_ACTIVATION:

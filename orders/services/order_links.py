@@ -1,8 +1,7 @@
 """The order's links to what it made: the minimum-spend commitments it started and ended, the work orders
 that name it in their reference."""
 
-from boss.locks import lock
-from boss.prepared import Prepared
+from boss.locks import lock_by_key
 from orders.models import Order
 
 
@@ -24,8 +23,9 @@ def order_lock_for_work_order(work_order) -> Order | None:
     """The order a provisioning work order was made for (its reference), locked; None for another kind of
     reference (the callers lock the line first: the one lock order)."""
     pk = Order.pk_from_reference(work_order.reference)
-    return next(iter(_ORDER_LOCKED(pk)), None) if pk is not None else None
-
-
-# Every opening's completion locks its order: compiled once per process (boss/prepared.py; issue 20).
-_ORDER_LOCKED = Prepared(lambda pk: lock(Order.objects.filter(pk=pk)), int)
+    if pk is None:
+        return None
+    try:
+        return lock_by_key(Order, pk)
+    except Order.DoesNotExist:
+        return None

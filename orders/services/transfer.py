@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from billing.selectors import account_money
 from boss.errors import DomainError
-from boss.locks import lock
+from boss.locks import lock_by_key
 from boss.models import Staff
 from boss.tariffs import tariff
 from catalog.models import Business, PaymentMethod
@@ -89,7 +89,7 @@ def line_transfer(*, actor: Staff, line: Line, new_customer: Customer, service_p
     """
     new_customer = Customer.objects.select_related("identity").get(pk=new_customer.pk)
     national = identity_national_count(identity=new_customer.identity)  # network I/O: before any lock
-    identity = lock(CustomerIdentity.objects.all()).get(pk=new_customer.identity_id)
+    identity = lock_by_key(CustomerIdentity, new_customer.identity_id)
     line = line_lock(line)
     ensure_state(line, K.TRANSFER)
     old_customer, old_account = line.customer, line.account

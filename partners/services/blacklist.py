@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from boss.audit import audit_record
 from boss.errors import DomainError
-from boss.locks import lock
+from boss.locks import lock, lock_by_key
 from boss.masking import mask
 from boss.models import Staff
 from customers.identity import identity_validate
@@ -73,7 +73,7 @@ def blacklist_rows_apply(*, partner: Partner, rows: list, channel: str, actor: S
 
     Raises PartnerStateError when the partner is not an active information-exchange partner.
     """
-    partner = lock(Partner.objects.all()).get(pk=partner.pk)   # one import of a partner at a time
+    partner = lock_by_key(Partner, partner.pk)   # one import of a partner at a time
     if partner.status != Partner.Status.ACTIVE or partner.kind != Partner.Kind.INFO_EXCHANGE:
         raise PartnerStateError()
     batch = BlacklistImport(partner=partner, channel=channel, file_name=file_name[:200], rows=len(rows),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from boss.audit import audit_record
 from boss.errors import NotPermitted
-from boss.locks import lock
+from boss.locks import lock_by_key
 from boss.masking import mask_msisdn
 from boss.models import Hall, Staff
 from catalog.models import Discount, in_force_q
@@ -116,7 +116,7 @@ def discount_request_create(*, actor: Staff | None, partner: Partner, discount: 
 def _decide(*, actor: Staff, request: DiscountRequest) -> DiscountRequest:
     if not actor.has_perm("partners.decide_discountrequest"):
         raise NotPermitted(_("Only the marketing manager approves or refuses discount requests."))
-    request = lock(DiscountRequest.objects.all()).get(pk=request.pk)
+    request = lock_by_key(DiscountRequest, request.pk)
     if request.status != Status.PENDING:
         raise DiscountRequestStateError(_("This request has already been decided."))
     return request
@@ -160,8 +160,8 @@ def discount_request_apply(*, actor: Staff, request: DiscountRequest) -> Discoun
     hall or through the partner's API (the partner channel's actor).
     Raises DiscountRequestStateError (not approved, or applied already), the discount change's refusals
     (the line's state, the discount no longer available, the line holds it already)."""
-    lock(Line.objects.filter(pk=DiscountRequest.objects.values_list("line_id", flat=True).get(pk=request.pk))).get()
-    request = lock(DiscountRequest.objects.all()).get(pk=request.pk)
+    lock_by_key(Line, DiscountRequest.objects.values_list("line_id", flat=True).get(pk=request.pk))
+    request = lock_by_key(DiscountRequest, request.pk)
     if request.status != Status.APPROVED:
         raise DiscountRequestStateError(_("Only an approved request that has not been applied can be applied."))
     discount = Discount.objects.get(pk=request.discount_id)

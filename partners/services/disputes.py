@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from boss.audit import audit_record
 from boss.errors import NotPermitted
-from boss.locks import lock
+from boss.locks import lock_by_key
 from boss.models import Hall, Staff
 from boss.money import CENT
 from partners.errors import DisputeFieldError, DisputeStateError
@@ -67,7 +67,7 @@ def commission_dispute_resolve(*, actor: Staff, dispute: CommissionDispute, outc
     reason is required. Raises NotPermitted, DisputeStateError (already resolved), DisputeFieldError."""
     if not actor.has_perm("partners.resolve_commissiondispute"):
         raise NotPermitted(_("Only the marketing manager resolves commission disputes."))
-    dispute = lock(CommissionDispute.objects.all()).get(pk=dispute.pk)
+    dispute = lock_by_key(CommissionDispute, dispute.pk)
     if dispute.status != CommissionDispute.Status.OPEN:
         raise DisputeStateError(_("This dispute has already been resolved."))
     if outcome not in Outcome.values:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from boss.audit import audit_record
 from boss.errors import NotPermitted
-from boss.locks import lock
+from boss.locks import lock_by_key
 from boss.models import Staff
 from boss.tariffs import tariff
 from partners.errors import KeyAddressError, KeyScopeError, KeyStateError, PartnerStateError
@@ -66,7 +66,7 @@ def partner_key_issue(*, actor: Staff, partner: Partner, scopes, allowed_ips=())
     Raises NotPermitted, PartnerStateError (not active), KeyScopeError, KeyAddressError.
     """
     _ensure_may_manage(actor)
-    partner = lock(Partner.objects.all()).get(pk=partner.pk)
+    partner = lock_by_key(Partner, partner.pk)
     if partner.status != Partner.Status.ACTIVE:
         raise PartnerStateError()
     scopes = sorted(set(scopes or ()))
@@ -88,8 +88,8 @@ def partner_key_rotate(*, actor: Staff, key: PartnerKey) -> tuple[PartnerKey, st
     Raises NotPermitted, KeyStateError, PartnerStateError.
     """
     _ensure_may_manage(actor)
-    partner = lock(Partner.objects.all()).get(pk=key.partner_id)
-    old = lock(PartnerKey.objects.all()).get(pk=key.pk)
+    partner = lock_by_key(Partner, key.partner_id)
+    old = lock_by_key(PartnerKey, key.pk)
     now = timezone.now()
     if old.revoked_at is not None or (old.expires_at is not None and old.expires_at <= now) or old.replaced_by_id:
         raise KeyStateError()
@@ -108,7 +108,7 @@ def partner_key_rotate(*, actor: Staff, key: PartnerKey) -> tuple[PartnerKey, st
 def partner_key_revoke(*, actor: Staff, key: PartnerKey, reason: str) -> PartnerKey:
     """Refused from the next call on. Raises NotPermitted, KeyStateError."""
     _ensure_may_manage(actor)
-    key = lock(PartnerKey.objects.all()).get(pk=key.pk)
+    key = lock_by_key(PartnerKey, key.pk)
     if key.revoked_at is not None:
         raise KeyStateError()
     key.revoked_at = timezone.now()

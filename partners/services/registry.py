@@ -10,7 +10,7 @@ from django.utils import timezone
 from billing.models import Payment
 from boss.audit import audit_record
 from boss.errors import NotPermitted
-from boss.locks import lock
+from boss.locks import lock, lock_by_key
 from boss.models import Hall, Staff
 from boss.months import month_add, period_bounds
 from orders.models import Order
@@ -92,7 +92,7 @@ def partner_update(*, actor: Staff, partner: Partner, interface_number: str | No
     PartnerReasonRequiredError (a number change needs a reason), PartnerCategoryError.
     """
     _ensure_may_manage(actor)
-    partner = lock(Partner.objects.all()).get(pk=partner.pk)
+    partner = lock_by_key(Partner, partner.pk)
     if partner.status == Partner.Status.DELETED:
         raise PartnerStateError()
     before = _snapshot(partner)
@@ -126,7 +126,7 @@ def _set_status(*, actor: Staff, partner: Partner, frm: str, to: str, action: st
     _ensure_may_manage(actor)
     if not reason.strip():
         raise PartnerReasonRequiredError()
-    partner = lock(Partner.objects.all()).get(pk=partner.pk)
+    partner = lock_by_key(Partner, partner.pk)
     if partner.status != frm:
         raise PartnerStateError()
     partner.status = to
@@ -160,7 +160,7 @@ def partner_delete(*, actor: Staff, partner: Partner, reason: str) -> Partner:
     _ensure_may_manage(actor)
     if not reason.strip():
         raise PartnerReasonRequiredError()
-    partner = lock(Partner.objects.all()).get(pk=partner.pk)
+    partner = lock_by_key(Partner, partner.pk)
     if partner.status == Partner.Status.DELETED:
         raise PartnerStateError()
     now = timezone.now()
@@ -186,7 +186,7 @@ def partner_hall_link(*, actor: Staff, partner: Partner, hall: Hall) -> PartnerH
     Raises NotPermitted, PartnerStateError.
     """
     _ensure_may_manage(actor)
-    partner = lock(Partner.objects.all()).get(pk=partner.pk)
+    partner = lock_by_key(Partner, partner.pk)
     if (partner.kind != Partner.Kind.CHANNEL or partner.status == Partner.Status.DELETED
             or hall.kind != Hall.Kind.PARTNER or PartnerHall.objects.filter(hall=hall).exists()):
         raise PartnerStateError()
@@ -222,7 +222,7 @@ def partner_hall_unlink(*, actor: Staff, partner: Partner, hall: Hall, reason: s
     _ensure_may_manage(actor)
     if not (reason or "").strip():
         raise PartnerReasonRequiredError()
-    partner = lock(Partner.objects.all()).get(pk=partner.pk)
+    partner = lock_by_key(Partner, partner.pk)
     link = lock(PartnerHall.objects.filter(partner=partner, hall=hall)).first()
     if link is None:
         raise PartnerStateError()

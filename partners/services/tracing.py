@@ -17,7 +17,7 @@ from django.utils import timezone
 from billing.models import UsageRecord
 from boss.audit import audit_record
 from boss.errors import NotPermitted
-from boss.locks import lock
+from boss.locks import lock, lock_by_key
 from boss.masking import mask_msisdn
 from boss.models import Hall, Staff
 from boss.tariffs import tariff
@@ -108,7 +108,7 @@ def tracing_run(*, day: date) -> TracingRun:
 def _review(*, actor: Staff, suspect: Suspect, status: str, note: str) -> Suspect:
     if not actor.has_perm("partners.review_suspect"):
         raise NotPermitted()
-    suspect = lock(Suspect.objects.all()).get(pk=suspect.pk)
+    suspect = lock_by_key(Suspect, suspect.pk)
     if suspect.status != Suspect.Status.PENDING:
         raise SuspectStateError()
     suspect.status, suspect.reviewed_by, suspect.reviewed_at = status, actor, timezone.now()
@@ -176,8 +176,8 @@ def suspect_line_suspend(*, actor: Staff, suspect: Suspect, note: str) -> Suspec
     if not actor.has_perm("partners.review_suspect"):
         raise NotPermitted()
     # The line first (the one lock order), then the case: one suspension per case.
-    lock(Line.objects.filter(pk=Suspect.objects.values_list("line_id", flat=True).get(pk=suspect.pk))).get()
-    suspect = lock(Suspect.objects.all()).get(pk=suspect.pk)
+    lock_by_key(Line, Suspect.objects.values_list("line_id", flat=True).get(pk=suspect.pk))
+    suspect = lock_by_key(Suspect, suspect.pk)
     if suspect.status != Suspect.Status.CONFIRMED or suspect.suspension_order_id is not None:
         raise SuspectNotConfirmedError()
     note = " ".join((note or "").split())[:150]
