@@ -10,6 +10,7 @@ from boss.audit import audit_record
 from boss.locks import lock, lock_by_key
 from boss.masking import mask, mask_address, mask_msisdn, mask_name
 from boss.models import Staff
+from boss.prepared import Prepared
 from boss.tariffs import tariff
 from customers.errors import (
     AgentMinorError,
@@ -39,6 +40,12 @@ def _identity_checked(identity: CustomerIdentity, *, actor, check_method: str) -
     identity.checked_at = timezone.now()
 
 
+# Every registration locks the identity row of its document (one at most: the type and number are unique), compiled
+# once per process (boss/prepared.py; issue 20).
+_IDENTITY_LOCKED = Prepared(lambda doc_type, number: lock(CustomerIdentity.objects.filter(
+    doc_type=doc_type, number=number).order_by("pk"))[:1], str, str)
+
+
 @transaction.atomic(savepoint=False)   # its callers (services) refuse as a whole: no savepoint of its own
 def _identity_bind(*, actor: Staff, info: IdentityInfo, name: str, address: str, check_method: str,
                    for_customer: bool) -> tuple[CustomerIdentity, dict | None]:
@@ -47,7 +54,7 @@ def _identity_bind(*, actor: Staff, info: IdentityInfo, name: str, address: str,
     Returns the row and, for a reused one, its masked state before. Raises IdentityInUseError (already a
     customer's, when `for_customer`), IdentityNameMismatchError.
     """
-    identity = (lock(CustomerIdentity.objects.filter(doc_type=info.doc_type, number=info.number)).first())
+    identity = next(iter(_IDENTITY_LOCKED(info.doc_type, info.number)), None)
     if identity is None:
         identity = CustomerIdentity(doc_type=info.doc_type, number=info.number, name=name, address=address)
         _identity_checked(identity, actor=actor, check_method=check_method)
