@@ -2,6 +2,8 @@
 form at once with the cursor on the first faulty field and the required fields marked; the document
 number checked live as in 新建客户; a document already registered points to its customer."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -15,6 +17,8 @@ def test_the_openings_new_customer_panel_shows_every_error_and_points_to_a_dupli
                                                                                    shot):
     _login(page, live_server, opening.rep)
     page.get_by_role("link", name="新开户").click()
+    # Loaded (htmx binds its triggers with its deferred script): a number typed before that is checked by nothing.
+    page.wait_for_url(re.compile(r"/orders/open-account/$"))
     panel = page.locator("form", has=page.locator("input[name=action][value=create]"))
     for name in ("name", "address", "contact_phone", "number"):
         expect(panel.locator(f"label[for=id_{name}]")).to_contain_text("*")     # required fields marked
