@@ -85,6 +85,7 @@ class Prepared:
         self.build, self.kinds = build, kinds
         self._compiled: dict[str, dict] = {}
         self._model = None
+        self._for_write = False   # a lock: it goes where the ORM sends a write (never to the reports' replica)
 
     def _stand_ins(self) -> list:
         return [_stand_in(i, kind) for i, kind in enumerate(self.kinds)]
@@ -92,7 +93,7 @@ class Prepared:
     def _compile(self, alias: str) -> dict:
         stand_ins = self._stand_ins()
         queryset = self.build(*stand_ins)
-        self._model = queryset.model
+        self._model, self._for_write = queryset.model, queryset._for_write
         locks = queryset.query.select_for_update
         if locks and getattr(queryset.query, "boss_lock", None) != "lock":
             raise ValueError("a prepared read locks its rows through lock() (boss/locks.py), and never as a claim")
@@ -126,7 +127,8 @@ class Prepared:
 
     def _model_read(self):
         if self._model is None:
-            self._model = self.build(*self._stand_ins()).model
+            queryset = self.build(*self._stand_ins())
+            self._model, self._for_write = queryset.model, queryset._for_write
         return self._model
 
     def one(self, *values, using: str | None = None):
@@ -142,8 +144,9 @@ class Prepared:
     def __call__(self, *values, using: str | None = None) -> list:
         if any(type(v) is int and not -_BIGINT <= v < _BIGINT for v in values):
             return []   # no key is that large (see the module's docstring)
-        if using is None:   # where the ORM would read it (the reports' replica router)
-            using = router.db_for_read(self._model_read())
+        if using is None:   # where the ORM would send it (the reports' replica router)
+            model = self._model_read()
+            using = router.db_for_write(model) if self._for_write else router.db_for_read(model)
         compiled = self._compiled.get(using) or self._compile(using)
         params = [param if slot is None else values[slot[0]] if slot[1] is None else slot[1](values[slot[0]])
                   for slot, param in zip(compiled["slots"], compiled["params"], strict=True)]

@@ -75,3 +75,18 @@ def test_a_prepared_read_in_a_report_goes_where_the_orm_would_read(sales):
         assert read("13800138000")[0].pk == order.pk
     assert len(replica.captured_queries) == 1 and len(primary.captured_queries) == 1
     assert order._state.db == "reports"
+
+
+@override_settings(REPORTS_REPLICA_READS=True)
+def test_a_row_locked_inside_a_reports_reading_is_locked_on_default(sales):
+    """A prepared lock (boss.locks.lock_by_key) goes where the ORM sends a write: a replica cannot lock."""
+    from django.db import transaction
+
+    from boss.locks import lock_by_key
+    from reports.routers import report_reads
+
+    order = Order.objects.get()
+    with report_reads(), transaction.atomic(), CaptureQueriesContext(connections["reports"]) as replica, \
+            CaptureQueriesContext(connections["default"]) as primary:
+        assert lock_by_key(Order, order.pk).pk == order.pk
+    assert replica.captured_queries == [] and len(primary.captured_queries) >= 1
