@@ -141,6 +141,11 @@ class Prepared:
             raise model.DoesNotExist(f"{model._meta.object_name} matching query does not exist.")
         raise model.MultipleObjectsReturned(f"get() returned more than one {model._meta.object_name}.")
 
+    def first(self, *values, using: str | None = None):
+        """The first row, or None when there is none (the read orders, and limits, itself)."""
+        rows = self(*values, using=using)
+        return rows[0] if rows else None
+
     def __call__(self, *values, using: str | None = None) -> list:
         if any(type(v) is int and not -_BIGINT <= v < _BIGINT for v in values):
             return []   # no key is that large (see the module's docstring)

@@ -75,8 +75,7 @@ _PLAN_IN_FORCE = Prepared(lambda code, day: Plan.objects.filter(in_force_q(day),
 
 
 def plan_in_force(*, code: str, on_date: date) -> Plan:
-    found = _PLAN_IN_FORCE(code, on_date)
-    plan = found[0] if found else None
+    plan = _PLAN_IN_FORCE.first(code, on_date)
     if plan is None:
         raise ProductUnavailableError(product_code=code, date=on_date.isoformat())
     return plan

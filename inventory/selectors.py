@@ -163,14 +163,12 @@ def live_reservation_holders(*, rep_id: int, hall_id: int | None, now: datetime)
 
 def number_with_grade(*, msisdn: str) -> NumberResource | None:
     """The number with its grade read with it, or None."""
-    found = _NUMBER_WITH_GRADE(msisdn)
-    return found[0] if found else None
+    return _NUMBER_WITH_GRADE.first(msisdn)
 
 
 def number_reservation_active(*, number_id: int) -> NumberReservation | None:
     """The number's reservation in the active state, lapsed or not (the database keeps at most one)."""
-    found = _ACTIVE_RESERVATION(number_id)
-    return found[0] if found else None
+    return _ACTIVE_RESERVATION.first(number_id)
 
 
 def number_live_reservation(*, number: NumberResource, now=None) -> NumberReservation | None:

@@ -80,9 +80,9 @@ _LINE_OF = Prepared(lambda pk: WorkOrder.objects.filter(pk=pk).values_list("line
 def _lock(work_order: WorkOrder) -> WorkOrder:
     """The work order's row, locked after its line's: the one order puts a line before every other row, so
     a completion never holds the work order while it waits for a line a counter holds."""
-    line_id = next((row[0] for row in _LINE_OF(work_order.pk)), None)
-    if line_id is not None:
-        lock_by_key(Line, line_id)
+    row = _LINE_OF.first(work_order.pk)
+    if row is not None and row[0] is not None:
+        lock_by_key(Line, row[0])
     return lock_by_key(WorkOrder, work_order.pk)
 
 

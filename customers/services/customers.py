@@ -54,7 +54,7 @@ def _identity_bind(*, actor: Staff, info: IdentityInfo, name: str, address: str,
     Returns the row and, for a reused one, its masked state before. Raises IdentityInUseError (already a
     customer's, when `for_customer`), IdentityNameMismatchError.
     """
-    identity = next(iter(_IDENTITY_LOCKED(info.doc_type, info.number)), None)
+    identity = _IDENTITY_LOCKED.first(info.doc_type, info.number)
     if identity is None:
         identity = CustomerIdentity(doc_type=info.doc_type, number=info.number, name=name, address=address)
         _identity_checked(identity, actor=actor, check_method=check_method)

@@ -448,7 +448,7 @@ def sim_card_pick(*, actor: Staff, capacity: str) -> SimCard:
     if actor.hall_id is None:
         sim = None   # no hall, no stock
     else:
-        sim = next(iter(_SIM_PICKED(actor.hall_id, capacity)), None)
+        sim = _SIM_PICKED.first(actor.hall_id, capacity)
     if sim is None:
         label = dict(SimCard._meta.get_field("capacity").choices).get(capacity, capacity)
         raise SimCardUnavailableError(_("No %(capacity)s SIM card is left in this hall's stock.") % {"capacity": label},

@@ -176,6 +176,13 @@ def test_a_key_beyond_64_bits_finds_no_row_as_the_orm_finds_none(two_lines):
     assert len(queries) == 0   # neither asks the database
 
 
+def test_the_first_row_or_none(two_lines):
+    line, roaming = two_lines
+    read = Prepared(lambda customer: Line.objects.filter(customer_id=customer).order_by("msisdn"), int)
+    assert read.first(line.customer_id).msisdn == min(line.msisdn, roaming.msisdn)
+    assert read.first(-1) is None
+
+
 def test_one_row_is_given_as_get_gives_it(two_lines):
     plain, roaming = two_lines
     by_customer = Prepared(lambda customer: Line.objects.filter(customer_id=customer).order_by(), int)
