@@ -37,7 +37,10 @@ class CustomerCreateForm(IdempotentForm, IdentityFields):
         super().__init__(*args, **kwargs)
         # The number is checked live as the rep leaves it, and changing the type checks it again (htmx);
         # in the opening a customer already registered is offered to continue with.
-        check = {"hx-post": reverse("customers:identity_check"), "hx-trigger": "change", "hx-target": "#identity-check"}
+        # One check at a time per form: a newer one (the number typed after the type was chosen) aborts the one in
+        # flight, whose late answer would otherwise overwrite it.
+        check = {"hx-post": reverse("customers:identity_check"), "hx-trigger": "change", "hx-target": "#identity-check",
+                 "hx-sync": "closest form:replace"}
         if opening:
             check["hx-vals"] = '{"opening": "1"}'
         self.fields["doc_type"].widget.attrs.update({**check, "hx-include": "[name=number]"})

@@ -17,8 +17,6 @@ def test_the_openings_new_customer_panel_shows_every_error_and_points_to_a_dupli
                                                                                    shot):
     _login(page, live_server, opening.rep)
     page.get_by_role("link", name="新开户").click()
-    # Loaded (htmx binds its triggers with its deferred script): a number typed before that is checked by nothing.
-    page.wait_for_url(re.compile(r"/orders/open-account/$"))
     panel = page.locator("form", has=page.locator("input[name=action][value=create]"))
     for name in ("name", "address", "contact_phone", "number"):
         expect(panel.locator(f"label[for=id_{name}]")).to_contain_text("*")     # required fields marked
@@ -46,3 +44,31 @@ def test_the_openings_new_customer_panel_shows_every_error_and_points_to_a_dupli
     link.click()
     page.wait_for_url(f"**/orders/open-account/{existing.pk}/")
     expect(page.get_by_test_id("number-picker")).to_be_visible()
+
+
+def test_a_late_answer_for_the_document_type_does_not_overwrite_the_check_of_the_number(live_server, page, opening):
+    """Choosing the type checks the number as it is (empty), typing the number checks it again: the first answer,
+    arriving last, must not wipe out the second's refusal (it did, now and then, under load)."""
+    held = []
+
+    def hold_the_empty_check(route, request):
+        if "number=&" in (request.post_data or "") or (request.post_data or "").endswith("number="):
+            held.append(route)   # the type's check, answered only after the number's
+        else:
+            route.continue_()
+
+    _login(page, live_server, opening.rep)
+    page.get_by_role("link", name="新开户").click()
+    page.wait_for_url(re.compile(r"/orders/open-account/$"))
+    page.route("**/customers/identity/check/", hold_the_empty_check)
+    page.select_option("select[name=doc_type]", "resident_id")
+    page.fill("input[name=number]", "440524188001010015")                      # a wrong check digit
+    page.locator("input[name=address]").focus()
+    expect(page.get_by_test_id("identity-check-error")).to_be_visible()
+    assert held, "the type's check was sent"
+    try:
+        held[0].continue_()   # its answer now arrives last (unless the newer check aborted it)
+    except Exception:  # noqa: BLE001  an aborted request cannot be continued: nothing arrives
+        pass
+    page.wait_for_timeout(1000)
+    expect(page.get_by_test_id("identity-check-error")).to_be_visible()
