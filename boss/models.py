@@ -7,8 +7,25 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from boss.prepared import insert_compiled
 
-class TimeStampedModel(models.Model):
+
+class CompiledInsertModel(models.Model):
+    """A model whose new rows are inserted through a statement compiled once per process (boss/prepared.py's
+    `insert_compiled`): Model.save() as before (signals, keys, state), without building the INSERT each time."""
+
+    class Meta:
+        abstract = True
+
+    def _do_insert(self, manager, using, fields, returning_fields, raw):
+        if not raw:
+            rows = insert_compiled(self, manager.model, using, fields, returning_fields)
+            if rows is not None:
+                return rows
+        return super()._do_insert(manager, using, fields, returning_fields, raw)
+
+
+class TimeStampedModel(CompiledInsertModel):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -16,7 +33,7 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
-class ImmutableModel(models.Model):
+class ImmutableModel(CompiledInsertModel):
     """Rows that are written once and never updated or deleted (audit, ledger, documents).
 
     The guard here catches code paths in Python; on PostgreSQL a trigger refuses UPDATE and DELETE as
@@ -234,7 +251,7 @@ class TariffParameter(TimeStampedModel):
 # --------------------------------------------------------------------------------------------------
 
 
-class IdempotencyKey(models.Model):
+class IdempotencyKey(CompiledInsertModel):
     """The first result of a money-moving or resource-taking request, kept for replay.
 
     Inserted in the same transaction as the business rows, so a key exists exactly when its

@@ -191,3 +191,74 @@ class Prepared:
         for name, position in compiled["annotations"].items():
             setattr(instance, name, row[position])
         return instance
+
+
+# --------------------------------------------------------------------------------------------------
+# Inserts compiled once
+# --------------------------------------------------------------------------------------------------
+
+# Per model, database alias, inserted columns and returned columns: the compiled INSERT, or None where a column
+# has a placeholder of its own (a geometry) and the ORM compiles every insert.
+_INSERTS: dict[tuple, dict | None] = {}
+
+
+def insert_compiled(instance, model, using: str, fields: list, returning_fields) -> list | None:
+    """Insert `instance`'s row of `model`'s table as the ORM's `_do_insert` does (Model.save() for a new row), with
+    the INSERT compiled once per process (issue 20: Django builds and compiles it at every save, 0.1 ms of Python
+    of the 0.16 ms a saved row costs, and the counter saves 7 rows per business transaction).
+
+    The values are made by the ORM's own steps, per call: each field's `pre_save` (the creation time, say) and
+    `get_db_prep_save`. The returned columns (the new key) come back through the compiler's converters. None when
+    this row needs the ORM's general path: a value that is an expression (F(), a database default), a column
+    with its own placeholder, a backend that cannot return the key from the INSERT, or no column to insert; the
+    caller then saves through the ORM.
+    """
+    connection = connections[using]
+    if not fields or (returning_fields and not connection.features.can_return_columns_from_insert):
+        return None
+    # the fields by identity: hashing and comparing Field objects was a tenth of what this saves
+    key = (model, using, *map(id, fields), None, *map(id, returning_fields or ()))
+    compiled = _INSERTS.get(key, False)
+    if compiled is None:
+        return None
+    values = []
+    for field in fields:
+        value = field.pre_save(instance, True)
+        if hasattr(value, "resolve_expression"):
+            return None
+        values.append(field.get_db_prep_save(value, connection=connection))
+    if compiled is False:
+        compiled = _INSERTS[key] = _insert_compile(instance, model, using, fields, returning_fields)
+        if compiled is None:
+            return None
+    with connection.cursor() as cursor:
+        cursor.execute(compiled["sql"], [*values, *compiled["returning_params"]])
+        if not returning_fields:
+            return []
+        row = connection.ops.fetch_returned_insert_columns(cursor, compiled["returning_params"])
+    if compiled["converters"]:
+        row = Prepared._converted(list(row), compiled["converters"], connection)
+    return [tuple(row)]
+
+
+def _insert_compile(instance, model, using: str, fields: list, returning_fields) -> dict | None:
+    from django.db.models.sql import InsertQuery
+
+    if any(hasattr(field, "get_placeholder") for field in fields):
+        return None
+    query = InsertQuery(model)
+    # raw: the values as they stand on the instance, after the caller's pre_save (a second pre_save would move a
+    # creation time after the one sent); they only shape the statement here
+    query.insert_values(fields, [instance], raw=True)
+    compiler = query.get_compiler(using=using)
+    compiler.returning_fields = returning_fields
+    statements = compiler.as_sql()
+    if len(statements) != 1:
+        return None
+    sql, params = statements[0]
+    returning_params = tuple(compiler.returning_params) if returning_fields else ()
+    if len(params) != len(fields) + len(returning_params):
+        return None
+    cols = [field.get_col(model._meta.db_table) for field in returning_fields or ()]
+    return {"sql": sql, "returning_params": returning_params,
+            "converters": list(compiler.get_converters(cols).items())}
