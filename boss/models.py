@@ -7,12 +7,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from boss.prepared import insert_compiled
+from boss.prepared import insert_compiled, update_compiled
 
 
 class CompiledInsertModel(models.Model):
-    """A model whose new rows are inserted through a statement compiled once per process (boss/prepared.py's
-    `insert_compiled`): Model.save() as before (signals, keys, state), without building the INSERT each time."""
+    """A model whose new rows are inserted, and whose stored rows are updated by key, through statements compiled
+    once per process (boss/prepared.py's `insert_compiled` and `update_compiled`): Model.save() as before (signals,
+    keys, state, django-fsm's check of the state), without building the INSERT or the UPDATE each time."""
 
     class Meta:
         abstract = True
@@ -23,6 +24,13 @@ class CompiledInsertModel(models.Model):
             if rows is not None:
                 return rows
         return super()._do_insert(manager, using, fields, returning_fields, raw)
+
+    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
+        if not self._meta.select_on_save:
+            updated = update_compiled(base_qs, using, pk_val, values)
+            if updated is not None:
+                return updated
+        return super()._do_update(base_qs, using, pk_val, values, update_fields, forced_update)
 
 
 class TimeStampedModel(CompiledInsertModel):

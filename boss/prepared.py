@@ -262,3 +262,75 @@ def _insert_compile(instance, model, using: str, fields: list, returning_fields)
     cols = [field.get_col(model._meta.db_table) for field in returning_fields or ()]
     return {"sql": sql, "returning_params": returning_params,
             "converters": list(compiler.get_converters(cols).items())}
+
+
+# --------------------------------------------------------------------------------------------------
+# Updates by key compiled once
+# --------------------------------------------------------------------------------------------------
+
+# Per model, database alias, updated columns (and which of them are set to NULL, which the statement spells out) and
+# the conditions added to the key (django-fsm's state): the compiled UPDATE, or None where the ORM compiles each one.
+_UPDATES: dict[tuple, dict | None] = {}
+
+
+def update_compiled(base_qs, using: str, pk_val, values: list) -> bool | None:
+    """Update one row by its key as the ORM's `_do_update` does (Model.save() of a stored row), with the UPDATE
+    compiled once per process (issue 20: a state change saved through django-fsm cost about 300 µs of Python against
+    60 µs for its statement).
+
+    `base_qs` is the ORM's: the model's base manager, narrowed by equality conditions on its own columns (django-fsm's
+    check that the state is still the one read). The values go through each field's `get_db_prep_save` per call, as
+    the compiler does them. Whether a row was updated, or None when the ORM's general path is needed: a value that is
+    an expression or a model instance, another kind of condition, a column with its own placeholder, or a value the
+    compiled statement does not give back as the ORM's does."""
+    from django.db.models.expressions import Col
+    from django.db.models.lookups import Exact
+
+    query = base_qs.query
+    where = query.where
+    if where.negated or where.connector != "AND" or len(query.alias_map) > 1 or not values:
+        return None
+    conditions = where.children
+    for condition in conditions:
+        if (type(condition) is not Exact or type(condition.lhs) is not Col or condition.rhs is None
+                or hasattr(condition.rhs, "resolve_expression")):
+            return None
+    connection = connections[using]
+    prepared = []
+    for field, _model, value in values:
+        if hasattr(value, "resolve_expression") or hasattr(value, "prepare_database_save"):
+            return None
+        prepared.append(field.get_db_prep_save(value, connection=connection))
+    model = query.model
+    key = (model, using, *[(id(field), value is None) for (field, _m, _v), value in zip(values, prepared, strict=True)],
+           None, *[id(condition.lhs.target) for condition in conditions])
+    compiled = _UPDATES.get(key, False)
+    if compiled is None:
+        return None
+    pk = model._meta.pk
+    params = [value for value in prepared if value is not None]
+    params += [condition.lhs.target.get_db_prep_value(condition.rhs, connection, prepared=True)
+               for condition in conditions]
+    params.append(pk.get_db_prep_value(pk.get_prep_value(pk_val), connection, prepared=True))
+    if compiled is False:
+        compiled = _UPDATES[key] = _update_compile(base_qs, using, pk_val, values, params)
+        if compiled is None:
+            return None
+    with connection.cursor() as cursor:
+        cursor.execute(compiled["sql"], params)
+        return cursor.rowcount > 0
+
+
+def _update_compile(base_qs, using: str, pk_val, values: list, params: list) -> dict | None:
+    from django.db.models.sql import UpdateQuery
+
+    if any(hasattr(field, "get_placeholder") for field, _model, _value in values):
+        return None
+    query = base_qs.filter(pk=pk_val).query.chain(UpdateQuery)
+    query.add_update_fields(values)
+    if query.related_updates:
+        return None
+    sql, compiled_params = query.get_compiler(using=using).as_sql()
+    if list(compiled_params) != params:   # the values made here are the ones the ORM makes (else: the ORM, always)
+        return None
+    return {"sql": sql}

@@ -1,34 +1,46 @@
-"""New rows inserted through a statement compiled once per process (boss/prepared.py's `insert_compiled`): the
-same row as the ORM's general path writes, with Model.save()'s signals, keys and state, and the general path
-wherever the compiled one cannot serve."""
+"""New rows inserted, and stored rows updated by key, through statements compiled once per process (boss/prepared.py's
+`insert_compiled` and `update_compiled`): the same rows as the ORM's general path writes, with Model.save()'s signals,
+keys and state and django-fsm's check of the state, and the general path wherever the compiled one cannot serve."""
+
+from datetime import timedelta
 
 import pytest
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Value
+from django.apps import apps
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat
 from django.db.models.signals import post_save
-from django.db.models.sql.compiler import SQLInsertCompiler
+from django.db.models.sql.compiler import SQLInsertCompiler, SQLUpdateCompiler
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from django_fsm import ConcurrentTransition, ConcurrentTransitionMixin
 
 import boss.models
 from boss import prepared
-from boss.models import AuditEvent, IdempotencyKey
-from boss.tests.factories import StaffFactory
+from boss.models import AuditEvent, Hall, IdempotencyKey
+from boss.tests.factories import HallFactory, StaffFactory
+from inventory.models import NumberResource
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def compiles(monkeypatch):
-    """How many INSERT statements the ORM's compiler built."""
+def _counted(monkeypatch, compiler_class) -> list:
+    """The models of the statements the ORM's compiler of this kind built."""
     calls = []
-    original = SQLInsertCompiler.as_sql
+    original = compiler_class.as_sql
 
     def counted(self, *args, **kwargs):
         calls.append(self.query.model)
         return original(self, *args, **kwargs)
 
-    monkeypatch.setattr(SQLInsertCompiler, "as_sql", counted)
+    monkeypatch.setattr(compiler_class, "as_sql", counted)
     return calls
+
+
+@pytest.fixture
+def compiles(monkeypatch):
+    """The INSERT statements the ORM compiled."""
+    return _counted(monkeypatch, SQLInsertCompiler)
 
 
 def _event(staff, **changes):
@@ -113,3 +125,76 @@ def test_a_refused_row_writes_nothing_and_marks_the_transaction():
     with pytest.raises(IntegrityError), transaction.atomic():
         IdempotencyKey.objects.create(actor=staff, key="same", scope="refund", request_hash="g" * 64)
     assert list(IdempotencyKey.objects.filter(actor=staff).values_list("scope", flat=True)) == ["payment"]
+
+
+# --------------------------------------------------------------------------------------------------
+# Updates by key (boss/prepared.py's `update_compiled`)
+# --------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def update_compiles(monkeypatch):
+    """The UPDATE statements the ORM compiled."""
+    return _counted(monkeypatch, SQLUpdateCompiler)
+
+
+def _stored(number) -> tuple:
+    return NumberResource.objects.filter(pk=number.pk).values_list("status", "reserved_until", "updated_at").get()
+
+
+def test_a_state_change_is_saved_through_the_compiled_update(number, update_compiles):
+    until = timezone.now() + timedelta(minutes=30)
+    prepared._UPDATES.clear()
+    number.reserve(until=until)
+    number.save(update_fields=["status", "reserved_until", "updated_at"])
+    assert _stored(number) == ("reserved", until, number.updated_at)
+    number.release()   # reserved_until = NULL: a statement of its own
+    number.save(update_fields=["status", "reserved_until", "updated_at"])
+    assert _stored(number) == ("free", None, number.updated_at)
+    number.reserve(until=until + timedelta(minutes=5))
+    with CaptureQueriesContext(connection) as queries:
+        number.save(update_fields=["status", "reserved_until", "updated_at"])
+    assert _stored(number) == ("reserved", until + timedelta(minutes=5), number.updated_at)
+    assert len(queries) == 1 and queries[0]["sql"].startswith(("UPDATE", "EXECUTE"))
+    assert update_compiles == [NumberResource, NumberResource]   # once per statement, the NULL one apart
+
+
+def test_the_state_check_holds_on_the_compiled_update(number):
+    number.reserve(until=timezone.now() + timedelta(minutes=30))
+    number.save(update_fields=["status", "reserved_until", "updated_at"])
+    stale = NumberResource.objects.get(pk=number.pk)   # read as reserved
+    number.release()
+    number.save(update_fields=["status", "reserved_until", "updated_at"])   # another counter released it
+    before = _stored(number)
+    stale.assign(when=timezone.now())
+    with pytest.raises(ConcurrentTransition), transaction.atomic():
+        stale.save(update_fields=["status", "assigned_at", "updated_at"])
+    assert _stored(number) == before   # nothing written
+
+
+def test_an_expression_in_an_update_goes_through_the_orm(update_compiles):
+    hall = HallFactory(name="中山路")
+    hall.name = Concat(Value("广州"), F("name"))
+    hall.save(update_fields=["name"])
+    hall.refresh_from_db()
+    assert hall.name == "广州中山路"
+    assert update_compiles == [Hall]
+
+
+def test_a_row_gone_is_not_updated():
+    hall = HallFactory()
+    Hall.objects.filter(pk=hall.pk).delete()
+    hall.name = "已撤销"
+    with pytest.raises(DatabaseError, match="did not affect any rows"), transaction.atomic():
+        hall.save(update_fields=["name"])
+    assert not Hall.objects.filter(pk=hall.pk).exists()
+
+
+def test_the_state_check_comes_before_the_compiled_update():
+    """django-fsm narrows the update to the state read before the compiled update runs: every model with both has
+    the state check first in its bases."""
+    both = [m for m in apps.get_models()
+            if issubclass(m, ConcurrentTransitionMixin) and issubclass(m, boss.models.CompiledInsertModel)]
+    assert NumberResource in both
+    for model in both:
+        assert model.__mro__.index(ConcurrentTransitionMixin) < model.__mro__.index(boss.models.CompiledInsertModel)
