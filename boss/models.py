@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from boss.prepared import insert_compiled, update_compiled
 
 
-class CompiledInsertModel(models.Model):
+class CompiledSaveModel(models.Model):
     """A model whose new rows are inserted, and whose stored rows are updated by key, through statements compiled
     once per process (boss/prepared.py's `insert_compiled` and `update_compiled`): Model.save() as before (signals,
     keys, state, django-fsm's check of the state), without building the INSERT or the UPDATE each time."""
@@ -33,7 +33,7 @@ class CompiledInsertModel(models.Model):
         return super()._do_update(base_qs, using, pk_val, values, update_fields, forced_update)
 
 
-class TimeStampedModel(CompiledInsertModel):
+class TimeStampedModel(CompiledSaveModel):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -41,7 +41,7 @@ class TimeStampedModel(CompiledInsertModel):
         abstract = True
 
 
-class ImmutableModel(CompiledInsertModel):
+class ImmutableModel(CompiledSaveModel):
     """Rows that are written once and never updated or deleted (audit, ledger, documents).
 
     The guard here catches code paths in Python; on PostgreSQL a trigger refuses UPDATE and DELETE as
@@ -259,7 +259,7 @@ class TariffParameter(TimeStampedModel):
 # --------------------------------------------------------------------------------------------------
 
 
-class IdempotencyKey(CompiledInsertModel):
+class IdempotencyKey(CompiledSaveModel):
     """The first result of a money-moving or resource-taking request, kept for replay.
 
     Inserted in the same transaction as the business rows, so a key exists exactly when its

@@ -194,7 +194,7 @@ def test_the_state_check_comes_before_the_compiled_update():
     """django-fsm narrows the update to the state read before the compiled update runs: every model with both has
     the state check first in its bases."""
     both = [m for m in apps.get_models()
-            if issubclass(m, ConcurrentTransitionMixin) and issubclass(m, boss.models.CompiledInsertModel)]
+            if issubclass(m, ConcurrentTransitionMixin) and issubclass(m, boss.models.CompiledSaveModel)]
     assert NumberResource in both
     for model in both:
-        assert model.__mro__.index(ConcurrentTransitionMixin) < model.__mro__.index(boss.models.CompiledInsertModel)
+        assert model.__mro__.index(ConcurrentTransitionMixin) < model.__mro__.index(boss.models.CompiledSaveModel)
