@@ -27,7 +27,10 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.db import connections, router
 from django.db.models import QuerySet
+from django.db.models.expressions import Col
+from django.db.models.lookups import Exact
 from django.db.models.query import ValuesListIterable, get_related_populators
+from django.db.models.sql import InsertQuery, UpdateQuery
 from django.db.transaction import TransactionManagementError
 
 from boss import server_prepared
@@ -242,8 +245,6 @@ def insert_compiled(instance, model, using: str, fields: list, returning_fields)
 
 
 def _insert_compile(instance, model, using: str, fields: list, returning_fields) -> dict | None:
-    from django.db.models.sql import InsertQuery
-
     if any(hasattr(field, "get_placeholder") for field in fields):
         return None
     query = InsertQuery(model)
@@ -283,9 +284,6 @@ def update_compiled(base_qs, using: str, pk_val, values: list) -> bool | None:
     the compiler does them. Whether a row was updated, or None when the ORM's general path is needed: a value that is
     an expression or a model instance, another kind of condition, a column with its own placeholder, or a value the
     compiled statement does not give back as the ORM's does."""
-    from django.db.models.expressions import Col
-    from django.db.models.lookups import Exact
-
     query = base_qs.query
     where = query.where
     if where.negated or where.connector != "AND" or len(query.alias_map) > 1 or not values:
@@ -322,8 +320,6 @@ def update_compiled(base_qs, using: str, pk_val, values: list) -> bool | None:
 
 
 def _update_compile(base_qs, using: str, pk_val, values: list, params: list) -> dict | None:
-    from django.db.models.sql import UpdateQuery
-
     if any(hasattr(field, "get_placeholder") for field, _model, _value in values):
         return None
     query = base_qs.filter(pk=pk_val).query.chain(UpdateQuery)
