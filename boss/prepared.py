@@ -327,6 +327,16 @@ def _update_compile(base_qs, using: str, pk_val, values: list, params: list) -> 
     if query.related_updates:
         return None
     sql, compiled_params = query.get_compiler(using=using).as_sql()
-    if list(compiled_params) != params:   # the values made here are the ones the ORM makes (else: the ORM, always)
-        return None
+    if [_compared(v) for v in compiled_params] != [_compared(v) for v in params]:
+        return None   # the values made here are not the ones the ORM makes: this shape goes through the ORM, always
     return {"sql": sql}
+
+
+def _compared(value):
+    """A value as compared with the ORM's: a JSON column's adapter (psycopg2's Json, equal to itself only) by its type
+    and the value it adapts."""
+    adapted = getattr(value, "adapted", _NOTHING)
+    return value if adapted is _NOTHING else (type(value), adapted)
+
+
+_NOTHING = object()

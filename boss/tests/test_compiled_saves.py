@@ -159,6 +159,20 @@ def test_a_state_change_is_saved_through_the_compiled_update(number, update_comp
     assert update_compiles == [NumberResource, NumberResource]   # once per statement, the NULL one apart
 
 
+def test_a_json_column_is_saved_through_the_compiled_update(update_compiles):
+    """An idempotency key's answer, stored after its work: a JSON value, compared with the ORM's by what it holds."""
+    staff = StaffFactory()
+    prepared._UPDATES.clear()
+    update_compiles.clear()
+    for n in range(3):
+        key = IdempotencyKey.objects.create(actor=staff, key=f"k{n}", scope="payment", request_hash="h" * 64)
+        key.status_code, key.response = 201, {"收据": f"SK{n}", "金额": "50.00"}
+        key.save(update_fields=["status_code", "response"])
+        assert IdempotencyKey.objects.filter(pk=key.pk).values_list("status_code", "response").get() == (
+            201, {"收据": f"SK{n}", "金额": "50.00"})
+    assert update_compiles == [IdempotencyKey]   # compiled once, at the first key: the next ones went compiled
+
+
 def test_the_state_check_holds_on_the_compiled_update(number):
     number.reserve(until=timezone.now() + timedelta(minutes=30))
     number.save(update_fields=["status", "reserved_until", "updated_at"])
