@@ -120,6 +120,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
          "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     )
 else:
+    # Django's PostgreSQL backend, with each savepoint sent along with the statement after it (boss/postgresql).
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"]["ENGINE"] = "boss.postgresql"
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 # Reports may read from a replica (reports/routers.py): off unless REPORTS_DATABASE_URL is set.
@@ -127,6 +130,8 @@ REPORTS_DATABASE_URL = env("REPORTS_DATABASE_URL", default="")
 REPORTS_REPLICA_READS = bool(REPORTS_DATABASE_URL)
 if REPORTS_DATABASE_URL:
     DATABASES["reports"] = env.db("REPORTS_DATABASE_URL")
+    if DATABASES["reports"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["reports"]["ENGINE"] = "boss.postgresql"
     DATABASES["reports"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["reports"].setdefault("CONN_HEALTH_CHECKS", True)
 DATABASE_ROUTERS = ["reports.routers.ReportsReplicaRouter"]
