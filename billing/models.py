@@ -16,11 +16,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from boss.labels import label as code_label
-from boss.models import ImmutableModel, TimeStampedModel
+from boss.models import CompiledSaveModel, ImmutableModel, TimeStampedModel
 from boss.money import MONEY, ZERO
 
 
-class LedgerAccount(models.Model):
+class LedgerAccount(CompiledSaveModel):
     class Kind(models.TextChoices):
         CASH_DRAWER = "cash_drawer", _("Cash drawer")
         BANK_CLEARING = "bank_clearing", _("Bank clearing")

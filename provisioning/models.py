@@ -12,8 +12,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from boss.models import CompiledSaveModel
 
-class WorkOrder(fsm.ConcurrentTransitionMixin, models.Model):
+
+class WorkOrder(fsm.ConcurrentTransitionMixin, CompiledSaveModel):
     class Action(models.TextChoices):
         CREATE_SUBSCRIBER = "create_subscriber", _("Create subscriber")
         DELETE_SUBSCRIBER = "delete_subscriber", _("Delete subscriber")
