@@ -20,10 +20,14 @@ def _target_fields(target: Any) -> dict:
 
 
 def audit_record(*, actor, action: str, target: Any = None, before: dict | None = None,
-                 after: dict | None = None, reason: str = "", hall=None) -> AuditEvent:
-    """Write one audit event. `before`/`after` must hold masked or non-personal values only."""
+                 after: dict | None = None, reason: str = "", hall=None, hall_id: int | None = None) -> AuditEvent:
+    """Write one audit event. `before`/`after` must hold masked or non-personal values only. The hall is `hall`, or
+    the hall of key `hall_id` (no row to read), else the actor's."""
     # The hall's key, not the row: reading actor.hall would cost a query when it is not loaded yet.
-    hall_id = hall.pk if hall is not None else getattr(actor, "hall_id", None)
+    if hall is not None:
+        hall_id = hall.pk
+    elif hall_id is None:
+        hall_id = getattr(actor, "hall_id", None)
     return AuditEvent.objects.create(
         actor=actor if (actor is not None and actor.pk) else None,
         hall_id=hall_id,

@@ -97,7 +97,7 @@ def _work_order_complete(*, work_order: WorkOrder, worker: str) -> WorkOrder:
     wo.complete(when=timezone.now())
     wo.save(update_fields=["state", "completed_at", "lease_until", "last_error"])
     hooks.run_complete(actor=actor, work_order=wo)
-    audit_record(actor=actor, action="workorder.complete", target=wo, hall=wo.hall,
+    audit_record(actor=actor, action="workorder.complete", target=wo, hall_id=wo.hall_id,
                  after={"state": wo.state, "attempts": wo.attempts})
     return wo
 
@@ -121,7 +121,7 @@ def _work_order_fail(wo: WorkOrder, *, error: str) -> None:
     actor = system_actor()
     wo.fail(error=error)
     hooks.run_fail(actor=actor, work_order=wo)
-    audit_record(actor=actor, action="workorder.fail", target=wo, hall=wo.hall,
+    audit_record(actor=actor, action="workorder.fail", target=wo, hall_id=wo.hall_id,
                  after={"attempts": wo.attempts, "error": wo.last_error})
 
 
@@ -172,7 +172,7 @@ def work_order_retry(*, actor: Staff, work_order: WorkOrder, reason: str = "") -
         raise WorkOrderStateError(state=wo.state)
     wo.retry(when=timezone.now(), max_attempts=tariff("provisioning.max_attempts"))
     wo.save(update_fields=["state", "attempts", "run_after", "max_attempts"])
-    audit_record(actor=actor, action="workorder.retry", target=wo, reason=reason, hall=wo.hall,
+    audit_record(actor=actor, action="workorder.retry", target=wo, reason=reason, hall_id=wo.hall_id,
                  before={"state": WorkOrder.State.FAILED}, after={"state": wo.state})
     transaction.on_commit(_nudge)
     return wo
@@ -191,6 +191,6 @@ def work_order_rollback(*, actor: Staff, work_order: WorkOrder, reason: str) -> 
     wo.roll_back()
     wo.save(update_fields=["state"])
     hooks.run_rollback(actor=actor, work_order=wo, reason=reason)
-    audit_record(actor=actor, action="workorder.rollback", target=wo, reason=reason, hall=wo.hall,
+    audit_record(actor=actor, action="workorder.rollback", target=wo, reason=reason, hall_id=wo.hall_id,
                  before={"state": WorkOrder.State.FAILED}, after={"state": wo.state})
     return wo
