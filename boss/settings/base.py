@@ -111,6 +111,19 @@ DJANGO_TABLES2_TEMPLATE = "tables/table.html"
 
 # --- Database -------------------------------------------------------------------------------------
 VAR_DIR.mkdir(exist_ok=True)
+
+
+def _server_database(url_setting: str) -> dict:
+    """A database server's settings: Django's PostgreSQL backend with each savepoint sent along with the statement
+    after it (boss/postgresql), connections kept and checked."""
+    database = env.db(url_setting)
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        database["ENGINE"] = "boss.postgresql"
+    database.setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    database.setdefault("CONN_HEALTH_CHECKS", True)
+    return database
+
+
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'boss.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Web, worker and beat share the file: WAL lets readers run beside the one writer, and
@@ -120,20 +133,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
          "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     )
 else:
-    # Django's PostgreSQL backend, with each savepoint sent along with the statement after it (boss/postgresql).
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        DATABASES["default"]["ENGINE"] = "boss.postgresql"
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
-    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    DATABASES["default"] = _server_database("DATABASE_URL")
 # Reports may read from a replica (reports/routers.py): off unless REPORTS_DATABASE_URL is set.
 REPORTS_DATABASE_URL = env("REPORTS_DATABASE_URL", default="")
 REPORTS_REPLICA_READS = bool(REPORTS_DATABASE_URL)
 if REPORTS_DATABASE_URL:
-    DATABASES["reports"] = env.db("REPORTS_DATABASE_URL")
-    if DATABASES["reports"]["ENGINE"] == "django.db.backends.postgresql":
-        DATABASES["reports"]["ENGINE"] = "boss.postgresql"
-    DATABASES["reports"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
-    DATABASES["reports"].setdefault("CONN_HEALTH_CHECKS", True)
+    DATABASES["reports"] = _server_database("REPORTS_DATABASE_URL")
 DATABASE_ROUTERS = ["reports.routers.ReportsReplicaRouter"]
 # boss/prepared.py prepares its reads on the PostgreSQL server once per session: off behind a connection pooler that
 # does not keep sessions (PgBouncer in transaction mode before 1.21).
