@@ -4,9 +4,13 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from boss.migrations_support import rows_exist
+
 
 def backfill_hall(apps, schema_editor):
     """Existing cases belong to the requester's hall, else to the hall that opened the line."""
+    if not rows_exist(schema_editor, "billing_refundcase"):
+        return
     RefundCase = apps.get_model("billing", "RefundCase")
     for case in RefundCase.objects.select_related("requested_by", "line").filter(hall__isnull=True):
         hall_id = case.requested_by.hall_id or (case.line.hall_id if case.line_id else None)

@@ -2,9 +2,13 @@
 
 from django.db import migrations, models
 
+from boss.migrations_support import rows_exist
+
 
 def new_5g_discount_is_for_5g(apps, schema_editor):
     """The demo's new-customer 5G discount applied to 4G plans too (issue 11): say its network."""
+    if not rows_exist(schema_editor, "catalog_discount", "code = %s AND network = %s", ("NEW-5G-80", "")):
+        return
     apps.get_model("catalog", "Discount").objects.filter(code="NEW-5G-80", network="").update(network="5g")
 
 

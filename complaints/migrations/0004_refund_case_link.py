@@ -4,8 +4,12 @@ complaints); the case keeps the complaint's number for the hotline. The old text
 import django.db.models.deletion
 from django.db import migrations, models
 
+from boss.migrations_support import rows_exist
+
 
 def link_forward(apps, schema_editor):
+    if not rows_exist(schema_editor, "billing_refundcase"):
+        return
     RefundCase = apps.get_model("billing", "RefundCase")
     Complaint = apps.get_model("complaints", "Complaint")
     for case in RefundCase.objects.filter(complaint__isnull=False).select_related("complaint").order_by("pk"):

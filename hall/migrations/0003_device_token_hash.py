@@ -6,11 +6,14 @@ import secrets
 from django.db import migrations, models
 
 from boss.keyed_hash import keyed_hash
+from boss.migrations_support import rows_exist
 
 PURPOSE, SALT = "hall.device_secret", "hd"   # as hall.services.devices (copied: a migration is frozen)
 
 
 def hash_tokens(apps, schema_editor):
+    if not rows_exist(schema_editor, "hall_halldevice"):
+        return
     HallDevice = apps.get_model("hall", "HallDevice")
     for device in HallDevice.objects.all():
         device.token_hash = keyed_hash(PURPOSE, device.token, salt=SALT)

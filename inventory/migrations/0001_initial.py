@@ -5,6 +5,8 @@ import django_fsm
 from django.conf import settings
 from django.db import migrations, models
 
+from boss.migrations_support import rows_exist
+
 
 def _content_types_move(apps, *, old: str, new: str, models: list[str]) -> None:
     """Move the content types (and so the permissions and the groups holding them) with the models."""
@@ -15,6 +17,8 @@ def _content_types_move(apps, *, old: str, new: str, models: list[str]) -> None:
 
 
 def content_types_forward(apps, schema_editor):
+    if not rows_exist(schema_editor, "django_content_type"):  # a new database: made after migrate
+        return
     _content_types_move(apps, old="orders", new="inventory", models=MODELS)
 
 

@@ -4,11 +4,15 @@ import re
 
 from django.db import migrations, models
 
+from boss.migrations_support import rows_exist
+
 _CODE = re.compile(r"\d{6}")
 
 
 def mask_codes_already_sent(apps, schema_editor):
     """Sign-in codes sent before this change: their text is masked like every code from now on."""
+    if not rows_exist(schema_editor, "notifications_smsmessage"):
+        return
     SmsMessage = apps.get_model("notifications", "SmsMessage")
     rows = SmsMessage.objects.filter(template="portal.signin_code").exclude(state__in=["queued", "sending"])
     for message in rows.only("pk", "body").iterator():

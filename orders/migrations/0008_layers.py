@@ -5,8 +5,12 @@ ended (they pointed from customers up to orders; customers/0008 drops them after
 import django.db.models.deletion
 from django.db import migrations, models
 
+from boss.migrations_support import rows_exist
+
 
 def commitments_forward(apps, schema_editor):
+    if not rows_exist(schema_editor, "customers_linecommitment"):
+        return
     LineCommitment = apps.get_model("customers", "LineCommitment")
     Order = apps.get_model("orders", "Order")
     for commitment_id, started_by, ended_by in LineCommitment.objects.values_list("pk", "order_id", "ended_by_id"):
