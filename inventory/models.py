@@ -147,9 +147,13 @@ class NumberResource(fsm.ConcurrentTransitionMixin, TimeStampedModel):
         # pattern search (one range in number order, however many endings the pattern stands for) and by
         # last four digits for an ending such as 8888 (a shape and an ending are too correlated for the
         # planner to combine two indexes well: it expects a few rows and sorts thousands);
-        # the cool-down job reads a small partial index. The indexes for `ending` (reversed text) and
-        # `contains` (trigrams) are PostgreSQL-only: see migration 0003. The unique constraint (not
-        # unique=True) spares the varchar_pattern_ops index Django would add, which no query uses.
+        # the cool-down job reads a small partial index, of the numbers with a cool-down date: not of a
+        # status, which every reservation, release and sale changes, and which in any index (its condition
+        # included) keeps PostgreSQL from updating the row where it lies (HOT) instead of adding it to all ten
+        # indexes; the table leaves a tenth of each page free for such updates (migration 0007). The indexes
+        # for `ending` (reversed text) and `contains` (trigrams) are PostgreSQL-only: see migration 0003. The
+        # unique constraint (not unique=True) spares the varchar_pattern_ops index Django would add, which no
+        # query uses.
         indexes = [
             models.Index(fields=["segment", "msisdn"], name="number_segment_idx"),
             models.Index(fields=["grade", "msisdn"], name="number_grade_idx"),
@@ -157,7 +161,7 @@ class NumberResource(fsm.ConcurrentTransitionMixin, TimeStampedModel):
                          name="number_ending_shape_idx"),
             models.Index(Right("msisdn", SHAPE_DIGITS), F("msisdn"), condition=Q(ending_shape__in=NARROW_SHAPES),
                          name="number_narrow_ending_idx"),
-            models.Index(fields=["frozen_until"], condition=Q(status="frozen"), name="number_frozen_idx"),
+            models.Index(fields=["frozen_until"], condition=Q(frozen_until__isnull=False), name="number_frozen_idx"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["msisdn"], name="number_msisdn_unique"),

@@ -8,8 +8,10 @@ from django.db import connection
 
 from catalog.models import NumberGradeRule
 from inventory.selectors import number_list_free, numbers_containing, numbers_ending, numbers_with_pattern
+from inventory.services.numbers import number_release, number_reserve
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+TABLE = "inventory_numberresource"
 
 
 @pytest.fixture
@@ -81,3 +83,23 @@ def test_the_numbers_are_sampled_finely_enough_to_estimate_a_contains_search():
         cursor.execute("SELECT attstattarget FROM pg_attribute WHERE attrelid = 'inventory_numberresource'::regclass "
                        "AND attname = 'msisdn'")
         assert cursor.fetchone()[0] == 1000
+
+
+def test_a_reservation_and_its_release_update_the_number_where_it_lies(number, rep):
+    """No index has a number's status in it, not even in its condition (inventory migration 0007): a reservation
+    and a release change the row in place (HOT), adding nothing to the table's ten indexes, and the table keeps
+    room on its pages for that."""
+    def updates() -> tuple[int, int]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_stat_get_xact_tuples_updated(%s::regclass), "
+                           "pg_stat_get_xact_tuples_hot_updated(%s::regclass)", [TABLE, TABLE])
+            return cursor.fetchone()
+
+    before = updates()
+    number_reserve(actor=rep, msisdn=number.msisdn)
+    number_release(actor=rep, msisdn=number.msisdn)
+    after = updates()
+    assert (after[0] - before[0], after[1] - before[1]) == (2, 2)   # two updates, both in place
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = %s", [TABLE])
+        assert "fillfactor=90" in cursor.fetchone()[0]
