@@ -56,3 +56,20 @@ def test_the_demo_totp_command_make_run_prints_works_on_the_embedded_default_wit
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip().isdigit() and len(result.stdout.strip()) == 6
+
+
+def test_make_runs_server_starts_without_a_warning_about_static_files(settings):
+    """`make run` serves the apps' static files without a collectstatic step: WhiteNoise starts without looking
+    for a collected folder, so the console shows no "No directory at" warning (it did at every start)."""
+    import warnings
+
+    from whitenoise.middleware import WhiteNoiseMiddleware
+
+    from boss.settings import local
+
+    settings.STATIC_ROOT, settings.WHITENOISE_USE_FINDERS = local.STATIC_ROOT, local.WHITENOISE_USE_FINDERS
+    settings.WHITENOISE_AUTOREFRESH = False   # as `make run` has it (DEBUG off)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        WhiteNoiseMiddleware(lambda request: None)
+    assert [str(w.message) for w in caught] == []

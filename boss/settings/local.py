@@ -13,3 +13,4 @@ BOSS_DEMO_DEPLOYMENT = env.bool("BOSS_DEMO_DEPLOYMENT", default=True)
 # with DEBUG on it re-reads them on every request so that an edited file shows at once.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+STATIC_ROOT = None   # nothing is collected: WhiteNoise would warn, on `make run`'s console, that the folder is missing
