@@ -73,3 +73,18 @@ def test_make_runs_server_starts_without_a_warning_about_static_files(settings):
         warnings.simplefilter("always")
         WhiteNoiseMiddleware(lambda request: None)
     assert [str(w.message) for w in caught] == []
+
+
+def test_the_embedded_brokers_connection_warns_of_nothing(tmp_path, caplog):
+    """`make run`'s processes connect to the file-system broker without kombu's "No hostname was supplied" on
+    the console."""
+    from kombu import Connection
+
+    from boss.settings.base import EMBEDDED_BROKER_URL
+
+    folders = {"data_folder_in": str(tmp_path), "data_folder_out": str(tmp_path),
+               "processed_folder": str(tmp_path), "control_folder": str(tmp_path)}
+    with caplog.at_level("WARNING"), Connection(EMBEDDED_BROKER_URL, transport_options=folders) as connection:
+        connection.ensure_connection(max_retries=1)
+        assert connection.info()["transport"] == "filesystem"
+    assert [record.getMessage() for record in caplog.records if record.name.startswith("kombu")] == []

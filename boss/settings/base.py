@@ -257,7 +257,10 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Celery ----------------------------------------------------------------------------------------------------
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
+# The embedded default's broker: files under var/. The file-system transport uses no host, but kombu warns on the
+# console of every process that connects when the URL names none.
+EMBEDDED_BROKER_URL = "filesystem://localhost/"
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=EMBEDDED_BROKER_URL)
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker = VAR_DIR / "celery-broker"
     for _sub in ("queue", "processed", "control"):
