@@ -102,7 +102,7 @@ def _run_python_renders_when_asked() -> None:
     """Before every RunPython, Django renders the whole project's models of that moment (some 150 classes) to hand
     them to the function, whether it uses them or not: a twelfth of `migrate` on a new database each time (issue 20:
     the test databases, `make run`). A data migration that finds no rows to change returns before asking for a model
-    (boss.migrations_support.rows_exist): its models are now rendered only when asked for. A function that asks gets
+    (boss.db.rows_exist): its models are now rendered only when asked for. A function that asks gets
     the same registry as before."""
     from django.db import router
     from django.db.migrations.operations.special import RunPython

@@ -1,5 +1,5 @@
 """Database helpers shared by migrations: PostgreSQL-only guards that make history append-only, reference rows
-made where missing."""
+made where missing, a data migration's check that it has rows to change."""
 
 from django.db import migrations
 
@@ -77,3 +77,13 @@ def one_snapshot(view):
         raise refused
 
     return wrapped
+
+
+def rows_exist(schema_editor, table: str, where: str = "", params: tuple = ()) -> bool:
+    """Whether `table` holds a row (one that matches `where`): a data migration that has nothing to change returns
+    before asking for its models, so that `migrate` of a new database does not render them for it
+    (boss/apps.py, _run_python_renders_when_asked)."""
+    sql = f"SELECT 1 FROM {schema_editor.quote_name(table)}{f' WHERE {where}' if where else ''} LIMIT 1"
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone() is not None

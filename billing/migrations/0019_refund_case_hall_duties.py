@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from boss.migrations_support import rows_exist
+from boss.db import rows_exist
 
 
 def backfill_hall(apps, schema_editor):

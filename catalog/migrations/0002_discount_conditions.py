@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from boss.migrations_support import rows_exist
+from boss.db import rows_exist
 
 
 def new_5g_discount_is_for_5g(apps, schema_editor):

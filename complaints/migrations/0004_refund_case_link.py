@@ -4,7 +4,7 @@ complaints); the case keeps the complaint's number for the hotline. The old text
 import django.db.models.deletion
 from django.db import migrations, models
 
-from boss.migrations_support import rows_exist
+from boss.db import rows_exist
 
 
 def link_forward(apps, schema_editor):

@@ -7,7 +7,7 @@ from decimal import Decimal
 import django.db.models.deletion
 from django.db import migrations, models
 
-from boss.migrations_support import rows_exist
+from boss.db import rows_exist
 
 
 def _content_types_move(apps, *, old: str, new: str, models: list[str]) -> None:

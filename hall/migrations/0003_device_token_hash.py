@@ -6,7 +6,7 @@ import secrets
 from django.db import migrations, models
 
 from boss.keyed_hash import keyed_hash
-from boss.migrations_support import rows_exist
+from boss.db import rows_exist
 
 PURPOSE, SALT = "hall.device_secret", "hd"   # as hall.services.devices (copied: a migration is frozen)
 

@@ -5,7 +5,7 @@ import django_fsm
 from django.conf import settings
 from django.db import migrations, models
 
-from boss.migrations_support import rows_exist
+from boss.db import rows_exist
 
 
 def _content_types_move(apps, *, old: str, new: str, models: list[str]) -> None:

@@ -4,7 +4,7 @@ import re
 
 from django.db import migrations, models
 
-from boss.migrations_support import rows_exist
+from boss.db import rows_exist
 
 _CODE = re.compile(r"\d{6}")
 

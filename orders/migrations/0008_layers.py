@@ -5,7 +5,7 @@ ended (they pointed from customers up to orders; customers/0008 drops them after
 import django.db.models.deletion
 from django.db import migrations, models
 
-from boss.migrations_support import rows_exist
+from boss.db import rows_exist
 
 
 def commitments_forward(apps, schema_editor):
